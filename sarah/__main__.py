@@ -1,0 +1,3 @@
+from sarah.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,22 @@
+"""SQLAlchemy models. No Qt here."""
+
+from sarah.models.base import Base, Travelling, new_id
+from sarah.models.catalogue import Service
+from sarah.models.contacts import CHANNELS, Contact, contact_services
+from sarah.models.sites import ClosedDay, Site
+from sarah.models.visitors import SEXES, Visitor, VisitorMerge
+
+__all__ = [
+    "Base",
+    "Travelling",
+    "new_id",
+    "Service",
+    "CHANNELS",
+    "Contact",
+    "contact_services",
+    "Site",
+    "ClosedDay",
+    "SEXES",
+    "Visitor",
+    "VisitorMerge",
+]

@@ -1,0 +1,1 @@
+"""Use-cases. Each opens its own session and returns plain dataclasses. No Qt here."""

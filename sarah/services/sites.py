@@ -1,0 +1,69 @@
+"""Sites (Points Relais)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from sarah.db import read_session, write_session
+from sarah.errors import InvalidInput
+from sarah.models import Site
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    id: uuid.UUID
+    name: str
+    position: int
+
+
+def _info(site: Site) -> SiteInfo:
+    return SiteInfo(id=site.id, name=site.name, position=site.position)
+
+
+def list_sites(engine: Engine) -> list[SiteInfo]:
+    """Live sites in display order (position, then name)."""
+    with read_session(engine) as s:
+        rows = s.scalars(
+            select(Site).where(Site.deleted_at.is_(None)).order_by(Site.position, Site.name)
+        ).all()
+        return [_info(r) for r in rows]
+
+
+def ensure_site_in(session: Session, name: str) -> Site:
+    """The site called ``name`` (exact after trimming), created at the end of the list if new."""
+    clean = " ".join(name.split())
+    if not clean:
+        raise InvalidInput("Le nom du site est vide.")
+    site = session.scalar(select(Site).where(Site.name == clean))
+    if site is None:
+        position = (session.scalar(select(func.max(Site.position))) or 0) + 1
+        site = Site(id=uuid.uuid4(), name=clean, position=position)
+        site.origin_site_id = site.id
+        session.add(site)
+        session.flush()
+    elif site.deleted_at is not None:
+        site.deleted_at = None
+    return site
+
+
+def ensure_site(engine: Engine, name: str) -> SiteInfo:
+    with write_session(engine) as s:
+        return _info(ensure_site_in(s, name))
+
+
+def resolve_sites(engine: Engine, names: list[str] | None) -> list[SiteInfo]:
+    """The sites named (in display order), all sites when ``names`` is empty. Unknown: an error."""
+    sites = list_sites(engine)
+    if not names:
+        return sites
+    by_name = {s.name.casefold(): s for s in sites}
+    unknown = [n for n in names if n.casefold() not in by_name]
+    if unknown:
+        known = ", ".join(s.name for s in sites) or "aucun"
+        raise InvalidInput(f"Site inconnu : {', '.join(unknown)}. Sites existants : {known}.")
+    wanted = {by_name[n.casefold()].id for n in names}
+    return [s for s in sites if s.id in wanted]

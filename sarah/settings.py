@@ -1,0 +1,57 @@
+"""Per-installation settings, stored as JSON in the user's config folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from sarah import paths
+
+YOUNG_AGE_LIMIT = 26  # Mission Locale's age limit: "jeune" means strictly younger than this
+
+
+@dataclass
+class Settings:
+    home_site: str | None = None
+    agent_name: str | None = None
+    database: str | None = None  # None: paths.default_database()
+    backup_dir: str | None = None  # None: paths.default_backup_dir()
+    young_age_limit: int = YOUNG_AGE_LIMIT
+    backup_interval_minutes: int = 30
+    backup_warning_hours: int = 24
+    closed_days: list[str] = field(default_factory=list)  # ISO dates marked "jour de fermeture"
+
+    def backup_path(self) -> Path:
+        return Path(self.backup_dir) if self.backup_dir else paths.default_backup_dir()
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = path or paths.settings_file()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, ValueError):
+        # A damaged settings file must not stop the desk: start from defaults.
+        return Settings()
+    known = {f.name for f in fields(Settings)}
+    return Settings(**{k: v for k, v in raw.items() if k in known})
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    """Write atomically: a crash mid-write leaves the previous file."""
+    path = path or paths.settings_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(asdict(settings), fh, ensure_ascii=False, indent=2)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,82 @@
+"""Schema migrations: one head, upgrade from empty, models equal the schema, down and up again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+
+from sarah.db import _alembic_config, create_db_engine, current_revision, head_revision, open_database
+from sarah.models import Base
+
+
+def test_single_head() -> None:
+    script = ScriptDirectory.from_config(_alembic_config())
+    assert len(script.get_heads()) == 1
+
+
+def test_upgrade_from_empty_creates_catalogue(db_path: Path) -> None:
+    engine = open_database(db_path)
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as conn:
+        labels = conn.execute(text("SELECT label FROM services ORDER BY position")).scalars().all()
+    assert len(labels) == 20
+    assert labels[0] == "Actualisation Pôle Emploi"
+    assert labels[-1] == "Utiliser son espace emploi"
+
+
+def test_models_match_migrated_schema(db_path: Path) -> None:
+    engine = open_database(db_path)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_downgrade_then_upgrade(db_path: Path) -> None:
+    engine = open_database(db_path)
+    with engine.begin() as conn:
+        command.downgrade(_alembic_config(conn), "base")
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")
+    assert current_revision(engine) == head_revision()
+
+
+def test_every_step_goes_down_and_up(db_path: Path) -> None:
+    """Walk the history one revision at a time, so a broken downgrade is found."""
+    engine = create_db_engine(db_path)
+    script = ScriptDirectory.from_config(_alembic_config())
+    revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
+    for rev in revisions:
+        with engine.begin() as conn:
+            command.upgrade(_alembic_config(conn), rev)
+        with engine.begin() as conn:
+            command.downgrade(_alembic_config(conn), "-1")
+        with engine.begin() as conn:
+            command.upgrade(_alembic_config(conn), rev)
+    assert current_revision(engine) == head_revision()
+
+
+def test_schema_change_copies_the_file_first(db_path: Path, basedir: Path) -> None:
+    engine = create_db_engine(db_path)
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "base")
+        conn.execute(text("CREATE TABLE keepme (x INTEGER)"))
+        conn.execute(text("INSERT INTO keepme VALUES (42)"))
+    engine.dispose()
+    open_database(db_path)
+    copies = list((basedir / "data" / "sauvegardes").glob("avant-migration-*.sqlite"))
+    assert len(copies) == 1
+    copy = create_db_engine(copies[0], read_only=True)
+    with copy.connect() as conn:
+        assert conn.execute(text("SELECT x FROM keepme")).scalar_one() == 42
+
+
+def test_up_to_date_database_is_not_copied(db_path: Path, basedir: Path) -> None:
+    open_database(db_path).dispose()
+    open_database(db_path).dispose()
+    assert not list((basedir / "data" / "sauvegardes").glob("avant-migration-*"))
