@@ -46,7 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="vérification d'une installation : base neuve, classeur Excel, puis quitter",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchArgumentParser)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMANDE", parser_class=FrenchArgumentParser
+    )
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"sarah.commands.{name}")
         module.register(sub)

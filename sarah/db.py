@@ -62,7 +62,10 @@ def create_db_engine(target: str | os.PathLike[str] | None, *, read_only: bool =
     path = Path(url.database) if url.database else None
     if path is not None and not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    connect_args: dict[str, object] = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    connect_args: dict[str, object] = {
+        "timeout": BUSY_TIMEOUT_MS / 1000,
+        "check_same_thread": False,
+    }
     if read_only and path is not None:
         # mode=ro: opening a damaged file to look at it must never write to it.
         url = url.set(database=f"file:{path.as_posix()}?mode=ro", query={"uri": "true"})
@@ -183,7 +186,7 @@ def quick_check(engine: Engine) -> list[str]:
     return quick_check_file(path) if path is not None and path.exists() else []
 
 
-def _alembic_config(connection: object | None = None):  # type: ignore[no-untyped-def]
+def alembic_config(connection: object | None = None):  # type: ignore[no-untyped-def]
     from alembic.config import Config
 
     cfg = Config()
@@ -196,7 +199,7 @@ def _alembic_config(connection: object | None = None):  # type: ignore[no-untype
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
@@ -256,7 +259,7 @@ def migrate_to_head(engine: Engine, backup_dir: Path | None = None) -> Path | No
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             copy = copy_sqlite_file(engine, folder / f"avant-migration-{current}-{stamp}.sqlite")
         with engine.begin() as conn:
-            command.upgrade(_alembic_config(conn), "head")
+            command.upgrade(alembic_config(conn), "head")
     return copy
 
 

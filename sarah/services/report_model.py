@@ -51,7 +51,9 @@ class Period:
     @classmethod
     def quarter(cls, year: int, quarter: int) -> Period:
         first = 3 * (quarter - 1) + 1
-        return cls(date(year, first, 1), date(year, first + 2, calendar.monthrange(year, first + 2)[1]))
+        return cls(
+            date(year, first, 1), date(year, first + 2, calendar.monthrange(year, first + 2)[1])
+        )
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:

@@ -6,7 +6,15 @@ from pathlib import Path, PureWindowsPath
 
 from sarah.errors import UserError
 
-CLOUD_FOLDER_MARKERS = ("onedrive", "dropbox", "google drive", "googledrive", "mon drive", "my drive", "icloud")
+CLOUD_FOLDER_MARKERS = (
+    "onedrive",
+    "dropbox",
+    "google drive",
+    "googledrive",
+    "mon drive",
+    "my drive",
+    "icloud",
+)
 
 NETWORK_ADVICE = (
     "Une base SARAH partagée entre plusieurs postes doit être un serveur PostgreSQL "
@@ -21,9 +29,10 @@ def unsafe_location_reason(path: Path) -> str | None:
         return "le fichier est sur un partage réseau"
     lowered = text.lower()
     for marker in CLOUD_FOLDER_MARKERS:
-        if any(part.lower() == marker or part.lower().startswith(marker + " -") for part in Path(text).parts) or (
-            marker in PureWindowsPath(lowered).parts
-        ):
+        if any(
+            part.lower() == marker or part.lower().startswith(marker + " -")
+            for part in Path(text).parts
+        ) or (marker in PureWindowsPath(lowered).parts):
             return "le fichier est dans un dossier synchronisé avec un service en ligne"
     return None
 

@@ -10,12 +10,18 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from sarah.db import _alembic_config, create_db_engine, current_revision, head_revision, open_database
+from sarah.db import (
+    alembic_config,
+    create_db_engine,
+    current_revision,
+    head_revision,
+    open_database,
+)
 from sarah.models import Base
 
 
 def test_single_head() -> None:
-    script = ScriptDirectory.from_config(_alembic_config())
+    script = ScriptDirectory.from_config(alembic_config())
     assert len(script.get_heads()) == 1
 
 
@@ -39,32 +45,32 @@ def test_models_match_migrated_schema(db_path: Path) -> None:
 def test_downgrade_then_upgrade(db_path: Path) -> None:
     engine = open_database(db_path)
     with engine.begin() as conn:
-        command.downgrade(_alembic_config(conn), "base")
+        command.downgrade(alembic_config(conn), "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     with engine.begin() as conn:
-        command.upgrade(_alembic_config(conn), "head")
+        command.upgrade(alembic_config(conn), "head")
     assert current_revision(engine) == head_revision()
 
 
 def test_every_step_goes_down_and_up(db_path: Path) -> None:
     """Walk the history one revision at a time, so a broken downgrade is found."""
     engine = create_db_engine(db_path)
-    script = ScriptDirectory.from_config(_alembic_config())
+    script = ScriptDirectory.from_config(alembic_config())
     revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
     for rev in revisions:
         with engine.begin() as conn:
-            command.upgrade(_alembic_config(conn), rev)
+            command.upgrade(alembic_config(conn), rev)
         with engine.begin() as conn:
-            command.downgrade(_alembic_config(conn), "-1")
+            command.downgrade(alembic_config(conn), "-1")
         with engine.begin() as conn:
-            command.upgrade(_alembic_config(conn), rev)
+            command.upgrade(alembic_config(conn), rev)
     assert current_revision(engine) == head_revision()
 
 
 def test_schema_change_copies_the_file_first(db_path: Path, basedir: Path) -> None:
     engine = create_db_engine(db_path)
     with engine.begin() as conn:
-        command.upgrade(_alembic_config(conn), "base")
+        command.upgrade(alembic_config(conn), "base")
         conn.execute(text("CREATE TABLE keepme (x INTEGER)"))
         conn.execute(text("INSERT INTO keepme VALUES (42)"))
     engine.dispose()

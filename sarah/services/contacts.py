@@ -1,0 +1,133 @@
+"""Contacts: log one, edit it, delete it (softly) and bring it back."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy.orm import Session
+
+from sarah.db import write_session
+from sarah.errors import InvalidInput
+from sarah.models import CHANNELS, Contact, Service, Site, Visitor, contact_services
+from sarah.services.revisions import next_revision
+
+
+@dataclass(frozen=True)
+class ContactDraft:
+    """What the agent typed. ``visitor_id`` None is an anonymous contact."""
+
+    site_id: uuid.UUID
+    channel: str
+    local_date: date
+    local_time: time
+    visitor_id: uuid.UUID | None = None
+    service_ids: Sequence[uuid.UUID] = field(default_factory=tuple)
+    agent: str | None = None
+
+
+@dataclass(frozen=True)
+class SavedContact:
+    id: uuid.UUID
+    entered_at: datetime
+
+
+def _validate(s: Session, draft: ContactDraft) -> None:
+    if draft.channel not in CHANNELS:
+        raise InvalidInput(f"Canal « {draft.channel} » inconnu : physique ou téléphone.")
+    if draft.local_date > date.today():
+        raise InvalidInput(
+            f"Date du contact dans le futur : {draft.local_date:%d/%m/%Y}. Vérifiez la date."
+        )
+    site = s.get(Site, draft.site_id)
+    if site is None or site.deleted_at is not None:
+        raise InvalidInput("Site inconnu : choisissez le Point Relais dans la liste.")
+    if draft.visitor_id is not None:
+        v = s.get(Visitor, draft.visitor_id)
+        if v is None or v.deleted_at is not None:
+            raise InvalidInput(
+                "La personne choisie n'existe plus (fiche fusionnée ou supprimée) : cherchez-la à nouveau."
+            )
+    wanted = set(draft.service_ids)
+    if wanted:
+        found = set(s.scalars(select(Service.id).where(Service.id.in_(wanted))))
+        if found != wanted:
+            raise InvalidInput("Un des services choisis n'existe pas dans le catalogue.")
+
+
+def _write_services(s: Session, contact_id: uuid.UUID, service_ids: Sequence[uuid.UUID]) -> None:
+    unique = list(dict.fromkeys(service_ids))  # a service counts at most once per contact
+    if unique:
+        s.execute(
+            insert(contact_services),
+            [{"contact_id": contact_id, "service_id": sid} for sid in unique],
+        )
+
+
+def log_contact(engine: Engine, draft: ContactDraft) -> SavedContact:
+    """Record one contact. Returns only after COMMIT: the caller may then say "Enregistré"."""
+    with write_session(engine) as s:
+        _validate(s, draft)
+        entered_at = datetime.now()
+        contact = Contact(
+            id=uuid.uuid4(),
+            site_id=draft.site_id,
+            local_date=draft.local_date,
+            local_time=draft.local_time,
+            entered_at=entered_at,
+            channel=draft.channel,
+            visitor_id=draft.visitor_id,
+            agent=draft.agent,
+            origin_site_id=draft.site_id,
+            revision=next_revision(s, draft.site_id),
+        )
+        s.add(contact)
+        s.flush()
+        _write_services(s, contact.id, draft.service_ids)
+        return SavedContact(contact.id, entered_at)
+
+
+def _live_contact(s: Session, contact_id: uuid.UUID) -> Contact:
+    contact = s.get(Contact, contact_id)
+    if contact is None:
+        raise InvalidInput("Ce contact n'existe pas.")
+    return contact
+
+
+def update_contact(engine: Engine, contact_id: uuid.UUID, draft: ContactDraft) -> None:
+    """Replace what was recorded for a contact (its entry time stays the original one)."""
+    with write_session(engine) as s:
+        _validate(s, draft)
+        contact = _live_contact(s, contact_id)
+        if contact.deleted_at is not None:
+            raise InvalidInput("Ce contact a été supprimé : rétablissez-le avant de le modifier.")
+        contact.site_id = draft.site_id
+        contact.channel = draft.channel
+        contact.local_date = draft.local_date
+        contact.local_time = draft.local_time
+        contact.visitor_id = draft.visitor_id
+        contact.agent = draft.agent or contact.agent
+        contact.revision = next_revision(s, draft.site_id)
+        s.execute(delete(contact_services).where(contact_services.c.contact_id == contact_id))
+        _write_services(s, contact_id, draft.service_ids)
+
+
+def delete_contact(engine: Engine, contact_id: uuid.UUID) -> None:
+    """Soft delete: the row stays as a tombstone, every count ignores it."""
+    with write_session(engine) as s:
+        contact = _live_contact(s, contact_id)
+        if contact.deleted_at is None:
+            contact.deleted_at = datetime.now()
+            contact.revision = next_revision(s, contact.site_id)
+
+
+def restore_contact(engine: Engine, contact_id: uuid.UUID) -> None:
+    """Undo a delete ("Annuler")."""
+    with write_session(engine) as s:
+        contact = _live_contact(s, contact_id)
+        if contact.deleted_at is not None:
+            contact.deleted_at = None
+            contact.revision = next_revision(s, contact.site_id)

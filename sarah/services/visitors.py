@@ -1,0 +1,258 @@
+"""Visitors: profiles, ages, duplicates and merging two records of one person."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Engine, and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from sarah.db import read_session, write_session
+from sarah.errors import InvalidInput
+from sarah.models import Contact, Visitor, VisitorMerge
+from sarah.services.revisions import next_revision
+from sarah.services.text import fold, search_key
+from sarah.settings import YOUNG_AGE_LIMIT
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Age in whole years on ``day``."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def age_group(birth_date: date | None, day: date, limit: int = YOUNG_AGE_LIMIT) -> str:
+    """'jeunes', 'adultes' or 'NR' (unknown birth date), as in the report."""
+    if birth_date is None:
+        return "NR"
+    return "jeunes" if age_on(birth_date, day) < limit else "adultes"
+
+
+@dataclass(frozen=True)
+class VisitorInfo:
+    id: uuid.UUID
+    last_name: str
+    first_name: str
+    sex: str | None
+    birth_date: date | None
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.last_name.upper()} {self.first_name}".strip()
+
+
+def _info(v: Visitor) -> VisitorInfo:
+    return VisitorInfo(v.id, v.last_name, v.first_name, v.sex, v.birth_date)
+
+
+def _clean_profile(
+    last_name: str, first_name: str, sex: str | None, birth_date: date | None
+) -> tuple[str, str, str | None]:
+    last = " ".join((last_name or "").split())
+    first = " ".join((first_name or "").split())
+    if not last:
+        raise InvalidInput("Le nom de famille est obligatoire.")
+    if sex not in (None, "F", "H"):
+        raise InvalidInput(f"Sexe « {sex} » inconnu : F, H ou non renseigné.")
+    if birth_date is not None:
+        if birth_date > date.today():
+            raise InvalidInput(f"Date de naissance dans le futur : {birth_date:%d/%m/%Y}.")
+        if birth_date.year < 1900:
+            raise InvalidInput(f"Date de naissance impossible : {birth_date:%d/%m/%Y}.")
+    return last, first, sex
+
+
+def create_visitor_in(
+    session: Session,
+    *,
+    last_name: str,
+    first_name: str = "",
+    sex: str | None = None,
+    birth_date: date | None = None,
+    site_id: uuid.UUID | None = None,
+    revision: int = 0,
+) -> Visitor:
+    last, first, sex = _clean_profile(last_name, first_name, sex, birth_date)
+    visitor = Visitor(
+        id=uuid.uuid4(),
+        last_name=last,
+        first_name=first,
+        sex=sex,
+        birth_date=birth_date,
+        search_key=search_key(last, first),
+        origin_site_id=site_id,
+        revision=revision,
+    )
+    session.add(visitor)
+    session.flush()
+    return visitor
+
+
+def create_visitor(
+    engine: Engine,
+    *,
+    last_name: str,
+    first_name: str = "",
+    sex: str | None = None,
+    birth_date: date | None = None,
+    site_id: uuid.UUID | None = None,
+) -> VisitorInfo:
+    with write_session(engine) as s:
+        revision = next_revision(s, site_id) if site_id else 0
+        return _info(
+            create_visitor_in(
+                s,
+                last_name=last_name,
+                first_name=first_name,
+                sex=sex,
+                birth_date=birth_date,
+                site_id=site_id,
+                revision=revision,
+            )
+        )
+
+
+def get_visitor(engine: Engine, visitor_id: uuid.UUID) -> VisitorInfo:
+    with read_session(engine) as s:
+        v = s.get(Visitor, visitor_id)
+        if v is None or v.deleted_at is not None:
+            raise InvalidInput("Cette personne n'existe plus (fusionnée ou supprimée).")
+        return _info(v)
+
+
+def update_visitor(
+    engine: Engine,
+    visitor_id: uuid.UUID,
+    *,
+    last_name: str,
+    first_name: str,
+    sex: str | None,
+    birth_date: date | None,
+    site_id: uuid.UUID | None = None,
+) -> VisitorInfo:
+    last, first, sex = _clean_profile(last_name, first_name, sex, birth_date)
+    with write_session(engine) as s:
+        v = s.get(Visitor, visitor_id)
+        if v is None or v.deleted_at is not None:
+            raise InvalidInput("Cette personne n'existe plus (fusionnée ou supprimée).")
+        v.last_name, v.first_name, v.sex, v.birth_date = last, first, sex, birth_date
+        v.search_key = search_key(last, first)
+        if site_id:
+            v.revision = next_revision(s, site_id)
+        return _info(v)
+
+
+def likely_duplicates(
+    engine: Engine, last_name: str, first_name: str, birth_date: date | None
+) -> list[VisitorInfo]:
+    """Records that are probably the same person as the one about to be created.
+
+    Same birth date and a similar name (same last name, or same first name), or the same name
+    where one of the two has no birth date.
+    """
+    last, first = fold(last_name), fold(first_name)
+    key = search_key(last_name, first_name)
+    with read_session(engine) as s:
+        live = and_(Visitor.deleted_at.is_(None), Visitor.merged_into_id.is_(None))
+        conditions = [
+            and_(Visitor.search_key == key, or_(Visitor.birth_date.is_(None), birth_date is None))
+        ]
+        if birth_date is not None:
+            conditions.append(
+                and_(
+                    Visitor.birth_date == birth_date,
+                    or_(Visitor.search_key.like(f"{last} %"), Visitor.search_key.like(f"% {first}"))
+                    if first
+                    else Visitor.search_key.like(f"{last}%"),
+                )
+            )
+            conditions.append(and_(Visitor.search_key == key, Visitor.birth_date == birth_date))
+        rows = s.scalars(select(Visitor).where(live, or_(*conditions)).limit(20)).all()
+        return [_info(v) for v in rows]
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    survivor: VisitorInfo
+    absorbed: VisitorInfo
+    contacts_to_move: int
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    survivor: VisitorInfo
+    moved_contacts: int
+
+
+def _live_visitor(s: Session, visitor_id: uuid.UUID) -> Visitor:
+    v = s.get(Visitor, visitor_id)
+    if v is None or v.deleted_at is not None or v.merged_into_id is not None:
+        raise InvalidInput("Une des deux fiches n'existe plus (déjà fusionnée ou supprimée).")
+    return v
+
+
+def merge_preview(engine: Engine, survivor_id: uuid.UUID, absorbed_id: uuid.UUID) -> MergePreview:
+    if survivor_id == absorbed_id:
+        raise InvalidInput("Une fiche ne peut pas être fusionnée avec elle-même.")
+    with read_session(engine) as s:
+        survivor, absorbed = _live_visitor(s, survivor_id), _live_visitor(s, absorbed_id)
+        count = s.scalar(
+            select(func.count()).select_from(Contact).where(Contact.visitor_id == absorbed_id)
+        )
+        return MergePreview(_info(survivor), _info(absorbed), int(count or 0))
+
+
+def merge_visitors(
+    engine: Engine,
+    survivor_id: uuid.UUID,
+    absorbed_id: uuid.UUID,
+    *,
+    site_id: uuid.UUID | None = None,
+    agent: str | None = None,
+) -> MergeResult:
+    """Move every contact of ``absorbed`` onto ``survivor``; keep a trace; absorbed is tombstoned.
+
+    Missing profile fields of the survivor (sex, birth date) are taken from the absorbed record.
+    """
+    if survivor_id == absorbed_id:
+        raise InvalidInput("Une fiche ne peut pas être fusionnée avec elle-même.")
+    with write_session(engine) as s:
+        survivor, absorbed = _live_visitor(s, survivor_id), _live_visitor(s, absorbed_id)
+        revision = next_revision(s, site_id) if site_id else survivor.revision
+        moved = s.execute(
+            update(Contact)
+            .where(Contact.visitor_id == absorbed_id)
+            .values(visitor_id=survivor_id, revision=revision)
+        ).rowcount
+        if survivor.sex is None:
+            survivor.sex = absorbed.sex
+        if survivor.birth_date is None:
+            survivor.birth_date = absorbed.birth_date
+        survivor.revision = revision
+        now = datetime.now()
+        absorbed.merged_into_id = survivor_id
+        absorbed.deleted_at = now
+        absorbed.revision = revision
+        profile = {
+            "last_name": absorbed.last_name,
+            "first_name": absorbed.first_name,
+            "sex": absorbed.sex,
+            "birth_date": absorbed.birth_date.isoformat() if absorbed.birth_date else None,
+        }
+        s.add(
+            VisitorMerge(
+                id=uuid.uuid4(),
+                survivor_id=survivor_id,
+                absorbed_id=absorbed_id,
+                merged_at=now,
+                moved_contacts=int(moved or 0),
+                absorbed_profile=json.dumps(profile, ensure_ascii=False),
+                agent=agent,
+                origin_site_id=site_id,
+                revision=revision,
+            )
+        )
+        s.flush()
+        return MergeResult(_info(survivor), int(moved or 0))
