@@ -1,0 +1,85 @@
+"""Long work off the GUI thread.
+
+A task is a plain function, or a generator that yields progress as ``(done, total, message)`` and
+returns its result. One generic runnable runs it on QThreadPool and reports through signals;
+the window never calls processEvents().
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class WorkerSignals(QObject):
+    progress = Signal(int, int, str)  # done, total, message
+    result = Signal(object)
+    error = Signal(object)  # the exception
+    finished = Signal()
+
+
+class Worker(QRunnable):
+    """Runs ``fn(*args, **kwargs)``; a generator's yields become progress signals."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.signals = WorkerSignals()
+        self._cancel = threading.Event()
+        self.setAutoDelete(True)
+
+    def cancel(self) -> None:
+        """Ask a generator task to stop at its next progress step (only where that is safe)."""
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def run(self) -> None:
+        try:
+            out = self.fn(*self.args, **self.kwargs)
+            if inspect.isgenerator(out):
+                try:
+                    while True:
+                        if self._cancel.is_set():
+                            out.close()
+                            return
+                        done, total, message = next(out)
+                        self.signals.progress.emit(done, total, message)
+                except StopIteration as stop:
+                    out = stop.value
+            if not self._cancel.is_set():
+                self.signals.result.emit(out)
+        except Exception as exc:  # noqa: BLE001 - every failure must reach the window
+            log.debug("worker task failed", exc_info=True)
+            self.signals.error.emit(exc)
+        finally:
+            self.signals.finished.emit()
+
+
+def run_in_background(
+    fn: Callable[..., Any],
+    *args: Any,
+    on_result: Callable[[Any], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+    on_progress: Callable[[int, int, str], None] | None = None,
+    pool: QThreadPool | None = None,
+    **kwargs: Any,
+) -> Worker:
+    worker = Worker(fn, *args, **kwargs)
+    if on_result:
+        worker.signals.result.connect(on_result)
+    if on_error:
+        worker.signals.error.connect(on_error)
+    if on_progress:
+        worker.signals.progress.connect(on_progress)
+    (pool or QThreadPool.globalInstance()).start(worker)
+    return worker
