@@ -1,0 +1,299 @@
+"""A person's file: searching visitors, their contacts at every site, first visits, merges."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from sarah.db import read_session
+from sarah.errors import InvalidInput
+from sarah.models import Contact, Service, Site, Visitor, VisitorMerge, contact_services
+from sarah.services.text import fold
+from sarah.services.visitors import VisitorInfo, age_group, age_on, likely_duplicates
+from sarah.settings import YOUNG_AGE_LIMIT
+
+SEARCH_LIMIT = 100
+MIN_SEARCH_LETTERS = 2
+_DATE = re.compile(r"\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*")
+
+
+@dataclass(frozen=True)
+class VisitorRow:
+    """One line of a visitor search: the profile and a summary of the visits."""
+
+    visitor: VisitorInfo
+    age: int | None
+    age_group: str  # 'jeunes', 'adultes' or 'NR'
+    contacts: int
+    first_visit: date | None
+    last_visit: date | None
+
+
+@dataclass(frozen=True)
+class ContactLine:
+    id: uuid.UUID
+    local_date: date
+    local_time: time
+    site: str
+    channel: str
+    services: tuple[str, ...]  # current labels, in catalogue order
+    agent: str | None
+    entered_at: datetime
+
+
+@dataclass(frozen=True)
+class SiteVisits:
+    site: str
+    first_visit: date
+    last_visit: date
+    contacts: int
+
+
+@dataclass(frozen=True)
+class MergeTrace:
+    merged_at: datetime
+    absorbed_name: str
+    absorbed_birth_date: date | None
+    moved_contacts: int
+    agent: str | None
+
+
+@dataclass(frozen=True)
+class VisitorHistory:
+    visitor: VisitorInfo
+    age: int | None
+    age_group: str
+    contacts: list[ContactLine]  # newest first, every site, deleted contacts left out
+    sites: list[SiteVisits]  # in the order the person first came to them
+    merges: list[MergeTrace]  # records merged into this one, newest first
+
+    @property
+    def first_visit(self) -> date | None:
+        return min((s.first_visit for s in self.sites), default=None)
+
+    @property
+    def first_site(self) -> str | None:
+        return self.sites[0].site if self.sites else None
+
+    @property
+    def last_visit(self) -> date | None:
+        return max((s.last_visit for s in self.sites), default=None)
+
+
+def parse_birth_date(text: str) -> date | None:
+    """'15/03/1993' -> date; None when the text is not shaped like a date; error when impossible."""
+    m = _DATE.fullmatch(text)
+    if not m:
+        return None
+    day, month, year = (int(g) for g in m.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise InvalidInput(f"Date impossible : {text.strip()} (JJ/MM/AAAA).") from None
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _live_visitors():  # type: ignore[no-untyped-def]
+    return and_(Visitor.deleted_at.is_(None), Visitor.merged_into_id.is_(None))
+
+
+def _rows(
+    s: Session, visitors: list[Visitor], today: date, young_age_limit: int
+) -> list[VisitorRow]:
+    ids = [v.id for v in visitors]
+    stats: dict[uuid.UUID, tuple[int, date | None, date | None]] = {}
+    if ids:
+        for vid, n, first, last in s.execute(
+            select(
+                Contact.visitor_id,
+                func.count(),
+                func.min(Contact.local_date),
+                func.max(Contact.local_date),
+            )
+            .where(Contact.visitor_id.in_(ids), Contact.deleted_at.is_(None))
+            .group_by(Contact.visitor_id)
+        ):
+            stats[vid] = (int(n), first, last)
+    out = []
+    for v in visitors:
+        n, first, last = stats.get(v.id, (0, None, None))
+        info = VisitorInfo(v.id, v.last_name, v.first_name, v.sex, v.birth_date)
+        out.append(
+            VisitorRow(
+                info,
+                age_on(v.birth_date, today) if v.birth_date else None,
+                age_group(v.birth_date, today, young_age_limit),
+                n,
+                first,
+                last,
+            )
+        )
+    return out
+
+
+def search_visitors(
+    engine: Engine,
+    text: str,
+    *,
+    limit: int = SEARCH_LIMIT,
+    today: date | None = None,
+    young_age_limit: int = YOUNG_AGE_LIMIT,
+) -> list[VisitorRow]:
+    """Visitors whose last or first name starts with the words typed, or born on a typed date.
+
+    Case, accents and extra spaces do not count; every word must start a word of the name
+    ("dup lea" finds DUPONT Léa). Fewer than two letters find nobody.
+    """
+    today = today or date.today()
+    born = parse_birth_date(text)
+    with read_session(engine) as s:
+        stmt = select(Visitor).where(_live_visitors())
+        if born is not None:
+            stmt = stmt.where(Visitor.birth_date == born)
+        else:
+            words = fold(text).split()
+            if sum(len(w) for w in words) < MIN_SEARCH_LETTERS:
+                return []
+            for w in words:
+                w = _like_escape(w)
+                stmt = stmt.where(
+                    or_(
+                        Visitor.search_key.like(f"{w}%", escape="\\"),
+                        Visitor.search_key.like(f"% {w}%", escape="\\"),
+                        Visitor.search_key.like(f"%-{w}%", escape="\\"),
+                    )
+                )
+        stmt = stmt.order_by(Visitor.search_key, Visitor.birth_date).limit(limit)
+        return _rows(s, list(s.scalars(stmt)), today, young_age_limit)
+
+
+def _resolve(s: Session, visitor_id: uuid.UUID) -> Visitor:
+    """The live record for ``visitor_id``, following merges to the surviving record."""
+    v = s.get(Visitor, visitor_id)
+    seen: set[uuid.UUID] = set()
+    while v is not None and v.merged_into_id is not None and v.id not in seen:
+        seen.add(v.id)
+        v = s.get(Visitor, v.merged_into_id)
+    if v is None or v.deleted_at is not None:
+        raise InvalidInput("Cette personne n'existe plus (fiche supprimée).")
+    return v
+
+
+def visitor_history(
+    engine: Engine,
+    visitor_id: uuid.UUID,
+    *,
+    today: date | None = None,
+    young_age_limit: int = YOUNG_AGE_LIMIT,
+) -> VisitorHistory:
+    """Everything about one person. A record merged into another opens the surviving one."""
+    today = today or date.today()
+    with read_session(engine) as s:
+        v = _resolve(s, visitor_id)
+        info = VisitorInfo(v.id, v.last_name, v.first_name, v.sex, v.birth_date)
+        rows = s.execute(
+            select(Contact, Site.name)
+            .join(Site, Site.id == Contact.site_id)
+            .where(Contact.visitor_id == v.id, Contact.deleted_at.is_(None))
+            .order_by(Contact.local_date.desc(), Contact.local_time.desc(), Contact.entered_at.desc())
+        ).all()
+        labels: dict[uuid.UUID, list[str]] = defaultdict(list)
+        if rows:
+            for cid, label in s.execute(
+                select(contact_services.c.contact_id, Service.label)
+                .join(Service, Service.id == contact_services.c.service_id)
+                .join(Contact, Contact.id == contact_services.c.contact_id)
+                .where(Contact.visitor_id == v.id, Contact.deleted_at.is_(None))
+                .order_by(Service.position)
+            ):
+                labels[cid].append(label)
+        contacts = [
+            ContactLine(
+                c.id,
+                c.local_date,
+                c.local_time,
+                site,
+                c.channel,
+                tuple(labels.get(c.id, ())),
+                c.agent,
+                c.entered_at,
+            )
+            for c, site in rows
+        ]
+        per_site: dict[str, list[ContactLine]] = defaultdict(list)
+        for line in contacts:
+            per_site[line.site].append(line)
+        sites = sorted(
+            (
+                SiteVisits(
+                    name,
+                    min(c.local_date for c in lines),
+                    max(c.local_date for c in lines),
+                    len(lines),
+                )
+                for name, lines in per_site.items()
+            ),
+            key=lambda sv: (sv.first_visit, sv.site),
+        )
+        merges = []
+        for m in s.scalars(
+            select(VisitorMerge)
+            .where(VisitorMerge.survivor_id == v.id, VisitorMerge.deleted_at.is_(None))
+            .order_by(VisitorMerge.merged_at.desc())
+        ):
+            profile = json.loads(m.absorbed_profile or "{}")
+            name = f"{(profile.get('last_name') or '').upper()} {profile.get('first_name') or ''}"
+            born = profile.get("birth_date")
+            merges.append(
+                MergeTrace(
+                    m.merged_at,
+                    name.strip(),
+                    date.fromisoformat(born) if born else None,
+                    m.moved_contacts,
+                    m.agent,
+                )
+            )
+        return VisitorHistory(
+            info,
+            age_on(v.birth_date, today) if v.birth_date else None,
+            age_group(v.birth_date, today, young_age_limit),
+            contacts,
+            sites,
+            merges,
+        )
+
+
+def merge_candidates(
+    engine: Engine,
+    visitor_id: uuid.UUID,
+    *,
+    today: date | None = None,
+    young_age_limit: int = YOUNG_AGE_LIMIT,
+) -> list[VisitorRow]:
+    """Other records that are probably the same person (the engine's duplicate rule)."""
+    today = today or date.today()
+    with read_session(engine) as s:
+        v = _resolve(s, visitor_id)
+        own_id, last, first, born = v.id, v.last_name, v.first_name, v.birth_date
+    ids = [d.id for d in likely_duplicates(engine, last, first, born) if d.id != own_id]
+    if not ids:
+        return []
+    with read_session(engine) as s:
+        others = list(
+            s.scalars(
+                select(Visitor)
+                .where(Visitor.id.in_(ids), _live_visitors())
+                .order_by(Visitor.search_key, Visitor.birth_date)
+            )
+        )
+        return _rows(s, others, today, young_age_limit)

@@ -1,0 +1,177 @@
+"""The coordinator's catalogue: add, rename, reorder, retire, keys, delete only when unused."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, time
+
+import pytest
+from sqlalchemy import Engine, select
+
+from sarah.db import read_session
+from sarah.errors import InvalidInput
+from sarah.models import Service, Site
+from sarah.services.catalogue import (
+    CATALOGUE_NAMESPACE,
+    add_service,
+    code_for_label,
+    delete_unused_service,
+    list_catalogue,
+    list_services,
+    move_service,
+    rename_service,
+    retire_service,
+    service_is_used,
+    set_shortcut,
+)
+from sarah.services.contacts import ContactDraft, delete_contact, log_contact
+from sarah.services.sites import ensure_site
+from sarah.services.visitor_history import visitor_history
+from sarah.services.visitors import create_visitor
+
+
+def _by_code(engine: Engine, code: str):  # type: ignore[no-untyped-def]
+    return next(s for s in list_services(engine) if s.code == code)
+
+
+def _log(engine: Engine, site_id: uuid.UUID, *service_ids: uuid.UUID, visitor=None):  # type: ignore[no-untyped-def]
+    return log_contact(
+        engine,
+        ContactDraft(
+            site_id=site_id,
+            channel="physique",
+            local_date=date(2019, 3, 4),
+            local_time=time(10, 0),
+            visitor_id=visitor,
+            service_ids=service_ids,
+        ),
+    )
+
+
+def test_reference_catalogue_ids_follow_the_code_rule(engine: Engine) -> None:
+    services = list_services(engine)
+    assert len(services) == 20
+    assert all(s.id == uuid.uuid5(CATALOGUE_NAMESPACE, s.code) for s in services)
+
+
+def test_added_service_goes_last_with_a_code_from_its_label_and_a_free_key(engine: Engine) -> None:
+    site = ensure_site(engine, "Grésilles")
+    added = add_service(engine, "  Atelier   numérique ", site_id=site.id)
+    assert added.label == "Atelier numérique"
+    assert added.code == "atelier_numerique"
+    assert added.position == 21 and not added.retired
+    # 'a' belongs to "Actualisation Pôle Emploi": the next free letter of the label is 't'
+    assert added.shortcut == "t"
+    assert list_services(engine, include_retired=False)[-1].id == added.id
+    with read_session(engine) as s:
+        row = s.get(Service, added.id)
+        site_row = s.get(Site, site.id)
+        assert row is not None and site_row is not None
+        assert row.origin_site_id == site.id and row.revision == site_row.last_revision > 0
+
+
+def test_codes_stay_unique_and_do_not_follow_renames(engine: Engine) -> None:
+    first = add_service(engine, "Atelier CV")
+    rename_service(engine, first.id, "Atelier CV et lettre")
+    second = add_service(engine, "Atelier CV")
+    assert (first.code, second.code) == ("atelier_cv", "atelier_cv_2")
+    assert _by_code(engine, "atelier_cv").label == "Atelier CV et lettre"
+    assert code_for_label("!!!", set()) == "service"
+    assert len(code_for_label("x" * 300, set())) <= 64
+
+
+def test_label_rules(engine: Engine) -> None:
+    with pytest.raises(InvalidInput, match="vide"):
+        add_service(engine, "   ")
+    with pytest.raises(InvalidInput, match="déjà « Demander un RDV »"):
+        add_service(engine, "DEMANDER un rdv")
+    with pytest.raises(InvalidInput, match="ligne du rapport"):
+        add_service(engine, "Non renseigné")
+    with pytest.raises(InvalidInput, match="trop long"):
+        add_service(engine, "x" * 201)
+    rdv = _by_code(engine, "demander_rdv")
+    with pytest.raises(InvalidInput, match="Participer à un RDV"):
+        rename_service(engine, rdv.id, "participer a un rdv")
+    retire_service(engine, rdv.id)
+    with pytest.raises(InvalidInput, match="retiré : rétablissez-le"):
+        add_service(engine, "Demander un RDV")
+    assert len(list_services(engine)) == 20
+
+
+def test_renamed_service_keeps_its_history_under_the_new_label(engine: Engine) -> None:
+    site = ensure_site(engine, "Grésilles")
+    v = create_visitor(engine, last_name="Martin", first_name="Léo")
+    actu = _by_code(engine, "actualisation_pe")
+    _log(engine, site.id, actu.id, visitor=v.id)
+    renamed = rename_service(engine, actu.id, "Actualisation France Travail", site_id=site.id)
+    assert (renamed.id, renamed.code) == (actu.id, "actualisation_pe")
+    assert visitor_history(engine, v.id).contacts[0].services == ("Actualisation France Travail",)
+    entry = next(e for e in list_catalogue(engine) if e.service.id == actu.id)
+    assert entry.uses == 1 and entry.last_used == date(2019, 3, 4)
+
+
+def test_move_up_and_down_renumbers_the_catalogue(engine: Engine) -> None:
+    codes = [s.code for s in list_services(engine)]
+    move_service(engine, _by_code(engine, "utiliser_espace_emploi").id, -1)
+    after = [s.code for s in list_services(engine)]
+    assert after[-2:] == ["utiliser_espace_emploi", "service_administratif"]
+    move_service(engine, _by_code(engine, "actualisation_pe").id, -5)  # already first
+    move_service(engine, _by_code(engine, "cv_lm").id, 100)  # to the end
+    after = list_services(engine)
+    assert after[0].code == codes[0] and after[-1].code == "cv_lm"
+    assert [s.position for s in after] == list(range(1, 21))
+
+
+def test_retired_service_leaves_the_desk_but_stays_in_the_catalogue(engine: Engine) -> None:
+    site = ensure_site(engine, "Grésilles")
+    mob = _by_code(engine, "info_mobilite")
+    retired = retire_service(engine, mob.id, site_id=site.id)
+    assert retired.retired and retired.shortcut == "m"
+    assert mob.id not in {s.id for s in list_services(engine, include_retired=False)}
+    assert mob.id in {s.id for s in list_services(engine)}
+    # its key may now go to a live service; it comes back with another free letter
+    atelier = add_service(engine, "Médiation numérique", shortcut="m")
+    back = retire_service(engine, mob.id, retired=False)
+    assert atelier.shortcut == "m"
+    assert not back.retired and back.shortcut not in (None, "m")
+    live_keys = [s.shortcut for s in list_services(engine, include_retired=False) if s.shortcut]
+    assert len(live_keys) == len(set(live_keys))
+
+
+def test_shortcut_is_one_letter_unique_among_live_services(engine: Engine) -> None:
+    rdv = _by_code(engine, "demander_rdv")
+    assert set_shortcut(engine, rdv.id, "Q").shortcut == "q"
+    with pytest.raises(InvalidInput, match="déjà celle de « Actualisation Pôle Emploi »"):
+        set_shortcut(engine, rdv.id, "a")
+    for bad in ("1", "ab", "é", " "):
+        if bad.strip():
+            with pytest.raises(InvalidInput, match="une seule lettre"):
+                set_shortcut(engine, rdv.id, bad)
+    assert set_shortcut(engine, rdv.id, "").shortcut is None
+    assert _by_code(engine, "demander_rdv").shortcut is None
+    retire_service(engine, rdv.id)
+    with pytest.raises(InvalidInput, match="retiré"):
+        set_shortcut(engine, rdv.id, "q")
+
+
+def test_a_used_service_is_never_deleted(engine: Engine) -> None:
+    site = ensure_site(engine, "Grésilles")
+    cv = _by_code(engine, "cv_lm")
+    contact = _log(engine, site.id, cv.id)
+    delete_contact(engine, contact.id)  # a deleted contact can come back: still a use
+    assert service_is_used(engine, cv.id)
+    with pytest.raises(InvalidInput, match="Service déjà utilisé : retirez-le plutôt"):
+        delete_unused_service(engine, cv.id)
+    assert cv.id in {s.id for s in list_services(engine)}
+
+
+def test_an_unused_service_can_be_deleted_and_its_name_reused(engine: Engine) -> None:
+    typo = add_service(engine, "Atelier numérqiue")
+    delete_unused_service(engine, typo.id)
+    assert typo.id not in {s.id for s in list_services(engine)}
+    with read_session(engine) as s:  # a tombstone, so that other sites learn of it
+        assert s.scalar(select(Service.deleted_at).where(Service.id == typo.id)) is not None
+    again = add_service(engine, "Atelier numérqiue")
+    assert again.code == "atelier_numerqiue_2"
+    with pytest.raises(InvalidInput, match="n'existe plus"):
+        rename_service(engine, typo.id, "Atelier numérique")
