@@ -44,16 +44,11 @@ class ServiceInfo:
 
 
 @dataclass(frozen=True)
-class CatalogueEntry:
-    """A service as the coordinator's screen shows it: with how much it was used."""
+class ServiceUsage:
+    """How much a service was delivered: live contacts, all sites, all time."""
 
-    service: ServiceInfo
-    uses: int  # live contacts that delivered it, all sites, all time
+    uses: int
     last_used: date | None
-
-    @property
-    def deletable(self) -> bool:
-        return self.uses == 0
 
 
 def _info(r: Service) -> ServiceInfo:
@@ -69,27 +64,20 @@ def list_services(engine: Engine, *, include_retired: bool = True) -> list[Servi
         return [_info(r) for r in s.scalars(stmt)]
 
 
-def list_catalogue(engine: Engine) -> list[CatalogueEntry]:
-    """Every service (retired ones too) in catalogue order, with its use count and last use."""
+def service_usage(engine: Engine) -> dict[uuid.UUID, ServiceUsage]:
+    """Use count and last use of every service ever delivered (one scan of the contacts)."""
     with read_session(engine) as s:
-        usage = (
+        rows = s.execute(
             select(
-                contact_services.c.service_id.label("service_id"),
-                func.count().label("uses"),
-                func.max(Contact.local_date).label("last_used"),
+                contact_services.c.service_id,
+                func.count(),
+                func.max(Contact.local_date),
             )
             .join(Contact, Contact.id == contact_services.c.contact_id)
             .where(Contact.deleted_at.is_(None))
             .group_by(contact_services.c.service_id)
-            .subquery()
-        )
-        rows = s.execute(
-            select(Service, usage.c.uses, usage.c.last_used)
-            .outerjoin(usage, usage.c.service_id == Service.id)
-            .where(Service.deleted_at.is_(None))
-            .order_by(Service.position)
         ).all()
-        return [CatalogueEntry(_info(r), int(uses or 0), last) for r, uses, last in rows]
+        return {sid: ServiceUsage(int(n), last) for sid, n, last in rows}
 
 
 # --- rules ---------------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ from sarah.settings import YOUNG_AGE_LIMIT
 
 SEARCH_LIMIT = 100
 MIN_SEARCH_LETTERS = 2
-_DATE = re.compile(r"\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*")
+_DATE = re.compile(r"\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*")
+_DIGITS_DATE = re.compile(r"\s*(\d{2})(\d{2})(\d{4})\s*")
 
 
 @dataclass(frozen=True)
@@ -88,19 +89,35 @@ class VisitorHistory:
 
 
 def parse_birth_date(text: str) -> date | None:
-    """'15/03/1993' -> date; None when the text is not shaped like a date; error when impossible."""
-    m = _DATE.fullmatch(text)
+    """'15/03/1993' (or 15031993, 15.03.1993) -> date; None when not a whole date; error if impossible."""
+    m = _DATE.fullmatch(text) or _DIGITS_DATE.fullmatch(text)
     if not m:
         return None
     day, month, year = (int(g) for g in m.groups())
     try:
         return date(year, month, day)
     except ValueError:
-        raise InvalidInput(f"Date impossible : {text.strip()} (JJ/MM/AAAA).") from None
+        raise InvalidInput(
+            f"Date impossible : {day:02d}/{month:02d}/{year} n'existe pas dans le calendrier."
+        ) from None
 
 
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _starts(prefix: str):  # type: ignore[no-untyped-def]
+    """The key starts with ``prefix``, written so that SQLite uses the index on the key."""
+    return and_(Visitor.search_key >= prefix, Visitor.search_key < prefix + "\U0010ffff")
+
+
+def _word_starts(prefix: str):  # type: ignore[no-untyped-def]
+    """A later word of the key (first name, second part of a name) starts with ``prefix``."""
+    w = _like_escape(prefix)
+    return or_(
+        Visitor.search_key.like(f"% {w}%", escape="\\"),
+        Visitor.search_key.like(f"%-{w}%", escape="\\"),
+    )
 
 
 def _live_visitors():  # type: ignore[no-untyped-def]
@@ -155,26 +172,43 @@ def search_visitors(
     ("dup lea" finds DUPONT Léa). Fewer than two letters find nobody.
     """
     today = today or date.today()
-    born = parse_birth_date(text)
+    stripped = text.strip()
+    live = _live_visitors()
+    if stripped[:1].isdigit():
+        born = parse_birth_date(stripped)
+        if born is None:  # a date being typed: stay quiet until it is whole
+            return []
+        with read_session(engine) as s:
+            found = s.scalars(
+                select(Visitor)
+                .where(live, Visitor.birth_date == born)
+                .order_by(Visitor.search_key)
+                .limit(limit)
+            ).all()
+            return _rows(s, list(found), today, young_age_limit)
+    words = fold(text).split()
+    if sum(len(w) for w in words) < MIN_SEARCH_LETTERS:
+        return []
+    first, others = words[0], words[1:]
+    extra = [or_(_starts(w), _word_starts(w)) for w in others]
     with read_session(engine) as s:
-        stmt = select(Visitor).where(_live_visitors())
-        if born is not None:
-            stmt = stmt.where(Visitor.birth_date == born)
-        else:
-            words = fold(text).split()
-            if sum(len(w) for w in words) < MIN_SEARCH_LETTERS:
-                return []
-            for w in words:
-                w = _like_escape(w)
-                stmt = stmt.where(
-                    or_(
-                        Visitor.search_key.like(f"{w}%", escape="\\"),
-                        Visitor.search_key.like(f"% {w}%", escape="\\"),
-                        Visitor.search_key.like(f"%-{w}%", escape="\\"),
-                    )
-                )
-        stmt = stmt.order_by(Visitor.search_key, Visitor.birth_date).limit(limit)
-        return _rows(s, list(s.scalars(stmt)), today, young_age_limit)
+        # Last names starting with the first word come first (an index range), then the others.
+        found = list(
+            s.scalars(
+                select(Visitor)
+                .where(live, _starts(first), *extra)
+                .order_by(Visitor.search_key, Visitor.birth_date)
+                .limit(limit)
+            )
+        )
+        if len(found) < limit:
+            found += s.scalars(
+                select(Visitor)
+                .where(live, _word_starts(first), ~_starts(first), *extra)
+                .order_by(Visitor.search_key, Visitor.birth_date)
+                .limit(limit - len(found))
+            ).all()
+        return _rows(s, found, today, young_age_limit)
 
 
 def _resolve(s: Session, visitor_id: uuid.UUID) -> Visitor:

@@ -16,12 +16,12 @@ from sarah.services.catalogue import (
     add_service,
     code_for_label,
     delete_unused_service,
-    list_catalogue,
     list_services,
     move_service,
     rename_service,
     retire_service,
     service_is_used,
+    service_usage,
     set_shortcut,
 )
 from sarah.services.contacts import ContactDraft, delete_contact, log_contact
@@ -106,8 +106,9 @@ def test_renamed_service_keeps_its_history_under_the_new_label(engine: Engine) -
     renamed = rename_service(engine, actu.id, "Actualisation France Travail", site_id=site.id)
     assert (renamed.id, renamed.code) == (actu.id, "actualisation_pe")
     assert visitor_history(engine, v.id).contacts[0].services == ("Actualisation France Travail",)
-    entry = next(e for e in list_catalogue(engine) if e.service.id == actu.id)
-    assert entry.uses == 1 and entry.last_used == date(2019, 3, 4)
+    usage = service_usage(engine)
+    assert usage[actu.id].uses == 1 and usage[actu.id].last_used == date(2019, 3, 4)
+    assert _by_code(engine, "cv_lm").id not in usage
 
 
 def test_move_up_and_down_renumbers_the_catalogue(engine: Engine) -> None:
@@ -160,6 +161,7 @@ def test_a_used_service_is_never_deleted(engine: Engine) -> None:
     contact = _log(engine, site.id, cv.id)
     delete_contact(engine, contact.id)  # a deleted contact can come back: still a use
     assert service_is_used(engine, cv.id)
+    assert cv.id not in service_usage(engine)  # the counts leave deleted contacts out
     with pytest.raises(InvalidInput, match="Service déjà utilisé : retirez-le plutôt"):
         delete_unused_service(engine, cv.id)
     assert cv.id in {s.id for s in list_services(engine)}

@@ -75,6 +75,8 @@ def test_search_by_birth_date_and_summary_of_visits(engine: Engine) -> None:
     assert (row.age, row.age_group) == (23, "jeunes")
     assert (row.contacts, row.first_visit, row.last_visit) == (2, date(2019, 2, 1), date(2019, 5, 3))
     assert search_visitors(engine, "1.7.1995", today=TODAY)[0].visitor.id == young.id
+    assert search_visitors(engine, "01071995", today=TODAY)[0].visitor.id == young.id
+    assert search_visitors(engine, "01/07/19", today=TODAY) == []  # still being typed
     with pytest.raises(InvalidInput, match="Date impossible : 31/02/1995"):
         search_visitors(engine, "31/02/1995")
     assert parse_birth_date("dupont") is None
