@@ -1,0 +1,748 @@
+"""What the statistics window shows around the four tables.
+
+- month breakdown: contacts and distinct people per month per site, so that a staff absence or a
+  logging gap shows;
+- comparison with the same period one year earlier, matched by stable service code;
+- ratios supervisors compare sites on;
+- drill-down: the contacts behind any number of the four tables or of the month breakdown.
+
+The four tables themselves come from :mod:`sarah.services.statistics` (one engine, the same
+numbers as ``sarah report``); this module only reads them or, for the drill-down, lists the
+contacts that make a number. Queries use SQLAlchemy Core constructs that run on SQLite and
+PostgreSQL alike. No Qt here.
+"""
+
+from __future__ import annotations
+
+import calendar
+import statistics as pystats
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, time
+from fractions import Fraction
+
+from sqlalchemy import Engine, and_, distinct, exists, extract, func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from sarah.db import read_session
+from sarah.errors import InvalidInput
+from sarah.models import Contact, Service, Site, Visitor, contact_services
+from sarah.services.report_model import (
+    AGE_GROUPS,
+    CHANNELS,
+    NOT_GIVEN,
+    SEXES,
+    Period,
+    Report,
+    SiteTables,
+    round_percent,
+    share,
+)
+from sarah.services.sites import SiteInfo, resolve_sites
+from sarah.services.visitors import age_group
+from sarah.settings import YOUNG_AGE_LIMIT
+
+TOTAL = "__total__"  # key of the total column in per-site mappings
+
+MONTH_NAMES = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+CHANNEL_WORDS = {"physique": "Physique", "telephone": "Téléphone"}
+AGE_LABELS = {"jeunes": "jeunes", "adultes": "adultes", "NR": "âge non renseigné"}
+SEX_LABELS = {"F": "femmes", "H": "hommes", "NR": "sexe non renseigné"}
+
+# A month is flagged when its contacts per day fall below this share of the site's usual month.
+LOW_MONTH_SHARE = Fraction(1, 2)
+
+
+def _sites(engine: Engine, names: Sequence[str] | None) -> list[SiteInfo]:
+    return resolve_sites(engine, list(names) if names else None)
+
+
+def _live_in_period(period: Period, site_ids: Iterable[uuid.UUID]) -> ColumnElement[bool]:
+    return and_(
+        Contact.deleted_at.is_(None),
+        Contact.site_id.in_(list(site_ids)),
+        Contact.local_date >= period.start,
+        Contact.local_date <= period.end,
+    )
+
+
+# --- month breakdown --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthCell:
+    contacts: int = 0
+    people: int = 0
+    low: bool = False  # clearly fewer contacts per day than the site's usual month
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    start: date  # first day of the month inside the period
+    end: date  # last day of the month inside the period
+    by_site: dict[str, MonthCell]
+    total: MonthCell
+
+    @property
+    def label(self) -> str:
+        text = f"{MONTH_NAMES[self.start.month - 1]} {self.start.year}"
+        last = calendar.monthrange(self.start.year, self.start.month)[1]
+        if self.start.day != 1 or self.end.day != last:
+            text += f" (du {self.start.day} au {self.end.day})"
+        return text
+
+    @property
+    def key(self) -> str:
+        return f"{self.start:%Y-%m}"
+
+
+@dataclass(frozen=True)
+class MonthBreakdown:
+    period: Period
+    sites: list[str]
+    months: list[MonthRow]
+    # Whole period: contacts per site and distinct people per site (people: also the total,
+    # a person seen at two sites counts once there, as in table 3).
+    period_by_site: dict[str, MonthCell]
+    period_total: MonthCell
+
+    @property
+    def low_months(self) -> list[tuple[str, MonthRow]]:
+        """(site, month) pairs that look like an absence or a logging gap."""
+        return [(s, m) for m in self.months for s in self.sites if m.by_site[s].low]
+
+
+def _months_of(period: Period) -> list[tuple[date, date]]:
+    out: list[tuple[date, date]] = []
+    y, m = period.start.year, period.start.month
+    while (y, m) <= (period.end.year, period.end.month):
+        first = max(date(y, m, 1), period.start)
+        last = min(date(y, m, calendar.monthrange(y, m)[1]), period.end)
+        out.append((first, last))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _flag_low_months(months: list[tuple[date, date]], counts: list[int], today: date) -> list[bool]:
+    """Months whose contacts per elapsed day fall below half the site's median month."""
+    rates: list[Fraction | None] = []
+    for (first, last), n in zip(months, counts, strict=True):
+        days = (min(last, today) - first).days + 1
+        rates.append(Fraction(n, days) if days > 0 else None)
+    known = [r for r in rates if r is not None]
+    if len(known) < 3:
+        return [False] * len(months)
+    median = pystats.median(known)
+    if median == 0:
+        return [False] * len(months)
+    return [r is not None and r < median * LOW_MONTH_SHARE for r in rates]
+
+
+def month_breakdown(
+    engine: Engine,
+    period: Period,
+    sites: Sequence[str] | None = None,
+    *,
+    today: date | None = None,
+) -> MonthBreakdown:
+    """Contacts and distinct people per month and site (people: anonymous contacts excluded)."""
+    chosen = _sites(engine, sites)
+    names = {s.id: s.name for s in chosen}
+    spans = _months_of(period)
+    index = {(first.year, first.month): i for i, (first, _last) in enumerate(spans)}
+    year = extract("year", Contact.local_date)
+    month = extract("month", Contact.local_date)
+    where = _live_in_period(period, names)
+    per_site = [[MonthCell() for _ in spans] for _ in chosen]
+    per_month_total = [MonthCell() for _ in spans]
+    position = {s.id: i for i, s in enumerate(chosen)}
+    with read_session(engine) as s:
+        rows = s.execute(
+            select(
+                Contact.site_id,
+                year,
+                month,
+                func.count(),
+                func.count(distinct(Contact.visitor_id)),
+            )
+            .where(where)
+            .group_by(Contact.site_id, year, month)
+        ).all()
+        for site_id, y, m, n, people in rows:
+            per_site[position[site_id]][index[(int(y), int(m))]] = MonthCell(int(n), int(people))
+        for y, m, n, people in s.execute(
+            select(year, month, func.count(), func.count(distinct(Contact.visitor_id)))
+            .where(where)
+            .group_by(year, month)
+        ):
+            per_month_total[index[(int(y), int(m))]] = MonthCell(int(n), int(people))
+        period_rows = {
+            site_id: MonthCell(int(n), int(p))
+            for site_id, n, p in s.execute(
+                select(Contact.site_id, func.count(), func.count(distinct(Contact.visitor_id)))
+                .where(where)
+                .group_by(Contact.site_id)
+            )
+        }
+        n_total, p_total = s.execute(
+            select(func.count(), func.count(distinct(Contact.visitor_id))).where(where)
+        ).one()
+
+    today = today or date.today()
+    for i, cells in enumerate(per_site):
+        flags = _flag_low_months(spans, [c.contacts for c in cells], today)
+        per_site[i] = [
+            MonthCell(c.contacts, c.people, flag) for c, flag in zip(cells, flags, strict=True)
+        ]
+    months = [
+        MonthRow(
+            start=first,
+            end=last,
+            by_site={site.name: per_site[i][j] for i, site in enumerate(chosen)},
+            total=per_month_total[j],
+        )
+        for j, (first, last) in enumerate(spans)
+    ]
+    return MonthBreakdown(
+        period=period,
+        sites=[s.name for s in chosen],
+        months=months,
+        period_by_site={s.name: period_rows.get(s.id, MonthCell()) for s in chosen},
+        period_total=MonthCell(int(n_total), int(p_total)),
+    )
+
+
+# --- comparison with one year earlier -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComparedValue:
+    previous: int
+    current: int
+
+    @property
+    def change(self) -> Fraction | None:
+        """Relative change (0.25 = +25 %); None when there was nothing one year earlier."""
+        if self.previous == 0:
+            return None
+        return Fraction(self.current - self.previous, self.previous)
+
+    @property
+    def change_text(self) -> str:
+        change = self.change
+        if change is None:
+            return "nouveau" if self.current else "—"
+        pct = round_percent(abs(change))
+        if pct == 0:
+            return "0 %"
+        return f"{'+' if change > 0 else '−'}{pct} %"
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    section: str  # "contacts", "services", "persons", "new_persons"
+    key: str  # channel, service code, "not_given", age group, "total"
+    label: str
+    values: dict[str, ComparedValue]  # by site name, and TOTAL
+    note: str = ""  # "ancien libellé : …", "service retiré"
+    bold: bool = False
+
+
+SECTION_TITLES = {
+    "contacts": "Contacts",
+    "services": "Services utilisés",
+    "persons": "Personnes concernées",
+    "new_persons": "Publics nouvellement accueillis",
+}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    current: Period
+    previous: Period
+    sites: list[str]
+    rows: list[ComparisonRow]
+
+    def row(self, section: str, key: str) -> ComparisonRow:
+        for r in self.rows:
+            if r.section == section and r.key == key:
+                return r
+        raise KeyError((section, key))
+
+
+def _merged_codes(previous: list[str], current: list[str]) -> list[str]:
+    """Current order, with codes only known one year earlier placed after their predecessor."""
+    out = list(current)
+    for i, code in enumerate(previous):
+        if code in out:
+            continue
+        before = next((c for c in reversed(previous[:i]) if c in out), None)
+        out.insert(out.index(before) + 1 if before is not None else 0, code)
+    return out
+
+
+def compare_reports(current: Report, previous: Report) -> Comparison:
+    """Side by side, row by row; services matched by their stable code, not their label."""
+    columns = [*current.sites, TOTAL]
+
+    def tables(report: Report, column: str) -> SiteTables | None:
+        if column == TOTAL:
+            return report.total
+        return report.by_site.get(column)
+
+    rows: list[ComparisonRow] = []
+
+    def add(
+        section: str,
+        key: str,
+        label: str,
+        pick: Callable[[SiteTables], int],
+        *,
+        note: str = "",
+        bold: bool = False,
+    ) -> None:
+        values = {}
+        for col in columns:
+            prev_t, cur_t = tables(previous, col), tables(current, col)
+            values[col] = ComparedValue(
+                pick(prev_t) if prev_t is not None else 0,
+                pick(cur_t) if cur_t is not None else 0,
+            )
+        rows.append(ComparisonRow(section, key, label, values, note, bold))
+
+    for channel in CHANNELS:
+        add(
+            "contacts",
+            channel,
+            f"Entretiens {CHANNEL_WORDS[channel].lower()}s",
+            lambda t, c=channel: t.contacts[c],
+        )
+    add("contacts", "total", "Total des contacts", lambda t: t.contacts_total, bold=True)
+    add("contacts", "anonymous", "dont contacts anonymes", lambda t: t.anonymous_contacts)
+
+    def service_info(report: Report) -> dict[str, tuple[str, bool]]:
+        return {s.code: (s.label, s.retired) for s in report.total.services}
+
+    cur_info, prev_info = service_info(current), service_info(previous)
+    codes = _merged_codes(
+        [s.code for s in previous.total.services], [s.code for s in current.total.services]
+    )
+    for code in codes:
+        label, retired = cur_info.get(code) or prev_info[code]
+        notes = []
+        if code in prev_info and code in cur_info and prev_info[code][0] != label:
+            notes.append(f"ancien libellé : « {prev_info[code][0]} »")
+        if retired or (code not in cur_info and prev_info[code][1]):
+            notes.append("service retiré")
+
+        def count(t: SiteTables, code: str = code) -> int:
+            return next((s.count for s in t.services if s.code == code), 0)
+
+        add("services", code, label, count, note=" ; ".join(notes))
+    add("services", "not_given", NOT_GIVEN, lambda t: t.not_given_services)
+    add("services", "total", "Total des services délivrés", lambda t: t.services_total, bold=True)
+
+    for section in ("persons", "new_persons"):
+        for age in AGE_GROUPS:
+            label = {
+                "jeunes": "Public jeune",
+                "adultes": "Public adulte",
+                "NR": "Âge non renseigné",
+            }
+            if age == "NR" and not any(
+                getattr(t, section).group_total("NR")
+                for rep in (current, previous)
+                for t in [rep.total, *rep.by_site.values()]
+            ):
+                continue
+            add(section, age, label[age], lambda t, a=age, s=section: getattr(t, s).group_total(a))
+        add(
+            section,
+            "total",
+            "Total des personnes" if section == "persons" else "Total des nouveaux publics",
+            lambda t, s=section: getattr(t, s).total,
+            bold=True,
+        )
+    return Comparison(current.period, previous.period, list(current.sites), rows)
+
+
+# --- ratios -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ratio:
+    key: str
+    label: str
+    kind: str  # "rate" (shown with two decimals) or "share" (shown as a whole percent)
+    explanation: str
+    values: dict[str, Fraction | None]  # by site name, and TOTAL; None when undefined
+
+    def text(self, column: str) -> str:
+        value = self.values.get(column)
+        if value is None:
+            return "—"
+        if self.kind == "share":
+            return f"{round_percent(value)} %"
+        return format_decimal(value)
+
+
+def format_decimal(value: Fraction, places: int = 2) -> str:
+    """'1,32' (French decimal comma), rounded half up."""
+    scaled = value * 10**places
+    n = int((scaled + Fraction(1, 2)).__floor__())
+    whole, frac = divmod(n, 10**places)
+    return f"{whole},{frac:0{places}d}"
+
+
+RATIO_DEFINITIONS = (
+    (
+        "services_per_contact",
+        "Services par contact",
+        "rate",
+        "services délivrés (hors « Non renseigné ») divisés par le nombre de contacts",
+    ),
+    (
+        "contacts_per_person",
+        "Contacts par personne",
+        "rate",
+        "contacts nominatifs (hors contacts anonymes) divisés par le nombre de personnes "
+        "concernées (tableau 3)",
+    ),
+    (
+        "new_share",
+        "Part des nouveaux publics",
+        "share",
+        "personnes nouvellement accueillies (tableau 4) sur personnes concernées (tableau 3)",
+    ),
+    (
+        "phone_share",
+        "Part des contacts téléphoniques",
+        "share",
+        "entretiens téléphoniques sur le total des contacts (tableau 1)",
+    ),
+    (
+        "young_share",
+        "Part du public jeune",
+        "share",
+        "personnes du public jeune sur personnes concernées (tableau 3), comme « % du total »",
+    ),
+)
+
+
+def ratios(report: Report) -> list[Ratio]:
+    """Five ratios per site and for the total, computed from the report's own numbers."""
+    columns = {**{name: report.by_site[name] for name in report.sites}, TOTAL: report.total}
+
+    def compute(key: str, t: SiteTables) -> Fraction | None:
+        delivered = t.services_total - t.not_given_services
+        if key == "services_per_contact":
+            return share(delivered, t.contacts_total)
+        if key == "contacts_per_person":
+            return share(t.contacts_total - t.anonymous_contacts, t.persons.total)
+        if key == "new_share":
+            return share(t.new_persons.total, t.persons.total)
+        if key == "phone_share":
+            return share(t.contacts["telephone"], t.contacts_total)
+        return share(t.persons.group_total("jeunes"), t.persons.total)
+
+    return [
+        Ratio(key, label, kind, explanation, {c: compute(key, t) for c, t in columns.items()})
+        for key, label, kind, explanation in RATIO_DEFINITIONS
+    ]
+
+
+# --- drill-down -------------------------------------------------------------------------------
+
+TABLES = ("contacts", "services", "persons", "new_persons", "months_contacts", "months_people")
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """One number of the window.
+
+    - ``table``: one of :data:`TABLES`;
+    - ``site``: a site name, or None for the total column / row;
+    - ``row``: contacts: "physique" / "telephone" / "total"; services: a service code,
+      "not_given" or "total"; persons / new_persons: "jeunes" / "adultes" / "NR" / "total";
+      months: ignored;
+    - ``sex``: persons / new_persons: "F" / "H" / "NR", None for the group's total;
+    - ``month``: months tables: any day of the month.
+    """
+
+    table: str
+    site: str | None = None
+    row: str = "total"
+    sex: str | None = None
+    month: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.table not in TABLES:
+            raise InvalidInput(f"Tableau inconnu : {self.table}.")
+        if self.table in ("persons", "new_persons"):
+            if self.row not in (*AGE_GROUPS, "total"):
+                raise InvalidInput(f"Groupe d'âge inconnu : {self.row}.")
+            if self.sex is not None and self.sex not in SEXES:
+                raise InvalidInput(f"Sexe inconnu : {self.sex}.")
+        if self.table.startswith("months") and self.month is None:
+            raise InvalidInput("Mois manquant.")
+
+
+@dataclass(frozen=True)
+class ContactLine:
+    contact_id: uuid.UUID
+    local_date: date
+    local_time: time
+    site: str
+    channel: str  # "physique" / "telephone"
+    visitor: str  # "DUPONT Léa", or "Anonyme"
+    age_group: str | None  # "jeunes" / "adultes" / "NR" on that date; None for anonymous
+    sex: str | None  # "F" / "H" / "NR"; None for anonymous
+    services: tuple[str, ...]
+
+    @property
+    def channel_label(self) -> str:
+        return CHANNEL_WORDS.get(self.channel, self.channel)
+
+
+@dataclass(frozen=True)
+class DrillDown:
+    cell: CellRef
+    title: str
+    explanation: str
+    count: int  # contacts (or people) found; for a service row, the number in the table
+    lines: list[ContactLine] = field(default_factory=list)  # at most ``limit`` of them
+
+    @property
+    def truncated(self) -> bool:
+        return len(self.lines) < self.count
+
+
+def _describe(cell: CellRef, period: Period, sites: list[SiteInfo]) -> tuple[str, str]:
+    where = cell.site or (sites[0].name if len(sites) == 1 else f"{len(sites)} Points Relais")
+    if cell.table == "contacts":
+        what = {
+            "physique": "Entretiens physiques",
+            "telephone": "Entretiens téléphoniques",
+            "total": "Tous les contacts",
+        }[cell.row]
+        why = "Un contact par ligne."
+    elif cell.table == "services":
+        what = {"not_given": NOT_GIVEN, "total": "Tous les services délivrés"}.get(
+            cell.row, "Service"
+        )
+        why = (
+            "Les contacts qui ont délivré ce service (un service compte au plus une fois "
+            "par contact)."
+            if cell.row not in ("not_given", "total")
+            else "Les contacts sans aucun service enregistré."
+            if cell.row == "not_given"
+            else "Tous les contacts de la période, avec leurs services."
+        )
+    elif cell.table in ("persons", "new_persons"):
+        group = "Personnes concernées" if cell.table == "persons" else "Nouveaux publics"
+        detail = [] if cell.row == "total" else [AGE_LABELS[cell.row]]
+        if cell.sex is not None:
+            detail.append(SEX_LABELS[cell.sex])
+        what = group + (f" — {', '.join(detail)}" if detail else "")
+        why = (
+            "Une ligne par personne : son premier contact de la période"
+            + (" dans ce Point Relais" if cell.site else " dans l'un des sites choisis")
+            + ", qui fixe sa tranche d'âge."
+            if cell.table == "persons"
+            else "Une ligne par personne : son tout premier contact"
+            + (" dans ce Point Relais" if cell.site else " dans l'un des sites choisis")
+            + ", tombé dans la période."
+        )
+    else:
+        assert cell.month is not None
+        what = (
+            "Contacts" if cell.table == "months_contacts" else "Personnes"
+        ) + f" de {MONTH_NAMES[cell.month.month - 1]} {cell.month.year}"
+        why = (
+            "Un contact par ligne."
+            if cell.table == "months_contacts"
+            else "Une ligne par personne : son premier contact du mois."
+        )
+    return f"{what} — {where} — {period.label}", why
+
+
+def _services_of(
+    s: Session, contact_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple[int, str]]]:
+    out: dict[uuid.UUID, list[tuple[int, str]]] = {}
+    for i in range(0, len(contact_ids), 500):
+        chunk = contact_ids[i : i + 500]
+        for cid, position, label in s.execute(
+            select(contact_services.c.contact_id, Service.position, Service.label)
+            .join(Service, Service.id == contact_services.c.service_id)
+            .where(contact_services.c.contact_id.in_(chunk))
+        ):
+            out.setdefault(cid, []).append((position, label))
+    return out
+
+
+def _display_name(last: str | None, first: str | None) -> str:
+    if last is None:
+        return "Anonyme"
+    return f"{last.upper()} {first or ''}".strip()
+
+
+def contacts_behind(
+    engine: Engine,
+    period: Period,
+    sites: Sequence[str] | None,
+    cell: CellRef,
+    *,
+    young_age_limit: int = YOUNG_AGE_LIMIT,
+    limit: int = 5000,
+) -> DrillDown:
+    """The contacts that make the number ``cell`` (one line per person for people counts)."""
+    chosen = _sites(engine, sites)
+    if cell.site is not None:
+        match = [s for s in chosen if s.name == cell.site]
+        if not match:
+            raise InvalidInput(f"Le site « {cell.site} » ne fait pas partie de la sélection.")
+        scope = match
+    else:
+        scope = chosen
+    scope_ids = [s.id for s in scope]
+    window = period
+    if cell.month is not None:
+        first = max(date(cell.month.year, cell.month.month, 1), period.start)
+        last = min(
+            date(
+                cell.month.year,
+                cell.month.month,
+                calendar.monthrange(cell.month.year, cell.month.month)[1],
+            ),
+            period.end,
+        )
+        window = Period(first, last)
+    in_window = _live_in_period(window, scope_ids)
+    title, explanation = _describe(cell, period, chosen)
+
+    base = (
+        select(
+            Contact.id,
+            Contact.local_date,
+            Contact.local_time,
+            Site.name,
+            Contact.channel,
+            Visitor.last_name,
+            Visitor.first_name,
+            Visitor.sex,
+            Visitor.birth_date,
+            Contact.visitor_id,
+        )
+        .join(Site, Site.id == Contact.site_id)
+        .outerjoin(Visitor, Visitor.id == Contact.visitor_id)
+    )
+    one_per_person = cell.table in ("persons", "new_persons", "months_people")
+
+    with read_session(engine) as s:
+        if cell.table in ("contacts", "months_contacts"):
+            stmt = base.where(in_window)
+            if cell.table == "contacts" and cell.row != "total":
+                stmt = stmt.where(Contact.channel == cell.row)
+        elif cell.table == "services":
+            stmt = base.where(in_window)
+            delivered = select(contact_services.c.contact_id).where(
+                contact_services.c.contact_id == Contact.id
+            )
+            if cell.row == "not_given":
+                stmt = stmt.where(~exists(delivered))
+            elif cell.row != "total":
+                code_known = s.scalar(select(Service.id).where(Service.code == cell.row))
+                if code_known is None:
+                    raise InvalidInput(f"Service inconnu : {cell.row}.")
+                stmt = stmt.where(
+                    exists(delivered.where(contact_services.c.service_id == code_known))
+                )
+        else:
+            # The contact that counts for each person: the first one of the window in this row
+            # (persons, months_people) or the first one ever at these sites (new_persons).
+            history = (
+                and_(Contact.deleted_at.is_(None), Contact.site_id.in_(scope_ids))
+                if cell.table == "new_persons"
+                else in_window
+            )
+            first = (
+                select(
+                    Contact.visitor_id.label("visitor_id"),
+                    func.min(Contact.local_date).label("first_date"),
+                )
+                .where(history, Contact.visitor_id.is_not(None))
+                .group_by(Contact.visitor_id)
+                .subquery()
+            )
+            stmt = base.join(
+                first,
+                and_(
+                    first.c.visitor_id == Contact.visitor_id,
+                    first.c.first_date == Contact.local_date,
+                ),
+            ).where(in_window)
+        stmt = stmt.order_by(Contact.local_date, Contact.local_time, Site.position, Contact.id)
+
+        lines: list[ContactLine] = []
+        seen: set[uuid.UUID] = set()
+        count = 0
+        for cid, d, t, site, channel, last, first_name, sex, birth, visitor_id in s.execute(stmt):
+            if one_per_person:
+                if visitor_id in seen:
+                    continue  # a later contact on the same first day
+                seen.add(visitor_id)
+            group = age_group(birth, d, young_age_limit) if visitor_id is not None else None
+            sex_key = (sex or "NR") if visitor_id is not None else None
+            if cell.table in ("persons", "new_persons"):
+                if cell.row != "total" and group != cell.row:
+                    continue
+                if cell.sex is not None and sex_key != cell.sex:
+                    continue
+            count += 1
+            if len(lines) < limit:
+                lines.append(
+                    ContactLine(
+                        cid,
+                        d,
+                        t,
+                        site,
+                        channel,
+                        _display_name(last, first_name) if visitor_id is not None else "Anonyme",
+                        group,
+                        sex_key,
+                        (),
+                    )
+                )
+        services = _services_of(s, [line.contact_id for line in lines])
+    lines = [
+        ContactLine(
+            line.contact_id,
+            line.local_date,
+            line.local_time,
+            line.site,
+            line.channel,
+            line.visitor,
+            line.age_group,
+            line.sex,
+            tuple(label for _pos, label in sorted(services.get(line.contact_id, []))),
+        )
+        for line in lines
+    ]
+    return DrillDown(cell, title, explanation, count, lines)
