@@ -12,7 +12,6 @@ import contextlib
 import os
 import sqlite3
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
@@ -242,24 +241,35 @@ def _has_user_tables(engine: Engine) -> bool:
 
 
 def migrate_to_head(engine: Engine, backup_dir: Path | None = None) -> Path | None:
-    """Bring the schema to the newest version; copy the file first when the schema changes.
+    """Bring the schema to the newest version; back the file up first when the schema changes.
 
-    Returns the path of the copy taken, if any.
+    The backup is a verified one (sarah.services.backups) in ``backup_dir``, by default the
+    backup folder of the settings; if it cannot be made, nothing is migrated. Returns the path of
+    the backup taken, if any. The upgrade itself is one transaction: all or nothing.
     """
     from alembic import command
+
+    from sarah.services.backups import configured_backup_folder, create_backup, rotate_quietly
 
     head = head_revision()
     current = current_revision(engine)
     if current == head:
         return None
     copy: Path | None = None
-    with translate_errors():
-        if sqlite_path(engine) is not None and _has_user_tables(engine):
-            folder = backup_dir or paths.default_backup_dir()
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            copy = copy_sqlite_file(engine, folder / f"avant-migration-{current}-{stamp}.sqlite")
-        with engine.begin() as conn:
-            command.upgrade(alembic_config(conn), "head")
+    path = sqlite_path(engine)
+    if path is not None and _has_user_tables(engine):
+        folder = backup_dir or configured_backup_folder()
+        try:
+            copy = create_backup(path, folder, "avant-migration").path
+        except UserError as exc:
+            raise type(exc)(
+                "Mise à jour de la base annulée : la sauvegarde qui doit la précéder a échoué. "
+                + exc.message,
+                exc.details,
+            ) from exc
+        rotate_quietly(folder)
+    with translate_errors(), engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")
     return copy
 
 

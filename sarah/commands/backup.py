@@ -1,0 +1,121 @@
+"""`sarah backup create|list|restore FILE`: manual backups (automatic ones run anyway)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sarah.commands import database
+from sarah.db import database_url, sqlite_path
+from sarah.errors import UserError
+from sarah.services.backups import (
+    REASON_MANUAL,
+    configured_backup_folder,
+    create_backup,
+    human_size,
+    list_backups,
+    restore_backup,
+    rotate_quietly,
+)
+
+
+def _folder(args: argparse.Namespace) -> Path:
+    return Path(args.dossier).expanduser() if args.dossier else configured_backup_folder()
+
+
+def _database_file(args: argparse.Namespace) -> Path:
+    """The SQLite file named by --db, without opening it (a damaged file must stay untouched)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url(args.db))
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        raise UserError(
+            "Les sauvegardes de SARAH concernent une base SQLite locale. Pour un serveur "
+            "PostgreSQL, utilisez les sauvegardes du serveur (pg_dump)."
+        )
+    return Path(url.database)
+
+
+def _fmt_count(n: int | None) -> str:
+    return "?" if n is None else f"{n:,}".replace(",", "\u202f")
+
+
+def run_create(args: argparse.Namespace) -> int:
+    engine = database(args)  # refuses a damaged or badly placed database, migrates
+    try:
+        db = sqlite_path(engine)
+        if db is None:
+            raise UserError("Les sauvegardes de SARAH concernent une base SQLite locale.")
+    finally:
+        engine.dispose()
+    folder = _folder(args)
+    info = create_backup(db, folder, REASON_MANUAL)
+    rotate_quietly(folder)
+    print(
+        f"Sauvegarde vérifiée : {info.path} ({human_size(info.size)}, "
+        f"{_fmt_count(info.contacts)} contacts)."
+    )
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    folder = _folder(args)
+    if not folder.is_dir():
+        raise UserError(f"Le dossier de sauvegarde {folder} est inaccessible.")
+    backups = list_backups(folder)
+    if not backups:
+        print(f"Aucune sauvegarde dans {folder}.")
+        return 0
+    print(f"Sauvegardes dans {folder} (la plus récente d'abord) :")
+    for b in backups:
+        state = "vérifiée" if b.verified else "NON vérifiée"
+        print(
+            f"  {b.created_at:%d/%m/%Y %H:%M:%S}  {human_size(b.size):>10}  "
+            f"{_fmt_count(b.contacts):>9} contacts  {state:<12}  {b.reason:<20}  {b.path.name}"
+        )
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    db = _database_file(args)
+    backup = Path(args.file).expanduser()
+    if not backup.is_absolute() and not backup.exists():
+        candidate = _folder(args) / backup
+        backup = candidate if candidate.exists() else backup
+    result = restore_backup(db, backup, folder=_folder(args))
+    print(f"Base restaurée depuis {result.restored_from} : {_fmt_count(result.counts.get('contacts'))} contacts.")
+    if result.safety_backup is not None:
+        print(f"La base remplacée a d'abord été sauvegardée : {result.safety_backup.path}")
+    for path in result.moved_aside:
+        print(f"Mis de côté (non effacé) : {path}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "backup",
+        help="sauvegardes manuelles : créer, lister, restaurer",
+        description="Sauvegardes vérifiées de la base (les sauvegardes automatiques ont lieu de toute façon).",
+    )
+    actions = parser.add_subparsers(dest="backup_action", metavar="ACTION", required=True)
+
+    def add(name: str, helptext: str) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = actions.add_parser(name, help=helptext, description=helptext)
+        p.add_argument(
+            "--dossier",
+            metavar="DOSSIER",
+            help="dossier des sauvegardes (défaut : celui des réglages)",
+        )
+        return p
+
+    add("create", "faire une sauvegarde vérifiée maintenant").set_defaults(func=run_create)
+    add("list", "lister les sauvegardes (date, taille, contacts, vérifiée)").set_defaults(
+        func=run_list
+    )
+    restore = add(
+        "restore",
+        "remettre une sauvegarde en place, sans question : la base actuelle est d'abord "
+        "sauvegardée puis mise de côté avec ses fichiers -wal/-shm (jamais effacée)",
+    )
+    restore.add_argument("file", metavar="FICHIER", help="le fichier de sauvegarde (.sqlite)")
+    restore.set_defaults(func=run_restore)

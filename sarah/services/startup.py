@@ -1,0 +1,142 @@
+"""The start-up check: is the database file sound before anything is written to it?
+
+Run before the window opens (and by every command through :func:`sarah.db.open_database`):
+
+- the location is refused when unsafe (network share, cloud-synced folder);
+- temporary files a crash left behind are removed (``*.partial`` copies in the backup folder,
+  an interrupted restore beside the database); the database and its -wal/-shm are never touched;
+- SQLite's ``quick_check`` runs on the file opened read-only. On failure the window opens the
+  data read-only, keeps the damaged file byte for byte, and offers the newest verified backup.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sarah.db import quick_check_file
+from sarah.services.backups import (
+    REASON_STARTUP,
+    BackupInfo,
+    clean_temporary_files,
+    configured_backup_folder,
+    create_backup,
+    last_verified_backup,
+    rotate_quietly,
+)
+from sarah.services.safety import refuse_unsafe_location
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class StartupReport:
+    database: Path
+    backup_folder: Path
+    exists: bool
+    problems: list[str] = field(default_factory=list)
+    cleaned: list[Path] = field(default_factory=list)
+    last_verified: BackupInfo | None = None
+    seconds: float = 0.0  # how long the check took
+
+    @property
+    def damaged(self) -> bool:
+        return bool(self.problems)
+
+    @property
+    def read_only(self) -> bool:
+        """A damaged file is only ever opened read-only (nothing may be written to it)."""
+        return self.damaged
+
+    @property
+    def message(self) -> str:
+        if not self.damaged:
+            return "La base de données est saine."
+        lines = [
+            f"Le fichier de données {self.database} est endommagé ({self.problems[0]}).",
+            "Il n'a pas été modifié : il est conservé tel quel, octet pour octet.",
+            "SARAH l'ouvre en lecture seule : vous pouvez consulter, mais pas enregistrer.",
+        ]
+        if self.last_verified is not None:
+            when = self.last_verified.created_at
+            lines.append(
+                f"Dernière sauvegarde vérifiée : {when:%d/%m/%Y à %H:%M}"
+                + (
+                    f" ({self.last_verified.contacts} contacts)."
+                    if self.last_verified.contacts is not None
+                    else "."
+                )
+                + " Vous pouvez la restaurer : la base endommagée sera mise de côté, pas effacée."
+            )
+        else:
+            lines.append(
+                f"Aucune sauvegarde vérifiée n'a été trouvée dans {self.backup_folder}. "
+                "Choisissez un autre dossier de sauvegarde ou un fichier de sauvegarde."
+            )
+        return "\n".join(lines)
+
+
+def header_problem(path: Path) -> str | None:
+    """A cheap look at the first bytes: is this a SQLite file at all?"""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+    except OSError as exc:
+        return f"lecture impossible : {exc.strerror or exc}"
+    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
+        return "ce n'est pas (ou plus) un fichier SQLite : en-tête illisible"
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return f"lecture impossible : {exc.strerror or exc}"
+    if page_size < 512 or page_size & (page_size - 1):
+        return "en-tête abîmé (taille de page invalide)"
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return None  # pages may still live in the -wal: quick_check judges
+    if head[92:96] != head[24:28]:
+        pages = 0  # the page count in the header is not maintained: the file size is used
+    if size % page_size:
+        return "fichier tronqué (taille qui n'est pas un nombre entier de pages)"
+    if pages and size < pages * page_size:
+        return f"fichier tronqué ({size} octets au lieu de {pages * page_size})"
+    return None
+
+
+def check_database(path: Path, backup_folder: Path | None = None) -> StartupReport:
+    """Check the database file before it is opened for writing. Never writes to it."""
+    path = Path(path)
+    folder = Path(backup_folder) if backup_folder else configured_backup_folder()
+    refuse_unsafe_location(path)
+    started = time.perf_counter()
+    cleaned = clean_temporary_files(folder, db=path)
+    exists = path.exists()
+    problems: list[str] = []
+    if exists and path.stat().st_size > 0:
+        head = header_problem(path)
+        problems = [head] if head else quick_check_file(path)
+    last = last_verified_backup(folder)
+    return StartupReport(
+        database=path,
+        backup_folder=folder,
+        exists=exists,
+        problems=problems,
+        cleaned=cleaned,
+        last_verified=last,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def startup_backup(report: StartupReport) -> BackupInfo | None:
+    """The backup taken at start-up, after a good check (none for a damaged or new file)."""
+    if report.damaged or not report.exists:
+        return None
+    if not report.database.exists() or report.database.stat().st_size == 0:
+        return None
+    info = create_backup(report.database, report.backup_folder, REASON_STARTUP)
+    rotate_quietly(report.backup_folder)
+    return info
