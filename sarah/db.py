@@ -277,12 +277,13 @@ def open_database(
     target: str | os.PathLike[str] | None, *, migrate: bool = True, check: bool = True
 ) -> Engine:
     """The engine every command uses: location refused if unsafe, integrity checked, migrated."""
-    engine = create_db_engine(target)
-    path = sqlite_path(engine)
-    if path is not None:
+    url = make_url(database_url(target))
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         from sarah.services.safety import refuse_unsafe_location
 
-        refuse_unsafe_location(path)
+        refuse_unsafe_location(Path(url.database))  # before any folder or file is created
+    engine = create_db_engine(target)
+    path = sqlite_path(engine)
     if check and path is not None and path.exists() and path.stat().st_size > 0:
         problems = quick_check_file(path)
         if problems:
