@@ -402,13 +402,16 @@ def make_services(
         others = [i for i in range(n) if i not in chosen_pref and k not in kinds[i]]
         rng.shuffle(preferred)
         rng.shuffle(others)
-        # Fewer services first, so that nobody gets five services in one visit.
-        preferred.sort(key=lambda i: len(kinds[i]))
-        others.sort(key=lambda i: len(kinds[i]))
-        n_pref = min(len(preferred), round(extra[k] * 0.85))
-        picked = preferred[:n_pref] + others[: extra[k] - n_pref]
-        if len(picked) < extra[k]:
-            picked += preferred[n_pref : n_pref + extra[k] - len(picked)]
+        # Contacts with a single service first, so that nobody gets five services in one visit;
+        # among them, mostly the usual companions of the service.
+        single_pref = [i for i in preferred if len(kinds[i]) == 1]
+        single_others = [i for i in others if len(kinds[i]) == 1]
+        n_pref = min(len(single_pref), round(extra[k] * 0.85))
+        picked = single_pref[:n_pref] + single_others[: extra[k] - n_pref]
+        rest = single_pref[n_pref:] + sorted(
+            (i for i in preferred + others if len(kinds[i]) > 1), key=lambda i: len(kinds[i])
+        )
+        picked += rest[: extra[k] - len(picked)]
         for i in picked:
             kinds[i].append(k)
     return kinds
