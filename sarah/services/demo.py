@@ -36,8 +36,9 @@ from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 
 from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.orm import Session
 
-from sarah.db import write_session
+from sarah.db import read_session, write_session
 from sarah.errors import InvalidInput
 from sarah.models import ClosedDay, Contact, Service, Visitor, VisitorMerge, contact_services
 from sarah.services.demo_names import FIRST_NAMES_F, FIRST_NAMES_H, LAST_NAMES, SPELLING_SLIPS
@@ -910,31 +911,39 @@ def _strip_accents(text: str) -> str:
     return folded[:1].upper() + folded[1:]
 
 
+def _refuse_unless_ready(s: Session) -> dict[str, uuid.UUID]:
+    """The catalogue's service ids by code; refuses a database that already holds contacts."""
+    existing = s.scalar(select(func.count()).select_from(Contact)) or 0
+    if existing:
+        raise InvalidInput(
+            f"Cette base contient déjà {french_number(existing)} contact(s) : les données de "
+            "démonstration sont faites pour une base vide et n'y ont pas été ajoutées. "
+            "Utilisez une nouvelle base, par exemple : sarah --db demo.sqlite demo"
+        )
+    service_ids = dict(
+        s.execute(select(Service.code, Service.id).where(Service.deleted_at.is_(None))).all()
+    )
+    missing = [code for code in SERVICE_CODES if code not in service_ids]
+    if missing:
+        raise InvalidInput(
+            "Le catalogue de services ne contient plus les services de référence "
+            f"({', '.join(missing)}) : les données de démonstration ne peuvent pas être chargées."
+        )
+    return service_ids
+
+
 def load_demo(engine: Engine, data: DemoData | None = None) -> DemoSummary:
     """Write the demonstration data set into an empty database, in one transaction.
 
     Refuses (:class:`InvalidInput`) a database that already holds contacts: the demonstration
     is made for a new, empty database, never mixed with real data.
     """
-    data = data or build_demo()
+    if data is None:
+        with read_session(engine) as s:
+            _refuse_unless_ready(s)  # before spending time on building it
+        data = build_demo()
     with write_session(engine) as s:
-        existing = s.scalar(select(func.count()).select_from(Contact)) or 0
-        if existing:
-            raise InvalidInput(
-                f"Cette base contient déjà {french_number(existing)} contact(s) : les données de démonstration "
-                "sont faites pour une base vide et n'y ont pas été ajoutées. Utilisez une "
-                "nouvelle base, par exemple : sarah --db demo.sqlite demo"
-            )
-        service_ids = dict(
-            s.execute(select(Service.code, Service.id).where(Service.deleted_at.is_(None))).all()
-        )
-        missing = [code for code in SERVICE_CODES if code not in service_ids]
-        if missing:
-            raise InvalidInput(
-                "Le catalogue de services ne contient plus les services de référence "
-                f"({', '.join(missing)}) : les données de démonstration ne peuvent pas être "
-                "chargées."
-            )
+        service_ids = _refuse_unless_ready(s)  # again: the write lock is held from here on
         sites = [ensure_site_in(s, name) for name in SITE_NAMES]
         site_ids = [site.id for site in sites]
         revision = [next_revision(s, sid) for sid in site_ids]
