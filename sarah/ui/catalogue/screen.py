@@ -1,0 +1,496 @@
+"""Catalogue: the coordinator adds, renames, reorders, retires services and sets their desk keys.
+
+A service that was ever delivered is never deleted: it is retired (gone from the desk, kept in the
+history and in the reports of the periods where it was used). Renaming keeps the service's stable
+code, so past contacts show under the new label.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sarah.errors import UserError
+from sarah.services.catalogue import (
+    LABEL_MAX,
+    SHORTCUT_KEYS,
+    ServiceInfo,
+    add_service,
+    delete_unused_service,
+    list_services,
+    move_service,
+    rename_service,
+    retire_service,
+    service_usage,
+    set_shortcut,
+)
+from sarah.ui.context import AppContext
+from sarah.ui.table_models.catalogue_model import CatalogueModel
+from sarah.ui.visitors.status_line import StatusLine
+from sarah.ui.workers import Worker, run_in_background
+
+
+class ServiceDialog(QDialog):
+    """Label and/or key of a service. Stays open, with what was typed, when the change is refused."""
+
+    def __init__(
+        self,
+        title: str,
+        submit: Callable[[str, str], None],
+        *,
+        label: str | None = "",
+        key: str | None = "",
+        free_keys: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self.submit = submit
+        self.label_edit = QLineEdit(label or "")
+        self.label_edit.setMaxLength(LABEL_MAX)
+        self.label_edit.setMinimumWidth(460)
+        self.key_edit = QLineEdit(key or "")
+        self.key_edit.setMaxLength(1)
+        self.key_edit.setFixedWidth(self.key_edit.fontMetrics().horizontalAdvance("W") * 4)
+        self.error = StatusLine()
+        form = QFormLayout()
+        if label is not None:
+            form.addRow("&Libellé", self.label_edit)
+        else:
+            self.label_edit.hide()
+        if key is not None:
+            keys = QHBoxLayout()
+            keys.addWidget(self.key_edit)
+            free = " ".join(free_keys.upper()) or "aucune"
+            self.key_hint = QLabel(f"une lettre, ou vide pour aucune — libres : {free}")
+            self.key_hint.setStyleSheet("color: #4b5563;")
+            self.key_hint.setWordWrap(True)
+            keys.addWidget(self.key_hint, 1)
+            form.addRow("&Touche", keys)
+        else:
+            self.key_edit.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Valider")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
+        buttons.accepted.connect(self._try_accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        first = self.label_edit if label is not None else self.key_edit
+        first.setFocus()
+        first.selectAll()
+
+    def _try_accept(self) -> None:
+        try:
+            self.submit(self.label_edit.text(), self.key_edit.text())
+        except UserError as exc:
+            self.error.show_message(exc.message, "error")
+            return
+        self.accept()
+
+
+class CatalogueScreen(QWidget):
+    catalogue_changed = Signal()  # the desk reloads its services when this fires
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.dialog: ServiceDialog | None = None
+        self.confirm_box: QMessageBox | None = None
+        self._usage_worker: Worker | None = None
+        self._usage_generation = 0
+
+        title = QLabel("Catalogue des services")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        title.setFont(font)
+        intro = QLabel(
+            "L'ordre et les touches sont ceux de l'écran Accueil. Renommer un service garde son "
+            "historique : les rapports des périodes passées affichent le nouveau libellé. Un "
+            "service déjà délivré ne se supprime pas : retirez-le, il disparaît de l'accueil et "
+            "reste dans l'historique."
+        )
+        intro.setWordWrap(True)
+        intro.setStyleSheet("color: #374151;")
+
+        self.model = CatalogueModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(CatalogueModel.LABEL, QHeaderView.ResizeMode.Stretch)
+        self.show_retired = QCheckBox("Afficher les services re&tirés")
+        self.show_retired.setChecked(True)
+
+        self.add_action = self._action(
+            "&Ajouter…", "Ctrl+N", self.add, "Nouveau service à la fin du catalogue"
+        )
+        self.rename_action = self._action(
+            "&Renommer…", "F2", self.rename, "Changer le libellé (le code reste)"
+        )
+        self.key_action = self._action(
+            "Changer la touc&he…",
+            "Ctrl+K",
+            self.change_key,
+            "Lettre qui coche ce service à l'accueil",
+        )
+        self.up_action = self._action(
+            "&Monter",
+            "Ctrl+Up",
+            lambda: self.move(-1),
+            "Plus haut dans la liste de l'accueil et des rapports",
+        )
+        self.down_action = self._action(
+            "&Descendre",
+            "Ctrl+Down",
+            lambda: self.move(1),
+            "Plus bas dans la liste de l'accueil et des rapports",
+        )
+        self.retire_action = self._action(
+            "Reti&rer",
+            "Ctrl+R",
+            self.toggle_retired,
+            "Cacher de l'accueil, garder dans l'historique (ou rétablir)",
+        )
+        self.delete_action = self._action(
+            "&Supprimer",
+            "Del",
+            self.delete,
+            "Seulement un service jamais délivré (faute de frappe)",
+        )
+
+        buttons = QVBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for name, act in (
+            ("add", self.add_action),
+            ("rename", self.rename_action),
+            ("key", self.key_action),
+            ("up", self.up_action),
+            ("down", self.down_action),
+            ("retire", self.retire_action),
+            ("delete", self.delete_action),
+        ):
+            button = QPushButton(act.text())
+            button.setToolTip(
+                f"{act.toolTip()} ({act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+            )
+            button.clicked.connect(act.trigger)
+            button.setAutoDefault(False)
+            self.buttons[name] = button
+            buttons.addWidget(button)
+            if name in ("key", "down"):
+                buttons.addSpacing(12)
+        buttons.addStretch(1)
+
+        self.status = StatusLine()
+        body = QHBoxLayout()
+        body.addWidget(self.table, 1)
+        body.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.show_retired)
+        layout.addWidget(self.status)
+
+        self.show_retired.toggled.connect(lambda _on: self.reload())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
+        self.table.activated.connect(lambda _index: self.rename())
+        self.setFocusProxy(self.table)
+        self.reload()
+
+    def _action(self, text: str, keys: str, slot: Callable[[], object], tip: str) -> QAction:
+        act = QAction(text, self)
+        act.setShortcut(QKeySequence(keys))
+        act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        act.setToolTip(tip)
+        act.triggered.connect(slot)
+        self.addAction(act)
+        return act
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._load_usage()  # contacts were logged meanwhile
+
+    # --- loading --------------------------------------------------------------------------------
+
+    def current(self) -> ServiceInfo | None:
+        row = self.table.currentIndex().row()
+        return self.model.service(row) if 0 <= row < self.model.rowCount() else None
+
+    def reload(self, select: uuid.UUID | None = None) -> None:
+        """Read the catalogue (instant); the use counts follow from a background query."""
+        keep = select or (s.id if (s := self.current()) else None)
+        try:
+            services = list_services(self.ctx.engine)
+        except UserError as exc:
+            self.status.show_message(exc.message, "error")
+            return
+        if not self.show_retired.isChecked():
+            services = [s for s in services if not s.retired]
+        self.model.set_services(services)
+        row = self.model.row_of(keep) if keep else None
+        if row is None and services:
+            row = 0
+        if row is not None:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, CatalogueModel.LABEL),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        self._update_actions()
+
+    def _load_usage(self) -> None:
+        self._usage_generation += 1
+        generation = self._usage_generation
+        self.model.set_usage(None)
+
+        def done(usage: object) -> None:
+            if generation == self._usage_generation:
+                self.model.set_usage(usage)  # type: ignore[arg-type]
+                self._update_actions()
+
+        def failed(exc: BaseException) -> None:
+            if generation != self._usage_generation:
+                return
+            if isinstance(exc, UserError):
+                self.status.show_message(f"Utilisations non comptées : {exc.message}", "error")
+            else:
+                raise exc
+
+        self._usage_worker = run_in_background(
+            service_usage, self.ctx.engine, on_result=done, on_error=failed
+        )
+
+    def _update_actions(self) -> None:
+        s = self.current()
+        writable = not self.ctx.read_only
+        rows = self.model.rowCount()
+        row = self.table.currentIndex().row()
+        enabled = {
+            "add": writable,
+            "rename": writable and s is not None,
+            "key": writable and s is not None and not s.retired,
+            "up": writable and s is not None and row > 0,
+            "down": writable and s is not None and 0 <= row < rows - 1,
+            "retire": writable and s is not None,
+            "delete": writable and s is not None,
+        }
+        retire_text = "Rétab&lir" if s is not None and s.retired else "Reti&rer"
+        self.retire_action.setText(retire_text)
+        self.buttons["retire"].setText(retire_text)
+        for name, on in enabled.items():
+            getattr(self, f"{name}_action").setEnabled(on)
+            self.buttons[name].setEnabled(on)
+        if s is not None:
+            usage = self.model.usage(s.id)
+            if usage is not None and usage.uses:
+                self.buttons["delete"].setToolTip(
+                    f"« {s.label} » a été délivré {usage.uses} fois : il ne peut pas être "
+                    "supprimé, retirez-le plutôt (Ctrl+R)"
+                )
+            else:
+                self.buttons["delete"].setToolTip(
+                    "Seulement un service jamais délivré (faute de frappe) (Suppr)"
+                )
+
+    # --- changes --------------------------------------------------------------------------------
+
+    def _changed(
+        self, message: str, select: uuid.UUID | None = None, *, usage: bool = False
+    ) -> None:
+        self.reload(select)
+        if usage:
+            self._load_usage()
+        self.status.show_message(message, "ok")
+        self.catalogue_changed.emit()
+
+    def _run(self, change: Callable[[], None]) -> None:
+        try:
+            change()
+        except UserError as exc:
+            self.status.show_message(exc.message, "error")
+
+    def _free_keys(self, except_id: uuid.UUID | None = None) -> str:
+        used = {
+            s.shortcut
+            for s in list_services(self.ctx.engine, include_retired=False)
+            if s.shortcut and s.id != except_id
+        }
+        return "".join(k for k in SHORTCUT_KEYS if k not in used)
+
+    def _open(self, dialog: ServiceDialog) -> None:
+        self.dialog = dialog
+        dialog.finished.connect(lambda _code: self._forget(dialog))
+        dialog.open()
+
+    def _forget(self, dialog: ServiceDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+        self.table.setFocus()
+
+    def add(self) -> None:
+        if self.ctx.read_only:
+            return
+
+        def submit(label: str, key: str) -> None:
+            info = add_service(
+                self.ctx.engine,
+                label,
+                shortcut=key or None,
+                site_id=self.ctx.site.id,
+            )
+            key_text = f"touche {info.shortcut.upper()}" if info.shortcut else "sans touche"
+            self._changed(
+                f"« {info.label} » ajouté à la fin du catalogue ({key_text}).", info.id, usage=True
+            )
+
+        self._open(
+            ServiceDialog("Ajouter un service", submit, free_keys=self._free_keys(), parent=self)
+        )
+
+    def rename(self) -> None:
+        s = self.current()
+        if s is None or self.ctx.read_only:
+            return
+
+        def submit(label: str, _key: str) -> None:
+            info = rename_service(self.ctx.engine, s.id, label, site_id=self.ctx.site.id)
+            if info.label != s.label:
+                self._changed(
+                    f"« {s.label} » s'appelle maintenant « {info.label} », historique compris.",
+                    info.id,
+                )
+
+        self._open(
+            ServiceDialog(f"Renommer « {s.label} »", submit, label=s.label, key=None, parent=self)
+        )
+
+    def change_key(self) -> None:
+        s = self.current()
+        if s is None or s.retired or self.ctx.read_only:
+            return
+
+        def submit(_label: str, key: str) -> None:
+            info = set_shortcut(self.ctx.engine, s.id, key or None, site_id=self.ctx.site.id)
+            if info.shortcut != s.shortcut:
+                text = f"touche {info.shortcut.upper()}" if info.shortcut else "plus de touche"
+                self._changed(f"« {info.label} » : {text}.", info.id)
+
+        self._open(
+            ServiceDialog(
+                f"Touche de « {s.label} »",
+                submit,
+                label=None,
+                key=s.shortcut or "",
+                free_keys=self._free_keys(s.id),
+                parent=self,
+            )
+        )
+
+    def move(self, step: int) -> None:
+        s = self.current()
+        if s is None or self.ctx.read_only:
+            return
+
+        def change() -> None:
+            info = move_service(self.ctx.engine, s.id, step, site_id=self.ctx.site.id)
+            self._changed(
+                f"« {info.label} » déplacé {'plus haut' if step < 0 else 'plus bas'}.", info.id
+            )
+
+        self._run(change)
+
+    def toggle_retired(self) -> None:
+        s = self.current()
+        if s is None or self.ctx.read_only:
+            return
+
+        def change() -> None:
+            info = retire_service(
+                self.ctx.engine, s.id, retired=not s.retired, site_id=self.ctx.site.id
+            )
+            if info.retired:
+                message = (
+                    f"« {info.label} » retiré : il n'apparaît plus à l'accueil ; son historique "
+                    "et ses comptes restent."
+                )
+            else:
+                key = f" (touche {info.shortcut.upper()})" if info.shortcut else " (sans touche)"
+                message = f"« {info.label} » rétabli à l'accueil{key}."
+            self._changed(message, info.id)
+
+        self._run(change)
+
+    def delete(self) -> None:
+        s = self.current()
+        if s is None or self.ctx.read_only:
+            return
+        usage = self.model.usage(s.id)
+        if usage is not None and usage.uses:
+            # Refused before asking anything; the engine refuses too, deleted contacts included.
+            self._run(
+                lambda: delete_unused_service(self.ctx.engine, s.id, site_id=self.ctx.site.id)
+            )
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Supprimer un service",
+            f"Supprimer « {s.label} » du catalogue ?\n"
+            "Possible seulement s'il n'a jamais été délivré.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText("Supprimer")
+        box.button(QMessageBox.StandardButton.No).setText("Garder")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+
+        def answered(code: int) -> None:
+            self.confirm_box = None
+            box.deleteLater()
+            if box.standardButton(box.clickedButton()) != QMessageBox.StandardButton.Yes:
+                return
+
+            def change() -> None:
+                delete_unused_service(self.ctx.engine, s.id, site_id=self.ctx.site.id)
+                self._changed(f"« {s.label} » supprimé du catalogue.", usage=True)
+
+            self._run(change)
+
+        box.finished.connect(answered)
+        self.confirm_box = box
+        box.open()

@@ -1,0 +1,324 @@
+"""Merging two records of one person: pick the other record, choose which one stays, see what
+moves, then let the engine move the contacts (sarah.services.visitors.merge_visitors)."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sarah.errors import UserError
+from sarah.services.visitor_history import (
+    VisitorHistory,
+    VisitorRow,
+    merge_candidates,
+    search_visitors,
+)
+from sarah.services.visitors import VisitorInfo, merge_preview, merge_visitors
+from sarah.ui.context import AppContext
+from sarah.ui.table_models.visitor_models import VisitorSearchModel
+from sarah.ui.visitors.status_line import StatusLine
+
+SEX_WORDS = {"F": "femme", "H": "homme", None: "sexe non renseigné"}
+
+
+def _date(d: date | None) -> str:
+    return f"{d:%d/%m/%Y}" if d else "date de naissance inconnue"
+
+
+def _who(v: VisitorInfo) -> str:
+    born = f"né(e) le {v.birth_date:%d/%m/%Y}" if v.birth_date else "date de naissance inconnue"
+    return f"<b>{html.escape(v.display_name)}</b> ({born}, {SEX_WORDS.get(v.sex, '?')})"
+
+
+class MergeDialog(QDialog):
+    """Opened from a person's page; that person is record A, the other one is picked here."""
+
+    merged = Signal(object, object, int)  # survivor id, absorbed id, contacts moved
+
+    def __init__(self, ctx: AppContext, history: VisitorHistory, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.current = history.visitor
+        self.current_contacts = len(history.contacts)
+        self.other: VisitorRow | None = None
+        self.setWindowTitle("Fusionner deux fiches de la même personne")
+        self.setModal(True)
+        self.resize(820, 600)
+
+        intro = QLabel(
+            f"Fiche ouverte : {_who(self.current)}, {self.current_contacts} contact(s).<br>"
+            "Choisissez l'autre fiche de cette même personne : ses contacts seront réunis "
+            "sur une seule fiche."
+        )
+        intro.setWordWrap(True)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Chercher l'autre fiche : nom, prénom ou date de naissance")
+        self.search.setClearButtonEnabled(True)
+        search_label = QLabel("&Autre fiche")
+        search_label.setBuddy(self.search)
+        self.list_label = QLabel()
+        self.model = VisitorSearchModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setTabKeyNavigation(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(VisitorSearchModel.NAME, QHeaderView.ResizeMode.Stretch)
+
+        keep_box = QGroupBox("Fiche à conserver")
+        self.keep_current = QRadioButton()
+        self.keep_other = QRadioButton()
+        self.keep_group = QButtonGroup(self)
+        self.keep_group.addButton(self.keep_current)
+        self.keep_group.addButton(self.keep_other)
+        self.keep_current.setChecked(True)
+        kv = QVBoxLayout(keep_box)
+        kv.addWidget(self.keep_current)
+        kv.addWidget(self.keep_other)
+
+        self.preview = QLabel()
+        self.preview.setWordWrap(True)
+        self.preview.setTextFormat(Qt.TextFormat.RichText)
+        self.preview.setStyleSheet(
+            "QLabel { background: #f9fafb; border: 1px solid #d1d5db; border-radius: 4px;"
+            " padding: 8px; }"
+        )
+        self.error = StatusLine()
+
+        self.buttons = QDialogButtonBox()
+        self.merge_button = QPushButton("&Fusionner")
+        self.merge_button.setAutoDefault(False)
+        self.merge_button.setToolTip("Réunir les deux fiches maintenant (Alt+F)")
+        self.cancel_button = QPushButton("Annuler")
+        self.cancel_button.setAutoDefault(False)
+        self.buttons.addButton(self.merge_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        row = QHBoxLayout()
+        row.addWidget(search_label)
+        row.addWidget(self.search, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.list_label)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(keep_box)
+        layout.addWidget(self.preview)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        self.search.textChanged.connect(self._search)
+        self.search.installEventFilter(self)
+        self.table.selectionModel().currentRowChanged.connect(self._on_row)
+        self.keep_group.buttonToggled.connect(lambda *_: self._update_preview())
+        self.merge_button.clicked.connect(self.do_merge)
+        self.cancel_button.clicked.connect(self.reject)
+
+        self._load_candidates()
+        self._update_preview()
+
+    # --- choosing the other record -------------------------------------------------------------
+
+    def _load_candidates(self) -> None:
+        try:
+            rows = merge_candidates(
+                self.ctx.engine,
+                self.current.id,
+                young_age_limit=self.ctx.settings.young_age_limit,
+            )
+        except UserError as exc:
+            self.error.show_message(exc.message, "error")
+            rows = []
+        self.model.set_rows(rows)
+        if rows:
+            self.list_label.setText(
+                f"Doublons probables ({len(rows)}) : même nom, ou même date de naissance et nom "
+                "proche. Sinon cherchez ci-dessus."
+            )
+            self._select(0)
+            self.table.setFocus()
+        else:
+            self.list_label.setText(
+                "Aucun doublon évident : cherchez l'autre fiche par son nom ou sa date de naissance."
+            )
+            self.search.setFocus()
+
+    def _search(self, text: str) -> None:
+        if not text.strip():
+            self._load_candidates()
+            return
+        try:
+            rows = search_visitors(
+                self.ctx.engine, text, young_age_limit=self.ctx.settings.young_age_limit
+            )
+        except UserError as exc:
+            self.model.set_rows([])
+            self.list_label.setText(exc.message)
+            self._set_other(None)
+            return
+        rows = [r for r in rows if r.visitor.id != self.current.id]
+        self.model.set_rows(rows)
+        self.list_label.setText(
+            f"{len(rows)} fiche(s) trouvée(s)." if rows else "Aucune autre fiche ne correspond."
+        )
+        if rows:
+            self._select(0)
+        else:
+            self._set_other(None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up)
+            and self.model.rowCount()
+        ):
+            step = 1 if event.key() == Qt.Key.Key_Down else -1
+            row = max(0, min(self.model.rowCount() - 1, self.table.currentIndex().row() + step))
+            self._select(row)
+            return True
+        return super().eventFilter(watched, event)
+
+    def _select(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self._set_other(self.model.row_at(row))
+
+    def _on_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._set_other(self.model.row_at(current.row()) if current.isValid() else None)
+
+    def _set_other(self, row: VisitorRow | None) -> None:
+        self.other = row
+        self._update_preview()
+
+    # --- what will happen ----------------------------------------------------------------------
+
+    def survivor_and_absorbed(self) -> tuple[VisitorInfo, VisitorInfo] | None:
+        if self.other is None:
+            return None
+        other = self.other.visitor
+        if self.keep_current.isChecked():
+            return self.current, other
+        return other, self.current
+
+    def _update_preview(self) -> None:
+        self.keep_current.setText(
+            f"&1  la fiche ouverte : {self.current.display_name} "
+            f"({self.current_contacts} contact(s))"
+        )
+        if self.other is None:
+            self.keep_other.setText("&2  l'autre fiche (choisissez-la dans la liste)")
+            self.keep_other.setEnabled(False)
+            self.preview.setText("Choisissez l'autre fiche pour voir ce que la fusion va changer.")
+            self.merge_button.setEnabled(False)
+            return
+        self.keep_other.setEnabled(True)
+        self.keep_other.setText(
+            f"&2  l'autre fiche : {self.other.visitor.display_name} "
+            f"({self.other.contacts} contact(s))"
+        )
+        pair = self.survivor_and_absorbed()
+        assert pair is not None
+        try:
+            preview = merge_preview(self.ctx.engine, pair[0].id, pair[1].id)
+        except UserError as exc:
+            self.preview.setText(html.escape(exc.message))
+            self.merge_button.setEnabled(False)
+            return
+        self.preview.setText(
+            self.describe(preview.survivor, preview.absorbed, preview.contacts_to_move)
+        )
+        self.merge_button.setEnabled(not self.ctx.read_only)
+
+    @staticmethod
+    def describe(survivor: VisitorInfo, absorbed: VisitorInfo, moved: int) -> str:
+        """The preview, in plain words: what moves, what is kept, what is completed, what differs."""
+        keep_name = html.escape(survivor.display_name)
+        gone_name = html.escape(absorbed.display_name)
+        lines = [
+            f"Fiche conservée : {_who(survivor)}.",
+            f"Fiche absorbée : {_who(absorbed)}.",
+            f"<b>{moved} contact{'s' if moved != 1 else ''}</b> de {gone_name} "
+            f"{'seront rattachés' if moved > 1 else 'sera rattaché'} à {keep_name}.",
+        ]
+        completed = []
+        if survivor.sex is None and absorbed.sex is not None:
+            completed.append(f"sexe ({SEX_WORDS[absorbed.sex]})")
+        if survivor.birth_date is None and absorbed.birth_date is not None:
+            completed.append(f"date de naissance ({absorbed.birth_date:%d/%m/%Y})")
+        if completed:
+            lines.append("Repris de la fiche absorbée : " + ", ".join(completed) + ".")
+        warnings = []
+        if (
+            survivor.birth_date
+            and absorbed.birth_date
+            and survivor.birth_date != absorbed.birth_date
+        ):
+            warnings.append(
+                f"dates de naissance différentes ({survivor.birth_date:%d/%m/%Y} et "
+                f"{absorbed.birth_date:%d/%m/%Y}) : la fiche conservée garde la sienne"
+            )
+        if survivor.sex and absorbed.sex and survivor.sex != absorbed.sex:
+            warnings.append("sexes différents : la fiche conservée garde le sien")
+        if warnings:
+            lines.append(
+                "<span style='color:#92400e'><b>Attention :</b> "
+                + " ; ".join(warnings)
+                + ". Vérifiez qu'il s'agit bien de la même personne.</span>"
+            )
+        lines.append(
+            f"Ensuite {gone_name} n'apparaîtra plus dans les recherches (une trace de la fusion "
+            "est gardée) ; les statistiques compteront cette personne une seule fois."
+        )
+        return "<br>".join(lines)
+
+    # --- doing it ------------------------------------------------------------------------------
+
+    def do_merge(self) -> None:
+        pair = self.survivor_and_absorbed()
+        if pair is None or self.ctx.read_only:
+            return
+        survivor, absorbed = pair
+        try:
+            result = merge_visitors(
+                self.ctx.engine,
+                survivor.id,
+                absorbed.id,
+                site_id=self.ctx.site.id,
+                agent=self.ctx.agent,
+            )
+        except UserError as exc:
+            self.error.show_message(f"Fusion non faite : {exc.message}", "error")
+            return
+        self.merged.emit(result.survivor.id, absorbed.id, result.moved_contacts)
+        self.accept()
