@@ -131,3 +131,52 @@ def restore_contact(engine: Engine, contact_id: uuid.UUID) -> None:
         if contact.deleted_at is not None:
             contact.deleted_at = None
             contact.revision = next_revision(s, contact.site_id)
+
+
+class ContactRowsInvalid(InvalidInput):
+    """Some rows of a batch (catch-up grid) are wrong; ``rows`` maps row index -> French reason."""
+
+    def __init__(self, rows: dict[int, str]) -> None:
+        self.rows = dict(sorted(rows.items()))
+        count = len(self.rows)
+        super().__init__(
+            f"{count} ligne{'s' if count > 1 else ''} à corriger : rien n'a été enregistré.",
+            [f"ligne {i + 1} : {reason}" for i, reason in self.rows.items()],
+        )
+
+
+def log_contacts(engine: Engine, drafts: Sequence[ContactDraft]) -> list[SavedContact]:
+    """Record several contacts in ONE transaction (catch-up from a paper sheet): all or nothing.
+
+    Every row is checked first; if any is wrong, nothing is written and
+    :class:`ContactRowsInvalid` names each bad row.
+    """
+    with write_session(engine) as s:
+        errors: dict[int, str] = {}
+        for i, draft in enumerate(drafts):
+            try:
+                _validate(s, draft)
+            except InvalidInput as exc:
+                errors[i] = exc.message
+        if errors:
+            raise ContactRowsInvalid(errors)
+        entered_at = datetime.now()
+        saved = []
+        for draft in drafts:
+            contact = Contact(
+                id=uuid.uuid4(),
+                site_id=draft.site_id,
+                local_date=draft.local_date,
+                local_time=draft.local_time,
+                entered_at=entered_at,
+                channel=draft.channel,
+                visitor_id=draft.visitor_id,
+                agent=draft.agent,
+                origin_site_id=draft.site_id,
+                revision=next_revision(s, draft.site_id),
+            )
+            s.add(contact)
+            s.flush()
+            _write_services(s, contact.id, draft.service_ids)
+            saved.append(SavedContact(contact.id, entered_at))
+        return saved

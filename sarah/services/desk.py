@@ -1,0 +1,536 @@
+"""The reception desk: find a visitor while typing, today's journal, catch-up parsing, gap days.
+
+Everything here is plain Python over SQLAlchemy; the desk screen (sarah/ui/desk) only calls these
+functions and shows the dataclasses they return.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from sarah.db import read_session, write_session
+from sarah.errors import InvalidInput
+from sarah.models import ClosedDay, Contact, Service, Visitor, contact_services
+from sarah.services.catalogue import ServiceInfo
+from sarah.services.revisions import next_revision
+from sarah.services.text import fold
+from sarah.services.visitors import age_group, age_on
+from sarah.settings import YOUNG_AGE_LIMIT
+
+SEARCH_LIMIT = 40
+MIN_SEARCH_LETTERS = 2
+GAP_WINDOW_DAYS = 30
+
+CHANNEL_LABELS = {"physique": "Physique", "telephone": "Téléphone"}
+GROUP_LABELS = {"jeunes": "jeune", "adultes": "adulte", "NR": "âge inconnu"}
+
+
+# --- typed values: birth dates, times, channels, service keys -----------------------------------
+
+_DATE_RE = re.compile(r"^\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*$")
+_DIGITS_DATE_RE = re.compile(r"^\s*(\d{2})(\d{2})(\d{4})\s*$")
+
+
+def looks_like_date(text: str) -> bool:
+    """True when the search text is (the beginning of) a date rather than a name."""
+    stripped = text.strip()
+    return bool(stripped) and stripped[0].isdigit()
+
+
+def parse_birth_date(text: str, *, today: date | None = None) -> date:
+    """``JJ/MM/AAAA`` (also ``JJMMAAAA``, ``J/M/AAAA``, dots or dashes) -> a date, validated."""
+    today = today or date.today()
+    match = _DATE_RE.match(text) or _DIGITS_DATE_RE.match(text)
+    if not match:
+        raise InvalidInput(f"Date « {text.strip()} » incomplète : tapez JJ/MM/AAAA.")
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        value = date(year, month, day)
+    except ValueError:
+        raise InvalidInput(
+            f"Date impossible : {day:02d}/{month:02d}/{year} n'existe pas dans le calendrier."
+        ) from None
+    if value > today:
+        raise InvalidInput(f"Date de naissance dans le futur : {value:%d/%m/%Y}.")
+    if value.year < 1900:
+        raise InvalidInput(f"Date de naissance trop ancienne : {value:%d/%m/%Y}.")
+    return value
+
+
+def format_date_typing(text: str) -> str:
+    """Put the slashes in while a date is typed: '1203198' -> '12/03/198'."""
+    digits = "".join(c for c in text if c.isdigit())[:8]
+    parts = [digits[:2], digits[2:4], digits[4:]]
+    out = parts[0]
+    if len(digits) > 2 or (len(digits) == 2 and text.rstrip().endswith("/")):
+        out += "/" + parts[1]
+    if len(digits) > 4 or (len(digits) == 4 and text.rstrip().endswith("/")):
+        out += "/" + parts[2]
+    return out
+
+
+_TIME_RE = re.compile(r"^\s*(\d{1,2})(?:\s*[:hH.]\s*(\d{0,2}))?\s*$")
+
+
+def parse_time(text: str, default: time | None = None) -> time:
+    """``HH:MM``, ``9h30``, ``9h``, ``930`` or ``9`` -> a time; empty -> ``default``."""
+    stripped = text.strip()
+    if not stripped:
+        if default is None:
+            raise InvalidInput("Heure manquante : tapez HH:MM.")
+        return default
+    if stripped.isdigit() and len(stripped) in (3, 4):
+        stripped = f"{stripped[:-2]}:{stripped[-2:]}"
+    match = _TIME_RE.match(stripped)
+    if not match:
+        raise InvalidInput(f"Heure « {text.strip()} » illisible : tapez HH:MM (ex. 09:30).")
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if hour > 23 or minute > 59:
+        raise InvalidInput(f"Heure impossible : {hour:02d}:{minute:02d}.")
+    return time(hour, minute)
+
+
+_CHANNELS = {
+    "": "physique",
+    "p": "physique",
+    "physique": "physique",
+    "visite": "physique",
+    "v": "physique",
+    "t": "telephone",
+    "tel": "telephone",
+    "telephone": "telephone",
+    "appel": "telephone",
+}
+
+
+def parse_channel(text: str) -> str:
+    """'P' / 'T' (also 'physique', 'téléphone', 'tel', 'visite', 'appel'); empty -> physique."""
+    key = fold(text).replace(".", "")
+    if key not in _CHANNELS:
+        raise InvalidInput(f"Canal « {text.strip()} » inconnu : P (physique) ou T (téléphone).")
+    return _CHANNELS[key]
+
+
+def parse_service_keys(text: str, services: Sequence[ServiceInfo]) -> list[ServiceInfo]:
+    """Services typed as shortcut letters ('ac', 'a c', 'a,c') or codes ('cv_lm actualisation_pe').
+
+    Unknown keys are an error naming them; a service typed twice counts once.
+    """
+    by_key = {s.shortcut.lower(): s for s in services if s.shortcut}
+    by_code = {s.code.lower(): s for s in services}
+    chosen: dict[uuid.UUID, ServiceInfo] = {}
+    unknown: list[str] = []
+    for token in re.split(r"[\s,;+|]+", text.strip().lower()):
+        if not token:
+            continue
+        if token in by_code:
+            chosen.setdefault(by_code[token].id, by_code[token])
+            continue
+        for letter in token:
+            if letter in by_key:
+                chosen.setdefault(by_key[letter].id, by_key[letter])
+            else:
+                unknown.append(letter)
+    if unknown:
+        raise InvalidInput(
+            "Touche de service inconnue : " + ", ".join(dict.fromkeys(unknown)) + "."
+        )
+    order = {s.id: i for i, s in enumerate(services)}
+    return sorted(chosen.values(), key=lambda s: order[s.id])
+
+
+# --- visitor search ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VisitorHit:
+    """One line of the desk's result list."""
+
+    id: uuid.UUID
+    last_name: str
+    first_name: str
+    sex: str | None
+    birth_date: date | None
+    age: int | None
+    group: str  # 'jeunes', 'adultes' or 'NR'
+    last_visit: date | None
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.last_name.upper()} {self.first_name}".strip()
+
+    @property
+    def group_label(self) -> str:
+        return GROUP_LABELS[self.group]
+
+
+def _prefix_range(column, prefix: str):  # type: ignore[no-untyped-def]
+    """``column LIKE 'prefix%'`` written so that SQLite can use the index on the column."""
+    return and_(column >= prefix, column < prefix + "\U0010ffff")
+
+
+def _word_prefix(prefix: str):  # type: ignore[no-untyped-def]
+    """A later word of the key (first name, second last name) starts with ``prefix``."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return or_(
+        Visitor.search_key.like(f"% {escaped}%", escape="\\"),
+        Visitor.search_key.like(f"%-{escaped}%", escape="\\"),
+    )
+
+
+def _hits(s: Session, visitors: Iterable[Visitor], today: date, limit: int) -> list[VisitorHit]:
+    rows = list(visitors)
+    if not rows:
+        return []
+    last = dict(
+        s.execute(
+            select(Contact.visitor_id, func.max(Contact.local_date))
+            .where(Contact.visitor_id.in_([v.id for v in rows]), Contact.deleted_at.is_(None))
+            .group_by(Contact.visitor_id)
+        ).all()
+    )
+    return [
+        VisitorHit(
+            id=v.id,
+            last_name=v.last_name,
+            first_name=v.first_name,
+            sex=v.sex,
+            birth_date=v.birth_date,
+            age=age_on(v.birth_date, today) if v.birth_date else None,
+            group=age_group(v.birth_date, today, limit),
+            last_visit=last.get(v.id),
+        )
+        for v in rows
+    ]
+
+
+def search_visitors(
+    engine: Engine,
+    text: str,
+    *,
+    today: date | None = None,
+    young_age_limit: int = YOUNG_AGE_LIMIT,
+    limit: int = SEARCH_LIMIT,
+) -> list[VisitorHit]:
+    """Visitors matching what the agent typed: letters of a last or first name, or a birth date.
+
+    Case, accents and extra spaces do not count. Each word typed must start a word of the name,
+    in any order ('dup je', 'jean dup'). People whose last name starts with the first word come
+    first. Fewer than two letters, or an incomplete date, find nobody (the list stays quiet).
+    Raises InvalidInput for a complete but impossible date.
+    """
+    today = today or date.today()
+    live = and_(Visitor.deleted_at.is_(None), Visitor.merged_into_id.is_(None))
+    if looks_like_date(text):
+        if not (_DATE_RE.match(text) or _DIGITS_DATE_RE.match(text)):
+            return []
+        born = parse_birth_date(text, today=today)
+        with read_session(engine) as s:
+            found = s.scalars(
+                select(Visitor)
+                .where(live, Visitor.birth_date == born)
+                .order_by(Visitor.search_key)
+                .limit(limit)
+            ).all()
+            return _hits(s, found, today, young_age_limit)
+
+    words = fold(text).split()
+    if not words or sum(len(w) for w in words) < MIN_SEARCH_LETTERS:
+        return []
+    first, others = words[0], words[1:]
+    with read_session(engine) as s:
+        extra = [or_(_prefix_range(Visitor.search_key, w), _word_prefix(w)) for w in others]
+        # 1. last name starts with the first word: an index range, fast even at 100,000 people.
+        found = list(
+            s.scalars(
+                select(Visitor)
+                .where(live, _prefix_range(Visitor.search_key, first), *extra)
+                .order_by(Visitor.search_key)
+                .limit(limit)
+            )
+        )
+        # 2. then people where a later word (first name, second last name) starts with it.
+        if len(found) < limit:
+            found += s.scalars(
+                select(Visitor)
+                .where(
+                    live,
+                    _word_prefix(first),
+                    ~_prefix_range(Visitor.search_key, first),
+                    *extra,
+                )
+                .order_by(Visitor.search_key)
+                .limit(limit - len(found))
+            ).all()
+        return _hits(s, found, today, young_age_limit)
+
+
+def visitor_hit(
+    engine: Engine,
+    visitor_id: uuid.UUID,
+    *,
+    today: date | None = None,
+    young_age_limit: int = YOUNG_AGE_LIMIT,
+) -> VisitorHit:
+    """One visitor as the desk shows them (after creating them, or when editing a contact)."""
+    with read_session(engine) as s:
+        v = s.get(Visitor, visitor_id)
+        if v is None or v.deleted_at is not None:
+            raise InvalidInput("Cette personne n'existe plus (fiche fusionnée ou supprimée).")
+        return _hits(s, [v], today or date.today(), young_age_limit)[0]
+
+
+# --- journal of a day ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """One contact of the day, as listed in the journal."""
+
+    id: uuid.UUID
+    local_date: date
+    local_time: time
+    entered_at: datetime
+    channel: str
+    visitor_id: uuid.UUID | None
+    visitor_name: str | None
+    service_ids: tuple[uuid.UUID, ...]
+    service_labels: tuple[str, ...]
+    agent: str | None
+
+    @property
+    def channel_label(self) -> str:
+        return CHANNEL_LABELS[self.channel]
+
+    @property
+    def who(self) -> str:
+        if self.visitor_name:
+            return self.visitor_name
+        return "Appel anonyme" if self.channel == "telephone" else "Visite anonyme"
+
+    @property
+    def late_entry(self) -> bool:
+        """Typed on a later day (catch-up entry)."""
+        return self.entered_at.date() > self.local_date
+
+
+def day_journal(engine: Engine, site_id: uuid.UUID, day: date) -> list[JournalEntry]:
+    """The live contacts of ``day`` at the site, newest first."""
+    with read_session(engine) as s:
+        rows = s.execute(
+            select(Contact, Visitor.last_name, Visitor.first_name)
+            .outerjoin(Visitor, Visitor.id == Contact.visitor_id)
+            .where(
+                Contact.site_id == site_id,
+                Contact.local_date == day,
+                Contact.deleted_at.is_(None),
+            )
+            .order_by(Contact.local_time.desc(), Contact.entered_at.desc())
+        ).all()
+        ids = [r[0].id for r in rows]
+        services: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {i: [] for i in ids}
+        if ids:
+            for contact_id, service_id, label in s.execute(
+                select(contact_services.c.contact_id, Service.id, Service.label)
+                .join(Service, Service.id == contact_services.c.service_id)
+                .where(contact_services.c.contact_id.in_(ids))
+                .order_by(Service.position)
+            ):
+                services[contact_id].append((service_id, label))
+        out = []
+        for contact, last, first in rows:
+            name = f"{last.upper()} {first}".strip() if last is not None else None
+            delivered = services[contact.id]
+            out.append(
+                JournalEntry(
+                    id=contact.id,
+                    local_date=contact.local_date,
+                    local_time=contact.local_time,
+                    entered_at=contact.entered_at,
+                    channel=contact.channel,
+                    visitor_id=contact.visitor_id,
+                    visitor_name=name,
+                    service_ids=tuple(i for i, _ in delivered),
+                    service_labels=tuple(label for _, label in delivered),
+                    agent=contact.agent,
+                )
+            )
+        return out
+
+
+def day_counts(engine: Engine, site_id: uuid.UUID, day: date) -> dict[str, int]:
+    """Live contacts of ``day`` at the site by channel, plus 'total'."""
+    with read_session(engine) as s:
+        rows = s.execute(
+            select(Contact.channel, func.count())
+            .where(
+                Contact.site_id == site_id,
+                Contact.local_date == day,
+                Contact.deleted_at.is_(None),
+            )
+            .group_by(Contact.channel)
+        ).all()
+    counts = {"physique": 0, "telephone": 0}
+    counts.update({channel: int(n) for channel, n in rows})
+    counts["total"] = counts["physique"] + counts["telephone"]
+    return counts
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    """'12 contacts (9 physiques, 3 au téléphone)'."""
+    total = counts["total"]
+    if total == 0:
+        return "aucun contact"
+    p, t = counts["physique"], counts["telephone"]
+    return (
+        f"{total} contact{'s' if total > 1 else ''} "
+        f"({p} physique{'s' if p > 1 else ''}, {t} au téléphone)"
+    )
+
+
+# --- gap alert -----------------------------------------------------------------------------------
+
+
+def easter_sunday(year: int) -> date:
+    """Gregorian Easter (anonymous Gregorian algorithm, a.k.a. Meeus/Jones/Butcher)."""
+    a = year % 19
+    b, c = divmod(year, 100)
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    ell = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * ell) // 451
+    month, day = divmod(h + ell - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def french_public_holidays(year: int) -> dict[date, str]:
+    """The eleven public holidays of metropolitan France."""
+    easter = easter_sunday(year)
+    return {
+        date(year, 1, 1): "Jour de l'an",
+        easter + timedelta(days=1): "Lundi de Pâques",
+        date(year, 5, 1): "Fête du Travail",
+        date(year, 5, 8): "Victoire 1945",
+        easter + timedelta(days=39): "Ascension",
+        easter + timedelta(days=50): "Lundi de Pentecôte",
+        date(year, 7, 14): "Fête nationale",
+        date(year, 8, 15): "Assomption",
+        date(year, 11, 1): "Toussaint",
+        date(year, 11, 11): "Armistice 1918",
+        date(year, 12, 25): "Noël",
+    }
+
+
+def gap_days(
+    engine: Engine,
+    site_id: uuid.UUID,
+    *,
+    today: date | None = None,
+    window: int = GAP_WINDOW_DAYS,
+) -> list[date]:
+    """Weekdays of the last ``window`` days (today excluded) with no contact at the site.
+
+    Quiet about public holidays, days remembered as closed, and days before the site's first
+    contact ever (a new installation is not a gap). Oldest first.
+    """
+    today = today or date.today()
+    start = today - timedelta(days=window)
+    with read_session(engine) as s:
+        first = s.scalar(
+            select(func.min(Contact.local_date)).where(
+                Contact.site_id == site_id, Contact.deleted_at.is_(None)
+            )
+        )
+        if first is None:
+            return []
+        start = max(start, first)
+        worked = set(
+            s.scalars(
+                select(Contact.local_date)
+                .where(
+                    Contact.site_id == site_id,
+                    Contact.local_date >= start,
+                    Contact.local_date < today,
+                    Contact.deleted_at.is_(None),
+                )
+                .distinct()
+            )
+        )
+        closed = set(
+            s.scalars(
+                select(ClosedDay.day).where(
+                    ClosedDay.site_id == site_id,
+                    ClosedDay.day >= start,
+                    ClosedDay.deleted_at.is_(None),
+                )
+            )
+        )
+    holidays: dict[date, str] = {}
+    for year in {start.year, today.year}:
+        holidays.update(french_public_holidays(year))
+    out = []
+    day = start
+    while day < today:
+        if day.weekday() < 5 and day not in worked and day not in closed and day not in holidays:
+            out.append(day)
+        day += timedelta(days=1)
+    return out
+
+
+def mark_closed_day(
+    engine: Engine, site_id: uuid.UUID, day: date, reason: str | None = "Jour de fermeture"
+) -> None:
+    """Remember that the site was closed that day, so the gap alert stays quiet about it."""
+    with write_session(engine) as s:
+        existing = s.scalar(
+            select(ClosedDay).where(ClosedDay.site_id == site_id, ClosedDay.day == day)
+        )
+        revision = next_revision(s, site_id)
+        if existing is None:
+            s.add(
+                ClosedDay(
+                    id=uuid.uuid4(),
+                    site_id=site_id,
+                    day=day,
+                    reason=reason,
+                    origin_site_id=site_id,
+                    revision=revision,
+                )
+            )
+        else:
+            existing.deleted_at = None
+            existing.reason = reason
+            existing.revision = revision
+
+
+FRENCH_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+FRENCH_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def french_day(day: date, *, year: bool = False) -> str:
+    """'lundi 3 mars' (or 'lundi 3 mars 2025')."""
+    text = f"{FRENCH_DAYS[day.weekday()]} {day.day} {FRENCH_MONTHS[day.month - 1]}"
+    return f"{text} {day.year}" if year else text
