@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import hashlib
 import json
 import logging
 import os
 import re
+import socket
 import sqlite3
+import time
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -42,6 +45,7 @@ log = logging.getLogger(__name__)
 
 MANIFEST_FORMAT = 1
 PARTIAL_SUFFIX = ".partial"
+OTHER_HOST_TEMP_HOURS = 24
 KEEP_ALL_HOURS = 48
 KEEP_DAILY = 14
 KEEP_WEEKLY = 8
@@ -56,6 +60,8 @@ REASON_EXIT = "fermeture"
 
 NAME_RE = re.compile(r"^(?P<reason>[a-z0-9]+(?:-[a-z0-9]+)*?)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.sqlite$")
 SLUG_RE = re.compile(r"[^a-z0-9]+")
+TEMP_RE = re.compile(r"^(?P<base>.+)\.(?P<host>[A-Za-z0-9_]+)-(?P<pid>\d+)\.partial$")
+HOST = re.sub(r"[^A-Za-z0-9_]", "_", socket.gethostname()) or "poste"
 
 Progress = Generator[tuple[int, int, str], None, "BackupInfo"]
 
@@ -155,6 +161,51 @@ def _slug(reason: str) -> str:
 
 def manifest_path(backup: Path) -> Path:
     return backup.with_suffix(".json")
+
+
+def temp_name(final: Path) -> Path:
+    """The temporary name of a file being written: says which process on which PC writes it,
+    so that the clean-up at start-up never removes the work of a backup still running."""
+    return final.with_name(f"{final.name}.{HOST}-{os.getpid()}{PARTIAL_SUFFIX}")
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # os.kill(pid, 0) would end the process on Windows
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        try:
+            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        finally:
+            kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def temp_is_stale(path: Path) -> bool:
+    """A temporary file whose writer is gone (crash, power cut, killed)."""
+    match = TEMP_RE.match(path.name)
+    if match is None:
+        return True
+    if match["host"] == HOST:
+        return not _pid_alive(int(match["pid"]))
+    try:
+        age = time.time() - path.stat().st_mtime
+    except OSError:
+        return False
+    return age > OTHER_HOST_TEMP_HOURS * 3600
 
 
 def fsync_dir(folder: Path) -> None:
@@ -344,7 +395,7 @@ def create_backup_steps(
     folder = _ready_folder(Path(folder))
     when = now or datetime.now()
     final = _final_name(folder, reason, when)
-    partial = final.with_name(final.name + PARTIAL_SUFFIX)
+    partial = temp_name(final)
     manifest = manifest_path(final)
     total = 4
     try:
@@ -416,7 +467,7 @@ def create_backup_steps(
                 "fingerprint": stamp,
                 "sqlite_version": sqlite3.sqlite_version,
             }
-            tmp_manifest = manifest.with_name(manifest.name + PARTIAL_SUFFIX)
+            tmp_manifest = temp_name(manifest)
             with open(tmp_manifest, "w", encoding="utf-8") as fh:
                 json.dump(data, fh, ensure_ascii=False, indent=2)
                 fh.flush()
@@ -427,7 +478,7 @@ def create_backup_steps(
             os.replace(partial, final)
             fsync_dir(folder)
     except BaseException:
-        for leftover in (partial, manifest.with_name(manifest.name + PARTIAL_SUFFIX)):
+        for leftover in (partial, temp_name(manifest)):
             with contextlib.suppress(OSError):
                 leftover.unlink(missing_ok=True)
         if not final.exists():
@@ -649,7 +700,9 @@ def backup_state(
 
 
 def clean_temporary_files(folder: Path | None = None, db: Path | None = None) -> list[Path]:
-    """Remove what a crash left behind: ``*.partial`` copies and manifests without a backup."""
+    """Remove what a crash left behind: ``*.partial`` copies whose writer is gone, and
+    manifests whose backup never got its final name. Files being written by a running
+    process (another SARAH window's backup) are left alone."""
     removed: list[Path] = []
     folders = [Path(folder) if folder else configured_backup_folder()]
     if db is not None:
@@ -662,13 +715,15 @@ def clean_temporary_files(folder: Path | None = None, db: Path | None = None) ->
         except OSError:
             continue
         for entry in entries:
-            orphan_manifest = (
-                f == folders[0]
-                and entry.suffix == ".json"
-                and NAME_RE.match(entry.with_suffix(".sqlite").name) is not None
-                and not entry.with_suffix(".sqlite").exists()
-            )
-            if entry.name.endswith(PARTIAL_SUFFIX) or orphan_manifest:
+            stale = entry.name.endswith(PARTIAL_SUFFIX) and temp_is_stale(entry)
+            if not stale and f == folders[0] and entry.suffix == ".json":
+                backup = entry.with_suffix(".sqlite")
+                stale = (
+                    NAME_RE.match(backup.name) is not None
+                    and not backup.exists()
+                    and all(temp_is_stale(p) for p in f.glob(glob.escape(backup.name) + ".*.partial"))
+                )
+            if stale:
                 with contextlib.suppress(OSError):
                     entry.unlink()
                     removed.append(entry)
@@ -789,7 +844,7 @@ def restore_backup(
             ) from exc
 
     db.parent.mkdir(parents=True, exist_ok=True)
-    incoming = db.with_name(db.name + ".restauration" + PARTIAL_SUFFIX)
+    incoming = temp_name(db.with_name(db.name + ".restauration"))
     moved: list[Path] = []
     with _backup_errors(db.parent, "Restauration"):
         try:

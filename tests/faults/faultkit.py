@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import json
+import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
-from datetime import date, time
+from datetime import date
+from datetime import time as clock
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -31,7 +36,7 @@ def add_contacts(engine: Engine, n: int, site_name: str = "Grésilles") -> list[
                 site_id=site.id,
                 channel="physique" if i % 3 else "telephone",
                 local_date=date(2019, 1, 1 + i % 28),
-                local_time=time(9, i % 60),
+                local_time=clock(9, i % 60),
                 visitor_id=visitor.id,
                 service_ids=[services[0].id, services[1].id],
             ),
@@ -120,3 +125,126 @@ def hold_write_lock(db: Path) -> Iterator[None]:
             holder.stdin.write("\n")
             holder.stdin.flush()
             holder.wait(timeout=30)
+
+
+ZYGOTE = Path(__file__).with_name("zygote.py")
+
+
+class Zygote:
+    """Drives tests/faults/zygote.py: start workers, kill them with SIGKILL."""
+
+    def __init__(self, basedir: Path) -> None:
+        self.basedir = basedir
+        env = dict(os.environ)
+        env["PYTHONPATH"] = str(ZYGOTE.parent.parent.parent) + os.pathsep + env.get("PYTHONPATH", "")
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ZYGOTE)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        self.runs = 0
+
+    def start(self, op: str, out: Path, **req: object) -> int:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        payload = {"op": op, "out": str(out), "basedir": str(self.basedir), **req}
+        self.proc.stdin.write(json.dumps({k: _plain(v) for k, v in payload.items()}) + "\n")
+        self.proc.stdin.flush()
+        reply = self.proc.stdout.readline().split()
+        assert reply and reply[0] == "PID", reply
+        self.runs += 1
+        return int(reply[1])
+
+    def run(self, op: str, out: Path, timeout: float = 120, **req: object) -> float:
+        """Run to the end; returns how long it took (to spread the kill points over)."""
+        began = time.perf_counter()
+        pid = self.start(op, out, **req)
+        wait_gone(pid, timeout)
+        took = time.perf_counter() - began
+        lines = read_lines(out)
+        assert lines and lines[-1].startswith("DONE"), lines[-3:]
+        return took
+
+    def kill_after(self, op: str, out: Path, delay: float, **req: object) -> list[str]:
+        """Start ``op``, SIGKILL it ``delay`` seconds later; returns what it acknowledged."""
+        pid = self.start(op, out, **req)
+        time.sleep(delay)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        wait_gone(pid, 60)
+        lines = read_lines(out)
+        errors = [line for line in lines if line.startswith("ERROR")]
+        assert not errors, errors
+        return lines
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        self.proc.wait(timeout=30)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def wait_gone(pid: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            raise AssertionError(f"worker {pid} still running after {timeout} s")
+        time.sleep(0.005)
+
+
+def read_lines(out: Path) -> list[str]:
+    """Complete lines only: a kill in the middle of a write leaves no acknowledgement."""
+    if not out.exists():
+        return []
+    text = out.read_text(encoding="utf-8", errors="replace")
+    return text.split("\n")[:-1]
+
+
+def kill_delays(duration: float, points: int) -> list[float]:
+    """``points`` kill times spread evenly over the measured duration (and a bit past it)."""
+    span = duration * 1.05
+    return [span * (i + 0.5) / points for i in range(points)]
+
+
+def integrity(path: Path) -> tuple[list[str], list[tuple[object, ...]]]:
+    """(integrity_check problems, foreign_key_check rows) of a database file."""
+    conn = sqlite3.connect(path)
+    try:
+        problems = [r[0] for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
+    finally:
+        conn.close()
+    return problems, orphans
+
+
+def verified_backups_intact(folder: Path) -> list[Path]:
+    """Every backup with a final name matches its manifest (sha256) and passes integrity."""
+    import hashlib
+
+    found = []
+    for backup in sorted(folder.glob("*.sqlite")):
+        manifest = json.loads(backup.with_suffix(".json").read_text(encoding="utf-8"))
+        digest = hashlib.sha256(backup.read_bytes()).hexdigest()
+        assert digest == manifest["sha256"], backup
+        conn = sqlite3.connect(f"file:{backup.as_posix()}?mode=ro", uri=True)
+        try:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        finally:
+            conn.close()
+        found.append(backup)
+    return found

@@ -342,3 +342,16 @@ def test_restore_into_a_missing_database_file(engine: Engine, db_path: Path, fol
             os.remove(p)
     result = restore_backup(db_path, info.path, folder=folder)
     assert result.moved_aside == [] and dump(db_path) == dump(info.path)
+
+
+def test_the_temporary_files_of_a_backup_still_running_are_left_alone(folder: Path) -> None:
+    running = backups.temp_name(folder / "automatique-20260101-080000.sqlite")  # this process
+    running.write_bytes(b"in progress")
+    its_manifest = folder / "automatique-20260101-080000.json"
+    its_manifest.write_text("{}", encoding="utf-8")
+    dead = folder / f"automatique-20260101-070000.sqlite.{backups.HOST}-999999999.partial"
+    dead.write_bytes(b"killed half-way")
+    other_pc = folder / "automatique-20260101-060000.sqlite.AUTREPOSTE-12.partial"
+    other_pc.write_bytes(b"maybe still running on another PC")
+    assert clean_temporary_files(folder) == [dead]
+    assert running.exists() and its_manifest.exists() and other_pc.exists()
