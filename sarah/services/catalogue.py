@@ -351,6 +351,4 @@ def delete_unused_service(
 
 def service_is_used(engine: Engine, service_id: uuid.UUID) -> bool:
     with read_session(engine) as s:
-        return bool(
-            s.scalar(select(exists().where(contact_services.c.service_id == service_id)))
-        )
+        return bool(s.scalar(select(exists().where(contact_services.c.service_id == service_id))))

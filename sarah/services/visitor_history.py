@@ -239,7 +239,9 @@ def visitor_history(
             select(Contact, Site.name)
             .join(Site, Site.id == Contact.site_id)
             .where(Contact.visitor_id == v.id, Contact.deleted_at.is_(None))
-            .order_by(Contact.local_date.desc(), Contact.local_time.desc(), Contact.entered_at.desc())
+            .order_by(
+                Contact.local_date.desc(), Contact.local_time.desc(), Contact.entered_at.desc()
+            )
         ).all()
         labels: dict[uuid.UUID, list[str]] = defaultdict(list)
         if rows:

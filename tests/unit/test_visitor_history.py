@@ -64,7 +64,9 @@ def test_search_ignores_case_accents_and_matches_word_starts(engine: Engine) -> 
 
 def test_search_by_birth_date_and_summary_of_visits(engine: Engine) -> None:
     site = ensure_site(engine, "Grésilles")
-    young = create_visitor(engine, last_name="Benali", first_name="Sami", birth_date=date(1995, 7, 1))
+    young = create_visitor(
+        engine, last_name="Benali", first_name="Sami", birth_date=date(1995, 7, 1)
+    )
     create_visitor(engine, last_name="Other", birth_date=date(1980, 1, 1))
     _log(engine, site.id, young.id, date(2019, 2, 1))
     _log(engine, site.id, young.id, date(2019, 5, 3))
@@ -73,7 +75,11 @@ def test_search_by_birth_date_and_summary_of_visits(engine: Engine) -> None:
     [row] = search_visitors(engine, "01/07/1995", today=TODAY)
     assert row.visitor.id == young.id
     assert (row.age, row.age_group) == (23, "jeunes")
-    assert (row.contacts, row.first_visit, row.last_visit) == (2, date(2019, 2, 1), date(2019, 5, 3))
+    assert (row.contacts, row.first_visit, row.last_visit) == (
+        2,
+        date(2019, 2, 1),
+        date(2019, 5, 3),
+    )
     assert search_visitors(engine, "1.7.1995", today=TODAY)[0].visitor.id == young.id
     assert search_visitors(engine, "01071995", today=TODAY)[0].visitor.id == young.id
     assert search_visitors(engine, "01/07/19", today=TODAY) == []  # still being typed
@@ -87,7 +93,9 @@ def test_history_lists_every_site_newest_first_with_first_visits(engine: Engine)
     fdo = ensure_site(engine, "Fontaine d'Ouche")
     services = list_services(engine)
     actu, cv = services[0], services[3]
-    v = create_visitor(engine, last_name="Diallo", first_name="Awa", sex="F", birth_date=date(1990, 4, 2))
+    v = create_visitor(
+        engine, last_name="Diallo", first_name="Awa", sex="F", birth_date=date(1990, 4, 2)
+    )
     _log(engine, fdo.id, v.id, date(2019, 3, 1), services=(cv.id, actu.id))
     _log(engine, gre.id, v.id, date(2018, 11, 20), channel="telephone")
     _log(engine, gre.id, v.id, date(2019, 4, 8), hour=9)
@@ -126,7 +134,9 @@ def test_person_without_contacts_has_no_first_visit(engine: Engine) -> None:
 def test_after_a_merge_the_absorbed_record_opens_the_survivor(engine: Engine) -> None:
     site = ensure_site(engine, "Grésilles")
     kept = create_visitor(engine, last_name="Nguyen", first_name="Linh")
-    twin = create_visitor(engine, last_name="NGUYEN", first_name="linh", birth_date=date(2001, 9, 9))
+    twin = create_visitor(
+        engine, last_name="NGUYEN", first_name="linh", birth_date=date(2001, 9, 9)
+    )
     _log(engine, site.id, kept.id, date(2019, 5, 2))
     _log(engine, site.id, twin.id, date(2019, 1, 7))
     assert [r.visitor.id for r in merge_candidates(engine, kept.id)] == [twin.id]
