@@ -1,0 +1,330 @@
+"""Reading a spreadsheet file into rows of cells, before anything is checked.
+
+CSV: the encoding (UTF-8 with or without BOM, UTF-16 with BOM as Excel's "texte Unicode",
+Windows-1252) and the separator (``;``, ``,`` or tab) are detected. XLSX: read with openpyxl in
+read-only mode, typed cells kept (dates, times, numbers). Anything that is not a spreadsheet
+(a PDF or an image renamed, a binary file, an old ``.xls``) is refused with a French message.
+
+The header row is the first row, among the first few, that names known columns; rows above it
+(a title such as "Relevé de janvier") are ignored. Rows are numbered as a spreadsheet program
+numbers them: the first row of the file is line 1.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import itertools
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sarah.errors import InvalidInput
+
+CSV_EXTENSIONS = (".csv", ".txt", ".tsv")
+XLSX_EXTENSIONS = (".xlsx", ".xlsm")
+DELIMITERS = (";", ",", "\t")
+HEADER_SEARCH_ROWS = 20  # how far down a title may push the header row
+SNIFF_BYTES = 64 * 1024
+
+Cells = Sequence[object]
+HeaderScore = Callable[[Cells], int]
+
+
+@dataclass
+class Sheet:
+    """The cells of one table: its header row and an iterator over the data rows."""
+
+    headers: list[object]
+    header_line: int
+    rows: Iterator[tuple[int, Cells]]  # (line number, cells)
+    description: str  # "CSV UTF-8, séparateur « ; »" — shown in the summary
+    progress: Callable[[], tuple[int, int]]  # (done, total) in bytes or rows, total 0 = unknown
+
+
+# --- what is this file? -------------------------------------------------------------------------
+
+
+def describe_content(head: bytes) -> str | None:
+    """A French name for a file that is clearly not a text table, from its first bytes."""
+    if head.startswith(b"%PDF"):
+        return "un document PDF"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "un ancien classeur Excel (.xls) ou un document Office ancien"
+    if head.startswith(b"PK\x03\x04"):
+        return "une archive compressée (classeur .xlsx, document .docx ou .zip)"
+    if head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8\xff") or head[:4] == b"GIF8":
+        return "une image"
+    if head.startswith(b"SQLite format 3"):
+        return "une base de données SQLite"
+    return None
+
+
+def _looks_binary(head: bytes) -> bool:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D))
+    return controls > max(8, len(head) // 100)
+
+
+def _read_head(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(SNIFF_BYTES)
+    except FileNotFoundError:
+        raise InvalidInput(f"Fichier introuvable : {path}.") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{path} est un dossier, pas un fichier.") from None
+    except PermissionError:
+        raise InvalidInput(
+            f"Impossible de lire {path} : accès refusé. Fermez le fichier s'il est ouvert "
+            "dans un autre programme, ou vérifiez les droits."
+        ) from None
+    except OSError as exc:
+        raise InvalidInput(f"Impossible de lire {path} : {exc.strerror or exc}.") from None
+
+
+@contextlib.contextmanager
+def open_sheet(path: Path, score: HeaderScore) -> Iterator[Sheet]:
+    """The table in ``path``. ``score`` counts the known column names in a candidate header."""
+    head = _read_head(path)
+    name = path.name
+    if not head.strip(b" \t\r\n\x00" + codecs.BOM_UTF8):
+        raise InvalidInput(f"Le fichier {name} est vide.")
+    suffix = path.suffix.lower()
+    if suffix in XLSX_EXTENSIONS:
+        if not head.startswith(b"PK\x03\x04"):
+            what = describe_content(head) or (
+                "un fichier texte (CSV ?)" if not _looks_binary(head) else "un fichier binaire"
+            )
+            hint = (
+                " Si c'est un CSV, renommez-le en .csv."
+                if what.startswith("un fichier texte")
+                else ""
+            )
+            raise InvalidInput(
+                f"Le fichier {name} n'est pas un classeur Excel .xlsx : c'est {what}.{hint}"
+            )
+        with _open_xlsx(path, score) as sheet:
+            yield sheet
+        return
+    if suffix in CSV_EXTENSIONS:
+        what = describe_content(head)
+        if what is None and _looks_binary(head):
+            what = "un fichier binaire"
+        if what is not None:
+            hint = (
+                " Si c'est un classeur Excel, donnez-lui l'extension .xlsx."
+                if head.startswith(b"PK\x03\x04")
+                else ""
+            )
+            raise InvalidInput(
+                f"Le fichier {name} n'est pas un tableau CSV lisible : c'est {what}.{hint}"
+            )
+        with _open_csv(path, head, score) as sheet:
+            yield sheet
+        return
+    if suffix == ".xls":
+        raise InvalidInput(
+            f"Le fichier {name} est au format Excel 97-2003 (.xls), que SARAH ne lit pas : "
+            "ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx ou CSV."
+        )
+    shown = suffix or "sans extension"
+    raise InvalidInput(
+        f"Format de fichier non pris en charge ({shown}) pour {name} : "
+        "enregistrez le tableau au format .xlsx ou .csv."
+    )
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def _file_decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(path: Path, head: bytes) -> str:
+    """utf-8-sig, utf-16, utf-8 or cp1252; the whole file must decode, else a French error."""
+    if head.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif _file_decodes(path, "utf-8"):
+        return "utf-8"
+    else:
+        encoding = "cp1252"
+    if not _file_decodes(path, encoding):
+        raise InvalidInput(
+            f"Le fichier {path.name} n'est pas lisible : son encodage n'est ni UTF-8 ni "
+            "Windows-1252 (ou il est abîmé). Enregistrez-le depuis Excel en « CSV UTF-8 »."
+        )
+    return encoding
+
+
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 avec BOM",
+    "utf-16": "UTF-16",
+    "cp1252": "Windows-1252",
+}
+DELIMITER_NAMES = {";": "« ; »", ",": "« , »", "\t": "tabulation"}
+
+
+def _best_header(records: list[list[str]], score: HeaderScore) -> tuple[int, int]:
+    """(index of the header record, its score): the first best-scoring record."""
+    best, best_score = -1, 0
+    for i, record in enumerate(records):
+        s = score(record)
+        if s > best_score:
+            best, best_score = i, s
+    if best < 0:  # nothing known: the first non-empty record, the caller names what is missing
+        best = next((i for i, r in enumerate(records) if any(str(c).strip() for c in r)), 0)
+    return best, best_score
+
+
+def _choose_delimiter(lines: list[str], score: HeaderScore) -> str:
+    best: tuple[int, int, int] | None = None
+    chosen = ";"
+    for rank, delimiter in enumerate(DELIMITERS):
+        records = list(csv.reader(lines, delimiter=delimiter))
+        _, s = _best_header(records, score)
+        width = max((len(r) for r in records), default=0)
+        key = (s, width, -rank)
+        if best is None or key > best:
+            best, chosen = key, delimiter
+    return chosen
+
+
+@contextlib.contextmanager
+def _open_csv(path: Path, head: bytes, score: HeaderScore) -> Iterator[Sheet]:
+    encoding = detect_encoding(path, head)
+    total = path.stat().st_size
+    with open(path, encoding=encoding, newline="") as fh:
+        first_lines = list(itertools.islice(fh, HEADER_SEARCH_ROWS))
+        delimiter = _choose_delimiter(first_lines, score)
+        reader = csv.reader(itertools.chain(first_lines, fh), delimiter=delimiter)
+        try:
+            leading = list(itertools.islice(reader, HEADER_SEARCH_ROWS))
+        except csv.Error as exc:
+            raise InvalidInput(
+                f"Le fichier {path.name} n'est pas un CSV lisible : {exc}."
+            ) from None
+        if not any(any(c.strip() for c in r) for r in leading):
+            raise InvalidInput(f"Le fichier {path.name} est vide.")
+        index, _ = _best_header(leading, score)
+        buffer = fh.buffer if isinstance(fh, io.TextIOWrapper) else None
+
+        def rows() -> Iterator[tuple[int, Cells]]:
+            line = index + 1
+            for record in leading[index + 1 :]:
+                line += 1
+                yield line, record
+            try:
+                for record in reader:
+                    line += 1
+                    yield line, record
+            except csv.Error as exc:
+                raise InvalidInput(
+                    f"Le fichier {path.name} est illisible vers la ligne {line + 1} : {exc}."
+                ) from None
+
+        def progress() -> tuple[int, int]:
+            return (buffer.tell() if buffer is not None else 0), total
+
+        yield Sheet(
+            headers=list(leading[index]),
+            header_line=index + 1,
+            rows=rows(),
+            description=f"CSV {ENCODING_NAMES[encoding]}, séparateur {DELIMITER_NAMES[delimiter]}",
+            progress=progress,
+        )
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _quiet_openpyxl() -> Iterator[None]:
+    # openpyxl warns about workbook features it drops (data validation, styles): harmless here.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\..*)?")
+        yield
+
+
+@contextlib.contextmanager
+def _open_xlsx(path: Path, score: HeaderScore) -> Iterator[Sheet]:
+    import openpyxl
+
+    with _quiet_openpyxl():
+        try:
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except PermissionError:
+            raise InvalidInput(
+                f"Impossible de lire {path.name} : accès refusé. Fermez-le dans Excel et réessayez."
+            ) from None
+        except Exception:  # any failure to open an untrusted file means: not a usable workbook
+            raise InvalidInput(
+                f"Le fichier {path.name} n'est pas un classeur Excel .xlsx lisible "
+                "(fichier abîmé, protégé par mot de passe ou d'un autre format)."
+            ) from None
+    try:
+        with _quiet_openpyxl():
+            sheet = _choose_worksheet(path, workbook, score)
+        yield sheet
+    finally:
+        workbook.close()
+
+
+def _choose_worksheet(path: Path, workbook: object, score: HeaderScore) -> Sheet:
+    candidates = []
+    for ws in workbook.worksheets:  # type: ignore[attr-defined]
+        if not hasattr(ws, "iter_rows"):
+            continue
+        try:
+            estimate = int(ws.max_row or 0)
+        except (TypeError, ValueError):
+            estimate = 0
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()  # some programs write a wrong size: read every cell there is
+        leading = [list(r) for r in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
+        index, s = _best_header(leading, score)
+        candidates.append((s, ws, leading, index, estimate))
+        if s >= 3:
+            break
+    usable = [c for c in candidates if any(any(v is not None for v in r) for r in c[2])]
+    if not usable:
+        raise InvalidInput(f"Le classeur {path.name} est vide.")
+    best_score = max(c[0] for c in usable)
+    _, ws, leading, index, estimate = next(c for c in usable if c[0] == best_score)
+    done = [0]
+
+    def rows() -> Iterator[tuple[int, Cells]]:
+        with _quiet_openpyxl():
+            for line, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                done[0] = line
+                if line > index + 1:
+                    yield line, values
+
+    def progress() -> tuple[int, int]:
+        return done[0], max(estimate, done[0])
+
+    return Sheet(
+        headers=list(leading[index]),
+        header_line=index + 1,
+        rows=rows(),
+        description=f"classeur Excel, feuille « {ws.title} »",
+        progress=progress,
+    )
