@@ -282,3 +282,17 @@ def test_catalogue_model_passes_the_model_tester(qtmodeltester, ctx: AppContext)
     model.set_usage(service_usage(ctx.engine))
     qtmodeltester.check(model, force_py=True)
     assert model.index(0, CatalogueModel.LAST_USED).data() == "jamais"
+
+
+def test_screens_in_the_main_window_and_the_desk_follows_the_catalogue(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
+    assert window.current_screen_key() == "visiteurs"
+    qtbot.keyClick(window, Qt.Key.Key_5, CTRL)
+    assert window.current_screen_key() == "catalogue"
+    screen = window.screen("catalogue")
+    qtbot.waitUntil(screen.model.usage_loaded)
+    _select(screen, "info_mobilite")
+    screen.toggle_retired()
+    desk_labels = {s.label for s in window.desk.form.services_model.services()}
+    assert "Demande d'information sur la mobilité" not in desk_labels
+    assert "Actualisation Pôle Emploi" in desk_labels

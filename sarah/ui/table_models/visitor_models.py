@@ -75,9 +75,9 @@ class _ListModel(QAbstractTableModel, Generic[T]):
 
 
 class VisitorSearchModel(_ListModel[VisitorRow]):
-    NAME, BORN, AGE, GROUP, CONTACTS, LAST_VISIT = range(6)
-    HEADERS = ("Nom", "Né(e) le", "Âge", "Public", "Contacts", "Dernière visite")
-    RIGHT = frozenset({AGE, CONTACTS})
+    NAME, BORN, GROUP, CONTACTS, LAST_VISIT = range(5)
+    HEADERS = ("Nom", "Naissance", "Public", "Contacts", "Dernière visite")
+    RIGHT = frozenset({CONTACTS})
 
     def row_of(self, visitor_id: uuid.UUID) -> int | None:
         for row, r in enumerate(self._rows):
@@ -90,13 +90,16 @@ class VisitorSearchModel(_ListModel[VisitorRow]):
         if role == Qt.ItemDataRole.DisplayRole:
             values: dict[int, Callable[[], Any]] = {
                 self.NAME: lambda: v.display_name,
-                self.BORN: lambda: _date(v.birth_date),
-                self.AGE: lambda: f"{r.age} ans" if r.age is not None else "–",
+                self.BORN: lambda: (
+                    f"{v.birth_date:%d/%m/%Y} · {r.age} ans" if v.birth_date else "inconnue"
+                ),
                 self.GROUP: lambda: GROUP_LABELS[r.age_group],
                 self.CONTACTS: lambda: str(r.contacts),
                 self.LAST_VISIT: lambda: _date(r.last_visit),
             }
             return values[column]()
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.BORN and not v.birth_date:
+            return QBrush(QColor(GREY))
         if role == Qt.ItemDataRole.BackgroundRole and column == self.GROUP:
             return QBrush(QColor(GROUP_COLOURS[r.age_group]))
         if (

@@ -282,7 +282,7 @@ class VisitorsScreen(QWidget):
         splitter.setChildrenCollapsible(False)
         em = self.fontMetrics().horizontalAdvance("M")
         left.setMinimumWidth(em * 30)
-        splitter.setSizes([em * 42, em * 60])
+        splitter.setSizes([em * 48, em * 54])
         self.splitter = splitter
 
         self.status = StatusLine()
