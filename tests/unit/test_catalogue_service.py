@@ -177,3 +177,27 @@ def test_an_unused_service_can_be_deleted_and_its_name_reused(engine: Engine) ->
     assert again.code == "atelier_numerqiue_2"
     with pytest.raises(InvalidInput, match="n'existe plus"):
         rename_service(engine, typo.id, "Atelier numérique")
+
+
+def test_reports_of_past_periods_show_the_current_label_and_order(engine: Engine) -> None:
+    from sarah.services.report_model import Period
+    from sarah.services.statistics import semester_tables
+
+    site = ensure_site(engine, "Grésilles")
+    actu, mob, cv = (_by_code(engine, c) for c in ("actualisation_pe", "info_mobilite", "cv_lm"))
+    _log(engine, site.id, actu.id, mob.id)
+    rename_service(engine, actu.id, "Actualisation France Travail")
+    retire_service(engine, mob.id)
+    retire_service(engine, cv.id)  # retired and never delivered in 2019: not listed
+    move_service(engine, actu.id, 2)
+    atelier = add_service(engine, "Atelier numérique")
+
+    services = semester_tables(engine, Period.semester("2019-S1")).by_site["Grésilles"].services
+    by_code = {s.code: s for s in services}
+    assert by_code["actualisation_pe"].label == "Actualisation France Travail"
+    assert by_code["actualisation_pe"].count == 1
+    assert by_code["info_mobilite"].count == 1 and by_code["info_mobilite"].retired
+    assert "cv_lm" not in by_code
+    assert by_code[atelier.code].count == 0  # a live service is listed even at zero
+    codes = [s.code for s in services]
+    assert codes[:3] == ["pc_libre_service", "consulter_offres", "actualisation_pe"]
