@@ -17,6 +17,10 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
 
+# Each started worker stays referenced until it has reported: otherwise Python may collect the
+# worker and its signals object while it runs, and its result never reaches the window.
+_running: set[Worker] = set()
+
 
 class WorkerSignals(QObject):
     progress = Signal(int, int, str)  # done, total, message
@@ -81,5 +85,7 @@ def run_in_background(
         worker.signals.error.connect(on_error)
     if on_progress:
         worker.signals.progress.connect(on_progress)
+    _running.add(worker)
+    worker.signals.finished.connect(lambda: _running.discard(worker))
     (pool or QThreadPool.globalInstance()).start(worker)
     return worker

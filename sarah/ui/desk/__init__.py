@@ -1,0 +1,1 @@
+"""The reception desk: Accueil (contact form), Journal du jour, Saisie différée, gap banner."""

@@ -1,0 +1,730 @@
+"""The contact form, keyboard first: search a person, pick, toggle services, save.
+
+Used twice: on the Accueil screen (contact at the current time) and in Saisie différée (contact
+at a chosen earlier date and time). Shortcuts, active while the focus is inside the form:
+
+    ↓ / Entrée    go to the results / choose the highlighted person
+    lettres       in the services list: toggle the service with that key; Espace: the current one
+    F2            Physique <-> Téléphone
+    Ctrl+Entrée   save          F9  anonymous phone call (no person)
+    Ctrl+N        new person    Échap  step back (leave the list, forget the person, clear)
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QRadioButton,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sarah.errors import UserError
+from sarah.services.catalogue import list_services
+from sarah.services.contacts import ContactDraft, log_contact, update_contact
+from sarah.services.desk import (
+    CHANNEL_LABELS,
+    MIN_SEARCH_LETTERS,
+    JournalEntry,
+    VisitorHit,
+    looks_like_date,
+    search_visitors,
+    visitor_hit,
+)
+from sarah.services.text import fold
+from sarah.ui.context import AppContext
+from sarah.ui.dialogs.crash import report_exception
+from sarah.ui.dialogs.new_visitor import NewVisitorDialog
+from sarah.ui.table_models.desk_results import VisitorResultsModel
+from sarah.ui.table_models.desk_services import ServicesChecklistModel
+from sarah.ui.workers import run_in_background
+
+SAVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
+CHANNEL_KEY = "F2"
+ANONYMOUS_KEY = "F9"
+NEW_VISITOR_KEY = "Ctrl+N"
+STEP_BACK_KEY = "Escape"
+
+OK_STYLE = "color: #166534; font-weight: 600;"
+ERROR_STYLE = "color: #991b1b; font-weight: 600;"
+HINT_STYLE = "color: #4b5563;"
+
+
+def _plain_key(event: QKeyEvent) -> bool:
+    mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    return mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier)
+
+
+class SearchEdit(QLineEdit):
+    down_pressed = Signal()
+    enter_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down and _plain_key(event):
+            self.down_pressed.emit()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and _plain_key(event):
+            self.enter_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class ResultsView(QTableView):
+    picked = Signal(int)
+    back_to_search = Signal(str)  # text typed while in the list goes on into the search field
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        row = self.currentIndex().row()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and _plain_key(event):
+            if row >= 0:
+                self.picked.emit(row)
+            return
+        if key == Qt.Key.Key_Up and row <= 0 and _plain_key(event):
+            self.back_to_search.emit("")
+            return
+        if key == Qt.Key.Key_Backspace or (
+            _plain_key(event)
+            and event.text()
+            and event.text().isprintable()
+            and key != Qt.Key.Key_Space
+        ):
+            self.back_to_search.emit("\b" if key == Qt.Key.Key_Backspace else event.text())
+            return
+        super().keyPressEvent(event)
+
+
+class ServicesView(QListView):
+    """Letters toggle the service with that shortcut key; Space toggles the current line."""
+
+    def __init__(self, model: ServicesChecklistModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self.setModel(model)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and _plain_key(event):
+            if self.currentIndex().isValid():
+                self._model.toggle(self.currentIndex().row())
+            return
+        text = event.text()
+        if _plain_key(event) and len(text) == 1 and text.isalpha():
+            row = self._model.row_for_key(text)
+            if row is not None:
+                self._model.toggle(row)
+                self.setCurrentIndex(self._model.index(row))
+            return  # an unknown letter does nothing (no jump, no surprise)
+        super().keyPressEvent(event)
+
+    def mousePressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().mousePressEvent(event)
+        index = self.indexAt(event.position().toPoint())
+        if index.isValid() and event.button() == Qt.MouseButton.LeftButton:
+            self._model.toggle(index.row())
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    contact_id: uuid.UUID
+    summary: str
+    edited: bool
+
+
+class ContactForm(QWidget):
+    """Search, pick, services, save. ``when`` gives the contact's date and time (None: now)."""
+
+    saved = Signal(object)  # SaveOutcome, emitted after COMMIT
+    save_failed = Signal(str)
+    new_visitor_requested = Signal(str)  # the search text
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        when: Callable[[], tuple[date, time]] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._when = when
+        self._visitor: VisitorHit | None = None
+        self._editing: JournalEntry | None = None
+        self._saving = False
+        self._channel = "physique"
+        self.new_visitor_dialog: NewVisitorDialog | None = None
+
+        self.results_model = VisitorResultsModel(self)
+        self.services_model = ServicesChecklistModel(self)
+        self._build()
+        self._build_actions()
+        self.reload_catalogue()
+        self._show_visitor()
+
+    # --- layout ----------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.edit_banner = QLabel(self)
+        self.edit_banner.setObjectName("editBanner")
+        self.edit_banner.setWordWrap(True)
+        self.edit_banner.setStyleSheet(
+            "background: #fef3c7; border: 1px solid #f59e0b; border-radius: 4px; padding: 6px;"
+        )
+        self.edit_banner.hide()
+
+        self.search_edit = SearchEdit(self)
+        self.search_edit.setObjectName("search")
+        self.search_edit.setPlaceholderText(
+            "Nom ou prénom (2-3 lettres), ou date de naissance JJ/MM/AAAA"
+        )
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setToolTip(
+            "Tapez 2 ou 3 lettres du nom ou du prénom (majuscules et accents sans importance), "
+            "ou la date de naissance. ↓ pour aller dans la liste, Entrée pour choisir."
+        )
+        font = self.search_edit.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.search_edit.setFont(font)
+        search_label = QLabel("&Rechercher une personne :", self)
+        search_label.setBuddy(self.search_edit)
+
+        self.hint_label = QLabel(self)
+        self.hint_label.setObjectName("hint")
+        self.hint_label.setStyleSheet(HINT_STYLE)
+        self.hint_label.setWordWrap(True)
+
+        self.results_view = ResultsView(self)
+        self.results_view.setObjectName("results")
+        self.results_view.setModel(self.results_model)
+        self.results_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results_view.setAlternatingRowColors(True)
+        self.results_view.verticalHeader().hide()
+        self.results_view.setTabKeyNavigation(False)
+        header = self.results_view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.results_view.setMinimumHeight(120)
+
+        self.visitor_card = QLabel(self)
+        self.visitor_card.setObjectName("visitorCard")
+        self.visitor_card.setWordWrap(True)
+        self.visitor_card.setMinimumHeight(48)
+        self.visitor_card.setTextFormat(Qt.TextFormat.RichText)
+
+        left = QVBoxLayout()
+        left.addWidget(search_label)
+        left.addWidget(self.search_edit)
+        left.addWidget(self.hint_label)
+        left.addWidget(self.results_view, 1)
+        left.addWidget(self.visitor_card)
+
+        # Channel
+        self.physique_radio = QRadioButton("&Physique", self)
+        self.telephone_radio = QRadioButton("&Téléphone", self)
+        self.physique_radio.setChecked(True)
+        self.channel_group = QButtonGroup(self)
+        self.channel_group.addButton(self.physique_radio)
+        self.channel_group.addButton(self.telephone_radio)
+        for radio in (self.physique_radio, self.telephone_radio):
+            radio.setToolTip(f"Canal du contact — {CHANNEL_KEY} pour changer")
+        self.physique_radio.toggled.connect(self._radio_changed)
+        channel_row = QHBoxLayout()
+        channel_label = QLabel("Canal :", self)
+        channel_row.addWidget(channel_label)
+        channel_row.addWidget(self.physique_radio)
+        channel_row.addWidget(self.telephone_radio)
+        key_hint = QLabel(f"<span style='color:#4b5563'>({CHANNEL_KEY} pour changer)</span>", self)
+        channel_row.addWidget(key_hint)
+        channel_row.addStretch(1)
+
+        self.services_view = ServicesView(self.services_model, self)
+        self.services_view.setObjectName("services")
+        self.services_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.services_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.services_view.setUniformItemSizes(True)
+        self.services_view.setToolTip(
+            "Services rendus : tapez la lettre du service (ou Espace sur la ligne) pour cocher/décocher"
+        )
+        services_label = QLabel("Services rendus (lettre = cocher/décocher) :", self)
+        services_label.setBuddy(self.services_view)
+
+        right = QVBoxLayout()
+        right.addLayout(channel_row)
+        right.addWidget(services_label)
+        right.addWidget(self.services_view, 1)
+
+        columns = QHBoxLayout()
+        columns.addLayout(left, 5)
+        columns.addLayout(right, 6)
+
+        # Buttons and the outcome line
+        self.save_button = QPushButton("Enregistrer  (Ctrl+Entrée)", self)
+        self.save_button.setObjectName("save")
+        self.save_button.setToolTip("Enregistrer le contact — Ctrl+Entrée")
+        self.save_button.setDefault(False)
+        self.save_button.setAutoDefault(False)
+        self.save_button.setStyleSheet("font-weight: 600; padding: 6px 14px;")
+        self.save_button.clicked.connect(self.save)
+        self.anonymous_button = QPushButton(f"Appel anonyme  ({ANONYMOUS_KEY})", self)
+        self.anonymous_button.setToolTip(
+            f"Enregistrer un appel téléphonique sans nom, avec les services cochés — {ANONYMOUS_KEY}"
+        )
+        self.anonymous_button.setAutoDefault(False)
+        self.anonymous_button.clicked.connect(self.save_anonymous_call)
+        self.new_button = QPushButton("Nouvelle personne  (Ctrl+N)", self)
+        self.new_button.setToolTip(
+            "Créer une fiche — possible quand la recherche n'a trouvé personne (Ctrl+N)"
+        )
+        self.new_button.setAutoDefault(False)
+        self.new_button.clicked.connect(self.request_new_visitor)
+        self.clear_button = QPushButton("Effacer  (Échap)", self)
+        self.clear_button.setToolTip("Échap : revenir en arrière (liste, personne, formulaire)")
+        self.clear_button.setAutoDefault(False)
+        self.clear_button.clicked.connect(self.clear)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.anonymous_button)
+        buttons.addWidget(self.new_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.clear_button)
+
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("status")
+        self.status_label.setWordWrap(True)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.status_label.setAccessibleName("Résultat de l'enregistrement")
+
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.edit_banner)
+        outer.addLayout(columns, 1)
+        outer.addLayout(buttons)
+        outer.addWidget(self.status_label)
+
+        # Signals
+        self.search_edit.textChanged.connect(self._search)
+        self.search_edit.down_pressed.connect(self._enter_results)
+        self.search_edit.enter_pressed.connect(self._enter_from_search)
+        self.results_view.picked.connect(self.pick_row)
+        self.results_view.doubleClicked.connect(lambda index: self.pick_row(index.row()))
+        self.results_view.back_to_search.connect(self._back_to_search)
+
+        # Tab order: search -> results -> channel -> services -> buttons
+        QWidget.setTabOrder(self.search_edit, self.results_view)
+        QWidget.setTabOrder(self.results_view, self.physique_radio)
+        QWidget.setTabOrder(self.physique_radio, self.telephone_radio)
+        QWidget.setTabOrder(self.telephone_radio, self.services_view)
+        QWidget.setTabOrder(self.services_view, self.save_button)
+        QWidget.setTabOrder(self.save_button, self.anonymous_button)
+        QWidget.setTabOrder(self.anonymous_button, self.new_button)
+        QWidget.setTabOrder(self.new_button, self.clear_button)
+
+    def _build_actions(self) -> None:
+        def action(text: str, keys: tuple[str, ...], slot: Callable[[], object]) -> QAction:
+            act = QAction(text, self)
+            act.setShortcuts([QKeySequence(k) for k in keys])
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        self.save_action = action("Enregistrer", SAVE_KEYS, self.save)
+        self.channel_action = action("Changer de canal", (CHANNEL_KEY,), self.toggle_channel)
+        self.anonymous_action = action("Appel anonyme", (ANONYMOUS_KEY,), self.save_anonymous_call)
+        self.new_visitor_action = action(
+            "Nouvelle personne", (NEW_VISITOR_KEY,), self.request_new_visitor
+        )
+        self.step_back_action = action("Revenir en arrière", (STEP_BACK_KEY,), self.step_back)
+
+    def sizeHint(self) -> QSize:
+        return QSize(1000, 560)
+
+    # --- catalogue -------------------------------------------------------------------------------
+
+    def reload_catalogue(self) -> None:
+        """Take the live catalogue (order, labels, keys may have changed on the catalogue screen)."""
+        checked = self.services_model.checked_ids()
+        self.services_model.set_services(list_services(self.ctx.engine, include_retired=False))
+        self.services_model.set_checked_ids(checked)
+
+    # --- search ----------------------------------------------------------------------------------
+
+    def _search(self, text: str) -> None:
+        if self._visitor is not None and text.strip():
+            # Typing a new name replaces the chosen person.
+            self._visitor = None
+            self._show_visitor()
+        try:
+            hits = search_visitors(
+                self.ctx.engine, text, young_age_limit=self.ctx.settings.young_age_limit
+            )
+        except UserError as exc:
+            self.results_model.set_hits([])
+            self._hint(exc.message, error=True)
+            return
+        self.results_model.set_hits(hits)
+        if hits:
+            self.results_view.setCurrentIndex(self.results_model.index(0, 0))
+        self._update_hint(text, hits)
+
+    def _update_hint(self, text: str, hits: list[VisitorHit]) -> None:
+        stripped = text.strip()
+        if not stripped:
+            self._hint("")
+        elif hits:
+            n = len(hits)
+            more = " (ou plus : tapez d'autres lettres)" if n >= 40 else ""
+            self._hint(
+                f"{n} personne{'s' if n > 1 else ''} trouvée{'s' if n > 1 else ''}{more} — "
+                "Entrée choisit la première, ↓ pour parcourir la liste."
+            )
+        elif looks_like_date(stripped):
+            self._hint(
+                "Date de naissance : tapez JJ/MM/AAAA."
+                if len(stripped) < 10
+                else f"Personne née le {stripped}. Ctrl+N ou Entrée : nouvelle personne."
+            )
+        elif len(fold(stripped).replace(" ", "")) < MIN_SEARCH_LETTERS:
+            self._hint("Encore une lettre…")
+        else:
+            self._hint(
+                f"Personne trouvée pour « {stripped} ». Entrée ou Ctrl+N : nouvelle personne."
+            )
+
+    def _hint(self, text: str, *, error: bool = False) -> None:
+        self.hint_label.setText(text)
+        self.hint_label.setStyleSheet(ERROR_STYLE if error else HINT_STYLE)
+
+    def can_create_visitor(self) -> bool:
+        """New person only after a search found nobody."""
+        text = self.search_edit.text().strip()
+        if not text or self.results_model.rowCount() > 0:
+            return False
+        if looks_like_date(text):
+            return len(text) >= 8
+        return len(fold(text).replace(" ", "")) >= MIN_SEARCH_LETTERS
+
+    def _enter_results(self) -> None:
+        if self.results_model.rowCount() == 0:
+            return
+        self.results_view.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.results_view.currentIndex().isValid():
+            self.results_view.setCurrentIndex(self.results_model.index(0, 0))
+
+    def _enter_from_search(self) -> None:
+        if self.results_model.rowCount() > 0:
+            row = max(self.results_view.currentIndex().row(), 0)
+            self.pick_row(row)
+        elif self.can_create_visitor():
+            self.request_new_visitor()
+        elif self._visitor is not None:
+            self.services_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _back_to_search(self, typed: str) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        if typed == "\b":
+            self.search_edit.backspace()
+        elif typed:
+            self.search_edit.insert(typed)
+
+    # --- the chosen person -----------------------------------------------------------------------
+
+    def pick_row(self, row: int) -> None:
+        if 0 <= row < self.results_model.rowCount():
+            self.set_visitor(self.results_model.hit(row))
+
+    def set_visitor(self, hit: VisitorHit | None) -> None:
+        """Choose the person (None: anonymous); the focus goes to the services."""
+        self._visitor = hit
+        self.search_edit.blockSignals(True)
+        self.search_edit.clear()
+        self.search_edit.blockSignals(False)
+        self.results_model.set_hits([])
+        self._hint("")
+        self._show_visitor()
+        if hit is not None:
+            self.services_view.setFocus(Qt.FocusReason.OtherFocusReason)
+            if not self.services_view.currentIndex().isValid() and self.services_model.rowCount():
+                self.services_view.setCurrentIndex(self.services_model.index(0))
+
+    def set_visitor_id(self, visitor_id: uuid.UUID) -> None:
+        self.set_visitor(
+            visitor_hit(
+                self.ctx.engine, visitor_id, young_age_limit=self.ctx.settings.young_age_limit
+            )
+        )
+
+    @property
+    def visitor(self) -> VisitorHit | None:
+        return self._visitor
+
+    def _show_visitor(self) -> None:
+        hit = self._visitor
+        if hit is None:
+            self.visitor_card.setText(
+                "<span style='color:#4b5563'>Aucune personne choisie. "
+                f"Appel sans nom : cochez les services puis {ANONYMOUS_KEY}.</span>"
+            )
+            self.visitor_card.setStyleSheet("padding: 6px;")
+            return
+        age = f"{hit.age} ans" if hit.age is not None else "âge inconnu"
+        last = (
+            f"dernière visite le {hit.last_visit:%d/%m/%Y}" if hit.last_visit else "première visite"
+        )
+        sex = {"F": "femme", "H": "homme"}.get(hit.sex or "", "sexe non renseigné")
+        self.visitor_card.setText(
+            f"<b style='font-size:120%'>{hit.display_name}</b> &nbsp; "
+            f"<span style='background:#dbeafe;padding:2px'>&nbsp;{hit.group_label}&nbsp;</span>"
+            f"<br>{sex}, {age} — {last}"
+        )
+        self.visitor_card.setStyleSheet(
+            "background: #f0fdf4; border: 1px solid #86efac; border-radius: 4px; padding: 6px;"
+        )
+
+    # --- channel ---------------------------------------------------------------------------------
+
+    @property
+    def channel(self) -> str:
+        return self._channel
+
+    def set_channel(self, channel: str) -> None:
+        self._channel = channel
+        radio = self.physique_radio if channel == "physique" else self.telephone_radio
+        radio.setChecked(True)
+
+    def toggle_channel(self) -> None:
+        self.set_channel("telephone" if self._channel == "physique" else "physique")
+
+    def _radio_changed(self, physique: bool) -> None:
+        self._channel = "physique" if physique else "telephone"
+
+    # --- edit an existing contact ----------------------------------------------------------------
+
+    def load_entry(self, entry: JournalEntry) -> None:
+        """Re-open a contact of the journal in the form; Ctrl+Entrée saves the changes."""
+        self.clear(keep_status=False)
+        self._editing = entry
+        if entry.visitor_id is not None:
+            try:
+                self.set_visitor_id(entry.visitor_id)
+            except UserError as exc:
+                self._status(exc.message, error=True)
+        self.set_channel(entry.channel)
+        self.services_model.set_checked_ids(entry.service_ids)
+        self.edit_banner.setText(
+            f"<b>Modification</b> du contact du {entry.local_date:%d/%m/%Y} à "
+            f"{entry.local_time:%H:%M} ({entry.who}). Ctrl+Entrée enregistre les changements, "
+            "Échap annule la modification."
+        )
+        self.edit_banner.show()
+        self.services_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def editing(self) -> JournalEntry | None:
+        return self._editing
+
+    def cancel_edit(self) -> None:
+        self._editing = None
+        self.edit_banner.hide()
+        self.clear(keep_status=False)
+
+    # --- save ------------------------------------------------------------------------------------
+
+    def _when_now(self) -> tuple[date, time]:
+        if self._when is not None:
+            return self._when()
+        now = datetime.now().replace(microsecond=0)
+        return now.date(), now.time()
+
+    def _draft(self, *, anonymous: bool) -> ContactDraft:
+        if self._editing is not None and not anonymous:
+            day, at = self._editing.local_date, self._editing.local_time
+        else:
+            day, at = self._when_now()
+        return ContactDraft(
+            site_id=self.ctx.site.id,
+            channel="telephone" if anonymous else self._channel,
+            local_date=day,
+            local_time=at,
+            visitor_id=None if anonymous or self._visitor is None else self._visitor.id,
+            service_ids=tuple(self.services_model.checked_ids()),
+            agent=self.ctx.agent,
+        )
+
+    def save(self) -> None:
+        """Ctrl+Entrée. Says "Enregistré" only once the database has committed."""
+        self._start_save(anonymous=False)
+
+    def save_anonymous_call(self) -> None:
+        """F9: a phone contact with no person, with the services checked."""
+        if self._editing is not None:
+            self._status(
+                "Terminez d'abord la modification en cours (Échap pour l'annuler).", error=True
+            )
+            return
+        self._start_save(anonymous=True)
+
+    def _start_save(self, *, anonymous: bool) -> None:
+        if self._saving:
+            return
+        if self.ctx.read_only:
+            self._status(
+                "Base en lecture seule (fichier endommagé) : rien ne peut être enregistré. "
+                "Restaurez une sauvegarde depuis l'écran Sauvegardes.",
+                error=True,
+            )
+            return
+        try:
+            draft = self._draft(anonymous=anonymous)
+        except UserError as exc:
+            self._status(exc.message, error=True)
+            return
+        editing = None if anonymous else self._editing
+        summary = self._summary(draft)
+        self._saving = True
+        self._set_busy(True)
+        self._status("Enregistrement…")
+
+        def work() -> uuid.UUID:
+            if editing is not None:
+                update_contact(self.ctx.engine, editing.id, draft)
+                return editing.id
+            return log_contact(self.ctx.engine, draft).id
+
+        run_in_background(
+            work,
+            on_result=lambda cid: self._saved(SaveOutcome(cid, summary, editing is not None)),
+            on_error=self._failed,
+        )
+
+    def _summary(self, draft: ContactDraft) -> str:
+        who = (
+            self._visitor.display_name
+            if draft.visitor_id and self._visitor
+            else ("appel anonyme" if draft.channel == "telephone" else "visite anonyme")
+        )
+        n = len(draft.service_ids)
+        services = f"{n} service{'s' if n > 1 else ''}" if n else "aucun service"
+        when = f"{draft.local_time:%H:%M}"
+        if self._when is not None or self._editing is not None:
+            when = f"{draft.local_date:%d/%m/%Y} {when}"
+        return f"{who}, {CHANNEL_LABELS[draft.channel]}, {services} ({when})"
+
+    def _saved(self, outcome: SaveOutcome) -> None:
+        self._saving = False
+        self._set_busy(False)
+        self._editing = None
+        self.edit_banner.hide()
+        self.clear(keep_status=True)
+        verb = "Modifié" if outcome.edited else "Enregistré"
+        self._status(f"✔ {verb} : {outcome.summary}")
+        self.saved.emit(outcome)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self._set_busy(False)
+        if isinstance(exc, UserError):
+            # Keep everything typed; say why.
+            self._status(f"Non enregistré : {exc}", error=True)
+            self.save_failed.emit(str(exc))
+            return
+        self._status(
+            "Non enregistré : erreur inattendue (détails dans la fenêtre d'erreur).", error=True
+        )
+        self.save_failed.emit(str(exc))
+        report_exception(exc, self)
+
+    def _set_busy(self, busy: bool) -> None:
+        for widget in (self.save_button, self.anonymous_button, self.new_button, self.clear_button):
+            widget.setEnabled(not busy)
+
+    @property
+    def saving(self) -> bool:
+        return self._saving
+
+    def _status(self, text: str, *, error: bool = False) -> None:
+        self.status_label.setText(text)
+        self.status_label.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
+
+    # --- clearing and stepping back --------------------------------------------------------------
+
+    def clear(self, keep_status: bool = False) -> None:
+        """Empty the form (channel back to Physique) and put the focus in the search field."""
+        if self._editing is not None and not keep_status:
+            self._editing = None
+            self.edit_banner.hide()
+        self._visitor = None
+        self.search_edit.clear()
+        self.results_model.set_hits([])
+        self._hint("")
+        self.services_model.clear_checks()
+        self.services_view.setCurrentIndex(QModelIndex())
+        self.set_channel("physique")
+        self._show_visitor()
+        if not keep_status:
+            self.status_label.clear()
+        self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def step_back(self) -> None:
+        """Échap: leave the list, then forget the person, then cancel an edit / clear the form."""
+        if self.results_view.hasFocus():
+            self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self.search_edit.text():
+            self.search_edit.clear()
+        elif self._editing is not None:
+            self.cancel_edit()
+        elif self._visitor is not None:
+            self._visitor = None
+            self._show_visitor()
+            self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.clear()
+
+    def request_new_visitor(self) -> None:
+        if not self.can_create_visitor():
+            self._hint(
+                "Nouvelle personne : tapez d'abord son nom dans la recherche ; la fiche se crée "
+                "quand personne n'est trouvé (pour éviter les doublons).",
+                error=True,
+            )
+            self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        text = self.search_edit.text().strip()
+        self.new_visitor_requested.emit(text)
+        dialog = NewVisitorDialog(self.ctx, text, self)
+        dialog.chosen.connect(self._new_visitor_chosen)
+        dialog.finished.connect(lambda _code: self._new_visitor_closed(dialog))
+        self.new_visitor_dialog = dialog
+        dialog.open()
+
+    def _new_visitor_chosen(self, hit: VisitorHit) -> None:
+        self.set_visitor(hit)
+
+    def _new_visitor_closed(self, dialog: NewVisitorDialog) -> None:
+        self.new_visitor_dialog = None
+        dialog.deleteLater()
+        self.window().activateWindow()  # back to the desk, whatever the window manager does
+        if self._visitor is None:
+            self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.search_edit.selectAll()

@@ -1,0 +1,430 @@
+"""Grid mode of Saisie différée: type a paper sheet row by row, save all rows at once.
+
+Each row is one paper entry: time (empty = the time chosen above), person (2-3 letters, ↓/↑ to
+move in the list of people found under the grid, Entrée to choose; empty = anonymous), channel
+(P or T), services (their keys, e.g. "ac"). Entrée goes to the next row, Tab to the next cell.
+Ctrl+Entrée saves every row in one transaction: if a row is wrong, nothing is saved and each bad
+row says why.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date, time
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sarah.errors import UserError
+from sarah.services.catalogue import ServiceInfo, list_services
+from sarah.services.contacts import ContactDraft, ContactRowsInvalid, log_contacts
+from sarah.services.desk import (
+    VisitorHit,
+    french_day,
+    parse_channel,
+    parse_service_keys,
+    parse_time,
+    search_visitors,
+)
+from sarah.ui.context import AppContext
+from sarah.ui.dialogs.crash import report_exception
+from sarah.ui.dialogs.new_visitor import NewVisitorDialog
+from sarah.ui.table_models.desk_grid import VISITOR_ROLE, CatchupGridModel
+from sarah.ui.table_models.desk_results import VisitorResultsModel
+from sarah.ui.workers import run_in_background
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class PersonEditor(QLineEdit):
+    """The Personne cell's editor; remembers the person chosen from the list."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.chosen: VisitorHit | None = None
+
+
+class GridDelegate(QStyledItemDelegate):
+    """Line editors everywhere; in the Personne column, search as you type and pick with Entrée."""
+
+    def __init__(self, grid: CatchupGrid) -> None:
+        super().__init__(grid)
+        self.grid = grid
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        if index.column() == CatchupGridModel.PERSON:
+            editor = PersonEditor(parent)
+            editor.textEdited.connect(self.grid.search_people)
+            editor.setFrame(False)
+            return editor
+        editor = QLineEdit(parent)
+        editor.setFrame(False)
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        assert isinstance(editor, QLineEdit)
+        editor.setText(index.data(Qt.ItemDataRole.EditRole) or "")
+        if isinstance(editor, PersonEditor):
+            self.grid.search_people(editor.text())
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        assert isinstance(editor, QLineEdit)
+        model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+        if isinstance(editor, PersonEditor):
+            chosen = editor.chosen
+            if chosen is not None and editor.text() == chosen.display_name:
+                model.setData(index, chosen.id, VISITOR_ROLE)
+            self.grid.search_people("")
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if isinstance(obj, PersonEditor) and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                self.grid.move_in_people(1 if key == Qt.Key.Key_Down else -1)
+                return True
+            if (
+                key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier
+                and self.grid.people_model.rowCount() > 0
+            ):
+                hit = self.grid.current_person()
+                if hit is not None:
+                    obj.chosen = hit
+                    obj.setText(hit.display_name)
+                    self.commitData.emit(obj)
+                    self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.EditNextItem)
+                    return True
+        return super().eventFilter(obj, event)
+
+
+class GridView(QTableView):
+    """Entrée (editing or not) goes to the next row, first cell; a new row opens at the end."""
+
+    def __init__(self, model: CatchupGridModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid_model = model
+        self.setModel(model)
+
+    def next_row(self) -> None:
+        row = self.currentIndex().row() + 1
+        self.grid_model.ensure_row(row)
+        index = self.grid_model.index(row, CatchupGridModel.TIME)
+        self.setCurrentIndex(index)
+        self.edit(index)
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
+            super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+            self.next_row()
+            return
+        if hint == QAbstractItemDelegate.EndEditHint.EditNextItem:
+            column = self.currentIndex().column()
+            if column >= CatchupGridModel.SERVICES:
+                # Tab after the last typed column: next row, like Entrée.
+                super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+                self.next_row()
+                return
+        super().closeEditor(editor, hint)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        plain = event.modifiers() == Qt.KeyboardModifier.NoModifier
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain:
+            self.next_row()
+            return
+        if key == Qt.Key.Key_Delete and event.modifiers() == Qt.KeyboardModifier.ControlModifier:
+            self.grid_model.remove_row(self.currentIndex().row())
+            return
+        if key == Qt.Key.Key_Delete and plain and self.currentIndex().isValid():
+            self.grid_model.setData(self.currentIndex(), "", Qt.ItemDataRole.EditRole)
+            return
+        super().keyPressEvent(event)
+
+
+class CatchupGrid(QWidget):
+    saved = Signal(int)  # number of contacts written
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        when: Callable[[], tuple[date, time]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._when = when
+        self._saving = False
+        self._services: list[ServiceInfo] = []
+
+        self.model = CatchupGridModel(self)
+        self.view = GridView(self.model, self)
+        self.view.setObjectName("grid")
+        self.view.setItemDelegate(GridDelegate(self))
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setTabKeyNavigation(True)
+        header = self.view.horizontalHeader()
+        header.resizeSection(CatchupGridModel.TIME, 70)
+        header.resizeSection(CatchupGridModel.PERSON, 240)
+        header.resizeSection(CatchupGridModel.CHANNEL, 60)
+        header.resizeSection(CatchupGridModel.SERVICES, 150)
+        header.setSectionResizeMode(CatchupGridModel.STATE, QHeaderView.ResizeMode.Stretch)
+
+        self.people_model = VisitorResultsModel(self)
+        self.people_view = QTableView(self)
+        self.people_view.setObjectName("gridPeople")
+        self.people_view.setModel(self.people_model)
+        self.people_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.people_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.people_view.verticalHeader().hide()
+        self.people_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.people_view.setMaximumHeight(130)
+        self.people_label = QLabel(
+            "Personnes trouvées pour la cellule Personne (↓/↑ puis Entrée pour choisir) :", self
+        )
+
+        self.keys_label = QLabel(self)
+        self.keys_label.setWordWrap(True)
+        self.keys_label.setStyleSheet("color: #4b5563;")
+
+        self.save_button = QPushButton("Enregistrer la grille (Ctrl+Entrée)", self)
+        self.save_button.setStyleSheet("font-weight: 600; padding: 6px 14px;")
+        self.save_button.setAutoDefault(False)
+        self.save_button.clicked.connect(self.save)
+        self.new_button = QPushButton("Nouvelle personne (Ctrl+N)", self)
+        self.new_button.setAutoDefault(False)
+        self.new_button.clicked.connect(self.new_person)
+        self.clear_button = QPushButton("Vider la grille", self)
+        self.clear_button.setAutoDefault(False)
+        self.clear_button.clicked.connect(self.model.clear)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.new_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.clear_button)
+
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("gridStatus")
+        self.status_label.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.keys_label)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.people_label)
+        layout.addWidget(self.people_view)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status_label)
+
+        for text, keys, slot in (
+            ("Enregistrer la grille", ("Ctrl+Return", "Ctrl+Enter"), self.save),
+            ("Nouvelle personne", ("Ctrl+N",), self.new_person),
+        ):
+            act = QAction(text, self)
+            act.setShortcuts([QKeySequence(k) for k in keys])
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+
+        self.reload_catalogue()
+
+    def reload_catalogue(self) -> None:
+        self._services = list_services(self.ctx.engine, include_retired=False)
+        keys = ", ".join(
+            f"<b>{s.shortcut.upper()}</b> {s.label}" for s in self._services if s.shortcut
+        )
+        self.keys_label.setText(
+            "Entrée : ligne suivante · Tab : cellule suivante · Ctrl+Suppr : supprimer la ligne. "
+            f"Touches des services : {keys}"
+        )
+
+    def focus_grid(self) -> None:
+        self.view.setFocus()
+        if not self.view.currentIndex().isValid():
+            self.view.setCurrentIndex(self.model.index(0, 0))
+
+    # --- people under the grid ------------------------------------------------------------------
+
+    def search_people(self, text: str) -> None:
+        try:
+            hits = search_visitors(
+                self.ctx.engine, text, young_age_limit=self.ctx.settings.young_age_limit
+            )
+        except UserError:
+            hits = []
+        self.people_model.set_hits(hits)
+        if hits:
+            self.people_view.setCurrentIndex(self.people_model.index(0, 0))
+
+    def move_in_people(self, step: int) -> None:
+        n = self.people_model.rowCount()
+        if n:
+            row = min(max(self.people_view.currentIndex().row() + step, 0), n - 1)
+            self.people_view.setCurrentIndex(self.people_model.index(row, 0))
+
+    def current_person(self) -> VisitorHit | None:
+        row = self.people_view.currentIndex().row()
+        return self.people_model.hit(row) if 0 <= row < self.people_model.rowCount() else None
+
+    def new_person(self) -> None:
+        """Create the person of the current row (from what was typed in its Personne cell)."""
+        row = max(self.view.currentIndex().row(), 0)
+        editor = self.view.focusWidget()
+        if isinstance(editor, PersonEditor):
+            text = editor.text()
+            self.view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        else:
+            text = self.model.row(row).person_text
+        dialog = NewVisitorDialog(self.ctx, text, self)
+        dialog.chosen.connect(lambda hit: self._person_created(row, hit))
+        dialog.finished.connect(lambda _code: self.window().activateWindow())
+        self.new_visitor_dialog = dialog
+        dialog.open()
+
+    def _person_created(self, row: int, hit: VisitorHit) -> None:
+        self.model.ensure_row(row)
+        self.model.set_visitor(row, hit.id, hit.display_name)
+        index = self.model.index(row, CatchupGridModel.CHANNEL)
+        self.view.setCurrentIndex(index)
+        self.view.setFocus()
+
+    # --- save --------------------------------------------------------------------------------------
+
+    def _drafts(self) -> tuple[list[tuple[int, ContactDraft]], dict[int, str]]:
+        day, default_time = self._when()
+        drafts: list[tuple[int, ContactDraft]] = []
+        errors: dict[int, str] = {}
+        for i, row in self.model.filled_rows():
+            try:
+                at = parse_time(row.time_text, default_time)
+                channel = parse_channel(row.channel_text)
+                services = parse_service_keys(row.services_text, self._services)
+                if row.person_text and row.visitor_id is None:
+                    raise UserError(
+                        f"personne « {row.person_text} » non choisie : ↓ puis Entrée dans la liste, "
+                        "Ctrl+N pour la créer, ou laissez vide (anonyme)."
+                    )
+            except UserError as exc:
+                errors[i] = exc.message
+                continue
+            drafts.append(
+                (
+                    i,
+                    ContactDraft(
+                        site_id=self.ctx.site.id,
+                        channel=channel,
+                        local_date=day,
+                        local_time=at,
+                        visitor_id=row.visitor_id,
+                        service_ids=tuple(s.id for s in services),
+                        agent=self.ctx.agent,
+                    ),
+                )
+            )
+        return drafts, errors
+
+    def save(self) -> None:
+        if self._saving:
+            return
+        editor = self.view.focusWidget()
+        if editor is not None and editor is not self.view and self.view.isAncestorOf(editor):
+            self.view.commitData(editor)
+            self.view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        if self.ctx.read_only:
+            self._status("Base en lecture seule : rien ne peut être enregistré.", error=True)
+            return
+        drafts, errors = self._drafts()
+        if errors:
+            self.model.set_errors(errors)
+            self._status(self._errors_text(errors), error=True)
+            return
+        if not drafts:
+            self._status(
+                "La grille est vide : tapez une ligne par contact de la feuille.", error=True
+            )
+            return
+        day = drafts[0][1].local_date
+        rows = [i for i, _ in drafts]
+        self._saving = True
+        self.save_button.setEnabled(False)
+        self._status("Enregistrement…")
+        run_in_background(
+            log_contacts,
+            self.ctx.engine,
+            [d for _, d in drafts],
+            on_result=lambda saved: self._saved(len(saved), day),
+            on_error=lambda exc: self._failed(exc, rows),
+        )
+
+    def _saved(self, count: int, day: date) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        self.model.clear()
+        self._status(
+            f"✔ {count} contact{'s' if count > 1 else ''} enregistré{'s' if count > 1 else ''} "
+            f"pour le {french_day(day, year=True)}."
+        )
+        self.saved.emit(count)
+        self.focus_grid()
+
+    def _failed(self, exc: BaseException, rows: list[int]) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        if isinstance(exc, ContactRowsInvalid):
+            errors = {rows[i]: reason for i, reason in exc.rows.items()}
+            self.model.set_errors(errors)
+            self._status(self._errors_text(errors), error=True)
+        elif isinstance(exc, UserError):
+            self._status(f"Rien n'a été enregistré : {exc}", error=True)
+        else:
+            self._status("Rien n'a été enregistré : erreur inattendue.", error=True)
+            report_exception(exc, self)
+
+    @staticmethod
+    def _errors_text(errors: dict[int, str]) -> str:
+        n = len(errors)
+        first = ", ".join(str(i + 1) for i in sorted(errors)[:10])
+        return (
+            f"Rien n'a été enregistré : {n} ligne{'s' if n > 1 else ''} à corriger "
+            f"(ligne{'s' if n > 1 else ''} {first}) — le motif est dans la colonne État."
+        )
+
+    def _status(self, text: str, *, error: bool = False) -> None:
+        self.status_label.setText(text)
+        self.status_label.setStyleSheet(
+            "color: #991b1b; font-weight: 600;" if error else "color: #166534; font-weight: 600;"
+        )
+
+    @property
+    def saving(self) -> bool:
+        return self._saving
+
+    def visitor_of_row(self, row: int) -> uuid.UUID | None:
+        return self.model.row(row).visitor_id

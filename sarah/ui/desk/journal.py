@@ -1,0 +1,232 @@
+"""Journal du jour: today's contacts at this site, newest first; edit, delete with "Annuler"."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sarah.errors import UserError
+from sarah.services.contacts import delete_contact, restore_contact
+from sarah.services.desk import JournalEntry, counts_text, day_journal, french_day
+from sarah.ui.context import AppContext
+from sarah.ui.table_models.desk_journal import JournalTableModel
+
+UNDO_SECONDS = 8.0
+
+
+class JournalView(QTableView):
+    edit_requested = Signal(int)
+    delete_requested = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        row = self.currentIndex().row()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and row >= 0:
+            self.edit_requested.emit(row)
+            return
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and row >= 0:
+            self.delete_requested.emit(row)
+            return
+        super().keyPressEvent(event)
+
+
+class JournalScreen(QWidget):
+    """``day`` defaults to today. Deleting leaves ``undo_seconds`` to click "Annuler"."""
+
+    edit_requested = Signal(object)  # JournalEntry
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        undo_seconds: float = UNDO_SECONDS,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.undo_seconds = undo_seconds
+        self._deleted: JournalEntry | None = None
+
+        self.model = JournalTableModel(self)
+        self.title_label = QLabel(self)
+        self.title_label.setObjectName("journalTitle")
+        self.view = JournalView(self)
+        self.view.setObjectName("journal")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        self.view.setTabKeyNavigation(False)
+        header = self.view.horizontalHeader()
+        for column in (0, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 260)
+        header.setStretchLastSection(True)
+        self.view.edit_requested.connect(self._edit_row)
+        self.view.delete_requested.connect(self._delete_row)
+        self.view.doubleClicked.connect(lambda index: self._edit_row(index.row()))
+
+        self.edit_button = QPushButton("&Modifier (Entrée)", self)
+        self.edit_button.setToolTip("Rouvrir le contact choisi dans l'Accueil — Entrée")
+        self.edit_button.clicked.connect(lambda: self._edit_row(self.view.currentIndex().row()))
+        self.delete_button = QPushButton("&Supprimer (Suppr)", self)
+        self.delete_button.setToolTip(
+            "Supprimer le contact choisi — Suppr ; « Annuler » le rétablit"
+        )
+        self.delete_button.clicked.connect(lambda: self._delete_row(self.view.currentIndex().row()))
+        self.refresh_button = QPushButton("Actualiser (F5)", self)
+        self.refresh_button.clicked.connect(self.refresh)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.refresh_button)
+
+        # The "Annuler" bar after a delete
+        self.undo_bar = QFrame(self)
+        self.undo_bar.setObjectName("undoBar")
+        self.undo_bar.setStyleSheet(
+            "#undoBar { background: #1f2937; border-radius: 4px; } #undoBar QLabel { color: white; }"
+        )
+        self.undo_label = QLabel(self.undo_bar)
+        self.undo_button = QPushButton("&Annuler (Ctrl+Z)", self.undo_bar)
+        self.undo_button.setObjectName("undo")
+        self.undo_button.clicked.connect(self.undo_delete)
+        bar = QHBoxLayout(self.undo_bar)
+        bar.addWidget(self.undo_label, 1)
+        bar.addWidget(self.undo_button)
+        self.undo_bar.hide()
+        self.undo_timer = QTimer(self)
+        self.undo_timer.setSingleShot(True)
+        self.undo_timer.timeout.connect(self._undo_expired)
+
+        self.message_label = QLabel(self)
+        self.message_label.setObjectName("journalMessage")
+        self.message_label.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.undo_bar)
+        layout.addWidget(self.message_label)
+        layout.addLayout(buttons)
+
+        self.undo_action = QAction("Annuler la suppression", self)
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.undo_action.triggered.connect(self.undo_delete)
+        self.addAction(self.undo_action)
+        refresh = QAction("Actualiser", self)
+        refresh.setShortcut(QKeySequence("F5"))
+        refresh.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        refresh.triggered.connect(self.refresh)
+        self.addAction(refresh)
+
+        self.refresh()
+
+    # --- content ---------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        current = self.view.currentIndex().row()
+        today = date.today()
+        try:
+            entries = day_journal(self.ctx.engine, self.ctx.site.id, today)
+        except UserError as exc:
+            self._message(exc.message, error=True)
+            return
+        self.model.set_entries(entries)
+        counts = {"physique": 0, "telephone": 0}
+        for e in entries:
+            counts[e.channel] += 1
+        counts["total"] = len(entries)
+        self.title_label.setText(
+            f"<b>Journal du jour — {self.ctx.site.name}, {french_day(today)}</b> : "
+            f"{counts_text(counts)}"
+        )
+        if entries:
+            row = min(max(current, 0), len(entries) - 1)
+            self.view.setCurrentIndex(self.model.index(row, 0))
+        has = bool(entries)
+        self.edit_button.setEnabled(has)
+        self.delete_button.setEnabled(has)
+
+    @property
+    def count(self) -> int:
+        return self.model.rowCount()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh()
+        self.view.setFocus()
+
+    # --- edit --------------------------------------------------------------------------------------
+
+    def _edit_row(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            self.edit_requested.emit(self.model.entry(row))
+
+    # --- delete and undo -------------------------------------------------------------------------
+
+    def _delete_row(self, row: int) -> None:
+        if not (0 <= row < self.model.rowCount()):
+            return
+        entry = self.model.entry(row)
+        try:
+            delete_contact(self.ctx.engine, entry.id)
+        except UserError as exc:
+            self._message(f"Non supprimé : {exc}", error=True)
+            return
+        self._deleted = entry
+        self.refresh()
+        self.undo_label.setText(f"Contact de {entry.local_time:%H:%M} ({entry.who}) supprimé.")
+        self.undo_bar.show()
+        self._message("")
+        self.undo_timer.start(int(self.undo_seconds * 1000))
+
+    def undo_delete(self) -> None:
+        entry = self._deleted
+        if entry is None:
+            return
+        try:
+            restore_contact(self.ctx.engine, entry.id)
+        except UserError as exc:
+            self._message(f"Impossible de rétablir : {exc}", error=True)
+            return
+        self._deleted = None
+        self.undo_timer.stop()
+        self.undo_bar.hide()
+        self.refresh()
+        row = self.model.row_of(entry.id)
+        if row is not None:
+            self.view.setCurrentIndex(self.model.index(row, 0))
+        self._message(f"Contact de {entry.local_time:%H:%M} ({entry.who}) rétabli.")
+
+    def _undo_expired(self) -> None:
+        self._deleted = None
+        self.undo_bar.hide()
+
+    @property
+    def undo_available(self) -> bool:
+        return self._deleted is not None
+
+    def _message(self, text: str, *, error: bool = False) -> None:
+        self.message_label.setText(text)
+        self.message_label.setStyleSheet(
+            "color: #991b1b; font-weight: 600;" if error else "color: #166534;"
+        )

@@ -1,0 +1,147 @@
+"""First start of an installation: the home site (chosen or created) and the agent's name.
+
+Stored in the per-installation settings (sarah.settings, platformdirs config folder). Also
+reachable later from Fichier > Poste de travail to change them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import Engine
+
+from sarah.errors import UserError
+from sarah.services.sites import SiteInfo, ensure_site, list_sites
+from sarah.settings import Settings, save_settings
+
+
+class FirstStartDialog(QDialog):
+    """On accept: ``site`` is the chosen or created site; the settings are saved."""
+
+    def __init__(self, engine: Engine, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.settings = settings
+        self.site: SiteInfo | None = None
+        self.setWindowTitle("SARAH — premier démarrage")
+        self._sites = list_sites(engine)
+
+        first_time = settings.home_site is None
+        intro = QLabel(
+            (
+                "<b>Bienvenue dans SARAH.</b><br>Indiquez le Point Relais de ce poste et votre "
+                "nom : ils seront retenus sur cet ordinateur."
+            )
+            if first_time
+            else "<b>Poste de travail</b><br>Point Relais de ce poste et nom de l'agent."
+        )
+        intro.setWordWrap(True)
+
+        self.site_list = QListWidget(self)
+        self.site_list.setObjectName("sites")
+        for site in self._sites:
+            item = QListWidgetItem(site.name, self.site_list)
+            item.setData(Qt.ItemDataRole.UserRole, site.id)
+        self.new_site_edit = QLineEdit(self)
+        self.new_site_edit.setObjectName("newSite")
+        self.new_site_edit.setPlaceholderText("ex. Grésilles")
+        self.agent_edit = QLineEdit(self)
+        self.agent_edit.setObjectName("agent")
+        self.agent_edit.setPlaceholderText("ex. Nadia B.")
+        self.agent_edit.setText(settings.agent_name or "")
+
+        form = QFormLayout()
+        if self._sites:
+            form.addRow("&Point Relais existant :", self.site_list)
+            form.addRow("ou &nouveau Point Relais :", self.new_site_edit)
+        else:
+            self.site_list.hide()
+            form.addRow("&Nom du Point Relais :", self.new_site_edit)
+        form.addRow("&Votre nom (agent) :", self.agent_edit)
+
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("error")
+        self.error_label.setStyleSheet("color: #991b1b; font-weight: 600;")
+        self.error_label.setWordWrap(True)
+
+        self.ok_button = QPushButton("&Commencer" if first_time else "&Enregistrer", self)
+        self.ok_button.setObjectName("ok")
+        self.ok_button.setDefault(True)
+        self.ok_button.clicked.connect(self._accept)
+        cancel = QPushButton("Annuler", self)
+        cancel.setAutoDefault(False)
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.ok_button)
+        buttons.addWidget(cancel)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(460)
+
+        self.new_site_edit.textEdited.connect(self._typed_new_site)
+        self.site_list.currentRowChanged.connect(self._picked_site)
+        current = next((i for i, s in enumerate(self._sites) if s.name == settings.home_site), 0)
+        if self._sites:
+            self.site_list.setCurrentRow(current)
+            self.site_list.setFocus()
+        else:
+            self.new_site_edit.setFocus()
+
+    def _typed_new_site(self, text: str) -> None:
+        if text.strip():
+            self.site_list.clearSelection()
+            self.site_list.setCurrentRow(-1)
+
+    def _picked_site(self, row: int) -> None:
+        if row >= 0:
+            self.new_site_edit.clear()
+
+    def chosen_site_name(self) -> str:
+        new = " ".join(self.new_site_edit.text().split())
+        if new:
+            return new
+        item = self.site_list.currentItem()
+        return item.text() if item is not None and item.isSelected() else ""
+
+    def _accept(self) -> None:
+        name = self.chosen_site_name()
+        agent = " ".join(self.agent_edit.text().split())
+        if not name:
+            self.error_label.setText("Choisissez le Point Relais de ce poste, ou tapez son nom.")
+            (self.site_list if self._sites else self.new_site_edit).setFocus()
+            return
+        if not agent:
+            self.error_label.setText("Indiquez votre nom : il accompagne chaque contact saisi.")
+            self.agent_edit.setFocus()
+            return
+        try:
+            site = ensure_site(self.engine, name)
+            self.settings.home_site = site.name
+            self.settings.agent_name = agent
+            save_settings(self.settings)
+        except (UserError, OSError) as exc:
+            message = (
+                exc.message
+                if isinstance(exc, UserError)
+                else (f"Réglages impossibles à enregistrer : {exc.strerror or exc}.")
+            )
+            self.error_label.setText(message)
+            return
+        self.site = site
+        self.accept()

@@ -1,0 +1,322 @@
+"""New person, opened from the desk only after a search found nobody (the search text pre-fills it).
+
+Name, first name, sex and a birth date typed fast (digits only, the slashes come by themselves),
+with the age and "jeune"/"adulte" shown live. Before creating, likely duplicates are listed and
+the agent may pick the existing person instead.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sarah.errors import UserError
+from sarah.services.desk import (
+    GROUP_LABELS,
+    VisitorHit,
+    format_date_typing,
+    looks_like_date,
+    parse_birth_date,
+    visitor_hit,
+)
+from sarah.services.visitors import (
+    VisitorInfo,
+    age_group,
+    age_on,
+    create_visitor,
+    likely_duplicates,
+)
+from sarah.ui.context import AppContext
+
+SEX_CHOICES = (("Non renseigné", None), ("F — femme", "F"), ("H — homme", "H"))
+
+
+def prefill_from_search(text: str) -> tuple[str, str, str]:
+    """(last name, first name, birth date text) guessed from what was typed in the search."""
+    text = " ".join(text.split())
+    if looks_like_date(text):
+        return "", "", format_date_typing(text)
+    words = text.split(" ")
+    last = words[0] if words else ""
+    first = " ".join(words[1:])
+    if last.islower():
+        last = last.capitalize()
+    if first.islower():
+        first = "-".join(part.capitalize() for part in first.split("-"))
+        first = " ".join(w[:1].upper() + w[1:] for w in first.split(" "))
+    return last, first, ""
+
+
+class _DuplicatesList(QListWidget):
+    choose = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.currentRow() >= 0:
+                self.choose.emit(self.currentRow())
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class NewVisitorDialog(QDialog):
+    chosen = Signal(object)  # VisitorHit: the created person, or the existing one picked instead
+
+    def __init__(
+        self, ctx: AppContext, search_text: str = "", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._duplicates: list[VisitorInfo] = []
+        self.result_hit: VisitorHit | None = None
+        self.setWindowTitle("Nouvelle personne")
+        self.setModal(True)
+
+        self.last_edit = QLineEdit(self)
+        self.last_edit.setObjectName("lastName")
+        self.first_edit = QLineEdit(self)
+        self.first_edit.setObjectName("firstName")
+        self.sex_combo = QComboBox(self)
+        self.sex_combo.setObjectName("sex")
+        for label, value in SEX_CHOICES:
+            self.sex_combo.addItem(label, value)
+        self.sex_combo.setToolTip("Tapez F ou H")
+        self.birth_edit = QLineEdit(self)
+        self.birth_edit.setObjectName("birthDate")
+        self.birth_edit.setPlaceholderText("JJ/MM/AAAA — les chiffres suffisent")
+        self.birth_edit.setMaxLength(10)
+        self.birth_edit.setToolTip("Tapez les 8 chiffres, ex. 05031990 ; vide si inconnue")
+        self.age_label = QLabel(self)
+        self.age_label.setObjectName("age")
+
+        form = QFormLayout()
+        form.addRow("&Nom :", self.last_edit)
+        form.addRow("&Prénom :", self.first_edit)
+        form.addRow("&Sexe :", self.sex_combo)
+        form.addRow("&Date de naissance :", self.birth_edit)
+        form.addRow("", self.age_label)
+
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("error")
+        self.error_label.setStyleSheet("color: #991b1b; font-weight: 600;")
+        self.error_label.setWordWrap(True)
+
+        # Likely duplicates, shown before creating
+        self.duplicates_frame = QFrame(self)
+        self.duplicates_frame.setObjectName("duplicates")
+        self.duplicates_frame.setStyleSheet(
+            "#duplicates { background: #fff7ed; border: 1px solid #fb923c; border-radius: 4px; }"
+        )
+        self.duplicates_label = QLabel(self.duplicates_frame)
+        self.duplicates_label.setWordWrap(True)
+        self.duplicates_list = _DuplicatesList(self.duplicates_frame)
+        self.duplicates_list.setObjectName("duplicatesList")
+        self.duplicates_list.choose.connect(self._pick_duplicate)
+        self.duplicates_list.itemDoubleClicked.connect(
+            lambda item: self._pick_duplicate(self.duplicates_list.row(item))
+        )
+        self.pick_button = QPushButton("C'est cette personne : la &choisir (Entrée)", self)
+        self.pick_button.setAutoDefault(False)
+        self.pick_button.clicked.connect(
+            lambda: self._pick_duplicate(max(self.duplicates_list.currentRow(), 0))
+        )
+        self.create_anyway_button = QPushButton(
+            "Non, c'est une autre personne : &créer la fiche", self
+        )
+        self.create_anyway_button.setAutoDefault(False)
+        self.create_anyway_button.clicked.connect(self._create)
+        dup_buttons = QHBoxLayout()
+        dup_buttons.addWidget(self.pick_button)
+        dup_buttons.addWidget(self.create_anyway_button)
+        dup_layout = QVBoxLayout(self.duplicates_frame)
+        dup_layout.addWidget(self.duplicates_label)
+        dup_layout.addWidget(self.duplicates_list)
+        dup_layout.addLayout(dup_buttons)
+        self.duplicates_frame.hide()
+
+        self.create_button = QPushButton("Créer la &fiche (Entrée)", self)
+        self.create_button.setObjectName("create")
+        self.create_button.setDefault(True)
+        self.create_button.clicked.connect(self._check_then_create)
+        cancel = QPushButton("Annuler (Échap)", self)
+        cancel.setAutoDefault(False)
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.create_button)
+        buttons.addWidget(cancel)
+
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Personne n'a été trouvé : créez sa fiche. Seul le nom est obligatoire.", self
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.duplicates_frame)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(520)
+
+        QWidget.setTabOrder(self.last_edit, self.first_edit)
+        QWidget.setTabOrder(self.first_edit, self.sex_combo)
+        QWidget.setTabOrder(self.sex_combo, self.birth_edit)
+        QWidget.setTabOrder(self.birth_edit, self.create_button)
+
+        self.birth_edit.textEdited.connect(self._birth_typed)
+        self.birth_edit.textChanged.connect(self._update_age)
+        for edit in (self.last_edit, self.first_edit, self.birth_edit):
+            edit.textEdited.connect(self._fields_changed)
+        self.sex_combo.currentIndexChanged.connect(self._fields_changed)
+
+        last, first, born = prefill_from_search(search_text)
+        self.last_edit.setText(last)
+        self.first_edit.setText(first)
+        self.birth_edit.setText(born)
+        self._update_age(born)
+        if not last:
+            self.last_edit.setFocus()
+        elif not first:
+            self.first_edit.setFocus()
+        else:
+            self.sex_combo.setFocus()
+
+    # --- live feedback ---------------------------------------------------------------------------
+
+    def _birth_typed(self, text: str) -> None:
+        formatted = format_date_typing(text)
+        if formatted != text:
+            self.birth_edit.setText(formatted)
+            self.birth_edit.setCursorPosition(len(formatted))
+
+    def _update_age(self, text: str) -> None:
+        text = text.strip()
+        if not text:
+            self.age_label.setText("Date inconnue : âge « non renseigné » dans les statistiques.")
+            self.age_label.setStyleSheet("color: #4b5563;")
+            return
+        if len(text) < 10:
+            self.age_label.setText("…")
+            self.age_label.setStyleSheet("color: #4b5563;")
+            return
+        try:
+            born = parse_birth_date(text)
+        except UserError as exc:
+            self.age_label.setText(exc.message)
+            self.age_label.setStyleSheet("color: #991b1b;")
+            return
+        today = date.today()
+        group = age_group(born, today, self.ctx.settings.young_age_limit)
+        self.age_label.setText(f"<b>{age_on(born, today)} ans — {GROUP_LABELS[group]}</b>")
+        self.age_label.setStyleSheet("color: #166534;")
+
+    def _fields_changed(self, *_args: object) -> None:
+        self.error_label.clear()
+        if self.duplicates_frame.isVisible():
+            self.duplicates_frame.hide()
+            self.create_button.setDefault(True)
+
+    # --- values ----------------------------------------------------------------------------------
+
+    def _birth_date(self) -> date | None:
+        text = self.birth_edit.text().strip()
+        return parse_birth_date(text) if text else None
+
+    def _values(self) -> tuple[str, str, str | None, date | None]:
+        last = " ".join(self.last_edit.text().split())
+        if not last:
+            self.last_edit.setFocus()
+            raise UserError("Le nom de famille est obligatoire.")
+        try:
+            born = self._birth_date()
+        except UserError:
+            self.birth_edit.setFocus()
+            raise
+        return last, " ".join(self.first_edit.text().split()), self.sex_combo.currentData(), born
+
+    # --- create or pick --------------------------------------------------------------------------
+
+    def _check_then_create(self) -> None:
+        try:
+            last, first, _sex, born = self._values()
+            self._duplicates = likely_duplicates(self.ctx.engine, last, first, born)
+        except UserError as exc:
+            self.error_label.setText(exc.message)
+            return
+        if not self._duplicates:
+            self._create()
+            return
+        self.duplicates_list.clear()
+        today = date.today()
+        for info in self._duplicates:
+            born_text = (
+                f"née/né le {info.birth_date:%d/%m/%Y} ({age_on(info.birth_date, today)} ans)"
+                if info.birth_date
+                else "date de naissance inconnue"
+            )
+            sex = {"F": "F", "H": "H"}.get(info.sex or "", "sexe ?")
+            QListWidgetItem(f"{info.display_name} — {sex}, {born_text}", self.duplicates_list)
+        n = len(self._duplicates)
+        self.duplicates_label.setText(
+            f"<b>Attention : {n} fiche{'s' if n > 1 else ''} ressemble{'nt' if n > 1 else ''} "
+            "à cette personne.</b> Si c'est elle, choisissez-la (Entrée) plutôt que de créer un "
+            "doublon."
+        )
+        self.duplicates_frame.show()
+        self.create_button.setDefault(False)
+        self.duplicates_list.setCurrentRow(0)
+        self.duplicates_list.setFocus()
+
+    def _pick_duplicate(self, row: int) -> None:
+        if not (0 <= row < len(self._duplicates)):
+            return
+        try:
+            hit = visitor_hit(
+                self.ctx.engine,
+                self._duplicates[row].id,
+                young_age_limit=self.ctx.settings.young_age_limit,
+            )
+        except UserError as exc:
+            self.error_label.setText(exc.message)
+            return
+        self._finish(hit)
+
+    def _create(self) -> None:
+        try:
+            last, first, sex, born = self._values()
+            info = create_visitor(
+                self.ctx.engine,
+                last_name=last,
+                first_name=first,
+                sex=sex,
+                birth_date=born,
+                site_id=self.ctx.site.id,
+            )
+            hit = visitor_hit(
+                self.ctx.engine, info.id, young_age_limit=self.ctx.settings.young_age_limit
+            )
+        except UserError as exc:
+            self.error_label.setText(f"Fiche non créée : {exc}")
+            return
+        self._finish(hit)
+
+    def _finish(self, hit: VisitorHit) -> None:
+        self.result_hit = hit
+        self.chosen.emit(hit)
+        self.accept()

@@ -1,0 +1,325 @@
+"""The main window: "SARAH — <site>", one tab per screen, menus listing every shortcut.
+
+Screens plug in with :meth:`MainWindow.add_screen`; status-bar widgets (backup state...) with
+:meth:`MainWindow.add_status_widget`; banners above the screens with :meth:`MainWindow.add_banner`.
+Screens of other parts of the program are installed in :func:`install_other_screens`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sarah import __version__
+from sarah.services.desk import JournalEntry
+from sarah.ui.context import AppContext
+from sarah.ui.desk.catchup import CatchupScreen
+from sarah.ui.desk.form import ANONYMOUS_KEY, CHANNEL_KEY, NEW_VISITOR_KEY, ContactForm
+from sarah.ui.desk.gap_banner import GapBanner
+from sarah.ui.desk.journal import UNDO_SECONDS, JournalScreen
+from sarah.ui.desk.screen import DeskScreen
+
+# Shortcuts held by the screens themselves (active where the focus is); the menus only show them.
+FORM_SHORTCUTS = (
+    ("Enregistrer le contact", "Ctrl+Entrée"),
+    ("Changer de canal (Physique / Téléphone)", CHANNEL_KEY),
+    ("Appel anonyme (sans nom)", ANONYMOUS_KEY),
+    ("Nouvelle personne (après une recherche sans résultat)", NEW_VISITOR_KEY),
+    ("Revenir en arrière / effacer le formulaire", "Échap"),
+)
+OTHER_SHORTCUTS = (
+    ("Accueil : aller dans la liste des personnes / choisir", "↓ / Entrée"),
+    ("Accueil : cocher ou décocher un service", "sa lettre, ou Espace"),
+    ("Journal : modifier / supprimer le contact choisi", "Entrée / Suppr"),
+    ("Journal : annuler la suppression", "Ctrl+Z"),
+    ("Grille : ligne suivante / cellule suivante", "Entrée / Tab"),
+    ("Grille : enregistrer toute la grille", "Ctrl+Entrée"),
+    ("Grille : supprimer la ligne", "Ctrl+Suppr"),
+)
+
+
+class MainWindow(QMainWindow):
+    about_to_close = Signal()
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        undo_seconds: float = UNDO_SECONDS,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._screens: dict[str, QWidget] = {}
+        self._screen_actions: dict[str, QAction] = {}
+        self._used_shortcuts: set[str] = set()
+        self._menus: dict[str, QMenu] = {}
+
+        central = QWidget(self)
+        self._banners = QVBoxLayout()
+        self._banners.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget(central)
+        self.tabs.setObjectName("screens")
+        self.tabs.setDocumentMode(True)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addLayout(self._banners)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self.update_title()
+
+        self._build_menus()
+        self.statusBar().showMessage(
+            f"Point Relais : {ctx.site.name} — agent : {ctx.agent or 'non renseigné'} — "
+            "F1 : raccourcis clavier"
+        )
+
+        # The reception desk screens
+        self.desk = DeskScreen(ctx, self)
+        self.journal = JournalScreen(ctx, undo_seconds=undo_seconds, parent=self)
+        self.catchup = CatchupScreen(ctx, self)
+        self.add_screen("accueil", "Accueil", self.desk, "Ctrl+1")
+        self.add_screen("journal", "Journal du jour", self.journal, "Ctrl+2")
+        self.add_screen("saisie", "Saisie différée", self.catchup, "Ctrl+3")
+
+        self.gap_banner = GapBanner(ctx, self)
+        self.add_banner(self.gap_banner)
+        self.gap_banner.refresh()
+
+        self.desk.form.saved.connect(lambda _o: self.journal.refresh())
+        self.catchup.form.saved.connect(lambda _o: self._after_catch_up())
+        self.catchup.grid.saved.connect(lambda _n: self._after_catch_up())
+        self.journal.edit_requested.connect(self.edit_contact)
+        self.gap_banner.catch_up_requested.connect(self.open_catch_up)
+
+        install_other_screens(self, ctx)
+        self.resize(1280, 720)
+
+    # --- plugging screens in -------------------------------------------------------------------
+
+    def add_screen(self, key: str, title: str, widget: QWidget, shortcut: str = "") -> QAction:
+        """Add a screen as a tab with a menu entry; ``shortcut`` '' = the next free Ctrl+digit."""
+        if key in self._screens:
+            raise ValueError(f"screen {key!r} added twice")
+        if not shortcut:
+            shortcut = next(
+                f"Ctrl+{n}" for n in range(1, 10) if f"Ctrl+{n}" not in self._used_shortcuts
+            )
+        if shortcut in self._used_shortcuts:
+            raise ValueError(f"shortcut {shortcut} already used by another screen")
+        self._used_shortcuts.add(shortcut)
+        self._screens[key] = widget
+        index = self.tabs.addTab(widget, title)
+        self.tabs.setTabToolTip(index, f"{title} — {shortcut}")
+        action = QAction(title, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(f"{title} ({shortcut})")
+        action.triggered.connect(lambda: self.show_screen(key))
+        self.screens_menu.addAction(action)
+        self.addAction(action)
+        self._screen_actions[key] = action
+        return action
+
+    def show_screen(self, key: str) -> QWidget:
+        widget = self._screens[key]
+        self.tabs.setCurrentWidget(widget)
+        return widget
+
+    def screen(self, key: str) -> QWidget:
+        return self._screens[key]
+
+    def screen_keys(self) -> list[str]:
+        return list(self._screens)
+
+    def current_screen_key(self) -> str | None:
+        current = self.tabs.currentWidget()
+        return next((k for k, w in self._screens.items() if w is current), None)
+
+    def add_status_widget(self, widget: QWidget) -> None:
+        """A permanent widget on the right of the status bar (e.g. the backup state)."""
+        self.statusBar().addPermanentWidget(widget)
+
+    def add_banner(self, widget: QWidget) -> None:
+        """A banner above the screens (hidden until it has something to say)."""
+        self._banners.addWidget(widget)
+
+    def add_menu_action(self, menu_title: str, action: QAction) -> None:
+        """An action in a menu of the menu bar (created before "Aide" if new)."""
+        menu = self._menus.get(menu_title)
+        if menu is None:
+            menu = self.menuBar().addMenu(menu_title)
+            self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
+            self._menus[menu_title] = menu
+        menu.addAction(action)
+
+    # --- menus ---------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&Fichier")
+        quit_action = QAction("&Quitter", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        self.screens_menu = bar.addMenu("&Écrans")
+        entry = bar.addMenu("&Saisie")
+        for (label, key), slot in zip(
+            FORM_SHORTCUTS,
+            (
+                lambda f: f.save(),
+                lambda f: f.toggle_channel(),
+                lambda f: f.save_anonymous_call(),
+                lambda f: f.request_new_visitor(),
+                lambda f: f.step_back(),
+            ),
+            strict=True,
+        ):
+            entry.addAction(self._proxy(label, key, slot))
+        entry.addSeparator()
+        undo = QAction("Annuler la dernière suppression\tCtrl+Z", self)
+        undo.triggered.connect(self.journal_undo)
+        entry.addAction(undo)
+        self._menus = {"Fichier": file_menu, "Écrans": self.screens_menu, "Saisie": entry}
+        self.help_menu = bar.addMenu("&Aide")
+        keys = QAction("&Raccourcis clavier", self)
+        keys.setShortcut(QKeySequence("F1"))
+        keys.triggered.connect(self.show_shortcuts)
+        self.help_menu.addAction(keys)
+        self.addAction(keys)
+        about = QAction("À &propos de SARAH", self)
+        about.triggered.connect(self.show_about)
+        self.help_menu.addAction(about)
+
+    def _proxy(self, label: str, key: str, slot: Callable[[ContactForm], object]) -> QAction:
+        """A menu entry acting on the current screen's form; it shows the form's own key."""
+        action = QAction(f"{label}\t{key}", self)
+        action.setToolTip(f"{label} ({key})")
+        action.triggered.connect(lambda: self._on_form(slot))
+        return action
+
+    def active_form(self) -> ContactForm | None:
+        screen = self.tabs.currentWidget()
+        getter = getattr(screen, "active_form", None)
+        return getter() if callable(getter) else None
+
+    def _on_form(self, slot: Callable[[ContactForm], object]) -> None:
+        form = self.active_form()
+        if form is None:
+            form = self.desk.form
+            self.show_screen("accueil")
+        slot(form)
+
+    def journal_undo(self) -> None:
+        self.show_screen("journal")
+        self.journal.undo_delete()
+
+    # --- flows between screens -----------------------------------------------------------------
+
+    def edit_contact(self, entry: JournalEntry) -> None:
+        """Re-open a contact of the journal in the Accueil form."""
+        self.show_screen("accueil")
+        self.desk.form.load_entry(entry)
+
+    def open_catch_up(self, day: object) -> None:
+        from datetime import date
+
+        assert isinstance(day, date)
+        self.show_screen("saisie")
+        self.catchup.set_day(day)
+        self.catchup.form.search_edit.setFocus()
+
+    def _after_catch_up(self) -> None:
+        self.journal.refresh()
+        self.desk.refresh_count()
+        if self.gap_banner.isVisible():
+            self.gap_banner.refresh()
+
+    def update_title(self) -> None:
+        suffix = " (lecture seule)" if self.ctx.read_only else ""
+        self.setWindowTitle(f"SARAH — {self.ctx.site.name}{suffix}")
+
+    # --- help ----------------------------------------------------------------------------------
+
+    def shortcuts_html(self) -> str:
+        rows = [
+            (action.text(), action.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
+            for action in self._screen_actions.values()
+        ]
+        rows += list(FORM_SHORTCUTS) + list(OTHER_SHORTCUTS)
+        rows += [("Raccourcis clavier (cette aide)", "F1"), ("Quitter", "Ctrl+Q")]
+        body = "".join(
+            f"<tr><td>{label}</td><td style='padding-left:16px'><b>{key}</b></td></tr>"
+            for label, key in rows
+        )
+        return f"<h3>Raccourcis clavier</h3><table>{body}</table>"
+
+    def show_shortcuts(self) -> QDialog:
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Raccourcis clavier")
+        text = QTextBrowser(dialog)
+        text.setHtml(self.shortcuts_html())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(text)
+        layout.addWidget(buttons)
+        dialog.resize(560, 520)
+        dialog.open()
+        return dialog
+
+    def show_about(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("À propos de SARAH")
+        box.setText(
+            f"<b>SARAH {__version__}</b><br>Suivi des contacts et des services des Points Relais "
+            "emploi.<br><br>Base de données : "
+            f"{self.ctx.engine.url.render_as_string(hide_password=True)}"
+        )
+        box.open()
+
+    # --- closing -------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # A contact being saved finishes its transaction before the window goes.
+        QThreadPool.globalInstance().waitForDone(10_000)
+        self.about_to_close.emit()
+        super().closeEvent(event)
+
+
+def install_other_screens(window: MainWindow, ctx: AppContext) -> None:
+    """The screens of the other parts of SARAH (visitors, catalogue, statistics, backups).
+
+    Each part adds its lines here: ``window.add_screen(key, title, widget, shortcut)``,
+    ``window.add_status_widget(widget)``, ``window.add_banner(widget)``, or a handler on
+    ``window.about_to_close``.
+    """
+    # Visitor page and service catalogue (helper E).
+    from sarah.ui.catalogue import CatalogueScreen
+    from sarah.ui.visitors import VisitorsScreen
+
+    visitors = VisitorsScreen(ctx, window)
+    window.add_screen("visiteurs", "Visiteurs", visitors, "Ctrl+4")
+    visitors.visitor_changed.connect(lambda _id: window.journal.refresh())
+    catalogue = CatalogueScreen(ctx, window)
+    window.add_screen("catalogue", "Catalogue", catalogue, "Ctrl+5")
+    catalogue.catalogue_changed.connect(window.desk.form.reload_catalogue)
+    catalogue.catalogue_changed.connect(window.catchup.form.reload_catalogue)
+    catalogue.catalogue_changed.connect(window.catchup.grid.reload_catalogue)
+
+    # Backups (helper G): Sauvegardes screen, status-bar state, periodic and exit backups.
+    from sarah.ui.backup.install import install_backups
+
+    install_backups(window, ctx)

@@ -1,0 +1,1 @@
+"""Qt models over plain lists of the services' dataclasses (tested with qtmodeltester)."""

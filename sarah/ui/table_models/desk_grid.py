@@ -1,0 +1,189 @@
+"""The catch-up grid: one row per paper entry (time, person, channel, service keys), editable."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+Index = QModelIndex | QPersistentModelIndex
+
+HEADERS = ("Heure", "Personne", "Canal", "Services (touches)", "État")
+HINTS = (
+    "HH:MM ; vide = l'heure choisie au-dessus",
+    "2-3 lettres du nom puis choisir dans la liste ; vide = anonyme",
+    "P = physique (défaut), T = téléphone",
+    "touches des services, ex. « ac » ; vide = aucun service",
+    "",
+)
+VISITOR_ROLE = Qt.ItemDataRole.UserRole + 1  # uuid of the chosen visitor, in the Personne column
+
+
+@dataclass
+class GridRow:
+    time_text: str = ""
+    person_text: str = ""
+    visitor_id: uuid.UUID | None = None
+    channel_text: str = ""
+    services_text: str = ""
+    error: str = ""
+    status: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.time_text or self.person_text or self.channel_text or self.services_text)
+
+
+class CatchupGridModel(QAbstractTableModel):
+    TIME, PERSON, CHANNEL, SERVICES, STATE = range(5)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[GridRow] = [GridRow()]
+
+    # --- content -------------------------------------------------------------------------------
+
+    def rows(self) -> list[GridRow]:
+        return self._rows
+
+    def row(self, row: int) -> GridRow:
+        return self._rows[row]
+
+    def filled_rows(self) -> list[tuple[int, GridRow]]:
+        return [(i, r) for i, r in enumerate(self._rows) if not r.is_empty()]
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._rows = [GridRow()]
+        self.endResetModel()
+
+    def ensure_row(self, row: int) -> None:
+        """Make sure row ``row`` exists (Enter on the last row opens a new one)."""
+        if row >= len(self._rows):
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, row)
+            self._rows.extend(GridRow() for _ in range(row - first + 1))
+            self.endInsertRows()
+
+    def remove_row(self, row: int) -> None:
+        if not (0 <= row < len(self._rows)):
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows[row]
+        self.endRemoveRows()
+        if not self._rows:
+            self.ensure_row(0)
+
+    def set_visitor(self, row: int, visitor_id: uuid.UUID | None, name: str) -> None:
+        r = self._rows[row]
+        r.visitor_id, r.person_text, r.error = visitor_id, name, ""
+        self._changed(row, self.PERSON, self.STATE)
+
+    def set_errors(self, errors: dict[int, str]) -> None:
+        for i, r in enumerate(self._rows):
+            r.error = errors.get(i, "")
+            r.status = ""
+        if self._rows:
+            self._changed(0, self.TIME, self.STATE, last_row=len(self._rows) - 1)
+
+    def set_status(self, row: int, status: str) -> None:
+        self._rows[row].status = status
+        self._changed(row, self.STATE, self.STATE)
+
+    def _changed(self, row: int, first: int, last: int, last_row: int | None = None) -> None:
+        self.dataChanged.emit(
+            self.index(row, first), self.index(row if last_row is None else last_row, last)
+        )
+
+    # --- Qt model --------------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return HEADERS[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return HINTS[section] or None
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+        if index.column() != self.STATE:
+            base |= Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        r = self._rows[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if column == self.TIME:
+                return r.time_text
+            if column == self.PERSON:
+                if role == Qt.ItemDataRole.DisplayRole and not r.person_text and not r.is_empty():
+                    return "(anonyme)"
+                return r.person_text
+            if column == self.CHANNEL:
+                return r.channel_text
+            if column == self.SERVICES:
+                return r.services_text
+            if column == self.STATE:
+                return r.error or r.status
+        elif role == VISITOR_ROLE and column == self.PERSON:
+            return r.visitor_id
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            if r.error:
+                return r.error
+            return HINTS[column] or None
+        elif role == Qt.ItemDataRole.BackgroundRole and r.error:
+            return QBrush(QColor("#fde2e2"))
+        elif role == Qt.ItemDataRole.ForegroundRole:
+            if column == self.STATE and r.error:
+                return QBrush(QColor("#991b1b"))
+            if column == self.PERSON and r.person_text and r.visitor_id is None:
+                return QBrush(QColor("#b45309"))  # typed but not chosen from the list yet
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return False
+        r = self._rows[index.row()]
+        column = index.column()
+        if role == VISITOR_ROLE and column == self.PERSON:
+            r.visitor_id = value if isinstance(value, uuid.UUID) else None
+            self._changed(index.row(), self.PERSON, self.PERSON)
+            return True
+        if role != Qt.ItemDataRole.EditRole or column == self.STATE:
+            return False
+        text = "" if value is None else str(value).strip()
+        if column == self.TIME:
+            r.time_text = text
+        elif column == self.PERSON:
+            if text != r.person_text:
+                r.visitor_id = None
+            r.person_text = text
+        elif column == self.CHANNEL:
+            r.channel_text = text
+        elif column == self.SERVICES:
+            r.services_text = text
+        r.error = ""
+        self._changed(index.row(), column, self.STATE)
+        return True
