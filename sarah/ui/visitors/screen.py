@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -112,7 +112,8 @@ class ProfileForm(QGroupBox):
 
     def load(self, history: VisitorHistory) -> None:
         v = history.visitor
-        self._loaded = (v.last_name, v.first_name, v.sex, _date(v.birth_date).replace("–", ""))
+        born = f"{v.birth_date:%d/%m/%Y}" if v.birth_date else ""
+        self._loaded = (v.last_name, v.first_name, v.sex, born)
         for w in (self.last_name, self.first_name, self.sex, self.birth_date):
             w.blockSignals(True)
         self.last_name.setText(v.last_name)
@@ -375,12 +376,13 @@ class VisitorsScreen(QWidget):
             self._show_hint(exc.message, error=True)
             return
         current = self.history.visitor.id if self.history else None
-        self.results.selectionModel().blockSignals(True)
+        selection = self.results.selectionModel()
+        blocked = selection.blockSignals(True)  # a new list does not open anyone by itself
         self.results_model.set_rows(rows)
+        selection.blockSignals(blocked)
         row = self.results_model.row_of(current) if current else None
         if row is not None:
             self._select_row(row, load=False)
-        self.results.selectionModel().blockSignals(False)
         self._show_hint()
 
     def _show_hint(self, message: str | None = None, *, error: bool = False) -> None:
@@ -409,19 +411,20 @@ class VisitorsScreen(QWidget):
         self._select_row(row)
 
     def _select_row(self, row: int, *, load: bool = True) -> None:
+        """Make ``row`` current; with ``load`` False, without opening that person."""
         index = self.results_model.index(row, 0)
         flags = (
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows
         )
-        if not load:
-            self.results.selectionModel().setCurrentIndex(index, flags)
-            return
-        self.results.selectionModel().setCurrentIndex(index, flags)
+        selection = self.results.selectionModel()
+        blocked = selection.blockSignals(not load)
+        selection.setCurrentIndex(index, flags)
+        selection.blockSignals(blocked)
         self.results.scrollTo(index)
 
-    def _on_current_row(self, current: object, previous: object) -> None:
-        row = current.row() if hasattr(current, "row") else -1  # type: ignore[attr-defined]
+    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = current.row() if current.isValid() else -1
         if row < 0:
             return
         visitor_id = self.results_model.row_at(row).visitor.id
@@ -430,9 +433,7 @@ class VisitorsScreen(QWidget):
         if not self._confirm_leave():
             prev = self.results_model.row_of(self.history.visitor.id) if self.history else None
             if prev is not None:
-                self.results.selectionModel().blockSignals(True)
                 self._select_row(prev, load=False)
-                self.results.selectionModel().blockSignals(False)
             return
         self._load(visitor_id)
 
@@ -501,9 +502,7 @@ class VisitorsScreen(QWidget):
         self.right.setCurrentIndex(1)
         row = self.results_model.row_of(v.id)
         if row is not None and self.results.currentIndex().row() != row:
-            self.results.selectionModel().blockSignals(True)
             self._select_row(row, load=False)
-            self.results.selectionModel().blockSignals(False)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
