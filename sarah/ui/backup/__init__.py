@@ -1,0 +1,1 @@
+"""Backups in the window: status-bar state, Sauvegardes screen, automatic backups, damaged file."""

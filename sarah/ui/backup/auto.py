@@ -1,0 +1,119 @@
+"""Automatic backups while the window is open: at start-up, every 30 minutes when something
+changed, and on exit. Each runs off the GUI thread, one at a time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from sarah.services.backups import (
+    REASON_EXIT,
+    REASON_MANUAL,
+    REASON_PERIODIC,
+    REASON_STARTUP,
+    BackupInfo,
+    backup_if_changed,
+    create_backup_steps,
+    rotate_quietly,
+)
+from sarah.ui.workers import run_in_background
+
+log = logging.getLogger(__name__)
+
+
+def _backup_and_rotate(db: Path, folder: Path, reason: str):  # type: ignore[no-untyped-def]
+    """Generator task for the worker: the backup's progress, then the rotation."""
+    info = yield from create_backup_steps(db, folder, reason)
+    rotate_quietly(folder)
+    return info
+
+
+def _if_changed(db: Path, folder: Path, reason: str) -> BackupInfo | None:
+    return backup_if_changed(db, folder, reason)
+
+
+class AutoBackup(QObject):
+    """Runs the backups; tells the status bar and the Sauvegardes screen what happened."""
+
+    started = Signal(str)  # reason
+    progress = Signal(int, int, str)
+    finished = Signal(object)  # BackupInfo, or None when nothing had changed
+    failed = Signal(str)  # French message
+
+    def __init__(
+        self,
+        database: Callable[[], Path | None],
+        folder: Callable[[], Path],
+        *,
+        interval_minutes: int = 30,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._database = database
+        self._folder = folder
+        self.running = False
+        self.enabled = True
+        self.last_error: str | None = None
+        self.timer = QTimer(self)
+        self.timer.setInterval(max(1, interval_minutes) * 60_000)
+        self.timer.timeout.connect(self.periodic)
+
+    def start(self, *, startup_backup: bool = True) -> None:
+        """Begin the 30-minute cycle; take the start-up backup (after the start-up check)."""
+        self.timer.start()
+        if startup_backup:
+            self.backup_now(REASON_STARTUP)
+
+    def periodic(self) -> None:
+        self._run(_if_changed, REASON_PERIODIC)
+
+    def backup_now(self, reason: str = REASON_MANUAL) -> bool:
+        """A backup whatever changed; False when one is already running or none is possible."""
+        return self._run(_backup_and_rotate, reason)
+
+    def _run(self, task: Callable[..., object], reason: str) -> bool:
+        db = self._database()
+        if not self.enabled or db is None or self.running:
+            return False
+        self.running = True
+        self.started.emit(reason)
+        run_in_background(
+            task,
+            db,
+            self._folder(),
+            reason,
+            on_result=self._done,
+            on_error=self._error,
+            on_progress=self.progress.emit,
+        )
+        return True
+
+    def _done(self, info: object) -> None:
+        self.running = False
+        self.last_error = None
+        self.finished.emit(info)
+
+    def _error(self, exc: BaseException) -> None:
+        self.running = False
+        self.last_error = str(exc)
+        log.warning("automatic backup failed: %s", exc)
+        self.failed.emit(str(exc))
+
+    def on_exit(self) -> BackupInfo | None:
+        """The backup on exit, in the foreground (the window is going): only if data changed."""
+        self.timer.stop()
+        db = self._database()
+        if not self.enabled or db is None:
+            return None
+        from PySide6.QtCore import QThreadPool
+
+        QThreadPool.globalInstance().waitForDone(60_000)  # a backup still running ends first
+        try:
+            return backup_if_changed(db, self._folder(), REASON_EXIT)
+        except Exception as exc:  # noqa: BLE001 - the window closes anyway; logged for support
+            self.last_error = str(exc)
+            log.warning("backup on exit failed: %s", exc)
+            return None

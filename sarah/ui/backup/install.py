@@ -1,0 +1,71 @@
+"""Plugging backups into the main window: screen, status-bar widget, timer, exit backup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sarah.db import sqlite_path
+from sarah.ui.backup.auto import AutoBackup
+from sarah.ui.backup.screen import BackupScreen
+from sarah.ui.backup.status import BackupStatusWidget
+from sarah.ui.context import AppContext
+
+SCREEN_KEY = "sauvegardes"
+SHORTCUT = "Ctrl+9"
+
+
+@dataclass
+class BackupParts:
+    screen: BackupScreen
+    status: BackupStatusWidget
+    auto: AutoBackup
+
+
+def install_backups(window: Any, ctx: AppContext) -> BackupParts | None:
+    """Add the Sauvegardes screen and the status widget; automatic backups start later
+    (:func:`sarah.ui.backup.startup.start_backups`), once the start-up check has passed."""
+    if sqlite_path(ctx.engine) is None:
+        return None  # a PostgreSQL server is backed up by its own tools
+    auto = AutoBackup(
+        lambda: sqlite_path(ctx.engine),
+        ctx.settings.backup_path,
+        interval_minutes=ctx.settings.backup_interval_minutes,
+        parent=window,
+    )
+    status = BackupStatusWidget(
+        ctx.settings.backup_path,
+        warning_hours=lambda: ctx.settings.backup_warning_hours,
+        parent=window,
+    )
+    screen = BackupScreen(ctx, auto, window)
+    window.add_screen(SCREEN_KEY, "Sauvegardes", screen, SHORTCUT)
+    window.add_status_widget(status)
+    status.clicked.connect(lambda: window.show_screen(SCREEN_KEY))
+    auto.finished.connect(lambda _info: status.refresh())
+    auto.failed.connect(lambda _text: status.refresh())
+    screen.folder_changed.connect(lambda _f: status.refresh())
+    screen.database_replaced.connect(lambda _r: _after_restore(window, status))
+    window.about_to_close.connect(auto.on_exit)  # before the engine is closed
+    parts = BackupParts(screen, status, auto)
+    window._backup_parts = parts
+    status.refresh()
+    return parts
+
+
+def backup_parts(window: Any) -> BackupParts | None:
+    return getattr(window, "_backup_parts", None)
+
+
+def _after_restore(window: Any, status: BackupStatusWidget) -> None:
+    """Screens showing data read before the restore read it again."""
+    status.refresh()
+    for name in ("journal", "desk"):
+        screen = getattr(window, name, None)
+        for method in ("refresh", "refresh_count"):
+            fn = getattr(screen, method, None)
+            if callable(fn):
+                fn()
+    banner = getattr(window, "gap_banner", None)
+    if banner is not None and callable(getattr(banner, "refresh", None)):
+        banner.refresh()

@@ -1,0 +1,337 @@
+"""The Sauvegardes screen: the state, the backup folder, the list, backup now, restore."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sarah.db import sqlite_path
+from sarah.services.backups import (
+    BackupInfo,
+    BackupState,
+    RestoreResult,
+    backup_state,
+    list_backups,
+    restore_backup,
+)
+from sarah.ui.backup.auto import AutoBackup
+from sarah.ui.backup.table_model import BackupTableModel, count_text, reason_label
+from sarah.ui.context import AppContext
+from sarah.ui.workers import run_in_background
+
+EXPLANATION = (
+    "SARAH fait une sauvegarde vérifiée au démarrage, toutes les 30 minutes quand quelque chose "
+    "a changé, à la fermeture, et avant chaque mise à jour, import ou restauration. Une "
+    "sauvegarde n'est gardée que si sa relecture complète est bonne. Sont conservées : toutes "
+    "celles des dernières 48 heures, puis une par jour (14 jours), une par semaine (8 semaines) "
+    "et une par mois (12 mois). Choisissez de préférence un dossier sur un autre disque, une "
+    "clé USB ou un dossier réseau : si ce PC tombe en panne, les sauvegardes restent."
+)
+
+
+def _ask(parent: QWidget, title: str, text: str) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class BackupScreen(QWidget):
+    database_replaced = Signal(object)  # RestoreResult
+    folder_changed = Signal(object)  # Path
+    listed = Signal()
+
+    def __init__(self, ctx: AppContext, auto: AutoBackup, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.auto = auto
+        # Replaceable in tests: questions and file choosers.
+        self.confirm: Callable[[str, str], bool] = lambda t, x: _ask(self, t, x)
+        self.choose_folder: Callable[[Path], Path | None] = self._choose_folder
+        self.choose_file: Callable[[Path], Path | None] = self._choose_file
+        self.inform: Callable[[str, str], None] = lambda t, x: QMessageBox.information(self, t, x)
+        self.listings = 0  # how many times the list was (re)read
+
+        title = QLabel("<h2>Sauvegardes</h2>", self)
+        self.state_label = QLabel("", self)
+        self.state_label.setObjectName("backupState")
+        self.state_label.setWordWrap(True)
+        explanation = QLabel(EXPLANATION, self)
+        explanation.setWordWrap(True)
+        explanation.setStyleSheet("color: #374151;")
+
+        self.folder_label = QLabel("", self)
+        self.folder_label.setTextInteractionFlags(self.folder_label.textInteractionFlags())
+        self.folder_button = QPushButton("&Choisir le dossier…", self)
+        self.folder_button.setToolTip("Dossier des sauvegardes : autre disque, clé USB, partage")
+        self.folder_button.clicked.connect(self.change_folder)
+        self.default_button = QPushButton("Dossier par &défaut", self)
+        self.default_button.clicked.connect(self.use_default_folder)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_label, 1)
+        folder_row.addWidget(self.folder_button)
+        folder_row.addWidget(self.default_button)
+
+        self.backup_button = QPushButton("&Sauvegarder maintenant", self)
+        self.backup_button.setToolTip("Faire une sauvegarde vérifiée tout de suite")
+        self.backup_button.clicked.connect(self.backup_now)
+        self.restore_button = QPushButton("&Restaurer la sauvegarde choisie…", self)
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.restore_file_button = QPushButton("Restaurer depuis un &fichier…", self)
+        self.restore_file_button.clicked.connect(self.restore_from_file)
+        self.refresh_button = QPushButton("&Actualiser", self)
+        self.refresh_button.clicked.connect(self.refresh)
+        actions = QHBoxLayout()
+        for b in (self.backup_button, self.restore_button, self.restore_file_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        actions.addWidget(self.refresh_button)
+
+        self.progress = QProgressBar(self)
+        self.progress.setVisible(False)
+        self.message = QLabel("", self)
+        self.message.setObjectName("backupMessage")
+        self.message.setWordWrap(True)
+
+        self.model = BackupTableModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _i: self.restore_selected())
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.state_label)
+        layout.addWidget(explanation)
+        layout.addLayout(folder_row)
+        layout.addLayout(actions)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+
+        auto.started.connect(self._backup_started)
+        auto.progress.connect(self._backup_progress)
+        auto.finished.connect(self._backup_finished)
+        auto.failed.connect(self._backup_failed)
+        self._update_buttons()
+        self.refresh()
+
+    # --- data ----------------------------------------------------------------------------------
+
+    def folder(self) -> Path:
+        return self.ctx.settings.backup_path()
+
+    def refresh(self) -> None:
+        folder = self.folder()
+        self.folder_label.setText(f"Dossier des sauvegardes : <b>{folder}</b>")
+        run_in_background(_listing, folder, on_result=self._show_listing, on_error=self._fail)
+
+    def _show_listing(self, result: object) -> None:
+        backups, state = result  # type: ignore[misc]
+        self.model.set_backups(backups)
+        self.listings += 1
+        self.show_state(state)
+        if backups and not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
+        self._update_buttons()
+        self.listed.emit()
+
+    def show_state(self, state: BackupState) -> None:
+        text = state.message
+        if state.warning:
+            self.state_label.setStyleSheet("color: #7c2d12; font-weight: bold;")
+            text = "⚠ " + text
+        else:
+            self.state_label.setStyleSheet("color: #166534; font-weight: bold;")
+        self.state_label.setText(text)
+
+    def selected(self) -> BackupInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.backup(rows[0].row()) if rows else None
+
+    def _update_buttons(self) -> None:
+        busy = self.auto.running
+        self.backup_button.setEnabled(not busy and not self.ctx.read_only)
+        self.restore_button.setEnabled(not busy and self.model.rowCount() > 0)
+        self.restore_file_button.setEnabled(not busy)
+
+    # --- backup now ----------------------------------------------------------------------------
+
+    def backup_now(self) -> None:
+        if not self.auto.backup_now():
+            self.message.setText("Une sauvegarde est déjà en cours.")
+
+    def _backup_started(self, reason: str) -> None:
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.message.setText(f"Sauvegarde en cours ({reason_label(reason).lower()})…")
+        self._update_buttons()
+
+    def _backup_progress(self, done: int, total: int, text: str) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.message.setText(text)
+
+    def _backup_finished(self, info: object) -> None:
+        self.progress.setVisible(False)
+        if isinstance(info, BackupInfo):
+            self.message.setText(
+                f"Sauvegarde vérifiée : {info.path.name} ({count_text(info.contacts)} contacts)."
+            )
+        else:
+            self.message.setText("Rien n'a changé depuis la dernière sauvegarde vérifiée.")
+        self._update_buttons()
+        self.refresh()
+
+    def _backup_failed(self, text: str) -> None:
+        self.progress.setVisible(False)
+        self.message.setText(f"<span style='color:#b91c1c'><b>Sauvegarde non faite.</b> {text}</span>")
+        self._update_buttons()
+        self.refresh()
+
+    def _fail(self, exc: BaseException) -> None:
+        self.message.setText(f"<span style='color:#b91c1c'>{exc}</span>")
+        self._update_buttons()
+
+    # --- the folder ----------------------------------------------------------------------------
+
+    def _choose_folder(self, start: Path) -> Path | None:
+        chosen = QFileDialog.getExistingDirectory(self, "Dossier des sauvegardes", str(start))
+        return Path(chosen) if chosen else None
+
+    def _choose_file(self, start: Path) -> Path | None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Fichier de sauvegarde à restaurer", str(start), "Sauvegardes SARAH (*.sqlite)"
+        )
+        return Path(chosen) if chosen else None
+
+    def change_folder(self) -> None:
+        chosen = self.choose_folder(self.folder())
+        if chosen is None:
+            return
+        self.set_folder(chosen)
+
+    def use_default_folder(self) -> None:
+        self.set_folder(None)
+
+    def set_folder(self, folder: Path | None) -> None:
+        if folder is not None and folder.resolve() == sqlite_path_parent(self.ctx):
+            self.message.setText(
+                "Ce dossier est celui de la base elle-même : choisissez plutôt un autre disque "
+                "ou une clé. Le dossier a tout de même été retenu."
+            )
+        self.ctx.settings.backup_dir = str(folder) if folder is not None else None
+        self.ctx.save_settings()
+        self.folder_changed.emit(self.folder())
+        self.refresh()
+        self.auto.backup_now()  # the new folder gets a verified backup at once
+
+    # --- restore -------------------------------------------------------------------------------
+
+    def restore_selected(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            self.message.setText("Choisissez d'abord une sauvegarde dans la liste.")
+            return
+        self.restore(chosen.path, chosen)
+
+    def restore_from_file(self) -> None:
+        chosen = self.choose_file(self.folder())
+        if chosen is not None:
+            self.restore(chosen, None)
+
+    def restore(self, path: Path, info: BackupInfo | None) -> None:
+        db = sqlite_path(self.ctx.engine)
+        if db is None:
+            self.message.setText("La restauration ne concerne qu'une base SQLite locale.")
+            return
+        when = f"du {info.created_at:%d/%m/%Y à %H:%M}" if info else f"« {path.name} »"
+        contacts = f" ({count_text(info.contacts)} contacts)" if info else ""
+        question = (
+            f"Remettre en place la sauvegarde {when}{contacts} ?\n\n"
+            "Les saisies faites depuis cette sauvegarde ne seront plus dans la base en service. "
+            "La base actuelle n'est pas effacée : elle est d'abord sauvegardée, puis mise de côté "
+            "dans son dossier."
+        )
+        if not self.confirm("Restaurer une sauvegarde", question):
+            return
+        self.auto.enabled = False
+        window = self.window()
+        window.setEnabled(False)  # nothing may be saved while the file is replaced
+        QThreadPool.globalInstance().waitForDone(30_000)
+        self.ctx.engine.dispose()
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.message.setText("Restauration en cours…")
+        run_in_background(
+            restore_backup,
+            db,
+            path,
+            folder=self.folder(),
+            on_result=self._restored,
+            on_error=self._restore_failed,
+        )
+
+    def _restore_done(self) -> None:
+        self.ctx.engine.dispose()  # new connections open the restored file
+        self.progress.setVisible(False)
+        self.auto.enabled = True
+        self.window().setEnabled(True)
+        self.refresh()
+
+    def _restored(self, result: RestoreResult) -> None:
+        self._restore_done()
+        aside = result.moved_aside[0] if result.moved_aside else None
+        text = (
+            f"Sauvegarde {result.restored_from.name} remise en place : "
+            f"{count_text(result.counts.get('contacts'))} contacts."
+        )
+        if aside is not None:
+            text += f" L'ancienne base est conservée sous {aside.name}."
+        if self.ctx.read_only:
+            text += " Redémarrez SARAH pour pouvoir enregistrer à nouveau."
+        self.message.setText(text)
+        self.database_replaced.emit(result)
+        self.inform("Restauration terminée", text)
+
+    def _restore_failed(self, exc: BaseException) -> None:
+        self._restore_done()
+        self.message.setText(
+            f"<span style='color:#b91c1c'><b>Restauration non faite.</b> {exc}</span>"
+        )
+
+
+def sqlite_path_parent(ctx: AppContext) -> Path | None:
+    db = sqlite_path(ctx.engine)
+    return db.parent.resolve() if db is not None else None
+
+
+def _listing(folder: Path) -> tuple[list[BackupInfo], BackupState]:
+    return list_backups(folder), backup_state(folder)
+

@@ -1,0 +1,126 @@
+"""Opening the database for the window: start-up check first, damaged file handled.
+
+:func:`open_checked_database` is what ``sarah.ui.app`` calls instead of ``open_database``:
+
+- a file of ordinary size is checked before the window opens (well under a second);
+- a big file already at the current schema opens at once in read-only mode while the check
+  runs in the background (the window is usable within 2 s); writing is allowed when the check
+  has passed (:func:`start_backups`);
+- a damaged file shows :class:`DamagedDatabaseDialog`: restore a backup, open read-only, or quit.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+from sarah.db import create_db_engine, current_revision, database_url, head_revision, open_database
+from sarah.services.backups import configured_backup_folder
+from sarah.services.safety import refuse_unsafe_location
+from sarah.services.startup import StartupReport, check_database, header_problem
+from sarah.ui.workers import run_in_background
+
+log = logging.getLogger(__name__)
+
+BIG_FILE_BYTES = 256 * 1024 * 1024
+
+
+@dataclass
+class OpenedDatabase:
+    engine: Engine
+    read_only: bool
+    report: StartupReport | None  # None while a background check is pending
+    check_pending: bool = False
+
+
+def _sqlite_file(target: str | None) -> Path | None:
+    url = make_url(database_url(target))
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def _at_head(path: Path) -> bool:
+    engine = create_db_engine(path, read_only=True)
+    try:
+        return current_revision(engine) == head_revision()
+    except Exception:  # noqa: BLE001 - unreadable: the full check decides
+        return False
+    finally:
+        engine.dispose()
+
+
+def open_checked_database(target: str | None, parent: object = None) -> OpenedDatabase | None:
+    """The engine for the window, or None when the user chose to quit. UserError propagates."""
+    path = _sqlite_file(target)
+    if path is None:
+        return OpenedDatabase(open_database(target), False, None)
+    refuse_unsafe_location(path)
+    big = path.exists() and path.stat().st_size > BIG_FILE_BYTES
+    if big and header_problem(path) is None and _at_head(path):
+        engine = open_database(target, migrate=False, check=False)
+        return OpenedDatabase(engine, True, None, check_pending=True)
+    report = check_database(path)
+    if report.damaged:
+        from sarah.ui.backup.damaged_dialog import DamagedDatabaseDialog
+
+        dialog = DamagedDatabaseDialog(report, parent)  # type: ignore[arg-type]
+        dialog.exec()
+        if dialog.choice == DamagedDatabaseDialog.QUIT:
+            return None
+        if dialog.choice == DamagedDatabaseDialog.READ_ONLY:
+            return OpenedDatabase(create_db_engine(path, read_only=True), True, report)
+        report = check_database(path)  # restored: check the file now in place
+    return OpenedDatabase(open_database(target, check=False), False, report)
+
+
+def start_backups(window: object, opened: OpenedDatabase) -> None:
+    """After the window is shown: finish a pending check, then the automatic backups."""
+    from sarah.ui.backup.install import backup_parts
+
+    parts = backup_parts(window)
+    if parts is None:
+        return
+    ctx = parts.screen.ctx
+    if not opened.check_pending:
+        if not opened.read_only:
+            parts.auto.start()
+        else:
+            parts.auto.enabled = False
+        return
+
+    db = _sqlite_file(str(opened.engine.url.database))
+    assert db is not None
+    parts.status.setText("Vérification de la base en cours (lecture seule en attendant)…")
+
+    def checked(report: StartupReport) -> None:
+        if report.damaged:
+            from sarah.ui.backup.damaged_dialog import DamagedDatabaseDialog
+
+            parts.auto.enabled = False
+            dialog = DamagedDatabaseDialog(report, window)  # type: ignore[arg-type]
+            dialog.read_only_button.setText("Continuer en &lecture seule")
+            dialog.quit_button.setVisible(False)
+            dialog.exec()
+            if dialog.choice == DamagedDatabaseDialog.RESTORED:
+                opened.engine.dispose()
+                ctx.read_only = False
+                parts.auto.enabled = True
+                parts.auto.start()
+        else:
+            ctx.read_only = False
+            parts.auto.start()
+        update = getattr(window, "update_title", None)
+        if callable(update):
+            update()
+        parts.status.refresh()
+
+    def failed(exc: BaseException) -> None:
+        log.warning("background start-up check failed: %s", exc)
+        parts.status.setText(f"Vérification de la base impossible : {exc}")
+
+    run_in_background(check_database, db, configured_backup_folder(), on_result=checked, on_error=failed)

@@ -1,0 +1,222 @@
+"""The Sauvegardes screen, the status-bar state, automatic backups, the damaged-file dialog."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from faults.faultkit import add_contacts, checkpoint, dump, garble_header
+from PySide6.QtCore import QThreadPool
+from sqlalchemy import Engine
+
+from sarah.services.backups import create_backup, list_backups
+from sarah.services.startup import check_database
+from sarah.ui.backup.auto import AutoBackup
+from sarah.ui.backup.damaged_dialog import DamagedDatabaseDialog
+from sarah.ui.backup.screen import BackupScreen
+from sarah.ui.backup.status import BackupStatusWidget
+from sarah.ui.backup.table_model import BackupTableModel
+
+
+@pytest.fixture
+def folder(tmp_path: Path, ctx) -> Path:  # type: ignore[no-untyped-def]
+    f = tmp_path / "cle-usb"
+    f.mkdir()
+    ctx.settings.backup_dir = str(f)
+    ctx.save_settings()
+    return f
+
+
+@pytest.fixture
+def auto(ctx, qtbot):  # type: ignore[no-untyped-def]
+    from sarah.db import sqlite_path
+
+    a = AutoBackup(lambda: sqlite_path(ctx.engine), ctx.settings.backup_path)
+    yield a
+    QThreadPool.globalInstance().waitForDone(10_000)
+
+
+@pytest.fixture
+def screen(qtbot, ctx, auto, folder):  # type: ignore[no-untyped-def]
+    s = BackupScreen(ctx, auto)
+    s.inform = lambda _t, _x: None
+    qtbot.addWidget(s)
+    qtbot.waitUntil(lambda: s.listings >= 1)
+    yield s
+    QThreadPool.globalInstance().waitForDone(10_000)
+
+
+def _listed(qtbot, screen) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(screen.listed, timeout=10_000):
+        screen.refresh()
+
+
+def test_backup_now_adds_a_verified_backup_to_the_list(qtbot, screen, engine: Engine, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    add_contacts(engine, 3)
+    with qtbot.waitSignal(screen.auto.finished, timeout=10_000):
+        qtbot.mouseClick(screen.backup_button, qtbot_left())
+    assert "Sauvegarde vérifiée" in screen.message.text()
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 1)
+    assert "Sauvegarde vérifiée" in screen.message.text()
+    model = screen.model
+    assert model.rowCount() == 1
+    assert model.index(0, BackupTableModel.CONTACTS).data() == "3"
+    assert model.index(0, BackupTableModel.STATE).data() == "Vérifiée"
+    assert model.index(0, BackupTableModel.REASON).data() == "Manuelle"
+    assert "il y a" in screen.state_label.text() or "à l'instant" in screen.state_label.text()
+    assert [b.path.parent for b in list_backups(folder)] == [folder]
+
+
+def qtbot_left():  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton
+
+
+def test_restore_from_the_list_brings_back_the_data_and_keeps_the_current_file(
+    qtbot, screen, ctx, engine: Engine, db_path: Path, folder: Path  # type: ignore[no-untyped-def]
+) -> None:
+    add_contacts(engine, 2)
+    old = create_backup(db_path, folder, "automatique", now=datetime.now() - timedelta(hours=3))
+    expected = dump(old.path)
+    add_contacts(engine, 5)
+    _listed(qtbot, screen)
+    screen.table.selectRow(0)
+    assert screen.selected() is not None and screen.selected().path == old.path
+    asked: list[str] = []
+    screen.confirm = lambda _t, text: asked.append(text) or True
+    with qtbot.waitSignal(screen.database_replaced, timeout=20_000):
+        qtbot.mouseClick(screen.restore_button, qtbot_left())
+    assert asked and "mise de côté" in asked[0] and "2 contacts" in asked[0]
+    assert dump(db_path) == expected
+    assert "remise en place" in screen.message.text()
+    assert screen.isEnabled() and screen.window().isEnabled()
+    # The same engine goes on working on the restored file.
+    add_contacts(engine, 1, site_name="Autre site")
+    assert len(dump(db_path)["contacts"]) == 3
+    assert list(db_path.parent.glob("sarah.sqlite.avant-restauration-*"))
+
+
+def test_restore_is_not_done_when_the_user_says_no(qtbot, screen, engine: Engine, db_path: Path, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    add_contacts(engine, 1)
+    create_backup(db_path, folder)
+    add_contacts(engine, 1)
+    before = dump(db_path)
+    _listed(qtbot, screen)
+    screen.confirm = lambda _t, _x: False
+    screen.restore_selected()
+    assert dump(db_path) == before
+
+
+def test_choosing_another_folder_saves_the_setting_and_backs_up_there(
+    qtbot, screen, ctx, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    other = tmp_path / "disque-2"
+    other.mkdir()
+    screen.choose_folder = lambda _start: other
+    with qtbot.waitSignal(screen.auto.finished, timeout=10_000):
+        screen.change_folder()
+    from sarah.settings import load_settings
+
+    assert load_settings().backup_dir == str(other)
+    assert len(list_backups(other)) == 1
+    assert str(other) in screen.folder_label.text()
+
+
+def test_status_widget_says_how_old_the_last_backup_is(qtbot, ctx, engine: Engine, db_path: Path, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    info = create_backup(db_path, folder)
+    widget = BackupStatusWidget(
+        ctx.settings.backup_path, now=lambda: info.created_at + timedelta(minutes=12)
+    )
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.refreshed, timeout=10_000):
+        widget.refresh()
+    assert widget.text() == "Dernière sauvegarde vérifiée : il y a 12 min"
+    assert widget.property("warning") is False
+    late = BackupStatusWidget(ctx.settings.backup_path, now=lambda: info.created_at + timedelta(hours=30))
+    qtbot.addWidget(late)
+    with qtbot.waitSignal(late.refreshed, timeout=10_000):
+        late.refresh()
+    assert late.text().startswith("⚠") and "il y a 30 h" in late.text()
+    assert late.property("warning") is True
+
+
+def test_status_widget_warns_when_the_folder_is_unreachable(qtbot, ctx, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    widget = BackupStatusWidget(lambda: tmp_path / "cle-debranchee")
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.refreshed, timeout=10_000):
+        widget.refresh()
+    assert "inaccessible" in widget.text() and widget.property("warning") is True
+
+
+def test_periodic_backup_only_when_something_changed(qtbot, auto, engine: Engine, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(auto.finished, timeout=10_000) as first:
+        auto.periodic()
+    assert first.args[0] is not None
+    with qtbot.waitSignal(auto.finished, timeout=10_000) as second:
+        auto.periodic()
+    assert second.args[0] is None  # nothing changed: no new file
+    add_contacts(engine, 1)
+    with qtbot.waitSignal(auto.finished, timeout=10_000) as third:
+        auto.periodic()
+    assert third.args[0] is not None and third.args[0].reason == "automatique"
+    assert len(list_backups(folder)) == 2
+
+
+def test_backup_on_exit_when_data_changed(auto, engine: Engine, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    add_contacts(engine, 1)
+    info = auto.on_exit()
+    assert info is not None and info.reason == "fermeture"
+    assert auto.on_exit() is None
+
+
+def test_failed_backup_is_reported_in_french(qtbot, tmp_path: Path, ctx) -> None:  # type: ignore[no-untyped-def]
+    from sarah.db import sqlite_path
+
+    auto = AutoBackup(lambda: sqlite_path(ctx.engine), lambda: tmp_path / "absent")
+    with qtbot.waitSignal(auto.failed, timeout=10_000) as failed:
+        auto.backup_now()
+    assert "inaccessible" in failed.args[0]
+    assert not auto.running
+
+
+def test_damaged_dialog_restores_the_last_verified_backup(
+    qtbot, engine: Engine, db_path: Path, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    folder = tmp_path / "sauvegardes"
+    folder.mkdir()
+    add_contacts(engine, 4)
+    good = create_backup(db_path, folder)
+    engine.dispose()
+    checkpoint(db_path)
+    garble_header(db_path)
+    damaged = db_path.read_bytes()
+    report = check_database(db_path, folder)
+    dialog = DamagedDatabaseDialog(report)
+    dialog.inform = lambda _t, _x: None
+    qtbot.addWidget(dialog)
+    assert dialog.restore_button.isEnabled() and "lecture seule" in dialog.text.text()
+    dialog.restore_button.click()
+    assert dialog.choice == DamagedDatabaseDialog.RESTORED
+    assert dump(db_path) == dump(good.path)
+    assert dialog.result_ is not None and dialog.result_.moved_aside[0].read_bytes() == damaged
+
+
+def test_damaged_dialog_without_backup_offers_read_only(qtbot, engine: Engine, db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    engine.dispose()
+    checkpoint(db_path)
+    garble_header(db_path)
+    report = check_database(db_path, tmp_path)
+    dialog = DamagedDatabaseDialog(report)
+    qtbot.addWidget(dialog)
+    assert not dialog.restore_button.isEnabled()
+    dialog.read_only_button.click()
+    assert dialog.choice == DamagedDatabaseDialog.READ_ONLY
+
+
+def test_model_passes_qt_model_tester(qtmodeltester, engine: Engine, db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    create_backup(db_path, tmp_path)
+    model = BackupTableModel()
+    model.set_backups(list_backups(tmp_path))
+    qtmodeltester.check(model)
