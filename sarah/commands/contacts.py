@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sarah.commands import database
 from sarah.errors import InvalidInput
+from sarah.services.backups import backup_before
 from sarah.services.imports import ImportResult, import_file_steps, summary_lines
 
 
@@ -73,7 +74,12 @@ def run_import(args: argparse.Namespace) -> int:
         raise InvalidInput(f"{path} n'est pas un fichier.")
     engine = database(args)
     try:
-        result = _drive(import_file_steps(engine, path, dry_run=args.dry_run))
+        result = _drive(
+            import_file_steps(
+                engine, path, dry_run=args.dry_run,
+                before_write=lambda: backup_before(engine, "import"),  # forced verified backup
+            )
+        )
     finally:
         engine.dispose()
     print("\n".join(summary_lines(result)))
