@@ -259,3 +259,65 @@ def test_next_start_after_a_killed_save_needs_no_repair(
         ro.dispose()
     assert acks <= ids
     assert read_lines(out)[0] == "READY"
+
+
+def _write_import_file(path: Path, labels: list[str], rows: int) -> None:
+    lines = ["date;heure;site;canal;nom;prenom;sexe;date_naissance;services"]
+    for i in range(rows):
+        lines.append(
+            f"{1 + i % 28:02d}/{1 + i % 12:02d}/2018;{9 + i % 8}:{i % 60:02d};Grésilles;"
+            f"{'physique' if i % 4 else 'téléphone'};Nom{i % 900};Prénom{i % 37};"
+            f"{'FH'[i % 2]};{1 + i % 28:02d}/0{1 + i % 9}/19{60 + i % 40};"
+            f"{labels[i % len(labels)]}|{labels[(i + 3) % len(labels)]}"
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_kill_during_a_large_import_is_all_or_nothing(
+    engine: Engine, db_path: Path, zygote: Zygote, basedir: Path, tmp_path: Path
+) -> None:
+    rows = 5_000
+    add_existing = 40
+    site = ensure_site(engine, "Grésilles")
+    labels = [s.label for s in list_services(engine, include_retired=False)][:8]
+    visitor = create_visitor(engine, last_name="Avant", first_name="Import", site_id=site.id)
+    from faults.faultkit import add_contacts
+
+    add_contacts(engine, add_existing)
+    engine.dispose()
+    template = tmp_path / "template.sqlite"
+    shutil.copy(db_path, template)  # disposed engine: everything is in the main file
+    assert visitor is not None
+    source = tmp_path / "tableau.csv"
+    _write_import_file(source, labels, rows)
+    folder = basedir / "data" / "sauvegardes"
+    previous = create_backup(template, folder, "manuelle")
+    previous_digest = sha256_file(previous.path)
+    argv = ["--db", str(db_path), "contacts", "import", str(source)]
+
+    def reset() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+        shutil.copy(template, db_path)
+
+    reset()
+    duration = zygote.run("cli", tmp_path / "measure.txt", argv=argv)
+    assert read_lines(tmp_path / "measure.txt")[-1] == "DONE 0"
+    assert len(_contact_ids(db_path)) == add_existing + rows
+    outcomes: set[int] = set()
+    for i, delay in enumerate(kill_delays(duration, KILL_POINTS)):
+        reset()
+        zygote.kill_after("cli", tmp_path / f"import-{i}.txt", delay, argv=argv)
+        assert integrity(db_path) == ([], [])
+        count = len(_contact_ids(db_path))
+        assert count in (add_existing, add_existing + rows), count
+        outcomes.add(count)
+        kept = verified_backups_intact(folder)
+        assert previous.path in kept and sha256_file(previous.path) == previous_digest
+        check_database(db_path, folder)
+        assert _partials(folder) == []
+        for extra in kept:
+            if extra != previous.path:
+                extra.unlink()
+                extra.with_suffix(".json").unlink()
+    assert outcomes == {add_existing, add_existing + rows}

@@ -82,6 +82,9 @@ def main() -> None:
         if pid == 0:
             code = 0
             try:
+                quiet = os.open(os.devnull, os.O_WRONLY)  # the zygote's stdout is the protocol
+                os.dup2(quiet, 1)
+                os.dup2(quiet, 2)
                 os.environ["SARAH_BASEDIR"] = str(req["basedir"])
                 paths.set_basedir(None)
                 out = os.open(str(req["out"]), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
