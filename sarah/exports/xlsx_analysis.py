@@ -1,0 +1,421 @@
+"""Sheets the statistics window appends to the engine's workbook.
+
+"Mois" (contacts and people per month per site), "Comparaison" (same period one year earlier),
+"Ratios", and "Graphiques" with native Excel charts (contacts per month per site, service mix per
+site, young/adult x sex per site). Charts use hatching patterns and dash styles, not only colour,
+so that they stay readable on a black and white printer. Numbers are stored as numbers;
+shares as exact values with a percent format. No Qt here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.drawing.fill import ColorChoice, PatternFillProperties
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sarah.services.analysis import SECTION_TITLES, TOTAL, Comparison, MonthBreakdown, Ratio
+from sarah.services.report_model import AGE_GROUPS, SEXES, Period, Report, total_column_heading
+
+if TYPE_CHECKING:
+    from sarah.exports.meta import ExportMeta
+
+MONTHS_SHEET = "Mois"
+COMPARISON_SHEET = "Comparaison"
+RATIOS_SHEET = "Ratios"
+CHARTS_SHEET = "Graphiques"
+
+PERCENT = "0 %"
+CHANGE = "+0 %;−0 %;0 %"
+DECIMAL = "0.00"
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=13)
+SMALL = Font(italic=True, size=9)
+HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
+LOW_FILL = PatternFill("lightGray", fgColor="999999")  # hatched: visible in black and white
+THIN = Side(style="thin", color="888888")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+# One (pattern, colour) per series: the hatching tells series apart on a grey printout.
+SERIES_STYLES = (
+    ("solidDmnd", "1F4E79"),
+    ("wdUpDiag", "C55A11"),
+    ("smCheck", "548235"),
+    ("dkVert", "7030A0"),
+    ("pct50", "BF8F00"),
+    ("dkHorz", "2E75B6"),
+    ("lgGrid", "C00000"),
+    ("dashDnDiag", "385723"),
+    ("weave", "7F6000"),
+    ("pct20", "404040"),
+)
+
+
+def sites_text(sites: Sequence[str]) -> str:
+    return ", ".join(sites) if sites else "aucun"
+
+
+def period_text(period: Period) -> str:
+    span = f"du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y}"
+    return period.label if period.label == span else f"{period.label} ({span})"
+
+
+def meta_lines(meta: ExportMeta, period: Period, sites: Sequence[str]) -> list[str]:
+    """Who produced the figures, when, for which period and sites, with which program."""
+    return [
+        f"Période : {period_text(period)}",
+        f"Sites : {sites_text(sites)}",
+        f"Produit par : {meta.produced_by or 'non renseigné'}, "
+        f"le {meta.generated_at:%d/%m/%Y à %H:%M}, avec SARAH {meta.program_version}",
+    ]
+
+
+def _head(ws: Worksheet, title: str, lines: list[str]) -> int:
+    """Title and provenance lines; returns the next free row."""
+    ws.cell(row=1, column=1, value=title).font = TITLE
+    for i, line in enumerate(lines, start=2):
+        ws.cell(row=i, column=1, value=line).font = SMALL
+    return len(lines) + 3
+
+
+def _header_cell(ws: Worksheet, row: int, column: int, value: str) -> None:
+    cell = ws.cell(row=row, column=column, value=value)
+    cell.font = BOLD
+    cell.fill = HEADER_FILL
+    cell.alignment = WRAP
+    cell.border = BOX
+
+
+def _value_cell(
+    ws: Worksheet,
+    row: int,
+    column: int,
+    value: int | float | str | None,
+    *,
+    bold: bool = False,
+    number_format: str | None = None,
+) -> None:
+    cell = ws.cell(row=row, column=column, value=value)
+    cell.border = BOX
+    if bold:
+        cell.font = BOLD
+    if number_format:
+        cell.number_format = number_format
+
+
+def _exact(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _print_setup(ws: Worksheet, header_row: int) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=2)
+
+
+# --- sheets -----------------------------------------------------------------------------------
+
+
+def add_months_sheet(wb: Workbook, months: MonthBreakdown, meta: ExportMeta) -> Worksheet:
+    ws = wb.create_sheet(MONTHS_SHEET)
+    row = _head(
+        ws,
+        "Contacts et personnes par mois",
+        [
+            *meta_lines(meta, months.period, months.sites),
+            "Personnes : personnes distinctes du mois (contacts anonymes exclus). La ligne "
+            "« Période » compte chaque personne une fois sur toute la période.",
+            "Hachuré : mois nettement plus calme que d'habitude pour ce site (absence, oubli de "
+            "saisie ?).",
+        ],
+    )
+    columns = [*months.sites, TOTAL]
+    _header_cell(ws, row, 1, "Mois")
+    ws.merge_cells(start_row=row, start_column=1, end_row=row + 1, end_column=1)
+    for i, name in enumerate(columns):
+        col = 2 + 2 * i
+        _header_cell(
+            ws, row, col, total_column_heading(len(months.sites)) if name == TOTAL else name
+        )
+        ws.cell(row=row, column=col + 1).border = BOX
+        ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + 1)
+        _header_cell(ws, row + 1, col, "Contacts")
+        _header_cell(ws, row + 1, col + 1, "Personnes")
+    note_col = 2 + 2 * len(columns)
+    _header_cell(ws, row, note_col, "Remarque")
+    ws.merge_cells(start_row=row, start_column=note_col, end_row=row + 1, end_column=note_col)
+    header_row = row + 1
+    first_data = row + 2
+    for j, month in enumerate(months.months):
+        r = first_data + j
+        _value_cell(ws, r, 1, month.label)
+        for i, name in enumerate(columns):
+            cell = month.total if name == TOTAL else month.by_site[name]
+            col = 2 + 2 * i
+            _value_cell(ws, r, col, cell.contacts, bold=name == TOTAL)
+            _value_cell(ws, r, col + 1, cell.people, bold=name == TOTAL)
+            if cell.low:
+                ws.cell(row=r, column=col).fill = LOW_FILL
+        low = [s for s in months.sites if month.by_site[s].low]
+        _value_cell(ws, r, note_col, f"activité faible : {', '.join(low)}" if low else None)
+    r = first_data + len(months.months)
+    _value_cell(ws, r, 1, "Période", bold=True)
+    for i, name in enumerate(columns):
+        cell = months.period_total if name == TOTAL else months.period_by_site[name]
+        _value_cell(ws, r, 2 + 2 * i, cell.contacts, bold=True)
+        _value_cell(ws, r, 3 + 2 * i, cell.people, bold=True)
+    _value_cell(ws, r, note_col, None)
+    ws.column_dimensions["A"].width = 28
+    for col in range(2, note_col):
+        ws.column_dimensions[get_column_letter(col)].width = 12
+    ws.column_dimensions[get_column_letter(note_col)].width = 36
+    _print_setup(ws, header_row)
+    ws.sheet_properties.tabColor = "1F4E79"
+    return ws
+
+
+def add_comparison_sheet(wb: Workbook, comparison: Comparison, meta: ExportMeta) -> Worksheet:
+    ws = wb.create_sheet(COMPARISON_SHEET)
+    row = _head(
+        ws,
+        "Comparaison avec la même période un an plus tôt",
+        [
+            *meta_lines(meta, comparison.current, comparison.sites),
+            f"Comparée à : {period_text(comparison.previous)}",
+            "Services rapprochés par leur code : un service renommé reste sur sa ligne, un "
+            "service retiré garde la sienne. Évolution = (N − N-1) / N-1.",
+        ],
+    )
+    columns = [*comparison.sites, TOTAL]
+    prev_label, cur_label = comparison.previous.label, comparison.current.label
+    _header_cell(ws, row, 1, "")
+    ws.merge_cells(start_row=row, start_column=1, end_row=row + 1, end_column=1)
+    for i, name in enumerate(columns):
+        col = 2 + 3 * i
+        heading = total_column_heading(len(comparison.sites)) if name == TOTAL else name
+        _header_cell(ws, row, col, heading)
+        for k in (1, 2):
+            ws.cell(row=row, column=col + k).border = BOX
+        ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + 2)
+        _header_cell(ws, row + 1, col, prev_label)
+        _header_cell(ws, row + 1, col + 1, cur_label)
+        _header_cell(ws, row + 1, col + 2, "Évolution")
+    note_col = 2 + 3 * len(columns)
+    _header_cell(ws, row, note_col, "Remarque")
+    ws.merge_cells(start_row=row, start_column=note_col, end_row=row + 1, end_column=note_col)
+    header_row = row + 1
+    r = row + 2
+    section = None
+    for line in comparison.rows:
+        if line.section != section:
+            section = line.section
+            ws.cell(row=r, column=1, value=SECTION_TITLES[section]).font = TITLE
+            r += 1
+        _value_cell(ws, r, 1, line.label, bold=line.bold)
+        for i, name in enumerate(columns):
+            value = line.values[name]
+            col = 2 + 3 * i
+            _value_cell(ws, r, col, value.previous, bold=line.bold)
+            _value_cell(ws, r, col + 1, value.current, bold=line.bold)
+            change = value.change
+            if change is None:
+                _value_cell(ws, r, col + 2, value.change_text, bold=line.bold)
+                ws.cell(row=r, column=col + 2).alignment = Alignment(horizontal="right")
+            else:
+                _value_cell(ws, r, col + 2, float(change), bold=line.bold, number_format=CHANGE)
+        _value_cell(ws, r, note_col, line.note or None)
+        r += 1
+    ws.column_dimensions["A"].width = 60
+    for col in range(2, note_col):
+        ws.column_dimensions[get_column_letter(col)].width = 13
+    ws.column_dimensions[get_column_letter(note_col)].width = 40
+    _print_setup(ws, header_row)
+    return ws
+
+
+def add_ratios_sheet(
+    wb: Workbook, report: Report, rows: list[Ratio], meta: ExportMeta
+) -> Worksheet:
+    ws = wb.create_sheet(RATIOS_SHEET)
+    row = _head(ws, "Ratios par site", meta_lines(meta, report.period, report.sites))
+    columns = [*report.sites, TOTAL]
+    _header_cell(ws, row, 1, "Ratio")
+    for i, name in enumerate(columns):
+        heading = total_column_heading(len(report.sites)) if name == TOTAL else name
+        _header_cell(ws, row, 2 + i, heading)
+    _header_cell(ws, row, 2 + len(columns), "Définition")
+    for j, ratio in enumerate(rows, start=1):
+        r = row + j
+        _value_cell(ws, r, 1, ratio.label, bold=True)
+        fmt = PERCENT if ratio.kind == "share" else DECIMAL
+        for i, name in enumerate(columns):
+            value = ratio.values[name]
+            if value is None:
+                _value_cell(ws, r, 2 + i, "—")
+            else:
+                _value_cell(ws, r, 2 + i, _exact(value), number_format=fmt, bold=name == TOTAL)
+        _value_cell(ws, r, 2 + len(columns), ratio.explanation)
+        ws.cell(row=r, column=2 + len(columns)).alignment = Alignment(wrap_text=True)
+    ws.column_dimensions["A"].width = 34
+    for col in range(2, 2 + len(columns)):
+        ws.column_dimensions[get_column_letter(col)].width = 16
+    ws.column_dimensions[get_column_letter(2 + len(columns))].width = 70
+    _print_setup(ws, row)
+    return ws
+
+
+def _style_series(chart: BarChart) -> None:
+    for i, series in enumerate(chart.series):
+        pattern, colour = SERIES_STYLES[i % len(SERIES_STYLES)]
+        series.graphicalProperties.pattFill = PatternFillProperties(
+            prst=pattern,
+            fgClr=ColorChoice(srgbClr=colour),
+            bgClr=ColorChoice(srgbClr="FFFFFF"),
+        )
+        series.graphicalProperties.line.solidFill = "000000"
+        series.graphicalProperties.line.width = 9525  # 0.75 pt outline
+
+
+def add_charts_sheet(
+    wb: Workbook, report: Report, months: MonthBreakdown | None, meta: ExportMeta
+) -> Worksheet:
+    """Three native charts, their data laid out on the same sheet under them."""
+    ws = wb.create_sheet(CHARTS_SHEET)
+    _head(ws, "Graphiques", meta_lines(meta, report.period, report.sites))
+    data_row = 60  # data tables below the charts
+    ws.cell(row=data_row - 1, column=1, value="Données des graphiques").font = TITLE
+    anchor_row = 6
+
+    # 1. Contacts per month per site
+    if months is not None and months.months:
+        _header_cell(ws, data_row, 1, "Mois")
+        for i, name in enumerate(months.sites):
+            _header_cell(ws, data_row, 2 + i, name)
+        for j, month in enumerate(months.months, start=1):
+            _value_cell(ws, data_row + j, 1, month.label)
+            for i, name in enumerate(months.sites):
+                _value_cell(ws, data_row + j, 2 + i, month.by_site[name].contacts)
+        chart = BarChart()
+        chart.type = "col"
+        chart.grouping = "clustered"
+        chart.title = "Contacts par mois et par site"
+        chart.y_axis.title = "Contacts"
+        chart.y_axis.majorGridlines = None
+        last = data_row + len(months.months)
+        chart.add_data(
+            Reference(ws, min_col=2, max_col=1 + len(months.sites), min_row=data_row, max_row=last),
+            titles_from_data=True,
+        )
+        chart.set_categories(Reference(ws, min_col=1, min_row=data_row + 1, max_row=last))
+        _style_series(chart)
+        chart.width, chart.height = 24, 9
+        ws.add_chart(chart, f"A{anchor_row}")
+        anchor_row += 19
+        data_row = last + 3
+
+    # 2. Service mix per site: share of each service in the site's services
+    services = report.service_rows
+    _header_cell(ws, data_row, 1, "Service (part des services du site)")
+    for i, name in enumerate(report.sites):
+        _header_cell(ws, data_row, 2 + i, name)
+    for j, (code, label) in enumerate(services, start=1):
+        _value_cell(ws, data_row + j, 1, label)
+        for i, name in enumerate(report.sites):
+            t = report.by_site[name]
+            delivered = t.services_total - t.not_given_services
+            value = t.service_count(code) / delivered if delivered else 0
+            _value_cell(ws, data_row + j, 2 + i, value, number_format=PERCENT)
+    last = data_row + len(services)
+    mix = BarChart()
+    mix.type = "bar"
+    mix.grouping = "clustered"
+    mix.title = "Répartition des services par site"
+    mix.x_axis.scaling.orientation = "maxMin"  # catalogue order from the top
+    mix.y_axis.number_format = PERCENT
+    mix.y_axis.majorGridlines = None
+    mix.add_data(
+        Reference(ws, min_col=2, max_col=1 + len(report.sites), min_row=data_row, max_row=last),
+        titles_from_data=True,
+    )
+    mix.set_categories(Reference(ws, min_col=1, min_row=data_row + 1, max_row=last))
+    _style_series(mix)
+    mix.width, mix.height = 24, 16
+    ws.add_chart(mix, f"A{anchor_row}")
+    anchor_row += 33
+    data_row = last + 3
+
+    # 3. Young/adult x sex per site (table 3)
+    groups = [
+        (age, sex)
+        for age in AGE_GROUPS
+        for sex in SEXES
+        if any(report.by_site[n].persons.cells[age][sex] for n in report.sites)
+        or (age != "NR" and sex != "NR")
+    ]
+    words = {"jeunes": "Jeunes", "adultes": "Adultes", "NR": "Âge n.r."}
+    sex_words = {"F": "femmes", "H": "hommes", "NR": "sexe n.r."}
+    _header_cell(ws, data_row, 1, "Site")
+    for k, (age, sex) in enumerate(groups):
+        _header_cell(ws, data_row, 2 + k, f"{words[age]} {sex_words[sex]}")
+    for j, name in enumerate(report.sites, start=1):
+        _value_cell(ws, data_row + j, 1, name)
+        for k, (age, sex) in enumerate(groups):
+            _value_cell(ws, data_row + j, 2 + k, report.by_site[name].persons.cells[age][sex])
+    last = data_row + len(report.sites)
+    people = BarChart()
+    people.type = "col"
+    people.grouping = "clustered"
+    people.title = "Personnes concernées : jeunes / adultes et sexe, par site"
+    people.y_axis.title = "Personnes"
+    people.y_axis.majorGridlines = None
+    people.add_data(
+        Reference(ws, min_col=2, max_col=1 + len(groups), min_row=data_row, max_row=last),
+        titles_from_data=True,
+    )
+    people.set_categories(Reference(ws, min_col=1, min_row=data_row + 1, max_row=last))
+    people.dataLabels = DataLabelList()
+    people.dataLabels.showVal = True
+    _style_series(people)
+    people.width, people.height = 24, 9
+    ws.add_chart(people, f"A{anchor_row}")
+
+    ws.column_dimensions["A"].width = 50
+    for col in range(2, 2 + max(len(report.sites), len(groups))):
+        ws.column_dimensions[get_column_letter(col)].width = 16
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    return ws
+
+
+def add_analysis_sheets(
+    wb: Workbook,
+    report: Report,
+    meta: ExportMeta,
+    *,
+    months: MonthBreakdown | None = None,
+    comparison: Comparison | None = None,
+    ratio_rows: list[Ratio] | None = None,
+    charts: bool = True,
+) -> Workbook:
+    """Append the window's sheets to the engine's workbook (same period, sites and meta)."""
+    if months is not None:
+        add_months_sheet(wb, months, meta)
+    if comparison is not None:
+        add_comparison_sheet(wb, comparison, meta)
+    if ratio_rows is not None:
+        add_ratios_sheet(wb, report, ratio_rows, meta)
+    if charts:
+        add_charts_sheet(wb, report, months, meta)
+    return wb

@@ -1,0 +1,1 @@
+"""The Statistiques screen: the four tables, months, comparison, ratios, charts and exports."""

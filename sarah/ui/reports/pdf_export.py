@@ -1,0 +1,252 @@
+"""Printable A4 landscape PDF of the statistics: title, period, sites, who produced it, the four
+tables, the month breakdown, the comparison, the ratios and the charts.
+
+Written with Qt's PDF writer from a QTextDocument (page numbers at the foot of each page);
+charts are rendered to images first. The file appears only once complete (temporary name, then
+rename), so a failure never leaves half a PDF behind.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCharts import QChart
+from PySide6.QtCore import QMarginsF, QSize, QSizeF, QUrl
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+from sarah.db import user_error_for
+from sarah.errors import UserError
+from sarah.exports.xlsx_analysis import meta_lines
+from sarah.services.analysis import Comparison, MonthBreakdown, Ratio
+from sarah.services.report_model import Report
+from sarah.ui.reports.charts import chart_view
+from sarah.ui.reports.grids import (
+    SECTION,
+    SHARE,
+    Grid,
+    comparison_grid,
+    months_grid,
+    ratios_grid,
+    report_grids,
+)
+
+if TYPE_CHECKING:
+    from sarah.exports.meta import ExportMeta
+
+CHART_SIZE = QSize(1600, 800)
+# Printed width of a chart: A4 landscape less the 2 cm margins QTextDocument.print() keeps.
+CHART_WIDTH = 940
+
+STYLE = """
+body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8pt; color: #000; }
+h1 { font-size: 15pt; margin-bottom: 2pt; }
+h2 { font-size: 11pt; margin-top: 10pt; margin-bottom: 3pt; }
+p.meta { font-size: 8pt; color: #333; margin: 0; }
+p.check { font-size: 8pt; margin: 1pt 0; }
+table.grid { border-collapse: collapse; }
+table.grid td, table.grid th { border: 1px solid #555; padding: 2px 4px; }
+table.grid th { background-color: #e5e7eb; font-weight: bold; }
+td.num { text-align: right; }
+td.section { background-color: #f3f4f6; font-weight: bold; }
+td.low { background-color: #d1d5db; }
+td.bold { font-weight: bold; }
+"""
+
+
+def render_chart(chart: QChart, size: QSize = CHART_SIZE) -> QImage:
+    """The chart drawn on a white image (the view is never shown)."""
+    view = chart_view(chart)
+    view.resize(size)
+    chart.resize(QSizeF(size))
+    image = view.grab().toImage()
+    view.deleteLater()
+    return image
+
+
+def grid_html(grid: Grid) -> str:
+    out = [f"<h2>{html.escape(grid.title)}</h2>"]
+    out.append('<table class="grid" cellspacing="0" cellpadding="2" width="100%">')
+    if grid.groups:
+        # Group headings ("Public jeunes", "Public adulte") above their columns.
+        cells = ["<th></th>"]
+        column = 1
+        for heading, first, last in grid.groups:
+            while column < first:
+                cells.append("<th></th>")
+                column += 1
+            cells.append(f'<th colspan="{last - first + 1}">{html.escape(heading)}</th>')
+            column = last + 1
+        while column < len(grid.headers):
+            cells.append("<th></th>")
+            column += 1
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    grouped = {c for _h, first, last in grid.groups for c in range(first, last + 1)}
+
+    def heading(column: int, text: str) -> str:
+        if column in grouped:
+            text = text.rsplit("\n", 1)[-1]  # the group heading above already names the site
+        width = ""
+        if column == 0 and grid.key == "comparison":
+            width = ' width="24%"'
+        elif column == len(grid.headers) - 1 and grid.key == "ratios":
+            width = ' width="40%"'  # the definitions, so that the figures keep their room
+        return f"<th{width}>{html.escape(text).replace(chr(10), '<br/>')}</th>"
+
+    out.append("<tr>" + "".join(heading(i, h) for i, h in enumerate(grid.headers)) + "</tr>")
+    for row in grid.rows:
+        cells = []
+        for cell in row:
+            classes = []
+            if cell.numeric:
+                classes.append("num")
+            if cell.kind == SECTION:
+                classes.append("section")
+            if cell.flagged:
+                classes.append("low")
+            text = html.escape(cell.text).replace(" %", "&nbsp;%")
+            if cell.bold:
+                classes.append("bold")
+            if cell.flagged:
+                text += " ▼"
+            attr = f' class="{" ".join(classes)}"' if classes else ""
+            if cell.numeric:
+                attr += " nowrap"
+            if cell.kind == SHARE:
+                attr += ' width="5%"'  # Qt would otherwise break "49 %" in bold rows
+            cells.append(f"<td{attr}>{text}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def statistics_html(
+    report: Report,
+    meta: ExportMeta,
+    *,
+    months: MonthBreakdown | None,
+    comparison: Comparison | None,
+    ratio_rows: Sequence[Ratio] | None,
+    chart_names: Sequence[str] = (),
+) -> str:
+    parts = [f"<html><head><style>{STYLE}</style></head><body>"]
+    parts.append("<h1>Statistiques des Points Relais</h1>")
+    for line in meta_lines(meta, report.period, report.sites):
+        parts.append(f'<p class="meta">{html.escape(line)}</p>')
+    checks = report.checks()
+    failed = [c for c in checks if not c.passed]
+    if failed:
+        parts.append('<p class="check"><b>Attention : totaux incohérents.</b></p>')
+        for c in failed:
+            parts.append(f'<p class="check">✗ {html.escape(c.label)} {html.escape(c.detail)}</p>')
+    else:
+        parts.append(
+            f'<p class="check"><b>✓ Totaux vérifiés</b> ({len(checks)} contrôles réussis).</p>'
+        )
+    for note in report.notes():
+        parts.append(f'<p class="check">{html.escape(note)}</p>')
+    for grid in report_grids(report):
+        if grid.key == "persons":  # the two people tables together on a page
+            parts.append('<div style="page-break-before: always;"></div>')
+        parts.append(grid_html(grid))
+    if months is not None:
+        parts.append('<div style="page-break-before: always;"></div>')
+        parts.append(grid_html(months_grid(months)))
+        if months.low_months:
+            parts.append(
+                '<p class="check">▼ mois nettement plus calme que d\'habitude pour ce site '
+                "(absence, fermeture ou oubli de saisie ?).</p>"
+            )
+    if ratio_rows is not None:
+        parts.append(grid_html(ratios_grid(report, list(ratio_rows))))
+    if comparison is not None:
+        parts.append('<div style="page-break-before: always;"></div>')
+        parts.append(grid_html(comparison_grid(comparison)))
+        parts.append(
+            '<p class="check">Services rapprochés par leur code : un service renommé garde sa '
+            "ligne ; un service retiré aussi.</p>"
+        )
+    for name in chart_names:
+        parts.append('<div style="page-break-before: always;"></div>')
+        parts.append(f'<p align="center"><img src="{name}" width="{CHART_WIDTH}"/></p>')
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def write_statistics_pdf(
+    path: Path,
+    report: Report,
+    meta: ExportMeta,
+    *,
+    months: MonthBreakdown | None = None,
+    comparison: Comparison | None = None,
+    ratio_rows: Sequence[Ratio] | None = None,
+    charts: Sequence[tuple[Callable[[], QChart], QSize]] = (),
+) -> Path:
+    """Write the PDF (GUI thread: charts are drawn with widgets). Raises UserError on disk errors."""
+    path = Path(path)
+    document = QTextDocument()
+    names = []
+    for i, (build, size) in enumerate(charts, start=1):
+        name = f"chart{i}.png"
+        document.addResource(
+            QTextDocument.ResourceType.ImageResource, QUrl(name), render_chart(build(), size)
+        )
+        names.append(name)
+    document.setHtml(
+        statistics_html(
+            report,
+            meta,
+            months=months,
+            comparison=comparison,
+            ratio_rows=ratio_rows,
+            chart_names=names,
+        )
+    )
+    folder = path.parent
+    if not folder.is_dir():
+        raise UserError(f"Le dossier {folder} n'existe pas : choisissez un autre emplacement.")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".statistiques-", suffix=".pdf", dir=folder)
+    except OSError as exc:
+        raise _user_error(exc, path) from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        writer = QPdfWriter(str(tmp))
+        writer.setTitle(f"Statistiques des Points Relais — {report.period.label}")
+        writer.setCreator(f"SARAH {meta.program_version}")
+        writer.setResolution(300)
+        writer.setPageLayout(
+            QPageLayout(
+                QPageSize(QPageSize.PageSizeId.A4),
+                QPageLayout.Orientation.Landscape,
+                QMarginsF(0, 0, 0, 0),  # print() keeps 2 cm margins and numbers the pages
+                QPageLayout.Unit.Millimeter,
+            )
+        )
+        document.print_(writer)
+        del writer  # flushes and closes the file
+        if tmp.stat().st_size == 0:
+            raise UserError(f"Le PDF n'a pas pu être écrit dans {folder} (disque plein ?).")
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _user_error(exc, path) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _user_error(exc: OSError, path: Path) -> UserError:
+    known = user_error_for(exc)
+    if known is not None:
+        return known
+    return UserError(f"Impossible d'écrire {path} : {exc.strerror or exc}.")

@@ -1,0 +1,184 @@
+"""Period picker: current and previous semester first, then a semester, year, quarter, month or
+any two dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QSpinBox, QWidget
+
+from sarah.errors import InvalidInput
+from sarah.services.analysis import MONTH_NAMES
+from sarah.services.report_model import Period
+
+CURRENT_SEMESTER, PREVIOUS_SEMESTER, SEMESTER, YEAR, QUARTER, MONTH, CUSTOM = range(7)
+
+
+def semester_of(day: date) -> Period:
+    return Period.semester(f"{day.year}-S{1 if day.month <= 6 else 2}")
+
+
+def previous_semester(day: date) -> Period:
+    current = semester_of(day)
+    if current.start.month == 1:
+        return Period.semester(f"{day.year - 1}-S2")
+    return Period.semester(f"{day.year}-S1")
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+class PeriodPicker(QWidget):
+    """Emits ``periodChanged(Period)`` each time the chosen period changes and is valid."""
+
+    periodChanged = Signal(object)  # noqa: N815 - Qt naming
+
+    def __init__(self, parent: QWidget | None = None, *, today: date | None = None) -> None:
+        super().__init__(parent)
+        self._today = today or date.today()
+        self._last: Period | None = None
+        self._updating = False
+
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Type de période")
+        self.kind.addItem(f"Semestre en cours ({semester_of(self._today).label})")
+        self.kind.addItem(f"Semestre précédent ({previous_semester(self._today).label})")
+        for text in ("Un semestre…", "Une année…", "Un trimestre…", "Un mois…", "Dates au choix…"):
+            self.kind.addItem(text)
+
+        self.year = QSpinBox()
+        self.year.setRange(2000, self._today.year + 1)
+        self.year.setValue(self._today.year)
+        self.year.setAccessibleName("Année")
+        self.half = QComboBox()
+        self.half.addItems(["1er semestre (janv.–juin)", "2nd semestre (juil.–déc.)"])
+        self.quarter = QComboBox()
+        self.quarter.addItems(
+            [
+                "1er trimestre (janv.–mars)",
+                "2e trimestre (avr.–juin)",
+                "3e trimestre (juil.–sept.)",
+                "4e trimestre (oct.–déc.)",
+            ]
+        )
+        self.month = QComboBox()
+        self.month.addItems([m.capitalize() for m in MONTH_NAMES])
+        self.month.setCurrentIndex(self._today.month - 1)
+        self.start = QDateEdit(_qdate(semester_of(self._today).start))
+        self.end = QDateEdit(_qdate(self._today))
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd/MM/yyyy")
+        self.start.setAccessibleName("Premier jour")
+        self.end.setAccessibleName("Dernier jour")
+        self.from_label = QLabel("du")
+        self.to_label = QLabel("au")
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b91c1c;")
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for w in (
+            self.kind,
+            self.half,
+            self.quarter,
+            self.month,
+            self.year,
+            self.from_label,
+            self.start,
+            self.to_label,
+            self.end,
+            self.error,
+        ):
+            layout.addWidget(w)
+
+        self.kind.currentIndexChanged.connect(self._on_change)
+        self.year.valueChanged.connect(self._on_change)
+        for combo in (self.half, self.quarter, self.month):
+            combo.currentIndexChanged.connect(self._on_change)
+        self.start.dateChanged.connect(self._on_change)
+        self.end.dateChanged.connect(self._on_change)
+        self._show_fields()
+        self._last = self.period()
+
+    # --- reading and setting --------------------------------------------------------------------
+
+    def period(self) -> Period | None:
+        """The chosen period, None when the custom dates are reversed."""
+        kind = self.kind.currentIndex()
+        year = self.year.value()
+        try:
+            if kind == CURRENT_SEMESTER:
+                return semester_of(self._today)
+            if kind == PREVIOUS_SEMESTER:
+                return previous_semester(self._today)
+            if kind == SEMESTER:
+                return Period.semester(f"{year}-S{self.half.currentIndex() + 1}")
+            if kind == YEAR:
+                return Period.year(year)
+            if kind == QUARTER:
+                return Period.quarter(year, self.quarter.currentIndex() + 1)
+            if kind == MONTH:
+                return Period.month(year, self.month.currentIndex() + 1)
+            return Period(_pydate(self.start.date()), _pydate(self.end.date()))
+        except InvalidInput as exc:
+            self.error.setText(exc.message)
+            return None
+
+    def set_period(self, period: Period) -> None:
+        """Select ``period`` with the most specific kind that describes it exactly."""
+        self._updating = True
+        try:
+            s, e = period.start, period.end
+            kind = CUSTOM
+            if period == semester_of(self._today):
+                kind = CURRENT_SEMESTER
+            elif period == previous_semester(self._today):
+                kind = PREVIOUS_SEMESTER
+            elif s.year == e.year:
+                self.year.setValue(s.year)
+                if period in (Period.semester(f"{s.year}-S1"), Period.semester(f"{s.year}-S2")):
+                    kind = SEMESTER
+                    self.half.setCurrentIndex(0 if s.month == 1 else 1)
+                elif period == Period.year(s.year):
+                    kind = YEAR
+                elif s.month % 3 == 1 and period == Period.quarter(s.year, s.month // 3 + 1):
+                    kind = QUARTER
+                    self.quarter.setCurrentIndex(s.month // 3)
+                elif period == Period.month(s.year, s.month):
+                    kind = MONTH
+                    self.month.setCurrentIndex(s.month - 1)
+            if kind == CUSTOM:
+                self.start.setDate(_qdate(s))
+                self.end.setDate(_qdate(e))
+            self.kind.setCurrentIndex(kind)
+        finally:
+            self._updating = False
+        self._on_change()
+
+    # --- internals ------------------------------------------------------------------------------
+
+    def _show_fields(self) -> None:
+        kind = self.kind.currentIndex()
+        self.year.setVisible(kind in (SEMESTER, YEAR, QUARTER, MONTH))
+        self.half.setVisible(kind == SEMESTER)
+        self.quarter.setVisible(kind == QUARTER)
+        self.month.setVisible(kind == MONTH)
+        for w in (self.from_label, self.start, self.to_label, self.end):
+            w.setVisible(kind == CUSTOM)
+
+    def _on_change(self) -> None:
+        if self._updating:
+            return
+        self._show_fields()
+        self.error.clear()
+        period = self.period()
+        if period is not None and period != self._last:
+            self._last = period
+            self.periodChanged.emit(period)

@@ -1,0 +1,693 @@
+"""The Statistiques screen: choose a period and sites, read the four tables (checked), the month
+breakdown, the comparison with one year earlier, the ratios and the charts; export them; double-
+click any number to see the contacts behind it.
+
+Figures are computed off the GUI thread (sarah.ui.workers): first the four tables, the months
+and the ratios, shown as soon as they are ready; then the same period one year earlier for the
+comparison.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCharts import QChart
+from PySide6.QtCore import QModelIndex, QSize, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import Engine
+
+import sarah
+from sarah.errors import UserError
+from sarah.services.analysis import (
+    CellRef,
+    Comparison,
+    MonthBreakdown,
+    Ratio,
+    compare_reports,
+    month_breakdown,
+    ratios,
+)
+from sarah.services.report_model import Period, Report
+from sarah.services.sites import list_sites
+from sarah.services.statistics import semester_tables
+from sarah.ui.context import AppContext
+from sarah.ui.reports.charts import chart_view, months_chart, people_chart, services_chart
+from sarah.ui.reports.drilldown import DrillDownDialog
+from sarah.ui.reports.grids import (
+    Grid,
+    comparison_grid,
+    months_grid,
+    ratios_grid,
+    report_grids,
+)
+from sarah.ui.reports.period_picker import PeriodPicker
+from sarah.ui.reports.site_picker import SitePicker
+from sarah.ui.table_models.report_grid import REF_ROLE, ReportGridModel
+from sarah.ui.workers import Worker, run_in_background
+
+log = logging.getLogger(__name__)
+
+GREEN, RED, GREY = "#166534", "#b91c1c", "#4b5563"
+# Pixel size each chart is drawn at for the PDF (months, services, people).
+PRINT_SIZES = (QSize(1600, 800), QSize(1600, 1000), QSize(1600, 800))
+
+
+# --- the work done off the GUI thread -----------------------------------------------------------
+
+
+def compute_tables(
+    generation: int, engine: Engine, period: Period, sites: list[str], young_age_limit: int
+) -> Iterator[tuple[int, int, str]]:
+    """Four tables, then months and ratios; yields progress, returns everything."""
+    yield 0, 3, "Calcul des quatre tableaux…"
+    report = semester_tables(engine, period, sites, young_age_limit=young_age_limit)
+    yield 1, 3, "Répartition par mois…"
+    months = month_breakdown(engine, period, sites)
+    yield 2, 3, "Ratios…"
+    return generation, report, months, ratios(report)
+
+
+def compute_comparison(
+    generation: int, engine: Engine, report: Report, young_age_limit: int
+) -> Iterator[tuple[int, int, str]]:
+    yield 0, 1, "Comparaison avec l'année précédente…"
+    previous = semester_tables(
+        engine, report.period.shifted_years(-1), report.sites, young_age_limit=young_age_limit
+    )
+    return generation, compare_reports(report, previous)
+
+
+@dataclass
+class Figures:
+    """Everything the screen shows, for exports."""
+
+    report: Report
+    months: MonthBreakdown
+    ratios: list[Ratio]
+    comparison: Comparison | None = None
+
+
+def write_xlsx(path: Path, figures: Figures, meta: Any) -> str:
+    from sarah.exports.files import save_workbook
+    from sarah.exports.xlsx_analysis import add_analysis_sheets
+    from sarah.exports.xlsx_report import build_report_workbook
+
+    wb = build_report_workbook(figures.report, meta)
+    add_analysis_sheets(
+        wb,
+        figures.report,
+        meta,
+        months=figures.months,
+        comparison=figures.comparison,
+        ratio_rows=figures.ratios,
+        charts=True,
+    )
+    save_workbook(wb, path)
+    return str(path)
+
+
+def write_csv(path: Path, figures: Figures, meta: Any) -> str:
+    from sarah.exports.csv_report import write_report_csv
+
+    write_report_csv(figures.report, path, meta)
+    return str(path)
+
+
+def file_stem(report: Report) -> str:
+    """'statistiques-2019-S1' or 'statistiques-2019-01-01-au-2019-03-31'."""
+    p = report.period
+    if p.start.year == p.end.year and (p.start.month, p.start.day) in ((1, 1), (7, 1)):
+        if (p.end.month, p.end.day) == (6, 30) and p.start.month == 1:
+            return f"statistiques-{p.start.year}-S1"
+        if (p.end.month, p.end.day) == (12, 31) and p.start.month == 7:
+            return f"statistiques-{p.start.year}-S2"
+        if (p.end.month, p.end.day) == (12, 31):
+            return f"statistiques-{p.start.year}"
+    return f"statistiques-{p.start.isoformat()}-au-{p.end.isoformat()}"
+
+
+# --- widgets ----------------------------------------------------------------------------------
+
+
+class GridTable(QTableView):
+    """A table of figures; double-click (or Enter) on a number opens its contacts."""
+
+    cellOpened = Signal(object)  # noqa: N815 - the CellRef
+
+    def __init__(self, *, fit_height: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid_model = ReportGridModel(self)
+        self.setModel(self.grid_model)
+        self._fit_height = fit_height
+        self.verticalHeader().setVisible(False)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setWordWrap(False)
+        self.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.horizontalHeader().setHighlightSections(False)
+        if fit_height:
+            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.doubleClicked.connect(self._open)
+
+    def set_grid(self, grid: Grid | None) -> None:
+        self.grid_model.set_grid(grid)
+        self.resizeColumnsToContents()
+        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.resizeRowsToContents()
+        if self._fit_height:
+            height = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
+            height += sum(self.rowHeight(r) for r in range(self.grid_model.rowCount()))
+            if self.horizontalScrollBar().maximum() > 0 or self._too_wide():
+                height += self.horizontalScrollBar().sizeHint().height()
+            self.setFixedHeight(height + 2)
+
+    def _too_wide(self) -> bool:
+        width = sum(self.columnWidth(c) for c in range(self.grid_model.columnCount()))
+        return width > self.viewport().width() > 0
+
+    def _open(self, index: QModelIndex) -> None:
+        ref = self.grid_model.data(index, REF_ROLE)
+        if ref is not None:
+            self.cellOpened.emit(ref)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self._open(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+
+def _title(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    font.setPointSize(font.pointSize() + 1)
+    label.setFont(font)
+    return label
+
+
+def _scroll(inner: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(inner)
+    return area
+
+
+class StatisticsScreen(QWidget):
+    """The coordinator's screen. Testable alone: ``StatisticsScreen(ctx)``, then ``show()``."""
+
+    tablesShown = Signal()  # noqa: N815 - four tables, months, ratios and charts on screen
+    computed = Signal()  # the comparison too
+    exported = Signal(str)  # path of the file written
+    failed = Signal(str)  # French message shown to the user
+
+    TABS = ("Tableaux", "Par mois", "Comparaison", "Ratios", "Graphiques")
+
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, today: date | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.figures: Figures | None = None
+        self.last_drilldown: DrillDownDialog | None = None
+        self._generation = 0
+        self._dirty = True
+        self._workers: list[Worker] = []  # computations, cancelled when the selection changes
+        self._exports: list[Worker] = []  # never cancelled: a file is being written
+
+        # selection
+        self.period_picker = PeriodPicker(today=today)
+        self.site_picker = SitePicker()
+        self.refresh_button = QPushButton("Actualiser")
+        self.refresh_button.setToolTip("Recalculer avec les dernières saisies (F5)")
+        self.xlsx_button = QPushButton("Excel…")
+        self.csv_button = QPushButton("CSV…")
+        self.pdf_button = QPushButton("PDF…")
+        self.xlsx_button.setToolTip(
+            "Classeur Excel : les quatre tableaux, les mois, la comparaison, les ratios et les "
+            "graphiques"
+        )
+        self.csv_button.setToolTip("Les quatre tableaux en CSV (séparateur ;)")
+        self.pdf_button.setToolTip("Document PDF A4 paysage à imprimer")
+        for b in (self.xlsx_button, self.csv_button, self.pdf_button):
+            b.setEnabled(False)
+
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+
+        # tables tab
+        self.heading = _title("")
+        self.checks = QLabel()
+        self.checks.setTextFormat(Qt.TextFormat.RichText)
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.tables: dict[str, GridTable] = {}
+        self.table_titles: dict[str, QLabel] = {}
+        tables_page = QWidget()
+        tables_layout = QVBoxLayout(tables_page)
+        for w in (self.heading, self.checks, self.notes):
+            tables_layout.addWidget(w)
+        for key in ("contacts", "services", "persons", "new_persons"):
+            title = _title("")
+            table = GridTable(fit_height=True)
+            self.tables[key], self.table_titles[key] = table, title
+            tables_layout.addSpacing(6)
+            tables_layout.addWidget(title)
+            tables_layout.addWidget(table)
+        tables_layout.addStretch(1)
+
+        # months, comparison, ratios tabs
+        self.months_note = QLabel()
+        self.months_note.setWordWrap(True)
+        self.tables["months"] = GridTable(fit_height=False)
+        self.comparison_note = QLabel(
+            "Même période un an plus tôt. Les services sont rapprochés par leur code : un service "
+            "renommé garde sa ligne, un service retiré aussi."
+        )
+        self.comparison_note.setWordWrap(True)
+        self.tables["comparison"] = GridTable(fit_height=False)
+        self.tables["ratios"] = GridTable(fit_height=False)
+
+        # charts tab
+        self.chart_views = {
+            "months": chart_view(QChart()),
+            "services": chart_view(QChart()),
+            "people": chart_view(QChart()),
+        }
+        self.chart_views["months"].setMinimumHeight(360)
+        self.chart_views["services"].setMinimumHeight(760)
+        self.chart_views["people"].setMinimumHeight(380)
+        charts_page = QWidget()
+        charts_layout = QVBoxLayout(charts_page)
+        for view in self.chart_views.values():
+            charts_layout.addWidget(view)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(_scroll(tables_page), self.TABS[0])
+        self.tabs.addTab(self._page(self.months_note, self.tables["months"]), self.TABS[1])
+        self.tabs.addTab(self._page(self.comparison_note, self.tables["comparison"]), self.TABS[2])
+        self.tabs.addTab(self._page(self.tables["ratios"]), self.TABS[3])
+        self.tabs.addTab(_scroll(charts_page), self.TABS[4])
+
+        # layout
+        left = QVBoxLayout()
+        period_row = QHBoxLayout()
+        period_row.addWidget(QLabel("Période :"))
+        period_row.addWidget(self.period_picker)
+        period_row.addStretch(1)
+        left.addLayout(period_row)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.progress)
+        status_row.addWidget(self.status, 1)
+        left.addLayout(status_row)
+        left.addStretch(1)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.refresh_button)
+        export_row = QHBoxLayout()
+        export_row.addWidget(QLabel("Exporter :"))
+        for b in (self.xlsx_button, self.csv_button, self.pdf_button):
+            export_row.addWidget(b)
+        buttons.addLayout(export_row)
+        buttons.addStretch(1)
+        top = QHBoxLayout()
+        top.addLayout(left, 1)
+        top.addWidget(self.site_picker)
+        top.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+
+        # behaviour
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self.refresh)
+        self.period_picker.periodChanged.connect(self._selection_changed)
+        self.site_picker.sitesChanged.connect(self._selection_changed)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.xlsx_button.clicked.connect(lambda: self._ask_and_export("xlsx"))
+        self.csv_button.clicked.connect(lambda: self._ask_and_export("csv"))
+        self.pdf_button.clicked.connect(lambda: self._ask_and_export("pdf"))
+        for table in self.tables.values():
+            table.cellOpened.connect(self.open_drilldown)
+        refresh = QShortcut(QKeySequence(Qt.Key.Key_F5), self)
+        refresh.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        refresh.activated.connect(self.refresh)
+
+        self.reload_sites()
+
+    @staticmethod
+    def _page(*widgets: QWidget) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        for w in widgets:
+            layout.addWidget(w)
+        return page
+
+    # --- selection ------------------------------------------------------------------------------
+
+    def reload_sites(self) -> None:
+        self.site_picker.set_sites([s.name for s in list_sites(self.ctx.engine)])
+
+    def select(self, period: Period | None = None, sites: list[str] | None = None) -> None:
+        """Choose a period and/or sites as a user would (recomputes when shown)."""
+        if sites is not None:
+            self.site_picker.set_selected(sites)
+        if period is not None:
+            self.period_picker.set_period(period)
+
+    def current_period(self) -> Period | None:
+        return self.period_picker.period()
+
+    def current_sites(self) -> list[str]:
+        return self.site_picker.selected()
+
+    def _selection_changed(self, *_args: object) -> None:
+        self.mark_stale()
+
+    def mark_stale(self) -> None:
+        """The selection or the data changed: recompute now if shown, else when shown next."""
+        self._dirty = True
+        if self.isVisible():
+            self._debounce.start()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._dirty:
+            self.reload_sites()
+            self._debounce.start()
+
+    # --- computing ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Compute the figures of the current selection now (in the background)."""
+        self._debounce.stop()
+        self._dirty = False
+        self._generation += 1
+        for worker in self._workers:
+            worker.cancel()
+        self._workers.clear()
+        period, sites = self.current_period(), self.current_sites()
+        self._set_exports_enabled(False)
+        if period is None:
+            self._show_status("Choisissez une période valide.", RED)
+            return
+        if not sites:
+            self._clear()
+            self._show_status("Cochez au moins un site.", RED)
+            return
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self._show_status("Calcul en cours…", GREY)
+        self._workers.append(
+            run_in_background(
+                compute_tables,
+                self._generation,
+                self.ctx.engine,
+                period,
+                sites,
+                self.ctx.settings.young_age_limit,
+                on_result=self._on_tables,
+                on_error=self._on_error,
+                on_progress=self._on_progress,
+            )
+        )
+
+    def _on_progress(self, done: int, total: int, message: str) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self._show_status(message, GREY)
+
+    def _on_tables(self, result: tuple[int, Report, MonthBreakdown, list[Ratio]]) -> None:
+        generation, report, months, ratio_rows = result
+        if generation != self._generation:
+            return  # the selection changed meanwhile
+        self.figures = Figures(report, months, ratio_rows)
+        self._show_tables(report)
+        self._show_months(months)
+        self.tables["ratios"].set_grid(ratios_grid(report, ratio_rows))
+        self._show_charts()
+        self.tables["comparison"].set_grid(None)
+        self.comparison_note.setText("Comparaison avec l'année précédente en cours de calcul…")
+        self._show_status(f"{report.total.contacts_total} contacts sur la période.", GREY)
+        self._set_exports_enabled(True)
+        self.tablesShown.emit()
+        self._workers.append(
+            run_in_background(
+                compute_comparison,
+                generation,
+                self.ctx.engine,
+                report,
+                self.ctx.settings.young_age_limit,
+                on_result=self._on_comparison,
+                on_error=self._on_error,
+                on_progress=self._on_progress,
+            )
+        )
+
+    def _on_comparison(self, result: tuple[int, Comparison]) -> None:
+        generation, comparison = result
+        if generation != self._generation or self.figures is None:
+            return
+        self.figures.comparison = comparison
+        self.tables["comparison"].set_grid(comparison_grid(comparison))
+        self.comparison_note.setText(
+            f"{comparison.current.label} comparé à {comparison.previous.label}. Les services "
+            "sont rapprochés par leur code : un service renommé garde sa ligne, un service "
+            "retiré aussi. « nouveau » : rien l'année précédente."
+        )
+        self.progress.hide()
+        self._show_status(
+            f"{self.figures.report.total.contacts_total} contacts sur la période. "
+            "Double-cliquez sur un nombre pour voir les contacts correspondants.",
+            GREY,
+        )
+        self.computed.emit()
+
+    def _on_error(self, exc: BaseException) -> None:
+        self.progress.hide()
+        if isinstance(exc, UserError):
+            message = exc.message
+        else:
+            log.error("statistics failed", exc_info=exc)
+            message = f"Erreur inattendue pendant le calcul : {exc}"
+        self._show_status(message, RED)
+        self.failed.emit(message)
+
+    # --- showing --------------------------------------------------------------------------------
+
+    def _show_status(self, text: str, colour: str) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet(f"color: {colour};")
+
+    def _set_exports_enabled(self, enabled: bool) -> None:
+        for b in (self.xlsx_button, self.csv_button, self.pdf_button):
+            b.setEnabled(enabled)
+
+    def _clear(self) -> None:
+        self.figures = None
+        for table in self.tables.values():
+            table.set_grid(None)
+        self.heading.clear()
+        self.checks.clear()
+        self.notes.clear()
+
+    def _show_tables(self, report: Report) -> None:
+        span = f"du {report.period.start:%d/%m/%Y} au {report.period.end:%d/%m/%Y}"
+        label = report.period.label
+        self.heading.setText(
+            (label if label == span else f"{label} ({span})") + " — " + ", ".join(report.sites)
+        )
+        checks = report.checks()
+        failed = [c for c in checks if not c.passed]
+        if failed:
+            self.checks.setText(
+                f'<span style="color:{RED}"><b>⚠ Totaux incohérents</b> : '
+                + " ; ".join(f"{c.label} {c.detail}" for c in failed)
+                + "</span>"
+            )
+        else:
+            self.checks.setText(
+                f'<span style="color:{GREEN}"><b>✓ Totaux vérifiés</b></span> '
+                f"({len(checks)} contrôles : chaque total est la somme de ses parties, "
+                "pourcentages calculés)"
+            )
+        self.checks.setToolTip("\n".join(("✓ " if c.passed else "✗ ") + c.label for c in checks))
+        notes = [
+            f"Contacts anonymes (personne non identifiée) : {report.total.anonymous_contacts}."
+        ]
+        notes += [n for n in report.notes() if "anonyme" not in n]
+        self.notes.setText("\n".join(notes))
+        for grid in report_grids(report):
+            self.table_titles[grid.key].setText(grid.title)
+            self.tables[grid.key].set_grid(grid)
+
+    def _show_months(self, months: MonthBreakdown) -> None:
+        self.tables["months"].set_grid(months_grid(months))
+        low = months.low_months
+        text = (
+            "Contacts et personnes distinctes par mois. La ligne « Période » compte chaque "
+            "personne une fois sur toute la période."
+        )
+        if low:
+            text += " Hachuré : mois nettement plus calme que d'habitude — " + ", ".join(
+                f"{site} en {month.label}" for site, month in low
+            )
+            text += " (absence, fermeture ou oubli de saisie ?)."
+        self.months_note.setText(text)
+
+    def chart_builders(self) -> list[Callable[[], QChart]]:
+        figures = self.figures
+        if figures is None:
+            return []
+        return [
+            lambda: months_chart(figures.months),
+            lambda: services_chart(figures.report),
+            lambda: people_chart(figures.report),
+        ]
+
+    def _show_charts(self) -> None:
+        for view, build in zip(self.chart_views.values(), self.chart_builders(), strict=True):
+            old = view.chart()
+            view.setChart(build())
+            old.deleteLater()
+
+    # --- drill-down -----------------------------------------------------------------------------
+
+    def open_drilldown(self, cell: CellRef) -> DrillDownDialog | None:
+        if self.figures is None:
+            return None
+        report = self.figures.report
+        dialog = DrillDownDialog(
+            self.ctx.engine,
+            report.period,
+            list(report.sites),
+            cell,
+            young_age_limit=self.ctx.settings.young_age_limit,
+            parent=self,
+        )
+        self.last_drilldown = dialog
+        dialog.show()
+        return dialog
+
+    # --- exports --------------------------------------------------------------------------------
+
+    def export_meta(self) -> Any:
+        from sarah.exports.meta import ExportMeta
+
+        produced_by = self.ctx.settings.agent_name or self.ctx.agent or "non renseigné"
+        return ExportMeta(
+            produced_by=produced_by,
+            generated_at=datetime.now().replace(microsecond=0),
+            program_version=sarah.__version__,
+        )
+
+    def _ask_and_export(self, kind: str) -> None:
+        if self.figures is None:
+            return
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        filters = {
+            "xlsx": "Classeur Excel (*.xlsx)",
+            "csv": "CSV, séparateur point-virgule (*.csv)",
+            "pdf": "Document PDF (*.pdf)",
+        }
+        default = str(Path(folder) / f"{file_stem(self.figures.report)}.{kind}")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Exporter les statistiques", default, filters[kind]
+        )
+        if not path:
+            return
+        if not re.search(rf"\.{kind}$", path, re.IGNORECASE):
+            path += f".{kind}"
+        {"xlsx": self.export_xlsx, "csv": self.export_csv, "pdf": self.export_pdf}[kind](Path(path))
+
+    def export_xlsx(self, path: Path) -> None:
+        self._export_in_background(write_xlsx, path, "Classeur Excel")
+
+    def export_csv(self, path: Path) -> None:
+        self._export_in_background(write_csv, path, "Fichier CSV")
+
+    def _export_in_background(self, fn: Callable[..., str], path: Path, what: str) -> None:
+        if self.figures is None:
+            return
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self._show_status(f"{what} en cours d'écriture…", GREY)
+        self._set_exports_enabled(False)
+        self._exports.append(
+            run_in_background(
+                fn,
+                Path(path),
+                self.figures,
+                self.export_meta(),
+                on_result=self._on_exported,
+                on_error=self._on_export_error,
+            )
+        )
+
+    def export_pdf(self, path: Path) -> None:
+        """PDF on the GUI thread (charts are drawn with widgets); takes a second at most."""
+        from sarah.ui.reports.pdf_export import write_statistics_pdf
+
+        if self.figures is None:
+            return
+        f = self.figures
+        try:
+            written = write_statistics_pdf(
+                Path(path),
+                f.report,
+                self.export_meta(),
+                months=f.months,
+                comparison=f.comparison,
+                ratio_rows=f.ratios,
+                charts=list(zip(self.chart_builders(), PRINT_SIZES, strict=True)),
+            )
+        except UserError as exc:
+            self._on_export_error(exc)
+            return
+        self._on_exported(str(written))
+
+    def _on_exported(self, path: str) -> None:
+        self.progress.hide()
+        self._set_exports_enabled(True)
+        self._show_status(f"Enregistré : {path}", GREEN)
+        self.exported.emit(path)
+
+    def _on_export_error(self, exc: BaseException) -> None:
+        self.progress.hide()
+        self._set_exports_enabled(self.figures is not None)
+        if isinstance(exc, UserError):
+            message = f"Rien n'a été enregistré : {exc.message}"
+        else:
+            log.error("export failed", exc_info=exc)
+            message = f"Rien n'a été enregistré (erreur inattendue : {exc})."
+        self._show_status(message, RED)
+        self.failed.emit(message)
