@@ -323,3 +323,13 @@ def install_other_screens(window: MainWindow, ctx: AppContext) -> None:
     from sarah.ui.backup.install import install_backups
 
     install_backups(window, ctx)
+
+    # Statistics (helper F): the four tables, months, comparison, ratios, charts, exports.
+    from sarah.ui.reports.statistics_screen import StatisticsScreen
+
+    statistics = StatisticsScreen(ctx, window)
+    window.add_screen("statistiques", "Statistiques", statistics, "Ctrl+6")
+    window.desk.form.saved.connect(lambda _o: statistics.mark_stale())
+    window.catchup.form.saved.connect(lambda _o: statistics.mark_stale())
+    window.catchup.grid.saved.connect(lambda _n: statistics.mark_stale())
+    catalogue.catalogue_changed.connect(statistics.mark_stale)
