@@ -52,7 +52,9 @@ def _listed(qtbot, screen) -> None:  # type: ignore[no-untyped-def]
         screen.refresh()
 
 
-def test_backup_now_adds_a_verified_backup_to_the_list(qtbot, screen, engine: Engine, folder: Path) -> None:  # type: ignore[no-untyped-def]
+def test_backup_now_adds_a_verified_backup_to_the_list(
+    qtbot, screen, engine: Engine, folder: Path
+) -> None:  # type: ignore[no-untyped-def]
     add_contacts(engine, 3)
     with qtbot.waitSignal(screen.auto.finished, timeout=10_000):
         qtbot.mouseClick(screen.backup_button, qtbot_left())
@@ -75,7 +77,12 @@ def qtbot_left():  # type: ignore[no-untyped-def]
 
 
 def test_restore_from_the_list_brings_back_the_data_and_keeps_the_current_file(
-    qtbot, screen, ctx, engine: Engine, db_path: Path, folder: Path  # type: ignore[no-untyped-def]
+    qtbot,
+    screen,
+    ctx,
+    engine: Engine,
+    db_path: Path,
+    folder: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     add_contacts(engine, 2)
     old = create_backup(db_path, folder, "automatique", now=datetime.now() - timedelta(hours=3))
@@ -98,7 +105,9 @@ def test_restore_from_the_list_brings_back_the_data_and_keeps_the_current_file(
     assert list(db_path.parent.glob("sarah.sqlite.avant-restauration-*"))
 
 
-def test_restore_is_not_done_when_the_user_says_no(qtbot, screen, engine: Engine, db_path: Path, folder: Path) -> None:  # type: ignore[no-untyped-def]
+def test_restore_is_not_done_when_the_user_says_no(
+    qtbot, screen, engine: Engine, db_path: Path, folder: Path
+) -> None:  # type: ignore[no-untyped-def]
     add_contacts(engine, 1)
     create_backup(db_path, folder)
     add_contacts(engine, 1)
@@ -110,7 +119,10 @@ def test_restore_is_not_done_when_the_user_says_no(qtbot, screen, engine: Engine
 
 
 def test_choosing_another_folder_saves_the_setting_and_backs_up_there(
-    qtbot, screen, ctx, tmp_path: Path  # type: ignore[no-untyped-def]
+    qtbot,
+    screen,
+    ctx,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     other = tmp_path / "disque-2"
     other.mkdir()
@@ -124,7 +136,9 @@ def test_choosing_another_folder_saves_the_setting_and_backs_up_there(
     assert str(other) in screen.folder_label.text()
 
 
-def test_status_widget_says_how_old_the_last_backup_is(qtbot, ctx, engine: Engine, db_path: Path, folder: Path) -> None:  # type: ignore[no-untyped-def]
+def test_status_widget_says_how_old_the_last_backup_is(
+    qtbot, ctx, engine: Engine, db_path: Path, folder: Path
+) -> None:  # type: ignore[no-untyped-def]
     info = create_backup(db_path, folder)
     widget = BackupStatusWidget(
         ctx.settings.backup_path, now=lambda: info.created_at + timedelta(minutes=12)
@@ -134,7 +148,9 @@ def test_status_widget_says_how_old_the_last_backup_is(qtbot, ctx, engine: Engin
         widget.refresh()
     assert widget.text() == "Dernière sauvegarde vérifiée : il y a 12 min"
     assert widget.property("warning") is False
-    late = BackupStatusWidget(ctx.settings.backup_path, now=lambda: info.created_at + timedelta(hours=30))
+    late = BackupStatusWidget(
+        ctx.settings.backup_path, now=lambda: info.created_at + timedelta(hours=30)
+    )
     qtbot.addWidget(late)
     with qtbot.waitSignal(late.refreshed, timeout=10_000):
         late.refresh()
@@ -150,7 +166,9 @@ def test_status_widget_warns_when_the_folder_is_unreachable(qtbot, ctx, tmp_path
     assert "inaccessible" in widget.text() and widget.property("warning") is True
 
 
-def test_periodic_backup_only_when_something_changed(qtbot, auto, engine: Engine, folder: Path) -> None:  # type: ignore[no-untyped-def]
+def test_periodic_backup_only_when_something_changed(
+    qtbot, auto, engine: Engine, folder: Path
+) -> None:  # type: ignore[no-untyped-def]
     with qtbot.waitSignal(auto.finished, timeout=10_000) as first:
         auto.periodic()
     assert first.args[0] is not None
@@ -182,7 +200,10 @@ def test_failed_backup_is_reported_in_french(qtbot, tmp_path: Path, ctx) -> None
 
 
 def test_damaged_dialog_restores_the_last_verified_backup(
-    qtbot, engine: Engine, db_path: Path, tmp_path: Path  # type: ignore[no-untyped-def]
+    qtbot,
+    engine: Engine,
+    db_path: Path,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     folder = tmp_path / "sauvegardes"
     folder.mkdir()
@@ -203,7 +224,9 @@ def test_damaged_dialog_restores_the_last_verified_backup(
     assert dialog.result_ is not None and dialog.result_.moved_aside[0].read_bytes() == damaged
 
 
-def test_damaged_dialog_without_backup_offers_read_only(qtbot, engine: Engine, db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_damaged_dialog_without_backup_offers_read_only(
+    qtbot, engine: Engine, db_path: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     engine.dispose()
     checkpoint(db_path)
     garble_header(db_path)
@@ -215,8 +238,97 @@ def test_damaged_dialog_without_backup_offers_read_only(qtbot, engine: Engine, d
     assert dialog.choice == DamagedDatabaseDialog.READ_ONLY
 
 
-def test_model_passes_qt_model_tester(qtmodeltester, engine: Engine, db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_model_passes_qt_model_tester(
+    qtmodeltester, engine: Engine, db_path: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     create_backup(db_path, tmp_path)
     model = BackupTableModel()
     model.set_backups(list_backups(tmp_path))
     qtmodeltester.check(model)
+
+
+# --- opening the database for the window ------------------------------------------------------
+
+
+def test_a_sound_database_opens_writable(engine: Engine, db_path: Path) -> None:
+    from sarah.ui.backup.startup import open_checked_database
+
+    engine.dispose()
+    opened = open_checked_database(str(db_path))
+    assert opened is not None and not opened.read_only and opened.report is not None
+    add_contacts(opened.engine, 1)
+    opened.engine.dispose()
+
+
+def test_a_damaged_database_can_be_opened_read_only_and_stays_byte_for_byte(
+    qtbot, engine: Engine, db_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    from sarah.ui.backup import startup as ui_startup
+
+    add_contacts(engine, 30)
+    engine.dispose()
+    checkpoint(db_path)
+    from faults.faultkit import flip_page
+
+    flip_page(db_path)
+    before = db_path.read_bytes()
+    shown: list[DamagedDatabaseDialog] = []
+
+    def choose_read_only(dialog: DamagedDatabaseDialog) -> int:
+        shown.append(dialog)
+        dialog.open_read_only()
+        return 1
+
+    monkeypatch.setattr(DamagedDatabaseDialog, "exec", choose_read_only)
+    opened = ui_startup.open_checked_database(str(db_path))
+    assert shown and "endommagé" in shown[0].text.text()
+    assert opened is not None and opened.read_only
+    with pytest.raises(Exception):  # noqa: B017 - any write must fail on a read-only engine
+        add_contacts(opened.engine, 1)
+    opened.engine.dispose()
+    assert db_path.read_bytes() == before
+
+
+def test_quitting_from_the_damaged_dialog_opens_nothing(
+    engine: Engine, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sarah.ui.backup import startup as ui_startup
+
+    engine.dispose()
+    garble_header(db_path)
+    monkeypatch.setattr(DamagedDatabaseDialog, "exec", lambda dialog: dialog.reject() or 0)
+    assert ui_startup.open_checked_database(str(db_path)) is None
+
+
+def test_big_file_is_checked_in_the_background_then_writable(
+    qtbot, window, ctx, engine: Engine, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    from sarah.ui.backup import startup as ui_startup
+    from sarah.ui.backup.install import backup_parts
+
+    monkeypatch.setattr(ui_startup, "BIG_FILE_BYTES", 0)
+    db = Path(engine.url.database or "")
+    opened = ui_startup.open_checked_database(str(db))
+    assert opened is not None and opened.check_pending and opened.read_only
+    ctx.read_only = True
+    window.update_title()
+    assert "lecture seule" in window.windowTitle()
+    parts = backup_parts(window)
+    assert parts is not None
+    with qtbot.waitSignal(parts.auto.finished, timeout=20_000) as done:
+        ui_startup.start_backups(window, opened)
+    assert not ctx.read_only and "lecture seule" not in window.windowTitle()
+    assert done.args[0] is not None and done.args[0].reason == "demarrage"
+    opened.engine.dispose()
+
+
+def test_main_window_has_the_screen_and_the_status(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    from sarah.ui.backup.install import SCREEN_KEY, backup_parts
+
+    assert SCREEN_KEY in window.screen_keys()
+    parts = backup_parts(window)
+    assert parts is not None
+    qtbot.waitUntil(lambda: parts.status.state is not None, timeout=10_000)
+    assert "Aucune sauvegarde vérifiée" in parts.status.text()
+    qtbot.mouseClick(parts.status, qtbot_left())
+    assert window.current_screen_key() == SCREEN_KEY
