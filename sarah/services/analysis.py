@@ -330,7 +330,7 @@ def compare_reports(current: Report, previous: Report) -> Comparison:
         add(
             "contacts",
             channel,
-            f"Entretiens {CHANNEL_WORDS[channel].lower()}s",
+            {"physique": "Entretiens physiques", "telephone": "Entretiens téléphoniques"}[channel],
             lambda t, c=channel: t.contacts[c],
         )
     add("contacts", "total", "Total des contacts", lambda t: t.contacts_total, bold=True)

@@ -1,0 +1,167 @@
+"""The window's extra Excel sheets, written then read back with openpyxl."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import Engine
+
+from sarah.exports.xlsx_analysis import (
+    CHARTS_SHEET,
+    COMPARISON_SHEET,
+    MONTHS_SHEET,
+    RATIOS_SHEET,
+    add_analysis_sheets,
+)
+from sarah.services.analysis import compare_reports, month_breakdown, ratios
+from sarah.services.catalogue import list_services, rename_service, retire_service
+from sarah.services.contacts import ContactDraft, log_contact
+from sarah.services.report_model import Period
+from sarah.services.sites import ensure_site
+from sarah.services.statistics import semester_tables
+from sarah.services.visitors import create_visitor
+
+FO, GR = "Fontaine d'Ouche", "Grésilles"
+S1_2019 = Period.semester("2019-S1")
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What every export states (same fields as sarah.exports.meta.ExportMeta)."""
+
+    produced_by: str
+    generated_at: datetime
+    program_version: str
+
+
+META = Meta("Claire Martin", datetime(2019, 7, 2, 9, 15), "1.2.3")
+
+
+@pytest.fixture
+def workbook_path(engine: Engine, tmp_path: Path) -> Path:
+    fo, gr = ensure_site(engine, FO), ensure_site(engine, GR)
+    services = list_services(engine)
+    actu, old = services[0], services[9]
+    lea = create_visitor(
+        engine, last_name="Martin", first_name="Léa", sex="F", birth_date=date(1998, 5, 1)
+    )
+    paul = create_visitor(
+        engine, last_name="Roux", first_name="Paul", sex="H", birth_date=date(1970, 5, 1)
+    )
+
+    def log(site, day, visitor=None, ids=(), channel="physique") -> None:  # noqa: ANN001
+        log_contact(engine, ContactDraft(site.id, channel, day, time(10), visitor, ids))
+
+    log(fo, date(2018, 2, 1), lea.id, [actu.id, old.id])
+    log(gr, date(2018, 3, 1), paul.id, [old.id])
+    for day in (
+        date(2019, 1, 7),
+        date(2019, 2, 4),
+        date(2019, 3, 4),
+        date(2019, 4, 1),
+        date(2019, 5, 6),
+    ):
+        log(fo, day, lea.id, [actu.id])
+        log(fo, day, None, [], "telephone")
+    log(gr, date(2019, 1, 8), paul.id, [actu.id])
+    log(gr, date(2019, 6, 3), paul.id, [actu.id])
+    rename_service(engine, actu.id, "Actualisation France Travail")
+    retire_service(engine, old.id)
+
+    report = semester_tables(engine, S1_2019)
+    previous = semester_tables(engine, S1_2019.shifted_years(-1))
+    wb = Workbook()
+    add_analysis_sheets(
+        wb,
+        report,
+        META,
+        months=month_breakdown(engine, S1_2019, today=date(2026, 1, 1)),
+        comparison=compare_reports(report, previous),
+        ratio_rows=ratios(report),
+    )
+    path = tmp_path / "analyse.xlsx"
+    wb.save(path)
+    return path
+
+
+def _rows(ws) -> list[tuple]:  # noqa: ANN001
+    return [row for row in ws.iter_rows(values_only=True)]
+
+
+def test_sheets_are_appended_in_order_and_state_their_provenance(workbook_path: Path) -> None:
+    wb = load_workbook(workbook_path)
+    assert wb.sheetnames[-4:] == [MONTHS_SHEET, COMPARISON_SHEET, RATIOS_SHEET, CHARTS_SHEET]
+    for name in wb.sheetnames[-4:]:
+        head = "\n".join(str(r[0]) for r in _rows(wb[name])[:6] if r[0])
+        assert "Période : 1er semestre 2019 (du 01/01/2019 au 30/06/2019)" in head
+        assert "Sites : Fontaine d'Ouche, Grésilles" in head
+        assert "Produit par : Claire Martin, le 02/07/2019 à 09:15, avec SARAH 1.2.3" in head
+        ws = wb[name]
+        assert ws.page_setup.orientation == "landscape"
+
+
+def test_months_sheet_has_numbers_a_period_row_and_flags_quiet_months(
+    workbook_path: Path,
+) -> None:
+    ws = load_workbook(workbook_path)[MONTHS_SHEET]
+    rows = _rows(ws)
+    by_label = {r[0]: r for r in rows if r[0]}
+    assert by_label["janvier 2019"][1:7] == (2, 1, 1, 1, 3, 2)
+    assert by_label["juin 2019"][1:7] == (0, 0, 1, 1, 1, 1)
+    assert by_label["Période"][1:7] == (10, 1, 2, 1, 12, 2)
+    # Fontaine d'Ouche logged nothing in June: hatched, and said in words.
+    june = next(i for i, r in enumerate(rows, start=1) if r[0] == "juin 2019")
+    assert ws.cell(row=june, column=2).fill.fill_type == "lightGray"
+    assert by_label["juin 2019"][-1] == "activité faible : Fontaine d'Ouche"
+    assert ws.freeze_panes is not None
+
+
+def test_comparison_sheet_lines_up_renamed_and_retired_services(workbook_path: Path) -> None:
+    ws = load_workbook(workbook_path)[COMPARISON_SHEET]
+    rows = _rows(ws)
+    renamed = next(r for r in rows if r[0] == "Actualisation France Travail")
+    # previous, current, change for FO, GR, total
+    assert renamed[1:10] == (1, 5, pytest.approx(4.0), 0, 2, "nouveau", 1, 7, pytest.approx(6.0))
+    retired = next(r for r in rows if r[-1] == "service retiré")
+    assert retired[1:4] == (1, 0, pytest.approx(-1.0))
+    row = next(i for i, r in enumerate(rows, start=1) if r[0] == "Actualisation France Travail")
+    assert ws.cell(row=row, column=4).number_format == "+0 %;−0 %;0 %"
+    assert "1er semestre 2018" in [c for r in rows for c in r if isinstance(c, str)]
+
+
+def test_ratios_sheet_keeps_exact_values_with_formats(workbook_path: Path) -> None:
+    ws = load_workbook(workbook_path)[RATIOS_SHEET]
+    rows = {r[0]: (i, r) for i, r in enumerate(_rows(ws), start=1) if r[0]}
+    i, phone = rows["Part des contacts téléphoniques"]
+    assert phone[1:4] == (pytest.approx(0.5), 0, pytest.approx(5 / 12))
+    assert ws.cell(row=i, column=2).number_format == "0 %"
+    i, per_person = rows["Contacts par personne"]
+    assert per_person[1:4] == (pytest.approx(5.0), pytest.approx(2.0), pytest.approx(3.5))
+    assert ws.cell(row=i, column=2).number_format == "0.00"
+
+
+def test_charts_are_native_and_patterned_for_black_and_white(workbook_path: Path) -> None:
+    ws = load_workbook(workbook_path)[CHARTS_SHEET]
+    assert len(ws._charts) == 3
+    with zipfile.ZipFile(workbook_path) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        xml = "".join(z.read(n).decode("utf-8") for n in charts)
+    assert len(charts) == 3
+    assert xml.count("<a:pattFill") >= 2 + 2 + 4  # every series hatched
+    for title in ("Contacts par mois et par site", "Répartition des services par site"):
+        assert title in xml
+
+
+def test_sheets_can_be_left_out(engine: Engine) -> None:
+    ensure_site(engine, FO)
+    report = semester_tables(engine, S1_2019)
+    wb = Workbook()
+    add_analysis_sheets(wb, report, META, charts=False)
+    assert wb.sheetnames == ["Sheet"]
+    add_analysis_sheets(wb, report, META, ratio_rows=ratios(report))
+    assert wb.sheetnames == ["Sheet", RATIOS_SHEET, CHARTS_SHEET]
