@@ -177,7 +177,13 @@ def quick_check_file(path: Path) -> list[str]:
             conn.close()
     except sqlite3.Error as exc:
         return [str(exc)]
-    return [r[0] for r in rows if r[0] != "ok"]
+    return _problem_lines(rows)
+
+
+def _problem_lines(rows: list[tuple[str]]) -> list[str]:
+    """SQLite reports several problems in one multi-line row: one problem per item."""
+    lines = [line.strip() for r in rows if r[0] != "ok" for line in str(r[0]).splitlines()]
+    return [line for line in lines if line and not line.startswith("*** in database")]
 
 
 def quick_check(engine: Engine) -> list[str]:

@@ -305,7 +305,8 @@ def integrity_problems(conn: sqlite3.Connection, *, quick: bool = False) -> list
         rows = conn.execute(f"PRAGMA {pragma}").fetchall()
     except sqlite3.Error as exc:
         return [str(exc)]
-    return [r[0] for r in rows if r[0] != "ok"]
+    lines = [line.strip() for r in rows if r[0] != "ok" for line in str(r[0]).splitlines()]
+    return [line for line in lines if line and not line.startswith("*** in database")]
 
 
 def _is_disk_full(exc: BaseException) -> bool:

@@ -53,8 +53,11 @@ class StartupReport:
     def message(self) -> str:
         if not self.damaged:
             return "La base de données est saine."
+        detail = self.problems[0] if len(self.problems[0]) <= 100 else self.problems[0][:97] + "…"
+        more = f" et {len(self.problems) - 1} autre(s) problème(s)" if len(self.problems) > 1 else ""
         lines = [
-            f"Le fichier de données {self.database} est endommagé ({self.problems[0]}).",
+            f"Le fichier de données {self.database} est endommagé "
+            f"(détail technique : {detail}{more}).",
             "Il n'a pas été modifié : il est conservé tel quel, octet pour octet.",
             "SARAH l'ouvre en lecture seule : vous pouvez consulter, mais pas enregistrer.",
         ]
@@ -63,7 +66,7 @@ class StartupReport:
             lines.append(
                 f"Dernière sauvegarde vérifiée : {when:%d/%m/%Y à %H:%M}"
                 + (
-                    f" ({self.last_verified.contacts} contacts)."
+                    f" ({self.last_verified.contacts:,} contacts).".replace(",", "\u202f")
                     if self.last_verified.contacts is not None
                     else "."
                 )
