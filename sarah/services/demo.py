@@ -157,8 +157,16 @@ REF = 4  # index of the reference semester in STRETCHES
 AFTER = 5  # the second semester 2019, up to the outage
 
 # People seen only in 2017-2018, and people new in the second semester 2019, per site.
-HISTORY_ONLY_PEOPLE = (1250, 950)
-NEW_IN_AFTER = (240, 110)
+# New people per semester at each site, as in the reference semester (353 and 140).
+ARRIVALS = (353, 140)
+# Of the people who first came in 2017-S2, 2018-S1 and 2018-S2, the share still coming in 2019-S1.
+STILL_COMING = (0.35, 0.45, 0.55)
+# People known before 2017 who are not seen after 2018, per site.
+OLD_TIMERS = (700, 350)
+# Chance that someone seen in a semester comes back in a later one (Grésilles: a more settled
+# public, fewer newcomers).
+STAY = (0.45, 0.65)
+NEW_IN_AFTER = (240, 110)  # 2019-S2 up to the outage: four months and a week
 # Contacts per person and semester, as in the reference semester (3129/1030, 2808/798).
 CONTACTS_PER_PERSON = (3129 / 1030, 2808 / 798)
 
@@ -582,9 +590,8 @@ class _Builder:
         self.people.append(p)
         return p
 
-    def _history(self, p: Person, site: int, stay: float) -> None:
-        """Mark ``p`` as coming to ``site`` in some of the 2017-2018 semesters."""
-        first = self.rng.choices(range(REF), weights=(0.4, 0.2, 0.2, 0.2))[0]
+    def _history(self, p: Person, site: int, first: int, stay: float) -> None:
+        """Mark ``p`` as coming to ``site`` from semester ``first`` on, now and then, until 2018."""
         p.visits[(site, first)] = 0
         for s in range(first + 1, REF):
             if self.rng.random() < stay:
@@ -593,6 +600,7 @@ class _Builder:
     def populate(self) -> None:
         rng = self.rng
         for site, targets in enumerate(REFERENCE):
+            returning: list[Person] = []
             for (group, sex), n in targets.persons.items():
                 n_new = targets.new_persons[(group, sex)]
                 for i in range(n):
@@ -600,13 +608,26 @@ class _Builder:
                     p.new_in_reference = i < n_new
                     p.visits[(site, REF)] = 0
                     if not p.new_in_reference:
-                        self._history(p, site, stay=0.5)
+                        returning.append(p)
                     if rng.random() < 0.5:
                         p.visits[(site, AFTER)] = 0
-            for _ in range(HISTORY_ONLY_PEOPLE[site]):
-                p = self._new_person(site, rng.choice(SEXES), rng.random() < 0.45)
-                self._history(p, site, stay=0.4)
-                if rng.random() < 0.08:
+            # Each semester of 2017-2018 brings about as many newcomers as the reference one;
+            # some of them still come in 2019 (the returning visitors), the others do not.
+            rng.shuffle(returning)
+            arrivals = [round(ARRIVALS[site] * rng.uniform(0.9, 1.15)) for _ in STILL_COMING]
+            kept = [round(a * share) for a, share in zip(arrivals, STILL_COMING, strict=True)]
+            firsts = [s + 1 for s, k in enumerate(kept) for _ in range(k)]
+            firsts = [0] * (len(returning) - len(firsts)) + firsts
+            for p, first in zip(returning, firsts, strict=True):
+                self._history(p, site, first, STAY[site])
+            history_firsts = [0] * OLD_TIMERS[site] + [
+                s + 1 for s, (a, k) in enumerate(zip(arrivals, kept, strict=True))
+                for _ in range(a - k)
+            ]  # fmt: skip
+            for first in history_firsts:
+                p = self._new_person(site, rng.choice(SEXES), rng.random() < 0.47)
+                self._history(p, site, first, STAY[site] - 0.1)
+                if rng.random() < 0.06:
                     p.visits[(site, AFTER)] = 0
             for _ in range(NEW_IN_AFTER[site]):
                 p = self._new_person(site, rng.choice(SEXES), rng.random() < 0.47)
@@ -657,7 +678,7 @@ class _Builder:
         services = {}
         for code, n in ref.services.items():
             rate = n / ref_total if n else 0.0015
-            services[code] = round(total * rate * rng.uniform(0.8, 1.2))
+            services[code] = round(total * rate * rng.uniform(0.9, 1.1))
         phoneable = sum(services[k] for k in PHONE_SHARE)
         if phoneable < phone * 1.1:
             services["message_conseiller"] += round(phone * 1.1) - phoneable
