@@ -177,3 +177,30 @@ def test_failure_at_commit_rolls_back_and_a_retry_creates_no_duplicate(
     again = log_contact(engine, draft)
     assert _count(engine) == 2
     assert isinstance(again.id, uuid.UUID)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_export_to_a_full_disk_says_so_and_leaves_no_half_file(
+    engine: Engine,
+    db_path: Path,
+    small_disk: tuple[Path, int],
+    fmt: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    pytest.importorskip("sarah.commands.report", reason="the report command is not there yet")
+    from sarah.cli import main
+
+    mount_point, _size = small_disk
+    add_contacts(engine, 20)
+    engine.dispose()
+    before = dump(db_path)
+    fill(mount_point)
+    target = mount_point / f"rapport.{fmt}"
+    code = main(
+        ["--db", str(db_path), "report", "--from", "2019-01-01", "--to", "2019-06-30",
+         "--format", fmt, "--output", str(target)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "plein" in err and "Traceback" not in err
+    assert sorted(p.name for p in mount_point.iterdir()) == ["remplissage.bin"]
+    assert dump(db_path) == before
