@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, time
 from fractions import Fraction
@@ -14,6 +16,7 @@ from sarah.services.analysis import (
     TOTAL,
     CellRef,
     ComparedValue,
+    MonthCell,
     compare_reports,
     contacts_behind,
     format_decimal,
@@ -50,6 +53,10 @@ class World:
 
 @pytest.fixture
 def world(engine: Engine) -> World:
+    return build_world(engine)
+
+
+def build_world(engine: Engine) -> World:
     """Two sites, a small history in 2018 and a first semester 2019 with every tricky case."""
     fo, gr = ensure_site(engine, FO), ensure_site(engine, GR)
     services = list_services(engine)
@@ -333,3 +340,45 @@ def test_format_decimal_rounds_half_up() -> None:
     assert format_decimal(Fraction(1, 8)) == "0,13"
     assert format_decimal(Fraction(5, 2)) == "2,50"
     assert format_decimal(Fraction(2, 3), 1) == "0,7"
+
+
+@pytest.fixture
+def pg_engine() -> Iterator[Engine]:
+    """A fresh PostgreSQL database migrated to head; skipped when no server answers."""
+    from sqlalchemy import create_engine, text
+
+    from sarah.db import open_database
+
+    server = "postgresql+psycopg2://postgres@127.0.0.1:5432"
+    name = f"sarah_analysis_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the server means skip
+        pytest.skip(f"PostgreSQL unavailable: {exc}")
+    engine = open_database(f"{server}/{name}")
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_months_and_drill_down_run_on_postgresql(pg_engine: Engine) -> None:
+    build_world(pg_engine)
+    months = month_breakdown(pg_engine, S1_2019, today=date(2026, 1, 1))
+    april = months.months[3]
+    assert (april.by_site[GR].contacts, april.by_site[GR].people) == (2, 1)
+    assert months.period_total == MonthCell(11, 5)
+    young_men = contacts_behind(pg_engine, S1_2019, None, CellRef("persons", None, "jeunes", "H"))
+    assert [line.visitor for line in young_men.lines] == ["BERNARD Marc"]
+    new_gr = contacts_behind(pg_engine, S1_2019, None, CellRef("new_persons", GR))
+    assert new_gr.count == 3
+    none = contacts_behind(pg_engine, S1_2019, None, CellRef("services", FO, "not_given"))
+    assert [line.visitor for line in none.lines] == ["BERNARD Marc", "PETIT Camille"]
+    report = semester_tables(pg_engine, S1_2019)
+    assert report.total.contacts_total == 11
