@@ -26,7 +26,6 @@ class SitePicker(QWidget):
         self._updating = False
         self.list = QListWidget()
         self.list.setAccessibleName("Sites")
-        self.list.setMaximumHeight(96)
         self.list.setMinimumWidth(190)
         self.all_button = QPushButton("Tous")
         self.all_button.setToolTip("Cocher tous les sites")
@@ -60,6 +59,8 @@ class SitePicker(QWidget):
                 self.list.addItem(item)
         finally:
             self._updating = False
+        rows = min(5, max(2, self.list.count()))
+        self.list.setFixedHeight(rows * max(self.list.sizeHintForRow(0), 18) + 6)
         self._update_summary()
 
     def all_sites(self) -> list[str]:

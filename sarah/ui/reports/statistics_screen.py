@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -175,18 +174,28 @@ class GridTable(QTableView):
     def set_grid(self, grid: Grid | None) -> None:
         self.grid_model.set_grid(grid)
         self.resizeColumnsToContents()
-        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.resizeRowsToContents()
-        if self._fit_height:
-            height = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
-            height += sum(self.rowHeight(r) for r in range(self.grid_model.rowCount()))
-            if self.horizontalScrollBar().maximum() > 0 or self._too_wide():
-                height += self.horizontalScrollBar().sizeHint().height()
-            self.setFixedHeight(height + 2)
+        self._fit()
 
-    def _too_wide(self) -> bool:
-        width = sum(self.columnWidth(c) for c in range(self.grid_model.columnCount()))
-        return width > self.viewport().width() > 0
+    def _content_width(self) -> int:
+        columns = sum(self.columnWidth(c) for c in range(self.grid_model.columnCount()))
+        return columns + 2 * self.frameWidth()
+
+    def _fit(self) -> None:
+        """Tables of the first tab: as tall as their rows, no wider than their columns."""
+        if not self._fit_height:
+            return
+        width = self._content_width()
+        self.setMaximumWidth(width + 2)
+        height = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
+        height += sum(self.rowHeight(r) for r in range(self.grid_model.rowCount()))
+        if width > self.width() + 2:  # wider than the window: room for the scroll bar
+            height += self.horizontalScrollBar().sizeHint().height()
+        self.setFixedHeight(height + 2)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
 
     def _open(self, index: QModelIndex) -> None:
         ref = self.grid_model.data(index, REF_ROLE)
