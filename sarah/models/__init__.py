@@ -4,6 +4,7 @@ from sarah.models.base import Base, Travelling, new_id
 from sarah.models.catalogue import Service
 from sarah.models.contacts import CHANNELS, Contact, contact_services
 from sarah.models.sites import ClosedDay, Site
+from sarah.models.statistics import StatDay, StatDayService, StatPerson, StatVisit
 from sarah.models.visitors import SEXES, Visitor, VisitorMerge
 
 __all__ = [
@@ -16,6 +17,10 @@ __all__ = [
     "contact_services",
     "Site",
     "ClosedDay",
+    "StatDay",
+    "StatDayService",
+    "StatPerson",
+    "StatVisit",
     "SEXES",
     "Visitor",
     "VisitorMerge",
