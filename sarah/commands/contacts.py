@@ -76,7 +76,9 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         result = _drive(
             import_file_steps(
-                engine, path, dry_run=args.dry_run,
+                engine,
+                path,
+                dry_run=args.dry_run,
                 before_write=lambda: backup_before(engine, "import"),  # forced verified backup
             )
         )

@@ -701,6 +701,19 @@ class RowChecker:
             elif mark is None:
                 stats.others += 1
 
+        width = len(layout.names)
+        if n > width:
+            extra = next((c for c in cells[width:] if c is not None and str(c).strip()), None)
+            if extra is not None:
+                bad.append(
+                    (
+                        f"colonne {column_letter(width)} et suivantes (sans en-tête)",
+                        extra,
+                        "ligne plus longue que l'en-tête : une valeur contient-elle le "
+                        "séparateur sans guillemets ?",
+                    )
+                )
+
         raw_agent = cell("agent")
         agent = _text(raw_agent) if raw_agent is not None else ""
         if len(agent) > MAX_NAME:

@@ -15,6 +15,7 @@ The ``*_steps`` functions are generators yielding ``(done, total, message)`` for
 
 from __future__ import annotations
 
+import os
 import uuid
 from array import array
 from collections.abc import Callable, Generator, Iterable, Mapping
@@ -23,7 +24,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, and_, bindparam, func, insert, select, update
+from sqlalchemy import Engine, and_, bindparam, column, func, insert, select, table, update
 from sqlalchemy.orm import Session
 
 from sarah.db import read_session, write_session
@@ -42,6 +43,7 @@ from sarah.services.import_parse import (
     header_score,
 )
 from sarah.services.import_read import open_sheet
+from sarah.services.import_stats import bulk_statistics
 from sarah.services.revisions import next_revision
 from sarah.services.sites import ensure_site_in
 from sarah.services.text import fold
@@ -64,6 +66,14 @@ PROGRESS_EVERY = 10_000
 Progress = tuple[int, int, str]
 T = TypeVar("T")
 _TIMES = [time(m // 60, m % 60) for m in range(24 * 60)]
+
+
+def _increasing_uuid4s(count: int) -> list[bytes]:
+    """``count`` random version-4 UUIDs (16 bytes each), in increasing order."""
+    raw = bytearray(os.urandom(16 * count))
+    raw[6::16] = bytes((b & 0x0F) | 0x40 for b in raw[6::16])  # version 4
+    raw[8::16] = bytes((b & 0x3F) | 0x80 for b in raw[8::16])  # RFC 4122 variant
+    return sorted(bytes(raw[j : j + 16]) for j in range(0, 16 * count, 16))
 
 
 @dataclass(frozen=True)
@@ -269,7 +279,9 @@ class _Writer:
         if not self.dry_run:
             self._check_catalogue()
             self._write_people()
-            yield from self._write_contacts()
+            added = self.n - sum(self.skipped)
+            with bulk_statistics(self.s.connection(), added):
+                yield from self._write_contacts()
         added = self.n - sum(self.skipped)
         return ImportResult(
             source_name=self.p.source,
@@ -489,40 +501,50 @@ class _Writer:
 
     def _write_contacts(self) -> Generator[Progress, None, None]:
         p = self.p
-        contacts_table = Contact.__table__
-        entered_at = datetime.now().replace(microsecond=0)
-        days: dict[int, date] = {}
-        service_ids = [s.id for s in p.catalogue.services]
+        fmt = _Formats(self.s.connection().dialect)
+        entered_at = fmt.datetime(datetime.now().replace(microsecond=0))
+        days: dict[int, object] = {}
+        times = [fmt.time(t) for t in _TIMES]
+        service_ids = [fmt.id(s.id) for s in p.catalogue.services]
+        site_ids = [fmt.id(i) if i is not None else None for i in self.site_ids]
+        person_ids = [fmt.id(i) if i is not None else None for i in self.person_ids]
         agents = p.agent_names
-        group_person, person_ids = p.group_person, self.person_ids
-        site_ids, revisions = self.site_ids, self.site_revisions
-        skipped = self.skipped
+        group_person, revisions, skipped, keys = (
+            p.group_person,
+            self.site_revisions,
+            self.skipped,
+            p.keys,
+        )
         added = 0
         for start in range(0, self.n, CHUNK):
             stop = min(self.n, start + CHUNK)
             contacts: list[dict[str, Any]] = []
             links: list[dict[str, Any]] = []
-            for i in range(start, stop):
-                if skipped[i]:
-                    continue
-                cid = uuid.uuid4()
+            # Rows in the order of their import key, given random ids in increasing order: the
+            # two unique indexes then grow in runs instead of at random pages. The ids stay
+            # random version-4 UUIDs.
+            rows = sorted(
+                (i for i in range(start, stop) if not skipped[i]),
+                key=lambda i: keys[i * 32 : i * 32 + 32],
+            )
+            for i, cid in zip(rows, fmt.new_ids(len(rows)), strict=True):
                 site = p.sites[i]
                 ordinal = p.days[i]
                 day = days.get(ordinal)
                 if day is None:
-                    day = days[ordinal] = date.fromordinal(ordinal)
+                    day = days[ordinal] = fmt.date(date.fromordinal(ordinal))
                 a = p.agents[i]
                 contacts.append(
                     {
                         "id": cid,
                         "site_id": site_ids[site],
                         "local_date": day,
-                        "local_time": _TIMES[p.minutes[i]],
+                        "local_time": times[p.minutes[i]],
                         "entered_at": entered_at,
                         "channel": CHANNELS[p.channels[i]],
                         "visitor_id": person_ids[group_person[p.groups[i]]],
                         "agent": agents[a] if a >= 0 else None,
-                        "import_key": p.keys[i * 32 : i * 32 + 32].hex(),
+                        "import_key": keys[i * 32 : i * 32 + 32].hex(),
                         "origin_site_id": site_ids[site],
                         "revision": revisions[site],
                     }
@@ -530,12 +552,58 @@ class _Writer:
                 for si in p.combo_services[p.combos[i]]:
                     links.append({"contact_id": cid, "service_id": service_ids[si]})
             if contacts:
-                self.s.execute(insert(contacts_table), contacts)
+                self.s.execute(insert(fmt.contacts), contacts)
                 added += len(contacts)
             if links:
-                self.s.execute(insert(contact_services), links)
+                self.s.execute(insert(fmt.contact_services), links)
             del contacts, links
             yield stop, self.n, f"Enregistrement des contacts ({added} ajoutés)…"
+
+
+class _Formats:
+    """How contact values are handed to the INSERT.
+
+    On SQLite the values are given already in the form SQLAlchemy stores them (each type's own
+    bind processor, applied once per distinct date or time; ids as 32 hex digits) to a plain
+    Core ``table()`` of the same columns: SQLAlchemy then has no per-value conversion to do,
+    which halves the Python time of a large import. Elsewhere the typed table is used as is.
+    """
+
+    def __init__(self, dialect: Any) -> None:
+        typed = Contact.__table__
+        self.raw = dialect.name == "sqlite"
+        if not self.raw:
+            self.contacts: Any = typed
+            self.contact_services: Any = contact_services
+            return
+        self.contacts = table(typed.name, *(column(c.name) for c in typed.columns))
+        self.contact_services = table(
+            contact_services.name, *(column(c.name) for c in contact_services.columns)
+        )
+
+        def processor(name: str) -> Callable[[Any], Any]:
+            kind = typed.c[name].type
+            return kind.dialect_impl(dialect).bind_processor(dialect) or (lambda v: v)
+
+        self._date = processor("local_date")
+        self._time = processor("local_time")
+        self._datetime = processor("entered_at")
+
+    def id(self, value: uuid.UUID) -> object:
+        return value.hex if self.raw else value
+
+    def date(self, value: date) -> object:
+        return self._date(value) if self.raw else value
+
+    def time(self, value: time) -> object:
+        return self._time(value) if self.raw else value
+
+    def datetime(self, value: datetime) -> object:
+        return self._datetime(value) if self.raw else value
+
+    def new_ids(self, count: int) -> list[Any]:
+        ids = _increasing_uuid4s(count)
+        return [b.hex() for b in ids] if self.raw else [uuid.UUID(bytes=b) for b in ids]
 
 
 # --- summary --------------------------------------------------------------------------------------

@@ -264,3 +264,22 @@ def test_import_rows_checks_the_same_way(engine: Engine) -> None:
         import_rows(engine, rows, source_name="programme")
     assert [(p.line, p.column, p.value) for p in info.value.problems] == [(3, "canal", "pigeon")]
     assert counts(engine)["contacts"] == 0
+
+
+def test_unquoted_separator_inside_a_value_is_caught(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "virgules.csv"
+    path.write_text(
+        "date,site,canal,nom,prenom,services\n"
+        "02/01/2019,Grésilles,P,Roux,Ana,Service administratif (tel, copie)\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportRejected) as info:
+        import_file(engine, path)
+    reasons = [(p.column, p.reason) for p in info.value.problems]
+    assert reasons[0] == (
+        "services",
+        "service inconnu du catalogue : « Service administratif (tel »",
+    )
+    assert reasons[1][0] == "colonne G et suivantes (sans en-tête)"
+    assert "séparateur sans guillemets" in reasons[1][1]
+    assert counts(engine)["contacts"] == 0
