@@ -561,10 +561,10 @@ def statistics_drift(engine: Engine) -> list[str]:
     """
     if engine.dialect.name != "sqlite":
         return []
-    fresh = {
-        "stat_days": _REBUILD[5],
-        "stat_day_services": _REBUILD[6],
-        "stat_visits": _REBUILD[7],
+    fresh = {  # table -> (query, index of the first count column)
+        "stat_days": (_REBUILD[5], 2),
+        "stat_day_services": (_REBUILD[6], 3),
+        "stat_visits": (_REBUILD[7], 3),
     }
     problems: list[str] = []
     with read_session(engine) as session:
@@ -575,11 +575,11 @@ def statistics_drift(engine: Engine) -> list[str]:
         for vid, sex, birth, p_sex, p_birth in persons:
             if (sex, birth) != (p_sex, p_birth):
                 problems.append(f"stat_persons: {vid} {(p_sex, p_birth)} != {(sex, birth)}")
-        for table, statement in fresh.items():
+        for table, (statement, counts) in fresh.items():
             query = statement.split("\n", 1)[1]  # the SELECT of the INSERT ... SELECT
-            expected = {_nonzero(r) for r in session.execute(text(query)) if any(r[2:])}
+            expected = {_key(r) for r in session.execute(text(query)) if any(r[counts:])}
             stored = {
-                _nonzero(r) for r in session.execute(text(f"SELECT * FROM {table}")) if any(r[2:])
+                _key(r) for r in session.execute(text(f"SELECT * FROM {table}")) if any(r[counts:])
             }
             for row in sorted(expected - stored, key=str):
                 problems.append(f"{table}: manque {row}")
@@ -588,5 +588,5 @@ def statistics_drift(engine: Engine) -> list[str]:
     return problems
 
 
-def _nonzero(row: Any) -> tuple[Any, ...]:
+def _key(row: Any) -> tuple[Any, ...]:
     return tuple(str(v) if isinstance(v, uuid.UUID) else v for v in row)
