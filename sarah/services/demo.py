@@ -27,6 +27,7 @@ with bulk Core inserts: all or nothing, in a second or two.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import uuid
@@ -1086,6 +1087,21 @@ def load_demo(engine: Engine, data: DemoData | None = None) -> DemoSummary:
             s.execute(insert(ClosedDay.__table__), closed_rows)
 
     return summarize(data)
+
+
+def fingerprint(data: DemoData) -> str:
+    """A digest of the data set's content (not of the row identifiers): equal from run to run."""
+    digest = hashlib.sha256()
+    for c in data.contacts:
+        p = c.person
+        who = "" if p is None else f"{p.last_name}|{p.first_name}|{p.sex}|{p.birth_date}|{p.home}"
+        digest.update(
+            f"{c.site}|{c.local_date}|{c.local_time}|{c.entered_at}|{c.channel}|"
+            f"{','.join(c.services)}|{c.deleted_at}|{who}\n".encode()
+        )
+    for m in data.merges:
+        digest.update(f"{m.survivor.last_name}|{m.absorbed_first_name}|{m.merged_at}\n".encode())
+    return digest.hexdigest()
 
 
 def summarize(data: DemoData) -> DemoSummary:
