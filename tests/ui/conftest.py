@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, time
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine
 
 from sarah.services.contacts import ContactDraft, log_contact
@@ -22,6 +24,32 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/ui/" in item.nodeid.replace("\\", "/"):
             item.add_marker(pytest.mark.qt_log_ignore("propagateSizeHints"))
+
+
+class Keyboard:
+    """Sends each key to whatever widget has the focus, like a real keyboard, and counts them."""
+
+    def __init__(self, qtbot) -> None:  # type: ignore[no-untyped-def]
+        self.qtbot = qtbot
+        self.presses = 0
+
+    def type(self, text: str) -> None:
+        """Letters of a name: not counted in the key budget."""
+        for char in text:  # the focus may move (an editor opens on the first key)
+            self.qtbot.keyClicks(QApplication.focusWidget(), char)
+
+    def press(
+        self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+    ) -> None:
+        widget = QApplication.focusWidget()
+        assert widget is not None, "no widget has the keyboard focus"
+        self.presses += 1
+        self.qtbot.keyClick(widget, key, modifier)
+
+
+@pytest.fixture
+def keys(qtbot):  # type: ignore[no-untyped-def]
+    return Keyboard(qtbot)
 
 
 @pytest.fixture
@@ -78,17 +106,26 @@ def make_contact(engine: Engine, site: SiteInfo) -> Callable[..., uuid.UUID]:
 
 
 @pytest.fixture
-def window(qtbot, ctx) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    """The main window, shown and active (shortcuts only fire in the active window)."""
-    from sarah.ui.main_window import MainWindow
-
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
-    yield win
+def make_window(qtbot, ctx):  # type: ignore[no-untyped-def]
+    """Build the main window now (after the test has put data in), shown and active."""
     from PySide6.QtCore import QThreadPool
 
+    from sarah.ui.main_window import MainWindow
+
+    def make(**kwargs: object) -> MainWindow:
+        win = MainWindow(ctx, **kwargs)  # type: ignore[arg-type]
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        win.activateWindow()
+        qtbot.waitUntil(win.isActiveWindow)
+        return win
+
+    yield make
     QThreadPool.globalInstance().waitForDone(5000)
+
+
+@pytest.fixture
+def window(make_window):  # type: ignore[no-untyped-def]
+    """The main window, shown and active (shortcuts only fire in the active window)."""
+    return make_window()

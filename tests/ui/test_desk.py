@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
 from sarah.db import read_session
@@ -14,26 +13,6 @@ from sarah.services.catalogue import list_services
 from sarah.services.visitors import merge_visitors
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-class Keyboard:
-    """Sends each key to whatever widget has the focus, like a real keyboard, and counts them."""
-
-    def __init__(self, qtbot) -> None:  # type: ignore[no-untyped-def]
-        self.qtbot = qtbot
-        self.presses = 0
-
-    def type(self, text: str) -> None:
-        """Letters of a name: not counted in the key budget."""
-        self.qtbot.keyClicks(QApplication.focusWidget(), text)
-
-    def press(
-        self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
-    ) -> None:
-        widget = QApplication.focusWidget()
-        assert widget is not None, "no widget has the keyboard focus"
-        self.presses += 1
-        self.qtbot.keyClick(widget, key, modifier)
 
 
 def _contacts(engine):  # type: ignore[no-untyped-def]
@@ -53,14 +32,13 @@ def _contacts(engine):  # type: ignore[no-untyped-def]
 
 
 def test_returning_visitor_logged_within_six_key_presses(
-    qtbot, window, engine, make_visitor, make_contact
+    qtbot, keys, window, engine, make_visitor, make_contact
 ) -> None:
     jean = make_visitor("Dupont", "Jean", "H", date(1985, 3, 12))
     make_visitor("Martin", "Jeanne", "F", date(2001, 1, 9))
     make_contact(date.today() - timedelta(days=7), visitor=jean)
     actualisation = next(s for s in list_services(engine) if s.code == "actualisation_pe")
     form = window.desk.form
-    keys = Keyboard(qtbot)
 
     keys.type("dup")  # the name letters
     assert form.results_model.rowCount() == 1
@@ -87,11 +65,10 @@ def test_returning_visitor_logged_within_six_key_presses(
 
 
 def test_enter_in_the_search_picks_the_first_person_and_f2_switches_to_phone(
-    qtbot, window, engine, make_visitor
+    qtbot, keys, window, engine, make_visitor
 ) -> None:
     lea = make_visitor("Benali", "Léa", "F", date(2003, 6, 1))
     form = window.desk.form
-    keys = Keyboard(qtbot)
     keys.type("lea")  # first name, no accent typed
     keys.press(Qt.Key.Key_Return)
     assert form.visitor is not None and form.visitor.id == lea.id
@@ -111,9 +88,8 @@ def test_enter_in_the_search_picks_the_first_person_and_f2_switches_to_phone(
     assert form.physique_radio.isChecked()  # back to the default for the next contact
 
 
-def test_anonymous_call_is_one_key(qtbot, window, engine) -> None:
+def test_anonymous_call_is_one_key(qtbot, keys, window, engine) -> None:
     form = window.desk.form
-    keys = Keyboard(qtbot)
     keys.press(Qt.Key.Key_Tab)  # search -> results
     form.services_view.setFocus()
     keys.press(Qt.Key.Key_G)  # "Message pour conseiller absent..."
@@ -125,11 +101,12 @@ def test_anonymous_call_is_one_key(qtbot, window, engine) -> None:
     assert window.journal.model.entry(0).who == "Appel anonyme"
 
 
-def test_failed_save_keeps_everything_and_says_why(qtbot, window, engine, make_visitor) -> None:
+def test_failed_save_keeps_everything_and_says_why(
+    qtbot, keys, window, engine, make_visitor
+) -> None:
     keep = make_visitor("Roux", "Ana")
     twin = make_visitor("Roux", "Anna")
     form = window.desk.form
-    keys = Keyboard(qtbot)
     keys.type("roux anna")
     keys.press(Qt.Key.Key_Return)
     assert form.visitor is not None and form.visitor.id == twin.id
@@ -145,11 +122,10 @@ def test_failed_save_keeps_everything_and_says_why(qtbot, window, engine, make_v
 
 
 def test_new_person_only_after_a_search_found_nobody_with_duplicate_warning(
-    qtbot, window, engine, make_visitor
+    qtbot, keys, window, engine, make_visitor
 ) -> None:
     existing = make_visitor("Dupont", "Jean", "H", date(1985, 3, 12))
     form = window.desk.form
-    keys = Keyboard(qtbot)
     keys.press(Qt.Key.Key_N, CTRL)  # nothing searched yet: refused, with a reason
     assert form.new_visitor_dialog is None
     assert "tapez d'abord son nom" in form.hint_label.text()
@@ -180,9 +156,8 @@ def test_new_person_only_after_a_search_found_nobody_with_duplicate_warning(
         assert s.scalar(select(func.count()).select_from(Visitor)) == 1
 
 
-def test_new_person_created_when_not_a_duplicate(qtbot, window, engine) -> None:
+def test_new_person_created_when_not_a_duplicate(qtbot, keys, window, engine) -> None:
     form = window.desk.form
-    keys = Keyboard(qtbot)
     keys.type("kone")
     keys.press(Qt.Key.Key_Return)  # nobody found: Entrée opens the new person dialog
     dialog = form.new_visitor_dialog
@@ -216,10 +191,9 @@ def test_new_person_created_when_not_a_duplicate(qtbot, window, engine) -> None:
     assert _contacts(engine)[-1][0] == profile[0]
 
 
-def test_escape_steps_back_then_clears(qtbot, window, make_visitor) -> None:
+def test_escape_steps_back_then_clears(qtbot, keys, window, make_visitor) -> None:
     make_visitor("Dupont", "Jean")
     form = window.desk.form
-    keys = Keyboard(qtbot)
     keys.type("dup")
     keys.press(Qt.Key.Key_Down)
     assert form.results_view.hasFocus()
@@ -234,11 +208,12 @@ def test_escape_steps_back_then_clears(qtbot, window, make_visitor) -> None:
     assert form.services_model.checked_ids() == []
 
 
-def test_typing_in_the_result_list_goes_on_into_the_search(qtbot, window, make_visitor) -> None:
+def test_typing_in_the_result_list_goes_on_into_the_search(
+    qtbot, keys, window, make_visitor
+) -> None:
     make_visitor("Dupont", "Jean")
     make_visitor("Dupuis", "Marc")
     form = window.desk.form
-    keys = Keyboard(qtbot)
     keys.type("dup")
     keys.press(Qt.Key.Key_Down)
     keys.press(Qt.Key.Key_Down)
@@ -248,7 +223,7 @@ def test_typing_in_the_result_list_goes_on_into_the_search(qtbot, window, make_v
     assert form.results_model.rowCount() == 1
 
 
-def test_retired_services_are_not_offered_and_keys_are_visible(qtbot, window, engine) -> None:
+def test_retired_services_are_not_offered_and_keys_are_visible(qtbot, keys, window, engine) -> None:
     form = window.desk.form
     shown = form.services_model.services()
     assert [s.code for s in shown] == [s.code for s in list_services(engine, include_retired=False)]
@@ -257,10 +232,9 @@ def test_retired_services_are_not_offered_and_keys_are_visible(qtbot, window, en
     assert "touche A" in form.services_model.data(first, Qt.ItemDataRole.ToolTipRole)
 
 
-def test_birth_date_search_and_impossible_date_message(qtbot, window, make_visitor) -> None:
+def test_birth_date_search_and_impossible_date_message(qtbot, keys, window, make_visitor) -> None:
     sami = make_visitor("Benali", "Sami", "H", date(1990, 3, 5))
     form = window.desk.form
-    keys = Keyboard(qtbot)
     keys.type("05/03/1990")
     assert [form.results_model.hit(0).id] == [sami.id]
     form.search_edit.clear()

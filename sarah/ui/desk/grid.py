@@ -118,6 +118,17 @@ class GridDelegate(QStyledItemDelegate):
                     self.commitData.emit(obj)
                     self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.EditNextItem)
                     return True
+        if (
+            isinstance(obj, QLineEdit)
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        ):
+            # Commit now (Qt would do it later, queued): Entrée -> next row, at once.
+            self.commitData.emit(obj)
+            self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.SubmitModelCache)
+            return True
         return super().eventFilter(obj, event)
 
 
@@ -154,7 +165,9 @@ class GridView(QTableView):
         key = event.key()
         plain = event.modifiers() == Qt.KeyboardModifier.NoModifier
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain:
-            self.next_row()
+            if self.state() != QAbstractItemView.State.EditingState:
+                self.next_row()
+            # While editing, the delegate closes the editor and closeEditor() moves on.
             return
         if key == Qt.Key.Key_Delete and event.modifiers() == Qt.KeyboardModifier.ControlModifier:
             self.grid_model.remove_row(self.currentIndex().row())

@@ -1,0 +1,97 @@
+"""Gap alert at start-up: a calm banner naming weekdays without contacts, and its two answers."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from sarah.db import read_session
+from sarah.models import ClosedDay
+from sarah.services.desk import french_day, french_public_holidays
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def _open_days(first: date, last: date) -> list[date]:
+    holidays = set(french_public_holidays(first.year)) | set(french_public_holidays(last.year))
+    days, day = [], first
+    while day <= last:
+        if day.weekday() < 5 and day not in holidays:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def _history_with_a_gap(make_contact) -> date:  # type: ignore[no-untyped-def]
+    """Contacts on every open day of the last three weeks but one; returns the missing day."""
+    today = date.today()
+    days = _open_days(today - timedelta(days=21), today - timedelta(days=1))
+    missing = days[len(days) // 2]
+    for day in days:
+        if day != missing:
+            make_contact(day)
+    return missing
+
+
+def test_no_banner_for_a_new_installation(qtbot, make_window) -> None:
+    window = make_window()
+    assert not window.gap_banner.isVisible()
+
+
+def test_banner_names_the_day_and_remembers_a_closed_day(
+    qtbot, make_window, make_contact, engine, site
+) -> None:
+    missing = _history_with_a_gap(make_contact)
+    window = make_window()
+    banner = window.gap_banner
+    assert banner.isVisible()
+    assert banner.days == [missing]
+    assert french_day(missing) in banner.text_label.text()
+    qtbot.mouseClick(banner.closed_button, Qt.MouseButton.LeftButton)
+    assert not banner.isVisible()
+    with read_session(engine) as s:
+        assert list(s.scalars(select(ClosedDay.day).where(ClosedDay.site_id == site.id))) == [
+            missing
+        ]
+    # Next start: nothing to say any more.
+    assert not make_window().gap_banner.isVisible()
+
+
+def test_catch_up_now_opens_saisie_differee_on_that_day(
+    qtbot, keys, make_window, make_contact
+) -> None:
+    missing = _history_with_a_gap(make_contact)
+    window = make_window()
+    banner = window.gap_banner
+    qtbot.mouseClick(banner.catch_up_button, Qt.MouseButton.LeftButton)
+    assert window.current_screen_key() == "saisie"
+    assert window.catchup.day == missing
+    form = window.catchup.form
+    qtbot.waitUntil(form.search_edit.hasFocus)
+    form.services_view.setFocus()
+    keys.press(Qt.Key.Key_P)
+    with qtbot.waitSignal(form.saved, timeout=5000):
+        keys.press(Qt.Key.Key_Return, CTRL)
+    assert not banner.isVisible()  # the day has a contact now
+
+
+def test_several_days_are_listed_and_later_hides_the_banner(
+    qtbot, make_window, make_contact
+) -> None:
+    today = date.today()
+    days = _open_days(today - timedelta(days=21), today - timedelta(days=1))
+    gaps = days[3:6]
+    for day in days:
+        if day not in gaps:
+            make_contact(day)
+    window = make_window()
+    banner = window.gap_banner
+    assert banner.days == gaps
+    assert banner.day_combo.count() == 3 and banner.day_combo.isVisible()
+    banner.day_combo.setCurrentIndex(2)
+    qtbot.mouseClick(banner.closed_button, Qt.MouseButton.LeftButton)
+    assert banner.days == gaps[:2]
+    qtbot.mouseClick(banner.later_button, Qt.MouseButton.LeftButton)
+    assert not banner.isVisible()
