@@ -49,6 +49,7 @@ from sarah.services.desk import (
 )
 from sarah.services.text import fold
 from sarah.ui.context import AppContext
+from sarah.ui.desk.services_delegate import ServiceItemDelegate
 from sarah.ui.dialogs.crash import report_exception
 from sarah.ui.dialogs.new_visitor import NewVisitorDialog
 from sarah.ui.table_models.desk_results import VisitorResultsModel
@@ -189,9 +190,7 @@ class ContactForm(QWidget):
 
         self.search_edit = SearchEdit(self)
         self.search_edit.setObjectName("search")
-        self.search_edit.setPlaceholderText(
-            "Nom ou prénom (2-3 lettres), ou date de naissance JJ/MM/AAAA"
-        )
+        self.search_edit.setPlaceholderText("Nom, prénom (2-3 lettres) ou JJ/MM/AAAA")
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setToolTip(
             "Tapez 2 ou 3 lettres du nom ou du prénom (majuscules et accents sans importance), "
@@ -233,8 +232,8 @@ class ContactForm(QWidget):
         left.addWidget(search_label)
         left.addWidget(self.search_edit)
         left.addWidget(self.hint_label)
-        left.addWidget(self.results_view, 1)
         left.addWidget(self.visitor_card)
+        left.addWidget(self.results_view, 1)
 
         # Channel
         self.physique_radio = QRadioButton("&Physique", self)
@@ -260,6 +259,7 @@ class ContactForm(QWidget):
         self.services_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.services_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.services_view.setUniformItemSizes(True)
+        self.services_view.setItemDelegate(ServiceItemDelegate(self.services_view))
         self.services_view.setToolTip(
             "Services rendus : tapez la lettre du service (ou Espace sur la ligne) pour cocher/décocher"
         )
@@ -406,7 +406,7 @@ class ContactForm(QWidget):
             self._hint("Encore une lettre…")
         else:
             self._hint(
-                f"Personne trouvée pour « {stripped} ». Entrée ou Ctrl+N : nouvelle personne."
+                f"Aucune personne trouvée pour « {stripped} ». Entrée ou Ctrl+N : nouvelle personne."
             )
 
     def _hint(self, text: str, *, error: bool = False) -> None:

@@ -127,11 +127,12 @@ class NewVisitorDialog(QDialog):
         self.duplicates_label.setWordWrap(True)
         self.duplicates_list = _DuplicatesList(self.duplicates_frame)
         self.duplicates_list.setObjectName("duplicatesList")
+        self.duplicates_list.setMaximumHeight(110)
         self.duplicates_list.choose.connect(self._pick_duplicate)
         self.duplicates_list.itemDoubleClicked.connect(
             lambda item: self._pick_duplicate(self.duplicates_list.row(item))
         )
-        self.pick_button = QPushButton("C'est cette personne : la &choisir (Entrée)", self)
+        self.pick_button = QPushButton("C'est elle : la &choisir (Entrée)", self)
         self.pick_button.setAutoDefault(False)
         self.pick_button.clicked.connect(
             lambda: self._pick_duplicate(max(self.duplicates_list.currentRow(), 0))
@@ -172,7 +173,7 @@ class NewVisitorDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.duplicates_frame)
         layout.addLayout(buttons)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(560)
 
         QWidget.setTabOrder(self.last_edit, self.first_edit)
         QWidget.setTabOrder(self.first_edit, self.sex_combo)
@@ -265,8 +266,9 @@ class NewVisitorDialog(QDialog):
         self.duplicates_list.clear()
         today = date.today()
         for info in self._duplicates:
+            born_word = {"F": "née", "H": "né"}.get(info.sex or "", "né(e)")
             born_text = (
-                f"née/né le {info.birth_date:%d/%m/%Y} ({age_on(info.birth_date, today)} ans)"
+                f"{born_word} le {info.birth_date:%d/%m/%Y} ({age_on(info.birth_date, today)} ans)"
                 if info.birth_date
                 else "date de naissance inconnue"
             )

@@ -142,6 +142,8 @@ class CatchupGridModel(QAbstractTableModel):
                     return "(anonyme)"
                 return r.person_text
             if column == self.CHANNEL:
+                if role == Qt.ItemDataRole.DisplayRole and not r.channel_text and not r.is_empty():
+                    return "P"  # the default, shown in grey
                 return r.channel_text
             if column == self.SERVICES:
                 return r.services_text
@@ -158,6 +160,8 @@ class CatchupGridModel(QAbstractTableModel):
         elif role == Qt.ItemDataRole.ForegroundRole:
             if column == self.STATE and r.error:
                 return QBrush(QColor("#991b1b"))
+            if column == self.CHANNEL and not r.channel_text:
+                return QBrush(QColor("#9ca3af"))
             if column == self.PERSON and r.person_text and r.visitor_id is None:
                 return QBrush(QColor("#b45309"))  # typed but not chosen from the list yet
         return None

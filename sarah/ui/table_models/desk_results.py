@@ -64,8 +64,9 @@ class VisitorResultsModel(QAbstractTableModel):
             if column == self.LAST_VISIT:
                 return f"{hit.last_visit:%d/%m/%Y}" if hit.last_visit else "jamais"
         elif role == Qt.ItemDataRole.ToolTipRole:
+            word = {"F": "née", "H": "né"}.get(hit.sex or "", "né(e)")
             born = (
-                f"née/né le {hit.birth_date:%d/%m/%Y}"
+                f"{word} le {hit.birth_date:%d/%m/%Y}"
                 if hit.birth_date
                 else "date de naissance inconnue"
             )

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from sarah.services.catalogue import ServiceInfo
 
@@ -100,6 +101,12 @@ class ServicesChecklistModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             hint = f"touche {key}" if key else "pas de touche (à définir dans le catalogue)"
             return f"{s.label} — {hint}, ou Espace sur la ligne"
+        if role == Qt.ItemDataRole.BackgroundRole and s.id in self._checked:
+            return QBrush(QColor("#dcfce7"))
+        if role == Qt.ItemDataRole.FontRole and s.id in self._checked:
+            font = QFont()
+            font.setBold(True)
+            return font
         if role == Qt.ItemDataRole.AccessibleTextRole:
             state = "coché" if s.id in self._checked else "non coché"
             return f"{s.label}, {state}"
