@@ -217,6 +217,14 @@ def test_month_breakdown_counts_contacts_and_people_per_month(world: World) -> N
     assert months.period_total.contacts == report.total.contacts_total
 
 
+def test_month_breakdown_reads_the_same_from_contacts_and_from_daily_sums(world: World) -> None:
+    for period in (S1_2019, Period(date(2018, 2, 1), date(2019, 6, 30))):
+        direct = month_breakdown(world.engine, period, method="direct")
+        derived = month_breakdown(world.engine, period, method="derived")
+        assert direct == derived
+    assert direct.period_total.contacts == 16  # 5 in 2018 (from February), 11 in 2019
+
+
 def test_month_drill_down_matches_the_month_cells(world: World) -> None:
     months = month_breakdown(world.engine, S1_2019)
     for m in months.months:

@@ -69,8 +69,6 @@ from sarah.ui.workers import Worker, run_in_background
 log = logging.getLogger(__name__)
 
 GREEN, RED, GREY = "#166534", "#b91c1c", "#4b5563"
-# Pixel size each chart is drawn at for the PDF (months, services, people).
-PRINT_SIZES = (QSize(1600, 800), QSize(1600, 1000), QSize(1600, 800))
 
 
 # --- the work done off the GUI thread -----------------------------------------------------------
@@ -79,13 +77,17 @@ PRINT_SIZES = (QSize(1600, 800), QSize(1600, 1000), QSize(1600, 800))
 def compute_tables(
     generation: int, engine: Engine, period: Period, sites: list[str], young_age_limit: int
 ) -> Iterator[tuple[int, int, str]]:
-    """Four tables, then months and ratios; yields progress, returns everything."""
-    yield 0, 3, "Calcul des quatre tableaux…"
+    """The four tables and the ratios; yields progress, returns them."""
+    yield 0, 2, "Calcul des quatre tableaux…"
     report = semester_tables(engine, period, sites, young_age_limit=young_age_limit)
-    yield 1, 3, "Répartition par mois…"
-    months = month_breakdown(engine, period, sites)
-    yield 2, 3, "Ratios…"
-    return generation, report, months, ratios(report)
+    yield 1, 2, "Ratios…"
+    return generation, report, ratios(report)
+
+
+def compute_months(
+    generation: int, engine: Engine, period: Period, sites: list[str]
+) -> tuple[int, MonthBreakdown]:
+    return generation, month_breakdown(engine, period, sites)
 
 
 def compute_comparison(
@@ -103,9 +105,13 @@ class Figures:
     """Everything the screen shows, for exports."""
 
     report: Report
-    months: MonthBreakdown
     ratios: list[Ratio]
+    months: MonthBreakdown | None = None  # computed after the four tables are shown
     comparison: Comparison | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.months is not None and self.comparison is not None
 
 
 def write_xlsx(path: Path, figures: Figures, meta: Any) -> str:
@@ -455,20 +461,37 @@ class StatisticsScreen(QWidget):
         self.progress.setValue(done)
         self._show_status(message, GREY)
 
-    def _on_tables(self, result: tuple[int, Report, MonthBreakdown, list[Ratio]]) -> None:
-        generation, report, months, ratio_rows = result
+    def _on_tables(self, result: tuple[int, Report, list[Ratio]]) -> None:
+        generation, report, ratio_rows = result
         if generation != self._generation:
             return  # the selection changed meanwhile
-        self.figures = Figures(report, months, ratio_rows)
+        self.figures = Figures(report, ratio_rows)
         self._show_tables(report)
-        self._show_months(months)
         self.tables["ratios"].set_grid(ratios_grid(report, ratio_rows))
         self._show_charts()
-        self.tables["comparison"].set_grid(None)
+        for key in ("months", "comparison"):
+            self.tables[key].set_grid(None)
+        self.months_note.setText("Répartition par mois en cours de calcul…")
         self.comparison_note.setText("Comparaison avec l'année précédente en cours de calcul…")
-        self._show_status(f"{report.total.contacts_total} contacts sur la période.", GREY)
-        self._set_exports_enabled(True)
+        self._show_status(
+            f"{report.total.contacts_total} contacts sur la période. Mois et comparaison en "
+            "cours de calcul…",
+            GREY,
+        )
+        self.progress.setRange(0, 0)
         self.tablesShown.emit()
+        # Both at once: the pool has a thread for each, SQLite reads side by side.
+        self._workers.append(
+            run_in_background(
+                compute_months,
+                generation,
+                self.ctx.engine,
+                report.period,
+                list(report.sites),
+                on_result=self._on_months,
+                on_error=self._on_error,
+            )
+        )
         self._workers.append(
             run_in_background(
                 compute_comparison,
@@ -478,9 +501,17 @@ class StatisticsScreen(QWidget):
                 self.ctx.settings.young_age_limit,
                 on_result=self._on_comparison,
                 on_error=self._on_error,
-                on_progress=self._on_progress,
             )
         )
+
+    def _on_months(self, result: tuple[int, MonthBreakdown]) -> None:
+        generation, months = result
+        if generation != self._generation or self.figures is None:
+            return
+        self.figures.months = months
+        self._show_months(months)
+        self._show_charts()
+        self._when_complete()
 
     def _on_comparison(self, result: tuple[int, Comparison]) -> None:
         generation, comparison = result
@@ -493,12 +524,18 @@ class StatisticsScreen(QWidget):
             "sont rapprochés par leur code : un service renommé garde sa ligne, un service "
             "retiré aussi. « nouveau » : rien l'année précédente."
         )
+        self._when_complete()
+
+    def _when_complete(self) -> None:
+        if self.figures is None or not self.figures.complete:
+            return
         self.progress.hide()
         self._show_status(
             f"{self.figures.report.total.contacts_total} contacts sur la période. "
             "Double-cliquez sur un nombre pour voir les contacts correspondants.",
             GREY,
         )
+        self._set_exports_enabled(True)
         self.computed.emit()
 
     def _on_error(self, exc: BaseException) -> None:
@@ -573,18 +610,31 @@ class StatisticsScreen(QWidget):
             text += " (absence, fermeture ou oubli de saisie ?)."
         self.months_note.setText(text)
 
-    def chart_builders(self) -> list[Callable[[], QChart]]:
+    def print_charts(self) -> list[tuple[Callable[[], QChart], QSize]]:
+        """The charts of the current figures and the size each is drawn at for printing."""
         figures = self.figures
         if figures is None:
             return []
-        return [
-            lambda: months_chart(figures.months),
-            lambda: services_chart(figures.report),
-            lambda: people_chart(figures.report),
-        ]
+        charts: list[tuple[Callable[[], QChart], QSize]] = []
+        if figures.months is not None:
+            months = figures.months
+            charts.append((lambda: months_chart(months), QSize(1600, 800)))
+        charts.append((lambda: services_chart(figures.report), QSize(1600, 1000)))
+        charts.append((lambda: people_chart(figures.report), QSize(1600, 800)))
+        return charts
 
     def _show_charts(self) -> None:
-        for view, build in zip(self.chart_views.values(), self.chart_builders(), strict=True):
+        figures = self.figures
+        if figures is None:
+            return
+        months = figures.months
+        charts = {
+            "months": (lambda: months_chart(months)) if months is not None else QChart,
+            "services": lambda: services_chart(figures.report),
+            "people": lambda: people_chart(figures.report),
+        }
+        for key, build in charts.items():
+            view = self.chart_views[key]
             old = view.chart()
             view.setChart(build())
             old.deleteLater()
@@ -677,7 +727,7 @@ class StatisticsScreen(QWidget):
                 months=f.months,
                 comparison=f.comparison,
                 ratio_rows=f.ratios,
-                charts=list(zip(self.chart_builders(), PRINT_SIZES, strict=True)),
+                charts=self.print_charts(),
             )
         except UserError as exc:
             self._on_export_error(exc)
