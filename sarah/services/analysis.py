@@ -41,7 +41,7 @@ from sarah.services.report_model import (
     share,
 )
 from sarah.services.sites import SiteInfo, resolve_sites
-from sarah.services.statistics import day_number
+from sarah.services.statistics import age_group_expr, day_number, sex_expr
 from sarah.services.visitors import age_group
 from sarah.settings import YOUNG_AGE_LIMIT
 
@@ -756,13 +756,29 @@ def contacts_behind(
                     )
                 )
             first = first_q.subquery()
-            stmt = base.join(
-                first,
-                and_(
-                    first.c.visitor_id == Contact.visitor_id,
-                    first.c.first_date == Contact.local_date,
-                ),
-            ).where(in_window)
+            # Driven by the people found (one index look-up each), not by every contact.
+            stmt = (
+                select(*base.selected_columns)
+                .select_from(first)
+                .join(
+                    Contact,
+                    and_(
+                        Contact.visitor_id == first.c.visitor_id,
+                        Contact.local_date == first.c.first_date,
+                    ),
+                )
+                .join(Site, Site.id == Contact.site_id)
+                .join(Visitor, Visitor.id == Contact.visitor_id)
+                .where(in_window)
+                .with_hint(Contact, "INDEXED BY ix_contacts_visitor_site_date", "sqlite")
+            )
+            if cell.table != "months_people" and cell.row != "total":
+                on_day = Contact.local_date
+                stmt = stmt.where(
+                    age_group_expr(Visitor.birth_date, on_day, young_age_limit) == cell.row
+                )
+            if cell.table != "months_people" and cell.sex is not None:
+                stmt = stmt.where(sex_expr(Visitor.sex) == cell.sex)
         stmt = stmt.order_by(Contact.local_date, Contact.local_time, Site.position, Contact.id)
 
         lines: list[ContactLine] = []
