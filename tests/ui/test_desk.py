@@ -90,8 +90,8 @@ def test_enter_in_the_search_picks_the_first_person_and_f2_switches_to_phone(
 
 def test_anonymous_call_is_one_key(qtbot, keys, window, engine) -> None:
     form = window.desk.form
-    keys.press(Qt.Key.Key_Tab)  # search -> results
-    form.services_view.setFocus()
+    keys.press(Qt.Key.Key_Return)  # nothing searched: straight to the services
+    assert form.services_view.hasFocus()
     keys.press(Qt.Key.Key_G)  # "Message pour conseiller absent..."
     with qtbot.waitSignal(form.saved, timeout=5000):
         keys.press(Qt.Key.Key_F9)

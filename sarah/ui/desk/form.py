@@ -378,12 +378,20 @@ class ContactForm(QWidget):
             )
         except UserError as exc:
             self.results_model.set_hits([])
+            self._results_focusable(False)
             self._hint(exc.message, error=True)
             return
         self.results_model.set_hits(hits)
+        self._results_focusable(bool(hits))
         if hits:
             self.results_view.setCurrentIndex(self.results_model.index(0, 0))
         self._update_hint(text, hits)
+
+    def _results_focusable(self, focusable: bool) -> None:
+        """An empty result list is skipped by Tab."""
+        self.results_view.setFocusPolicy(
+            Qt.FocusPolicy.StrongFocus if focusable else Qt.FocusPolicy.NoFocus
+        )
 
     def _update_hint(self, text: str, hits: list[VisitorHit]) -> None:
         stripped = text.strip()
@@ -435,8 +443,9 @@ class ContactForm(QWidget):
             self.pick_row(row)
         elif self.can_create_visitor():
             self.request_new_visitor()
-        elif self._visitor is not None:
-            self.services_view.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self._visitor is not None or not self.search_edit.text().strip():
+            # Nothing to search: straight to the services (anonymous call, or person chosen).
+            self._focus_services()
 
     def _back_to_search(self, typed: str) -> None:
         self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -444,6 +453,11 @@ class ContactForm(QWidget):
             self.search_edit.backspace()
         elif typed:
             self.search_edit.insert(typed)
+
+    def _focus_services(self) -> None:
+        self.services_view.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.services_view.currentIndex().isValid() and self.services_model.rowCount():
+            self.services_view.setCurrentIndex(self.services_model.index(0))
 
     # --- the chosen person -----------------------------------------------------------------------
 
@@ -458,12 +472,11 @@ class ContactForm(QWidget):
         self.search_edit.clear()
         self.search_edit.blockSignals(False)
         self.results_model.set_hits([])
+        self._results_focusable(False)
         self._hint("")
         self._show_visitor()
         if hit is not None:
-            self.services_view.setFocus(Qt.FocusReason.OtherFocusReason)
-            if not self.services_view.currentIndex().isValid() and self.services_model.rowCount():
-                self.services_view.setCurrentIndex(self.services_model.index(0))
+            self._focus_services()
 
     def set_visitor_id(self, visitor_id: uuid.UUID) -> None:
         self.set_visitor(
