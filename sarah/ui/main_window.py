@@ -170,6 +170,11 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&Fichier")
+        workstation = QAction("&Poste de travail (Point Relais, agent)…", self)
+        workstation.setToolTip("Changer le Point Relais de ce poste ou le nom de l'agent")
+        workstation.triggered.connect(self.edit_workstation)
+        file_menu.addAction(workstation)
+        file_menu.addSeparator()
         quit_action = QAction("&Quitter", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -246,6 +251,31 @@ class MainWindow(QMainWindow):
         self.desk.refresh_count()
         if self.gap_banner.isVisible():
             self.gap_banner.refresh()
+
+    def edit_workstation(self) -> QDialog:
+        """Change this installation's home site or agent name (stored in the settings)."""
+        from sarah.ui.dialogs.first_start import FirstStartDialog
+
+        dialog = FirstStartDialog(self.ctx.engine, self.ctx.settings, self)
+        dialog.accepted.connect(lambda: self._workstation_changed(dialog))
+        dialog.open()
+        return dialog
+
+    def _workstation_changed(self, dialog: QDialog) -> None:
+        site = getattr(dialog, "site", None)
+        if site is None:
+            return
+        self.ctx.site = site
+        self.ctx.agent = self.ctx.settings.agent_name or ""
+        self.update_title()
+        self.statusBar().showMessage(
+            f"Point Relais : {site.name} — agent : {self.ctx.agent or 'non renseigné'} — "
+            "F1 : raccourcis clavier"
+        )
+        self.desk.refresh_count()
+        self.journal.refresh()
+        self.catchup.refresh_day()
+        self.gap_banner.refresh()
 
     def update_title(self) -> None:
         suffix = " (lecture seule)" if self.ctx.read_only else ""

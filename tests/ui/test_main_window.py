@@ -298,3 +298,18 @@ def test_today_count_follows_saves(qtbot, keys, window, make_contact) -> None:
     make_contact(date.today())
     window.desk.refresh_count()
     assert "1 contact (1 physique" in window.desk.count_label.text()
+
+
+def test_workstation_can_be_changed_later(qtbot, window, engine) -> None:
+    ensure_site(engine, "Fontaine d'Ouche")
+    dialog = window.edit_workstation()
+    qtbot.waitExposed(dialog)
+    assert dialog.agent_edit.text() == "Nadia B."
+    dialog.new_site_edit.setText("Fontaine d'Ouche")
+    dialog.agent_edit.setText("Karim")
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.ok_button.click()
+    assert window.windowTitle() == "SARAH — Fontaine d'Ouche"
+    assert window.ctx.site.name == "Fontaine d'Ouche" and window.ctx.agent == "Karim"
+    assert "Fontaine d'Ouche" in window.journal.title_label.text()
+    assert load_settings().home_site == "Fontaine d'Ouche"
