@@ -241,3 +241,18 @@ def test_birth_date_search_and_impossible_date_message(qtbot, keys, window, make
     keys.type("31/02/1990")
     assert form.results_model.rowCount() == 0
     assert "n'existe pas" in form.hint_label.text()
+
+
+def test_a_typed_name_not_chosen_is_never_saved_as_anonymous(
+    qtbot, keys, window, engine, make_visitor
+) -> None:
+    make_visitor("Dupont", "Jean")
+    form = window.desk.form
+    keys.type("dup")
+    form.services_view.setFocus()
+    keys.press(Qt.Key.Key_A)
+    keys.press(Qt.Key.Key_Return, CTRL)
+    assert "Choisissez d'abord la personne" in form.status_label.text()
+    assert form.search_edit.hasFocus() and form.search_edit.text() == "dup"
+    assert len(form.services_model.checked_ids()) == 1
+    assert _contacts(engine) == []

@@ -605,6 +605,15 @@ class ContactForm(QWidget):
                 error=True,
             )
             return
+        if not anonymous and self._visitor is None and self.search_edit.text().strip():
+            # A name was typed but nobody chosen: never save it as an anonymous contact.
+            self._status(
+                "Choisissez d'abord la personne dans la liste (↓ puis Entrée), ou videz la "
+                "recherche (Échap) pour un contact sans nom.",
+                error=True,
+            )
+            self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
         try:
             draft = self._draft(anonymous=anonymous)
         except UserError as exc:
