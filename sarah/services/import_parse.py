@@ -392,28 +392,40 @@ class ParsedImport:
     source: str
     description: str
     catalogue: Catalogue
-    lines: array = field(default_factory=lambda: array("q"))
-    days: array = field(default_factory=lambda: array("l"))  # date ordinals
+    lines: array = field(default_factory=lambda: array("i"))
+    days: array = field(default_factory=lambda: array("i"))  # date ordinals
     minutes: array = field(default_factory=lambda: array("h"))
-    sites: array = field(default_factory=lambda: array("h"))
+    sites: array = field(default_factory=lambda: array("i"))
     channels: bytearray = field(default_factory=bytearray)
-    groups: array = field(default_factory=lambda: array("l"))
-    combos: array = field(default_factory=lambda: array("l"))
-    agents: array = field(default_factory=lambda: array("l"))
+    groups: array = field(default_factory=lambda: array("i"))
+    combos: array = field(default_factory=lambda: array("i"))
+    agents: array = field(default_factory=lambda: array("i"))
     keys: bytearray = field(default_factory=bytearray)  # 32 bytes per row
     site_names: list[str] = field(default_factory=list)
     site_folds: list[str] = field(default_factory=list)
     combo_services: list[tuple[int, ...]] = field(default_factory=list)
     agent_names: list[str] = field(default_factory=list)
     persons: list[Person] = field(default_factory=list)
-    group_person: array = field(default_factory=lambda: array("l"))
+    group_person: array = field(default_factory=lambda: array("i"))
     ignored_columns: list[str] = field(default_factory=list)
+    _day_prefix: dict[int, str] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.lines)
 
-    def key_hex(self, i: int) -> str:
-        return self.keys[i * 32 : i * 32 + 32].hex()
+    def import_key(self, i: int) -> str:
+        """Contact.import_key of row ``i``: the contact's date then 224 bits of the row's
+        fingerprint. Starting with the date keeps the index in date order: an import of recent
+        months adds at its end instead of at random places (much faster on a large database)."""
+        ordinal = self.days[i]
+        prefix = self._day_prefix.get(ordinal)
+        if prefix is None:
+            prefix = self._day_prefix[ordinal] = date.fromordinal(ordinal).strftime("%Y%m%d")
+        return prefix + self.keys[i * 32 : i * 32 + 28].hex()
+
+    def key_order(self, i: int) -> tuple[int, bytes]:
+        """Sorts rows as their import keys sort."""
+        return self.days[i], bytes(self.keys[i * 32 : i * 32 + 28])
 
     def rank(self, i: int) -> int:
         return ((self.days[i] * 1440 + self.minutes[i]) << 32) | self.lines[i]

@@ -43,7 +43,7 @@ from sarah.services.import_parse import (
     header_score,
 )
 from sarah.services.import_read import open_sheet
-from sarah.services.import_stats import bulk_statistics
+from sarah.services.import_stats import BulkStatistics, bulk_statistics
 from sarah.services.revisions import next_revision
 from sarah.services.sites import ensure_site_in
 from sarah.services.text import fold
@@ -59,7 +59,7 @@ __all__ = [
     "import_rows_steps",
 ]
 
-CHUNK = 50_000  # rows inserted per statement batch (all inside the one transaction)
+CHUNK = 25_000  # rows inserted per statement batch (all inside the one transaction)
 LOOKUP_CHUNK = 5_000  # values per IN (...) lookup
 PROGRESS_EVERY = 10_000
 
@@ -262,7 +262,7 @@ class _Writer:
         self.new_sites: list[str] = []
         self.site_names = list(parsed.site_names)  # as spelled in the database when known
         persons = len(parsed.persons)
-        self.person_row = array("l", [-1]) * persons  # latest row of the person to be added
+        self.person_row = array("i", [-1]) * persons  # latest row of the person to be added
         self.person_ids: list[uuid.UUID | None] = [None] * persons
         self.matched: dict[int, _Match] = {}
         self.updates: dict[int, str] = {}  # person -> new sex
@@ -280,8 +280,8 @@ class _Writer:
             self._check_catalogue()
             self._write_people()
             added = self.n - sum(self.skipped)
-            with bulk_statistics(self.s.connection(), added):
-                yield from self._write_contacts()
+            with bulk_statistics(self.s.connection(), added) as bulk:
+                yield from self._write_contacts(bulk)
         added = self.n - sum(self.skipped)
         return ImportResult(
             source_name=self.p.source,
@@ -311,7 +311,7 @@ class _Writer:
             return
         for start in range(0, self.n, LOOKUP_CHUNK):
             stop = min(self.n, start + LOOKUP_CHUNK)
-            keys = [self.p.key_hex(i) for i in range(start, stop)]
+            keys = [self.p.import_key(i) for i in range(start, stop)]
             found = set(
                 self.s.scalars(select(Contact.import_key).where(Contact.import_key.in_(keys)))
             )
@@ -499,7 +499,7 @@ class _Writer:
                 ],
             )
 
-    def _write_contacts(self) -> Generator[Progress, None, None]:
+    def _write_contacts(self, bulk: BulkStatistics) -> Generator[Progress, None, None]:
         p = self.p
         fmt = _Formats(self.s.connection().dialect)
         entered_at = fmt.datetime(datetime.now().replace(microsecond=0))
@@ -509,24 +509,16 @@ class _Writer:
         site_ids = [fmt.id(i) if i is not None else None for i in self.site_ids]
         person_ids = [fmt.id(i) if i is not None else None for i in self.person_ids]
         agents = p.agent_names
-        group_person, revisions, skipped, keys = (
-            p.group_person,
-            self.site_revisions,
-            self.skipped,
-            p.keys,
-        )
+        group_person, revisions, skipped = p.group_person, self.site_revisions, self.skipped
         added = 0
         for start in range(0, self.n, CHUNK):
             stop = min(self.n, start + CHUNK)
             contacts: list[dict[str, Any]] = []
             links: list[dict[str, Any]] = []
-            # Rows in the order of their import key, given random ids in increasing order: the
-            # two unique indexes then grow in runs instead of at random pages. The ids stay
-            # random version-4 UUIDs.
-            rows = sorted(
-                (i for i in range(start, stop) if not skipped[i]),
-                key=lambda i: keys[i * 32 : i * 32 + 32],
-            )
+            # Rows in the order of their import key (date first), given random ids in
+            # increasing order: the id, import key and site-date indexes then grow in runs
+            # instead of at random pages. The ids stay random version-4 UUIDs.
+            rows = sorted((i for i in range(start, stop) if not skipped[i]), key=p.key_order)
             for i, cid in zip(rows, fmt.new_ids(len(rows)), strict=True):
                 site = p.sites[i]
                 ordinal = p.days[i]
@@ -544,7 +536,7 @@ class _Writer:
                         "channel": CHANNELS[p.channels[i]],
                         "visitor_id": person_ids[group_person[p.groups[i]]],
                         "agent": agents[a] if a >= 0 else None,
-                        "import_key": keys[i * 32 : i * 32 + 32].hex(),
+                        "import_key": p.import_key(i),
                         "origin_site_id": site_ids[site],
                         "revision": revisions[site],
                     }
@@ -556,6 +548,7 @@ class _Writer:
                 added += len(contacts)
             if links:
                 self.s.execute(insert(fmt.contact_services), links)
+            bulk.add_new_rows()
             del contacts, links
             yield stop, self.n, f"Enregistrement des contacts ({added} ajoutés)…"
 

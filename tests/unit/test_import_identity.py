@@ -209,6 +209,7 @@ def test_each_site_gets_one_new_revision_carried_by_its_rows(
             assert contact.revision == revisions[contact.site_id] == 1
             assert contact.origin_site_id == contact.site_id
             assert contact.import_key is not None and len(contact.import_key) == 64
+            assert contact.import_key.startswith(f"{contact.local_date:%Y%m%d}")
 
 
 # --- importing again ---------------------------------------------------------------------------------

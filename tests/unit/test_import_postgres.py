@@ -1,0 +1,49 @@
+"""The same import on PostgreSQL (typed values, no statistics triggers): skipped without a server."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from test_import_support import SAMPLE_EXPECTED, SAMPLE_ROWS, counts, stored_contacts, write_csv
+
+from sarah.services.imports import import_file
+
+SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
+
+
+@pytest.fixture
+def pg_engine() -> Iterator[Engine]:
+    from sarah.db import open_database
+
+    name = f"sarah_import_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = create_engine(f"{SERVER}/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the server means skip
+        pytest.skip(f"PostgreSQL unavailable: {exc}")
+    engine = open_database(f"{SERVER}/{name}")
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_import_and_reimport_on_postgresql(pg_engine: Engine, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "s.csv", SAMPLE_ROWS)
+    dry = import_file(pg_engine, path, dry_run=True)
+    assert counts(pg_engine)["contacts"] == 0
+    result = import_file(pg_engine, path)
+    assert (dry.contacts_added, result.contacts_added, result.visitors_created) == (4, 4, 3)
+    assert stored_contacts(pg_engine) == sorted(SAMPLE_EXPECTED, key=repr)
+    again = import_file(pg_engine, path)
+    assert (again.contacts_added, again.skipped_existing) == (0, 4)
+    assert counts(pg_engine)["contacts"] == 4
