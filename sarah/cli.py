@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from sarah import __version__, paths
 from sarah.errors import UserError
 
-COMMAND_MODULES: tuple[str, ...] = ("backup", "demo", "contacts")  # each helper module adds its name here
+COMMAND_MODULES: tuple[str, ...] = ("backup", "demo", "contacts", "report")  # each helper module adds its name here
 
 EXIT_USER_ERROR = 2
 

@@ -1,0 +1,143 @@
+"""`sarah report`: the four tables of a period, as JSON, CSV or an Excel workbook."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import re
+import sys
+from datetime import date, datetime
+
+from sarah import __version__
+from sarah.commands import database
+from sarah.errors import InvalidInput
+from sarah.exports.meta import ExportMeta
+from sarah.services.report_model import Period
+from sarah.settings import load_settings
+
+FORMATS = ("json", "csv", "xlsx")
+
+
+def parse_day(text: str, option: str) -> date:
+    """'2019-01-31' or '31/01/2019'; a French message naming the option otherwise."""
+    value = text.strip()
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)
+    french = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value)
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+    elif french:
+        day, month, year = (int(g) for g in french.groups())
+    else:
+        raise InvalidInput(
+            f"Date illisible pour {option} : « {text} ». Écrivez-la AAAA-MM-JJ, "
+            "par exemple 2019-01-31."
+        )
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise InvalidInput(
+            f"Date impossible pour {option} : « {text} » n'existe pas dans le calendrier."
+        ) from None
+
+
+def period_from(args: argparse.Namespace) -> Period:
+    if args.semester and (args.start or args.end):
+        raise InvalidInput(
+            "Choisissez soit --semester, soit --from et --to, pas les deux à la fois."
+        )
+    if args.semester:
+        return Period.semester(args.semester)
+    if not args.start or not args.end:
+        missing = "--from" if not args.start else "--to"
+        raise InvalidInput(
+            f"Période incomplète : {missing} manque. Donnez --from AAAA-MM-JJ et "
+            "--to AAAA-MM-JJ, ou --semester 2019-S1."
+        )
+    start, end = parse_day(args.start, "--from"), parse_day(args.end, "--to")
+    if end < start:
+        raise InvalidInput(
+            f"Période impossible : --to ({end:%d/%m/%Y}) est avant --from ({start:%d/%m/%Y})."
+        )
+    return Period(start, end)
+
+
+def run(args: argparse.Namespace) -> int:
+    # Everything the user typed is checked before the database is opened.
+    fmt = (args.format or "json").lower()
+    if fmt not in FORMATS:
+        raise InvalidInput(f"Format « {args.format} » inconnu : json, csv ou xlsx.")
+    period = period_from(args)
+    if fmt != "json" and not args.output:
+        raise InvalidInput(
+            f"Le format {fmt} s'écrit dans un fichier : ajoutez --output rapport.{fmt}."
+        )
+
+    from sarah.services.statistics import semester_tables
+
+    settings = load_settings()
+    engine = database(args)
+    try:
+        report = semester_tables(
+            engine, period, args.site or None, young_age_limit=settings.young_age_limit
+        )
+    finally:
+        engine.dispose()
+
+    if fmt == "json" and not args.output:
+        json.dump(report.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    meta = ExportMeta(
+        produced_by=settings.agent_name or _user_name(),
+        generated_at=datetime.now().replace(microsecond=0),
+        program_version=__version__,
+    )
+    if fmt == "json":
+        from sarah.exports.files import write_text_atomically
+
+        text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
+        path = write_text_atomically(args.output, text)
+    elif fmt == "csv":
+        from sarah.exports.csv_report import write_report_csv
+
+        path = write_report_csv(report, args.output, meta)
+    else:
+        from sarah.exports.xlsx_report import write_report_xlsx
+
+        path = write_report_xlsx(report, args.output, meta)
+    print(f"Rapport écrit : {path} ({period.label}, {', '.join(report.sites) or 'aucun site'}).")
+    return 0
+
+
+def _user_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "non renseigné"
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "report",
+        help="les quatre tableaux d'une période (JSON, CSV ou Excel)",
+        description=(
+            "Calcule les quatre tableaux (contacts, services, personnes concernées, publics "
+            "nouvellement accueillis) pour une période et des Points Relais. Sans --output, "
+            "le JSON est écrit sur la sortie standard."
+        ),
+    )
+    parser.add_argument("--from", dest="start", metavar="AAAA-MM-JJ", help="premier jour inclus")
+    parser.add_argument("--to", dest="end", metavar="AAAA-MM-JJ", help="dernier jour inclus")
+    parser.add_argument(
+        "--semester", metavar="AAAA-S1|S2", help="un semestre, à la place de --from et --to"
+    )
+    parser.add_argument(
+        "--site",
+        action="append",
+        metavar="NOM",
+        help="un Point Relais (à répéter ; par défaut tous)",
+    )
+    parser.add_argument("--format", default="json", metavar="json|csv|xlsx", help="défaut : json")
+    parser.add_argument("--output", metavar="FICHIER", help="fichier à écrire")
+    parser.set_defaults(func=run)

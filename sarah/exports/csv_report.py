@@ -1,0 +1,60 @@
+"""The four tables as CSV for French Excel: UTF-8 with BOM, ';' between cells.
+
+A few lines saying what the file is (period, sites, who, when, program), then the four tables
+one after the other, each under its title, separated by a blank line; percentages as shown in
+the report ("54 %"), counts as plain integers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from fractions import Fraction
+from pathlib import Path
+
+from sarah.exports.files import write_atomically
+from sarah.exports.meta import ExportMeta
+from sarah.exports.xlsx_report import period_text
+from sarah.services.report_model import Report, percent_text, report_grids
+
+
+def report_csv_text(report: Report, meta: ExportMeta) -> str:
+    out = io.StringIO()
+    w = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    w.writerow(["Statistiques des Points Relais"])
+    w.writerow(["Période", period_text(report)])
+    w.writerow(["Sites", ", ".join(report.sites) or "aucun"])
+    w.writerow(["Produit par", meta.produced_by or "non renseigné"])
+    w.writerow(["Date de génération", meta.generated_at.strftime("%d/%m/%Y %H:%M")])
+    w.writerow(["Version du programme", f"SARAH {meta.program_version}"])
+    for grid in report_grids(report):
+        w.writerow([])
+        w.writerow([grid.title])
+        if grid.groups:
+            groups = [""] * (1 + len(grid.headings))
+            for heading, first, _last in grid.groups:
+                groups[first + 1] = heading
+            w.writerow(groups)
+        w.writerow([grid.corner, *grid.headings])
+        for row in grid.rows:
+            label = row.label + (" (service retiré)" if row.retired else "")
+            cells: list[object] = [label]
+            for kind, value in zip(grid.kinds, row.values, strict=True):
+                if kind == "share":
+                    cells.append(percent_text(value if isinstance(value, Fraction) else None))
+                else:
+                    cells.append(value)
+            w.writerow(cells)
+    notes = report.notes()
+    if notes:
+        w.writerow([])
+        for note in notes:
+            w.writerow([note])
+    return out.getvalue()
+
+
+def write_report_csv(report: Report, path: str | os.PathLike[str], meta: ExportMeta) -> Path:
+    """Write the CSV atomically (UTF-8 with BOM so that Excel reads the accents right)."""
+    data = report_csv_text(report, meta).encode("utf-8-sig")
+    return write_atomically(path, lambda fh: fh.write(data))

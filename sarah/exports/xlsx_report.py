@@ -1,0 +1,273 @@
+"""The Excel workbook of the four tables, ready to paste into the activity report.
+
+Sheets: "Informations" (period, sites, who, when, program version, the definitions and the
+checks), then "Contacts", "Services", "Personnes concernées", "Nouveaux publics", laid out like
+the tables of the 2019 activity report. Percentages are stored as exact values with a
+percentage format; totals are bold; headings frozen; each sheet prints on A4 landscape, one
+page wide. Other modules may append sheets before saving with
+:func:`sarah.exports.files.save_workbook`.
+"""
+
+from __future__ import annotations
+
+import os
+from fractions import Fraction
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sarah.exports.files import save_workbook
+from sarah.exports.meta import ExportMeta
+from sarah.services.report_model import (
+    Check,
+    Report,
+    TableGrid,
+    definitions,
+    report_grids,
+)
+
+INFO_SHEET = "Informations"
+SHEET_NAMES = {
+    "contacts": "Contacts",
+    "services": "Services",
+    "persons": "Personnes concernées",
+    "new_persons": "Nouveaux publics",
+}
+PERCENT_FORMAT = "0 %"
+COUNT_FORMAT = "#,##0"
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+SUBTITLE = Font(bold=True, size=12)
+NOTE = Font(italic=True, size=9)
+HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+
+FIRST_TABLE_ROW = 3  # row 1: title, row 2: period and sites
+
+
+def period_text(report: Report) -> str:
+    p = report.period
+    span = f"du {p.start:%d/%m/%Y} au {p.end:%d/%m/%Y}"
+    return p.label if p.label == span else f"{p.label} ({span})"
+
+
+def _print_setup(ws: Worksheet, title_rows: str | None = None) -> None:
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def _value(v: int | Fraction | None) -> int | float | None:
+    # Excel has no fractions: the nearest binary number (exact to 15 digits) is stored.
+    return float(v) if isinstance(v, Fraction) else v
+
+
+def _write_table(ws: Worksheet, grid: TableGrid, report: Report) -> int:
+    """Write one table; returns the row after it."""
+    ws.cell(row=1, column=1, value=f"{grid.title} — {period_text(report)}").font = TITLE
+    ws.cell(row=2, column=1, value="Sites : " + ", ".join(report.sites)).font = NOTE
+    row = FIRST_TABLE_ROW
+    width = 1 + len(grid.headings)
+    header_rows = 1
+    if grid.groups:
+        # Two heading rows: the age groups merged over their columns, then the columns.
+        header_rows = 2
+        for heading, first, last in grid.groups:
+            ws.merge_cells(start_row=row, start_column=first + 2, end_row=row, end_column=last + 2)
+            ws.cell(row=row, column=first + 2, value=heading)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row + 1, end_column=1)
+        for i in grid.total_columns:
+            ws.merge_cells(start_row=row, start_column=i + 2, end_row=row + 1, end_column=i + 2)
+            ws.cell(row=row, column=i + 2, value=grid.headings[i])
+        ws.cell(row=row, column=1, value=grid.corner)
+        for i, heading in enumerate(grid.headings):
+            if i not in grid.total_columns:
+                ws.cell(row=row + 1, column=i + 2, value=heading)
+    else:
+        ws.cell(row=row, column=1, value=grid.corner)
+        for i, heading in enumerate(grid.headings):
+            ws.cell(row=row, column=i + 2, value=heading)
+    for r in range(row, row + header_rows):
+        for c in range(1, width + 1):
+            cell = ws.cell(row=r, column=c)
+            cell.font = BOLD
+            cell.fill = HEADER_FILL
+            cell.border = BOX
+            cell.alignment = CENTER if c > 1 or grid.groups else LEFT
+    row += header_rows
+
+    for grid_row in grid.rows:
+        label = grid_row.label + (" (service retiré)" if grid_row.retired else "")
+        head = ws.cell(row=row, column=1, value=label)
+        head.alignment = LEFT
+        head.border = BOX
+        for i, v in enumerate(grid_row.values):
+            cell = ws.cell(row=row, column=i + 2, value=_value(v))
+            cell.border = BOX
+            cell.alignment = Alignment(horizontal="right", vertical="center")
+            cell.number_format = PERCENT_FORMAT if grid.kinds[i] == "share" else COUNT_FORMAT
+            if i in grid.total_columns:
+                cell.font = BOLD
+        if grid_row.is_total:
+            for c in range(1, width + 1):
+                ws.cell(row=row, column=c).font = BOLD
+                ws.cell(row=row, column=c).fill = TOTAL_FILL
+        row += 1
+
+    # Headings and the label column stay in view while scrolling; printed on every page.
+    ws.freeze_panes = ws.cell(row=FIRST_TABLE_ROW + header_rows, column=2)
+    _print_setup(ws, f"{FIRST_TABLE_ROW}:{FIRST_TABLE_ROW + header_rows - 1}")
+    if grid.key in ("contacts", "services"):
+        label_width = 42 if grid.key == "contacts" else 78
+        ws.column_dimensions["A"].width = label_width
+        for c in range(2, width + 1):
+            ws.column_dimensions[get_column_letter(c)].width = 16
+        ws.row_dimensions[FIRST_TABLE_ROW].height = 32
+    else:
+        ws.column_dimensions["A"].width = 22
+        for i, kind in enumerate(grid.kinds):
+            letter = get_column_letter(i + 2)
+            ws.column_dimensions[letter].width = 7 if kind == "share" else 11
+        ws.row_dimensions[FIRST_TABLE_ROW + 1].height = 45
+    return row
+
+
+def _sheet_sums(grid: TableGrid, ws: Worksheet) -> bool:
+    """Read back the written cells: each total equals the sum of its parts."""
+    first = FIRST_TABLE_ROW + (2 if grid.groups else 1)
+    values = [
+        [ws.cell(row=first + r, column=c + 2).value for c in range(len(grid.headings))]
+        for r in range(len(grid.rows))
+    ]
+    if grid.key in ("contacts", "services"):
+        *parts, total = values
+        sites = len(grid.headings) - 1
+        columns_ok = all(
+            sum(int(row[c] or 0) for row in parts) == total[c] for c in range(len(total))
+        )
+        rows_ok = all(sum(int(v or 0) for v in row[:sites]) == row[sites] for row in values)
+        return columns_ok and rows_ok
+    counts = [i for i, k in enumerate(grid.kinds) if k == "count"]
+    ok = True
+    for row in values:
+        groups_total = 0
+        for _heading, start, end in grid.groups:
+            cells = [i for i in counts if start <= i <= end]
+            *parts, group_total = cells
+            ok = ok and sum(int(row[i] or 0) for i in parts) == row[group_total]
+            groups_total += int(row[group_total] or 0)
+        ok = ok and groups_total == row[len(row) - 1]
+    return ok
+
+
+def _write_information(
+    ws: Worksheet, report: Report, meta: ExportMeta, checks: list[Check]
+) -> None:
+    ws.title = INFO_SHEET
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 110
+    ws.cell(row=1, column=1, value="Statistiques des Points Relais").font = TITLE
+    facts = [
+        ("Période", period_text(report)),
+        ("Sites", ", ".join(report.sites) or "aucun"),
+        ("Date de génération", meta.generated_at.strftime("%d/%m/%Y à %H:%M")),
+        ("Version du programme", f"SARAH {meta.program_version}"),
+        ("Produit par", meta.produced_by or "non renseigné"),
+        ("Âge limite « jeune »", f"moins de {report.young_age_limit} ans"),
+    ]
+    row = 3
+    for word, value in facts:
+        ws.cell(row=row, column=1, value=word).font = BOLD
+        ws.cell(row=row, column=2, value=value).alignment = LEFT
+        row += 1
+
+    def section(title: str) -> None:
+        nonlocal row
+        row += 1
+        ws.cell(row=row, column=1, value=title).font = SUBTITLE
+        row += 1
+
+    def line(word: str, sentence: str, *, bold_word: bool = True) -> None:
+        nonlocal row
+        a = ws.cell(row=row, column=1, value=word)
+        a.font = BOLD if bold_word else Font()
+        a.alignment = TOP_LEFT
+        ws.cell(row=row, column=2, value=sentence).alignment = TOP_LEFT
+        # Wrapped text: give the row the height of its lines (about 105 characters each).
+        lines = max(1, -(-len(sentence) // 105))
+        ws.row_dimensions[row].height = 15 * lines
+        row += 1
+
+    notes = report.notes()
+    if notes:
+        section("À savoir pour lire ces tableaux")
+        for note in notes:
+            line("Note", note)
+    section("Définitions")
+    for word, sentence in definitions(report.young_age_limit):
+        line(word, sentence)
+    section("Vérifications")
+    for check in checks:
+        status = "vérifié" if check.passed else f"ÉCHEC ({check.detail})"
+        line(status, check.label)
+        if not check.passed:
+            ws.cell(row=row - 1, column=1).font = Font(bold=True, color="C00000")
+    _print_setup(ws)
+
+
+def build_report_workbook(report: Report, meta: ExportMeta) -> Workbook:
+    """The workbook in memory; callers may append sheets, then save it atomically."""
+    wb = Workbook()
+    info = wb.active
+    assert info is not None
+    sheets: list[tuple[TableGrid, Worksheet]] = []
+    for grid in report_grids(report):
+        ws = wb.create_sheet(SHEET_NAMES[grid.key])
+        _write_table(ws, grid, report)
+        sheets.append((grid, ws))
+    notes = {
+        "contacts": [n for n in report.notes() if "anonyme" in n],
+        "persons": [n for n in report.notes() if "plusieurs Points Relais" in n],
+    }
+    for grid, ws in sheets:
+        row = ws.max_row + 2
+        for note in notes.get(grid.key, []):
+            ws.cell(row=row, column=1, value=note).font = NOTE
+            row += 1
+        ws.cell(
+            row=row,
+            column=1,
+            value=f"Source : SARAH {meta.program_version}, {meta.generated_at:%d/%m/%Y %H:%M}",
+        ).font = NOTE
+    written = all(_sheet_sums(grid, ws) for grid, ws in sheets)
+    checks = [
+        *report.checks(),
+        Check(
+            "Classeur : relu après écriture, chaque total des quatre tableaux est la somme de "
+            "ses parties.",
+            written,
+            "" if written else "un total du classeur diffère de la somme de ses parties",
+        ),
+    ]
+    _write_information(info, report, meta, checks)
+    return wb
+
+
+def write_report_xlsx(report: Report, path: str | os.PathLike[str], meta: ExportMeta) -> Path:
+    """Build and save the workbook (all or nothing)."""
+    return save_workbook(build_report_workbook(report, meta), path)
