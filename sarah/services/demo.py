@@ -43,6 +43,7 @@ from sarah.db import read_session, write_session
 from sarah.errors import InvalidInput
 from sarah.models import ClosedDay, Contact, Service, Visitor, VisitorMerge, contact_services
 from sarah.services.demo_names import FIRST_NAMES_F, FIRST_NAMES_H, LAST_NAMES, SPELLING_SLIPS
+from sarah.services.import_stats import bulk_statistics
 from sarah.services.revisions import next_revision
 from sarah.services.sites import ensure_site_in
 from sarah.services.text import fold, search_key
@@ -923,9 +924,12 @@ def _agent(site: int, day: date) -> str:
     return [name for since, name in AGENTS[site] if since <= day][-1]
 
 
-def _chunks(rows: list[dict[str, object]], size: int = 5000) -> Iterator[list[dict[str, object]]]:
-    for i in range(0, len(rows), size):
-        yield rows[i : i + size]
+BATCH = 5000
+
+
+def _chunks(rows: list[dict[str, object]]) -> Iterator[list[dict[str, object]]]:
+    for i in range(0, len(rows), BATCH):
+        yield rows[i : i + BATCH]
 
 
 def _strip_accents(text: str) -> str:
@@ -1031,15 +1035,19 @@ def load_demo(engine: Engine, data: DemoData | None = None) -> DemoSummary:
             }
             for c in data.contacts
         ]
-        for chunk in _chunks(contact_rows):
-            s.execute(insert(Contact.__table__), chunk)
-        pair_rows = [
-            {"contact_id": c.id, "service_id": service_ids[code]}
-            for c in data.contacts
-            for code in c.services
-        ]
-        for chunk in _chunks(pair_rows):
-            s.execute(insert(contact_services), chunk)
+        # The statistics sums are added per batch, as a large import does (sarah.services.
+        # import_stats), rather than by the row-by-row triggers.
+        with bulk_statistics(s.connection(), len(contact_rows)) as sums:
+            for start in range(0, len(contact_rows), BATCH):
+                s.execute(insert(Contact.__table__), contact_rows[start : start + BATCH])
+                pair_rows = [
+                    {"contact_id": c.id, "service_id": service_ids[code]}
+                    for c in data.contacts[start : start + BATCH]
+                    for code in c.services
+                ]
+                if pair_rows:
+                    s.execute(insert(contact_services), pair_rows)
+                sums.add_new_rows()
 
         merge_rows = [
             {

@@ -376,3 +376,15 @@ def test_sites_in_display_order(demo_engine: Engine) -> None:
         rows = conn.scalar(select(func.count()).select_from(Contact).where(Contact.revision == 0))
     assert tuple(names) == SITE_NAMES
     assert all(r >= 1 for r in revisions) and rows == 0
+
+
+def test_statistics_sums_are_right_and_their_triggers_back_after_loading(
+    demo_engine: Engine,
+) -> None:
+    from sarah.services.import_stats import SUSPENDED_TRIGGERS
+    from sarah.services.statistics import statistics_drift
+
+    assert statistics_drift(demo_engine) == []
+    with demo_engine.connect() as conn:
+        triggers = conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+        assert set(SUSPENDED_TRIGGERS) <= set(triggers)
