@@ -177,18 +177,25 @@ def test_gresilles_adult_percentages_are_the_right_ones_not_the_misprint(
 def test_command_loads_the_demo_then_the_report_prints_the_reference(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = tmp_path / "x.sqlite"
-    assert main(["--db", str(db), "demo"]) == 0
+    db = str(tmp_path / "x.sqlite")
+    assert main(["--db", db, "demo"]) == 0
     out = capsys.readouterr().out
     assert "Données de démonstration chargées" in out
     assert "5\u00a0937 contacts de 1\u00a0828 personnes" in out
     assert "report --semester 2019-S1" in out
-    engine = open_database(db)
-    try:
-        report = semester_tables(engine, Period.semester("2019-S1"))
-    finally:
-        engine.dispose()
-    assert without_anonymous(report.to_json()) == reference()
+
+    assert main(["--db", db, "report", "--semester", "2019-S1"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    for name in SITE_NAMES:
+        assert printed["by_site"][name]["anonymous_contacts"] == 0
+    assert without_anonymous(printed) == reference()
+
+    # The table a coordinator pastes: Grésilles adults 54 % / 46 %, not the misprinted 45 / 55.
+    csv_path = tmp_path / "s1.csv"
+    args = ["--db", db, "report", "--semester", "2019-S1", "--format", "csv"]
+    assert main([*args, "--output", str(csv_path)]) == 0
+    lines = csv_path.read_text(encoding="utf-8-sig").splitlines()
+    assert "Grésilles;178;52 %;163;48 %;341;43 %;249;54 %;208;46 %;457;57 %;798" in lines
 
 
 # --- a database that is not empty --------------------------------------------------------------
