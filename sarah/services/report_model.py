@@ -278,6 +278,44 @@ class Report:
         """The arithmetic a reader would verify by hand, computed on this report."""
         return report_checks(self)
 
+    @classmethod
+    def from_json(
+        cls, data: dict[str, Any], young_age_limit: int = DEFAULT_YOUNG_AGE_LIMIT
+    ) -> Report:
+        """A report read back from :meth:`to_json` (a saved report, the reference semester).
+
+        The JSON names services by label only: each label serves as its code here.
+        """
+
+        def people(d: dict[str, Any]) -> PeopleCounts:
+            counts = PeopleCounts()
+            for age in AGE_GROUPS:
+                for sex in SEXES:
+                    counts.cells[age][sex] = int(d[age][sex])
+            return counts
+
+        def tables(d: dict[str, Any]) -> SiteTables:
+            services = {k: v for k, v in d["services"].items() if k not in (NOT_GIVEN, "total")}
+            return SiteTables(
+                contacts={c: int(d["contacts"][c]) for c in CHANNELS},
+                services=[ServiceCount(label, label, int(n)) for label, n in services.items()],
+                not_given_services=int(d["services"][NOT_GIVEN]),
+                persons=people(d["persons"]),
+                new_persons=people(d["new_persons"]),
+                anonymous_contacts=int(d.get("anonymous_contacts", 0)),
+            )
+
+        period = Period(
+            date.fromisoformat(data["period"]["start"]), date.fromisoformat(data["period"]["end"])
+        )
+        return cls(
+            period=period,
+            sites=list(data["sites"]),
+            by_site={name: tables(data["by_site"][name]) for name in data["sites"]},
+            total=tables(data["total"]),
+            young_age_limit=young_age_limit,
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "period": {"start": self.period.start.isoformat(), "end": self.period.end.isoformat()},
