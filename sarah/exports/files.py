@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import tempfile
 from collections.abc import Callable
@@ -86,5 +87,12 @@ def write_text_atomically(
 
 
 def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> Path:
-    """Save an openpyxl workbook atomically."""
-    return write_atomically(path, wb.save)
+    """Save an openpyxl workbook atomically.
+
+    The workbook is zipped in memory first (a few hundred kilobytes), so that a disk error
+    reaches only our own plain write, never openpyxl's half-closed zip file.
+    """
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    data = buffer.getvalue()
+    return write_atomically(path, lambda fh: fh.write(data))
