@@ -395,3 +395,15 @@ def test_statistics_sums_are_right_and_their_triggers_back_after_loading(
     with demo_engine.connect() as conn:
         triggers = conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
         assert set(SUSPENDED_TRIGGERS) <= set(triggers)
+
+
+def test_a_site_created_at_first_start_keeps_the_reference_order(
+    engine: Engine, demo_data: DemoData
+) -> None:
+    from sarah.services.sites import ensure_site, list_sites
+
+    ensure_site(engine, "Grésilles")  # the desk's first start, before anything was logged
+    load_demo(engine, demo_data)
+    assert [s.name for s in list_sites(engine)] == list(SITE_NAMES)
+    report = semester_tables(engine, Period.semester("2019-S1"))
+    assert without_anonymous(report.to_json()) == reference()
