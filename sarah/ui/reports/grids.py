@@ -21,21 +21,18 @@ from sarah.services.analysis import (
     format_decimal,
 )
 from sarah.services.report_model import (
-    CHANNEL_LABELS,
     CHANNELS,
-    CONTACTS_TITLE,
-    CONTACTS_TOTAL_LABEL,
     NEW_PERSONS_TITLE,
     NOT_GIVEN,
-    PEOPLE_ROW_HEADING,
     PERSONS_TITLE,
-    SERVICES_TITLE,
-    SERVICES_TOTAL_LABEL,
+    PeopleColumn,
     Report,
+    TableGrid,
     people_layout,
     percent_text,
     total_column_heading,
 )
+from sarah.services.report_model import report_grids as engine_grids
 
 COUNT, SHARE, RATE, CHANGE, TEXT, SECTION = "count", "share", "rate", "change", "text", "section"
 
@@ -87,137 +84,62 @@ def _label(text: str, bold: bool = False) -> GridCell:
     return GridCell(text, TEXT, bold=bold)
 
 
-def _columns(report: Report) -> list[tuple[str | None, str]]:
-    """(site name or None for the total, heading) of each column of tables 1 and 2."""
-    return [(name, name) for name in report.sites] + [
-        (None, total_column_heading(len(report.sites)))
-    ]
+def _people_columns(report: Report, key: str) -> list[PeopleColumn]:
+    """The same columns as the engine's grid of table 3 or 4 (sarah.services.report_model)."""
+    return people_layout(getattr(t, key) for _h, t in report.people_rows).columns
 
 
-def contacts_grid(report: Report) -> Grid:
-    columns = _columns(report)
+def _ref(report: Report, grid: TableGrid, row: int, column: int) -> CellRef | None:
+    """What a double-click on the value ``column`` of ``row`` lists (None for percentages)."""
+    n_sites = len(report.sites)
+    if grid.key in ("contacts", "services"):
+        site = report.sites[column] if column < n_sites else None
+        if grid.key == "contacts":
+            return CellRef("contacts", site, CHANNELS[row] if row < len(CHANNELS) else "total")
+        services = report.total.services
+        if row < len(services):
+            return CellRef("services", site, services[row].code)
+        return CellRef("services", site, "not_given" if row == len(services) else "total")
+    site = report.sites[row] if row < n_sites else None
+    col = _people_columns(report, grid.key)[column]
+    if col.kind == "share":
+        return None
+    return CellRef(grid.key, site, col.age or "total", col.sex)
+
+
+TITLES = {
+    "contacts": "Tableau 1 — Contacts",
+    "services": "Tableau 2 — Services utilisés",
+    "persons": f"Tableau 3 — {PERSONS_TITLE}",
+    "new_persons": f"Tableau 4 — {NEW_PERSONS_TITLE}",
+}
+
+
+def table_grid(report: Report, grid: TableGrid) -> Grid:
+    """The engine's layout of one of the four tables, with a drill-down reference per number."""
     rows = []
-    for channel in CHANNELS:
-        rows.append(
-            [_label(CHANNEL_LABELS[channel])]
-            + [
-                GridCell(
-                    (report.by_site[s] if s else report.total).contacts[channel],
-                    COUNT,
-                    CellRef("contacts", s, channel),
-                    bold=s is None,
-                )
-                for s, _h in columns
-            ]
-        )
-    rows.append(
-        [_label(CONTACTS_TOTAL_LABEL, True)]
-        + [
-            GridCell(
-                (report.by_site[s] if s else report.total).contacts_total,
-                COUNT,
-                CellRef("contacts", s, "total"),
-                bold=True,
-            )
-            for s, _h in columns
-        ]
-    )
-    return Grid(
-        "contacts",
-        "Tableau 1 — Contacts",
-        [CONTACTS_TITLE, *(h for _s, h in columns)],
-        rows,
-    )
-
-
-def services_grid(report: Report) -> Grid:
-    columns = _columns(report)
-    rows = []
-    retired = {s.code for s in report.total.services if s.retired}
-    for code, label in report.service_rows:
-        text = f"{label} (retiré)" if code in retired else label
-        rows.append(
-            [_label(text)]
-            + [
-                GridCell(
-                    (report.by_site[s] if s else report.total).service_count(code),
-                    COUNT,
-                    CellRef("services", s, code),
-                    bold=s is None,
-                )
-                for s, _h in columns
-            ]
-        )
-    rows.append(
-        [_label(NOT_GIVEN)]
-        + [
-            GridCell(
-                (report.by_site[s] if s else report.total).not_given_services,
-                COUNT,
-                CellRef("services", s, "not_given"),
-                bold=s is None,
-                tooltip="Contacts sans aucun service enregistré",
-            )
-            for s, _h in columns
-        ]
-    )
-    rows.append(
-        [_label(SERVICES_TOTAL_LABEL, True)]
-        + [
-            GridCell(
-                (report.by_site[s] if s else report.total).services_total,
-                COUNT,
-                CellRef("services", s, "total"),
-                bold=True,
-            )
-            for s, _h in columns
-        ]
-    )
-    return Grid(
-        "services",
-        "Tableau 2 — Services utilisés",
-        [SERVICES_TITLE, *(h for _s, h in columns)],
-        rows,
-    )
-
-
-def people_grid(report: Report, table: str) -> Grid:
-    """Table 3 (``persons``) or 4 (``new_persons``), columns as in the reference report."""
-    people_rows = report.people_rows
-    layout = people_layout(getattr(t, table) for _h, t in people_rows)
-    rows = []
-    for i, (heading, tables) in enumerate(people_rows):
-        site = report.sites[i] if i < len(report.sites) else None
-        is_total = site is None
-        people = getattr(tables, table)
-        row = [_label(heading, is_total)]
-        for col in layout.columns:
-            value = col.value(people)
-            if col.kind == "share":
-                row.append(GridCell(value, SHARE, bold=is_total))
+    for r, line in enumerate(grid.rows):
+        label = line.label + (" (service retiré)" if line.retired else "")
+        cells = [_label(label, line.is_total)]
+        for c, (kind, value) in enumerate(zip(grid.kinds, line.values, strict=True)):
+            bold = line.is_total or kind == "total"
+            if kind == "share":
+                cells.append(GridCell(value, SHARE, bold=bold))
             else:
-                ref = CellRef(table, site, col.age or "total", col.sex)
-                row.append(GridCell(value, COUNT, ref, bold=is_total or col.kind == "total"))
-        rows.append(row)
-    title = (
-        f"Tableau 3 — {PERSONS_TITLE}" if table == "persons" else f"Tableau 4 — {NEW_PERSONS_TITLE}"
-    )
+                tip = "Contacts sans aucun service enregistré" if label == NOT_GIVEN else ""
+                cells.append(GridCell(value, COUNT, _ref(report, grid, r, c), bold, tooltip=tip))
+        rows.append(cells)
     return Grid(
-        table,
-        title,
-        [PEOPLE_ROW_HEADING, *(c.heading for c in layout.columns)],
+        grid.key,
+        TITLES[grid.key],
+        [grid.corner, *grid.headings],
         rows,
-        [(h, first + 1, last + 1) for h, first, last in layout.groups],
+        [(heading, first + 1, last + 1) for heading, first, last in grid.groups],
     )
 
 
 def report_grids(report: Report) -> list[Grid]:
-    return [
-        contacts_grid(report),
-        services_grid(report),
-        people_grid(report, "persons"),
-        people_grid(report, "new_persons"),
-    ]
+    return [table_grid(report, grid) for grid in engine_grids(report)]
 
 
 def months_grid(months: MonthBreakdown) -> Grid:

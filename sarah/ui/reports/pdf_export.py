@@ -2,25 +2,22 @@
 tables, the month breakdown, the comparison, the ratios and the charts.
 
 Written with Qt's PDF writer from a QTextDocument (page numbers at the foot of each page);
-charts are rendered to images first. The file appears only once complete (temporary name, then
-rename), so a failure never leaves half a PDF behind.
+charts are rendered to images first. The PDF is built in memory, then written atomically
+(sarah.exports.files): a failure never leaves half a PDF behind.
 """
 
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import QChart
-from PySide6.QtCore import QMarginsF, QSize, QSizeF, QUrl
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QSize, QSizeF, QUrl
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-from sarah.db import user_error_for
-from sarah.errors import UserError
+from sarah.exports.files import write_atomically
 from sarah.exports.xlsx_analysis import meta_lines
 from sarah.services.analysis import Comparison, MonthBreakdown, Ratio
 from sarah.services.report_model import Report
@@ -187,7 +184,8 @@ def write_statistics_pdf(
     ratio_rows: Sequence[Ratio] | None = None,
     charts: Sequence[tuple[Callable[[], QChart], QSize]] = (),
 ) -> Path:
-    """Write the PDF (GUI thread: charts are drawn with widgets). Raises UserError on disk errors."""
+    """Write the PDF (GUI thread: charts are drawn with widgets). Raises UserError on disk errors
+    (folder missing, disk full, file open elsewhere)."""
     path = Path(path)
     document = QTextDocument()
     names = []
@@ -207,46 +205,23 @@ def write_statistics_pdf(
             chart_names=names,
         )
     )
-    folder = path.parent
-    if not folder.is_dir():
-        raise UserError(f"Le dossier {folder} n'existe pas : choisissez un autre emplacement.")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=".statistiques-", suffix=".pdf", dir=folder)
-    except OSError as exc:
-        raise _user_error(exc, path) from exc
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        writer = QPdfWriter(str(tmp))
-        writer.setTitle(f"Statistiques des Points Relais — {report.period.label}")
-        writer.setCreator(f"SARAH {meta.program_version}")
-        writer.setResolution(300)
-        writer.setPageLayout(
-            QPageLayout(
-                QPageSize(QPageSize.PageSizeId.A4),
-                QPageLayout.Orientation.Landscape,
-                QMarginsF(0, 0, 0, 0),  # print() keeps 2 cm margins and numbers the pages
-                QPageLayout.Unit.Millimeter,
-            )
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setTitle(f"Statistiques des Points Relais — {report.period.label}")
+    writer.setCreator(f"SARAH {meta.program_version}")
+    writer.setResolution(300)
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Landscape,
+            QMarginsF(0, 0, 0, 0),  # print() keeps 2 cm margins and numbers the pages
+            QPageLayout.Unit.Millimeter,
         )
-        document.print_(writer)
-        del writer  # flushes and closes the file
-        if tmp.stat().st_size == 0:
-            raise UserError(f"Le PDF n'a pas pu être écrit dans {folder} (disque plein ?).")
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise _user_error(exc, path) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
-
-
-def _user_error(exc: OSError, path: Path) -> UserError:
-    known = user_error_for(exc)
-    if known is not None:
-        return known
-    return UserError(f"Impossible d'écrire {path} : {exc.strerror or exc}.")
+    )
+    document.print_(writer)
+    del writer  # ends the PDF
+    data = bytes(buffer.data().data())
+    buffer.close()
+    # Built in memory, then written in one step: a failure never leaves half a PDF behind.
+    return write_atomically(path, lambda fh: fh.write(data))
