@@ -88,6 +88,9 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(.+))?")
 _TIME = re.compile(r"(\d{1,2})\s*[:hH]\s*(\d{2})?(?:\s*:\s*(\d{2})(?:[.,]\d+)?)?")
 _HHMM = [f"{m // 60:02d}:{m % 60:02d}" for m in range(24 * 60)]
 
+# A file whose every row is wrong (the wrong file chosen) must not exhaust the memory: past this
+# many problems, the others are only counted.
+MAX_PROBLEMS = 10_000
 DUP_BITS = 1 << 26  # 8 MiB bitmap to spot identical rows without keeping every row's content
 
 
@@ -128,6 +131,10 @@ class ImportRejected(InvalidInput):
     ) -> None:
         super().__init__(message, [str(p) for p in problems] if list_details else None)
         self.problems = list(problems)
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
 
 
 def show(value: object) -> str:
@@ -449,6 +456,7 @@ class RowChecker:
         self.out = ParsedImport(source=source, description="", catalogue=catalogue)
         self.problems: list[Problem] = []
         self.bad_rows = 0
+        self.unlisted = 0  # problems past MAX_PROBLEMS, counted only
         self.header_line = 1
         self._catalogue = catalogue
         self._dates: dict[object, object] = {}
@@ -740,7 +748,10 @@ class RowChecker:
                 located.append((ci if ci >= 0 else len(cells), column, raw, reason))
             located.sort(key=lambda x: x[0])  # in the order of the columns
             for _, column, raw, reason in located:
-                self.problems.append(Problem(line, column, show(raw), reason))
+                if len(self.problems) < MAX_PROBLEMS:
+                    self.problems.append(Problem(line, column, show(raw), reason))
+                else:
+                    self.unlisted += 1
             return
         if self.problems:
             return  # the import is refused anyway: keep checking, stop storing
@@ -835,13 +846,19 @@ class RowChecker:
             self.problems.sort(key=lambda p: p.line)
             rows = self.bad_rows
             what = (
-                f"{rows} ligne{'s' if rows > 1 else ''} en erreur"
+                f"{_count(rows)} ligne{'s' if rows > 1 else ''} en erreur"
                 if rows
                 else "une colonne en erreur"
             )
+            listed = (
+                f" Les {_count(len(self.problems))} premiers problèmes sont listés, "
+                f"{_count(self.unlisted)} autres ne le sont pas."
+                if self.unlisted
+                else ""
+            )
             raise ImportRejected(
                 f"Le fichier {self.source} n'a pas été importé ({what}, rien n'a été "
-                "enregistré). Corrigez ces points puis importez-le à nouveau :",
+                f"enregistré).{listed} Corrigez ces points puis importez-le à nouveau :",
                 self.problems,
             )
         self._number_identical_rows()

@@ -7,8 +7,8 @@ import's own transaction:
 
 1. the two insert triggers are set aside (their SQL is kept, read from sqlite_master);
 2. the contacts and their services are inserted;
-3. after each batch, the sums of its rows are added with three set-based statements computing
-   exactly what the triggers would have added row by row;
+3. after each batch, the sums of its rows are added in a few statements, computing exactly
+   what the triggers would have added row by row;
 4. the triggers are put back exactly as they were.
 
 DDL is transactional in SQLite: no other connection ever sees the schema without its triggers,
@@ -29,33 +29,34 @@ BULK_MIN_ROWS = 2_000  # below this, the triggers do the work (the desk's own pa
 
 _DAY = "CAST(strftime('%Y%m%d', c.local_date) AS INTEGER)"
 
-# What the two insert triggers add, for the contacts with rowid in (?, ?], all at once.
-_ADD_NEW_ROWS = (
-    f"""INSERT INTO stat_days (site_id, day, physique, telephone, anonymous, no_service)
-    SELECT c.site_id, {_DAY}, sum(c.channel = 'physique'), sum(c.channel = 'telephone'),
-           sum(c.visitor_id IS NULL),
-           sum(NOT EXISTS (SELECT 1 FROM contact_services cs WHERE cs.contact_id = c.id))
-    FROM contacts c WHERE c.rowid > ? AND c.rowid <= ? AND c.deleted_at IS NULL GROUP BY 1, 2
+# What the two insert triggers add, for one batch of new contacts. The per-day sums come from
+# the importer, which knows each row's site, day, channel and services (cheaper than reading
+# the rows back); the per-person-day visits are counted here, by rowid range, because they need
+# each person's number in stat_persons (given by the visitors' own trigger).
+_ADD_DAYS = """INSERT INTO stat_days (site_id, day, physique, telephone, anonymous, no_service)
+    VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (site_id, day) DO UPDATE SET
         physique = physique + excluded.physique,
         telephone = telephone + excluded.telephone,
         anonymous = anonymous + excluded.anonymous,
-        no_service = no_service + excluded.no_service""",
-    f"""INSERT INTO stat_day_services (site_id, day, service_id, n)
-    SELECT c.site_id, {_DAY}, cs.service_id, count(*)
-    FROM contacts c JOIN contact_services cs ON cs.contact_id = c.id
-    WHERE c.rowid > ? AND c.rowid <= ? AND c.deleted_at IS NULL GROUP BY 1, 2, 3
-    ON CONFLICT (site_id, day, service_id) DO UPDATE SET n = n + excluded.n""",
-    f"""INSERT INTO stat_visits (site_id, day, person_no, n)
+        no_service = no_service + excluded.no_service"""
+_ADD_DAY_SERVICES = """INSERT INTO stat_day_services (site_id, day, service_id, n)
+    VALUES (?, ?, ?, ?)
+    ON CONFLICT (site_id, day, service_id) DO UPDATE SET n = n + excluded.n"""
+_ADD_VISITS = f"""INSERT INTO stat_visits (site_id, day, person_no, n)
     SELECT c.site_id, {_DAY}, p.no, count(*)
     FROM contacts c JOIN stat_persons p ON p.visitor_id = c.visitor_id
     WHERE c.rowid > ? AND c.rowid <= ? AND c.deleted_at IS NULL GROUP BY 1, 2, 3
-    ON CONFLICT (site_id, day, person_no) DO UPDATE SET n = n + excluded.n""",
-)
+    ON CONFLICT (site_id, day, person_no) DO UPDATE SET n = n + excluded.n"""
+
+# Per-day sums of a batch: (site id as stored, day YYYYMMDD) -> [physique, telephone,
+# anonymous, without any service]; (site id, day, service id as stored) -> contacts.
+DaySums = dict[tuple[str, int], list[int]]
+DayServiceSums = dict[tuple[str, int, str], int]
 
 
 class BulkStatistics:
-    """Adds the sums of the contacts inserted since the last call (see :func:`bulk_statistics`)."""
+    """Adds the sums of each batch of new contacts (see :func:`bulk_statistics`)."""
 
     def __init__(self, conn: Connection | None, first: int = 0) -> None:
         self._conn = conn
@@ -65,16 +66,23 @@ class BulkStatistics:
     def active(self) -> bool:
         return self._conn is not None
 
-    def add_new_rows(self) -> None:
-        """Call after each batch of contacts and their services: small sorts, warm pages."""
+    def add_batch(self, days: DaySums, day_services: DayServiceSums) -> None:
+        """Call after each batch of contacts and their services, with the batch's sums."""
         if self._conn is None:
             return
+        if days:
+            self._conn.exec_driver_sql(
+                _ADD_DAYS, [(site, day, *sums) for (site, day), sums in sorted(days.items())]
+            )
+        if day_services:
+            self._conn.exec_driver_sql(
+                _ADD_DAY_SERVICES, [(*key, n) for key, n in sorted(day_services.items())]
+            )
         last = self._conn.exec_driver_sql(
             "SELECT coalesce(max(rowid), 0) FROM contacts"
         ).scalar_one()
         if last > self._done:
-            for statement in _ADD_NEW_ROWS:
-                self._conn.exec_driver_sql(statement, (self._done, last))
+            self._conn.exec_driver_sql(_ADD_VISITS, (self._done, last))
             self._done = last
 
 
@@ -83,7 +91,7 @@ def bulk_statistics(conn: Connection, rows: int) -> Iterator[BulkStatistics]:
     """Around the inserts of ``rows`` new contacts (and their services) in the open transaction.
 
     New contacts must be inserted, never updated, inside the block (their rowids follow every
-    existing one), each batch's services with it, then ``add_new_rows()`` called.
+    existing one), each batch's services with it, then ``add_batch()`` called with its sums.
     """
     if conn.dialect.name != "sqlite" or rows < BULK_MIN_ROWS:
         yield BulkStatistics(None)
@@ -102,6 +110,5 @@ def bulk_statistics(conn: Connection, rows: int) -> Iterator[BulkStatistics]:
     bulk = BulkStatistics(conn, first)
     yield bulk
     # Only reached when the inserts succeeded; on an error the rollback restores the triggers.
-    bulk.add_new_rows()
     for _name, sql in triggers:
         conn.exec_driver_sql(sql)

@@ -43,7 +43,7 @@ from sarah.services.import_parse import (
     header_score,
 )
 from sarah.services.import_read import open_sheet
-from sarah.services.import_stats import BulkStatistics, bulk_statistics
+from sarah.services.import_stats import BulkStatistics, DayServiceSums, DaySums, bulk_statistics
 from sarah.services.revisions import next_revision
 from sarah.services.sites import ensure_site_in
 from sarah.services.text import fold
@@ -504,6 +504,8 @@ class _Writer:
         fmt = _Formats(self.s.connection().dialect)
         entered_at = fmt.datetime(datetime.now().replace(microsecond=0))
         days: dict[int, object] = {}
+        day_numbers: dict[int, int] = {}
+        sums_wanted = bulk.active
         times = [fmt.time(t) for t in _TIMES]
         service_ids = [fmt.id(s.id) for s in p.catalogue.services]
         site_ids = [fmt.id(i) if i is not None else None for i in self.site_ids]
@@ -519,13 +521,28 @@ class _Writer:
             # increasing order: the id, import key and site-date indexes then grow in runs
             # instead of at random pages. The ids stay random version-4 UUIDs.
             rows = sorted((i for i in range(start, stop) if not skipped[i]), key=p.key_order)
+            day_sums: DaySums = {}
+            day_service_sums: DayServiceSums = {}
             for i, cid in zip(rows, fmt.new_ids(len(rows)), strict=True):
                 site = p.sites[i]
                 ordinal = p.days[i]
                 day = days.get(ordinal)
                 if day is None:
                     day = days[ordinal] = fmt.date(date.fromordinal(ordinal))
+                    day_numbers[ordinal] = int(date.fromordinal(ordinal).strftime("%Y%m%d"))
                 a = p.agents[i]
+                combo = p.combo_services[p.combos[i]]
+                if sums_wanted:
+                    number = day_numbers[ordinal]
+                    sums = day_sums.get((site_ids[site], number))  # type: ignore[arg-type]
+                    if sums is None:
+                        sums = day_sums[(site_ids[site], number)] = [0, 0, 0, 0]  # type: ignore[index]
+                    sums[p.channels[i]] += 1
+                    if not combo:
+                        sums[3] += 1
+                    for si in combo:
+                        key = (site_ids[site], number, service_ids[si])
+                        day_service_sums[key] = day_service_sums.get(key, 0) + 1  # type: ignore[index]
                 contacts.append(
                     {
                         "id": cid,
@@ -541,14 +558,14 @@ class _Writer:
                         "revision": revisions[site],
                     }
                 )
-                for si in p.combo_services[p.combos[i]]:
+                for si in combo:
                     links.append({"contact_id": cid, "service_id": service_ids[si]})
             if contacts:
                 self.s.execute(insert(fmt.contacts), contacts)
                 added += len(contacts)
             if links:
                 self.s.execute(insert(fmt.contact_services), links)
-            bulk.add_new_rows()
+            bulk.add_batch(day_sums, day_service_sums)
             del contacts, links
             yield stop, self.n, f"Enregistrement des contacts ({added} ajoutés)…"
 

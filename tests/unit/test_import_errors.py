@@ -283,3 +283,18 @@ def test_unquoted_separator_inside_a_value_is_caught(engine: Engine, tmp_path: P
     assert reasons[1][0] == "colonne G et suivantes (sans en-tête)"
     assert "séparateur sans guillemets" in reasons[1][1]
     assert counts(engine)["contacts"] == 0
+
+
+def test_a_file_wrong_everywhere_lists_the_first_problems_and_counts_the_rest(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sarah.services import import_parse
+
+    monkeypatch.setattr(import_parse, "MAX_PROBLEMS", 50)
+    rows = [_with("canal", "fax")] * 120
+    with pytest.raises(ImportRejected) as info:
+        import_file(engine, write_csv(tmp_path / "fax.csv", rows))
+    assert len(info.value.problems) == 50
+    assert "120 lignes en erreur" in info.value.message
+    assert "Les 50 premiers problèmes sont listés, 70 autres ne le sont pas." in info.value.message
+    assert counts(engine)["contacts"] == 0
