@@ -14,14 +14,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import QChart
-from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QSize, QSizeF, QUrl
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, QSize, QSizeF, QUrl
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QGraphicsScene
 
 from sarah.exports.files import write_atomically
 from sarah.exports.xlsx_analysis import meta_lines
 from sarah.services.analysis import Comparison, MonthBreakdown, Ratio
 from sarah.services.report_model import Report
-from sarah.ui.reports.charts import chart_view
 from sarah.ui.reports.grids import (
     SECTION,
     SHARE,
@@ -56,12 +64,17 @@ td.bold { font-weight: bold; }
 
 
 def render_chart(chart: QChart, size: QSize = CHART_SIZE) -> QImage:
-    """The chart drawn on a white image (the view is never shown)."""
-    view = chart_view(chart)
-    view.resize(size)
-    chart.resize(QSizeF(size))
-    image = view.grab().toImage()
-    view.deleteLater()
+    """The chart drawn on a white image, through a scene of its own (no widget involved)."""
+    scene = QGraphicsScene()
+    scene.addItem(chart)
+    chart.setGeometry(QRectF(QPointF(0, 0), QSizeF(size)))
+    image = QImage(size, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    scene.render(painter, QRectF(image.rect()), chart.geometry())
+    painter.end()
+    scene.removeItem(chart)
     return image
 
 
