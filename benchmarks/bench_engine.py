@@ -144,7 +144,7 @@ def main() -> None:
     people = info.get("visitors_created")
     people_text = f"{people:,}" if isinstance(people, int) else "about 150,000"
 
-    body = f"""Database: {imported:,} contacts over 10 sites and 5 years (2015-2019), {people_text} people, {size_mb:,.0f} MB, built by `benchmarks/dataset.py` through `sarah.services.imports.import_rows`.
+    body = f"""Database: {imported:,} contacts over 10 sites and 5 years (2015-2019), {people_text} people, {size_mb:,.0f} MB, built by `benchmarks/dataset.py`: a generated CSV file imported with `sarah.services.imports.import_file`, as a coordinator would load years of history.
 
 | measure | result | target |
 |---|---:|---|

@@ -198,9 +198,14 @@ def ensure_million_db(shape: DatasetShape = DatasetShape(), *, rebuild: bool = F
         started = time.perf_counter()
         result = import_file(engine, source)
         seconds = time.perf_counter() - started
+        with engine.connect() as conn:  # everything into the main file before it is moved
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         engine.dispose()
         source.unlink(missing_ok=True)
+    wal = Path(str(building) + "-wal")
+    if wal.exists() and wal.stat().st_size:
+        raise RuntimeError(f"{wal} was not checkpointed; the database was not moved")
     _remove_database(MILLION_DB)
     MILLION_INFO.unlink(missing_ok=True)
     building.replace(MILLION_DB)
