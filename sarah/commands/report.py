@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import re
 import sys
 from datetime import date, datetime
@@ -85,8 +86,13 @@ def run(args: argparse.Namespace) -> int:
         engine.dispose()
 
     if fmt == "json" and not args.output:
-        json.dump(report.to_json(), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # Read by `head` or a script that stopped early: not an error of ours.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     meta = ExportMeta(
         produced_by=settings.agent_name or _user_name(),
