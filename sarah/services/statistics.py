@@ -434,7 +434,10 @@ def report_for_sites(
     site_ids = [s.id for s in chosen]
     with read_session(engine) as session:
         conn = session.connection()
-        derived = method == "derived" or (method == "auto" and conn.dialect.name == "sqlite")
+        sqlite = conn.dialect.name == "sqlite"
+        if method == "derived" and not sqlite:
+            raise ValueError("the derived sums are kept by SQLite triggers only")
+        derived = method == "derived" or (method == "auto" and sqlite)
         counts = (_derived_counts if derived else _direct_counts)(
             conn, period, site_ids, young_age_limit
         )
