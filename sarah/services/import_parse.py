@@ -379,7 +379,7 @@ def parse_date(value: object) -> tuple[date, int | None] | None:
 # --- the checked rows ------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Person:
     """One person of the file, before matching to the database."""
 

@@ -6,7 +6,7 @@
    of the row's normalised content and of its rank among identical rows), match people to those
    already in the database (same folded last name, first name and birth date), create the missing
    sites and people, bring matched people's sex up to date when the file is more recent, and
-   insert the contacts and their services with bulk Core statements, 50,000 rows at a time.
+   insert the contacts and their services with bulk Core statements, 25,000 rows at a time.
    Nothing is visible to anyone until COMMIT, and a failure anywhere rolls everything back.
 
 The ``*_steps`` functions are generators yielding ``(done, total, message)`` for a progress bar
@@ -309,12 +309,16 @@ class _Writer:
         any_key = self.s.scalar(select(Contact.id).where(Contact.import_key.is_not(None)).limit(1))
         if any_key is None:
             return
+        # One statement, the keys passed at each execution: a statement built around each list
+        # of keys would keep every list alive in SQLAlchemy's caches (100 MB per million rows).
+        stmt = select(Contact.import_key).where(
+            Contact.import_key.in_(bindparam("keys", expanding=True))
+        )
+        conn = self.s.connection()
         for start in range(0, self.n, LOOKUP_CHUNK):
             stop = min(self.n, start + LOOKUP_CHUNK)
             keys = [self.p.import_key(i) for i in range(start, stop)]
-            found = set(
-                self.s.scalars(select(Contact.import_key).where(Contact.import_key.in_(keys)))
-            )
+            found = set(conn.execute(stmt, {"keys": keys}).scalars())
             if found:
                 for i, key in enumerate(keys, start=start):
                     if key in found:
@@ -378,16 +382,11 @@ class _Writer:
             return
         found: dict[tuple[str, date | None], _Match] = {}
         keys = sorted(wanted)
+        stmt = select(
+            Visitor.id, Visitor.search_key, Visitor.birth_date, Visitor.sex, Visitor.created_at
+        ).where(live, Visitor.search_key.in_(bindparam("keys", expanding=True)))
         for start in range(0, len(keys), LOOKUP_CHUNK):
-            rows = self.s.execute(
-                select(
-                    Visitor.id,
-                    Visitor.search_key,
-                    Visitor.birth_date,
-                    Visitor.sex,
-                    Visitor.created_at,
-                ).where(live, Visitor.search_key.in_(keys[start : start + LOOKUP_CHUNK]))
-            ).all()
+            rows = self.s.execute(stmt, {"keys": keys[start : start + LOOKUP_CHUNK]}).all()
             for r in rows:
                 k = (r.search_key, r.birth_date)
                 old = found.get(k)
@@ -415,13 +414,11 @@ class _Writer:
             return
         latest: dict[uuid.UUID, int] = {}
         ids = [m.id for m in candidates.values() if m.sex is not None]
+        stmt = select(Contact.visitor_id, Contact.local_date, Contact.local_time).where(
+            Contact.deleted_at.is_(None), Contact.visitor_id.in_(bindparam("ids", expanding=True))
+        )
         for start in range(0, len(ids), LOOKUP_CHUNK):
-            rows = self.s.execute(
-                select(Contact.visitor_id, Contact.local_date, Contact.local_time).where(
-                    Contact.deleted_at.is_(None),
-                    Contact.visitor_id.in_(ids[start : start + LOOKUP_CHUNK]),
-                )
-            ).all()
+            rows = self.s.execute(stmt, {"ids": ids[start : start + LOOKUP_CHUNK]}).all()
             for r in rows:
                 stamp = (
                     r.local_date.toordinal() * 1440 + r.local_time.hour * 60 + r.local_time.minute
