@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine
 
 from sarah import __version__
@@ -175,6 +176,22 @@ def test_a_site_unticked_by_hand_and_none_ticked(qtbot, demo: Engine) -> None:
     screen.site_picker.list.item(1).setCheckState(Qt.CheckState.Unchecked)
     qtbot.waitUntil(lambda: "au moins un site" in screen.status.text(), timeout=WAIT)
     assert screen.figures is None and not screen.xlsx_button.isEnabled()
+
+
+def test_a_computation_can_be_cancelled(qtbot, demo: Engine) -> None:
+    screen = _screen(qtbot, demo)
+    screen.select(period=Period.year(2019))
+    screen.refresh()  # starts now, without the typing pause
+    assert screen.cancel_button.isVisible() and screen.progress.isVisible()
+    with qtbot.assertNotEmitted(screen.tablesShown):
+        qtbot.mouseClick(screen.cancel_button, Qt.MouseButton.LeftButton)
+        QThreadPool.globalInstance().waitForDone(WAIT)
+        QApplication.processEvents()  # deliver whatever the workers reported
+    assert screen.figures is None and "annulé" in screen.status.text()
+    assert not screen.cancel_button.isVisible() and not screen.xlsx_button.isEnabled()
+    with qtbot.waitSignal(screen.computed, timeout=WAIT):
+        qtbot.keyClick(screen, Qt.Key.Key_F5)
+    assert screen.figures is not None and screen.figures.report.period == Period.year(2019)
 
 
 def test_month_breakdown_comparison_and_ratios_tabs(qtbot, demo: Engine) -> None:

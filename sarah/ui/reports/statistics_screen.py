@@ -275,6 +275,9 @@ class StatisticsScreen(QWidget):
         self.progress.setMaximumWidth(220)
         self.progress.setTextVisible(False)
         self.progress.hide()
+        self.cancel_button = QPushButton("Annuler")
+        self.cancel_button.setToolTip("Arrêter le calcul en cours")
+        self.cancel_button.hide()
         self.status = QLabel()
         self.status.setWordWrap(True)
 
@@ -341,6 +344,7 @@ class StatisticsScreen(QWidget):
         left.addLayout(period_row)
         status_row = QHBoxLayout()
         status_row.addWidget(self.progress)
+        status_row.addWidget(self.cancel_button)
         status_row.addWidget(self.status, 1)
         left.addLayout(status_row)
         left.addStretch(1)
@@ -368,6 +372,7 @@ class StatisticsScreen(QWidget):
         self.period_picker.periodChanged.connect(self._selection_changed)
         self.site_picker.sitesChanged.connect(self._selection_changed)
         self.refresh_button.clicked.connect(self.refresh)
+        self.cancel_button.clicked.connect(self.cancel)
         self.xlsx_button.clicked.connect(lambda: self._ask_and_export("xlsx"))
         self.csv_button.clicked.connect(lambda: self._ask_and_export("csv"))
         self.pdf_button.clicked.connect(lambda: self._ask_and_export("pdf"))
@@ -439,8 +444,7 @@ class StatisticsScreen(QWidget):
             self._clear()
             self._show_status("Cochez au moins un site.", RED)
             return
-        self.progress.setRange(0, 0)
-        self.progress.show()
+        self._busy(True)
         self._show_status("Calcul en cours…", GREY)
         self._workers.append(
             run_in_background(
@@ -456,7 +460,28 @@ class StatisticsScreen(QWidget):
             )
         )
 
+    def cancel(self) -> None:
+        """Stop waiting for the figures being computed (nothing is written, nothing to undo)."""
+        self._generation += 1
+        for worker in self._workers:
+            worker.cancel()
+        self._workers.clear()
+        self._clear()
+        self._busy(False)
+        self._set_exports_enabled(False)
+        self._show_status(
+            "Calcul annulé. Choisissez une période ou des sites, ou cliquez sur Actualiser.", GREY
+        )
+
+    def _busy(self, busy: bool) -> None:
+        if busy:
+            self.progress.setRange(0, 0)
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+
     def _on_progress(self, done: int, total: int, message: str) -> None:
+        if not self.cancel_button.isVisible():
+            return  # a cancelled computation still reporting
         self.progress.setRange(0, total)
         self.progress.setValue(done)
         self._show_status(message, GREY)
@@ -529,7 +554,7 @@ class StatisticsScreen(QWidget):
     def _when_complete(self) -> None:
         if self.figures is None or not self.figures.complete:
             return
-        self.progress.hide()
+        self._busy(False)
         self._show_status(
             f"{self.figures.report.total.contacts_total} contacts sur la période. "
             "Double-cliquez sur un nombre pour voir les contacts correspondants.",
@@ -539,7 +564,7 @@ class StatisticsScreen(QWidget):
         self.computed.emit()
 
     def _on_error(self, exc: BaseException) -> None:
-        self.progress.hide()
+        self._busy(False)
         if isinstance(exc, UserError):
             message = exc.message
         else:
@@ -565,6 +590,10 @@ class StatisticsScreen(QWidget):
         self.heading.clear()
         self.checks.clear()
         self.notes.clear()
+        for view in self.chart_views.values():
+            old = view.chart()
+            view.setChart(QChart())
+            old.deleteLater()
 
     def _show_tables(self, report: Report) -> None:
         span = f"du {report.period.start:%d/%m/%Y} au {report.period.end:%d/%m/%Y}"
