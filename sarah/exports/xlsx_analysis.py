@@ -277,6 +277,9 @@ def add_ratios_sheet(
 
 
 def _style_series(chart: BarChart) -> None:
+    # openpyxl 3.1 leaves the axes' "delete" flag unset, which recent Excel reads as hidden.
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
     for i, series in enumerate(chart.series):
         pattern, colour = SERIES_STYLES[i % len(SERIES_STYLES)]
         series.graphicalProperties.pattFill = PatternFillProperties(

@@ -155,6 +155,7 @@ def test_charts_are_native_and_patterned_for_black_and_white(workbook_path: Path
     assert xml.count("<a:pattFill") >= 2 + 2 + 4  # every series hatched
     for title in ("Contacts par mois et par site", "Répartition des services par site"):
         assert title in xml
+    assert xml.count('<delete val="0" />') == 6  # axes shown (openpyxl would hide them)
 
 
 def test_sheets_can_be_left_out(engine: Engine) -> None:
