@@ -430,10 +430,6 @@ class ParsedImport:
             prefix = self._day_prefix[ordinal] = date.fromordinal(ordinal).strftime("%Y%m%d")
         return prefix + self.keys[i * 32 : i * 32 + 28].hex()
 
-    def key_order(self, i: int) -> tuple[int, bytes]:
-        """Sorts rows as their import keys sort."""
-        return self.days[i], bytes(self.keys[i * 32 : i * 32 + 28])
-
     def rank(self, i: int) -> int:
         return ((self.days[i] * 1440 + self.minutes[i]) << 32) | self.lines[i]
 

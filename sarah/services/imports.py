@@ -15,16 +15,18 @@ The ``*_steps`` functions are generators yielding ``(done, total, message)`` for
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from array import array
-from collections.abc import Callable, Generator, Iterable, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, and_, bindparam, column, func, insert, select, table, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from sarah.db import read_session, write_session
@@ -242,6 +244,28 @@ def apply_steps(
         return (yield from _Writer(s, parsed, dry_run).run())
 
 
+LARGE_IMPORT = 10_000  # rows from which the import's connection gets a larger page cache
+PAGE_CACHE_KIB = 32 * 1024
+
+
+@contextlib.contextmanager
+def _larger_page_cache(session: Session, rows: int) -> Iterator[None]:
+    """SQLite's page cache (2 MiB by default) raised to 32 MiB while a large import writes:
+    the indexes it fills are then read from memory far more often (about 10 % faster)."""
+    if rows < LARGE_IMPORT or session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    conn = session.connection()
+    before = int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        # A cache size not put back costs only memory: it must never hide the real error.
+        with contextlib.suppress(DBAPIError):
+            conn.exec_driver_sql(f"PRAGMA cache_size={before}")
+
+
 @dataclass
 class _Match:
     id: uuid.UUID
@@ -276,13 +300,13 @@ class _Writer:
         self._match_people()
         self._decide_updates()
         created = sum(1 for p, r in enumerate(self.person_row) if r >= 0 and p not in self.matched)
+        added = self.n - sum(self.skipped)
         if not self.dry_run:
             self._check_catalogue()
-            self._write_people()
-            added = self.n - sum(self.skipped)
-            with bulk_statistics(self.s.connection(), added) as bulk:
-                yield from self._write_contacts(bulk)
-        added = self.n - sum(self.skipped)
+            with _larger_page_cache(self.s, added):
+                self._write_people()
+                with bulk_statistics(self.s.connection(), added) as bulk:
+                    yield from self._write_contacts(bulk)
         return ImportResult(
             source_name=self.p.source,
             dry_run=self.dry_run,
@@ -517,10 +541,10 @@ class _Writer:
             # Rows in the order of their import key (date first), given random ids in
             # increasing order: the id, import key and site-date indexes then grow in runs
             # instead of at random pages. The ids stay random version-4 UUIDs.
-            rows = sorted((i for i in range(start, stop) if not skipped[i]), key=p.key_order)
+            rows = sorted((p.import_key(i), i) for i in range(start, stop) if not skipped[i])
             day_sums: DaySums = {}
             day_service_sums: DayServiceSums = {}
-            for i, cid in zip(rows, fmt.new_ids(len(rows)), strict=True):
+            for (import_key, i), cid in zip(rows, fmt.new_ids(len(rows)), strict=True):
                 site = p.sites[i]
                 ordinal = p.days[i]
                 day = days.get(ordinal)
@@ -550,7 +574,7 @@ class _Writer:
                         "channel": CHANNELS[p.channels[i]],
                         "visitor_id": person_ids[group_person[p.groups[i]]],
                         "agent": agents[a] if a >= 0 else None,
-                        "import_key": p.import_key(i),
+                        "import_key": import_key,
                         "origin_site_id": site_ids[site],
                         "revision": revisions[site],
                     }
@@ -558,35 +582,54 @@ class _Writer:
                 for si in combo:
                     links.append({"contact_id": cid, "service_id": service_ids[si]})
             if contacts:
-                self.s.execute(insert(fmt.contacts), contacts)
+                fmt.insert_contacts(self.s, contacts)
                 added += len(contacts)
             if links:
-                self.s.execute(insert(fmt.contact_services), links)
+                fmt.insert_links(self.s, links)
             bulk.add_batch(day_sums, day_service_sums)
             del contacts, links
             yield stop, self.n, f"Enregistrement des contacts ({added} ajoutés)…"
 
 
-class _Formats:
-    """How contact values are handed to the INSERT.
+_CONTACT_KEYS = (
+    "id",
+    "site_id",
+    "local_date",
+    "local_time",
+    "entered_at",
+    "channel",
+    "visitor_id",
+    "agent",
+    "import_key",
+    "origin_site_id",
+    "revision",
+)
+_LINK_KEYS = ("contact_id", "service_id")
 
-    On SQLite the values are given already in the form SQLAlchemy stores them (each type's own
-    bind processor, applied once per distinct date or time; ids as 32 hex digits) to a plain
-    Core ``table()`` of the same columns: SQLAlchemy then has no per-value conversion to do,
-    which halves the Python time of a large import. Elsewhere the typed table is used as is.
+
+class _Formats:
+    """How contact rows are handed to the database.
+
+    On SQLite, values come already in the form SQLAlchemy stores them (each type's own bind
+    processor, applied once per distinct date or time; ids as 32 hex digits) and each batch goes
+    to the driver's ``executemany`` as a list of dicts, with the SQL of a Core ``insert()``
+    compiled once: no per-value work is left in Python, which halves its share of a large
+    import. Elsewhere (PostgreSQL) the typed Core insert is executed with the same dicts.
     """
 
     def __init__(self, dialect: Any) -> None:
         typed = Contact.__table__
         self.raw = dialect.name == "sqlite"
         if not self.raw:
-            self.contacts: Any = typed
-            self.contact_services: Any = contact_services
             return
-        self.contacts = table(typed.name, *(column(c.name) for c in typed.columns))
-        self.contact_services = table(
-            contact_services.name, *(column(c.name) for c in contact_services.columns)
-        )
+        named = type(dialect)(paramstyle="named")
+
+        def insert_sql(target: Any, keys: tuple[str, ...]) -> str:
+            plain = table(target.name, *(column(k) for k in keys))
+            return str(insert(plain).compile(dialect=named, column_keys=list(keys)))
+
+        self._contacts_sql = insert_sql(typed, _CONTACT_KEYS)
+        self._links_sql = insert_sql(contact_services, _LINK_KEYS)
 
         def processor(name: str) -> Callable[[Any], Any]:
             kind = typed.c[name].type
@@ -595,6 +638,18 @@ class _Formats:
         self._date = processor("local_date")
         self._time = processor("local_time")
         self._datetime = processor("entered_at")
+
+    def insert_contacts(self, session: Session, rows: list[dict[str, Any]]) -> None:
+        if self.raw:
+            session.connection().exec_driver_sql(self._contacts_sql, rows)  # type: ignore[arg-type]
+        else:
+            session.execute(insert(Contact.__table__), rows)
+
+    def insert_links(self, session: Session, rows: list[dict[str, Any]]) -> None:
+        if self.raw:
+            session.connection().exec_driver_sql(self._links_sql, rows)  # type: ignore[arg-type]
+        else:
+            session.execute(insert(contact_services), rows)
 
     def id(self, value: uuid.UUID) -> object:
         return value.hex if self.raw else value

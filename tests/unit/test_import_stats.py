@@ -85,3 +85,14 @@ def test_cancelled_import_writes_nothing_and_keeps_the_triggers(
     assert counts(engine) == before
     assert _triggers(engine) == triggers
     assert statistics_drift(engine) == []
+
+
+def test_page_cache_is_put_back_after_a_large_import(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imports, "LARGE_IMPORT", 0)
+    with engine.connect() as conn:
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    import_file(engine, write_csv(tmp_path / "s.csv", SAMPLE_ROWS))
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == before
