@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, time
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from test_import_support import SAMPLE_ROWS, counts, write_csv
 
 from sarah.db import read_session
@@ -93,6 +94,14 @@ def test_page_cache_is_put_back_after_a_large_import(
     monkeypatch.setattr(imports, "LARGE_IMPORT", 0)
     with engine.connect() as conn:
         before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
-    import_file(engine, write_csv(tmp_path / "s.csv", SAMPLE_ROWS))
-    with engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == before
+    returned: list[int] = []
+
+    def on_checkin(dbapi_conn: Any, _record: object) -> None:
+        returned.append(dbapi_conn.execute("PRAGMA cache_size").fetchone()[0])
+
+    event.listen(engine, "checkin", on_checkin)
+    try:
+        import_file(engine, write_csv(tmp_path / "s.csv", SAMPLE_ROWS))
+    finally:
+        event.remove(engine, "checkin", on_checkin)
+    assert returned and set(returned) == {before}
