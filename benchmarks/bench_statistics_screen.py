@@ -161,7 +161,7 @@ def main() -> int:
             "| Excel export (engine workbook + Mois, Comparaison, Ratios, Graphiques) | "
             + (f"{xlsx_time * 1000:.0f} ms |" if xlsx_time is not None else "not measured |"),
             "",
-            "Target: a semester appears in ≤ 1 s (the row \"four tables … shown\"). The work runs "
+            'Target: a semester appears in ≤ 1 s (the row "four tables … shown"). The work runs '
             "on a background thread: the window keeps answering meanwhile, with a progress bar.",
         ]
         write_section(
