@@ -477,3 +477,24 @@ def test_every_number_of_the_four_tables_opens_exactly_its_contacts(engine: Engi
                 assert contacts_behind(engine, S1_2019, None, cell.ref).count == cell.value
                 checked += 1
     assert checked > 60
+
+
+def test_wide_tables_are_cut_for_the_page_without_splitting_a_site() -> None:
+    from sarah.ui.reports.grids import COUNT, Grid, GridCell
+    from sarah.ui.reports.pdf_export import split_grid
+
+    sites = [f"Site {i}" for i in range(10)]
+    headers = ["Mois"] + [f"{s}\n{what}" for s in sites for what in ("Contacts", "Personnes")]
+    groups = [(s, 1 + 2 * i, 2 + 2 * i) for i, s in enumerate(sites)]
+    rows = [[GridCell("janvier 2019")] + [GridCell(n, COUNT) for n in range(20)]]
+    parts = split_grid(Grid("months", "Par mois", headers, rows, groups), max_columns=7)
+    assert [p.title for p in parts] == ["Par mois (1/4)", "Par mois (suite 2/4)"] + [
+        "Par mois (suite 3/4)",
+        "Par mois (suite 4/4)",
+    ]
+    assert [len(p.headers) - 1 for p in parts] == [6, 6, 6, 2]  # whole sites only
+    assert all(p.rows[0][0].text == "janvier 2019" for p in parts)
+    assert parts[1].groups == [("Site 3", 1, 2), ("Site 4", 3, 4), ("Site 5", 5, 6)]
+    assert [c.value for c in parts[3].rows[0][1:]] == [18, 19]
+    narrow = Grid("ratios", "Ratios", ["Ratio", "A", "B"], [[GridCell("x"), GridCell(1, COUNT)]])
+    assert split_grid(narrow) == [narrow]

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
     QTextDocument,
+    QTextOption,
 )
 from PySide6.QtWidgets import QGraphicsScene
 
@@ -32,7 +33,6 @@ from sarah.services.analysis import Comparison, MonthBreakdown, Ratio
 from sarah.services.report_model import Report
 from sarah.ui.reports.grids import (
     SECTION,
-    SHARE,
     Grid,
     comparison_grid,
     months_grid,
@@ -78,9 +78,71 @@ def render_chart(chart: QChart, size: QSize = CHART_SIZE) -> QImage:
     return image
 
 
+MAX_PRINTED_COLUMNS = 12  # value columns side by side on an A4 landscape page
+# Share of a full-width table given to its row labels (service labels are long, months short).
+LABEL_SHARE = {
+    "contacts": 22,
+    "services": 30,
+    "persons": 10,
+    "new_persons": 10,
+    "months": 12,
+    "comparison": 26,
+    "ratios": 22,
+}
+
+
+def split_grid(grid: Grid, max_columns: int = MAX_PRINTED_COLUMNS) -> list[Grid]:
+    """Wide tables (many sites) cut into parts of at most ``max_columns`` value columns, each
+    repeating the row labels; a group of columns (a site, an age group) is never cut."""
+    blocks: list[tuple[int, int]] = []
+    starts = {first: last for _h, first, last in grid.groups}
+    column = 1
+    while column < len(grid.headers):
+        last = starts.get(column, column)
+        blocks.append((column, last))
+        column = last + 1
+    parts: list[list[tuple[int, int]]] = [[]]
+    for first, last in blocks:
+        used = sum(b - a + 1 for a, b in parts[-1])
+        if parts[-1] and used + last - first + 1 > max_columns:
+            parts.append([])
+        parts[-1].append((first, last))
+    if len(parts) == 1:
+        return [grid]
+    out = []
+    for i, part in enumerate(parts):
+        columns = [0] + [c for first, last in part for c in range(first, last + 1)]
+        position = {c: k for k, c in enumerate(columns)}
+        groups = [
+            (h, position[first], position[last])
+            for h, first, last in grid.groups
+            if first in position
+        ]
+        out.append(
+            Grid(
+                grid.key,
+                grid.title + (f" (suite {i + 1}/{len(parts)})" if i else f" (1/{len(parts)})"),
+                [grid.headers[c] for c in columns],
+                [[row[c] for c in columns] for row in grid.rows],
+                groups,
+            )
+        )
+    return out
+
+
 def grid_html(grid: Grid) -> str:
+    """The grid as an HTML table, cut in several tables when too wide for the page."""
+    # The people tables keep their narrow percentage columns together: up to 19 of them.
+    limit = 19 if grid.key in ("persons", "new_persons") else MAX_PRINTED_COLUMNS
+    return "\n".join(_table_html(part) for part in split_grid(grid, limit))
+
+
+def _table_html(grid: Grid) -> str:
     out = [f"<h2>{html.escape(grid.title)}</h2>"]
-    out.append('<table class="grid" cellspacing="0" cellpadding="2" width="100%">')
+    # Few columns: as wide as the figures need; many: the whole page width.
+    full_width = len(grid.headers) > 6
+    width = ' width="100%"' if full_width else ""
+    out.append(f'<table class="grid" cellspacing="0" cellpadding="2"{width}>')
     if grid.groups:
         # Group headings ("Public jeunes", "Public adulte") above their columns.
         cells = ["<th></th>"]
@@ -101,10 +163,10 @@ def grid_html(grid: Grid) -> str:
         if column in grouped:
             text = text.rsplit("\n", 1)[-1]  # the group heading above already names the site
         width = ""
-        if column == 0 and grid.key == "comparison":
-            width = ' width="24%"'
-        elif column == len(grid.headers) - 1 and grid.key == "ratios":
-            width = ' width="40%"'  # the definitions, so that the figures keep their room
+        if full_width:  # Qt honours column widths only when every column has one
+            label = LABEL_SHARE.get(grid.key, 20)
+            share = label if column == 0 else (100 - label) / (len(grid.headers) - 1)
+            width = f' width="{share:.1f}%"'
         return f"<th{width}>{html.escape(text).replace(chr(10), '<br/>')}</th>"
 
     out.append("<tr>" + "".join(heading(i, h) for i, h in enumerate(grid.headers)) + "</tr>")
@@ -126,8 +188,6 @@ def grid_html(grid: Grid) -> str:
             attr = f' class="{" ".join(classes)}"' if classes else ""
             if cell.numeric:
                 attr += " nowrap"
-            if cell.kind == SHARE:
-                attr += ' width="5%"'  # Qt would otherwise break "49 %" in bold rows
             cells.append(f"<td{attr}>{text}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</table>")
@@ -172,7 +232,16 @@ def statistics_html(
                 "(absence, fermeture ou oubli de saisie ?).</p>"
             )
     if ratio_rows is not None:
-        parts.append(grid_html(ratios_grid(report, list(ratio_rows))))
+        grid = ratios_grid(report, list(ratio_rows))
+        # Definitions under the table, so that the figures of every site keep their room.
+        grid.headers = grid.headers[:-1]
+        grid.rows = [row[:-1] for row in grid.rows]
+        parts.append(grid_html(grid))
+        for ratio in ratio_rows:
+            parts.append(
+                f'<p class="check"><b>{html.escape(ratio.label)}</b> : '
+                f"{html.escape(ratio.explanation)}.</p>"
+            )
     if comparison is not None:
         parts.append('<div style="page-break-before: always;"></div>')
         parts.append(grid_html(comparison_grid(comparison)))
@@ -201,6 +270,10 @@ def write_statistics_pdf(
     (folder missing, disk full, file open elsewhere)."""
     path = Path(path)
     document = QTextDocument()
+    # Break lines between words only: a column is never narrower than its longest word.
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    document.setDefaultTextOption(option)
     names = []
     for i, (build, size) in enumerate(charts, start=1):
         name = f"chart{i}.png"
