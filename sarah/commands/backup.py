@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sarah.commands import database
+from sarah.commands import database, database_target
 from sarah.db import database_url, sqlite_path
 from sarah.errors import UserError
 from sarah.services.backups import (
@@ -27,7 +27,7 @@ def _database_file(args: argparse.Namespace) -> Path:
     """The SQLite file named by --db, without opening it (a damaged file must stay untouched)."""
     from sqlalchemy.engine import make_url
 
-    url = make_url(database_url(args.db))
+    url = make_url(database_url(database_target(args)))
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         raise UserError(
             "Les sauvegardes de SARAH concernent une base SQLite locale. Pour un serveur "
