@@ -216,6 +216,7 @@ def search_visitors(
     text: str,
     *,
     today: date | None = None,
+    on: date | None = None,
     young_age_limit: int = YOUNG_AGE_LIMIT,
     limit: int = SEARCH_LIMIT,
 ) -> list[VisitorHit]:
@@ -224,9 +225,11 @@ def search_visitors(
     Case, accents and extra spaces do not count. Each word typed must start a word of the name,
     in any order ('dup je', 'jean dup'). People whose last name starts with the first word come
     first. Fewer than two letters, or an incomplete date, find nobody (the list stays quiet).
-    Raises InvalidInput for a complete but impossible date.
+    Raises InvalidInput for a complete but impossible date. Ages and the jeune/adulte group are
+    those on the day ``on`` (the contact's day in a catch-up entry), today by default.
     """
     today = today or date.today()
+    age_day = on or today
     live = and_(Visitor.deleted_at.is_(None), Visitor.merged_into_id.is_(None))
     if looks_like_date(text):
         if not (_DATE_RE.match(text) or _DIGITS_DATE_RE.match(text)):
@@ -239,7 +242,7 @@ def search_visitors(
                 .order_by(Visitor.search_key)
                 .limit(limit)
             ).all()
-            return _hits(s, found, today, young_age_limit)
+            return _hits(s, found, age_day, young_age_limit)
 
     words = fold(text).split()
     if not words or sum(len(w) for w in words) < MIN_SEARCH_LETTERS:
@@ -269,7 +272,7 @@ def search_visitors(
                 .order_by(Visitor.search_key)
                 .limit(limit - len(found))
             ).all()
-        return _hits(s, found, today, young_age_limit)
+        return _hits(s, found, age_day, young_age_limit)
 
 
 def visitor_hit(
@@ -277,14 +280,16 @@ def visitor_hit(
     visitor_id: uuid.UUID,
     *,
     today: date | None = None,
+    on: date | None = None,
     young_age_limit: int = YOUNG_AGE_LIMIT,
 ) -> VisitorHit:
-    """One visitor as the desk shows them (after creating them, or when editing a contact)."""
+    """One visitor as the desk shows them (after creating them, or when editing a contact);
+    age and group on the day ``on`` (default today), as in :func:`search_visitors`."""
     with read_session(engine) as s:
         v = s.get(Visitor, visitor_id)
         if v is None or v.deleted_at is not None:
             raise InvalidInput("Cette personne n'existe plus (fiche fusionnée ou supprimée).")
-        return _hits(s, [v], today or date.today(), young_age_limit)[0]
+        return _hits(s, [v], on or today or date.today(), young_age_limit)[0]
 
 
 # --- journal of a day ----------------------------------------------------------------------------

@@ -374,7 +374,10 @@ class ContactForm(QWidget):
             self._show_visitor()
         try:
             hits = search_visitors(
-                self.ctx.engine, text, young_age_limit=self.ctx.settings.young_age_limit
+                self.ctx.engine,
+                text,
+                on=self.age_day(),
+                young_age_limit=self.ctx.settings.young_age_limit,
             )
         except UserError as exc:
             self.results_model.set_hits([])
@@ -386,6 +389,15 @@ class ContactForm(QWidget):
         if hits:
             self.results_view.setCurrentIndex(self.results_model.index(0, 0))
         self._update_hint(text, hits)
+
+    def age_day(self) -> date | None:
+        """The day ages are shown for: the contact's day on the catch-up screen, else today."""
+        if self._when is None:
+            return None
+        try:
+            return self._when()[0]
+        except UserError:  # a day in the future: refused when saving, ages as of today
+            return None
 
     def _results_focusable(self, focusable: bool) -> None:
         """An empty result list is skipped by Tab."""
@@ -481,7 +493,10 @@ class ContactForm(QWidget):
     def set_visitor_id(self, visitor_id: uuid.UUID) -> None:
         self.set_visitor(
             visitor_hit(
-                self.ctx.engine, visitor_id, young_age_limit=self.ctx.settings.young_age_limit
+                self.ctx.engine,
+                visitor_id,
+                on=self.age_day(),
+                young_age_limit=self.ctx.settings.young_age_limit,
             )
         )
 

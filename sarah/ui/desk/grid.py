@@ -288,8 +288,15 @@ class CatchupGrid(QWidget):
 
     def search_people(self, text: str) -> None:
         try:
+            day: date | None = self._when()[0]  # ages on the day of the sheet, not today
+        except UserError:
+            day = None  # a day in the future, refused when saving
+        try:
             hits = search_visitors(
-                self.ctx.engine, text, young_age_limit=self.ctx.settings.young_age_limit
+                self.ctx.engine,
+                text,
+                on=day,
+                young_age_limit=self.ctx.settings.young_age_limit,
             )
         except UserError:
             hits = []
