@@ -29,6 +29,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sarah.db import read_session
 from sarah.errors import InvalidInput
 from sarah.models import Contact, Service, Site, Visitor, contact_services
+from sarah.services.calendar_fr import MONTH_NAMES
 from sarah.services.report_model import (
     AGE_GROUPS,
     CHANNELS,
@@ -46,21 +47,6 @@ from sarah.services.visitors import age_group
 from sarah.settings import YOUNG_AGE_LIMIT
 
 TOTAL = "__total__"  # key of the total column in per-site mappings
-
-MONTH_NAMES = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 CHANNEL_WORDS = {"physique": "Physique", "telephone": "Téléphone"}
 AGE_LABELS = {"jeunes": "jeunes", "adultes": "adultes", "NR": "âge non renseigné"}

@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 from sarah.db import read_session, write_session
 from sarah.errors import InvalidInput
 from sarah.models import ClosedDay, Contact, Service, Visitor, VisitorMerge, contact_services
+from sarah.services.calendar_fr import french_public_holidays, public_holidays_between
 from sarah.services.demo_names import FIRST_NAMES_F, FIRST_NAMES_H, LAST_NAMES, SPELLING_SLIPS
 from sarah.services.import_stats import DayServiceSums, DaySums, bulk_statistics
 from sarah.services.revisions import next_revision
@@ -181,38 +182,6 @@ AGENTS: tuple[tuple[tuple[date, str], ...], ...] = (
 # --- calendar -----------------------------------------------------------------------------------
 
 
-def easter_sunday(year: int) -> date:
-    """Gregorian Easter (anonymous algorithm, Meeus/Jones/Butcher)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = b // 4, b % 4
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    m = (32 + 2 * e + 2 * i - h - k) % 7
-    n = (a + 11 * h + 22 * m) // 451
-    month, day = divmod(h + m - 7 * n + 114, 31)
-    return date(year, month, day + 1)
-
-
-def french_public_holidays(year: int) -> dict[date, str]:
-    """The eleven public holidays of metropolitan France."""
-    easter = easter_sunday(year)
-    return {
-        date(year, 1, 1): "Jour de l'an",
-        easter + timedelta(days=1): "Lundi de Pâques",
-        date(year, 5, 1): "Fête du travail",
-        date(year, 5, 8): "Victoire 1945",
-        easter + timedelta(days=39): "Ascension",
-        easter + timedelta(days=50): "Lundi de Pentecôte",
-        date(year, 7, 14): "Fête nationale",
-        date(year, 8, 15): "Assomption",
-        date(year, 11, 1): "Toussaint",
-        date(year, 11, 11): "Armistice 1918",
-        date(year, 12, 25): "Noël",
-    }
-
-
 def closures(site: int) -> dict[date, str]:
     """Weekdays a site was closed on purpose (not public holidays)."""
     closed: dict[date, str] = {}
@@ -236,9 +205,7 @@ MONTH_WEIGHT = (1.05, 0.95, 1.05, 0.95, 0.9, 1.0, 0.85, 0.5, 1.1, 1.0, 1.0, 0.85
 
 def open_days(site: int, start: date, end: date) -> list[date]:
     """The days a site was open: weekdays, no public holiday, no closure."""
-    holidays: dict[date, str] = {}
-    for year in range(start.year, end.year + 1):
-        holidays.update(french_public_holidays(year))
+    holidays = public_holidays_between(start, end)
     closed = closures(site)
     days = []
     d = start

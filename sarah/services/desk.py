@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sarah.db import read_session, write_session
 from sarah.errors import InvalidInput
 from sarah.models import ClosedDay, Contact, Service, Visitor, contact_services
+from sarah.services.calendar_fr import DAY_NAMES, MONTH_NAMES, public_holidays_between
 from sarah.services.catalogue import ServiceInfo
 from sarah.services.revisions import next_revision
 from sarah.services.text import fold
@@ -403,39 +404,6 @@ def counts_text(counts: dict[str, int]) -> str:
 # --- gap alert -----------------------------------------------------------------------------------
 
 
-def easter_sunday(year: int) -> date:
-    """Gregorian Easter (anonymous Gregorian algorithm, a.k.a. Meeus/Jones/Butcher)."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    ell = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * ell) // 451
-    month, day = divmod(h + ell - 7 * m + 114, 31)
-    return date(year, month, day + 1)
-
-
-def french_public_holidays(year: int) -> dict[date, str]:
-    """The eleven public holidays of metropolitan France."""
-    easter = easter_sunday(year)
-    return {
-        date(year, 1, 1): "Jour de l'an",
-        easter + timedelta(days=1): "Lundi de Pâques",
-        date(year, 5, 1): "Fête du Travail",
-        date(year, 5, 8): "Victoire 1945",
-        easter + timedelta(days=39): "Ascension",
-        easter + timedelta(days=50): "Lundi de Pentecôte",
-        date(year, 7, 14): "Fête nationale",
-        date(year, 8, 15): "Assomption",
-        date(year, 11, 1): "Toussaint",
-        date(year, 11, 11): "Armistice 1918",
-        date(year, 12, 25): "Noël",
-    }
-
-
 def gap_days(
     engine: Engine,
     site_id: uuid.UUID,
@@ -480,9 +448,7 @@ def gap_days(
                 )
             )
         )
-    holidays: dict[date, str] = {}
-    for year in {start.year, today.year}:
-        holidays.update(french_public_holidays(year))
+    holidays = public_holidays_between(start, today)
     out = []
     day = start
     while day < today:
@@ -518,24 +484,7 @@ def mark_closed_day(
             existing.revision = revision
 
 
-FRENCH_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-FRENCH_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
 def french_day(day: date, *, year: bool = False) -> str:
     """'lundi 3 mars' (or 'lundi 3 mars 2025')."""
-    text = f"{FRENCH_DAYS[day.weekday()]} {day.day} {FRENCH_MONTHS[day.month - 1]}"
+    text = f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
     return f"{text} {day.year}" if year else text

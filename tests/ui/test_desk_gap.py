@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from sarah.db import read_session
 from sarah.models import ClosedDay
-from sarah.services.desk import french_day, french_public_holidays
+from sarah.services.calendar_fr import french_public_holidays
+from sarah.services.desk import french_day
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

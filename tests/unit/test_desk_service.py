@@ -10,6 +10,7 @@ from sqlalchemy import Engine, func, select
 from sarah.db import read_session
 from sarah.errors import InvalidInput
 from sarah.models import ClosedDay, Contact
+from sarah.services.calendar_fr import easter_sunday, french_public_holidays
 from sarah.services.catalogue import list_services
 from sarah.services.contacts import (
     ContactDraft,
@@ -22,10 +23,8 @@ from sarah.services.desk import (
     counts_text,
     day_counts,
     day_journal,
-    easter_sunday,
     format_date_typing,
     french_day,
-    french_public_holidays,
     gap_days,
     mark_closed_day,
     parse_birth_date,
