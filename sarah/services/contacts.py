@@ -67,27 +67,31 @@ def _write_services(s: Session, contact_id: uuid.UUID, service_ids: Sequence[uui
         )
 
 
+def _insert(s: Session, draft: ContactDraft, entered_at: datetime) -> SavedContact:
+    """Add one checked draft, born at its site, and its services."""
+    contact = Contact(
+        id=uuid.uuid4(),
+        site_id=draft.site_id,
+        local_date=draft.local_date,
+        local_time=draft.local_time,
+        entered_at=entered_at,
+        channel=draft.channel,
+        visitor_id=draft.visitor_id,
+        agent=draft.agent,
+        origin_site_id=draft.site_id,
+        revision=next_revision(s, draft.site_id),
+    )
+    s.add(contact)
+    s.flush()
+    _write_services(s, contact.id, draft.service_ids)
+    return SavedContact(contact.id, entered_at)
+
+
 def log_contact(engine: Engine, draft: ContactDraft) -> SavedContact:
     """Record one contact. Returns only after COMMIT: the caller may then say "Enregistré"."""
     with write_session(engine) as s:
         _validate(s, draft)
-        entered_at = datetime.now()
-        contact = Contact(
-            id=uuid.uuid4(),
-            site_id=draft.site_id,
-            local_date=draft.local_date,
-            local_time=draft.local_time,
-            entered_at=entered_at,
-            channel=draft.channel,
-            visitor_id=draft.visitor_id,
-            agent=draft.agent,
-            origin_site_id=draft.site_id,
-            revision=next_revision(s, draft.site_id),
-        )
-        s.add(contact)
-        s.flush()
-        _write_services(s, contact.id, draft.service_ids)
-        return SavedContact(contact.id, entered_at)
+        return _insert(s, draft, datetime.now())
 
 
 def _live_contact(s: Session, contact_id: uuid.UUID) -> Contact:
@@ -161,22 +165,4 @@ def log_contacts(engine: Engine, drafts: Sequence[ContactDraft]) -> list[SavedCo
         if errors:
             raise ContactRowsInvalid(errors)
         entered_at = datetime.now()
-        saved = []
-        for draft in drafts:
-            contact = Contact(
-                id=uuid.uuid4(),
-                site_id=draft.site_id,
-                local_date=draft.local_date,
-                local_time=draft.local_time,
-                entered_at=entered_at,
-                channel=draft.channel,
-                visitor_id=draft.visitor_id,
-                agent=draft.agent,
-                origin_site_id=draft.site_id,
-                revision=next_revision(s, draft.site_id),
-            )
-            s.add(contact)
-            s.flush()
-            _write_services(s, contact.id, draft.service_ids)
-            saved.append(SavedContact(contact.id, entered_at))
-        return saved
+        return [_insert(s, draft, entered_at) for draft in drafts]
