@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import ClassVar
 
-from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, Uuid, func
+from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, Table, Uuid, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 # Stable constraint names so that alembic batch migrations can find them on SQLite.
@@ -20,6 +21,9 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Every model here maps a plain Table (SQLAlchemy types it as any FromClause), which Core
+    # insert()/update() accept.
+    __table__: ClassVar[Table]
 
 
 def new_id() -> uuid.UUID:

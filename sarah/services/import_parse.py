@@ -344,7 +344,7 @@ def parse_date(value: object) -> tuple[date, int | None] | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        minutes = value.hour * 60 + value.minute
+        minutes: int | None = value.hour * 60 + value.minute
         return value.date(), (minutes or None)
     if isinstance(value, date):
         return value, None
@@ -399,21 +399,21 @@ class ParsedImport:
     source: str
     description: str
     catalogue: Catalogue
-    lines: array = field(default_factory=lambda: array("i"))
-    days: array = field(default_factory=lambda: array("i"))  # date ordinals
-    minutes: array = field(default_factory=lambda: array("h"))
-    sites: array = field(default_factory=lambda: array("i"))
+    lines: array[int] = field(default_factory=lambda: array("i"))
+    days: array[int] = field(default_factory=lambda: array("i"))  # date ordinals
+    minutes: array[int] = field(default_factory=lambda: array("h"))
+    sites: array[int] = field(default_factory=lambda: array("i"))
     channels: bytearray = field(default_factory=bytearray)
-    groups: array = field(default_factory=lambda: array("i"))
-    combos: array = field(default_factory=lambda: array("i"))
-    agents: array = field(default_factory=lambda: array("i"))
+    groups: array[int] = field(default_factory=lambda: array("i"))
+    combos: array[int] = field(default_factory=lambda: array("i"))
+    agents: array[int] = field(default_factory=lambda: array("i"))
     keys: bytearray = field(default_factory=bytearray)  # 32 bytes per row
     site_names: list[str] = field(default_factory=list)
     site_folds: list[str] = field(default_factory=list)
     combo_services: list[tuple[int, ...]] = field(default_factory=list)
     agent_names: list[str] = field(default_factory=list)
     persons: list[Person] = field(default_factory=list)
-    group_person: array = field(default_factory=lambda: array("i"))
+    group_person: array[int] = field(default_factory=lambda: array("i"))
     ignored_columns: list[str] = field(default_factory=list)
     _day_prefix: dict[int, str] = field(default_factory=dict, repr=False)
 
@@ -455,14 +455,15 @@ class RowChecker:
         self.unlisted = 0  # problems past MAX_PROBLEMS, counted only
         self.header_line = 1
         self._catalogue = catalogue
-        self._dates: dict[object, object] = {}
-        self._times: dict[object, object] = {}
-        self._births: dict[object, object] = {}
-        self._sites: dict[object, object] = {}
+        # Cached conversions: the value, or the French reason why the cell is wrong (a str).
+        self._dates: dict[object, tuple[int, str, int | None] | str] = {}
+        self._times: dict[object, int | str | None] = {}
+        self._births: dict[object, tuple[date, int, str] | str | None] = {}
+        self._sites: dict[object, int | str] = {}
         self._site_by_fold: dict[str, int] = {}
-        self._channels: dict[object, object] = {}
-        self._sexes: dict[object, object] = {}
-        self._services: dict[object, object] = {}
+        self._channels: dict[object, int | str] = {}
+        self._sexes: dict[object, str] = {}  # "F", "H", "" or a reason (longer)
+        self._services: dict[object, int | str] = {}
         self._marks: dict[object, bool | None] = {}
         self._names: dict[object, tuple[str, str]] = {}
         self._combo_by_mask: dict[int, int] = {}
@@ -483,7 +484,7 @@ class RowChecker:
 
     # -- cached conversions: a cell value seen once is never parsed again --
 
-    def _contact_date(self, raw: object) -> object:
+    def _contact_date(self, raw: object) -> tuple[int, str, int | None] | str:
         try:
             parsed = parse_date(raw)
         except Bad as exc:
@@ -497,7 +498,7 @@ class RowChecker:
             return f"date trop ancienne (avant {OLDEST_CONTACT:%Y}) : vérifiez l'année"
         return (day.toordinal(), day.isoformat(), minutes)
 
-    def _birth(self, raw: object) -> object:
+    def _birth(self, raw: object) -> tuple[date, int, str] | str | None:
         try:
             parsed = parse_date(raw)
         except Bad as exc:
@@ -511,13 +512,13 @@ class RowChecker:
             return "date de naissance impossible (avant 1900)"
         return (day, day.toordinal(), day.isoformat())
 
-    def _time(self, raw: object) -> object:
+    def _time(self, raw: object) -> int | str | None:
         try:
             return parse_time(raw)
         except Bad as exc:
             return str(exc)
 
-    def _site(self, raw: object) -> object:
+    def _site(self, raw: object) -> int | str:
         name = _text(raw)
         if not name:
             return "site manquant"
@@ -532,7 +533,7 @@ class RowChecker:
             self.out.site_folds.append(folded)
         return index
 
-    def _channel(self, raw: object) -> object:
+    def _channel(self, raw: object) -> int | str:
         key = norm(raw)
         if not key:
             return "canal manquant"
@@ -541,13 +542,13 @@ class RowChecker:
             return "canal inconnu : physique ou téléphone (aussi P, T, tel, visite, appel)"
         return value
 
-    def _sex(self, raw: object) -> object:
+    def _sex(self, raw: object) -> str:
         value = SEX_WORDS.get(norm(raw))
         if value is None:
             return "sexe inconnu : F ou H (aussi femme, homme, M), vide si non renseigné"
         return value
 
-    def _service_list(self, raw: object) -> object:
+    def _service_list(self, raw: object) -> int | str:
         text = raw if isinstance(raw, str) else _text(raw)
         mask, unknown = 0, []
         for piece in re.split(r"[|\n\r]+", text):
@@ -614,45 +615,63 @@ class RowChecker:
         d = self._dates.get(raw_date)
         if d is None:
             d = self._dates[raw_date] = self._contact_date(raw_date)
+        # Each check keeps the good value under a typed name (a wrong row is refused below).
+        day_ord, day_iso, date_minutes = 0, "", None
         if isinstance(d, str):
             bad.append(("date", raw_date, d))
+        else:
+            day_ord, day_iso, date_minutes = d
 
         raw_time = cell("heure")
         t = self._times.get(raw_time, -1)
         if t == -1:
             t = self._times[raw_time] = self._time(raw_time)
+        minute = 0
         if isinstance(t, str):
             bad.append(("heure", raw_time, t))
+        else:
+            minute = t if t is not None else (date_minutes or 0)
 
         raw_site = cell("site")
         s = self._sites.get(raw_site)
         if s is None:
             s = self._sites[raw_site] = self._site(raw_site)
+        site = 0
         if isinstance(s, str):
             bad.append(("site", raw_site, s))
+        else:
+            site = s
 
         raw_channel = cell("canal")
         ch = self._channels.get(raw_channel)
         if ch is None:
             ch = self._channels[raw_channel] = self._channel(raw_channel)
+        channel = 0
         if isinstance(ch, str):
             bad.append(("canal", raw_channel, ch))
+        else:
+            channel = ch
 
         raw_sex = cell("sexe")
         sex = self._sexes.get(raw_sex)
         if sex is None:
             sex = self._sexes[raw_sex] = self._sex(raw_sex)
-        if len(sex) > 1:  # type: ignore[arg-type]
+        if len(sex) > 1:
             bad.append(("sexe", raw_sex, sex))
 
         raw_birth = cell("date_naissance")
         b = self._births.get(raw_birth, -1)
         if b == -1:
             b = self._births[raw_birth] = self._birth(raw_birth)
+        birth, birth_ord, birth_iso = None, 0, ""
         if isinstance(b, str):
             bad.append(("date_naissance", raw_birth, b))
-        elif b is not None and isinstance(d, tuple) and b[1] > d[0]:  # type: ignore[index]
-            bad.append(("date_naissance", raw_birth, "date de naissance après la date du contact"))
+        elif isinstance(b, tuple):
+            birth, birth_ord, birth_iso = b
+            if isinstance(d, tuple) and birth_ord > d[0]:
+                bad.append(
+                    ("date_naissance", raw_birth, "date de naissance après la date du contact")
+                )
 
         raw_visitor = cell("visiteur")
         visitor = _text(raw_visitor) if raw_visitor is not None else ""
@@ -688,12 +707,12 @@ class RowChecker:
             if isinstance(m, str):
                 bad.append(("services", raw_services, m))
             else:
-                mask = m  # type: ignore[assignment]
+                mask = m
         for ci, si in layout.service_columns:
             raw = cells[ci] if ci < n else None
-            mark = self._marks.get(raw, 2)  # type: ignore[arg-type]
+            mark = self._marks.get(raw, 2)
             if mark == 2:
-                mark = self._marks[raw] = self._mark(raw)  # type: ignore[index]
+                mark = self._marks[raw] = self._mark(raw)
             if mark:
                 mask |= 1 << si
             elif mark is None:
@@ -752,9 +771,6 @@ class RowChecker:
         if self.problems:
             return  # the import is refused anyway: keep checking, stop storing
 
-        day_ord, day_iso, date_minutes = d  # type: ignore[misc]
-        minute = t if t is not None else (date_minutes or 0)
-        birth, birth_ord, birth_iso = b if b is not None else (None, 0, "")  # type: ignore[misc]
         visitor_fold = fold(visitor) if visitor else ""
         rank = ((day_ord * 1440 + minute) << 32) | line
 
@@ -773,7 +789,7 @@ class RowChecker:
         if last[0] and rank > self._g_name_rank[g]:
             self._g_last[g], self._g_first[g], self._g_name_rank[g] = last[0], first[0], rank
         if sex and rank > self._g_sex_rank[g]:
-            self._g_sex[g], self._g_sex_rank[g] = sex, rank  # type: ignore[assignment]
+            self._g_sex[g], self._g_sex_rank[g] = sex, rank
         if birth is not None and rank > self._g_birth_rank[g]:
             self._g_birth[g], self._g_birth_rank[g] = birth, rank
 
@@ -790,11 +806,11 @@ class RowChecker:
             (
                 day_iso,
                 _HHMM[minute],
-                self.out.site_folds[s],  # type: ignore[index]
-                CHANNELS[ch],  # type: ignore[index]
+                self.out.site_folds[site],
+                CHANNELS[channel],
                 last[1],
                 first[1],
-                sex,  # type: ignore[arg-type]
+                sex,
                 birth_iso,
                 visitor_fold,
                 self._combo_codes[combo],
@@ -813,8 +829,8 @@ class RowChecker:
         out.lines.append(line)
         out.days.append(day_ord)
         out.minutes.append(minute)
-        out.sites.append(s)  # type: ignore[arg-type]
-        out.channels.append(ch)  # type: ignore[arg-type]
+        out.sites.append(site)
+        out.channels.append(channel)
         out.groups.append(g)
         out.combos.append(combo)
         out.agents.append(a)

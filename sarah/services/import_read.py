@@ -21,6 +21,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from sarah.errors import InvalidInput
 
@@ -114,17 +115,17 @@ def open_sheet(path: Path, score: HeaderScore) -> Iterator[Sheet]:
             yield sheet
         return
     if suffix in CSV_EXTENSIONS:
-        what = describe_content(head)
-        if what is None and _looks_binary(head):
-            what = "un fichier binaire"
-        if what is not None:
+        found = describe_content(head)
+        if found is None and _looks_binary(head):
+            found = "un fichier binaire"
+        if found is not None:
             hint = (
                 " Si c'est un classeur Excel, donnez-lui l'extension .xlsx."
                 if head.startswith(b"PK\x03\x04")
                 else ""
             )
             raise InvalidInput(
-                f"Le fichier {name} n'est pas un tableau CSV lisible : c'est {what}.{hint}"
+                f"Le fichier {name} n'est pas un tableau CSV lisible : c'est {found}.{hint}"
             )
         with _open_csv(path, head, score) as sheet:
             yield sheet
@@ -225,7 +226,8 @@ def _open_csv(path: Path, head: bytes, score: HeaderScore) -> Iterator[Sheet]:
         if not any(any(c.strip() for c in r) for r in leading):
             raise InvalidInput(f"Le fichier {path.name} est vide.")
         index, _ = _best_header(leading, score)
-        buffer = fh.buffer if isinstance(fh, io.TextIOWrapper) else None
+        # open() in text mode wraps a BufferedReader; typeshed's protocol for it lacks tell().
+        buffer = cast(io.BufferedReader, fh.buffer) if isinstance(fh, io.TextIOWrapper) else None
 
         def rows() -> Iterator[tuple[int, Cells]]:
             line = index + 1

@@ -418,8 +418,8 @@ class _Writer:
                 # to merge on the Personnes screen).
                 if old is None or (r.created_at, str(r.id)) < (old.created_at, str(old.id)):
                     found[k] = _Match(r.id, r.sex, r.created_at)
-        for i, r in enumerate(self.person_row):
-            if r >= 0:
+        for i, row in enumerate(self.person_row):
+            if row >= 0:
                 person = persons[i]
                 match = found.get((person.search_key, person.birth_date))
                 if match is not None:
@@ -531,6 +531,9 @@ class _Writer:
         service_ids = [fmt.id(s.id) for s in p.catalogue.services]
         site_ids = [fmt.id(i) if i is not None else None for i in self.site_ids]
         person_ids = [fmt.id(i) if i is not None else None for i in self.person_ids]
+        # Per-day sums are only kept on SQLite, where ids are stored as their 32 hex digits.
+        sum_sites = [i.hex if i is not None else "" for i in self.site_ids]
+        sum_services = [s.id.hex for s in p.catalogue.services]
         agents = p.agent_names
         group_person, revisions, skipped = p.group_person, self.site_revisions, self.skipped
         added = 0
@@ -555,15 +558,15 @@ class _Writer:
                 combo = p.combo_services[p.combos[i]]
                 if sums_wanted:
                     number = day_numbers[ordinal]
-                    sums = day_sums.get((site_ids[site], number))  # type: ignore[arg-type]
+                    sums = day_sums.get((sum_sites[site], number))
                     if sums is None:
-                        sums = day_sums[(site_ids[site], number)] = [0, 0, 0, 0]  # type: ignore[index]
+                        sums = day_sums[(sum_sites[site], number)] = [0, 0, 0, 0]
                     sums[p.channels[i]] += 1
                     if not combo:
                         sums[3] += 1
                     for si in combo:
-                        key = (site_ids[site], number, service_ids[si])
-                        day_service_sums[key] = day_service_sums.get(key, 0) + 1  # type: ignore[index]
+                        key = (sum_sites[site], number, sum_services[si])
+                        day_service_sums[key] = day_service_sums.get(key, 0) + 1
                 contacts.append(
                     {
                         "id": cid,
@@ -641,13 +644,13 @@ class _Formats:
 
     def insert_contacts(self, session: Session, rows: list[dict[str, Any]]) -> None:
         if self.raw:
-            session.connection().exec_driver_sql(self._contacts_sql, rows)  # type: ignore[arg-type]
+            session.connection().exec_driver_sql(self._contacts_sql, rows)
         else:
             session.execute(insert(Contact.__table__), rows)
 
     def insert_links(self, session: Session, rows: list[dict[str, Any]]) -> None:
         if self.raw:
-            session.connection().exec_driver_sql(self._links_sql, rows)  # type: ignore[arg-type]
+            session.connection().exec_driver_sql(self._links_sql, rows)
         else:
             session.execute(insert(contact_services), rows)
 

@@ -90,7 +90,7 @@ def _windows_drive_type(root: str) -> int | None:
         return None
     import ctypes
 
-    return int(ctypes.windll.kernel32.GetDriveTypeW(root))  # type: ignore[attr-defined]
+    return int(ctypes.windll.kernel32.GetDriveTypeW(root))  # type: ignore[attr-defined,unused-ignore]
 
 
 def _linux_mounts() -> str:

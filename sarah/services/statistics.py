@@ -288,7 +288,7 @@ def _derived_counts(
     """Read the sums kept by the triggers (SQLite)."""
     out = _Counts()
     first, last = day_number(period.start), day_number(period.end)
-    stmt = (
+    stmt: Select[*tuple[Any, ...]] = (  # reused below for selects of other widths
         select(
             stat_days.c.site_id,
             func.sum(stat_days.c.physique),

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import ColumnElement, Engine, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from sarah.db import read_session
@@ -120,7 +120,7 @@ def _word_starts(prefix: str):  # type: ignore[no-untyped-def]
     )
 
 
-def _live_visitors():  # type: ignore[no-untyped-def]
+def _live_visitors() -> ColumnElement[bool]:
     return and_(Visitor.deleted_at.is_(None), Visitor.merged_into_id.is_(None))
 
 
@@ -130,7 +130,7 @@ def _rows(
     ids = [v.id for v in visitors]
     stats: dict[uuid.UUID, tuple[int, date | None, date | None]] = {}
     if ids:
-        for vid, n, first, last in s.execute(
+        for vid, n, first_day, last_day in s.execute(
             select(
                 Contact.visitor_id,
                 func.count(),
@@ -140,7 +140,8 @@ def _rows(
             .where(Contact.visitor_id.in_(ids), Contact.deleted_at.is_(None))
             .group_by(Contact.visitor_id)
         ):
-            stats[vid] = (int(n), first, last)
+            if vid is not None:  # always: only these visitors' contacts are counted
+                stats[vid] = (int(n), first_day, last_day)
     out = []
     for v in visitors:
         n, first, last = stats.get(v.id, (0, None, None))

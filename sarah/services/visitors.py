@@ -6,8 +6,9 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import Engine, and_, func, or_, select, update
+from sqlalchemy import CursorResult, Engine, and_, false, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from sarah.db import read_session, write_session
@@ -157,7 +158,10 @@ def likely_duplicates(
     with read_session(engine) as s:
         live = and_(Visitor.deleted_at.is_(None), Visitor.merged_into_id.is_(None))
         conditions = [
-            and_(Visitor.search_key == key, or_(Visitor.birth_date.is_(None), birth_date is None))
+            and_(
+                Visitor.search_key == key,
+                or_(Visitor.birth_date.is_(None), true() if birth_date is None else false()),
+            )
         ]
         if birth_date is not None:
             conditions.append(
@@ -221,10 +225,14 @@ def merge_visitors(
     with write_session(engine) as s:
         survivor, absorbed = _live_visitor(s, survivor_id), _live_visitor(s, absorbed_id)
         revision = next_revision(s, site_id) if site_id else survivor.revision
-        moved = s.execute(
-            update(Contact)
-            .where(Contact.visitor_id == absorbed_id)
-            .values(visitor_id=survivor_id, revision=revision)
+        # An UPDATE gives a CursorResult; Session.execute() is typed as returning a plain Result.
+        moved = cast(
+            CursorResult[Any],
+            s.execute(
+                update(Contact)
+                .where(Contact.visitor_id == absorbed_id)
+                .values(visitor_id=survivor_id, revision=revision)
+            ),
         ).rowcount
         if survivor.sex is None:
             survivor.sex = absorbed.sex
