@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
-from openpyxl.drawing.fill import ColorChoice, PatternFillProperties
+from openpyxl.drawing.colors import ColorChoice
+from openpyxl.drawing.fill import PatternFillProperties
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sarah.services.analysis import SECTION_TITLES, TOTAL, Comparison, MonthBreakdown, Ratio
@@ -46,7 +48,11 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 # One (pattern, colour) per series: the hatching tells series apart on a grey printout.
-SERIES_STYLES = (
+Hatching = Literal[
+    "solidDmnd", "wdUpDiag", "smCheck", "dkVert", "pct50", "dkHorz", "lgGrid", "dashDnDiag",
+    "weave", "pct20",
+]  # fmt: skip
+SERIES_STYLES: tuple[tuple[Hatching, str], ...] = (
     ("solidDmnd", "1F4E79"),
     ("wdUpDiag", "C55A11"),
     ("smCheck", "548235"),
@@ -121,15 +127,15 @@ def _print_setup(ws: Worksheet, header_row: int) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=2)
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=2).coordinate
 
 
 # --- sheets -----------------------------------------------------------------------------------
 
 
 def add_months_sheet(wb: Workbook, months: MonthBreakdown, meta: ExportMeta) -> Worksheet:
-    ws = wb.create_sheet(MONTHS_SHEET)
+    ws: Worksheet = wb.create_sheet(MONTHS_SHEET)  # typed Any: it may be a write-only sheet
     row = _head(
         ws,
         "Contacts et personnes par mois",
@@ -187,7 +193,7 @@ def add_months_sheet(wb: Workbook, months: MonthBreakdown, meta: ExportMeta) -> 
 
 
 def add_comparison_sheet(wb: Workbook, comparison: Comparison, meta: ExportMeta) -> Worksheet:
-    ws = wb.create_sheet(COMPARISON_SHEET)
+    ws: Worksheet = wb.create_sheet(COMPARISON_SHEET)  # typed Any: it may be a write-only sheet
     row = _head(
         ws,
         "Comparaison avec la même période un an plus tôt",
@@ -248,7 +254,7 @@ def add_comparison_sheet(wb: Workbook, comparison: Comparison, meta: ExportMeta)
 def add_ratios_sheet(
     wb: Workbook, report: Report, rows: list[Ratio], meta: ExportMeta
 ) -> Worksheet:
-    ws = wb.create_sheet(RATIOS_SHEET)
+    ws: Worksheet = wb.create_sheet(RATIOS_SHEET)  # typed Any: it may be a write-only sheet
     row = _head(ws, "Ratios par site", meta_lines(meta, report.period, report.sites))
     columns = [*report.sites, TOTAL]
     _header_cell(ws, row, 1, "Ratio")
@@ -284,8 +290,9 @@ def _style_series(chart: BarChart) -> None:
         pattern, colour = SERIES_STYLES[i % len(SERIES_STYLES)]
         series.graphicalProperties.pattFill = PatternFillProperties(
             prst=pattern,
-            fgClr=ColorChoice(srgbClr=colour),
-            bgClr=ColorChoice(srgbClr="FFFFFF"),
+            # types-openpyxl says RGBPercent; openpyxl's srgbClr is the hex string.
+            fgClr=ColorChoice(srgbClr=colour),  # type: ignore[arg-type]
+            bgClr=ColorChoice(srgbClr="FFFFFF"),  # type: ignore[arg-type]
         )
         series.graphicalProperties.line.solidFill = "000000"
         series.graphicalProperties.line.width = 9525  # 0.75 pt outline
@@ -295,7 +302,7 @@ def add_charts_sheet(
     wb: Workbook, report: Report, months: MonthBreakdown | None, meta: ExportMeta
 ) -> Worksheet:
     """Three native charts, their data laid out on the same sheet under them."""
-    ws = wb.create_sheet(CHARTS_SHEET)
+    ws: Worksheet = wb.create_sheet(CHARTS_SHEET)  # typed Any: it may be a write-only sheet
     _head(ws, "Graphiques", meta_lines(meta, report.period, report.sites))
     data_row = 60  # data tables below the charts
     ws.cell(row=data_row - 1, column=1, value="Données des graphiques").font = TITLE

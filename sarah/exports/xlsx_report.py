@@ -13,10 +13,12 @@ from __future__ import annotations
 import os
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sarah.exports.files import save_workbook
@@ -65,7 +67,7 @@ def _print_setup(ws: Worksheet, title_rows: str | None = None) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     if title_rows:
@@ -130,7 +132,7 @@ def _write_table(ws: Worksheet, grid: TableGrid, report: Report) -> int:
         row += 1
 
     # Headings and the label column stay in view while scrolling; printed on every page.
-    ws.freeze_panes = ws.cell(row=FIRST_TABLE_ROW + header_rows, column=2)
+    ws.freeze_panes = ws.cell(row=FIRST_TABLE_ROW + header_rows, column=2).coordinate
     _print_setup(ws, f"{FIRST_TABLE_ROW}:{FIRST_TABLE_ROW + header_rows - 1}")
     if grid.key in ("contacts", "services"):
         label_width = 42 if grid.key == "contacts" else 78
@@ -150,7 +152,8 @@ def _write_table(ws: Worksheet, grid: TableGrid, report: Report) -> int:
 def _sheet_sums(grid: TableGrid, ws: Worksheet) -> bool:
     """Read back the written cells: each total equals the sum of its parts."""
     first = FIRST_TABLE_ROW + (2 if grid.groups else 1)
-    values = [
+    # The numbers written above (openpyxl types a cell's value as any kind of cell content).
+    values: list[list[Any]] = [
         [ws.cell(row=first + r, column=c + 2).value for c in range(len(grid.headings))]
         for r in range(len(grid.rows))
     ]
@@ -168,8 +171,8 @@ def _sheet_sums(grid: TableGrid, ws: Worksheet) -> bool:
         groups_total = 0
         for _heading, start, end in grid.groups:
             cells = [i for i in counts if start <= i <= end]
-            *parts, group_total = cells
-            ok = ok and sum(int(row[i] or 0) for i in parts) == row[group_total]
+            *members, group_total = cells
+            ok = ok and sum(int(row[i] or 0) for i in members) == row[group_total]
             groups_total += int(row[group_total] or 0)
         ok = ok and groups_total == row[len(row) - 1]
     return ok
