@@ -255,7 +255,11 @@ def migrate_to_head(engine: Engine, backup_dir: Path | None = None) -> Path | No
     """
     from alembic import command
 
-    from sarah.services.backups import configured_backup_folder, create_backup, rotate_quietly
+    from sarah.services.backups import (
+        configured_backup_folder,
+        create_backup_or_abort,
+        rotate_quietly,
+    )
 
     head = head_revision()
     current = current_revision(engine)
@@ -265,14 +269,12 @@ def migrate_to_head(engine: Engine, backup_dir: Path | None = None) -> Path | No
     path = sqlite_path(engine)
     if path is not None and _has_user_tables(engine):
         folder = backup_dir or configured_backup_folder()
-        try:
-            copy = create_backup(path, folder, "avant-migration").path
-        except UserError as exc:
-            raise type(exc)(
-                "Mise à jour de la base annulée : la sauvegarde qui doit la précéder a échoué. "
-                + exc.message,
-                exc.details,
-            ) from exc
+        copy = create_backup_or_abort(
+            path,
+            folder,
+            "avant-migration",
+            "Mise à jour de la base annulée : la sauvegarde qui doit la précéder a échoué. ",
+        ).path
         rotate_quietly(folder)
     with translate_errors(), engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")

@@ -515,6 +515,17 @@ def create_backup(
     return _drain(create_backup_steps(db, folder or configured_backup_folder(), reason, now=now))
 
 
+def create_backup_or_abort(
+    db: Path, folder: Path, reason: str, aborted: str, *, now: datetime | None = None
+) -> BackupInfo:
+    """:func:`create_backup` that an operation needs first; when it fails, the error (same kind,
+    same details) starts with ``aborted``, the sentence saying the operation was not done."""
+    try:
+        return create_backup(db, folder, reason, now=now)
+    except UserError as exc:
+        raise type(exc)(aborted + exc.message, exc.details) from exc
+
+
 def _has_user_tables(db: Path) -> bool:
     try:
         conn = _connect_ro(db)
@@ -537,14 +548,12 @@ def backup_before(engine: Engine | Path, reason: str) -> BackupInfo | None:
     if db is None or not db.exists() or db.stat().st_size == 0 or not _has_user_tables(db):
         return None
     folder = configured_backup_folder()
-    try:
-        info = create_backup(db, folder, f"avant-{reason}")
-    except UserError as exc:
-        raise type(exc)(
-            f"Sauvegarde de sécurité avant {reason} impossible, l'opération n'a pas été faite. "
-            + exc.message,
-            exc.details,
-        ) from exc
+    info = create_backup_or_abort(
+        db,
+        folder,
+        f"avant-{reason}",
+        f"Sauvegarde de sécurité avant {reason} impossible, l'opération n'a pas été faite. ",
+    )
     rotate_quietly(folder)
     return info
 
@@ -835,14 +844,13 @@ def restore_backup(
 
     safety: BackupInfo | None = None
     if sound:
-        try:
-            safety = create_backup(db, folder, ASIDE_MARK, now=when)
-        except UserError as exc:
-            raise type(exc)(
-                "Restauration annulée : la sauvegarde de sécurité de la base actuelle a échoué. "
-                + exc.message,
-                exc.details,
-            ) from exc
+        safety = create_backup_or_abort(
+            db,
+            folder,
+            ASIDE_MARK,
+            "Restauration annulée : la sauvegarde de sécurité de la base actuelle a échoué. ",
+            now=when,
+        )
 
     db.parent.mkdir(parents=True, exist_ok=True)
     incoming = temp_name(db.with_name(db.name + ".restauration"))
