@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 from sqlalchemy import Engine
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+POSTGRES_SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
 
 
 @pytest.fixture(autouse=True)
@@ -37,3 +40,33 @@ def engine(db_path: Path) -> Iterator[Engine]:
     eng = open_database(db_path)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def pg_engine() -> Iterator[Engine]:
+    """A fresh PostgreSQL database of its own, migrated to head; skipped when no server answers.
+
+    Needs the local server (postgresql://postgres@127.0.0.1:5432, trust auth). The database is
+    dropped afterwards, whatever the test did.
+    """
+    from sqlalchemy import create_engine, text
+
+    from sarah.db import open_database
+
+    name = f"sarah_test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the server means skip
+        pytest.skip(f"PostgreSQL unavailable: {exc}")
+    try:
+        eng = open_database(f"{POSTGRES_SERVER}/{name}")
+        try:
+            yield eng
+        finally:
+            eng.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, time
 from fractions import Fraction
@@ -348,31 +346,6 @@ def test_format_decimal_rounds_half_up() -> None:
     assert format_decimal(Fraction(1, 8)) == "0,13"
     assert format_decimal(Fraction(5, 2)) == "2,50"
     assert format_decimal(Fraction(2, 3), 1) == "0,7"
-
-
-@pytest.fixture
-def pg_engine() -> Iterator[Engine]:
-    """A fresh PostgreSQL database migrated to head; skipped when no server answers."""
-    from sqlalchemy import create_engine, text
-
-    from sarah.db import open_database
-
-    server = "postgresql+psycopg2://postgres@127.0.0.1:5432"
-    name = f"sarah_analysis_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the server means skip
-        pytest.skip(f"PostgreSQL unavailable: {exc}")
-    engine = open_database(f"{server}/{name}")
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.mark.postgres

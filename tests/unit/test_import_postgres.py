@@ -2,38 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 from test_import_support import SAMPLE_EXPECTED, SAMPLE_ROWS, counts, stored_contacts, write_csv
 
 from sarah.services.imports import import_file
-
-SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
-
-
-@pytest.fixture
-def pg_engine() -> Iterator[Engine]:
-    from sarah.db import open_database
-
-    name = f"sarah_import_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = create_engine(f"{SERVER}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the server means skip
-        pytest.skip(f"PostgreSQL unavailable: {exc}")
-    engine = open_database(f"{SERVER}/{name}")
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.mark.postgres

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, insert, text
+from sqlalchemy import Engine, insert
 
 from sarah.db import open_database, write_session
 from sarah.models import Contact, Visitor, contact_services
@@ -21,27 +20,7 @@ from sarah.services.report_model import Period
 from sarah.services.sites import ensure_site, resolve_sites
 from sarah.services.statistics import report_for_sites, semester_tables
 
-SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
 SITES = ("Fontaine d'Ouche", "Grésilles", "Chenôve")
-
-
-@pytest.fixture
-def pg_engine() -> Iterator[Engine]:
-    name = f"sarah_stats_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = create_engine(f"{SERVER}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the server means skip
-        pytest.skip(f"PostgreSQL unavailable: {exc}")
-    engine = open_database(f"{SERVER}/{name}")
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def history(seed: int = 7) -> tuple[list[dict], list[dict], list[dict]]:
