@@ -24,20 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.dataset import SITES  # noqa: E402  (the ten sites of the benchmark database)
+
 TARGET_ROWS_PER_S = 20_000
 HEADER = ["date", "heure", "site", "canal", "nom", "prenom", "sexe", "date_naissance", "services"]
-SITES = (
-    "Fontaine d'Ouche",
-    "Grésilles",
-    "Chenôve Le Mail",
-    "Quetigny Centre",
-    "Talant Belvédère",
-    "Longvic Guynemer",
-    "Université",
-    "Bourroches",
-    "Stalingrad",
-    "Chevreul Parc",
-)
 LAST = "Martin Bernard Dubois Thomas Robert Petit Durand Leroy Moreau Simon Lefèvre Garcia Roux Benali Haddad Diallo Traoré Nguyen Yilmaz Da Silva Rossi Kaya Cissé Guérin Muller".split()
 FIRST = "Léa Manon Inès Chloé Yasmine Aïcha Fatou Nadia Océane Lucas Hugo Théo Karim Mehdi Moussa Youssef Kévin Sébastien Ibrahim Omar Emre Minh".split()
 
