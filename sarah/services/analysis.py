@@ -21,8 +21,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 from fractions import Fraction
+from typing import Any
 
-from sqlalchemy import Engine, and_, distinct, exists, extract, func, select
+from sqlalchemy import Engine, Select, and_, distinct, exists, extract, func, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -35,6 +36,7 @@ from sarah.services.report_model import (
     CHANNELS,
     NOT_GIVEN,
     SEXES,
+    PeopleCounts,
     Period,
     Report,
     SiteTables,
@@ -370,11 +372,15 @@ def compare_reports(current: Report, previous: Report) -> Comparison:
         rows.append(ComparisonRow(section, key, label, values, note, bold))
 
     for channel in CHANNELS:
+
+        def by_channel(t: SiteTables, c: str = channel) -> int:
+            return t.contacts[c]
+
         add(
             "contacts",
             channel,
             {"physique": "Entretiens physiques", "telephone": "Entretiens téléphoniques"}[channel],
-            lambda t, c=channel: t.contacts[c],
+            by_channel,
         )
     add("contacts", "total", "Total des contacts", lambda t: t.contacts_total, bold=True)
     add("contacts", "anonymous", "dont contacts anonymes", lambda t: t.anonymous_contacts)
@@ -403,7 +409,7 @@ def compare_reports(current: Report, previous: Report) -> Comparison:
 
     for section in ("persons", "new_persons"):
         for age in AGE_GROUPS:
-            label = {
+            age_label = {
                 "jeunes": "Public jeune",
                 "adultes": "Public adulte",
                 "NR": "Âge non renseigné",
@@ -414,12 +420,22 @@ def compare_reports(current: Report, previous: Report) -> Comparison:
                 for t in [rep.total, *rep.by_site.values()]
             ):
                 continue
-            add(section, age, label[age], lambda t, a=age, s=section: getattr(t, s).group_total(a))
+
+            def in_group(t: SiteTables, a: str = age, s: str = section) -> int:
+                people: PeopleCounts = getattr(t, s)
+                return people.group_total(a)
+
+            add(section, age, age_label[age], in_group)
+
+        def people_total(t: SiteTables, s: str = section) -> int:
+            people: PeopleCounts = getattr(t, s)
+            return people.total
+
         add(
             section,
             "total",
             "Total des personnes" if section == "persons" else "Total des nouveaux publics",
-            lambda t, s=section: getattr(t, s).total,
+            people_total,
             bold=True,
         )
     return Comparison(current.period, previous.period, list(current.sites), rows)
@@ -667,8 +683,8 @@ def contacts_behind(
     scope_ids = [s.id for s in scope]
     window = period
     if cell.month is not None:
-        first = max(date(cell.month.year, cell.month.month, 1), period.start)
-        last = min(
+        month_first = max(date(cell.month.year, cell.month.month, 1), period.start)
+        month_last = min(
             date(
                 cell.month.year,
                 cell.month.month,
@@ -676,7 +692,7 @@ def contacts_behind(
             ),
             period.end,
         )
-        window = Period(first, last)
+        window = Period(month_first, month_last)
     in_window = _live_in_period(window, scope_ids)
     title, explanation = _describe(cell, period, chosen)
 
@@ -699,6 +715,8 @@ def contacts_behind(
     one_per_person = cell.table in ("persons", "new_persons", "months_people")
 
     with read_session(engine) as s:
+        # The columns of ``base`` in every branch (select(*columns) is typed as selecting none).
+        stmt: Select[*tuple[Any, ...]]
         if cell.table in ("contacts", "months_contacts"):
             stmt = base.where(in_window)
             if cell.table == "contacts" and cell.row != "total":

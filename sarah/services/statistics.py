@@ -37,6 +37,7 @@ from sqlalchemy import (
     Engine,
     Integer,
     Select,
+    SQLColumnExpression,
     and_,
     case,
     exists,
@@ -138,7 +139,7 @@ def _age_group(birth: ColumnElement[Any], on: ColumnElement[Any], limit: int) ->
 
 
 def age_group_expr(
-    birth_date: ColumnElement[date], on: ColumnElement[date], limit: int
+    birth_date: SQLColumnExpression[date | None], on: SQLColumnExpression[date], limit: int
 ) -> ColumnElement[str]:
     """'jeunes', 'adultes' or 'NR' (unknown birth date) for two date columns, in SQL."""
     return case(
@@ -147,7 +148,7 @@ def age_group_expr(
     )
 
 
-def sex_expr(sex: ColumnElement[str | None]) -> ColumnElement[str]:
+def sex_expr(sex: SQLColumnExpression[str | None]) -> ColumnElement[str]:
     return func.coalesce(sex, literal("NR"))
 
 
