@@ -31,7 +31,7 @@ import hashlib
 import json
 import random
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import accumulate
@@ -455,7 +455,7 @@ class DemoData:
     closed_days: dict[int, dict[date, str]]
 
 
-def _weighted_ages(low: int, high: int) -> tuple[list[int], list[float]]:
+def _weighted_ages(low: int, high: int) -> tuple[list[int], list[int]]:
     ages = list(range(low, high + 1))
     if high <= 25:
         base = {16: 1, 17: 2, 18: 5, 19: 7, 20: 8, 21: 8, 22: 8, 23: 7, 24: 7, 25: 6}
@@ -778,7 +778,7 @@ class _Builder:
             # A new person's first visit first typed with last year's date, then corrected:
             # the deleted contact must not make them a returning visitor.
             holidays = french_public_holidays(2018)
-            firsts = {}
+            firsts: dict[uuid.UUID, DemoContact] = {}
             for c in ref:
                 p = c.person
                 if p is not None and p.new_in_reference:
@@ -916,7 +916,9 @@ def _batch_sums(
             day_services[key] = day_services.get(key, 0) + 1
     return days, day_services
 
-def _chunks(rows: list[dict[str, object]]) -> Iterator[list[dict[str, object]]]:
+def _chunks(
+    rows: Sequence[Mapping[str, object]],
+) -> Iterator[Sequence[Mapping[str, object]]]:
     for i in range(0, len(rows), BATCH):
         yield rows[i : i + BATCH]
 
