@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from sarah.db import read_session, write_session
@@ -22,7 +22,7 @@ from sarah.services.calendar_fr import DAY_NAMES, MONTH_NAMES, public_holidays_b
 from sarah.services.catalogue import ServiceInfo
 from sarah.services.revisions import next_revision
 from sarah.services.text import fold
-from sarah.services.visitors import age_group, age_on
+from sarah.services.visitors import age_group, age_on, visitors_born_on, visitors_named
 from sarah.settings import YOUNG_AGE_LIMIT
 
 SEARCH_LIMIT = 40
@@ -45,19 +45,27 @@ def looks_like_date(text: str) -> bool:
     return bool(stripped) and stripped[0].isdigit()
 
 
-def parse_birth_date(text: str, *, today: date | None = None) -> date:
-    """``JJ/MM/AAAA`` (also ``JJMMAAAA``, ``J/M/AAAA``, dots or dashes) -> a date, validated."""
-    today = today or date.today()
+def whole_date(text: str) -> date | None:
+    """``JJ/MM/AAAA`` (also ``JJMMAAAA``, ``J/M/AAAA``, dots or dashes) -> a date; None while the
+    date is not typed whole; raises InvalidInput when that day does not exist."""
     match = _DATE_RE.match(text) or _DIGITS_DATE_RE.match(text)
     if not match:
-        raise InvalidInput(f"Date « {text.strip()} » incomplète : tapez JJ/MM/AAAA.")
+        return None
     day, month, year = (int(g) for g in match.groups())
     try:
-        value = date(year, month, day)
+        return date(year, month, day)
     except ValueError:
         raise InvalidInput(
             f"Date impossible : {day:02d}/{month:02d}/{year} n'existe pas dans le calendrier."
         ) from None
+
+
+def parse_birth_date(text: str, *, today: date | None = None) -> date:
+    """``JJ/MM/AAAA`` (also ``JJMMAAAA``, ``J/M/AAAA``, dots or dashes) -> a date, validated."""
+    today = today or date.today()
+    value = whole_date(text)
+    if value is None:
+        raise InvalidInput(f"Date « {text.strip()} » incomplète : tapez JJ/MM/AAAA.")
     if value > today:
         raise InvalidInput(f"Date de naissance dans le futur : {value:%d/%m/%Y}.")
     if value.year < 1900:
@@ -172,20 +180,6 @@ class VisitorHit:
         return GROUP_LABELS[self.group]
 
 
-def _prefix_range(column, prefix: str):  # type: ignore[no-untyped-def]
-    """``column LIKE 'prefix%'`` written so that SQLite can use the index on the column."""
-    return and_(column >= prefix, column < prefix + "\U0010ffff")
-
-
-def _word_prefix(prefix: str):  # type: ignore[no-untyped-def]
-    """A later word of the key (first name, second last name) starts with ``prefix``."""
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return or_(
-        Visitor.search_key.like(f"% {escaped}%", escape="\\"),
-        Visitor.search_key.like(f"%-{escaped}%", escape="\\"),
-    )
-
-
 def _hits(s: Session, visitors: Iterable[Visitor], today: date, limit: int) -> list[VisitorHit]:
     rows = list(visitors)
     if not rows:
@@ -231,49 +225,18 @@ def search_visitors(
     """
     today = today or date.today()
     age_day = on or today
-    live = and_(Visitor.deleted_at.is_(None), Visitor.merged_into_id.is_(None))
     if looks_like_date(text):
-        if not (_DATE_RE.match(text) or _DIGITS_DATE_RE.match(text)):
+        if whole_date(text) is None:
             return []
         born = parse_birth_date(text, today=today)
         with read_session(engine) as s:
-            found = s.scalars(
-                select(Visitor)
-                .where(live, Visitor.birth_date == born)
-                .order_by(Visitor.search_key)
-                .limit(limit)
-            ).all()
-            return _hits(s, found, age_day, young_age_limit)
+            return _hits(s, visitors_born_on(s, born, limit), age_day, young_age_limit)
 
     words = fold(text).split()
     if not words or sum(len(w) for w in words) < MIN_SEARCH_LETTERS:
         return []
-    first, others = words[0], words[1:]
     with read_session(engine) as s:
-        extra = [or_(_prefix_range(Visitor.search_key, w), _word_prefix(w)) for w in others]
-        # 1. last name starts with the first word: an index range, fast even at 100,000 people.
-        found = list(
-            s.scalars(
-                select(Visitor)
-                .where(live, _prefix_range(Visitor.search_key, first), *extra)
-                .order_by(Visitor.search_key)
-                .limit(limit)
-            )
-        )
-        # 2. then people where a later word (first name, second last name) starts with it.
-        if len(found) < limit:
-            found += s.scalars(
-                select(Visitor)
-                .where(
-                    live,
-                    _word_prefix(first),
-                    ~_prefix_range(Visitor.search_key, first),
-                    *extra,
-                )
-                .order_by(Visitor.search_key)
-                .limit(limit - len(found))
-            ).all()
-        return _hits(s, found, age_day, young_age_limit)
+        return _hits(s, visitors_named(s, words, limit), age_day, young_age_limit)
 
 
 def visitor_hit(

@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import ColumnElement, Engine, and_, func, or_, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from sarah.db import read_session
 from sarah.errors import InvalidInput
 from sarah.models import Contact, Service, Site, Visitor, VisitorMerge, contact_services
+from sarah.services.desk import whole_date
 from sarah.services.text import fold
-from sarah.services.visitors import VisitorInfo, age_group, age_on, likely_duplicates
+from sarah.services.visitors import (
+    VisitorInfo,
+    age_group,
+    age_on,
+    likely_duplicates,
+    live_visitors,
+    visitors_born_on,
+    visitors_named,
+)
 from sarah.settings import YOUNG_AGE_LIMIT
 
 SEARCH_LIMIT = 100
 MIN_SEARCH_LETTERS = 2
-_DATE = re.compile(r"\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*")
-_DIGITS_DATE = re.compile(r"\s*(\d{2})(\d{2})(\d{4})\s*")
 
 
 @dataclass(frozen=True)
@@ -90,38 +96,7 @@ class VisitorHistory:
 
 def parse_birth_date(text: str) -> date | None:
     """'15/03/1993' (or 15031993, 15.03.1993) -> date; None when not a whole date; error if impossible."""
-    m = _DATE.fullmatch(text) or _DIGITS_DATE.fullmatch(text)
-    if not m:
-        return None
-    day, month, year = (int(g) for g in m.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise InvalidInput(
-            f"Date impossible : {day:02d}/{month:02d}/{year} n'existe pas dans le calendrier."
-        ) from None
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _starts(prefix: str):  # type: ignore[no-untyped-def]
-    """The key starts with ``prefix``, written so that SQLite uses the index on the key."""
-    return and_(Visitor.search_key >= prefix, Visitor.search_key < prefix + "\U0010ffff")
-
-
-def _word_starts(prefix: str):  # type: ignore[no-untyped-def]
-    """A later word of the key (first name, second part of a name) starts with ``prefix``."""
-    w = _like_escape(prefix)
-    return or_(
-        Visitor.search_key.like(f"% {w}%", escape="\\"),
-        Visitor.search_key.like(f"%-{w}%", escape="\\"),
-    )
-
-
-def _live_visitors() -> ColumnElement[bool]:
-    return and_(Visitor.deleted_at.is_(None), Visitor.merged_into_id.is_(None))
+    return whole_date(text)
 
 
 def _rows(
@@ -174,41 +149,17 @@ def search_visitors(
     """
     today = today or date.today()
     stripped = text.strip()
-    live = _live_visitors()
     if stripped[:1].isdigit():
         born = parse_birth_date(stripped)
         if born is None:  # a date being typed: stay quiet until it is whole
             return []
         with read_session(engine) as s:
-            found = s.scalars(
-                select(Visitor)
-                .where(live, Visitor.birth_date == born)
-                .order_by(Visitor.search_key)
-                .limit(limit)
-            ).all()
-            return _rows(s, list(found), today, young_age_limit)
+            return _rows(s, visitors_born_on(s, born, limit), today, young_age_limit)
     words = fold(text).split()
     if sum(len(w) for w in words) < MIN_SEARCH_LETTERS:
         return []
-    first, others = words[0], words[1:]
-    extra = [or_(_starts(w), _word_starts(w)) for w in others]
     with read_session(engine) as s:
-        # Last names starting with the first word come first (an index range), then the others.
-        found = list(
-            s.scalars(
-                select(Visitor)
-                .where(live, _starts(first), *extra)
-                .order_by(Visitor.search_key, Visitor.birth_date)
-                .limit(limit)
-            )
-        )
-        if len(found) < limit:
-            found += s.scalars(
-                select(Visitor)
-                .where(live, _word_starts(first), ~_starts(first), *extra)
-                .order_by(Visitor.search_key, Visitor.birth_date)
-                .limit(limit - len(found))
-            ).all()
+        found = visitors_named(s, words, limit, then_by_birth_date=True)
         return _rows(s, found, today, young_age_limit)
 
 
@@ -329,7 +280,7 @@ def merge_candidates(
         others = list(
             s.scalars(
                 select(Visitor)
-                .where(Visitor.id.in_(ids), _live_visitors())
+                .where(Visitor.id.in_(ids), live_visitors())
                 .order_by(Visitor.search_key, Visitor.birth_date)
             )
         )

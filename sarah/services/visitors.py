@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, and_, false, func, or_, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Engine,
+    and_,
+    false,
+    func,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from sarah.db import read_session, write_session
@@ -145,6 +157,71 @@ def update_visitor(
         return _info(v)
 
 
+def live_visitors() -> ColumnElement[bool]:
+    """The records in use: neither deleted nor merged into another one."""
+    return and_(Visitor.deleted_at.is_(None), Visitor.merged_into_id.is_(None))
+
+
+def _key_starts(prefix: str) -> ColumnElement[bool]:
+    """The search key starts with ``prefix``, written so that SQLite uses the index on the key."""
+    return and_(Visitor.search_key >= prefix, Visitor.search_key < prefix + "\U0010ffff")
+
+
+def _later_word_starts(prefix: str) -> ColumnElement[bool]:
+    """A later word of the search key (first name, second last name) starts with ``prefix``."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return or_(
+        Visitor.search_key.like(f"% {escaped}%", escape="\\"),
+        Visitor.search_key.like(f"%-{escaped}%", escape="\\"),
+    )
+
+
+def visitors_named(
+    s: Session,
+    words: Sequence[str],
+    limit: int,
+    *,
+    then_by_birth_date: bool = False,
+) -> list[Visitor]:
+    """Live visitors whose search key matches every folded word typed (at least one), at most
+    ``limit``.
+
+    Each word must start a word of the key, in any order ('dup je', 'jean dup'). People whose key
+    starts with the first word come first (an index range, fast even at 100,000 people), then
+    those where a later word (first name, second last name) starts with it; each group in name
+    order (then birth-date order among the same name with ``then_by_birth_date``).
+    """
+    order_by = [Visitor.search_key] + ([Visitor.birth_date] if then_by_birth_date else [])
+    first, others = words[0], words[1:]
+    live = live_visitors()
+    extra = [or_(_key_starts(w), _later_word_starts(w)) for w in others]
+    found = list(
+        s.scalars(
+            select(Visitor).where(live, _key_starts(first), *extra).order_by(*order_by).limit(limit)
+        )
+    )
+    if len(found) < limit:
+        found += s.scalars(
+            select(Visitor)
+            .where(live, _later_word_starts(first), ~_key_starts(first), *extra)
+            .order_by(*order_by)
+            .limit(limit - len(found))
+        ).all()
+    return found
+
+
+def visitors_born_on(s: Session, born: date, limit: int) -> list[Visitor]:
+    """Live visitors born on ``born``, at most ``limit``, in name order."""
+    return list(
+        s.scalars(
+            select(Visitor)
+            .where(live_visitors(), Visitor.birth_date == born)
+            .order_by(Visitor.search_key)
+            .limit(limit)
+        )
+    )
+
+
 def likely_duplicates(
     engine: Engine, last_name: str, first_name: str, birth_date: date | None
 ) -> list[VisitorInfo]:
@@ -156,7 +233,7 @@ def likely_duplicates(
     last, first = fold(last_name), fold(first_name)
     key = search_key(last_name, first_name)
     with read_session(engine) as s:
-        live = and_(Visitor.deleted_at.is_(None), Visitor.merged_into_id.is_(None))
+        live = live_visitors()
         conditions = [
             and_(
                 Visitor.search_key == key,
