@@ -6,59 +6,33 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from sarah.services.desk import JournalEntry
-
-Index = QModelIndex | QPersistentModelIndex
-
-HEADERS = ("Heure", "Personne", "Canal", "Services")
+from sarah.ui.table_models.list_model import ListTableModel
 
 
-class JournalTableModel(QAbstractTableModel):
+class JournalTableModel(ListTableModel[JournalEntry]):
     TIME, WHO, CHANNEL, SERVICES = range(4)
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._entries: list[JournalEntry] = []
+    HEADERS = ("Heure", "Personne", "Canal", "Services")
 
     def set_entries(self, entries: Sequence[JournalEntry]) -> None:
-        self.beginResetModel()
-        self._entries = list(entries)
-        self.endResetModel()
+        self.set_rows(entries)
 
     def entries(self) -> list[JournalEntry]:
-        return list(self._entries)
+        return self.rows()
 
     def entry(self, row: int) -> JournalEntry:
-        return self._entries[row]
+        return self.row_at(row)
 
     def row_of(self, contact_id: uuid.UUID) -> int | None:
-        for row, e in enumerate(self._entries):
+        for row, e in enumerate(self._rows):
             if e.id == contact_id:
                 return row
         return None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            if 0 <= section < len(HEADERS):
-                return HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._entries)):
-            return None
-        e = self._entries[index.row()]
-        column = index.column()
+    def cell(self, e: JournalEntry, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.TIME:
                 return f"{e.local_time:%H:%M}"

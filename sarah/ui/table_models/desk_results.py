@@ -5,55 +5,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from sarah.services.desk import VisitorHit
+from sarah.ui.table_models.list_model import ListTableModel
 
-Index = QModelIndex | QPersistentModelIndex
-
-HEADERS = ("Nom", "Âge", "Public", "Dernière visite")
 BADGE_COLOURS = {"jeunes": "#dbeafe", "adultes": "#e5e7eb", "NR": "#fef3c7"}
 SEX_LABELS = {"F": "F", "H": "H", None: "–"}
 
 
-class VisitorResultsModel(QAbstractTableModel):
+class VisitorResultsModel(ListTableModel[VisitorHit]):
     NAME, AGE, GROUP, LAST_VISIT = range(4)
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._hits: list[VisitorHit] = []
+    HEADERS = ("Nom", "Âge", "Public", "Dernière visite")
 
     def set_hits(self, hits: Sequence[VisitorHit]) -> None:
-        self.beginResetModel()
-        self._hits = list(hits)
-        self.endResetModel()
+        self.set_rows(hits)
 
     def hit(self, row: int) -> VisitorHit:
-        return self._hits[row]
+        return self.row_at(row)
 
     def hits(self) -> list[VisitorHit]:
-        return list(self._hits)
+        return self.rows()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._hits)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            if 0 <= section < len(HEADERS):
-                return HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._hits)):
-            return None
-        hit = self._hits[index.row()]
-        column = index.column()
+    def cell(self, hit: VisitorHit, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.NAME:
                 return hit.display_name

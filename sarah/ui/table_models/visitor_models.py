@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from sarah.services.visitor_history import ContactLine, SiteVisits, VisitorRow
-
-Index = QModelIndex | QPersistentModelIndex
-T = TypeVar("T")
+from sarah.ui.table_models.list_model import ListTableModel
 
 GROUP_LABELS = {"jeunes": "jeune", "adultes": "adulte", "NR": "âge inconnu"}
 GROUP_COLOURS = {"jeunes": "#dbeafe", "adultes": "#e5e7eb", "NR": "#fef3c7"}
@@ -25,56 +23,7 @@ def _date(d: Any) -> str:
     return f"{d:%d/%m/%Y}" if d else "–"
 
 
-class _ListModel(QAbstractTableModel, Generic[T]):
-    """A read-only table over a plain list; subclasses name the columns and format the cells."""
-
-    HEADERS: tuple[str, ...] = ()
-    RIGHT: frozenset[int] = frozenset()
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[T] = []
-
-    def set_rows(self, rows: Sequence[T]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[T]:
-        return list(self._rows)
-
-    def row_at(self, row: int) -> T:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            if 0 <= section < len(self.HEADERS):
-                return self.HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
-            return None
-        if not (0 <= index.column() < len(self.HEADERS)):
-            return None
-        item = self._rows[index.row()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.RIGHT:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return self.cell(item, index.column(), role)
-
-    def cell(self, item: T, column: int, role: int) -> Any:
-        raise NotImplementedError
-
-
-class VisitorSearchModel(_ListModel[VisitorRow]):
+class VisitorSearchModel(ListTableModel[VisitorRow]):
     NAME, BORN, GROUP, CONTACTS, LAST_VISIT = range(5)
     HEADERS = ("Nom", "Naissance", "Public", "Contacts", "Dernière visite")
     RIGHT = frozenset({CONTACTS})
@@ -117,7 +66,7 @@ class VisitorSearchModel(_ListModel[VisitorRow]):
         return None
 
 
-class VisitorContactsModel(_ListModel[ContactLine]):
+class VisitorContactsModel(ListTableModel[ContactLine]):
     DATE, TIME, SITE, CHANNEL, SERVICES, AGENT = range(6)
     HEADERS = ("Date", "Heure", "Site", "Canal", "Services", "Agent")
 
@@ -141,7 +90,7 @@ class VisitorContactsModel(_ListModel[ContactLine]):
         return None
 
 
-class VisitorSitesModel(_ListModel[SiteVisits]):
+class VisitorSitesModel(ListTableModel[SiteVisits]):
     SITE, FIRST, LAST, CONTACTS = range(4)
     HEADERS = ("Site", "Première visite", "Dernière visite", "Contacts")
     RIGHT = frozenset({CONTACTS})
