@@ -505,7 +505,8 @@ def _drain(steps: Progress) -> BackupInfo:
         try:
             next(steps)
         except StopIteration as stop:
-            return stop.value
+            info: BackupInfo = stop.value
+            return info
 
 
 def create_backup(

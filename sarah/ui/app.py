@@ -11,6 +11,7 @@ import argparse
 import logging
 import sys
 from logging.handlers import RotatingFileHandler
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -18,6 +19,9 @@ from sarah import paths
 from sarah.errors import UserError
 from sarah.services.sites import SiteInfo, list_sites
 from sarah.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from sarah.ui.main_window import MainWindow
 
 EXIT_USER_ERROR = 2
 
@@ -47,7 +51,7 @@ def home_site(engine: Engine, settings: Settings) -> SiteInfo | None:
     return next((s for s in list_sites(engine) if s.name == settings.home_site), None)
 
 
-def build_main_window(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def build_main_window(args: argparse.Namespace) -> tuple[MainWindow | None, int]:
     """Open the database, ask for the site and agent on first start, build the window.
 
     Returns ``(window, exit_code)``; ``window`` is None when the program must stop

@@ -11,7 +11,7 @@ import inspect
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -56,7 +56,8 @@ class Worker(QRunnable):
                         if self._cancel.is_set():
                             out.close()
                             return
-                        done, total, message = next(out)
+                        # A task yields (done, total, message), as the module docstring says.
+                        done, total, message = cast(tuple[int, int, str], next(out))
                         self.signals.progress.emit(done, total, message)
                 except StopIteration as stop:
                     out = stop.value

@@ -271,7 +271,7 @@ def test_double_click_lists_the_people_behind_a_number(qtbot, demo: Engine) -> N
     )
     dialog = screen.last_drilldown
     assert dialog is not None
-    if dialog.result is None:
+    if dialog.found is None:
         with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
             pass
     assert dialog.model.rowCount() == 178
@@ -292,7 +292,7 @@ def test_enter_on_a_service_cell_lists_its_contacts(qtbot, demo: Engine) -> None
         qtbot.keyClick(table, Qt.Key.Key_Return)
     dialog = screen.last_drilldown
     assert dialog is not None
-    if dialog.result is None:
+    if dialog.found is None:
         with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
             pass
     assert dialog.model.rowCount() == 184
@@ -358,7 +358,7 @@ def test_grid_models_pass_the_model_tester(qtbot, qtmodeltester, demo: Engine) -
     with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
         pass
     contacts = ReportContactsModel()
-    contacts.set_lines(dialog.result.lines[:50])
+    contacts.set_lines(dialog.found.lines[:50])
     qtmodeltester.check(contacts)
     assert contacts.data(contacts.index(0, ReportContactsModel.CHANNEL)) == "Téléphone"
     dialog.close()

@@ -68,7 +68,7 @@ class BackupScreen(QWidget):
         self.confirm: Callable[[str, str], bool] = lambda t, x: _ask(self, t, x)
         self.choose_folder: Callable[[Path], Path | None] = self._choose_folder
         self.choose_file: Callable[[Path], Path | None] = self._choose_file
-        self.inform: Callable[[str, str], None] = lambda t, x: QMessageBox.information(self, t, x)
+        self.inform: Callable[[str, str], object] = lambda t, x: QMessageBox.information(self, t, x)
         self.listings = 0  # how many times the list was (re)read
 
         title = QLabel("<h2>Sauvegardes</h2>", self)
@@ -152,8 +152,8 @@ class BackupScreen(QWidget):
         self.folder_label.setText(f"Dossier des sauvegardes : <b>{folder}</b>")
         run_in_background(_listing, folder, on_result=self._show_listing, on_error=self._fail)
 
-    def _show_listing(self, result: object) -> None:
-        backups, state = result  # type: ignore[misc]
+    def _show_listing(self, result: tuple[list[BackupInfo], BackupState]) -> None:
+        backups, state = result
         self.model.set_backups(backups)
         self.listings += 1
         self.show_state(state)

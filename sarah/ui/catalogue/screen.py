@@ -170,13 +170,13 @@ class CatalogueScreen(QWidget):
         self.up_action = self._action(
             "&Monter",
             "Ctrl+Up",
-            lambda: self.move(-1),
+            lambda: self.move_service(-1),
             "Plus haut dans la liste de l'accueil et des rapports",
         )
         self.down_action = self._action(
             "&Descendre",
             "Ctrl+Down",
-            lambda: self.move(1),
+            lambda: self.move_service(1),
             "Plus bas dans la liste de l'accueil et des rapports",
         )
         self.retire_action = self._action(
@@ -422,7 +422,7 @@ class CatalogueScreen(QWidget):
             )
         )
 
-    def move(self, step: int) -> None:
+    def move_service(self, step: int) -> None:
         s = self.current()
         if s is None or self.ctx.read_only:
             return

@@ -80,9 +80,9 @@ class GridDelegate(QStyledItemDelegate):
             editor.textEdited.connect(self.grid.search_people)
             editor.setFrame(False)
             return editor
-        editor = QLineEdit(parent)
-        editor.setFrame(False)
-        return editor
+        line = QLineEdit(parent)
+        line.setFrame(False)
+        return line
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         assert isinstance(editor, QLineEdit)

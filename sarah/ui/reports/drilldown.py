@@ -50,7 +50,7 @@ class DrillDownDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(980, 560)
         self.cell = cell
-        self.result: DrillDown | None = None
+        self.found: DrillDown | None = None  # not "result": QDialog.result() is the exit code
 
         self.title = QLabel("Recherche des contacts…")
         font = self.title.font()
@@ -97,7 +97,7 @@ class DrillDownDialog(QDialog):
         )
 
     def _on_result(self, found: DrillDown) -> None:
-        self.result = found
+        self.found = found
         self.busy.hide()
         self.title.setText(found.title)
         self.explanation.setText(found.explanation)

@@ -147,11 +147,11 @@ def _table_html(grid: Grid) -> str:
         # Group headings ("Public jeunes", "Public adulte") above their columns.
         cells = ["<th></th>"]
         column = 1
-        for heading, first, last in grid.groups:
+        for group_heading, first, last in grid.groups:
             while column < first:
                 cells.append("<th></th>")
                 column += 1
-            cells.append(f'<th colspan="{last - first + 1}">{html.escape(heading)}</th>')
+            cells.append(f'<th colspan="{last - first + 1}">{html.escape(group_heading)}</th>')
             column = last + 1
         while column < len(grid.headers):
             cells.append("<th></th>")

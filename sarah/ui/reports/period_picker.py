@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from sarah.errors import InvalidInput
-from sarah.services.analysis import MONTH_NAMES
+from sarah.services.calendar_fr import MONTH_NAMES
 from sarah.services.report_model import Period
 
 CURRENT_SEMESTER, PREVIOUS_SEMESTER, SEMESTER, YEAR, QUARTER, MONTH, CUSTOM = range(7)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -76,7 +76,7 @@ GREEN, RED, GREY = "#166534", "#b91c1c", "#4b5563"
 
 def compute_tables(
     generation: int, engine: Engine, period: Period, sites: list[str], young_age_limit: int
-) -> Iterator[tuple[int, int, str]]:
+) -> Generator[tuple[int, int, str], None, tuple[int, Report, list[Ratio]]]:
     """The four tables and the ratios; yields progress, returns them."""
     yield 0, 2, "Calcul des quatre tableaux…"
     report = semester_tables(engine, period, sites, young_age_limit=young_age_limit)
@@ -92,7 +92,7 @@ def compute_months(
 
 def compute_comparison(
     generation: int, engine: Engine, report: Report, young_age_limit: int
-) -> Iterator[tuple[int, int, str]]:
+) -> Generator[tuple[int, int, str], None, tuple[int, Comparison]]:
     yield 0, 1, "Comparaison avec l'année précédente…"
     previous = semester_tables(
         engine, report.period.shifted_years(-1), report.sites, young_age_limit=young_age_limit
@@ -657,7 +657,7 @@ class StatisticsScreen(QWidget):
         if figures is None:
             return
         months = figures.months
-        charts = {
+        charts: dict[str, Callable[[], QChart]] = {
             "months": (lambda: months_chart(months)) if months is not None else QChart,
             "services": lambda: services_chart(figures.report),
             "people": lambda: people_chart(figures.report),

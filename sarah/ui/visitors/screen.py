@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
@@ -317,11 +318,13 @@ class VisitorsScreen(QWidget):
     # --- wiring -----------------------------------------------------------------------------
 
     def _actions(self) -> None:
-        def action(text: str, keys: QKeySequence | str, slot: object) -> QAction:
+        def action(
+            text: str, keys: QKeySequence.StandardKey | str, slot: Callable[[], object]
+        ) -> QAction:
             act = QAction(text, self)
             act.setShortcut(QKeySequence(keys))
             act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            act.triggered.connect(slot)  # type: ignore[arg-type]
+            act.triggered.connect(slot)
             self.addAction(act)
             return act
 
