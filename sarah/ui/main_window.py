@@ -8,8 +8,9 @@ Screens of other parts of the program are installed in :func:`install_other_scre
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtCore import QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -174,6 +175,18 @@ class MainWindow(QMainWindow):
         workstation.setToolTip("Changer le Point Relais de ce poste ou le nom de l'agent")
         workstation.triggered.connect(self.edit_workstation)
         file_menu.addAction(workstation)
+        self.import_action = QAction("&Importer un tableur…", self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.setToolTip(
+            "Impossible : la base est ouverte en lecture seule"
+            if self.ctx.read_only
+            else "Importer des contacts depuis un fichier .csv ou .xlsx (Ctrl+I)"
+        )
+        self.import_action.setEnabled(not self.ctx.read_only)
+        self.import_action.triggered.connect(lambda: self.import_spreadsheet())
+        file_menu.addAction(self.import_action)
+        self.addAction(self.import_action)
+        self.import_dialog: QDialog | None = None
         file_menu.addSeparator()
         quit_action = QAction("&Quitter", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -277,6 +290,34 @@ class MainWindow(QMainWindow):
         self.catchup.refresh_day()
         self.gap_banner.refresh()
 
+    def import_spreadsheet(self, path: Path | None = None) -> QDialog | None:
+        """Fichier > Importer un tableur: check a .csv/.xlsx file, show what it holds, import it.
+        Without ``path`` the file chooser opens at once."""
+        if self.ctx.read_only:
+            return None
+        from sarah.ui.dialogs.import_file import ImportDialog
+
+        if self.import_dialog is not None and not self.import_dialog.isVisible():
+            self.import_dialog.deleteLater()
+        dialog = ImportDialog(self.ctx, self)
+        dialog.imported.connect(lambda _result: self._after_import())
+        self.import_dialog = dialog
+        dialog.open()
+        if path is not None:
+            dialog.check(path)
+        else:
+            QTimer.singleShot(0, dialog.choose)
+        return dialog
+
+    def _after_import(self) -> None:
+        """Screens showing contacts, people or sites read them again (new sites included)."""
+        self._after_catch_up()
+        self.catchup.refresh_day()
+        for widget in self._screens.values():
+            mark_stale = getattr(widget, "mark_stale", None)
+            if callable(mark_stale):
+                mark_stale()
+
     def update_title(self) -> None:
         suffix = " (lecture seule)" if self.ctx.read_only else ""
         self.setWindowTitle(f"SARAH — {self.ctx.site.name}{suffix}")
@@ -289,7 +330,11 @@ class MainWindow(QMainWindow):
             for action in self._screen_actions.values()
         ]
         rows += list(FORM_SHORTCUTS) + list(OTHER_SHORTCUTS)
-        rows += [("Raccourcis clavier (cette aide)", "F1"), ("Quitter", "Ctrl+Q")]
+        rows += [
+            ("Importer un tableur (.csv, .xlsx)", "Ctrl+I"),
+            ("Raccourcis clavier (cette aide)", "F1"),
+            ("Quitter", "Ctrl+Q"),
+        ]
         body = "".join(
             f"<tr><td>{label}</td><td style='padding-left:16px'><b>{key}</b></td></tr>"
             for label, key in rows

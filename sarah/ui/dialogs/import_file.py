@@ -1,0 +1,692 @@
+"""Fichier > Importer un tableur… (Ctrl+I): contacts kept outside SARAH, from a .csv or .xlsx file.
+
+The same import as ``sarah contacts import``, in three steps:
+
+1. A file is chosen (button, or dropped on the dialog). It is read and checked in the background
+   and what the import would do is shown: contacts per site, new people, new sites, rows already
+   imported. A file with bad rows lists every one of them (line, column, value, why) in a table
+   that can be copied, and cannot be imported.
+2. "Importer" makes the verified backup first (``backup_before(engine, "import")``), then writes
+   the rows checked in step 1 in one transaction, with a progress bar. "Annuler" closes the
+   import generator at its next step: the transaction is rolled back and nothing is written.
+3. The French summary; :attr:`ImportDialog.imported` tells the window to refresh its screens.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QStandardPaths,
+    Qt,
+    QThreadPool,
+    Signal,
+)
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import Engine
+
+from sarah.errors import UserError
+from sarah.services.backups import BackupInfo, backup_before
+from sarah.services.import_parse import ImportRejected, ParsedImport, Problem
+from sarah.services.imports import ImportResult, apply_steps, check_file_steps, summary_lines
+from sarah.ui.context import AppContext
+from sarah.ui.dialogs.crash import report_exception
+from sarah.ui.workers import Worker
+
+Progress = tuple[int, int, str]
+Index = QModelIndex | QPersistentModelIndex
+FILE_SUFFIXES = (".csv", ".xlsx")
+
+INTRO = (
+    "Contacts tenus hors de SARAH (feuilles de pointage, mois re-saisis après une panne, autre "
+    "outil) : un contact par ligne, avec les colonnes <b>date</b>, <b>site</b>, <b>canal</b>, "
+    "<b>nom</b>, <b>prenom</b> et, si vous les avez, heure, sexe, date_naissance, visiteur, "
+    "services. Le fichier est d'abord vérifié : rien n'est enregistré avant « Importer »."
+)
+PROBLEMS_HINT = (
+    "Corrigez ces cellules dans le fichier, enregistrez-le, puis choisissez-le à nouveau "
+    "(Ctrl+C copie les lignes choisies)."
+)
+ERROR_STYLE = "color: #991b1b; font-weight: 600;"
+OK_STYLE = "color: #166534; font-weight: 600;"
+PLAIN_STYLE = "color: #374151;"
+
+
+# --- the work, run off the GUI thread ---------------------------------------------------------------
+
+
+def check_task(
+    engine: Engine, path: Path
+) -> Generator[Progress, None, tuple[ParsedImport, ImportResult]]:
+    """Read and check every row, then count what the import would do (nothing written)."""
+    parsed = yield from check_file_steps(engine, path)
+    preview = yield from apply_steps(engine, parsed, dry_run=True)
+    return parsed, preview
+
+
+@dataclass
+class ImportRun:
+    """What the import thread did, kept even when its result signal is dropped: an import
+    cancelled too late (its COMMIT had already begun) did happen and must be reported."""
+
+    result: ImportResult | None = None
+    backup: BackupInfo | None = None
+
+
+def import_task(
+    engine: Engine, parsed: ParsedImport, run: ImportRun
+) -> Generator[Progress, None, ImportResult]:
+    """The verified backup, then the rows checked before, in one transaction."""
+    yield 0, 0, "Sauvegarde de sécurité avant l'import…"
+
+    def backup() -> None:
+        run.backup = backup_before(engine, "import")
+
+    result = yield from apply_steps(engine, parsed, before_write=backup)
+    run.result = result
+    return result
+
+
+# --- the bad rows, as a table ------------------------------------------------------------------------
+
+
+class ProblemsModel(QAbstractTableModel):
+    """Every bad cell of a refused file: line, column, value, why."""
+
+    LINE, COLUMN, VALUE, REASON = range(4)
+    HEADERS = ("Ligne", "Colonne", "Valeur", "Problème")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._problems: list[Problem] = []
+
+    def set_problems(self, problems: Sequence[Problem]) -> None:
+        self.beginResetModel()
+        self._problems = list(problems)
+        self.endResetModel()
+
+    def problems(self) -> list[Problem]:
+        return list(self._problems)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._problems)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self.HEADERS):
+                return self.HEADERS[section]
+        return None
+
+    @staticmethod
+    def cell(problem: Problem, column: int) -> str:
+        if column == ProblemsModel.LINE:
+            return str(problem.line)
+        if column == ProblemsModel.COLUMN:
+            return problem.column
+        if column == ProblemsModel.VALUE:
+            if problem.value is None:
+                return ""
+            return problem.value if problem.value != "" else "(vide)"
+        return problem.reason
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._problems)):
+            return None
+        problem = self._problems[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.cell(problem, index.column())
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == self.LINE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and index.column() == self.VALUE
+            and problem.value == ""
+        ):
+            return QColor("#6b7280")
+        return None
+
+    def as_text(self, rows: Sequence[int] | None = None) -> str:
+        """Tab-separated, with a header line: pastes into a spreadsheet as a table."""
+        chosen = range(len(self._problems)) if rows is None else sorted(rows)
+        lines = ["\t".join(self.HEADERS)]
+        for row in chosen:
+            problem = self._problems[row]
+            lines.append(
+                "\t".join(" ".join(self.cell(problem, c).split()) for c in range(len(self.HEADERS)))
+            )
+        return "\n".join(lines) + "\n"
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
+
+
+# --- what the import would do / did ------------------------------------------------------------------
+
+
+def report_html(result: ImportResult, *, backup: BackupInfo | None = None) -> str:
+    """The French summary of :func:`summary_lines`, with the contacts per site as a table."""
+    lines = summary_lines(result)
+    head, sentences = lines[0], []
+    for line in lines[1:]:
+        if line == "Contacts par site :" or line.startswith("  "):
+            continue  # shown as a table below
+        sentences.append(line)
+    parts = [f"<p><b>{html.escape(head)}</b></p>"]
+    parts += [f"<p>{html.escape(s)}</p>" for s in sentences]
+    if result.per_site:
+        new = set(result.new_sites)
+        rows = "".join(
+            "<tr>"
+            f"<td>{html.escape(name)}</td>"
+            f"<td align='right'>{_count(count)}</td>"
+            f"<td style='color:#166534'>{'nouveau site' if name in new else ''}</td>"
+            "</tr>"
+            for name, count in result.per_site.items()
+        )
+        parts.append(
+            "<table cellspacing='0' cellpadding='3' border='0'>"
+            "<tr><th align='left'>Site</th><th align='right'>Contacts</th><th></th></tr>"
+            f"{rows}</table>"
+        )
+    if result.dry_run:
+        if result.contacts_added:
+            parts.append(
+                "<p style='color:#374151'>Rien n'est encore enregistré. « Importer » fait "
+                "d'abord une sauvegarde de sécurité vérifiée, puis enregistre tout le fichier "
+                "d'un coup : si quelque chose échoue ou si vous annulez, rien n'est "
+                "enregistré.</p>"
+            )
+        else:
+            parts.append(
+                "<p style='color:#374151'>Toutes les lignes de ce fichier sont déjà dans "
+                "SARAH : il n'y a rien à importer.</p>"
+            )
+    else:
+        if backup is not None:
+            parts.append(
+                "<p style='color:#374151'>Sauvegarde de sécurité faite juste avant : "
+                f"{html.escape(backup.path.name)}.</p>"
+            )
+        if result.contacts_added:
+            parts.append(
+                "<p style='color:#374151'>Le journal, la saisie différée et les statistiques "
+                "tiennent compte de ces contacts. Importer à nouveau ce fichier n'ajoutera "
+                "rien.</p>"
+            )
+    return "".join(parts)
+
+
+# --- the dialog ------------------------------------------------------------------------------------
+
+
+class ImportDialog(QDialog):
+    """Choose a spreadsheet, see what would be imported (or every bad row), then import it."""
+
+    checked = Signal(object)  # ImportResult of the dry run, now shown
+    refused = Signal(object)  # the UserError shown: bad rows, unreadable or empty file
+    imported = Signal(object)  # ImportResult, after COMMIT
+    cancelled = Signal()  # a check or an import stopped by the user: nothing written
+    failed = Signal(object)  # the exception of an import that did not happen
+
+    REPORT_PAGE, PROBLEMS_PAGE = 0, 1
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        # Replaceable in tests: the file chooser.
+        self.choose_file: Callable[[], Path | None] = self._ask_file
+        self.path: Path | None = None
+        self.preview: ImportResult | None = None  # the dry run of the file shown
+        self.import_result: ImportResult | None = None  # the import done
+        self.backup: BackupInfo | None = None
+        self._parsed: ParsedImport | None = None
+        self._worker: Worker | None = None
+        self._run: ImportRun | None = None
+        # What the running task reported (result or error) and what to do with it, once it
+        # has stopped: observers of the signals then see a settled dialog.
+        self._outcome: tuple[bool, Any] | None = None
+        self._handlers: tuple[Callable[[Any], None], Callable[[BaseException], None]] | None = None
+        self._close_with: int | None = None  # close once the running task has stopped
+
+        self.setWindowTitle("Importer un tableur")
+        self.setAcceptDrops(True)
+        intro = QLabel(INTRO, self)
+        intro.setWordWrap(True)
+
+        self.file_edit = QLineEdit(self)
+        self.file_edit.setReadOnly(True)
+        self.file_edit.setPlaceholderText("Aucun fichier choisi (vous pouvez aussi le déposer ici)")
+        self.choose_button = QPushButton("&Choisir un fichier…", self)
+        self.choose_button.setToolTip("Un fichier .csv ou .xlsx")
+        self.choose_button.setAutoDefault(False)
+        self.choose_button.clicked.connect(self.choose)
+        file_row = QHBoxLayout()
+        file_label = QLabel("&Fichier :", self)
+        file_label.setBuddy(self.choose_button)
+        file_row.addWidget(file_label)
+        file_row.addWidget(self.file_edit, 1)
+        file_row.addWidget(self.choose_button)
+
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("importStatus")
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.progress = QProgressBar(self)
+        self.progress.setVisible(False)
+
+        self.report = QTextBrowser(self)
+        self.report.setObjectName("importReport")
+        self.report.setOpenLinks(False)
+        self.problems_model = ProblemsModel(self)
+        self.problems_view = QTableView(self)
+        self.problems_view.setObjectName("importProblems")
+        self.problems_view.setModel(self.problems_model)
+        self.problems_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.problems_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.problems_view.setAlternatingRowColors(True)
+        self.problems_view.setWordWrap(False)
+        self.problems_view.verticalHeader().hide()
+        header = self.problems_view.horizontalHeader()
+        header.setSectionResizeMode(ProblemsModel.LINE, QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSection(ProblemsModel.COLUMN, 130)
+        header.resizeSection(ProblemsModel.VALUE, 150)
+        header.setStretchLastSection(True)
+        copy_selection = QAction("Copier les lignes choisies", self.problems_view)
+        copy_selection.setShortcut(QKeySequence.StandardKey.Copy)
+        copy_selection.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        copy_selection.triggered.connect(self.copy_selected_problems)
+        self.problems_view.addAction(copy_selection)
+        self.copy_button = QPushButton("Co&pier la liste", self)
+        self.copy_button.setToolTip(
+            "Copie toutes les lignes en erreur, à coller dans un tableur ou un courriel"
+        )
+        self.copy_button.setAutoDefault(False)
+        self.copy_button.clicked.connect(self.copy_problems)
+        problems_page = QWidget(self)
+        problems_layout = QVBoxLayout(problems_page)
+        problems_layout.setContentsMargins(0, 0, 0, 0)
+        problems_layout.addWidget(self.problems_view, 1)
+        copy_row = QHBoxLayout()
+        self.problems_hint = QLabel(PROBLEMS_HINT, self)
+        self.problems_hint.setWordWrap(True)
+        self.problems_hint.setStyleSheet(PLAIN_STYLE)
+        copy_row.addWidget(self.problems_hint, 1)
+        copy_row.addWidget(self.copy_button)
+        problems_layout.addLayout(copy_row)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.report)
+        self.pages.addWidget(problems_page)
+
+        self.import_button = QPushButton("&Importer", self)
+        self.import_button.setToolTip("Sauvegarde de sécurité, puis import de tout le fichier")
+        self.import_button.clicked.connect(self.start_import)
+        self.cancel_button = QPushButton("&Annuler", self)
+        self.cancel_button.setToolTip("Arrêter : rien n'est enregistré")
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button = QPushButton("Fer&mer", self)
+        self.close_button.setAutoDefault(False)
+        self.close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(file_row)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.pages, 1)
+        layout.addLayout(buttons)
+        self.resize(780, 540)
+
+        if ctx.read_only:
+            self._status(
+                "La base est ouverte en lecture seule : un fichier peut être vérifié, mais pas "
+                "importé.",
+                ERROR_STYLE,
+            )
+        else:
+            self._status("Choisissez le fichier à importer.", PLAIN_STYLE)
+        self._update_buttons()
+        self.choose_button.setFocus()
+
+    # --- state -------------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return self._worker is not None
+
+    def can_import(self) -> bool:
+        return (
+            not self.busy
+            and not self.ctx.read_only
+            and self._parsed is not None
+            and self.preview is not None
+            and self.preview.contacts_added > 0
+            and self.import_result is None
+        )
+
+    def _update_buttons(self) -> None:
+        self.choose_button.setEnabled(not self.busy)
+        self.import_button.setEnabled(self.can_import())
+        self.import_button.setDefault(self.can_import())
+        self.cancel_button.setVisible(self.busy)
+        self.cancel_button.setEnabled(self.busy and not self._worker_cancelled())
+
+    def _worker_cancelled(self) -> bool:
+        return self._worker is not None and self._worker.cancelled
+
+    def _status(self, text: str, style: str = PLAIN_STYLE) -> None:
+        self.status_label.setText(text)
+        self.status_label.setStyleSheet(style)
+
+    def _start(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_result: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        self._outcome = None
+        self._handlers = (on_result, on_error)
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        # As run_in_background, but "finished" is connected before the task starts: a task
+        # failing at once (file not found) or cancelled reports nothing else. The dialog keeps
+        # the worker referenced until it has stopped.
+        worker = Worker(fn, *args)
+        worker.signals.result.connect(self._got_result)
+        worker.signals.error.connect(self._got_error)
+        worker.signals.progress.connect(self._progress)
+        worker.signals.finished.connect(self._stopped)
+        self._worker = worker
+        QThreadPool.globalInstance().start(worker)
+        self._update_buttons()
+        self.cancel_button.setFocus()
+
+    def _got_result(self, value: object) -> None:
+        self._outcome = (True, value)
+
+    def _got_error(self, exc: BaseException) -> None:
+        self._outcome = (False, exc)
+
+    def _settle(self) -> None:
+        """Buttons and focus for the state reached (called before each signal is emitted)."""
+        self._update_buttons()
+        if self.import_button.isEnabled():
+            self.import_button.setFocus()
+        elif self.pages.currentIndex() == self.PROBLEMS_PAGE:
+            self.problems_view.setFocus()
+        else:
+            self.close_button.setFocus()
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        if self._worker_cancelled():
+            return
+        if total > 0:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(min(1000, done * 1000 // total))
+        else:
+            self.progress.setRange(0, 0)
+        self._status(message, PLAIN_STYLE)
+
+    # --- 1. choose and check -------------------------------------------------------------------
+
+    def _ask_file(self) -> Path | None:
+        if self.path is not None:
+            start = str(self.path.parent)
+        else:
+            start = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation
+            )
+        chosen, _ = QFileDialog.getOpenFileName(
+            self,
+            "Tableur à importer",
+            start,
+            "Tableurs (*.csv *.xlsx);;Tous les fichiers (*)",
+        )
+        return Path(chosen) if chosen else None
+
+    def choose(self) -> None:
+        """Ask for a file, then check it."""
+        if self.busy:
+            return
+        chosen = self.choose_file()
+        if chosen is not None:
+            self.check(chosen)
+
+    def check(self, path: Path) -> None:
+        """Read and check ``path`` in the background; show what would be imported."""
+        if self.busy:
+            return
+        self.path = Path(path)
+        self.preview = self.import_result = self.backup = None
+        self._parsed = None
+        self.file_edit.setText(str(self.path))
+        self.report.clear()
+        self.problems_model.set_problems([])
+        self.pages.setCurrentIndex(self.REPORT_PAGE)
+        self._status(f"Vérification de {self.path.name}…")
+        self._start(
+            check_task,
+            self.ctx.engine,
+            self.path,
+            on_result=self._checked,
+            on_error=self._check_failed,
+        )
+
+    def _checked(self, out: tuple[ParsedImport, ImportResult]) -> None:
+        self._parsed, self.preview = out
+        self.report.setHtml(report_html(self.preview))
+        self.pages.setCurrentIndex(self.REPORT_PAGE)
+        if self.preview.contacts_added == 0:
+            self._status("Rien à importer : ce fichier a déjà été importé.", OK_STYLE)
+        elif self.ctx.read_only:
+            self._status(
+                "Fichier correct, mais la base est ouverte en lecture seule : import impossible.",
+                ERROR_STYLE,
+            )
+        else:
+            n = self.preview.contacts_added
+            self._status(
+                f"Fichier correct : {_count(n)} contact{'s' if n > 1 else ''} à importer. "
+                "Vérifiez ci-dessous, puis « Importer ».",
+                OK_STYLE,
+            )
+        self._settle()
+        self.checked.emit(self.preview)
+
+    def _check_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ImportRejected) and exc.problems:
+            self.problems_model.set_problems(exc.problems)
+            self.pages.setCurrentIndex(self.PROBLEMS_PAGE)
+            self._status(exc.message, ERROR_STYLE)
+            self._settle()
+            self.refused.emit(exc)
+        elif isinstance(exc, UserError):
+            self._show_user_error(exc.message, exc.details)
+            self._settle()
+            self.refused.emit(exc)
+        else:
+            self._status("Erreur inattendue : le fichier n'a pas pu être vérifié.", ERROR_STYLE)
+            self._settle()
+            report_exception(exc, self)
+            self.failed.emit(exc)
+
+    def _show_user_error(self, message: str, details: Sequence[str]) -> None:
+        self._status(message, ERROR_STYLE)
+        items = "".join(f"<li>{html.escape(d)}</li>" for d in details)
+        self.report.setHtml(f"<ul>{items}</ul>" if items else "")
+        self.pages.setCurrentIndex(self.REPORT_PAGE)
+
+    # --- 2. import -----------------------------------------------------------------------------
+
+    def start_import(self) -> None:
+        """The verified backup, then the import, in the background (Annuler stops it)."""
+        if not self.can_import():
+            return
+        assert self._parsed is not None
+        run = self._run = ImportRun()
+        self._status("Sauvegarde de sécurité avant l'import…")
+        self._start(
+            import_task,
+            self.ctx.engine,
+            self._parsed,
+            run,
+            on_result=lambda result: self._show_imported(result, run.backup),
+            on_error=self._import_failed,
+        )
+
+    def _show_imported(self, result: ImportResult, backup: BackupInfo | None) -> None:
+        self.import_result = result
+        self.backup = backup
+        self._parsed = None  # free the checked rows; importing them again would add nothing
+        self.report.setHtml(report_html(result, backup=self.backup))
+        self.pages.setCurrentIndex(self.REPORT_PAGE)
+        n = result.contacts_added
+        s = "s" if n > 1 else ""
+        self._status(f"Import terminé : {_count(n)} contact{s} enregistré{s}.", OK_STYLE)
+        self._settle()
+        self.imported.emit(result)
+
+    def _import_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, UserError):
+            self._show_user_error(
+                f"Import non fait, rien n'a été enregistré. {exc.message}", exc.details
+            )
+        else:
+            self._status(
+                "Erreur inattendue : l'import n'a pas été fait, rien n'a été enregistré.",
+                ERROR_STYLE,
+            )
+        self._settle()
+        if not isinstance(exc, UserError):
+            report_exception(exc, self)
+        self.failed.emit(exc)
+
+    # --- cancel, close -------------------------------------------------------------------------
+
+    def cancel(self) -> None:
+        """Stop the running check or import at its next step: nothing is written."""
+        if self._worker is None or self._worker.cancelled:
+            return
+        self._worker.cancel()
+        self._status("Annulation en cours… rien ne sera enregistré.", PLAIN_STYLE)
+        self._update_buttons()
+
+    def _stopped(self) -> None:
+        """The running task has ended: it answered, was cancelled, or was cancelled too late."""
+        run, outcome, handlers = self._run, self._outcome, self._handlers
+        self._worker = None
+        self._run = self._outcome = self._handlers = None
+        self.progress.setVisible(False)
+        if outcome is not None and handlers is not None:
+            ok, value = outcome
+            if ok:
+                handlers[0](value)
+            else:
+                handlers[1](value)
+        elif run is not None and run.result is not None:
+            # Cancelled once the COMMIT had begun: the import did happen, say so.
+            self._show_imported(run.result, run.backup)
+        else:
+            if run is not None:
+                self._status(
+                    "Import annulé : rien n'a été enregistré. Vous pouvez l'importer plus tard.",
+                    PLAIN_STYLE,
+                )
+            else:
+                self._parsed = self.preview = None
+                self.report.clear()
+                self._status("Vérification annulée.", PLAIN_STYLE)
+            self._settle()
+            self.cancelled.emit()
+        if self._close_with is not None:
+            code, self._close_with = self._close_with, None
+            super().done(code)
+
+    def done(self, r: int) -> None:
+        """Closing while a check or an import runs cancels it first (nothing written)."""
+        if self.busy:
+            self._close_with = r
+            self.cancel()
+            return
+        super().done(r)
+
+    # --- copy ----------------------------------------------------------------------------------
+
+    def copy_problems(self) -> None:
+        """The refusal and every bad row, to paste into a spreadsheet or an e-mail."""
+        text = self.status_label.text() + "\n\n" + self.problems_model.as_text()
+        QGuiApplication.clipboard().setText(text)
+        self.problems_hint.setText(
+            f"Liste copiée ({self.problems_model.rowCount()} lignes) : collez-la dans un "
+            "tableur ou un courriel avec Ctrl+V."
+        )
+
+    def copy_selected_problems(self) -> None:
+        rows = [i.row() for i in self.problems_view.selectionModel().selectedRows()]
+        QGuiApplication.clipboard().setText(self.problems_model.as_text(rows or None))
+
+    # --- drop a file ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _dropped_file(event: QDragEnterEvent | QDropEvent) -> Path | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if len(urls) != 1 or not urls[0].isLocalFile():
+            return None
+        path = Path(urls[0].toLocalFile())
+        return path if path.suffix.lower() in FILE_SUFFIXES else None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if not self.busy and self._dropped_file(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_file(event)
+        if path is None or self.busy:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.check(path)
