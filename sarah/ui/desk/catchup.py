@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from sarah.errors import InvalidInput, UserError
-from sarah.services.desk import counts_text, day_journal, french_day
+from sarah.services.desk import counts_text, day_journal, french_day, journal_counts
 from sarah.ui.context import AppContext
 from sarah.ui.desk.form import ContactForm
 from sarah.ui.desk.grid import CatchupGrid
@@ -151,10 +151,7 @@ class CatchupScreen(QWidget):
             self.day_count_label.setText(exc.message)
             return
         self.day_model.set_entries(entries)
-        counts = {"physique": 0, "telephone": 0}
-        for e in entries:
-            counts[e.channel] += 1
-        counts["total"] = len(entries)
+        counts = journal_counts(entries)
         self.day_count_label.setText(f"Déjà saisis ce jour-là : <b>{counts_text(counts)}</b>")
 
     def active_form(self) -> ContactForm | None:

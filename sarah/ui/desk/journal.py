@@ -20,7 +20,13 @@ from PySide6.QtWidgets import (
 
 from sarah.errors import UserError
 from sarah.services.contacts import delete_contact, restore_contact
-from sarah.services.desk import JournalEntry, counts_text, day_journal, french_day
+from sarah.services.desk import (
+    JournalEntry,
+    counts_text,
+    day_journal,
+    french_day,
+    journal_counts,
+)
 from sarah.ui.context import AppContext
 from sarah.ui.table_models.desk_journal import JournalTableModel
 
@@ -151,10 +157,7 @@ class JournalScreen(QWidget):
             self._message(exc.message, error=True)
             return
         self.model.set_entries(entries)
-        counts = {"physique": 0, "telephone": 0}
-        for e in entries:
-            counts[e.channel] += 1
-        counts["total"] = len(entries)
+        counts = journal_counts(entries)
         self.title_label.setText(
             f"<b>Journal du jour — {self.ctx.site.name}, {french_day(today)}</b> : "
             f"{counts_text(counts)}"
