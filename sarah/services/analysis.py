@@ -45,7 +45,7 @@ from sarah.services.report_model import (
 )
 from sarah.services.sites import SiteInfo, resolve_sites
 from sarah.services.statistics import age_group_expr, day_number, sex_expr
-from sarah.services.visitors import age_group
+from sarah.services.visitors import age_group, display_name
 from sarah.settings import YOUNG_AGE_LIMIT
 
 TOTAL = "__total__"  # key of the total column in per-site mappings
@@ -659,7 +659,7 @@ def _services_of(
 def _display_name(last: str | None, first: str | None) -> str:
     if last is None:
         return "Anonyme"
-    return f"{last.upper()} {first or ''}".strip()
+    return display_name(last, first)
 
 
 def contacts_behind(

@@ -22,7 +22,13 @@ from sarah.services.calendar_fr import DAY_NAMES, MONTH_NAMES, public_holidays_b
 from sarah.services.catalogue import ServiceInfo
 from sarah.services.revisions import next_revision
 from sarah.services.text import fold
-from sarah.services.visitors import age_group, age_on, visitors_born_on, visitors_named
+from sarah.services.visitors import (
+    age_group,
+    age_on,
+    display_name,
+    visitors_born_on,
+    visitors_named,
+)
 from sarah.settings import YOUNG_AGE_LIMIT
 
 SEARCH_LIMIT = 40
@@ -173,7 +179,7 @@ class VisitorHit:
 
     @property
     def display_name(self) -> str:
-        return f"{self.last_name.upper()} {self.first_name}".strip()
+        return display_name(self.last_name, self.first_name)
 
     @property
     def group_label(self) -> str:
@@ -315,7 +321,7 @@ def day_journal(engine: Engine, site_id: uuid.UUID, day: date) -> list[JournalEn
                 services[contact_id].append((service_id, label))
         out = []
         for contact, last, first in rows:
-            name = f"{last.upper()} {first}".strip() if last is not None else None
+            name = display_name(last, first) if last is not None else None
             delivered = services[contact.id]
             out.append(
                 JournalEntry(

@@ -20,6 +20,7 @@ from sarah.services.visitors import (
     VisitorInfo,
     age_group,
     age_on,
+    display_name,
     likely_duplicates,
     live_visitors,
     visitors_born_on,
@@ -240,12 +241,12 @@ def visitor_history(
             .order_by(VisitorMerge.merged_at.desc())
         ):
             profile = json.loads(m.absorbed_profile or "{}")
-            name = f"{(profile.get('last_name') or '').upper()} {profile.get('first_name') or ''}"
+            name = display_name(profile.get("last_name"), profile.get("first_name"))
             born = profile.get("birth_date")
             merges.append(
                 MergeTrace(
                     m.merged_at,
-                    name.strip(),
+                    name,
                     date.fromisoformat(born) if born else None,
                     m.moved_contacts,
                     m.agent,

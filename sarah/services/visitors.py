@@ -43,6 +43,11 @@ def age_group(birth_date: date | None, day: date, limit: int = YOUNG_AGE_LIMIT) 
     return "jeunes" if age_on(birth_date, day) < limit else "adultes"
 
 
+def display_name(last_name: str | None, first_name: str | None) -> str:
+    """How a person is named on every screen and list: 'DUPONT Léa' (last name in capitals)."""
+    return f"{(last_name or '').upper()} {first_name or ''}".strip()
+
+
 @dataclass(frozen=True)
 class VisitorInfo:
     id: uuid.UUID
@@ -53,7 +58,7 @@ class VisitorInfo:
 
     @property
     def display_name(self) -> str:
-        return f"{self.last_name.upper()} {self.first_name}".strip()
+        return display_name(self.last_name, self.first_name)
 
 
 def _info(v: Visitor) -> VisitorInfo:
