@@ -74,6 +74,7 @@ def test_ctrl_i_checks_the_file_then_imports_it_and_the_screens_follow(
     assert "4 contacts seraient importés, 3 nouvelles personnes" in report
     assert "1 nouveau site : Fontaine d'Ouche" in report
     assert "Fontaine d'Ouche" in report and "nouveau site" in report
+    assert f"Contacts du {EARLIER} au {TODAY}." in report
     assert "4 contacts à importer" in dialog.status_label.text()
     assert counts(engine) == before
     assert import_backups() == []

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -85,13 +86,19 @@ PLAIN_STYLE = "color: #374151;"
 # --- the work, run off the GUI thread ---------------------------------------------------------------
 
 
+Period = tuple[date, date]
+
+
 def check_task(
     engine: Engine, path: Path
-) -> Generator[Progress, None, tuple[ParsedImport, ImportResult]]:
-    """Read and check every row, then count what the import would do (nothing written)."""
+) -> Generator[Progress, None, tuple[ParsedImport, ImportResult, Period | None]]:
+    """Read and check every row, then count what the import would do (nothing written).
+    Also returns the first and last day of the file's contacts."""
     parsed = yield from check_file_steps(engine, path)
     preview = yield from apply_steps(engine, parsed, dry_run=True)
-    return parsed, preview
+    days = parsed.days
+    period = (date.fromordinal(min(days)), date.fromordinal(max(days))) if len(days) else None
+    return parsed, preview, period
 
 
 @dataclass
@@ -199,7 +206,16 @@ def _count(n: int) -> str:
 # --- what the import would do / did ------------------------------------------------------------------
 
 
-def report_html(result: ImportResult, *, backup: BackupInfo | None = None) -> str:
+def period_text(period: Period) -> str:
+    first, last = period
+    if first == last:
+        return f"Contacts du {first:%d/%m/%Y}."
+    return f"Contacts du {first:%d/%m/%Y} au {last:%d/%m/%Y}."
+
+
+def report_html(
+    result: ImportResult, *, period: Period | None = None, backup: BackupInfo | None = None
+) -> str:
     """The French summary of :func:`summary_lines`, with the contacts per site as a table."""
     lines = summary_lines(result)
     head, sentences = lines[0], []
@@ -209,6 +225,8 @@ def report_html(result: ImportResult, *, backup: BackupInfo | None = None) -> st
         sentences.append(line)
     parts = [f"<p><b>{html.escape(head)}</b></p>"]
     parts += [f"<p>{html.escape(s)}</p>" for s in sentences]
+    if period is not None:
+        parts.append(f"<p>{period_text(period)}</p>")
     if result.per_site:
         new = set(result.new_sites)
         rows = "".join(
@@ -275,6 +293,7 @@ class ImportDialog(QDialog):
         self.preview: ImportResult | None = None  # the dry run of the file shown
         self.import_result: ImportResult | None = None  # the import done
         self.backup: BackupInfo | None = None
+        self.period: Period | None = None  # first and last day of the file's contacts
         self._parsed: ParsedImport | None = None
         self._worker: Worker | None = None
         self._run: ImportRun | None = None
@@ -499,7 +518,7 @@ class ImportDialog(QDialog):
         if self.busy:
             return
         self.path = Path(path)
-        self.preview = self.import_result = self.backup = None
+        self.preview = self.import_result = self.backup = self.period = None
         self._parsed = None
         self.file_edit.setText(str(self.path))
         self.report.clear()
@@ -514,9 +533,9 @@ class ImportDialog(QDialog):
             on_error=self._check_failed,
         )
 
-    def _checked(self, out: tuple[ParsedImport, ImportResult]) -> None:
-        self._parsed, self.preview = out
-        self.report.setHtml(report_html(self.preview))
+    def _checked(self, out: tuple[ParsedImport, ImportResult, Period | None]) -> None:
+        self._parsed, self.preview, self.period = out
+        self.report.setHtml(report_html(self.preview, period=self.period))
         self.pages.setCurrentIndex(self.REPORT_PAGE)
         if self.preview.contacts_added == 0:
             self._status("Rien à importer : ce fichier a déjà été importé.", OK_STYLE)
@@ -580,7 +599,7 @@ class ImportDialog(QDialog):
         self.import_result = result
         self.backup = backup
         self._parsed = None  # free the checked rows; importing them again would add nothing
-        self.report.setHtml(report_html(result, backup=self.backup))
+        self.report.setHtml(report_html(result, period=self.period, backup=self.backup))
         self.pages.setCurrentIndex(self.REPORT_PAGE)
         n = result.contacts_added
         s = "s" if n > 1 else ""
