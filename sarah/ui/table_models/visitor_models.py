@@ -9,13 +9,13 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
+from sarah.services.desk import CHANNEL_LABELS, GROUP_LABELS
 from sarah.services.visitor_history import ContactLine, SiteVisits, VisitorRow
+from sarah.ui.table_models.desk_results import BADGE_COLOURS
 from sarah.ui.table_models.list_model import ListTableModel
 
-GROUP_LABELS = {"jeunes": "jeune", "adultes": "adulte", "NR": "âge inconnu"}
-GROUP_COLOURS = {"jeunes": "#dbeafe", "adultes": "#e5e7eb", "NR": "#fef3c7"}
-SEX_LABELS = {"F": "F", "H": "H", None: "–"}
-CHANNEL_LABELS = {"physique": "Physique", "telephone": "Téléphone"}
+__all__ = ["GROUP_LABELS", "VisitorContactsModel", "VisitorSearchModel", "VisitorSitesModel"]
+
 GREY = "#6b7280"
 
 
@@ -50,7 +50,7 @@ class VisitorSearchModel(ListTableModel[VisitorRow]):
         if role == Qt.ItemDataRole.ForegroundRole and column == self.BORN and not v.birth_date:
             return QBrush(QColor(GREY))
         if role == Qt.ItemDataRole.BackgroundRole and column == self.GROUP:
-            return QBrush(QColor(GROUP_COLOURS[r.age_group]))
+            return QBrush(QColor(BADGE_COLOURS[r.age_group]))
         if (
             role == Qt.ItemDataRole.ForegroundRole
             and column == self.LAST_VISIT
