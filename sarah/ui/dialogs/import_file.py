@@ -661,7 +661,7 @@ class ImportDialog(QDialog):
             self.cancelled.emit()
         if self._close_with is not None:
             code, self._close_with = self._close_with, None
-            super().done(code)
+            self.done(code)
 
     def done(self, r: int) -> None:
         """Closing while a check or an import runs cancels it first (nothing written)."""
@@ -669,6 +669,7 @@ class ImportDialog(QDialog):
             self._close_with = r
             self.cancel()
             return
+        self._parsed = None  # the checked rows of a large file are not kept once closed
         super().done(r)
 
     # --- copy ----------------------------------------------------------------------------------
