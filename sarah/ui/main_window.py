@@ -139,7 +139,8 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(widget)
         return widget
 
-    def screen(self, key: str) -> QWidget:
+    def screen_for(self, key: str) -> QWidget:
+        """The screen plugged in under ``key`` (not "screen": QWidget.screen() is the monitor)."""
         return self._screens[key]
 
     def screen_keys(self) -> list[str]:

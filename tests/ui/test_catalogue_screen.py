@@ -289,7 +289,7 @@ def test_screens_in_the_main_window_and_the_desk_follows_the_catalogue(qtbot, wi
     assert window.current_screen_key() == "visiteurs"
     qtbot.keyClick(window, Qt.Key.Key_5, CTRL)
     assert window.current_screen_key() == "catalogue"
-    screen = window.screen("catalogue")
+    screen = window.screen_for("catalogue")
     qtbot.waitUntil(screen.model.usage_loaded)
     _select(screen, "info_mobilite")
     screen.toggle_retired()

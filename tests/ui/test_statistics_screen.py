@@ -314,7 +314,7 @@ def test_people_at_two_sites_and_anonymous_contacts_are_explained(qtbot, engine:
 
 
 def test_the_main_window_has_the_statistics_screen(qtbot, window) -> None:  # noqa: ANN001
-    screen = window.screen("statistiques")
+    screen = window.screen_for("statistiques")
     assert isinstance(screen, StatisticsScreen)
     with qtbot.waitSignal(screen.computed, timeout=WAIT):
         window.show_screen("statistiques")
