@@ -15,12 +15,16 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/sarah
 
+# Coverage floor: the last measured total, rounded down; raise it when the total goes up.
+COVERAGE_FLOOR := 93
+
 test: $(STAMP)
 	$(BIN)/ruff check sarah tests benchmarks migrations
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	$(BIN)/mypy
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest --cov=sarah --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .coverage
