@@ -16,7 +16,8 @@ run: $(STAMP)
 	$(BIN)/sarah
 
 # Coverage floor: the last measured total, rounded down; raise it when the total goes up.
-COVERAGE_FLOOR := 92  # measured 93.2 % with PostgreSQL up; its tests skip without a server
+# Measured 93.2 % with PostgreSQL up; its tests skip without a server. Raise, never lower.
+COVERAGE_FLOOR := 92
 
 test: $(STAMP)
 	$(BIN)/ruff check sarah tests benchmarks migrations
