@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QStandardPaths,
@@ -62,6 +61,7 @@ from sarah.services.import_parse import ImportRejected, ParsedImport, Problem
 from sarah.services.imports import ImportResult, apply_steps, check_file_steps, summary_lines
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import report_exception
+from sarah.ui.table_models.list_model import ListTableModel
 from sarah.ui.workers import Worker
 
 Progress = tuple[int, int, str]
@@ -127,40 +127,21 @@ def import_task(
 # --- the bad rows, as a table ------------------------------------------------------------------------
 
 
-class ProblemsModel(QAbstractTableModel):
+class ProblemsModel(ListTableModel[Problem]):
     """Every bad cell of a refused file: line, column, value, why."""
 
     LINE, COLUMN, VALUE, REASON = range(4)
     HEADERS = ("Ligne", "Colonne", "Valeur", "Problème")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._problems: list[Problem] = []
+    RIGHT = frozenset({LINE})
 
     def set_problems(self, problems: Sequence[Problem]) -> None:
-        self.beginResetModel()
-        self._problems = list(problems)
-        self.endResetModel()
+        self.set_rows(problems)
 
     def problems(self) -> list[Problem]:
-        return list(self._problems)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._problems)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            if 0 <= section < len(self.HEADERS):
-                return self.HEADERS[section]
-        return None
+        return self.rows()
 
     @staticmethod
-    def cell(problem: Problem, column: int) -> str:
+    def text(problem: Problem, column: int) -> str:
         if column == ProblemsModel.LINE:
             return str(problem.line)
         if column == ProblemsModel.COLUMN:
@@ -171,30 +152,21 @@ class ProblemsModel(QAbstractTableModel):
             return problem.value if problem.value != "" else "(vide)"
         return problem.reason
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._problems)):
-            return None
-        problem = self._problems[index.row()]
+    def cell(self, item: Problem, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.cell(problem, index.column())
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == self.LINE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if (
-            role == Qt.ItemDataRole.ForegroundRole
-            and index.column() == self.VALUE
-            and problem.value == ""
-        ):
+            return self.text(item, column)
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.VALUE and item.value == "":
             return QColor("#6b7280")
         return None
 
     def as_text(self, rows: Sequence[int] | None = None) -> str:
         """Tab-separated, with a header line: pastes into a spreadsheet as a table."""
-        chosen = range(len(self._problems)) if rows is None else sorted(rows)
+        chosen = range(self.rowCount()) if rows is None else sorted(rows)
         lines = ["\t".join(self.HEADERS)]
         for row in chosen:
-            problem = self._problems[row]
+            problem = self.row_at(row)
             lines.append(
-                "\t".join(" ".join(self.cell(problem, c).split()) for c in range(len(self.HEADERS)))
+                "\t".join(" ".join(self.text(problem, c).split()) for c in range(len(self.HEADERS)))
             )
         return "\n".join(lines) + "\n"
 
