@@ -76,9 +76,12 @@ def run_in_background(
     on_result: Callable[[Any], None] | None = None,
     on_error: Callable[[BaseException], None] | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
+    on_finished: Callable[[], None] | None = None,
     pool: QThreadPool | None = None,
     **kwargs: Any,
 ) -> Worker:
+    """Start ``fn`` on the pool. Every callback is connected before the task starts: one that
+    fails at once, or is cancelled, still reports (``on_finished`` runs after result or error)."""
     worker = Worker(fn, *args, **kwargs)
     if on_result:
         worker.signals.result.connect(on_result)
@@ -88,5 +91,7 @@ def run_in_background(
         worker.signals.progress.connect(on_progress)
     _running.add(worker)
     worker.signals.finished.connect(lambda: _running.discard(worker))
+    if on_finished:
+        worker.signals.finished.connect(on_finished)
     (pool or QThreadPool.globalInstance()).start(worker)
     return worker

@@ -26,7 +26,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QStandardPaths,
     Qt,
-    QThreadPool,
     Signal,
 )
 from PySide6.QtGui import (
@@ -62,7 +61,7 @@ from sarah.services.imports import ImportResult, apply_steps, check_file_steps, 
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import report_exception
 from sarah.ui.table_models.list_model import ListTableModel
-from sarah.ui.workers import Worker
+from sarah.ui.workers import Worker, run_in_background
 
 Progress = tuple[int, int, str]
 Index = QModelIndex | QPersistentModelIndex
@@ -421,16 +420,16 @@ class ImportDialog(QDialog):
         self._handlers = (on_result, on_error)
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
-        # As run_in_background, but "finished" is connected before the task starts: a task
-        # failing at once (file not found) or cancelled reports nothing else. The dialog keeps
-        # the worker referenced until it has stopped.
-        worker = Worker(fn, *args)
-        worker.signals.result.connect(self._got_result)
-        worker.signals.error.connect(self._got_error)
-        worker.signals.progress.connect(self._progress)
-        worker.signals.finished.connect(self._stopped)
-        self._worker = worker
-        QThreadPool.globalInstance().start(worker)
+        # "finished" is connected before the task starts: a task failing at once (file not
+        # found) or cancelled reports nothing else. The dialog keeps the worker until it stopped.
+        self._worker = run_in_background(
+            fn,
+            *args,
+            on_result=self._got_result,
+            on_error=self._got_error,
+            on_progress=self._progress,
+            on_finished=self._stopped,
+        )
         self._update_buttons()
         self.cancel_button.setFocus()
 
