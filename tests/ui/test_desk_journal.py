@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
 from datetime import date, time, timedelta
 
+import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import select
+from sqlalchemy import Engine, event, select
 
 from sarah.db import read_session
 from sarah.models import Contact, contact_services
@@ -104,11 +107,13 @@ def test_delete_then_undo_brings_the_contact_back(
     journal = window.show_screen("journal")
     journal.view.setFocus()
     assert journal.model.entry(0).id == cid
-    keys.press(Qt.Key.Key_Delete)
+    with qtbot.waitSignal(journal.deleted, timeout=5000):
+        keys.press(Qt.Key.Key_Delete)
     assert journal.count == 1
     assert journal.undo_bar.isVisible() and "10:30" in journal.undo_label.text()
     assert _deleted(engine, cid)
-    keys.press(Qt.Key.Key_Z, CTRL)  # Annuler
+    with qtbot.waitSignal(journal.restored, timeout=5000):
+        keys.press(Qt.Key.Key_Z, CTRL)  # Annuler
     assert journal.count == 2 and not journal.undo_bar.isVisible()
     assert "rétabli" in journal.message_label.text()
     assert not _deleted(engine, cid)
@@ -121,7 +126,8 @@ def test_undo_is_offered_only_for_a_few_seconds(qtbot, ctx, engine, make_contact
     journal = JournalScreen(ctx, undo_seconds=0.05)
     qtbot.addWidget(journal)
     journal.show()
-    journal.delete_button.click()
+    with qtbot.waitSignal(journal.deleted, timeout=5000):
+        journal.delete_button.click()
     assert journal.undo_available
     qtbot.waitUntil(lambda: not journal.undo_bar.isVisible(), timeout=3000)
     assert not journal.undo_available
@@ -134,9 +140,95 @@ def test_undo_is_offered_only_for_a_few_seconds(qtbot, ctx, engine, make_contact
 def test_mouse_delete_undo_and_edit_buttons(qtbot, window, engine, make_contact) -> None:
     cid = make_contact(date.today(), time(9, 0))
     journal = window.show_screen("journal")
-    qtbot.mouseClick(journal.delete_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(journal.deleted, timeout=5000):
+        qtbot.mouseClick(journal.delete_button, Qt.MouseButton.LeftButton)
     assert journal.count == 0
-    qtbot.mouseClick(journal.undo_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(journal.restored, timeout=5000):
+        qtbot.mouseClick(journal.undo_button, Qt.MouseButton.LeftButton)
     assert journal.count == 1
     qtbot.mouseClick(journal.edit_button, Qt.MouseButton.LeftButton)
     assert window.desk.form.editing is not None and window.desk.form.editing.id == cid
+
+
+@pytest.fixture
+def short_busy_timeout(engine: Engine) -> Iterator[int]:
+    """The app's connections give up on a lock after 300 ms instead of 5 s (new connections)."""
+    ms = 300
+
+    def shorten(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_conn.execute(f"PRAGMA busy_timeout={ms}")
+
+    event.listen(engine, "connect", shorten)
+    engine.dispose()
+    yield ms
+    event.remove(engine, "connect", shorten)
+
+
+class OtherProgram:
+    """A second program on the same file: ``hold()`` takes the write lock, ``release()`` lets go."""
+
+    def __init__(self, path) -> None:  # type: ignore[no-untyped-def]
+        self.conn = sqlite3.connect(path, isolation_level=None)
+
+    def hold(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def release(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.rollback()
+
+
+@pytest.fixture
+def other_program(db_path) -> Iterator[OtherProgram]:  # type: ignore[no-untyped-def]
+    other = OtherProgram(db_path)
+    yield other
+    other.release()
+    other.conn.close()
+
+
+def test_a_delete_blocked_by_another_program_keeps_the_window_responsive_and_the_row(
+    qtbot, window, engine, make_contact, short_busy_timeout, other_program
+) -> None:
+    cid = make_contact(date.today(), time(9, 0))
+    journal = window.show_screen("journal")
+    assert journal.count == 1
+    other_program.hold()
+    with qtbot.waitSignal(journal.write_failed, timeout=10_000) as failed:
+        qtbot.mouseClick(journal.delete_button, Qt.MouseButton.LeftButton)
+        # The click returned at once: the row says it is being deleted while the write waits.
+        assert journal.writing
+        assert journal.model.data(journal.model.index(0, 3)) == "suppression…"
+        assert not journal.delete_button.isEnabled()
+        # The window keeps answering: the agent can move to another screen and back.
+        window.show_screen("accueil")
+        window.show_screen("journal")
+    assert "Non supprimé" in failed.args[0] and "occupée par un autre programme" in failed.args[0]
+    assert journal.message_label.text() == failed.args[0]
+    assert journal.count == 1 and journal.model.entry(0).id == cid
+    assert journal.model.data(journal.model.index(0, 3)) == "aucun service"
+    assert not journal.undo_bar.isVisible() and not journal.writing
+    other_program.release()  # the other program lets go: deleting works again
+    with qtbot.waitSignal(journal.deleted, timeout=5000):
+        qtbot.mouseClick(journal.delete_button, Qt.MouseButton.LeftButton)
+    assert journal.count == 0 and _deleted(engine, cid)
+
+
+def test_an_undo_blocked_by_another_program_stays_offered(
+    qtbot, window, engine, make_contact, short_busy_timeout, other_program
+) -> None:
+    cid = make_contact(date.today(), time(9, 0))
+    journal = window.show_screen("journal")
+    with qtbot.waitSignal(journal.deleted, timeout=5000):
+        qtbot.mouseClick(journal.delete_button, Qt.MouseButton.LeftButton)
+    other_program.hold()
+    with qtbot.waitSignal(journal.write_failed, timeout=10_000) as failed:
+        qtbot.mouseClick(journal.undo_button, Qt.MouseButton.LeftButton)
+        assert "Rétablissement" in journal.undo_label.text()
+        assert not journal.undo_button.isEnabled()
+    assert failed.args[0].startswith("Impossible de rétablir")
+    assert journal.undo_bar.isVisible() and journal.undo_button.isEnabled()
+    assert journal.undo_available and _deleted(engine, cid)
+    other_program.release()
+    with qtbot.waitSignal(journal.restored, timeout=5000):
+        qtbot.mouseClick(journal.undo_button, Qt.MouseButton.LeftButton)
+    assert journal.count == 1 and not _deleted(engine, cid)

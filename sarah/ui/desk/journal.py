@@ -1,11 +1,17 @@
-"""Journal du jour: today's contacts at this site, newest first; edit, delete with "Annuler"."""
+"""Journal du jour: today's contacts at this site, newest first; edit, delete with "Annuler".
+
+Deleting and restoring run off the GUI thread: another program holding the database can make a
+write wait for the busy timeout, and the window must not freeze meanwhile.
+"""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -28,9 +34,41 @@ from sarah.services.desk import (
     journal_counts,
 )
 from sarah.ui.context import AppContext
+from sarah.ui.dialogs.crash import report_exception
 from sarah.ui.table_models.desk_journal import JournalTableModel
+from sarah.ui.workers import run_in_background
 
 UNDO_SECONDS = 8.0
+DELETING = "suppression…"
+
+
+class _JournalModel(JournalTableModel):
+    """The journal's rows; the one being deleted reads "suppression…", greyed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._deleting: uuid.UUID | None = None
+
+    def set_deleting(self, contact_id: uuid.UUID | None) -> None:
+        changed = {contact_id, self._deleting} - {None}
+        self._deleting = contact_id
+        for cid in changed:
+            row = self.row_of(cid) if cid is not None else None
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, self.SERVICES))
+
+    def cell(self, e: JournalEntry, column: int, role: int) -> Any:
+        if e.id != self._deleting:
+            return super().cell(e, column, role)
+        if role == Qt.ItemDataRole.DisplayRole and column == self.SERVICES:
+            return DELETING
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#9ca3af"))
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        return super().cell(e, column, role)
 
 
 class JournalView(QTableView):
@@ -52,6 +90,9 @@ class JournalScreen(QWidget):
     """``day`` defaults to today. Deleting leaves ``undo_seconds`` to click "Annuler"."""
 
     edit_requested = Signal(object)  # JournalEntry
+    deleted = Signal(object)  # JournalEntry, once the delete is committed
+    restored = Signal(object)  # JournalEntry, once "Annuler" is committed
+    write_failed = Signal(str)  # the French message shown
 
     def __init__(
         self,
@@ -64,8 +105,9 @@ class JournalScreen(QWidget):
         self.ctx = ctx
         self.undo_seconds = undo_seconds
         self._deleted: JournalEntry | None = None
+        self._writing = False  # a delete or a restore is running in the background
 
-        self.model = JournalTableModel(self)
+        self.model = _JournalModel(self)
         self.title_label = QLabel(self)
         self.title_label.setObjectName("journalTitle")
         self.view = JournalView(self)
@@ -165,9 +207,13 @@ class JournalScreen(QWidget):
         if entries:
             row = min(max(current, 0), len(entries) - 1)
             self.view.setCurrentIndex(self.model.index(row, 0))
-        has = bool(entries)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        has = self.model.rowCount() > 0
         self.edit_button.setEnabled(has)
-        self.delete_button.setEnabled(has)
+        self.delete_button.setEnabled(has and not self._writing)
+        self.undo_button.setEnabled(not self._writing)
 
     @property
     def count(self) -> int:
@@ -187,38 +233,78 @@ class JournalScreen(QWidget):
     # --- delete and undo -------------------------------------------------------------------------
 
     def _delete_row(self, row: int) -> None:
-        if not (0 <= row < self.model.rowCount()):
+        if self._writing or not (0 <= row < self.model.rowCount()):
             return
         entry = self.model.entry(row)
-        try:
-            delete_contact(self.ctx.engine, entry.id)
-        except UserError as exc:
-            self._message(f"Non supprimé : {exc}", error=True)
-            return
+        self._writing = True
+        self.model.set_deleting(entry.id)
+        self._update_buttons()
+        self._message("")
+        run_in_background(
+            delete_contact,
+            self.ctx.engine,
+            entry.id,
+            on_result=lambda _none: self._delete_done(entry),
+            on_error=lambda exc: self._write_failed(exc, "Non supprimé"),
+        )
+
+    def _delete_done(self, entry: JournalEntry) -> None:
+        self._writing = False
+        self.model.set_deleting(None)
         self._deleted = entry
         self.refresh()
         self.undo_label.setText(f"Contact de {entry.local_time:%H:%M} ({entry.who}) supprimé.")
         self.undo_bar.show()
-        self._message("")
         self.undo_timer.start(int(self.undo_seconds * 1000))
+        self.deleted.emit(entry)
 
     def undo_delete(self) -> None:
         entry = self._deleted
-        if entry is None:
+        if entry is None or self._writing:
             return
-        try:
-            restore_contact(self.ctx.engine, entry.id)
-        except UserError as exc:
-            self._message(f"Impossible de rétablir : {exc}", error=True)
-            return
+        self._writing = True
+        self.undo_timer.stop()  # "Annuler" stays offered until the restore has answered
+        self.undo_label.setText(f"Rétablissement du contact de {entry.local_time:%H:%M}…")
+        self._update_buttons()
+        self._message("")
+        run_in_background(
+            restore_contact,
+            self.ctx.engine,
+            entry.id,
+            on_result=lambda _none: self._restore_done(entry),
+            on_error=lambda exc: self._restore_failed(entry, exc),
+        )
+
+    def _restore_done(self, entry: JournalEntry) -> None:
+        self._writing = False
         self._deleted = None
-        self.undo_timer.stop()
         self.undo_bar.hide()
         self.refresh()
         row = self.model.row_of(entry.id)
         if row is not None:
             self.view.setCurrentIndex(self.model.index(row, 0))
         self._message(f"Contact de {entry.local_time:%H:%M} ({entry.who}) rétabli.")
+        self.restored.emit(entry)
+
+    def _restore_failed(self, entry: JournalEntry, exc: BaseException) -> None:
+        # Leave "Annuler" offered a while longer: the user may try again.
+        self.undo_label.setText(f"Contact de {entry.local_time:%H:%M} ({entry.who}) supprimé.")
+        self.undo_timer.start(int(self.undo_seconds * 1000))
+        self._write_failed(exc, "Impossible de rétablir")
+
+    def _write_failed(self, exc: BaseException, what: str) -> None:
+        """The row stays as it was; say why in French (a bug also opens the crash dialog)."""
+        self._writing = False
+        self.model.set_deleting(None)
+        self._update_buttons()
+        if isinstance(exc, UserError):
+            text = f"{what} : {exc}"
+        else:
+            text = f"{what} : erreur inattendue (détails dans la fenêtre d'erreur)."
+        self._message(text, error=True)
+        self.write_failed.emit(text)
+        if not isinstance(exc, UserError):
+            report_exception(exc, self)
 
     def _undo_expired(self) -> None:
         self._deleted = None
@@ -227,6 +313,11 @@ class JournalScreen(QWidget):
     @property
     def undo_available(self) -> bool:
         return self._deleted is not None
+
+    @property
+    def writing(self) -> bool:
+        """A delete or a restore has not answered yet."""
+        return self._writing
 
     def _message(self, text: str, *, error: bool = False) -> None:
         self.message_label.setText(text)
