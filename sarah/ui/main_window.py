@@ -8,9 +8,10 @@ Screens of other parts of the program are installed in :func:`install_other_scre
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -51,19 +52,28 @@ OTHER_SHORTCUTS = (
     ("Grille : supprimer la ligne", "Ctrl+Suppr"),
 )
 
+# The date is looked at again this long after midnight (a desk PC stays open for days).
+AFTER_MIDNIGHT_MS = 60_000
+
 
 class MainWindow(QMainWindow):
+    """``today`` is the clock giving the current date (tests inject one)."""
+
     about_to_close = Signal()
+    day_changed = Signal(object)  # the new date
 
     def __init__(
         self,
         ctx: AppContext,
         *,
         undo_seconds: float = UNDO_SECONDS,
+        today: Callable[[], date] = date.today,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._clock = today
+        self._day = today()
         self._screens: dict[str, QWidget] = {}
         self._screen_actions: dict[str, QAction] = {}
         self._used_shortcuts: set[str] = set()
@@ -96,9 +106,15 @@ class MainWindow(QMainWindow):
         self.add_screen("journal", "Journal du jour", self.journal, "Ctrl+2")
         self.add_screen("saisie", "Saisie différée", self.catchup, "Ctrl+3")
 
-        self.gap_banner = GapBanner(ctx, self)
+        self.gap_banner = GapBanner(ctx, self, clock=today)
         self.add_banner(self.gap_banner)
         self.gap_banner.refresh()
+        # The gap banner, the day's count and the journal follow the date: shortly after
+        # midnight, and when the window is activated again (the PC may have slept past it).
+        self.day_timer = QTimer(self)
+        self.day_timer.setSingleShot(True)
+        self.day_timer.timeout.connect(self._midnight)
+        self._arm_day_timer()
 
         self.desk.form.saved.connect(lambda _o: self.journal.refresh())
         self.catchup.form.saved.connect(lambda _o: self._after_catch_up())
@@ -259,6 +275,36 @@ class MainWindow(QMainWindow):
         self.show_screen("saisie")
         self.catchup.set_day(day)
         self.catchup.form.search_edit.setFocus()
+
+    # --- the date changes while the window stays open -------------------------------------------
+
+    def _arm_day_timer(self) -> None:
+        now = datetime.now()
+        midnight = datetime.combine(now.date() + timedelta(days=1), time())
+        ms = int((midnight - now).total_seconds() * 1000) + AFTER_MIDNIGHT_MS
+        self.day_timer.start(ms)
+
+    def _midnight(self) -> None:
+        self.check_date()
+        self._arm_day_timer()
+
+    def check_date(self) -> bool:
+        """If the date has changed since last seen, look for gap days again (yesterday may be
+        one, even after "Plus tard") and show the new day's count and journal. True if it had."""
+        today = self._clock()
+        if today == self._day:
+            return False
+        self._day = today
+        self.gap_banner.refresh()
+        self.desk.refresh_count()
+        self.journal.refresh()
+        self.day_changed.emit(today)
+        return True
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.check_date()
 
     def _after_catch_up(self) -> None:
         self.journal.refresh()

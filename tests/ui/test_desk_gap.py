@@ -96,3 +96,89 @@ def test_several_days_are_listed_and_later_hides_the_banner(
     assert banner.days == gaps[:2]
     qtbot.mouseClick(banner.later_button, Qt.MouseButton.LeftButton)
     assert not banner.isVisible()
+
+
+class Clock:
+    """The date the window believes it is; a test moves it on."""
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+
+    def __call__(self) -> date:
+        return self.day
+
+
+# A Tuesday with no public holiday in the three weeks before it or the days after.
+TUESDAY = date(2026, 3, 10)
+
+
+def _logged_until_the_day_before(make_contact, day: date) -> None:  # type: ignore[no-untyped-def]
+    for open_day in _open_days(day - timedelta(days=21), day - timedelta(days=1)):
+        make_contact(open_day)
+
+
+def test_after_midnight_the_banner_names_yesterday_if_nothing_was_logged(
+    qtbot, make_window, make_contact
+) -> None:
+    _logged_until_the_day_before(make_contact, TUESDAY)
+    clock = Clock(TUESDAY)
+    window = make_window(today=clock)
+    banner = window.gap_banner
+    assert not banner.isVisible()  # nothing logged yet today: not a gap, the day is not over
+    assert window.day_timer.isActive()
+    assert 0 < window.day_timer.remainingTime() <= (24 * 3600 + 60) * 1000
+    clock.day = TUESDAY + timedelta(days=1)  # the desk PC stayed open overnight
+    with qtbot.waitSignal(window.day_changed, timeout=1000) as changed:
+        window.day_timer.timeout.emit()
+    assert changed.args == [TUESDAY + timedelta(days=1)]
+    assert banner.isVisible() and banner.days == [TUESDAY]
+    assert french_day(TUESDAY) in banner.text_label.text()
+    assert window.day_timer.isActive()  # armed again for the next midnight
+
+
+def test_a_day_logged_before_midnight_raises_no_banner_the_next_day(
+    qtbot, make_window, make_contact
+) -> None:
+    _logged_until_the_day_before(make_contact, TUESDAY)
+    make_contact(TUESDAY)
+    clock = Clock(TUESDAY)
+    window = make_window(today=clock)
+    clock.day = TUESDAY + timedelta(days=1)
+    assert window.check_date()
+    assert not window.gap_banner.isVisible()
+    assert not window.check_date()  # same day again: nothing to do
+
+
+def test_coming_back_to_the_window_on_a_new_day_shows_the_banner_again_after_later(
+    qtbot, make_window, make_contact
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    missing = TUESDAY - timedelta(days=7)
+    for open_day in _open_days(TUESDAY - timedelta(days=21), TUESDAY - timedelta(days=1)):
+        if open_day != missing:
+            make_contact(open_day)
+    clock = Clock(TUESDAY)
+    window = make_window(today=clock)
+    banner = window.gap_banner
+    assert banner.days == [missing]
+    qtbot.mouseClick(banner.later_button, Qt.MouseButton.LeftButton)
+    assert not banner.isVisible()
+
+    other = QWidget()
+    qtbot.addWidget(other)
+
+    def leave_and_come_back() -> None:
+        other.show()
+        other.activateWindow()
+        qtbot.waitUntil(lambda: not window.isActiveWindow())
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+
+    leave_and_come_back()  # same day: "Plus tard" still holds
+    assert not banner.isVisible()
+    clock.day = TUESDAY + timedelta(days=1)  # the agent comes back the next morning
+    with qtbot.waitSignal(window.day_changed, timeout=5000):
+        leave_and_come_back()
+    assert banner.isVisible() and banner.days == [missing, TUESDAY]
+    assert banner.day_combo.count() == 2

@@ -2,11 +2,12 @@
 
 "Saisir maintenant" opens Saisie différée on the chosen day; "Jour de fermeture" remembers that
 the site was closed (the banner never mentions that day again); "Plus tard" hides it until the
-next start.
+next day or the next start (the main window looks again when the date changes).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Signal
@@ -22,11 +23,18 @@ MAX_NAMED_DAYS = 6
 class GapBanner(QFrame):
     catch_up_requested = Signal(object)  # date
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
+        clock: Callable[[], date] = date.today,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._days: list[date] = []
-        self._today: date | None = None  # None: the real today (tests may pin it)
+        self._clock = clock
+        self._today: date | None = None  # None: the clock's today (tests may pin a day)
         self.setObjectName("gapBanner")
         self.setStyleSheet(
             "#gapBanner { background: #eff6ff; border: 1px solid #93c5fd; border-radius: 4px; }"
@@ -46,7 +54,7 @@ class GapBanner(QFrame):
         )
         self.closed_button.clicked.connect(self._closed)
         self.later_button = QPushButton("Plus &tard", self)
-        self.later_button.setToolTip("Masquer jusqu'au prochain démarrage")
+        self.later_button.setToolTip("Masquer jusqu'à demain ou au prochain démarrage")
         self.later_button.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
         layout.addWidget(self.text_label, 1)
@@ -64,7 +72,8 @@ class GapBanner(QFrame):
         if today is not None:
             self._today = today
         try:
-            self._days = gap_days(self.ctx.engine, self.ctx.site.id, today=self._today)
+            today = self._today if self._today is not None else self._clock()
+            self._days = gap_days(self.ctx.engine, self.ctx.site.id, today=today)
         except UserError:
             self._days = []
         self.day_combo.clear()
