@@ -19,6 +19,7 @@ import contextlib
 import os
 import uuid
 from array import array
+from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -70,9 +71,38 @@ T = TypeVar("T")
 _TIMES = [time(m // 60, m % 60) for m in range(24 * 60)]
 
 
-def _increasing_uuid4s(count: int) -> list[bytes]:
-    """``count`` random version-4 UUIDs (16 bytes each), in increasing order."""
+class _IncreasingUuid4s:
+    """Random version-4 UUIDs (16 bytes each), handed out in increasing order, ``count`` in all.
+
+    The ids are drawn as if ``count`` independent random UUIDs were made and then sorted, without
+    holding them all: how many fall under each of the 65,536 two-byte prefixes is drawn first
+    (from ``count`` random prefixes), then each prefix's ids are made and sorted when reached.
+    """
+
+    def __init__(self, count: int) -> None:
+        prefixes = array("H")
+        prefixes.frombytes(os.urandom(2 * count))
+        self._per_prefix = Counter(prefixes)
+        self._prefixes = iter(sorted(self._per_prefix))
+        self._pending: list[bytes] = []
+
+    def take(self, count: int) -> list[bytes]:
+        """The next ``count`` ids, in increasing order."""
+        out: list[bytes] = []
+        while len(out) < count:
+            if not self._pending:
+                prefix = next(self._prefixes)
+                self._pending = _uuid4s_under(prefix, self._per_prefix[prefix])
+                self._pending.reverse()
+            out.append(self._pending.pop())
+        return out
+
+
+def _uuid4s_under(prefix: int, count: int) -> list[bytes]:
+    """``count`` random version-4 UUIDs starting with the two bytes ``prefix``, sorted."""
     raw = bytearray(os.urandom(16 * count))
+    raw[0::16] = bytes((prefix >> 8,)) * count
+    raw[1::16] = bytes((prefix & 0xFF,)) * count
     raw[6::16] = bytes((b & 0x0F) | 0x40 for b in raw[6::16])  # version 4
     raw[8::16] = bytes((b & 0x3F) | 0x80 for b in raw[8::16])  # RFC 4122 variant
     return sorted(bytes(raw[j : j + 16]) for j in range(0, 16 * count, 16))
@@ -536,18 +566,24 @@ class _Writer:
         sum_services = [s.id.hex for s in p.catalogue.services]
         agents = p.agent_names
         group_person, revisions, skipped = p.group_person, self.site_revisions, self.skipped
+        # Every row to add in date order, given random ids in increasing order, batch after
+        # batch: the id, import key (date first), site-date and service indexes, and the
+        # statistics sums, then grow at their end instead of at random pages all over
+        # indexes larger than the page cache. The ids stay random version-4 UUIDs.
+        order = array(
+            "i", sorted((i for i in range(self.n) if not skipped[i]), key=p.days.__getitem__)
+        )
+        new_ids = _IncreasingUuid4s(len(order))
+        already = self.n - len(order)
         added = 0
-        for start in range(0, self.n, CHUNK):
-            stop = min(self.n, start + CHUNK)
+        for start in range(0, len(order), CHUNK):
             contacts: list[dict[str, Any]] = []
             links: list[dict[str, Any]] = []
-            # Rows in the order of their import key (date first), given random ids in
-            # increasing order: the id, import key and site-date indexes then grow in runs
-            # instead of at random pages. The ids stay random version-4 UUIDs.
-            rows = sorted((p.import_key(i), i) for i in range(start, stop) if not skipped[i])
+            rows = sorted((p.import_key(i), i) for i in order[start : start + CHUNK])
             day_sums: DaySums = {}
             day_service_sums: DayServiceSums = {}
-            for (import_key, i), cid in zip(rows, fmt.new_ids(len(rows)), strict=True):
+            ids = fmt.ids(new_ids.take(len(rows)))
+            for (import_key, i), cid in zip(rows, ids, strict=True):
                 site = p.sites[i]
                 ordinal = p.days[i]
                 day = days.get(ordinal)
@@ -591,7 +627,7 @@ class _Writer:
                 fmt.insert_links(self.s, links)
             bulk.add_batch(day_sums, day_service_sums)
             del contacts, links
-            yield stop, self.n, f"Enregistrement des contacts ({added} ajoutés)…"
+            yield already + added, self.n, f"Enregistrement des contacts ({added} ajoutés)…"
 
 
 _CONTACT_KEYS = (
@@ -666,8 +702,7 @@ class _Formats:
     def datetime(self, value: datetime) -> object:
         return self._datetime(value) if self.raw else value
 
-    def new_ids(self, count: int) -> list[Any]:
-        ids = _increasing_uuid4s(count)
+    def ids(self, ids: list[bytes]) -> list[Any]:
         return [b.hex() for b in ids] if self.raw else [uuid.UUID(bytes=b) for b in ids]
 
 
