@@ -73,3 +73,56 @@ def test_catch_up_grid_shows_the_age_on_the_day_of_the_sheet(
     keys.press(Qt.Key.Key_Tab)  # Heure -> Personne
     keys.type("mart")
     assert _shown(grid.people_model) == ("25 ans", "jeune")
+
+
+def _set_date(catchup, day: date) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QDate
+
+    catchup.date_edit.setDate(QDate(day.year, day.month, day.day))
+
+
+def test_changing_the_day_updates_the_ages_of_the_results_shown(
+    qtbot, keys, window, make_visitor
+) -> None:
+    make_visitor("Martin", "Léa", born=BORN)
+    make_visitor("Martinez", "Hugo", born=date(1970, 5, 4))
+    catchup = window.show_screen("saisie")
+    catchup.set_day(TODAY - timedelta(days=1))
+    form = catchup.form
+    form.search_edit.setFocus()
+    keys.type("mart")
+    assert _shown(form.results_model) == ("26 ans", "adulte")
+    form.results_view.setCurrentIndex(form.results_model.index(1, 0))  # Hugo
+    _set_date(catchup, SHEET_DAY)  # the agent picks the day of the paper sheet
+    assert _shown(form.results_model) == ("25 ans", "jeune")
+    assert form.results_view.currentIndex().row() == 1  # the row chosen stays chosen
+    assert form.search_edit.text() == "mart"
+
+
+def test_changing_the_day_updates_the_chosen_persons_card(qtbot, keys, window, make_visitor) -> None:
+    make_visitor("Martin", "Léa", born=BORN)
+    catchup = window.show_screen("saisie")
+    catchup.set_day(TODAY - timedelta(days=1))
+    form = catchup.form
+    form.search_edit.setFocus()
+    keys.type("mart")
+    keys.press(Qt.Key.Key_Return)  # choose her
+    assert form.visitor is not None and form.visitor.age == 26
+    _set_date(catchup, SHEET_DAY)
+    assert form.visitor is not None and form.visitor.age == 25
+    assert "jeune" in form.visitor_card.text() and "25 ans" in form.visitor_card.text()
+
+
+def test_changing_the_day_updates_the_people_listed_under_the_grid(
+    qtbot, keys, window, make_visitor
+) -> None:
+    make_visitor("Martin", "Léa", born=BORN)
+    catchup = window.show_screen("saisie")
+    catchup.set_day(SHEET_DAY, grid=True)
+    grid = catchup.grid
+    qtbot.waitUntil(grid.view.hasFocus)
+    keys.press(Qt.Key.Key_Tab)  # Heure -> Personne
+    keys.type("mart")
+    assert _shown(grid.people_model) == ("25 ans", "jeune")
+    _set_date(catchup, TODAY - timedelta(days=1))
+    assert _shown(grid.people_model) == ("26 ans", "adulte")

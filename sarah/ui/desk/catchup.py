@@ -113,7 +113,7 @@ class CatchupScreen(QWidget):
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
 
-        self.date_edit.dateChanged.connect(lambda _d: self.refresh_day())
+        self.date_edit.dateChanged.connect(lambda _d: self._day_changed())
         self.form.saved.connect(lambda _o: self.refresh_day())
         self.grid.saved.connect(lambda _n: self.refresh_day())
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -140,6 +140,12 @@ class CatchupScreen(QWidget):
         self.date_edit.setDate(_qdate(day))
         self.tabs.setCurrentIndex(self.GRID_TAB if grid else self.FORM_TAB)
         self.refresh_day()
+
+    def _day_changed(self) -> None:
+        self.refresh_day()
+        # Ages and jeune/adulte badges are those on the contact's day.
+        self.form.refresh_ages()
+        self.grid.refresh_ages()
 
     def refresh_day(self) -> None:
         day = self.day

@@ -390,6 +390,36 @@ class ContactForm(QWidget):
             self.results_view.setCurrentIndex(self.results_model.index(0, 0))
         self._update_hint(text, hits)
 
+    def refresh_ages(self) -> None:
+        """The day ages are counted on has changed (the catch-up date): the results shown and
+        the chosen person's card give the age and jeune/adulte badge on the new day."""
+        text = self.search_edit.text()
+        if text.strip():
+            current = self.results_view.currentIndex().row()
+            chosen = self.results_model.hit(current).id if current >= 0 else None
+            self._search(text)
+            row = self._row_of_hit(chosen)
+            if row is not None:
+                self.results_view.setCurrentIndex(self.results_model.index(row, 0))
+        if self._visitor is not None:
+            try:
+                self._visitor = visitor_hit(
+                    self.ctx.engine,
+                    self._visitor.id,
+                    on=self.age_day(),
+                    young_age_limit=self.ctx.settings.young_age_limit,
+                )
+            except UserError as exc:
+                self._hint(exc.message, error=True)
+                return
+            self._show_visitor()
+
+    def _row_of_hit(self, visitor_id: uuid.UUID | None) -> int | None:
+        for row in range(self.results_model.rowCount()):
+            if self.results_model.hit(row).id == visitor_id:
+                return row
+        return None
+
     def age_day(self) -> date | None:
         """The day ages are shown for: the contact's day on the catch-up screen, else today."""
         if self._when is None:

@@ -193,6 +193,7 @@ class CatchupGrid(QWidget):
         self._when = when
         self._saving = False
         self._services: list[ServiceInfo] = []
+        self._people_text: str | None = None  # the search behind the people listed
 
         self.model = CatchupGridModel(self)
         self.view = GridView(self.model, self)
@@ -287,6 +288,7 @@ class CatchupGrid(QWidget):
     # --- people under the grid ------------------------------------------------------------------
 
     def search_people(self, text: str) -> None:
+        self._people_text = text
         try:
             day: date | None = self._when()[0]  # ages on the day of the sheet, not today
         except UserError:
@@ -303,6 +305,19 @@ class CatchupGrid(QWidget):
         self.people_model.set_hits(hits)
         if hits:
             self.people_view.setCurrentIndex(self.people_model.index(0, 0))
+
+    def refresh_ages(self) -> None:
+        """The sheet's day has changed: the people listed show their age on the new day."""
+        text = self._people_text
+        if text is None or not self.people_model.rowCount():
+            return
+        current = self.current_person()
+        self.search_people(text)
+        if current is not None:
+            for row in range(self.people_model.rowCount()):
+                if self.people_model.hit(row).id == current.id:
+                    self.people_view.setCurrentIndex(self.people_model.index(row, 0))
+                    break
 
     def move_in_people(self, step: int) -> None:
         n = self.people_model.rowCount()
