@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QGuiApplication
 from sqlalchemy import Engine, func, select
 
@@ -193,6 +193,20 @@ def test_closing_while_the_file_is_checked_stops_the_check(qtbot, window, engine
     assert dialog.busy
     with qtbot.waitSignals([dialog.cancelled, dialog.finished], timeout=10_000):
         qtbot.mouseClick(dialog.close_button, LEFT)  # closes once the check has stopped
+    assert dialog.preview is None and not dialog.isVisible()
+    assert counts(engine)[0] == 0
+
+
+def test_closing_when_the_check_has_just_ended_closes_without_showing_it(
+    qtbot, window, engine, tmp_path
+) -> None:
+    """The check may end between the click and its answer reaching the window."""
+    path = write_csv(tmp_path / "janvier.csv", ROWS)
+    dialog = window.import_spreadsheet(path)
+    assert QThreadPool.globalInstance().waitForDone(10_000)  # answered, not yet delivered
+    assert dialog.busy
+    with qtbot.waitSignals([dialog.cancelled, dialog.finished], timeout=10_000):
+        qtbot.mouseClick(dialog.close_button, LEFT)
     assert dialog.preview is None and not dialog.isVisible()
     assert counts(engine)[0] == 0
 

@@ -609,6 +609,8 @@ class ImportDialog(QDialog):
         self._worker = None
         self._run = self._outcome = self._handlers = None
         self.progress.setVisible(False)
+        if run is None and self._close_with is not None:
+            outcome = None  # a check the user closed on: its late answer is not wanted any more
         if outcome is not None and handlers is not None:
             ok, value = outcome
             if ok:
