@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from sarah.db import read_session, write_session
 from sarah.errors import InvalidInput
 from sarah.models import Contact, Service, Site, Visitor, contact_services
+from sarah.services.import_indexes import rebuilt_indexes
 from sarah.services.import_parse import (
     CHANNELS,
     Catalogue,
@@ -335,7 +336,8 @@ class _Writer:
             self._check_catalogue()
             with _larger_page_cache(self.s, added):
                 self._write_people()
-                with bulk_statistics(self.s.connection(), added) as bulk:
+                conn = self.s.connection()
+                with rebuilt_indexes(conn, added), bulk_statistics(conn, added) as bulk:
                     yield from self._write_contacts(bulk)
         return ImportResult(
             source_name=self.p.source,
