@@ -343,10 +343,8 @@ def add_charts_sheet(
     for j, (code, label) in enumerate(services, start=1):
         _value_cell(ws, data_row + j, 1, label)
         for i, name in enumerate(report.sites):
-            t = report.by_site[name]
-            delivered = t.services_total - t.not_given_services
-            value = t.service_count(code) / delivered if delivered else 0
-            _value_cell(ws, data_row + j, 2 + i, value, number_format=PERCENT)
+            share = report.by_site[name].service_share(code)
+            _value_cell(ws, data_row + j, 2 + i, share, number_format=PERCENT)
     last = data_row + len(services)
     mix = BarChart()
     mix.type = "bar"

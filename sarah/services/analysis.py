@@ -509,9 +509,8 @@ def ratios(report: Report) -> list[Ratio]:
     columns = {**{name: report.by_site[name] for name in report.sites}, TOTAL: report.total}
 
     def compute(key: str, t: SiteTables) -> Fraction | None:
-        delivered = t.services_total - t.not_given_services
         if key == "services_per_contact":
-            return share(delivered, t.contacts_total)
+            return share(t.services_delivered, t.contacts_total)
         if key == "contacts_per_person":
             return share(t.contacts_total - t.anonymous_contacts, t.persons.total)
         if key == "new_share":

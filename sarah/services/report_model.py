@@ -208,6 +208,16 @@ class SiteTables:
     def service_count(self, code: str) -> int:
         return next((s.count for s in self.services if s.code == code), 0)
 
+    @property
+    def services_delivered(self) -> int:
+        """Services actually delivered: the total without the "Non renseigné" contacts."""
+        return self.services_total - self.not_given_services
+
+    def service_share(self, code: str) -> float:
+        """Share of one service in the services delivered (0 when none was delivered)."""
+        delivered = self.services_delivered
+        return self.service_count(code) / delivered if delivered else 0.0
+
     def to_json(self) -> dict[str, Any]:
         services: dict[str, int] = {s.label: s.count for s in self.services}
         services[NOT_GIVEN] = self.not_given_services

@@ -148,12 +148,11 @@ def services_chart(report: Report, *, short: int = 48) -> QChart:
     top = 0.0
     for i, name in enumerate(report.sites):
         t = report.by_site[name]
-        delivered = t.services_total - t.not_given_services
         bar_set = QBarSet(name)
         colour, pattern = SERIES_STYLES[i % len(SERIES_STYLES)]
         _style(bar_set, colour, pattern)
         for code, _label in rows:
-            value = 100 * t.service_count(code) / delivered if delivered else 0.0
+            value = 100 * t.service_share(code)
             bar_set.append(value)
             top = max(top, value)
         series.append(bar_set)
