@@ -298,6 +298,23 @@ def _style_series(chart: BarChart) -> None:
         series.graphicalProperties.line.width = 9525  # 0.75 pt outline
 
 
+def _clustered_bars(
+    ws: Worksheet, kind: str, title: str, header_row: int, last_row: int, series: int
+) -> BarChart:
+    """A clustered bar chart over a block: header row of series names, categories in column A."""
+    chart = BarChart()
+    chart.type = kind  # "col": vertical bars, "bar": horizontal
+    chart.grouping = "clustered"
+    chart.title = title
+    chart.y_axis.majorGridlines = None
+    chart.add_data(
+        Reference(ws, min_col=2, max_col=1 + series, min_row=header_row, max_row=last_row),
+        titles_from_data=True,
+    )
+    chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
+    return chart
+
+
 def add_charts_sheet(
     wb: Workbook, report: Report, months: MonthBreakdown | None, meta: ExportMeta
 ) -> Worksheet:
@@ -317,18 +334,11 @@ def add_charts_sheet(
             _value_cell(ws, data_row + j, 1, month.label)
             for i, name in enumerate(months.sites):
                 _value_cell(ws, data_row + j, 2 + i, month.by_site[name].contacts)
-        chart = BarChart()
-        chart.type = "col"
-        chart.grouping = "clustered"
-        chart.title = "Contacts par mois et par site"
-        chart.y_axis.title = "Contacts"
-        chart.y_axis.majorGridlines = None
         last = data_row + len(months.months)
-        chart.add_data(
-            Reference(ws, min_col=2, max_col=1 + len(months.sites), min_row=data_row, max_row=last),
-            titles_from_data=True,
+        chart = _clustered_bars(
+            ws, "col", "Contacts par mois et par site", data_row, last, len(months.sites)
         )
-        chart.set_categories(Reference(ws, min_col=1, min_row=data_row + 1, max_row=last))
+        chart.y_axis.title = "Contacts"
         _style_series(chart)
         chart.width, chart.height = 24, 9
         ws.add_chart(chart, f"A{anchor_row}")
@@ -346,18 +356,11 @@ def add_charts_sheet(
             share = report.by_site[name].service_share(code)
             _value_cell(ws, data_row + j, 2 + i, share, number_format=PERCENT)
     last = data_row + len(services)
-    mix = BarChart()
-    mix.type = "bar"
-    mix.grouping = "clustered"
-    mix.title = "Répartition des services par site"
+    mix = _clustered_bars(
+        ws, "bar", "Répartition des services par site", data_row, last, len(report.sites)
+    )
     mix.x_axis.scaling.orientation = "maxMin"  # catalogue order from the top
     mix.y_axis.number_format = PERCENT
-    mix.y_axis.majorGridlines = None
-    mix.add_data(
-        Reference(ws, min_col=2, max_col=1 + len(report.sites), min_row=data_row, max_row=last),
-        titles_from_data=True,
-    )
-    mix.set_categories(Reference(ws, min_col=1, min_row=data_row + 1, max_row=last))
     _style_series(mix)
     mix.width, mix.height = 24, 16
     ws.add_chart(mix, f"A{anchor_row}")
@@ -382,17 +385,15 @@ def add_charts_sheet(
         for k, (age, sex) in enumerate(groups):
             _value_cell(ws, data_row + j, 2 + k, report.by_site[name].persons.cells[age][sex])
     last = data_row + len(report.sites)
-    people = BarChart()
-    people.type = "col"
-    people.grouping = "clustered"
-    people.title = "Personnes concernées : jeunes / adultes et sexe, par site"
-    people.y_axis.title = "Personnes"
-    people.y_axis.majorGridlines = None
-    people.add_data(
-        Reference(ws, min_col=2, max_col=1 + len(groups), min_row=data_row, max_row=last),
-        titles_from_data=True,
+    people = _clustered_bars(
+        ws,
+        "col",
+        "Personnes concernées : jeunes / adultes et sexe, par site",
+        data_row,
+        last,
+        len(groups),
     )
-    people.set_categories(Reference(ws, min_col=1, min_row=data_row + 1, max_row=last))
+    people.y_axis.title = "Personnes"
     people.dataLabels = DataLabelList()
     people.dataLabels.showVal = True
     _style_series(people)
