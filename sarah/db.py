@@ -9,10 +9,12 @@ into it, reads with a plain deferred ``BEGIN``.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
@@ -20,7 +22,20 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from sarah import paths
+from sarah.dbfile import (
+    SARAH_APPLICATION_ID,
+    DatabaseTooNew,
+    ReadOnlyDatabase,
+    is_writable,
+    readonly_uri,
+    refuse_foreign_file,
+    refuse_unusable_path,
+    too_new_message,
+)
 from sarah.errors import DatabaseDamaged, DatabaseLocked, DiskFull, UserError
+
+if TYPE_CHECKING:
+    from alembic.script import ScriptDirectory
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -49,6 +64,8 @@ def sqlite_path(engine: Engine) -> Path | None:
     database = engine.url.database
     if not database or database == ":memory:":
         return None
+    if database.startswith("file:"):  # a read-only engine's URI: file:/path?mode=ro…
+        return Path(database[len("file:") :].split("?", 1)[0])
     return Path(database)
 
 
@@ -60,14 +77,16 @@ def create_db_engine(target: str | os.PathLike[str] | None, *, read_only: bool =
 
     path = Path(url.database) if url.database else None
     if path is not None and not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        with translate_errors():
+            path.parent.mkdir(parents=True, exist_ok=True)
     connect_args: dict[str, object] = {
         "timeout": BUSY_TIMEOUT_MS / 1000,
         "check_same_thread": False,
     }
     if read_only and path is not None:
-        # mode=ro: opening a damaged file to look at it must never write to it.
-        url = url.set(database=f"file:{path.as_posix()}?mode=ro", query={"uri": "true"})
+        # mode=ro: opening a damaged file to look at it must never write to it (and immutable
+        # on a read-only medium, where SQLite could not create the -shm file).
+        url = url.set(database=readonly_uri(path), query={"uri": "true"})
     engine = create_engine(url, connect_args=connect_args)
 
     @event.listens_for(engine, "connect")
@@ -113,40 +132,97 @@ def read_session(engine: Engine) -> Iterator[Session]:
 # --- errors a user can act on -------------------------------------------------------------------
 
 
+# SQLite's primary result codes (extended codes carry them in their low byte).
+SQLITE_PERM = 3
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
+SQLITE_READONLY = 8
+SQLITE_IOERR = 10
+SQLITE_CORRUPT = 11
+SQLITE_FULL = 13
+SQLITE_CANTOPEN = 14
+SQLITE_NOTADB = 26
+
+LOCKED_MESSAGE = (
+    "La base de données est occupée par un autre programme ou une autre fenêtre SARAH. "
+    "Rien n'a été enregistré : fermez l'autre programme puis réessayez."
+)
+DAMAGED_MESSAGE = (
+    "Le fichier de données est endommagé. Il n'a pas été modifié ; "
+    "restaurez la dernière sauvegarde vérifiée (menu Sauvegardes ou 'sarah backup restore')."
+)
+READ_ONLY_MESSAGE = (
+    "La base de données est en lecture seule (support protégé en écriture, dossier ou fichier "
+    "sans droit d'écriture) : rien n'a été enregistré. Les tableaux restent consultables ; pour "
+    "saisir, copiez la base sur un disque où vous pouvez écrire ou vérifiez les droits du dossier."
+)
+DISK_FULL_MESSAGE = "Le disque est plein : rien n'a été enregistré. Libérez de la place puis réessayez."
+
+# What SQLite's codes mean, in words for a "détail technique" (never SQLite's English).
+SQLITE_CODE_WORDS = {
+    SQLITE_PERM: "accès refusé",
+    SQLITE_BUSY: "base occupée par un autre programme",
+    SQLITE_LOCKED: "base occupée par un autre programme",
+    SQLITE_READONLY: "base en lecture seule",
+    SQLITE_IOERR: "erreur de lecture ou d'écriture sur le disque",
+    SQLITE_CORRUPT: "structure interne du fichier abîmée",
+    SQLITE_FULL: "disque plein",
+    SQLITE_CANTOPEN: "fichier impossible à ouvrir",
+    SQLITE_NOTADB: "ce n'est pas un fichier de base de données SQLite",
+}
+
+
+def sqlite_code(exc: BaseException) -> int | None:
+    """SQLite's primary result code behind an exception, None when there is none."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    code = getattr(orig, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def sqlite_words(exc: BaseException) -> str:
+    """A French phrase for a SQLite failure, for the technical detail of a message."""
+    code = sqlite_code(exc)
+    if code in SQLITE_CODE_WORDS:
+        return SQLITE_CODE_WORDS[code]
+    return f"erreur SQLite {code}" if code is not None else "erreur SQLite"
+
+
 def user_error_for(exc: BaseException) -> UserError | None:
-    """The French message for a database failure the user can act on, None for a bug."""
+    """The French message for a database failure the user can act on, None for a bug.
+
+    Sorted by SQLite's result code (qutebrowser's misc/sql.py does the same), never by the text
+    of the message, which changes between SQLite versions and languages.
+    """
     if isinstance(exc, UserError):
         return exc
-    orig = exc.orig if isinstance(exc, DBAPIError) else exc
-    text = str(orig).lower()
-    if "database is locked" in text or "database table is locked" in text or "busy" in text:
-        return DatabaseLocked(
-            "La base de données est occupée par un autre programme ou une autre fenêtre SARAH. "
-            "Rien n'a été enregistré : fermez l'autre programme puis réessayez."
-        )
-    if "database or disk is full" in text or "no space left" in text or "disk full" in text:
-        return DiskFull(
-            "Le disque est plein : rien n'a été enregistré. Libérez de la place puis réessayez."
-        )
-    if "file is not a database" in text or "malformed" in text or "corrupt" in text:
-        return DatabaseDamaged(
-            "Le fichier de données est endommagé. Il n'a pas été modifié ; "
-            "restaurez la dernière sauvegarde vérifiée (menu Sauvegardes ou 'sarah backup restore')."
-        )
-    if "readonly database" in text or "read-only" in text:
-        return UserError(
-            "La base de données est en lecture seule : rien n'a été enregistré. "
-            "Vérifiez les droits sur le dossier des données."
-        )
-    if "disk i/o error" in text:
+    code = sqlite_code(exc)
+    if code in (SQLITE_BUSY, SQLITE_LOCKED):
+        return DatabaseLocked(LOCKED_MESSAGE)
+    if code == SQLITE_FULL:
+        return DiskFull(DISK_FULL_MESSAGE)
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return DatabaseDamaged(DAMAGED_MESSAGE)
+    if code == SQLITE_READONLY:
+        return ReadOnlyDatabase(READ_ONLY_MESSAGE)
+    if code == SQLITE_IOERR:
         return UserError(
             "Erreur d'écriture sur le disque : rien n'a été enregistré. "
             "Vérifiez le disque ou la clé, puis réessayez."
         )
-    if "unable to open database" in text:
-        return UserError("Impossible d'ouvrir la base de données : dossier absent ou inaccessible.")
-    if isinstance(exc, OSError) and exc.errno == 28:
-        return DiskFull("Le disque est plein : l'opération a été annulée, rien n'a été modifié.")
+    if code in (SQLITE_CANTOPEN, SQLITE_PERM):
+        return UserError(
+            "Impossible d'ouvrir la base de données : dossier absent, inaccessible ou en "
+            "lecture seule. Vérifiez le chemin et les droits du dossier."
+        )
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            return DiskFull("Le disque est plein : l'opération a été annulée, rien n'a été modifié.")
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            name = f" ({exc.filename})" if exc.filename else ""
+            return ReadOnlyDatabase(
+                f"Écriture impossible{name} : support en lecture seule ou droits insuffisants. "
+                "Rien n'a été modifié."
+            )
     return None
 
 
@@ -168,15 +244,19 @@ def translate_errors() -> Iterator[None]:
 
 
 def quick_check_file(path: Path) -> list[str]:
-    """SQLite's quick_check on a file, read-only: empty when sound, else the problems found."""
+    """SQLite's quick_check on a file, read-only: empty when sound, else the problems found.
+
+    A file SQLite cannot read at all gives one problem in French ("ce n'est pas un fichier de
+    base de données SQLite"); the lines quick_check itself prints are kept as technical detail.
+    """
     try:
-        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        conn = sqlite3.connect(readonly_uri(path), uri=True)
         try:
             rows = conn.execute("PRAGMA quick_check").fetchall()
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        return [str(exc)]
+        return [sqlite_words(exc)]
     return _problem_lines(rows)
 
 
@@ -201,49 +281,46 @@ def alembic_config(connection: object | None = None):  # type: ignore[no-untyped
     return cfg
 
 
-def head_revision() -> str:
+def _script_directory() -> ScriptDirectory:
     from alembic.script import ScriptDirectory
 
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    head = _script_directory().get_current_head()
     assert head is not None
-    return head
+    return str(head)
+
+
+def known_revisions() -> set[str]:
+    """Every schema revision this version of SARAH knows how to read or migrate."""
+    return {str(script.revision) for script in _script_directory().walk_revisions()}
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
-
-
-def copy_sqlite_file(engine: Engine, destination: Path) -> Path:
-    """A consistent copy of a live SQLite database through the online backup API, fsynced."""
-    source = sqlite_path(engine)
-    assert source is not None
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    tmp = destination.with_name(destination.name + ".partial")
-    tmp.unlink(missing_ok=True)
-    try:
-        src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
-        try:
-            dst = sqlite3.connect(tmp)
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
-        finally:
-            src.close()
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, destination)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return destination
+    """The stored schema revision, read in a deferred transaction: no write lock is taken, so
+    a report never waits for (or fails on) another program that is writing."""
+    with translate_errors(), reader(engine).connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
 def _has_user_tables(engine: Engine) -> bool:
-    return bool(set(inspect(engine).get_table_names()) - {"alembic_version"})
+    with reader(engine).connect() as conn:
+        return bool(set(inspect(conn).get_table_names()) - {"alembic_version"})
+
+
+def _mark_as_sarah(conn: object) -> None:
+    """SARAH's mark in the file header, so that a foreign file is told apart (see dbfile)."""
+    conn.exec_driver_sql(f"PRAGMA application_id={SARAH_APPLICATION_ID}")  # type: ignore[attr-defined]
+
+
+def refuse_newer_schema(engine: Engine, current: str | None) -> None:
+    if current is not None and current not in known_revisions():
+        shown = str(sqlite_path(engine) or engine.url.render_as_string(hide_password=True))
+        raise DatabaseTooNew(too_new_message(shown, current))
 
 
 def migrate_to_head(engine: Engine, backup_dir: Path | None = None) -> Path | None:
@@ -251,8 +328,18 @@ def migrate_to_head(engine: Engine, backup_dir: Path | None = None) -> Path | No
 
     The backup is a verified one (sarah.services.backups) in ``backup_dir``, by default the
     backup folder of the settings; if it cannot be made, nothing is migrated. Returns the path of
-    the backup taken, if any. The upgrade itself is one transaction: all or nothing.
+    the backup taken, if any. The upgrade itself is one transaction: all or nothing. A schema
+    from a newer SARAH is refused before anything is written. Reading the revision takes no
+    write lock: an up-to-date database is not written at all.
     """
+    head = head_revision()
+    current = current_revision(engine)
+    refuse_newer_schema(engine, current)
+    path = sqlite_path(engine)
+    if current == head:
+        # A file made before the mark existed gets it at its next migration (dbfile recognises
+        # it meanwhile): an up-to-date database is never written just for opening it.
+        return None
     from alembic import command
 
     from sarah.services.backups import (
@@ -261,12 +348,7 @@ def migrate_to_head(engine: Engine, backup_dir: Path | None = None) -> Path | No
         rotate_quietly,
     )
 
-    head = head_revision()
-    current = current_revision(engine)
-    if current == head:
-        return None
     copy: Path | None = None
-    path = sqlite_path(engine)
     if path is not None and _has_user_tables(engine):
         folder = backup_dir or configured_backup_folder()
         copy = create_backup_or_abort(
@@ -278,29 +360,59 @@ def migrate_to_head(engine: Engine, backup_dir: Path | None = None) -> Path | No
         rotate_quietly(folder)
     with translate_errors(), engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
+        if path is not None:
+            _mark_as_sarah(conn)
     return copy
+
+
+def _open_read_only(target: str | os.PathLike[str] | None, path: Path) -> Engine:
+    """A sound database that cannot be written here: readable at the current schema only."""
+    engine = create_db_engine(target, read_only=True)
+    try:
+        current = current_revision(engine)
+        refuse_newer_schema(engine, current)
+        if current != head_revision():
+            raise ReadOnlyDatabase(
+                f"La base {path} est en lecture seule et d'une version plus ancienne de SARAH : "
+                "elle doit être mise à jour avant d'être lue, ce qui demande d'y écrire. "
+                "Copiez-la sur un disque où vous pouvez écrire, puis ouvrez la copie."
+            )
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
 
 
 def open_database(
     target: str | os.PathLike[str] | None, *, migrate: bool = True, check: bool = True
 ) -> Engine:
-    """The engine every command uses: location refused if unsafe, integrity checked, migrated."""
+    """The engine every command uses: location refused if unsafe, integrity checked, migrated.
+
+    Refused unchanged, each with its own French message: an unsafe location, a folder, a new file
+    where none can be created, another program's SQLite file, a damaged file, a schema from a
+    newer SARAH. A sound file that cannot be written here opens read-only.
+    """
     url = make_url(database_url(target))
+    path: Path | None = None
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         from sarah.services.safety import refuse_unsafe_location
 
-        refuse_unsafe_location(Path(url.database))  # before any folder or file is created
+        path = Path(url.database)
+        refuse_unsafe_location(path)  # before any folder or file is created
+        refuse_unusable_path(path)
+        if check and path.exists() and path.stat().st_size > 0:
+            problems = quick_check_file(path)
+            if problems:
+                raise DatabaseDamaged(
+                    f"Le fichier de données {path} est endommagé (détail technique : "
+                    f"{problems[0][:100]}). Il n'a pas été modifié. Restaurez la dernière "
+                    "sauvegarde vérifiée avec 'sarah backup restore' ou depuis la fenêtre "
+                    "Sauvegardes."
+                )
+        refuse_foreign_file(path)
+        if path.exists() and not is_writable(path):
+            return _open_read_only(target, path)
     engine = create_db_engine(target)
-    path = sqlite_path(engine)
-    if check and path is not None and path.exists() and path.stat().st_size > 0:
-        problems = quick_check_file(path)
-        if problems:
-            engine.dispose()
-            raise DatabaseDamaged(
-                f"Le fichier de données {path} est endommagé ({problems[0]}). "
-                "Il n'a pas été modifié. Restaurez la dernière sauvegarde vérifiée avec "
-                "'sarah backup restore' ou depuis la fenêtre Sauvegardes."
-            )
     if migrate:
         try:
             migrate_to_head(engine)

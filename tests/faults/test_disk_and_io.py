@@ -150,21 +150,24 @@ def test_busy_database_at_save_gives_a_clear_message_and_a_retry_saves_once(
 
 
 @pytest.mark.parametrize(
-    ("failure", "expected", "words"),
+    ("failure", "code", "expected", "words"),
     [
-        ("disk I/O error", UserError, "Erreur d'écriture sur le disque"),
-        ("database is locked", DatabaseLocked, "occupée"),
-        ("database or disk is full", DiskFull, "disque est plein"),
+        ("disk I/O error", sarah_db.SQLITE_IOERR, UserError, "Erreur d'écriture sur le disque"),
+        ("database is locked", sarah_db.SQLITE_BUSY, DatabaseLocked, "occupée"),
+        ("database or disk is full", sarah_db.SQLITE_FULL, DiskFull, "disque est plein"),
     ],
 )
 def test_failure_at_commit_rolls_back_and_a_retry_creates_no_duplicate(
-    engine: Engine, failure: str, expected: type[UserError], words: str
+    engine: Engine, failure: str, code: int, expected: type[UserError], words: str
 ) -> None:
     draft = _draft(engine)
     log_contact(engine, draft)
 
     def fail_commit(_conn: object) -> None:
-        raise sqlite3.OperationalError(failure)
+        # As the sqlite3 module raises it: SARAH sorts failures by this code, not the text.
+        exc = sqlite3.OperationalError(failure)
+        exc.sqlite_errorcode = code
+        raise exc
 
     event.listen(engine, "commit", fail_commit)
     try:

@@ -69,8 +69,8 @@ def test_every_step_goes_down_and_up(db_path: Path) -> None:
 
 def test_schema_change_copies_the_file_first(db_path: Path, basedir: Path) -> None:
     engine = create_db_engine(db_path)
-    with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "base")
+    with engine.begin() as conn:  # a SARAH file of the first released schema, with data
+        command.upgrade(alembic_config(conn), "0001")
         conn.execute(text("CREATE TABLE keepme (x INTEGER)"))
         conn.execute(text("INSERT INTO keepme VALUES (42)"))
     engine.dispose()
@@ -80,6 +80,7 @@ def test_schema_change_copies_the_file_first(db_path: Path, basedir: Path) -> No
     copy = create_db_engine(copies[0], read_only=True)
     with copy.connect() as conn:
         assert conn.execute(text("SELECT x FROM keepme")).scalar_one() == 42
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0001"
 
 
 def test_up_to_date_database_is_not_copied(db_path: Path, basedir: Path) -> None:
