@@ -98,6 +98,7 @@ def run_app(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from sarah.ui.dialogs.crash import install_excepthook
+    from sarah.ui.translations import install_french_translations
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -105,6 +106,7 @@ def run_app(args: argparse.Namespace) -> int:
     app.setApplicationDisplayName("SARAH")
     app.setOrganizationName(paths.APP_AUTHOR)
     setup_logging()
+    install_french_translations(app)
     install_excepthook()
     window, code = build_main_window(args)
     if window is None:

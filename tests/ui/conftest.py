@@ -26,6 +26,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.qt_log_ignore("propagateSizeHints"))
 
 
+@pytest.fixture(autouse=True)
+def french_qt(qapp: QApplication) -> None:
+    """Qt's own words in French, as the window installs them (sarah.ui.app.run_app)."""
+    from sarah.ui.translations import install_french_translations
+
+    install_french_translations(qapp)
+
+
 class Keyboard:
     """Sends each key to whatever widget has the focus, like a real keyboard, and counts them."""
 
