@@ -10,7 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from datetime import time as clock
 from pathlib import Path
@@ -170,6 +170,33 @@ class Zygote:
         """Start ``op``, SIGKILL it ``delay`` seconds later; returns what it acknowledged."""
         pid = self.start(op, out, **req)
         time.sleep(delay)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        wait_gone(pid, 60)
+        lines = read_lines(out)
+        errors = [line for line in lines if line.startswith("ERROR")]
+        assert not errors, errors
+        return lines
+
+    def kill_when(
+        self,
+        op: str,
+        out: Path,
+        said: Callable[[list[str]], bool],
+        timeout: float = 120,
+        **req: object,
+    ) -> list[str]:
+        """Start ``op``, SIGKILL it as soon as what it wrote satisfies ``said``.
+
+        The kill point is chosen by what the child says it did, never by wall time, so the run
+        is the same on a busy machine as on an idle one."""
+        pid = self.start(op, out, **req)
+        deadline = time.monotonic() + timeout
+        while not said(read_lines(out)):
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                raise AssertionError(f"{op}: not said after {timeout} s: {read_lines(out)[-3:]}")
+            time.sleep(0.001)
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
         wait_gone(pid, 60)

@@ -114,12 +114,18 @@ def test_kill_during_saves_loses_no_acknowledged_entry(
     engine.dispose()
     acknowledged: set[str] = set()
     interrupted = 0
-    # Each worker opens the database (check, migrations) then saves in a loop: kill times
-    # spread from "still opening" to "many saves done".
-    for i, delay in enumerate(kill_delays(0.6, KILL_POINTS, after=0)):
+    # Each worker opens the database (check, migrations) then saves in a loop. Kill points
+    # spread from "still opening" (killed at once) to "nine saves acknowledged", chosen by what
+    # the worker says it has saved, never by a delay.
+    for i in range(KILL_POINTS):
+        target = i % 10
         out = tmp_path / f"saves-{i}.txt"
-        lines = zygote.kill_after(
-            "save_loop", out, delay, db=db_path, site=site.id.hex, services=services,
+
+        def said(lines: list[str], target: int = target) -> bool:
+            return sum(line.startswith("ACK") for line in lines) >= target
+
+        lines = zygote.kill_when(
+            "save_loop", out, said, db=db_path, site=site.id.hex, services=services,
             visitor=visitor.id.hex,
         )
         acks = {line.split()[1] for line in lines if line.startswith("ACK")}
