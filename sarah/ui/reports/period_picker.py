@@ -1,12 +1,28 @@
 """Period picker: current and previous semester first, then a semester, year, quarter, month or
-any two dates."""
+any two dates.
+
+The two dates are typed day first: a click or Ctrl+A in a date selects the part under the
+cursor (the day after Ctrl+A), so that the digits typed replace it. A date counts once it is
+committed (Enter, Tab, the calendar, the arrows), never half-typed; reversed dates make the
+period invalid (``periodInvalid``), with the reason under the fields, never widening the window.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtCore import QDate, QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sarah.errors import InvalidInput
 from sarah.services.calendar_fr import MONTH_NAMES
@@ -34,10 +50,46 @@ def _pydate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
 
 
+class DateField(QDateEdit):
+    """A dd/MM/yyyy date whose parts are replaced by typing.
+
+    Qt's date edit ignores digits typed at a bare cursor (after a click) or over the whole text
+    (after Ctrl+A): here a click selects the part clicked, Ctrl+A the day, and once a part is
+    full Qt moves on to the next one, so "01012019" fills the whole date.
+    """
+
+    def __init__(self, day: QDate, parent: QWidget | None = None) -> None:
+        super().__init__(day, parent)
+        self.setDisplayFormat("dd/MM/yyyy")
+        self.setCalendarPopup(True)
+        # dateChanged only for a committed date (Enter, focus out, arrows, calendar): no
+        # statistics computed for a date half-typed.
+        self.setKeyboardTracking(False)
+        self.lineEdit().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.lineEdit() and event.type() == QEvent.Type.MouseButtonRelease:
+            # After the line edit has placed its cursor for this click.
+            QTimer.singleShot(0, self, self._select_part_at_cursor)
+        return super().eventFilter(watched, event)
+
+    def _select_part_at_cursor(self) -> None:
+        if self.hasFocus() and not self.lineEdit().hasSelectedText():
+            self.setSelectedSection(self.currentSection())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.matches(QKeySequence.StandardKey.SelectAll):
+            self.setSelectedSection(QDateEdit.Section.DaySection)
+            return
+        super().keyPressEvent(event)
+
+
 class PeriodPicker(QWidget):
-    """Emits ``periodChanged(Period)`` each time the chosen period changes and is valid."""
+    """Emits ``periodChanged(Period)`` each time the chosen period changes and is valid, and
+    ``periodInvalid(message)`` when it becomes invalid (dates reversed)."""
 
     periodChanged = Signal(object)  # noqa: N815 - Qt naming
+    periodInvalid = Signal(str)  # noqa: N815
 
     def __init__(self, parent: QWidget | None = None, *, today: date | None = None) -> None:
         super().__init__(parent)
@@ -70,20 +122,25 @@ class PeriodPicker(QWidget):
         self.month = QComboBox()
         self.month.addItems([m.capitalize() for m in MONTH_NAMES])
         self.month.setCurrentIndex(self._today.month - 1)
-        self.start = QDateEdit(_qdate(semester_of(self._today).start))
-        self.end = QDateEdit(_qdate(self._today))
-        for edit in (self.start, self.end):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd/MM/yyyy")
+        self.start = DateField(_qdate(semester_of(self._today).start))
+        self.end = DateField(_qdate(self._today))
         self.start.setAccessibleName("Premier jour")
         self.end.setAccessibleName("Dernier jour")
         self.from_label = QLabel("du")
         self.to_label = QLabel("au")
+        # Under the fields and wrapped: a long message never makes the window wider.
         self.error = QLabel()
         self.error.setStyleSheet("color: #b91c1c;")
+        self.error.setWordWrap(True)
+        self.error.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.error.hide()
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(2)
+        layout = QHBoxLayout()
+        outer.addLayout(layout)
+        outer.addWidget(self.error)
         for w in (
             self.kind,
             self.half,
@@ -94,9 +151,9 @@ class PeriodPicker(QWidget):
             self.start,
             self.to_label,
             self.end,
-            self.error,
         ):
             layout.addWidget(w)
+        layout.addStretch(1)
 
         self.kind.currentIndexChanged.connect(self._on_change)
         self.year.valueChanged.connect(self._on_change)
@@ -108,6 +165,11 @@ class PeriodPicker(QWidget):
         self._last = self.period()
 
     # --- reading and setting --------------------------------------------------------------------
+
+    def commit(self) -> None:
+        """Take into account a date being typed (before reading the period for a refresh)."""
+        for edit in (self.start, self.end):
+            edit.interpretText()
 
     def period(self) -> Period | None:
         """The chosen period, None when the custom dates are reversed."""
@@ -129,6 +191,7 @@ class PeriodPicker(QWidget):
             return Period(_pydate(self.start.date()), _pydate(self.end.date()))
         except InvalidInput as exc:
             self.error.setText(exc.message)
+            self.error.show()
             return None
 
     def set_period(self, period: Period) -> None:
@@ -178,7 +241,12 @@ class PeriodPicker(QWidget):
             return
         self._show_fields()
         self.error.clear()
+        self.error.hide()
         period = self.period()
-        if period is not None and period != self._last:
+        if period is None:
+            if self._last is not None:
+                self._last = None  # the next valid period is announced, even the same again
+                self.periodInvalid.emit(self.error.text())
+        elif period != self._last:
             self._last = period
             self.periodChanged.emit(period)

@@ -370,6 +370,7 @@ class StatisticsScreen(QWidget):
         self._debounce.setInterval(150)
         self._debounce.timeout.connect(self.refresh)
         self.period_picker.periodChanged.connect(self._selection_changed)
+        self.period_picker.periodInvalid.connect(self._period_invalid)
         self.site_picker.sitesChanged.connect(self._selection_changed)
         self.refresh_button.clicked.connect(self.refresh)
         self.cancel_button.clicked.connect(self.cancel)
@@ -411,7 +412,27 @@ class StatisticsScreen(QWidget):
         return self.site_picker.selected()
 
     def _selection_changed(self, *_args: object) -> None:
+        # The figures on screen no longer match the selection: nothing to export until the
+        # new ones are computed.
+        self._set_exports_enabled(False)
         self.mark_stale()
+
+    def _period_invalid(self, _message: str = "") -> None:
+        """Reversed dates: no figures of another period on screen, nothing to export."""
+        self._debounce.stop()
+        self._dirty = False
+        self._stop_computing()
+        self._clear()
+        self._busy(False)
+        self._set_exports_enabled(False)
+        # The reason is written under the dates by the picker; here, what it means.
+        self._show_status("Aucun tableau ni export tant que la période n'est pas valide.", RED)
+
+    def _stop_computing(self) -> None:
+        self._generation += 1
+        for worker in self._workers:
+            worker.cancel()
+        self._workers.clear()
 
     def mark_stale(self) -> None:
         """The selection or the data changed: recompute now if shown, else when shown next."""
@@ -429,16 +450,14 @@ class StatisticsScreen(QWidget):
 
     def refresh(self) -> None:
         """Compute the figures of the current selection now (in the background)."""
+        self.period_picker.commit()  # a date being typed when F5 is pressed
         self._debounce.stop()
         self._dirty = False
-        self._generation += 1
-        for worker in self._workers:
-            worker.cancel()
-        self._workers.clear()
+        self._stop_computing()
         period, sites = self.current_period(), self.current_sites()
         self._set_exports_enabled(False)
         if period is None:
-            self._show_status("Choisissez une période valide.", RED)
+            self._period_invalid()
             return
         if not sites:
             self._clear()
@@ -462,10 +481,7 @@ class StatisticsScreen(QWidget):
 
     def cancel(self) -> None:
         """Stop waiting for the figures being computed (nothing is written, nothing to undo)."""
-        self._generation += 1
-        for worker in self._workers:
-            worker.cancel()
-        self._workers.clear()
+        self._stop_computing()
         self._clear()
         self._busy(False)
         self._set_exports_enabled(False)
@@ -590,6 +606,9 @@ class StatisticsScreen(QWidget):
         self.heading.clear()
         self.checks.clear()
         self.notes.clear()
+        for key, title in self.table_titles.items():  # no empty frames under stale titles
+            title.hide()
+            self.tables[key].hide()
         for view in self.chart_views.values():
             old = view.chart()
             view.setChart(QChart())
@@ -624,6 +643,8 @@ class StatisticsScreen(QWidget):
         for grid in report_grids(report):
             self.table_titles[grid.key].setText(grid.title)
             self.tables[grid.key].set_grid(grid)
+            self.table_titles[grid.key].show()
+            self.tables[grid.key].show()
 
     def _show_months(self, months: MonthBreakdown) -> None:
         self.tables["months"].set_grid(months_grid(months))
