@@ -51,6 +51,15 @@ def home_site(engine: Engine, settings: Settings) -> SiteInfo | None:
     return next((s for s in list_sites(engine) if s.name == settings.home_site), None)
 
 
+def database_writable(engine: Engine) -> bool:
+    """False for a SQLite file on a read-only medium or in a folder SARAH may not write."""
+    from sarah.db import sqlite_path
+    from sarah.dbfile import is_writable
+
+    path = sqlite_path(engine)
+    return path is None or is_writable(path)
+
+
 def build_main_window(args: argparse.Namespace) -> tuple[MainWindow | None, int]:
     """Open the database, ask for the site and agent on first start, build the window.
 
@@ -71,6 +80,8 @@ def build_main_window(args: argparse.Namespace) -> tuple[MainWindow | None, int]
         if opened is None:
             return None, 0
         engine = opened.engine
+        if not database_writable(engine):
+            opened.read_only = True  # a read-only medium or folder: look, don't type
         site = home_site(engine, settings)
     except UserError as exc:
         show_user_error(exc, None, blocking=True)

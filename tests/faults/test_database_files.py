@@ -327,3 +327,29 @@ def test_failures_are_sorted_by_sqlite_code_not_by_text(code: int, words: str) -
 
 def test_an_unknown_sqlite_code_is_a_bug_not_a_user_error() -> None:
     assert sarah_db.user_error_for(sqlite_failure(1, "database is locked")) is None
+
+
+def test_the_window_opens_a_database_on_a_read_only_medium_in_read_only_mode(
+    qtbot, filled: Path, read_only_medium: Path  # type: ignore[no-untyped-def]
+) -> None:
+    import argparse
+
+    from PySide6.QtCore import QThreadPool
+
+    from sarah.settings import Settings, save_settings
+    from sarah.ui.app import build_main_window
+
+    on_key = read_only_medium / "sarah.sqlite"
+    on_key.write_bytes(filled.read_bytes())
+    remount_read_only(read_only_medium)
+    save_settings(Settings(home_site="Grésilles", agent_name="Nadia B."))
+    window, code = build_main_window(argparse.Namespace(db=str(on_key)))
+    assert window is not None and code == 0
+    qtbot.addWidget(window)
+    try:
+        assert window.ctx.read_only
+        assert "lecture seule" in window.windowTitle()
+    finally:
+        window.close()
+        QThreadPool.globalInstance().waitForDone(30_000)
+        window.ctx.engine.dispose()
