@@ -22,6 +22,9 @@ class Settings:
     young_age_limit: int = YOUNG_AGE_LIMIT
     backup_interval_minutes: int = 30
     backup_warning_hours: int = 24
+    # Size the backup folder is kept under by rotation, in Mo; None: ten times the newest
+    # backup, at least 1 Go. The newest verified backup is kept whatever its size.
+    backup_folder_limit_mb: int | None = None
     closed_days: list[str] = field(default_factory=list)  # ISO dates marked "jour de fermeture"
 
     def backup_path(self) -> Path:

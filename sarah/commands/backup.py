@@ -10,12 +10,16 @@ from sarah.db import database_url, sqlite_path
 from sarah.errors import UserError
 from sarah.services.backups import (
     REASON_MANUAL,
+    backup_state,
+    check_backups,
+    clean_temporary_files,
     configured_backup_folder,
     create_backup,
     human_size,
     list_backups,
     restore_backup,
     rotate_quietly,
+    state_text,
 )
 
 
@@ -62,16 +66,37 @@ def run_list(args: argparse.Namespace) -> int:
     folder = _folder(args)
     if not folder.is_dir():
         raise UserError(f"Le dossier de sauvegarde {folder} est inaccessible.")
-    backups = list_backups(folder)
+    clean_temporary_files(folder)  # copies left by killed backups (never those of a live one)
+    backups = check_backups(folder) if args.verify else list_backups(folder)
     if not backups:
         print(f"Aucune sauvegarde dans {folder}.")
         return 0
-    print(f"Sauvegardes dans {folder} (la plus récente d'abord) :")
+    state = backup_state(folder)
+    print(f"Sauvegardes dans {folder} (la plus récente d'abord) — {state.size_text} :")
     for b in backups:
-        state = "vérifiée" if b.verified else "NON vérifiée"
         print(
             f"  {b.created_at:%d/%m/%Y %H:%M:%S}  {human_size(b.size):>10}  "
-            f"{_fmt_count(b.contacts):>9} contacts  {state:<12}  {b.reason:<20}  {b.path.name}"
+            f"{_fmt_count(b.contacts):>9} contacts  {state_text(b, state.now):<34}  "
+            f"{b.reason:<20}  {b.path.name}"
+        )
+    if any(not b.has_manifest for b in backups):
+        print(
+            "Une sauvegarde sans manifeste n'a pas été faite ou vérifiée par SARAH : elle n'est "
+            "jamais effacée automatiquement ; supprimez-la vous-même si elle ne sert pas."
+        )
+    if any(b.problem for b in backups):
+        print(
+            "Une sauvegarde ABÎMÉE ne sera jamais restaurée ; les autres sont intactes. Pensez à "
+            "vérifier le disque ou la clé du dossier de sauvegarde."
+        )
+    if state.clock_notice:
+        print("Attention : " + state.clock_notice)
+    if args.verify:
+        print("Toutes les sauvegardes viennent d'être relues entièrement.")
+    else:
+        print(
+            "« vérifiée le » : date de la dernière relecture complète de la sauvegarde ; "
+            "« sarah backup list --verifier » les relit toutes maintenant."
         )
     return 0
 
@@ -83,7 +108,9 @@ def run_restore(args: argparse.Namespace) -> int:
         candidate = _folder(args) / backup
         backup = candidate if candidate.exists() else backup
     result = restore_backup(db, backup, folder=_folder(args))
-    print(f"Base restaurée depuis {result.restored_from} : {_fmt_count(result.counts.get('contacts'))} contacts.")
+    if result.recovered:
+        print(result.recovered)
+    print(f"Base restaurée depuis {result.restored_from} : {_fmt_count(result.contacts)} contacts.")
     if result.safety_backup is not None:
         print(f"La base remplacée a d'abord été sauvegardée : {result.safety_backup.path}")
     for path in result.moved_aside:
@@ -109,9 +136,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         return p
 
     add("create", "faire une sauvegarde vérifiée maintenant").set_defaults(func=run_create)
-    add("list", "lister les sauvegardes (date, taille, contacts, vérifiée)").set_defaults(
-        func=run_list
+    listing = add("list", "lister les sauvegardes (date, taille, contacts, vérifiée)")
+    listing.add_argument(
+        "--verifier",
+        "--verify",
+        dest="verify",
+        action="store_true",
+        help="relire entièrement chaque sauvegarde et la comparer à son empreinte (plus long)",
     )
+    listing.set_defaults(func=run_list)
     restore = add(
         "restore",
         "remettre une sauvegarde en place, sans question : la base actuelle est d'abord "

@@ -26,31 +26,68 @@ import json
 import logging
 import os
 import re
-import socket
 import sqlite3
-import time
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from sarah import paths
-from sarah.db import BUSY_TIMEOUT_MS, sqlite_path
+from sarah.db import sqlite_path
 from sarah.errors import DatabaseDamaged, DatabaseLocked, DiskFull, UserError
+from sarah.services.restore_journal import (
+    ASIDE_MARK,
+    database_traces,
+    incoming_path,
+    journal_path,
+    plan_moves,
+    recover_interrupted_restore,
+    remove_journal,
+    undo_restore,
+    write_journal,
+)
+from sarah.services.sqlite_files import (
+    HOST,
+    PARTIAL_SUFFIX,
+    check_copy,
+    connect_ro,
+    fsync_dir,
+    fsync_file,
+    integrity_problems,
+    live_contacts,
+    sha256_file,
+    table_counts,
+    table_names,
+    temp_is_stale,
+    temp_name,
+)
 from sarah.settings import load_settings
+
+__all__ = [  # names other modules import from here
+    "ASIDE_MARK", "HOST", "BackupInfo", "BackupState", "RestoreResult", "backup_before",
+    "backup_if_changed", "backup_state", "check_backups", "clean_temporary_files",
+    "create_backup", "create_backup_steps", "database_traces", "describe_age", "fsync_dir",
+    "human_size", "list_backups", "recover_interrupted_restore", "restore_backup",
+    "rotate_backups", "sha256_file", "state_text", "temp_is_stale", "temp_name",
+]
 
 log = logging.getLogger(__name__)
 
 MANIFEST_FORMAT = 1
-PARTIAL_SUFFIX = ".partial"
-OTHER_HOST_TEMP_HOURS = 24
 KEEP_ALL_HOURS = 48
 KEEP_DAILY = 14
 KEEP_WEEKLY = 8
 KEEP_MONTHLY = 12
-ASIDE_MARK = "avant-restauration"
+# A backup dated later than now by more than this was made while the PC clock was wrong.
+FUTURE_TOLERANCE = timedelta(minutes=10)
+# The Sauvegardes screen reads again, in the background, the backups not read for this long.
+RECHECK_HOURS = 24
+# The backup folder's size limit when none is set: this many times the newest backup, at least
+# AUTO_LIMIT_MIN_BYTES.
+AUTO_LIMIT_FACTOR = 10
+AUTO_LIMIT_MIN_BYTES = 1024**3
 
 # Reasons, as they appear in file names.
 REASON_MANUAL = "manuelle"
@@ -60,10 +97,13 @@ REASON_EXIT = "fermeture"
 
 NAME_RE = re.compile(r"^(?P<reason>[a-z0-9]+(?:-[a-z0-9]+)*?)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.sqlite$")
 SLUG_RE = re.compile(r"[^a-z0-9]+")
-TEMP_RE = re.compile(r"^(?P<base>.+)\.(?P<host>[A-Za-z0-9_]+)-(?P<pid>\d+)\.partial$")
-HOST = re.sub(r"[^A-Za-z0-9_]", "_", socket.gethostname()) or "poste"
 
 Progress = Generator[tuple[int, int, str], None, "BackupInfo"]
+
+# Former private names, kept for the modules and tests that use them.
+_connect_ro = connect_ro
+_table_names = table_names
+_live_contacts = live_contacts
 
 
 @dataclass(frozen=True)
@@ -74,26 +114,62 @@ class BackupInfo:
     created_at: datetime  # local time, naive (as in the file name)
     size: int
     reason: str
-    verified: bool  # manifest present, integrity ok, size unchanged since
-    contacts: int | None  # live (not deleted) contacts, None when unknown
+    verified: bool  # manifest present, integrity ok, same size, content not found changed
+    contacts: int | None  # contacts not deleted (deleted_at IS NULL), None when unknown
     counts: dict[str, int] = field(default_factory=dict)
     fingerprint: str | None = None
     sha256: str | None = None
+    has_manifest: bool = True
+    checked_at: datetime | None = None  # when its content last matched its sha256
+    problem: str | None = None  # why it is no longer verified (changed since it was made)
+    future_seen_at: datetime | None = None  # first seen dated in the future (PC clock wrong)
+
+    def is_future(self, now: datetime) -> bool:
+        return self.created_at > now + FUTURE_TOLERANCE
+
+    def effective_date(self, now: datetime) -> datetime:
+        """The date rotation and "newest" use: a backup dated in the future (made while the PC
+        clock was wrong) counts from the moment SARAH first saw it so."""
+        if self.is_future(now):
+            return self.future_seen_at or now
+        return self.created_at
 
 
 @dataclass(frozen=True)
 class BackupState:
-    """What the status bar says about backups."""
+    """What the status bar and the Sauvegardes screen say about backups."""
 
     folder: Path
     reachable: bool
-    last_verified: BackupInfo | None
+    last_verified: BackupInfo | None  # newest verified backup with a believable date
     now: datetime
     warning_hours: int = 24
+    future: tuple[BackupInfo, ...] = ()  # verified backups dated in the future
+    total_size: int = 0  # backup files and manifests in the folder
+    limit: int = 0  # the size rotation keeps the folder under
 
     @property
     def age(self) -> timedelta | None:
         return None if self.last_verified is None else self.now - self.last_verified.created_at
+
+    @property
+    def clock_notice(self) -> str | None:
+        """The PC clock was (or is) wrong: said while the newest such backup is recent."""
+        recent = [
+            b for b in self.future
+            if b.future_seen_at is None
+            or self.now - b.future_seen_at <= timedelta(hours=KEEP_ALL_HOURS)
+        ]
+        if not recent:
+            return None
+        latest = max(b.created_at for b in self.future)
+        n = len(self.future)
+        what = "sauvegarde est datée" if n == 1 else f"{n} sauvegardes sont datées"
+        return (
+            f"{'une ' if n == 1 else ''}{what} du {latest:%d/%m/%Y à %H:%M}, dans le futur : "
+            f"l'horloge de ce PC (il affiche le {self.now:%d/%m/%Y à %H:%M}) est ou a été "
+            "fausse. Vérifiez la date et l'heure de Windows."
+        )
 
     @property
     def warning(self) -> bool:
@@ -102,6 +178,7 @@ class BackupState:
             not self.reachable
             or age is None
             or age > timedelta(hours=self.warning_hours)
+            or self.clock_notice is not None
         )
 
     @property
@@ -110,11 +187,19 @@ class BackupState:
             text = "Aucune sauvegarde vérifiée"
         else:
             text = f"Dernière sauvegarde vérifiée : {describe_age(self.age or timedelta())}"
+        notice = self.clock_notice
         if not self.reachable:
             text += f" — dossier de sauvegarde inaccessible ({self.folder})"
+        elif notice is not None:
+            text += " — " + notice[0].upper() + notice[1:]
         elif self.warning:
             text += " — faites une sauvegarde"
         return text
+
+    @property
+    def size_text(self) -> str:
+        """« 264,0 Mo sur 1,0 Go au plus »: shown on the screen and by ``sarah backup list``."""
+        return f"{human_size(self.total_size)} sur {human_size(self.limit)} au plus"
 
 
 @dataclass(frozen=True)
@@ -123,14 +208,17 @@ class RestoreResult:
     database: Path
     safety_backup: BackupInfo | None  # the backup of the current file taken first
     moved_aside: list[Path]  # the previous file and its -wal/-shm, kept
-    counts: dict[str, int]
+    counts: dict[str, int]  # rows per table of the restored file
+    contacts: int | None = None  # contacts not deleted, as every screen counts them
+    recovered: str | None = None  # what was done first about an earlier interrupted restore
 
 
 # --- small helpers -------------------------------------------------------------------------------
 
 
 def describe_age(age: timedelta) -> str:
-    """'à l'instant', 'il y a 12 min', 'il y a 3 h', 'il y a 2 jours'."""
+    """'à l'instant', 'il y a 12 min', 'il y a 3 h', 'il y a 2 jours': the one wording of a
+    backup's age, used by the status bar and the Sauvegardes screen alike."""
     seconds = max(0, int(age.total_seconds()))
     if seconds < 60:
         return "à l'instant"
@@ -154,6 +242,22 @@ def human_size(size: int) -> str:
     raise AssertionError("unreachable")
 
 
+def state_text(b: BackupInfo, now: datetime | None = None) -> str:
+    """The « État » of a backup, in the list of the screen and of ``sarah backup list``."""
+    now = now or datetime.now()
+    if not b.has_manifest:
+        text = "NON vérifiée (pas de manifeste)"
+    elif b.problem:
+        text = f"ABÎMÉE ({b.problem})"
+    elif not b.verified:
+        text = "NON vérifiée"
+    else:
+        text = f"vérifiée le {(b.checked_at or b.created_at):%d/%m/%Y %H:%M}"
+    if b.is_future(now):
+        text += ", datée dans le futur"
+    return text
+
+
 def _slug(reason: str) -> str:
     slug = SLUG_RE.sub("-", reason.lower()).strip("-")
     return slug or REASON_MANUAL
@@ -163,119 +267,20 @@ def manifest_path(backup: Path) -> Path:
     return backup.with_suffix(".json")
 
 
-def temp_name(final: Path) -> Path:
-    """The temporary name of a file being written: says which process on which PC writes it,
-    so that the clean-up at start-up never removes the work of a backup still running."""
-    return final.with_name(f"{final.name}.{HOST}-{os.getpid()}{PARTIAL_SUFFIX}")
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    if os.name == "nt":  # os.kill(pid, 0) would end the process on Windows
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return False
-        code = ctypes.c_ulong()
-        try:
-            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        finally:
-            kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def temp_is_stale(path: Path) -> bool:
-    """A temporary file whose writer is gone (crash, power cut, killed)."""
-    match = TEMP_RE.match(path.name)
-    if match is None:
-        return True
-    if match["host"] == HOST:
-        return not _pid_alive(int(match["pid"]))
-    try:
-        age = time.time() - path.stat().st_mtime
-    except OSError:
-        return False
-    return age > OTHER_HOST_TEMP_HOURS * 3600
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename durable (POSIX only; Windows has no directory handles for this)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def fsync_file(path: Path) -> None:
-    with open(path, "rb+") as fh:
-        os.fsync(fh.fileno())
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _connect_ro(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(
-        f"file:{path.as_posix()}?mode=ro", uri=True, isolation_level=None,
-        timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
-    )
-    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    return conn
-
-
-def _table_names(conn: sqlite3.Connection) -> list[str]:
-    rows = conn.execute(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
-    """Rows per table (the verification compares these between source and copy)."""
-    return {
-        t: int(conn.execute(f"SELECT count(*) FROM {_quote(t)}").fetchone()[0])
-        for t in _table_names(conn)
-    }
-
-
-def _live_contacts(conn: sqlite3.Connection) -> int | None:
-    try:
-        row = conn.execute("SELECT count(*) FROM contacts WHERE deleted_at IS NULL").fetchone()
-    except sqlite3.Error:
-        return None
-    return int(row[0])
-
-
 def fingerprint(conn: sqlite3.Connection, counts: dict[str, int] | None = None) -> str:
-    """Changes whenever something is saved: row counts, site revision counters, catalogue edits."""
+    """Changes whenever something is saved: the rows of each table, the site counters (every
+    write transaction bumps its site's ``last_revision``), catalogue edits, the schema version.
+
+    Cheap (counts read the smallest index) and the same in every process, unlike
+    ``PRAGMA data_version`` (per connection) or the header's change counter (not kept up to
+    date in WAL mode)."""
     counts = table_counts(conn) if counts is None else counts
     parts = [f"{t}={n}" for t, n in sorted(counts.items())]
     for sql in (
         "SELECT coalesce(sum(last_revision), 0) FROM sites",
         "SELECT coalesce(max(updated_at), '') FROM sites",
         "SELECT coalesce(max(updated_at), '') FROM services",
+        "SELECT coalesce(max(version_num), '') FROM alembic_version",
     ):
         try:
             parts.append(str(conn.execute(sql).fetchone()[0]))
@@ -287,7 +292,7 @@ def fingerprint(conn: sqlite3.Connection, counts: dict[str, int] | None = None) 
 def database_fingerprint(db: Path) -> str | None:
     """The fingerprint of a database file, None when it cannot be read."""
     try:
-        conn = _connect_ro(db)
+        conn = connect_ro(db)
         try:
             conn.execute("BEGIN")
             value = fingerprint(conn)
@@ -297,16 +302,6 @@ def database_fingerprint(db: Path) -> str | None:
             conn.close()
     except sqlite3.Error:
         return None
-
-
-def integrity_problems(conn: sqlite3.Connection, *, quick: bool = False) -> list[str]:
-    pragma = "quick_check" if quick else "integrity_check"
-    try:
-        rows = conn.execute(f"PRAGMA {pragma}").fetchall()
-    except sqlite3.Error as exc:
-        return [str(exc)]
-    lines = [line.strip() for r in rows if r[0] != "ok" for line in str(r[0]).splitlines()]
-    return [line for line in lines if line and not line.startswith("*** in database")]
 
 
 def _is_disk_full(exc: BaseException) -> bool:
@@ -394,6 +389,7 @@ def create_backup_steps(
     if not db.exists():
         raise UserError(f"Pas de base de données à sauvegarder : {db} n'existe pas.")
     folder = _ready_folder(Path(folder))
+    clean_temporary_files(folder)  # what killed backups left here (never a live one's files)
     when = now or datetime.now()
     final = _final_name(folder, reason, when)
     partial = temp_name(final)
@@ -437,7 +433,7 @@ def create_backup_steps(
             try:
                 problems = integrity_problems(check)
                 copied = table_counts(check) if not problems else {}
-                contacts = _live_contacts(check)
+                contacts = live_contacts(check)
             finally:
                 check.close()
             if problems or copied != counts:
@@ -463,6 +459,7 @@ def create_backup_steps(
                 "size": size,
                 "sha256": digest,
                 "integrity": "ok",
+                "checked_at": datetime.now().isoformat(timespec="seconds"),
                 "counts": counts,
                 "contacts": contacts,
                 "fingerprint": stamp,
@@ -497,6 +494,7 @@ def create_backup_steps(
         counts=counts,
         fingerprint=stamp,
         sha256=digest,
+        checked_at=datetime.now().replace(microsecond=0),
     )
 
 
@@ -531,7 +529,7 @@ def _has_user_tables(db: Path) -> bool:
     try:
         conn = _connect_ro(db)
         try:
-            return bool(set(_table_names(conn)) - {"alembic_version"})
+            return bool(set(table_names(conn)) - {"alembic_version"})
         finally:
             conn.close()
     except sqlite3.Error:
@@ -559,7 +557,7 @@ def backup_before(engine: Engine | Path, reason: str) -> BackupInfo | None:
     return info
 
 
-# --- list and rotate -----------------------------------------------------------------------------
+# --- list, check and rotate ----------------------------------------------------------------------
 
 
 def _read_manifest(path: Path) -> dict[str, object] | None:
@@ -568,6 +566,38 @@ def _read_manifest(path: Path) -> dict[str, object] | None:
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
+
+
+def _update_manifest(backup: Path, **changes: object) -> bool:
+    """Add facts learnt later (last read, damage found, clock) to a manifest, atomically.
+    False when the folder does not accept it (read-only key): the facts are then not kept."""
+    data = _read_manifest(backup)
+    if data is None:
+        return False
+    data.update(changes)
+    target = manifest_path(backup)
+    tmp = temp_name(target)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=2)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except OSError:
+        log.warning("could not update the manifest of %s", backup, exc_info=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def _date(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=None)
+    except ValueError:
+        return None
 
 
 def read_backup(path: Path) -> BackupInfo | None:
@@ -582,7 +612,7 @@ def read_backup(path: Path) -> BackupInfo | None:
     created = datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S")
     data = _read_manifest(path)
     if data is None:
-        return BackupInfo(path, created, size, match["reason"], False, None)
+        return BackupInfo(path, created, size, match["reason"], False, None, has_manifest=False)
     counts_raw = data.get("counts")
     counts = (
         {str(k): int(v) for k, v in counts_raw.items() if isinstance(v, int)}
@@ -590,21 +620,32 @@ def read_backup(path: Path) -> BackupInfo | None:
         else {}
     )
     contacts = data.get("contacts")
-    verified = data.get("integrity") == "ok" and data.get("size") == size
+    problem = str(data["damaged"]) if data.get("damaged") else None
+    if problem is None and data.get("size") != size:
+        problem = "taille changée depuis sa création"
+    if problem is None and data.get("integrity") != "ok":
+        problem = "vérification échouée à sa création"
     return BackupInfo(
         path=path,
         created_at=created,
         size=size,
         reason=str(data.get("reason") or match["reason"]),
-        verified=verified,
+        verified=problem is None,
         contacts=contacts if isinstance(contacts, int) else None,
         counts=counts,
         fingerprint=str(data["fingerprint"]) if data.get("fingerprint") else None,
         sha256=str(data["sha256"]) if data.get("sha256") else None,
+        checked_at=_date(data.get("checked_at")) or _date(data.get("created_at")) or created,
+        problem=problem,
+        future_seen_at=_date(data.get("future_seen_at")),
     )
 
 
-def list_backups(folder: Path | None = None) -> list[BackupInfo]:
+def _newest_first(backups: list[BackupInfo], now: datetime) -> list[BackupInfo]:
+    return sorted(backups, key=lambda b: (b.effective_date(now), b.path.name), reverse=True)
+
+
+def list_backups(folder: Path | None = None, *, now: datetime | None = None) -> list[BackupInfo]:
     """Backups in the folder, newest first. An unreachable folder lists nothing."""
     folder = Path(folder) if folder else configured_backup_folder()
     if not folder.is_dir():
@@ -619,22 +660,62 @@ def list_backups(folder: Path | None = None) -> list[BackupInfo]:
             info = read_backup(entry)
             if info is not None:
                 found.append(info)
-    found.sort(key=lambda b: (b.created_at, b.path.name), reverse=True)
-    return found
+    return _newest_first(found, now or datetime.now())
 
 
-def last_verified_backup(folder: Path | None = None) -> BackupInfo | None:
-    return next((b for b in list_backups(folder) if b.verified), None)
+def last_verified_backup(
+    folder: Path | None = None, *, now: datetime | None = None
+) -> BackupInfo | None:
+    """The newest verified backup (one dated in the future counts from when it was first seen)."""
+    return next((b for b in list_backups(folder, now=now) if b.verified), None)
 
 
-def plan_rotation(backups: list[BackupInfo], now: datetime) -> list[BackupInfo]:
-    """The backups rotation would delete (the others are kept)."""
-    newest_first = sorted(backups, key=lambda b: (b.created_at, b.path.name), reverse=True)
+def folder_usage(folder: Path) -> int:
+    """Bytes taken by SARAH's files in the backup folder (backups, manifests, copies under way);
+    the user's own files there are not counted."""
+    total = 0
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return 0
+    for entry in entries:
+        name = entry.name
+        ours = NAME_RE.match(name) or NAME_RE.match(name.removesuffix(".json") + ".sqlite")
+        if ours or (name.endswith(PARTIAL_SUFFIX) and NAME_RE.match(name.split(".sqlite")[0] + ".sqlite")):
+            with contextlib.suppress(OSError):
+                total += entry.stat().st_size
+    return total
+
+
+def size_limit(backups: list[BackupInfo], setting_mb: int | None = None) -> int:
+    """The size rotation keeps the folder under: the setting, else ten times the newest backup
+    (at least 1 Go): room for the 48 hours and the daily copies of a growing database."""
+    if setting_mb is None:
+        setting_mb = load_settings().backup_folder_limit_mb
+    if setting_mb:
+        return int(setting_mb) * 1024 * 1024
+    newest = max((b.size for b in backups[:1]), default=0)
+    return max(AUTO_LIMIT_MIN_BYTES, AUTO_LIMIT_FACTOR * newest)
+
+
+def plan_rotation(
+    backups: list[BackupInfo], now: datetime, limit: int | None = None
+) -> list[BackupInfo]:
+    """The backups rotation would delete (the others are kept).
+
+    Kept: everything of the last 48 hours; the newest verified backup of each of the last 14
+    days, 8 weeks and 12 months; always the newest verified backup; always a file without a
+    manifest (SARAH did not make or check it: it is flagged, never deleted behind the user's
+    back). A backup dated in the future counts from when it was first seen. Then, while the
+    total is over ``limit``, the oldest of the others go first.
+    """
+    newest_first = _newest_first(backups, now)
     keep: set[Path] = set()
+    untouchable: set[Path] = {b.path for b in newest_first if not b.has_manifest}
     for b in newest_first:
-        if now - b.created_at <= timedelta(hours=KEEP_ALL_HOURS):
+        if now - b.effective_date(now) <= timedelta(hours=KEEP_ALL_HOURS):
             keep.add(b.path)
-    for bucket_of, limit in (
+    for bucket_of, count in (
         (lambda d: d.date(), KEEP_DAILY),
         (lambda d: tuple(d.isocalendar())[:2], KEEP_WEEKLY),
         (lambda d: (d.year, d.month), KEEP_MONTHLY),
@@ -643,24 +724,51 @@ def plan_rotation(backups: list[BackupInfo], now: datetime) -> list[BackupInfo]:
         for b in newest_first:
             if not b.verified:
                 continue
-            bucket = bucket_of(b.created_at)
+            bucket = bucket_of(b.effective_date(now))
             if bucket in seen:
                 continue
-            if len(seen) >= limit:
+            if len(seen) >= count:
                 break
             seen.append(bucket)
             keep.add(b.path)
     newest_verified = next((b for b in newest_first if b.verified), None)
     if newest_verified is not None:
-        keep.add(newest_verified.path)
+        untouchable.add(newest_verified.path)
+    keep |= untouchable
+    if limit is not None:
+        total = sum(b.size for b in newest_first if b.path in keep)
+        for b in reversed(newest_first):
+            if total <= limit:
+                break
+            if b.path in keep and b.path not in untouchable:
+                keep.discard(b.path)
+                total -= b.size
     return [b for b in newest_first if b.path not in keep]
 
 
-def rotate_backups(folder: Path | None = None, *, now: datetime | None = None) -> list[Path]:
+def _note_future_backups(backups: list[BackupInfo], now: datetime) -> list[BackupInfo]:
+    """Write down when each backup dated in the future was first seen (rotation counts its age
+    from then: its real date is unknown)."""
+    noted = []
+    for b in backups:
+        if b.is_future(now) and b.has_manifest and b.future_seen_at is None:
+            seen = now.replace(microsecond=0)
+            _update_manifest(b.path, future_seen_at=seen.isoformat())
+            b = replace(b, future_seen_at=seen)
+        noted.append(b)
+    return noted
+
+
+def rotate_backups(
+    folder: Path | None = None, *, now: datetime | None = None, limit: int | None = None
+) -> list[Path]:
     """Delete the backups the rotation does not keep; returns the deleted files."""
     folder = Path(folder) if folder else configured_backup_folder()
+    now = now or datetime.now()
+    clean_temporary_files(folder)
+    backups = _note_future_backups(list_backups(folder, now=now), now)
     deleted: list[Path] = []
-    for b in plan_rotation(list_backups(folder), now or datetime.now()):
+    for b in plan_rotation(backups, now, size_limit(backups) if limit is None else limit):
         b.path.unlink(missing_ok=True)
         manifest_path(b.path).unlink(missing_ok=True)
         deleted.append(b.path)
@@ -676,6 +784,41 @@ def rotate_quietly(folder: Path) -> list[Path]:
         return []
 
 
+DAMAGED_CONTENT = "contenu modifié depuis sa création"
+
+
+def check_backup(b: BackupInfo) -> BackupInfo:
+    """Read a backup whole and compare it with the sha256 of its manifest; the result (date of
+    the check, or the damage found) is written into the manifest."""
+    if not b.has_manifest or b.sha256 is None or b.problem:
+        return b
+    try:
+        digest = sha256_file(b.path)
+    except OSError as exc:
+        return replace(b, verified=False, problem=f"illisible : {exc.strerror or exc}")
+    now = datetime.now().replace(microsecond=0)
+    if digest == b.sha256:
+        _update_manifest(b.path, checked_at=now.isoformat())
+        return replace(b, checked_at=now)
+    _update_manifest(b.path, damaged=DAMAGED_CONTENT)
+    return replace(b, verified=False, problem=DAMAGED_CONTENT)
+
+
+def check_backups(
+    folder: Path | None = None, *, older_than_hours: float | None = None
+) -> list[BackupInfo]:
+    """Read again the backups of the folder (only those not read for ``older_than_hours`` when
+    given), newest first; returns the whole list with what was found."""
+    now = datetime.now()
+    result = []
+    for b in list_backups(folder, now=now):
+        due = older_than_hours is None or (
+            b.checked_at is None or now - b.checked_at > timedelta(hours=older_than_hours)
+        )
+        result.append(check_backup(b) if due else b)
+    return result
+
+
 # --- automatic backups ---------------------------------------------------------------------------
 
 
@@ -687,6 +830,8 @@ def backup_if_changed(
     current = database_fingerprint(db)
     last = last_verified_backup(folder)
     if last is not None and current is not None and last.fingerprint == current:
+        if folder.is_dir():
+            clean_temporary_files(folder)
         return None
     info = create_backup(db, folder, reason)
     rotate_quietly(folder)
@@ -698,12 +843,18 @@ def backup_state(
 ) -> BackupState:
     settings = load_settings()
     folder = Path(folder) if folder else settings.backup_path()
+    now = now or datetime.now()
+    backups = list_backups(folder, now=now)
+    verified = [b for b in backups if b.verified]
     return BackupState(
         folder=folder,
         reachable=folder_reachable(folder),
-        last_verified=last_verified_backup(folder),
-        now=now or datetime.now(),
+        last_verified=next((b for b in verified if not b.is_future(now)), None),
+        now=now,
         warning_hours=warning_hours if warning_hours is not None else settings.backup_warning_hours,
+        future=tuple(b for b in verified if b.is_future(now)),
+        total_size=folder_usage(folder) if folder.is_dir() else 0,
+        limit=size_limit(backups, settings.backup_folder_limit_mb),
     )
 
 
@@ -711,12 +862,13 @@ def backup_state(
 
 
 def clean_temporary_files(folder: Path | None = None, db: Path | None = None) -> list[Path]:
-    """Remove what a crash left behind: ``*.partial`` copies whose writer is gone, and
-    manifests whose backup never got its final name. Files being written by a running
-    process (another SARAH window's backup) are left alone."""
+    """Remove what a crash left behind: ``*.partial`` copies whose writer is gone (its process
+    ended, or the file was not touched for a day), and manifests whose backup never got its
+    final name. Files being written by a running process (another SARAH window's backup) are
+    left alone, and so is the copy of a restore that its journal still needs."""
     removed: list[Path] = []
     folders = [Path(folder) if folder else configured_backup_folder()]
-    if db is not None:
+    if db is not None and not journal_path(Path(db)).exists():
         folders.append(Path(db).parent)
     for f in folders:
         if not f.is_dir():
@@ -727,6 +879,8 @@ def clean_temporary_files(folder: Path | None = None, db: Path | None = None) ->
             continue
         for entry in entries:
             stale = entry.name.endswith(PARTIAL_SUFFIX) and temp_is_stale(entry)
+            if f != folders[0] and db is not None and not entry.name.startswith(Path(db).name + "."):
+                stale = False  # beside the database, only its own temporary files
             if not stale and f == folders[0] and entry.suffix == ".json":
                 backup = entry.with_suffix(".sqlite")
                 stale = (
@@ -751,15 +905,16 @@ def verify_backup_file(path: Path) -> BackupInfo:
         raise UserError(f"Fichier de sauvegarde introuvable : {path}.")
     info = read_backup(path) or BackupInfo(
         path, datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0),
-        path.stat().st_size, "importee", False, None,
+        path.stat().st_size, "importee", False, None, has_manifest=False,
     )
     if info.sha256 and sha256_file(path) != info.sha256:
+        _update_manifest(path, damaged=DAMAGED_CONTENT)
         raise DatabaseDamaged(
             f"La sauvegarde {path.name} a été modifiée ou abîmée depuis sa création "
             "(empreinte différente). Choisissez une autre sauvegarde."
         )
     try:
-        conn = _connect_ro(path)
+        conn = connect_ro(path)
         try:
             problems = integrity_problems(conn)
             counts = table_counts(conn) if not problems else {}
@@ -780,9 +935,7 @@ def verify_backup_file(path: Path) -> BackupInfo:
             f"La sauvegarde {path.name} ne contient plus les lignes notées à sa création. "
             "Choisissez une autre sauvegarde."
         )
-    return info if info.counts else BackupInfo(
-        info.path, info.created_at, info.size, info.reason, info.verified, info.contacts, counts
-    )
+    return info if info.counts else replace(info, counts=counts)
 
 
 def _ensure_not_in_use(db: Path) -> None:
@@ -810,13 +963,41 @@ def _ensure_not_in_use(db: Path) -> None:
 
 def _database_sound(db: Path) -> bool:
     try:
-        conn = _connect_ro(db)
+        conn = connect_ro(db)
         try:
             return not integrity_problems(conn, quick=True)
         finally:
             conn.close()
     except sqlite3.Error:
         return False
+
+
+def _copy_in(backup: Path, incoming: Path, expected: dict[str, int]) -> int | None:
+    """Copy the backup beside the database, fsync, check; returns its live contacts."""
+    try:
+        src = connect_ro(backup)
+        try:
+            dst = sqlite3.connect(incoming, isolation_level=None)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        fsync_file(incoming)
+        # The backup itself passed integrity_check; for its fresh copy, the structure check
+        # and the row counts catch a bad write.
+        problems, counts, contacts = check_copy(incoming)
+        if problems or counts != expected:
+            raise UserError(
+                "La copie de la sauvegarde n'a pas passé la vérification : rien n'a été remplacé.",
+                problems[:3],
+            )
+    except BaseException:
+        incoming.unlink(missing_ok=True)
+        raise
+    return contacts
 
 
 def restore_backup(
@@ -830,11 +1011,14 @@ def restore_backup(
 
     The backup is verified before anything is touched; a sound current file is backed up first
     (reason ``avant-restauration``); the current file and its -wal/-shm are moved aside, never
-    deleted; the restored file is verified in place.
+    deleted; the restored file is verified in place. Every rename is named beforehand in a
+    journal (:mod:`sarah.services.restore_journal`), so that a restore killed at any step is
+    finished or undone at the next start.
     """
     db, backup = Path(db), Path(backup)
     folder = Path(folder) if folder else configured_backup_folder()
     when = now or datetime.now()
+    recovered = recover_interrupted_restore(db)
     info = verify_backup_file(backup)
     if backup.resolve() == db.resolve():
         raise UserError("Ce fichier est la base en service elle-même : choisissez une sauvegarde.")
@@ -854,65 +1038,36 @@ def restore_backup(
         )
 
     db.parent.mkdir(parents=True, exist_ok=True)
-    incoming = temp_name(db.with_name(db.name + ".restauration"))
-    moved: list[Path] = []
+    incoming = incoming_path(db)
     with _backup_errors(db.parent, "Restauration"):
+        contacts = _copy_in(backup, incoming, info.counts)
+        moves = plan_moves(db, f"{when:%Y%m%d-%H%M%S}")
         try:
-            src = _connect_ro(backup)
-            try:
-                dst = sqlite3.connect(incoming, isolation_level=None)
-                try:
-                    src.backup(dst)
-                    dst.execute("PRAGMA journal_mode=DELETE")
-                finally:
-                    dst.close()
-            finally:
-                src.close()
-            fsync_file(incoming)
-            check = _connect_ro(incoming)
-            try:
-                # The backup itself passed integrity_check above; for its fresh copy, the
-                # structure check and the row counts catch a bad write.
-                problems = integrity_problems(check, quick=True)
-                counts = table_counts(check) if not problems else {}
-            finally:
-                check.close()
-            expected = info.counts
-            if problems or counts != expected:
-                raise UserError(
-                    "La copie de la sauvegarde n'a pas passé la vérification : rien n'a été "
-                    "remplacé.",
-                    problems[:3],
-                )
+            journal = write_journal(db, backup, incoming, moves, info.counts, contacts)
         except BaseException:
             incoming.unlink(missing_ok=True)
             raise
-        stamp = f"{ASIDE_MARK}-{when:%Y%m%d-%H%M%S}"
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            current = db.with_name(db.name + suffix)
-            if current.exists():
-                aside = db.with_name(f"{db.name}.{stamp}{suffix}")
-                n = 2
-                while aside.exists():
-                    aside = db.with_name(f"{db.name}.{stamp}-{n}{suffix}")
-                    n += 1
-                os.replace(current, aside)
-                moved.append(aside)
-        os.replace(incoming, db)
-        fsync_dir(db.parent)
-    # The restored file must open cleanly in place: no stale -wal beside it (moved above), and
-    # being in rollback-journal mode, this read-only look creates no -wal/-shm either.
-    conn = _connect_ro(db)
-    try:
-        problems = integrity_problems(conn, quick=True)
-    finally:
-        conn.close()
-    if problems:
-        raise DatabaseDamaged(
-            f"La base restaurée ne passe pas la vérification ({problems[0]}). "
-            f"L'ancienne base est conservée : {moved[0] if moved else 'aucune'}."
-        )
-    return RestoreResult(backup, db, safety, moved, counts)
+        try:
+            for live, aside in moves:
+                os.replace(live, aside)
+            fsync_dir(db.parent)
+            os.replace(incoming, db)
+            fsync_dir(db.parent)
+            # The restored file must open cleanly in place: no stale -wal beside it (moved
+            # above), and being in rollback-journal mode, this look creates no -wal/-shm.
+            problems, _counts, contacts = check_copy(db)
+            if problems:
+                raise DatabaseDamaged(
+                    f"La base restaurée ne passe pas la vérification ({problems[0]}) : "
+                    "l'ancienne base a été remise en place."
+                )
+        except BaseException:
+            undo_restore(db)
+            raise
+        remove_journal(journal)
+    return RestoreResult(
+        backup, db, safety, [aside for _live, aside in moves], info.counts, contacts, recovered
+    )
 
 
 def moved_aside_files(db: Path) -> list[Path]:
@@ -920,4 +1075,4 @@ def moved_aside_files(db: Path) -> list[Path]:
     db = Path(db)
     if not db.parent.is_dir():
         return []
-    return sorted(p for p in db.parent.glob(f"{db.name}.{ASIDE_MARK}-*"))
+    return sorted(p for p in db.parent.glob(f"{glob.escape(db.name)}.{ASIDE_MARK}-*"))

@@ -3,8 +3,9 @@
 Run before the window opens (and by every command through :func:`sarah.db.open_database`):
 
 - the location is refused when unsafe (network share, cloud-synced folder);
+- a restore that was interrupted is finished or undone (:func:`recover_interrupted_restore`);
 - temporary files a crash left behind are removed (``*.partial`` copies in the backup folder,
-  an interrupted restore beside the database); the database and its -wal/-shm are never touched;
+  a restore killed before it moved anything); the database and its -wal/-shm are never touched;
 - SQLite's ``quick_check`` runs on the file opened read-only. On failure the window opens the
   data read-only, keeps the damaged file byte for byte, and offers the newest verified backup.
 """
@@ -19,11 +20,11 @@ from sarah.db import quick_check_file
 from sarah.services.backups import (
     REASON_STARTUP,
     BackupInfo,
+    backup_if_changed,
     clean_temporary_files,
     configured_backup_folder,
-    create_backup,
     last_verified_backup,
-    rotate_quietly,
+    recover_interrupted_restore,
 )
 from sarah.services.safety import refuse_unsafe_location
 
@@ -38,6 +39,7 @@ class StartupReport:
     problems: list[str] = field(default_factory=list)
     cleaned: list[Path] = field(default_factory=list)
     last_verified: BackupInfo | None = None
+    recovered: str | None = None  # what was done about an interrupted restore
     seconds: float = 0.0  # how long the check took
 
     @property
@@ -116,6 +118,7 @@ def check_database(path: Path, backup_folder: Path | None = None) -> StartupRepo
     folder = Path(backup_folder) if backup_folder else configured_backup_folder()
     refuse_unsafe_location(path)
     started = time.perf_counter()
+    recovered = recover_interrupted_restore(path)
     cleaned = clean_temporary_files(folder, db=path)
     exists = path.exists()
     problems: list[str] = []
@@ -130,16 +133,16 @@ def check_database(path: Path, backup_folder: Path | None = None) -> StartupRepo
         problems=problems,
         cleaned=cleaned,
         last_verified=last,
+        recovered=recovered,
         seconds=time.perf_counter() - started,
     )
 
 
 def startup_backup(report: StartupReport) -> BackupInfo | None:
-    """The backup taken at start-up, after a good check (none for a damaged or new file)."""
+    """The backup taken at start-up after a good check, only when the data changed since the
+    newest verified backup (none for a damaged or new file)."""
     if report.damaged or not report.exists:
         return None
     if not report.database.exists() or report.database.stat().st_size == 0:
         return None
-    info = create_backup(report.database, report.backup_folder, REASON_STARTUP)
-    rotate_quietly(report.backup_folder)
-    return info
+    return backup_if_changed(report.database, report.backup_folder, REASON_STARTUP)

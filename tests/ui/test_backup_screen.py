@@ -64,7 +64,7 @@ def test_backup_now_adds_a_verified_backup_to_the_list(
     model = screen.model
     assert model.rowCount() == 1
     assert model.index(0, BackupTableModel.CONTACTS).data() == "3"
-    assert model.index(0, BackupTableModel.STATE).data() == "Vérifiée"
+    assert model.index(0, BackupTableModel.STATE).data().startswith("Vérifiée le ")
     assert model.index(0, BackupTableModel.REASON).data() == "Manuelle"
     assert "il y a" in screen.state_label.text() or "à l'instant" in screen.state_label.text()
     assert [b.path.parent for b in list_backups(folder)] == [folder]

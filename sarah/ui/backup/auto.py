@@ -1,5 +1,6 @@
-"""Automatic backups while the window is open: at start-up, every 30 minutes when something
-changed, and on exit. Each runs off the GUI thread, one at a time."""
+"""Automatic backups while the window is open: at start-up, every 30 minutes and on exit, each
+only when something changed since the newest verified backup. Each runs off the GUI thread, one
+at a time."""
 
 from __future__ import annotations
 
@@ -62,10 +63,11 @@ class AutoBackup(QObject):
         self.timer.timeout.connect(self.periodic)
 
     def start(self, *, startup_backup: bool = True) -> None:
-        """Begin the 30-minute cycle; take the start-up backup (after the start-up check)."""
+        """Begin the 30-minute cycle; take the start-up backup (after the start-up check) when
+        the data changed since the newest verified backup."""
         self.timer.start()
         if startup_backup:
-            self.backup_now(REASON_STARTUP)
+            self._run(_if_changed, REASON_STARTUP)
 
     def periodic(self) -> None:
         self._run(_if_changed, REASON_PERIODIC)

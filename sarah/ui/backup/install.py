@@ -45,6 +45,7 @@ def install_backups(window: Any, ctx: AppContext) -> BackupParts | None:
     auto.finished.connect(lambda _info: status.refresh())
     auto.failed.connect(lambda _text: status.refresh())
     screen.folder_changed.connect(lambda _f: status.refresh())
+    status.refreshed.connect(screen.show_state)  # one state, one wording, in both places
     screen.database_replaced.connect(lambda _r: _after_restore(window, status))
     window.about_to_close.connect(auto.on_exit)  # before the engine is closed
     parts = BackupParts(screen, status, auto)

@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
 
 from sarah.db import sqlite_path
 from sarah.services.backups import (
+    RECHECK_HOURS,
     BackupInfo,
     BackupState,
     RestoreResult,
     backup_state,
+    check_backups,
     list_backups,
     restore_backup,
 )
@@ -35,12 +37,14 @@ from sarah.ui.context import AppContext
 from sarah.ui.workers import run_in_background
 
 EXPLANATION = (
-    "SARAH fait une sauvegarde vérifiée au démarrage, toutes les 30 minutes quand quelque chose "
-    "a changé, à la fermeture, et avant chaque mise à jour, import ou restauration. Une "
-    "sauvegarde n'est gardée que si sa relecture complète est bonne. Sont conservées : toutes "
-    "celles des dernières 48 heures, puis une par jour (14 jours), une par semaine (8 semaines) "
-    "et une par mois (12 mois). Choisissez de préférence un dossier sur un autre disque, une "
-    "clé USB ou un dossier réseau : si ce PC tombe en panne, les sauvegardes restent."
+    "SARAH fait une sauvegarde vérifiée au démarrage, toutes les 30 minutes et à la fermeture "
+    "quand quelque chose a changé, et avant chaque mise à jour, import ou restauration. Une "
+    "sauvegarde n'est gardée que si sa relecture complète est bonne ; les sauvegardes sont "
+    "relues chaque jour (« vérifiée le … »). Sont conservées : toutes celles des dernières "
+    "48 heures, puis une par jour (14 jours), une par semaine (8 semaines) et une par mois "
+    "(12 mois), dans la limite de taille du dossier (la plus récente vérifiée est toujours "
+    "gardée). Choisissez de préférence un dossier sur un autre disque, une clé USB ou un "
+    "dossier réseau : si ce PC tombe en panne, les sauvegardes restent."
 )
 
 
@@ -59,6 +63,7 @@ class BackupScreen(QWidget):
     database_replaced = Signal(object)  # RestoreResult
     folder_changed = Signal(object)  # Path
     listed = Signal()
+    checked = Signal()  # the background reading of the backups ended
 
     def __init__(self, ctx: AppContext, auto: AutoBackup, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +75,7 @@ class BackupScreen(QWidget):
         self.choose_file: Callable[[Path], Path | None] = self._choose_file
         self.inform: Callable[[str, str], object] = lambda t, x: QMessageBox.information(self, t, x)
         self.listings = 0  # how many times the list was (re)read
+        self.checking = False  # backups being read again in the background
 
         title = QLabel("<h2>Sauvegardes</h2>", self)
         self.state_label = QLabel("", self)
@@ -81,6 +87,8 @@ class BackupScreen(QWidget):
 
         self.folder_label = QLabel("", self)
         self.folder_label.setTextInteractionFlags(self.folder_label.textInteractionFlags())
+        self.size_label = QLabel("", self)
+        self.size_label.setObjectName("backupSize")
         self.folder_button = QPushButton("&Choisir le dossier…", self)
         self.folder_button.setToolTip("Dossier des sauvegardes : autre disque, clé USB, partage")
         self.folder_button.clicked.connect(self.change_folder)
@@ -130,6 +138,7 @@ class BackupScreen(QWidget):
         layout.addWidget(self.state_label)
         layout.addWidget(explanation)
         layout.addLayout(folder_row)
+        layout.addWidget(self.size_label)
         layout.addLayout(actions)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
@@ -154,15 +163,53 @@ class BackupScreen(QWidget):
 
     def _show_listing(self, result: tuple[list[BackupInfo], BackupState]) -> None:
         backups, state = result
-        self.model.set_backups(backups)
+        self._set_backups(backups)
         self.listings += 1
         self.show_state(state)
-        if backups and not self.table.selectionModel().hasSelection():
-            self.table.selectRow(0)
         self._update_buttons()
         self.listed.emit()
+        if backups and not self.checking:
+            # A backup damaged since it was made (same size) is found by reading it whole:
+            # those not read for a day are read again, off the GUI thread.
+            self.checking = True
+            run_in_background(
+                check_backups,
+                state.folder,
+                older_than_hours=RECHECK_HOURS,
+                on_result=self._show_checked,
+                on_error=self._check_failed,
+            )
+
+    def _set_backups(self, backups: list[BackupInfo]) -> None:
+        chosen = self.selected()
+        self.model.set_backups(backups)
+        paths = [b.path for b in backups]
+        if chosen is not None and chosen.path in paths:
+            self.table.selectRow(paths.index(chosen.path))
+        elif backups:
+            self.table.selectRow(0)
+
+    def _show_checked(self, backups: list[BackupInfo]) -> None:
+        self.checking = False
+        if backups and backups[0].path.parent == self.folder():
+            self._set_backups(backups)
+            damaged = [b.path.name for b in backups if b.problem]
+            if damaged:
+                self.message.setText(
+                    "<span style='color:#b91c1c'><b>Sauvegarde abîmée :</b> "
+                    f"{', '.join(damaged)} — elle ne sera jamais restaurée ; vérifiez le disque "
+                    "ou la clé du dossier de sauvegarde.</span>"
+                )
+        self._update_buttons()
+        self.checked.emit()
+
+    def _check_failed(self, exc: BaseException) -> None:
+        self.checking = False
+        self._fail(exc)
+        self.checked.emit()
 
     def show_state(self, state: BackupState) -> None:
+        """The header; the status bar shows the same state with the same words."""
         text = state.message
         if state.warning:
             self.state_label.setStyleSheet("color: #7c2d12; font-weight: bold;")
@@ -170,6 +217,10 @@ class BackupScreen(QWidget):
         else:
             self.state_label.setStyleSheet("color: #166534; font-weight: bold;")
         self.state_label.setText(text)
+        if state.reachable:
+            self.size_label.setText(f"Taille des sauvegardes : {state.size_text}")
+        else:
+            self.size_label.setText("")
 
     def selected(self) -> BackupInfo | None:
         rows = self.table.selectionModel().selectedRows()
@@ -310,8 +361,10 @@ class BackupScreen(QWidget):
         aside = result.moved_aside[0] if result.moved_aside else None
         text = (
             f"Sauvegarde {result.restored_from.name} remise en place : "
-            f"{count_text(result.counts.get('contacts'))} contacts."
+            f"{count_text(result.contacts)} contacts."
         )
+        if result.recovered:
+            text = result.recovered + " " + text
         if aside is not None:
             text += f" L'ancienne base est conservée sous {aside.name}."
         if self.ctx.read_only:

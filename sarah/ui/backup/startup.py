@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from sarah.db import create_db_engine, current_revision, database_url, head_revision, open_database
 from sarah.services.backups import configured_backup_folder
+from sarah.services.restore_journal import journal_path
 from sarah.services.safety import refuse_unsafe_location
 from sarah.services.startup import StartupReport, check_database, header_problem
 from sarah.ui.workers import run_in_background
@@ -54,17 +55,32 @@ def _at_head(path: Path) -> bool:
         engine.dispose()
 
 
+def tell_recovered(parent: object, text: str) -> None:
+    """Say what was done about a restore interrupted last time (replaceable in tests)."""
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    QMessageBox.information(
+        parent if isinstance(parent, QWidget) else None, "Restauration interrompue", text
+    )
+
+
 def open_checked_database(target: str | None, parent: object = None) -> OpenedDatabase | None:
     """The engine for the window, or None when the user chose to quit. UserError propagates."""
     path = _sqlite_file(target)
     if path is None:
         return OpenedDatabase(open_database(target), False, None)
     refuse_unsafe_location(path)
-    big = path.exists() and path.stat().st_size > BIG_FILE_BYTES
+    big = (
+        path.exists()
+        and path.stat().st_size > BIG_FILE_BYTES
+        and not journal_path(path).exists()  # an interrupted restore is settled first
+    )
     if big and header_problem(path) is None and _at_head(path):
         engine = open_database(target, migrate=False, check=False)
         return OpenedDatabase(engine, True, None, check_pending=True)
-    report = check_database(path)
+    report = check_database(path)  # finishes or undoes an interrupted restore first
+    if report.recovered:
+        tell_recovered(parent, report.recovered)
     if report.damaged:
         from sarah.ui.backup.damaged_dialog import DamagedDatabaseDialog
 

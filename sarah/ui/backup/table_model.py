@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from sarah.services.backups import BackupInfo, human_size
+from sarah.services.backups import BackupInfo, human_size, state_text
 from sarah.ui.table_models.list_model import ListTableModel
 
 REASONS = {
@@ -62,11 +62,19 @@ class BackupTableModel(ListTableModel[BackupInfo]):
             if col == self.SIZE:
                 return human_size(b.size)
             if col == self.STATE:
-                return "Vérifiée" if b.verified else "Non vérifiée"
+                text = state_text(b)
+                return text[0].upper() + text[1:]
             if col == self.FILE:
                 return b.path.name
         if role == Qt.ItemDataRole.ForegroundRole and col == self.STATE and not b.verified:
-            return QBrush(QColor("#b45309"))
+            return QBrush(QColor("#b91c1c" if b.problem else "#b45309"))
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == self.STATE and not b.has_manifest:
+                return (
+                    "Ce fichier n'a pas de manifeste : SARAH ne l'a pas fait ou pas vérifié. Il "
+                    "n'est jamais effacé automatiquement."
+                )
+            if col == self.STATE and b.verified:
+                return "Date de la dernière relecture complète (comparée à son empreinte)"
             return str(b.path)
         return None
