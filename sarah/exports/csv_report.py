@@ -2,17 +2,18 @@
 
 A few lines saying what the file is (period, sites, who, when, program), then the four tables
 one after the other, each under its title, separated by a blank line; percentages as shown in
-the report ("54 %"), counts as plain integers.
+the report ("54 %"), counts as plain integers. Names (sites, services, the agent) are text:
+one that starts like a formula ("=", "+", "-", "@") gets a leading "'" (OWASP's advice).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 from fractions import Fraction
 from pathlib import Path
 
+from sarah.exports.cells import SafeCsvWriter
 from sarah.exports.files import write_atomically
 from sarah.exports.meta import ExportMeta
 from sarah.exports.xlsx_report import period_text
@@ -21,7 +22,7 @@ from sarah.services.report_model import Report, percent_text, report_grids
 
 def report_csv_text(report: Report, meta: ExportMeta) -> str:
     out = io.StringIO()
-    w = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    w = SafeCsvWriter(out)
     w.writerow(["Statistiques des Points Relais"])
     w.writerow(["Période", period_text(report)])
     w.writerow(["Sites", ", ".join(report.sites) or "aucun"])

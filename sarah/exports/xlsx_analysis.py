@@ -23,6 +23,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sarah.exports.cells import put
 from sarah.services.analysis import SECTION_TITLES, TOTAL, Comparison, MonthBreakdown, Ratio
 from sarah.services.report_model import AGE_GROUPS, SEXES, Period, Report, total_column_heading
 
@@ -87,14 +88,14 @@ def meta_lines(meta: ExportMeta, period: Period, sites: Sequence[str]) -> list[s
 
 def _head(ws: Worksheet, title: str, lines: list[str]) -> int:
     """Title and provenance lines; returns the next free row."""
-    ws.cell(row=1, column=1, value=title).font = TITLE
+    put(ws, 1, 1, title).font = TITLE
     for i, line in enumerate(lines, start=2):
-        ws.cell(row=i, column=1, value=line).font = SMALL
+        put(ws, i, 1, line).font = SMALL
     return len(lines) + 3
 
 
 def _header_cell(ws: Worksheet, row: int, column: int, value: str) -> None:
-    cell = ws.cell(row=row, column=column, value=value)
+    cell = put(ws, row, column, value)
     cell.font = BOLD
     cell.fill = HEADER_FILL
     cell.alignment = WRAP
@@ -110,7 +111,7 @@ def _value_cell(
     bold: bool = False,
     number_format: str | None = None,
 ) -> None:
-    cell = ws.cell(row=row, column=column, value=value)
+    cell = put(ws, row, column, value)
     cell.border = BOX
     if bold:
         cell.font = BOLD
@@ -227,7 +228,7 @@ def add_comparison_sheet(wb: Workbook, comparison: Comparison, meta: ExportMeta)
     for line in comparison.rows:
         if line.section != section:
             section = line.section
-            ws.cell(row=r, column=1, value=SECTION_TITLES[section]).font = TITLE
+            put(ws, r, 1, SECTION_TITLES[section]).font = TITLE
             r += 1
         _value_cell(ws, r, 1, line.label, bold=line.bold)
         for i, name in enumerate(columns):
@@ -322,7 +323,7 @@ def add_charts_sheet(
     ws: Worksheet = wb.create_sheet(CHARTS_SHEET)  # typed Any: it may be a write-only sheet
     _head(ws, "Graphiques", meta_lines(meta, report.period, report.sites))
     data_row = 60  # data tables below the charts
-    ws.cell(row=data_row - 1, column=1, value="Données des graphiques").font = TITLE
+    put(ws, data_row - 1, 1, "Données des graphiques").font = TITLE
     anchor_row = 6
 
     # 1. Contacts per month per site

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sarah.exports.cells import put
 from sarah.exports.files import save_workbook
 from sarah.exports.meta import ExportMeta
 from sarah.services.report_model import (
@@ -81,8 +82,8 @@ def _value(v: int | Fraction | None) -> int | float | None:
 
 def _write_table(ws: Worksheet, grid: TableGrid, report: Report) -> int:
     """Write one table; returns the row after it."""
-    ws.cell(row=1, column=1, value=f"{grid.title} — {period_text(report)}").font = TITLE
-    ws.cell(row=2, column=1, value="Sites : " + ", ".join(report.sites)).font = NOTE
+    put(ws, 1, 1, f"{grid.title} — {period_text(report)}").font = TITLE
+    put(ws, 2, 1, "Sites : " + ", ".join(report.sites)).font = NOTE
     row = FIRST_TABLE_ROW
     width = 1 + len(grid.headings)
     header_rows = 1
@@ -91,19 +92,19 @@ def _write_table(ws: Worksheet, grid: TableGrid, report: Report) -> int:
         header_rows = 2
         for heading, first, last in grid.groups:
             ws.merge_cells(start_row=row, start_column=first + 2, end_row=row, end_column=last + 2)
-            ws.cell(row=row, column=first + 2, value=heading)
+            put(ws, row, first + 2, heading)
         ws.merge_cells(start_row=row, start_column=1, end_row=row + 1, end_column=1)
         for i in grid.total_columns:
             ws.merge_cells(start_row=row, start_column=i + 2, end_row=row + 1, end_column=i + 2)
-            ws.cell(row=row, column=i + 2, value=grid.headings[i])
-        ws.cell(row=row, column=1, value=grid.corner)
+            put(ws, row, i + 2, grid.headings[i])
+        put(ws, row, 1, grid.corner)
         for i, heading in enumerate(grid.headings):
             if i not in grid.total_columns:
-                ws.cell(row=row + 1, column=i + 2, value=heading)
+                put(ws, row + 1, i + 2, heading)
     else:
-        ws.cell(row=row, column=1, value=grid.corner)
+        put(ws, row, 1, grid.corner)
         for i, heading in enumerate(grid.headings):
-            ws.cell(row=row, column=i + 2, value=heading)
+            put(ws, row, i + 2, heading)
     for r in range(row, row + header_rows):
         for c in range(1, width + 1):
             cell = ws.cell(row=r, column=c)
@@ -115,11 +116,11 @@ def _write_table(ws: Worksheet, grid: TableGrid, report: Report) -> int:
 
     for grid_row in grid.rows:
         label = grid_row.label + (" (service retiré)" if grid_row.retired else "")
-        head = ws.cell(row=row, column=1, value=label)
+        head = put(ws, row, 1, label)
         head.alignment = LEFT
         head.border = BOX
         for i, v in enumerate(grid_row.values):
-            cell = ws.cell(row=row, column=i + 2, value=_value(v))
+            cell = put(ws, row, i + 2, _value(v))
             cell.border = BOX
             cell.alignment = Alignment(horizontal="right", vertical="center")
             cell.number_format = PERCENT_FORMAT if grid.kinds[i] == "share" else COUNT_FORMAT
@@ -184,7 +185,7 @@ def _write_information(
     ws.title = INFO_SHEET
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 110
-    ws.cell(row=1, column=1, value="Statistiques des Points Relais").font = TITLE
+    put(ws, 1, 1, "Statistiques des Points Relais").font = TITLE
     facts = [
         ("Période", period_text(report)),
         ("Sites", ", ".join(report.sites) or "aucun"),
@@ -195,22 +196,22 @@ def _write_information(
     ]
     row = 3
     for word, value in facts:
-        ws.cell(row=row, column=1, value=word).font = BOLD
-        ws.cell(row=row, column=2, value=value).alignment = LEFT
+        put(ws, row, 1, word).font = BOLD
+        put(ws, row, 2, value).alignment = LEFT
         row += 1
 
     def section(title: str) -> None:
         nonlocal row
         row += 1
-        ws.cell(row=row, column=1, value=title).font = SUBTITLE
+        put(ws, row, 1, title).font = SUBTITLE
         row += 1
 
     def line(word: str, sentence: str, *, bold_word: bool = True) -> None:
         nonlocal row
-        a = ws.cell(row=row, column=1, value=word)
+        a = put(ws, row, 1, word)
         a.font = BOLD if bold_word else Font()
         a.alignment = TOP_LEFT
-        ws.cell(row=row, column=2, value=sentence).alignment = TOP_LEFT
+        put(ws, row, 2, sentence).alignment = TOP_LEFT
         # Wrapped text: give the row the height of its lines (about 105 characters each).
         lines = max(1, -(-len(sentence) // 105))
         ws.row_dimensions[row].height = 15 * lines
@@ -250,13 +251,10 @@ def build_report_workbook(report: Report, meta: ExportMeta) -> Workbook:
     for grid, ws in sheets:
         row = ws.max_row + 2
         for note in notes.get(grid.key, []):
-            ws.cell(row=row, column=1, value=note).font = NOTE
+            put(ws, row, 1, note).font = NOTE
             row += 1
-        ws.cell(
-            row=row,
-            column=1,
-            value=f"Source : SARAH {meta.program_version}, {meta.generated_at:%d/%m/%Y %H:%M}",
-        ).font = NOTE
+        source = f"Source : SARAH {meta.program_version}, {meta.generated_at:%d/%m/%Y %H:%M}"
+        put(ws, row, 1, source).font = NOTE
     written = all(_sheet_sums(grid, ws) for grid, ws in sheets)
     checks = [
         *report.checks(),
