@@ -71,7 +71,53 @@ def cli(req: dict[str, object], out: int) -> None:
     _say(out, f"DONE {code}")
 
 
-OPS = {"save_loop": save_loop, "backup": backup, "migrate": migrate, "cli": cli}
+def _say_steps(req: dict[str, object], out: int) -> None:
+    """From now on, say each durable step (every rename, every fsync of a file) once it is done,
+    as ``STEP <n> <what>``; at step ``stop_at`` wait there to be killed."""
+    import sarah.services.backups as backups
+
+    stop_at = int(str(req.get("stop_at") or 0))
+    count = [0]
+    real_replace, real_fsync_file = os.replace, backups.fsync_file
+
+    def step(what: str) -> None:
+        count[0] += 1
+        _say(out, f"STEP {count[0]} {what}")
+        if count[0] == stop_at:
+            while True:
+                signal.pause()  # until SIGKILL
+
+    def replace(src: object, dst: object) -> None:
+        real_replace(src, dst)  # type: ignore[arg-type]
+        step(f"replace {Path(str(src)).name} {Path(str(dst)).name}")
+
+    def fsync_file(path: Path) -> None:
+        real_fsync_file(path)
+        step(f"fsync {Path(path).name}")
+
+    os.replace = replace  # type: ignore[assignment]
+    backups.fsync_file = fsync_file
+
+
+def cli_steps(req: dict[str, object], out: int) -> None:
+    """``cli``, saying its steps (see :func:`_say_steps`)."""
+    _say_steps(req, out)
+    cli(req, out)
+
+
+def recover_steps(req: dict[str, object], out: int) -> None:
+    """The next start's recovery of an interrupted restore, saying its steps."""
+    from sarah.services.backups import recover_interrupted_restore
+
+    _say_steps(req, out)
+    said = recover_interrupted_restore(Path(str(req["db"])))
+    _say(out, f"DONE {said}")
+
+
+OPS = {
+    "save_loop": save_loop, "backup": backup, "migrate": migrate, "cli": cli,
+    "cli_steps": cli_steps, "recover_steps": recover_steps,
+}
 
 
 def main() -> None:
