@@ -167,25 +167,31 @@ def _remove_database(path: Path) -> None:
 
 
 def ensure_million_db(shape: DatasetShape = DatasetShape(), *, rebuild: bool = False) -> Path:
-    """The benchmark database, built the first time (or when ``rebuild``), then reused.
+    """The 1,000,000-contact benchmark database, built the first time (or when ``rebuild``)."""
+    return ensure_dataset_db("million", shape, rebuild=rebuild)
+
+
+def ensure_dataset_db(name: str, shape: DatasetShape, *, rebuild: bool = False) -> Path:
+    """A benchmark database ``benchmarks/data/<name>.sqlite``, built once, then reused.
 
     Built as a coordinator would load years of history: the rows are written to a CSV file,
     then imported with ``sarah.services.imports.import_file`` into a new database, timed. The
     database is built under a temporary name and put in place at the end, so that another
     benchmark reading the previous one is never disturbed.
     """
-    if not rebuild and MILLION_DB.exists() and MILLION_INFO.exists():
-        info = json.loads(MILLION_INFO.read_text(encoding="utf-8"))
+    target, info_file = DATA_DIR / f"{name}.sqlite", DATA_DIR / f"{name}.json"
+    if not rebuild and target.exists() and info_file.exists():
+        info = json.loads(info_file.read_text(encoding="utf-8"))
         if info.get("shape") == shape.__dict__:
-            return MILLION_DB
+            return target
     from sarah.db import open_database
     from sarah.services.catalogue import list_services
     from sarah.services.imports import import_file
     from sarah.services.sites import ensure_site
 
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    building = DATA_DIR / "million.building.sqlite"
-    source = DATA_DIR / "million.csv"
+    building = DATA_DIR / f"{name}.building.sqlite"
+    source = DATA_DIR / f"{name}.csv"
     _remove_database(building)
     engine = open_database(building)
     try:
@@ -198,17 +204,20 @@ def ensure_million_db(shape: DatasetShape = DatasetShape(), *, rebuild: bool = F
         started = time.perf_counter()
         result = import_file(engine, source)
         seconds = time.perf_counter() - started
-        with engine.connect() as conn:  # everything into the main file before it is moved
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        raw = engine.raw_connection()  # outside any transaction: a checkpoint cannot run in one
+        try:  # everything into the main file before it is moved
+            raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
     finally:
         engine.dispose()
         source.unlink(missing_ok=True)
     wal = Path(str(building) + "-wal")
     if wal.exists() and wal.stat().st_size:
         raise RuntimeError(f"{wal} was not checkpointed; the database was not moved")
-    _remove_database(MILLION_DB)
-    MILLION_INFO.unlink(missing_ok=True)
-    building.replace(MILLION_DB)
+    _remove_database(target)
+    info_file.unlink(missing_ok=True)
+    building.replace(target)
     info = {
         "shape": shape.__dict__,
         "built_by": "sarah.services.imports.import_file (CSV)",
@@ -219,8 +228,8 @@ def ensure_million_db(shape: DatasetShape = DatasetShape(), *, rebuild: bool = F
         "visitors_created": result.visitors_created,
         "built_at": time.strftime("%Y-%m-%d %H:%M"),
     }
-    MILLION_INFO.write_text(json.dumps(info, indent=2), encoding="utf-8")
-    return MILLION_DB
+    info_file.write_text(json.dumps(info, indent=2), encoding="utf-8")
+    return target
 
 
 def million_info() -> dict[str, object]:
