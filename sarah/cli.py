@@ -18,6 +18,45 @@ COMMAND_MODULES: tuple[str, ...] = ("backup", "demo", "contacts", "report")  # e
 
 EXIT_USER_ERROR = 2
 
+# argparse's own words, in French: it looks each one up through its module-level ``_``.
+ARGPARSE_FRENCH = {
+    "usage: ": "utilisation : ",
+    "positional arguments": "commandes et arguments",
+    "options": "options",
+    "show this help message and exit": "affiche cette aide et quitte",
+    "show program's version number and exit": "affiche la version et quitte",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "choix impossible : %(value)r (possibles : %(choices)s)"
+    ),
+    "the following arguments are required: %s": "il manque : %s",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "not allowed with argument %s": "impossible avec l'argument %s",
+    "expected one argument": "une valeur est attendue",
+    "expected at most one argument": "une valeur au plus est attendue",
+    "expected at least one argument": "au moins une valeur est attendue",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "option ambiguë : %(option)s peut désigner %(matches)s"
+    ),
+    "invalid %(type)s value: %(value)r": "valeur %(value)r invalide (%(type)s attendu)",
+    "one of the arguments %s is required": "l'un des arguments %s est obligatoire",
+    "ignored explicit argument %r": "argument %r ignoré",
+}
+
+
+def _french(message: str) -> str:
+    return ARGPARSE_FRENCH.get(message, message)
+
+
+def _french_plural(singular: str, plural: str, n: int) -> str:
+    if plural == "expected %s arguments":
+        return "%s valeurs attendues"
+    return singular if n == 1 else plural
+
+
+argparse._ = _french  # type: ignore[attr-defined]
+argparse.ngettext = _french_plural  # type: ignore[attr-defined]
+
 
 class FrenchArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
@@ -25,12 +64,16 @@ class FrenchArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_USER_ERROR, f"{self.prog} : erreur : {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``only``, just that sub-command is registered ("" for none)."""
     parser = FrenchArgumentParser(
         prog="sarah",
         description="SARAH : suivi des contacts et des services des Points Relais.",
     )
-    parser.add_argument("--version", action="version", version=f"sarah {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"sarah {__version__}",
+        help="affiche la version et quitte",
+    )
     parser.add_argument(
         "--db",
         metavar="TARGET",
@@ -49,15 +92,42 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(
         dest="command", metavar="COMMANDE", parser_class=FrenchArgumentParser
     )
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if only is None else tuple(filter(None, (only,))):
         module = importlib.import_module(f"sarah.commands.{name}")
         module.register(sub)
     return parser
 
 
+GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--basedir")
+
+
+def first_word(argv: Sequence[str]) -> str | None:
+    """The first word that is neither an option nor the value of a global option."""
+    words = iter(argv)
+    for word in words:
+        if word in GLOBAL_OPTIONS_WITH_VALUE:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def commands_needed(argv: Sequence[str]) -> str | None:
+    """Which command module to import: only the chosen one, so that a command starts at once;
+    "" for none (the window, ``--version``, ``--smoke``); None for all of them (``--help`` or a
+    mistyped name: argparse then lists them or says which name is unknown)."""
+    word = first_word(argv)
+    if word in COMMAND_MODULES:
+        return word
+    if word is None and not any(w in ("-h", "--help") for w in argv):
+        return ""
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(only=commands_needed(words))
+    args = parser.parse_args(words)
     if args.basedir:
         paths.set_basedir(args.basedir)
     try:
@@ -70,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_app(args)
         if not hasattr(args, "func"):
-            parser.parse_args([*(argv or sys.argv[1:]), "--help"])
+            parser.parse_args([*words, "--help"])
         return int(args.func(args) or 0)
     except UserError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)

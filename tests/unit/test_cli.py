@@ -37,3 +37,48 @@ def test_unknown_command_is_a_french_usage_error(capsys: pytest.CaptureFixture[s
         main(["inventer"])
     assert stop.value.code == 2
     assert "erreur" in capsys.readouterr().err
+
+
+def test_help_and_usage_errors_speak_french(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["--help"])
+    assert stop.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("utilisation : sarah") and "affiche cette aide" in out
+    assert "affiche la version" in out and "report" in out and "backup" in out
+    for english in ("usage:", "positional arguments", "show this help", "version number"):
+        assert english not in out
+    with pytest.raises(SystemExit):
+        main(["raport"])
+    err = capsys.readouterr().err
+    assert "choix impossible : 'raport'" in err and "invalid choice" not in err
+    with pytest.raises(SystemExit):
+        main(["report", "--semester"])
+    err = capsys.readouterr().err
+    assert "une valeur est attendue" in err and "expected one argument" not in err
+
+
+def _commands_imported(*args: str) -> list[str]:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from sarah.cli import main\n"
+        "try:\n"
+        f"    main({list(args)!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('sarah.commands.')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1].replace("'", '"'))
+
+
+def test_only_the_chosen_command_is_imported(tmp_path: Path) -> None:
+    assert _commands_imported("--version") == []
+    db = str(tmp_path / "x.sqlite")
+    assert _commands_imported("--db", db, "report", "--semester", "2019-S1") == [
+        "sarah.commands.report"
+    ]
+    assert "sarah.commands.demo" in _commands_imported("--help")
