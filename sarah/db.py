@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
@@ -22,6 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from sarah import paths
+from sarah.checked_files import file_state, known_sound, remember_sound
 from sarah.dbfile import (
     SARAH_APPLICATION_ID,
     DatabaseTooNew,
@@ -33,9 +35,6 @@ from sarah.dbfile import (
     too_new_message,
 )
 from sarah.errors import DatabaseDamaged, DatabaseLocked, DiskFull, UserError
-
-if TYPE_CHECKING:
-    from alembic.script import ScriptDirectory
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -281,21 +280,40 @@ def alembic_config(connection: object | None = None):  # type: ignore[no-untyped
     return cfg
 
 
-def _script_directory() -> ScriptDirectory:
-    from alembic.script import ScriptDirectory
+REVISION_LINE = re.compile(r"^revision(?:\s*:\s*str)?\s*=\s*[\"']([^\"']+)[\"']", re.M)
+DOWN_REVISION_LINE = re.compile(
+    r"^down_revision(?:\s*:[^=]+)?\s*=\s*(?:[\"']([^\"']+)[\"']|None)", re.M
+)
 
-    return ScriptDirectory.from_config(alembic_config())
+
+@functools.cache
+def revision_graph() -> dict[str, str | None]:
+    """Each schema revision of the migration scripts and the one it follows.
+
+    Read from the scripts' ``revision`` / ``down_revision`` lines rather than through alembic,
+    whose import costs more than a whole report: a command learns that the schema is current
+    without loading it. A test checks that this agrees with alembic's own reading.
+    """
+    graph: dict[str, str | None] = {}
+    for script in sorted((paths.migrations_dir() / "versions").glob("*.py")):
+        text = script.read_text(encoding="utf-8")
+        revision, down = REVISION_LINE.search(text), DOWN_REVISION_LINE.search(text)
+        if revision is not None and down is not None:
+            graph[revision.group(1)] = down.group(1)
+    return graph
 
 
 def head_revision() -> str:
-    head = _script_directory().get_current_head()
-    assert head is not None
-    return str(head)
+    graph = revision_graph()
+    heads = set(graph) - {down for down in graph.values() if down is not None}
+    if len(heads) != 1:
+        raise RuntimeError(f"the migration scripts have {len(heads)} heads: {sorted(heads)}")
+    return heads.pop()
 
 
 def known_revisions() -> set[str]:
     """Every schema revision this version of SARAH knows how to read or migrate."""
-    return {str(script.revision) for script in _script_directory().walk_revisions()}
+    return set(revision_graph())
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -400,9 +418,12 @@ def open_database(
         path = Path(url.database)
         refuse_unsafe_location(path)  # before any folder or file is created
         refuse_unusable_path(path)
-        if check and path.exists() and path.stat().st_size > 0:
+        if check and path.exists() and path.stat().st_size > 0 and not known_sound(path):
+            state = file_state(path)
             problems = quick_check_file(path)
-            if problems:
+            if not problems:
+                remember_sound(path, state)
+            else:
                 raise DatabaseDamaged(
                     f"Le fichier de données {path} est endommagé (détail technique : "
                     f"{problems[0][:100]}). Il n'a pas été modifié. Restaurez la dernière "

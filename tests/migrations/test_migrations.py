@@ -87,3 +87,26 @@ def test_up_to_date_database_is_not_copied(db_path: Path, basedir: Path) -> None
     open_database(db_path).dispose()
     open_database(db_path).dispose()
     assert not list((basedir / "data" / "sauvegardes").glob("avant-migration-*"))
+
+
+def test_the_revisions_read_without_alembic_are_alembics() -> None:
+    from sarah.db import known_revisions
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == script.get_current_head()
+    assert known_revisions() == {r.revision for r in script.walk_revisions()}
+
+
+def test_an_up_to_date_report_does_not_import_alembic(db_path: Path) -> None:
+    import subprocess
+    import sys
+
+    open_database(db_path).dispose()
+    code = (
+        "import sys\n"
+        "from sarah.cli import main\n"
+        f"main(['--db', {str(db_path)!r}, 'report', '--semester', '2019-S1'])\n"
+        "print('alembic' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stderr.strip().splitlines()[-1] == "False"

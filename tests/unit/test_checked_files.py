@@ -1,0 +1,94 @@
+"""A command checks the whole file once per change, and still refuses a file damaged since."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from faults.faultkit import add_contacts, checkpoint, flip_page
+from sqlalchemy import Engine
+
+from sarah import db as sarah_db
+from sarah import paths
+from sarah.checked_files import RECHECK_SECONDS
+from sarah.db import open_database
+from sarah.errors import DatabaseDamaged
+
+
+def make_quiet(path: Path) -> None:
+    """As if nobody had written the file for a minute (instead of waiting for it)."""
+    past = time.time() - 60
+    for p in (path, path.with_name(path.name + "-wal")):
+        if p.exists():
+            os.utime(p, (past, past))
+
+
+@pytest.fixture
+def quiet_db(engine: Engine, db_path: Path) -> Path:
+    add_contacts(engine, 5)
+    engine.dispose()
+    checkpoint(db_path)
+    make_quiet(db_path)
+    return db_path
+
+
+@pytest.fixture
+def checks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every full check run by open_database, in order."""
+    seen: list[Path] = []
+    real = sarah_db.quick_check_file
+
+    def spy(path: Path) -> list[str]:
+        seen.append(path)
+        return real(path)
+
+    monkeypatch.setattr(sarah_db, "quick_check_file", spy)
+    return seen
+
+
+def test_an_unchanged_file_is_checked_once(quiet_db: Path, checks: list[Path]) -> None:
+    for _ in range(3):
+        open_database(quiet_db).dispose()
+    assert checks == [quiet_db]
+
+
+def test_a_file_damaged_after_its_check_is_still_refused(
+    quiet_db: Path, checks: list[Path]
+) -> None:
+    open_database(quiet_db).dispose()
+    flip_page(quiet_db)
+    with pytest.raises(DatabaseDamaged):
+        open_database(quiet_db)
+    assert checks == [quiet_db, quiet_db]
+
+
+def test_a_file_being_written_is_checked_at_every_command(
+    engine: Engine, db_path: Path, checks: list[Path]
+) -> None:
+    add_contacts(engine, 2)  # written just now: its clock tick may not have passed
+    engine.dispose()
+    open_database(db_path).dispose()
+    open_database(db_path).dispose()
+    assert checks == [db_path, db_path]
+
+
+def test_a_file_is_checked_again_after_a_day(quiet_db: Path, checks: list[Path]) -> None:
+    open_database(quiet_db).dispose()
+    store = paths.data_dir() / "verifications.json"
+    entries = json.loads(store.read_text(encoding="utf-8"))
+    for entry in entries.values():
+        entry["checked_at"] -= RECHECK_SECONDS + 60
+    store.write_text(json.dumps(entries), encoding="utf-8")
+    open_database(quiet_db).dispose()
+    assert checks == [quiet_db, quiet_db]
+
+
+def test_a_damaged_note_file_only_costs_a_check(quiet_db: Path, checks: list[Path]) -> None:
+    store = paths.data_dir() / "verifications.json"
+    store.write_text("{not json", encoding="utf-8")
+    open_database(quiet_db).dispose()
+    open_database(quiet_db).dispose()
+    assert checks == [quiet_db]
