@@ -160,7 +160,7 @@ class BackupState:
             if b.future_seen_at is None
             or self.now - b.future_seen_at <= timedelta(hours=KEEP_ALL_HOURS)
         ]
-        if not recent:
+        if not recent and (self.last_verified is not None or not self.future):
             return None
         latest = max(b.created_at for b in self.future)
         n = len(self.future)

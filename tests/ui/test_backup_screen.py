@@ -332,3 +332,80 @@ def test_main_window_has_the_screen_and_the_status(qtbot, window) -> None:  # ty
     assert "Aucune sauvegarde vérifiée" in parts.status.text()
     qtbot.mouseClick(parts.status, qtbot_left())
     assert window.current_screen_key() == SCREEN_KEY
+
+
+# --- upkeep: one wording, size, damage found later, live contacts, no needless backup -----------
+
+
+def test_start_without_any_change_makes_no_new_backup(
+    qtbot, auto, engine: Engine, db_path: Path, folder: Path
+) -> None:  # type: ignore[no-untyped-def]
+    add_contacts(engine, 2)
+    create_backup(db_path, folder, "demarrage")
+    with qtbot.waitSignal(auto.finished, timeout=10_000) as started:
+        auto.start()
+    assert started.args[0] is None and len(list_backups(folder)) == 1
+    auto.timer.stop()
+
+
+def test_the_screen_header_says_what_the_status_bar_says(
+    qtbot, window, ctx, engine: Engine, db_path: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from sarah.ui.backup.install import backup_parts
+
+    parts = backup_parts(window)
+    assert parts is not None
+    info = create_backup(db_path, ctx.settings.backup_path())
+    with qtbot.waitSignal(parts.screen.listed, timeout=10_000):
+        parts.screen.refresh()
+    parts.status._now = lambda: info.created_at + timedelta(minutes=9)  # nine minutes later
+    with qtbot.waitSignal(parts.status.refreshed, timeout=10_000):
+        parts.status.refresh()
+    assert parts.status.text() == "Dernière sauvegarde vérifiée : il y a 9 min"
+    assert parts.screen.state_label.text() == parts.status.text()
+    assert "Taille des sauvegardes : " in parts.screen.size_label.text()
+    QThreadPool.globalInstance().waitForDone(10_000)
+
+
+def test_a_backup_damaged_since_it_was_made_is_found_by_the_screen(
+    qtbot, ctx, auto, engine: Engine, db_path: Path, folder: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    add_contacts(engine, 30)
+    info = create_backup(db_path, folder, "automatique", now=datetime.now() - timedelta(days=2))
+    manifest = info.path.with_suffix(".json")
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["checked_at"] = (datetime.now() - timedelta(days=2)).isoformat()  # last read 2 days ago
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    size = info.path.stat().st_size
+    with open(info.path, "r+b") as fh:  # a bad sector: same size, other bytes
+        fh.seek(size // 2)
+        fh.write(b"\xa5" * 64)
+    screen = BackupScreen(ctx, auto)
+    qtbot.addWidget(screen)
+    with qtbot.waitSignal(screen.checked, timeout=20_000):
+        pass
+    state = screen.model.index(0, BackupTableModel.STATE).data()
+    assert state.startswith("ABÎMÉE") and "vérifiée" not in state.lower().split("(")[0]
+    assert "Sauvegarde abîmée" in screen.message.text()
+    QThreadPool.globalInstance().waitForDone(10_000)
+
+
+def test_the_restore_message_counts_contacts_as_the_list_does(
+    qtbot, screen, engine: Engine, db_path: Path, folder: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    from sarah.db import write_session
+
+    add_contacts(engine, 5)
+    with write_session(engine) as s:  # two deleted contacts: counted nowhere
+        s.execute(text("UPDATE contacts SET deleted_at = '2024-01-01 00:00:00' WHERE rowid <= 2"))
+    create_backup(db_path, folder)
+    _listed(qtbot, screen)
+    assert screen.model.index(0, BackupTableModel.CONTACTS).data() == "3"
+    screen.confirm = lambda _t, _x: True
+    with qtbot.waitSignal(screen.database_replaced, timeout=20_000):
+        screen.restore_selected()
+    assert ": 3 contacts." in screen.message.text()
