@@ -44,7 +44,10 @@ class Visitor(Travelling, Base):
 
 
 class VisitorMerge(Travelling, Base):
-    """Trace of a merge: which record absorbed which, and what the absorbed one looked like."""
+    """Trace of a merge: which record absorbed which, what both looked like, which contacts moved.
+
+    Undoing the merge tombstones its trace (``deleted_at``) with a new revision.
+    """
 
     __tablename__ = "visitor_merges"
 
@@ -54,3 +57,7 @@ class VisitorMerge(Travelling, Base):
     moved_contacts: Mapped[int] = mapped_column(Integer)
     absorbed_profile: Mapped[str] = mapped_column(Text)  # JSON snapshot of the absorbed record
     agent: Mapped[str | None] = mapped_column(String(120), default=None)
+    # What undoing the merge needs (migration 0003; NULL for merges recorded before it):
+    # JSON list of the ids of the contacts moved, JSON snapshot of the survivor before the merge.
+    moved_contact_ids: Mapped[str | None] = mapped_column(Text, default=None)
+    survivor_profile: Mapped[str | None] = mapped_column(Text, default=None)

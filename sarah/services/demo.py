@@ -1064,6 +1064,19 @@ def load_demo(engine: Engine, data: DemoData | None = None) -> DemoSummary:
                     ensure_ascii=False,
                 ),
                 "agent": _agent(m.contact.site, m.merged_at.date()),
+                # What "Annuler la fusion" needs: the contact moved, the survivor before.
+                "moved_contact_ids": json.dumps([str(m.contact.id)]),
+                "survivor_profile": json.dumps(
+                    {
+                        "last_name": m.survivor.last_name,
+                        "first_name": m.survivor.first_name,
+                        "sex": m.survivor.sex,
+                        "birth_date": m.survivor.birth_date.isoformat()
+                        if m.survivor.birth_date
+                        else None,
+                    },
+                    ensure_ascii=False,
+                ),
                 "origin_site_id": site_ids[m.contact.site],
                 "revision": revision[m.contact.site],
                 "created_at": m.merged_at,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -13,14 +12,14 @@ from sqlalchemy.orm import Session
 
 from sarah.db import read_session
 from sarah.errors import InvalidInput
-from sarah.models import Contact, Service, Site, Visitor, VisitorMerge, contact_services
+from sarah.models import Contact, Service, Site, Visitor, contact_services
 from sarah.services.desk import whole_date
 from sarah.services.text import fold
+from sarah.services.visitor_merges import MergeTrace, merge_traces
 from sarah.services.visitors import (
     VisitorInfo,
     age_group,
     age_on,
-    display_name,
     likely_duplicates,
     live_visitors,
     visitors_born_on,
@@ -65,22 +64,13 @@ class SiteVisits:
 
 
 @dataclass(frozen=True)
-class MergeTrace:
-    merged_at: datetime
-    absorbed_name: str
-    absorbed_birth_date: date | None
-    moved_contacts: int
-    agent: str | None
-
-
-@dataclass(frozen=True)
 class VisitorHistory:
     visitor: VisitorInfo
     age: int | None
     age_group: str
     contacts: list[ContactLine]  # newest first, every site, deleted contacts left out
     sites: list[SiteVisits]  # in the order the person first came to them
-    merges: list[MergeTrace]  # records merged into this one, newest first
+    merges: list[MergeTrace]  # records merged into this one, newest first, each with its own
 
     @property
     def first_visit(self) -> date | None:
@@ -234,24 +224,7 @@ def visitor_history(
             ),
             key=lambda sv: (sv.first_visit, sv.site),
         )
-        merges = []
-        for m in s.scalars(
-            select(VisitorMerge)
-            .where(VisitorMerge.survivor_id == v.id, VisitorMerge.deleted_at.is_(None))
-            .order_by(VisitorMerge.merged_at.desc())
-        ):
-            profile = json.loads(m.absorbed_profile or "{}")
-            name = display_name(profile.get("last_name"), profile.get("first_name"))
-            born = profile.get("birth_date")
-            merges.append(
-                MergeTrace(
-                    m.merged_at,
-                    name,
-                    date.fromisoformat(born) if born else None,
-                    m.moved_contacts,
-                    m.agent,
-                )
-            )
+        merges = merge_traces(s, v.id)
         return VisitorHistory(
             info,
             age_on(v.birth_date, today) if v.birth_date else None,

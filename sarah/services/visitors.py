@@ -7,11 +7,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
-    CursorResult,
     Engine,
     and_,
     false,
@@ -285,9 +283,24 @@ def merge_preview(engine: Engine, survivor_id: uuid.UUID, absorbed_id: uuid.UUID
     with read_session(engine) as s:
         survivor, absorbed = _live_visitor(s, survivor_id), _live_visitor(s, absorbed_id)
         count = s.scalar(
-            select(func.count()).select_from(Contact).where(Contact.visitor_id == absorbed_id)
+            select(func.count())
+            .select_from(Contact)
+            .where(Contact.visitor_id == absorbed_id, Contact.deleted_at.is_(None))
         )
         return MergePreview(_info(survivor), _info(absorbed), int(count or 0))
+
+
+def profile_snapshot(v: Visitor) -> str:
+    """A record's profile as the JSON text a merge trace keeps."""
+    return json.dumps(
+        {
+            "last_name": v.last_name,
+            "first_name": v.first_name,
+            "sex": v.sex,
+            "birth_date": v.birth_date.isoformat() if v.birth_date else None,
+        },
+        ensure_ascii=False,
+    )
 
 
 def merge_visitors(
@@ -301,21 +314,26 @@ def merge_visitors(
     """Move every contact of ``absorbed`` onto ``survivor``; keep a trace; absorbed is tombstoned.
 
     Missing profile fields of the survivor (sex, birth date) are taken from the absorbed record.
+    The trace keeps what an undo needs (sarah.services.visitor_unmerge): both profiles as they
+    were and the ids of the contacts moved (deleted ones too, so that a contact restored later
+    still goes back to its person). ``moved_contacts`` counts the live ones, as the pages show.
     """
     if survivor_id == absorbed_id:
         raise InvalidInput("Une fiche ne peut pas être fusionnée avec elle-même.")
     with write_session(engine) as s:
         survivor, absorbed = _live_visitor(s, survivor_id), _live_visitor(s, absorbed_id)
         revision = next_revision(s, site_id) if site_id else survivor.revision
-        # An UPDATE gives a CursorResult; Session.execute() is typed as returning a plain Result.
-        moved = cast(
-            CursorResult[Any],
-            s.execute(
-                update(Contact)
-                .where(Contact.visitor_id == absorbed_id)
-                .values(visitor_id=survivor_id, revision=revision)
-            ),
-        ).rowcount
+        moving = s.execute(
+            select(Contact.id, Contact.deleted_at).where(Contact.visitor_id == absorbed_id)
+        ).all()
+        moved_ids = sorted(str(cid) for cid, _deleted in moving)
+        live_moved = sum(1 for _cid, deleted in moving if deleted is None)
+        s.execute(
+            update(Contact)
+            .where(Contact.visitor_id == absorbed_id)
+            .values(visitor_id=survivor_id, revision=revision)
+        )
+        survivor_before = profile_snapshot(survivor)
         if survivor.sex is None:
             survivor.sex = absorbed.sex
         if survivor.birth_date is None:
@@ -325,24 +343,20 @@ def merge_visitors(
         absorbed.merged_into_id = survivor_id
         absorbed.deleted_at = now
         absorbed.revision = revision
-        profile = {
-            "last_name": absorbed.last_name,
-            "first_name": absorbed.first_name,
-            "sex": absorbed.sex,
-            "birth_date": absorbed.birth_date.isoformat() if absorbed.birth_date else None,
-        }
         s.add(
             VisitorMerge(
                 id=uuid.uuid4(),
                 survivor_id=survivor_id,
                 absorbed_id=absorbed_id,
                 merged_at=now,
-                moved_contacts=int(moved or 0),
-                absorbed_profile=json.dumps(profile, ensure_ascii=False),
+                moved_contacts=live_moved,
+                absorbed_profile=profile_snapshot(absorbed),
+                survivor_profile=survivor_before,
+                moved_contact_ids=json.dumps(moved_ids),
                 agent=agent,
                 origin_site_id=site_id,
                 revision=revision,
             )
         )
         s.flush()
-        return MergeResult(_info(survivor), int(moved or 0))
+        return MergeResult(_info(survivor), live_moved)
