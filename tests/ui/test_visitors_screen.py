@@ -71,6 +71,13 @@ def _open(qtbot, screen: VisitorsScreen, letters: str, downs: int = 1) -> None: 
     qtbot.keyClick(screen.search, Qt.Key.Key_Return)
 
 
+def _panel_text(screen: VisitorsScreen) -> str:
+    """Every line of the merges panel, as shown."""
+    from PySide6.QtWidgets import QLabel
+
+    return " | ".join(label.text() for label in screen.merges_panel.findChildren(QLabel))
+
+
 def _click_radio(qtbot, radio) -> None:  # type: ignore[no-untyped-def]
     """Click on the round indicator (a radio button's middle may be empty space)."""
     qtbot.mouseClick(radio, Qt.MouseButton.LeftButton, pos=QPoint(8, radio.height() // 2))
@@ -198,6 +205,13 @@ def test_merge_shows_what_moves_then_merges(qtbot, ctx: AppContext) -> None:  # 
     assert "<b>1 contact</b> de NGUYEN Linh sera rattaché à NGUYEN linh" in dialog.preview.text()
     _click_radio(qtbot, dialog.keep_current)
 
+    # "Fusionner" waits for the confirmation of this very pair
+    assert not dialog.merge_button.isEnabled()
+    qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert "NGUYEN Linh et NGUYEN linh sont la même personne" in dialog.confirm.text()
+    qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton, pos=QPoint(8, 8))
+    assert dialog.confirm.isChecked() and dialog.merge_button.isEnabled()
     with qtbot.waitSignal(dialog.finished):
         qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
 
@@ -215,10 +229,14 @@ def test_merge_shows_what_moves_then_merges(qtbot, ctx: AppContext) -> None:  # 
             ctx.site.id,
         )
     assert screen.status.kind == "ok"
-    assert screen.status.text() == "Fiches fusionnées : 2 contacts rattachés à NGUYEN Linh."
+    assert screen.status.text().startswith(
+        "Fiches fusionnées : 2 contacts rattachés à NGUYEN Linh. En cas d'erreur : "
+        "« Annuler la fusion… »"
+    )
     assert screen.contacts_model.rowCount() == 3
     assert "Première visite : 07/01/2019</b> à Chenôve" in screen.summary.text()
-    assert "NGUYEN linh (né(e) le 09/09/2001), 2 contact(s)" in screen.merges_label.text()
+    assert screen.merges_panel.isVisible()
+    assert "NGUYEN linh (né(e) le 09/09/2001), 2 contacts" in _panel_text(screen)
     assert [r.visitor.id for r in screen.results_model.rows()] == [kept.id]
 
 
@@ -239,10 +257,11 @@ def test_merge_with_a_record_found_by_search(qtbot, ctx: AppContext) -> None:  #
     qtbot.keyClicks(dialog.search, "trao")  # the open record itself is never offered
     assert [r.visitor.id for r in dialog.model.rows()] == [b.id]
     assert "Attention" not in dialog.preview.text()
+    dialog.confirm.setChecked(True)
     with qtbot.waitSignal(screen.visitor_changed):
         qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
     assert visitor_history(ctx.engine, b.id).visitor.id == a.id
-    assert screen.status.text() == "Fiches fusionnées : 1 contact rattaché à TRAORE Moussa."
+    assert screen.status.text().startswith("Fiches fusionnées : 1 contact rattaché à TRAORE Moussa.")
 
 
 def test_unsaved_changes_are_not_lost_when_picking_someone_else(

@@ -1,5 +1,10 @@
 """Merging two records of one person: pick the other record, choose which one stays, see what
-moves, then let the engine move the contacts (sarah.services.visitors.merge_visitors)."""
+moves, confirm, then let the engine move the contacts (sarah.services.visitors.merge_visitors).
+
+Merging is never one key away: no button of the dialog is a default button, and "Fusionner"
+stays greyed until the agent ticks "Je confirme…" for the pair shown (choosing another record
+or the other record to keep unticks it). Entrée in the search or the list only moves to that
+box. A merge can be undone later from the kept record's page ("Annuler la fusion")."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QGroupBox,
@@ -108,15 +114,25 @@ class MergeDialog(QDialog):
             "QLabel { background: #f9fafb; border: 1px solid #d1d5db; border-radius: 4px;"
             " padding: 8px; }"
         )
+        self.confirm = QCheckBox()
+        self.confirm.setToolTip(
+            "La fusion ne se fait qu'une fois cette case cochée (Espace ou Alt+J), "
+            "puis « Fusionner » (Alt+F)"
+        )
         self.error = StatusLine()
 
         self.buttons = QDialogButtonBox()
         self.merge_button = QPushButton("&Fusionner")
-        self.merge_button.setAutoDefault(False)
-        self.merge_button.setToolTip("Réunir les deux fiches maintenant (Alt+F)")
+        self.merge_button.setToolTip(
+            "Réunir les deux fiches maintenant (Alt+F), une fois la confirmation cochée"
+        )
         self.cancel_button = QPushButton("Annuler")
-        self.cancel_button.setAutoDefault(False)
-        self.buttons.addButton(self.merge_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        for button in (self.merge_button, self.cancel_button):
+            # No default button: Entrée must never merge (QDialogButtonBox would make the
+            # first AcceptRole button the default one, hence ActionRole for "Fusionner").
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        self.buttons.addButton(self.merge_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
 
         layout = QVBoxLayout(self)
@@ -129,13 +145,16 @@ class MergeDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(keep_box)
         layout.addWidget(self.preview)
+        layout.addWidget(self.confirm)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
         self.search.textChanged.connect(self._search)
         self.search.installEventFilter(self)
+        self.table.installEventFilter(self)
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         self.keep_group.buttonToggled.connect(lambda *_: self._update_preview())
+        self.confirm.toggled.connect(lambda _on: self._update_merge_button())
         self.merge_button.clicked.connect(self.do_merge)
         self.cancel_button.clicked.connect(self.reject)
 
@@ -192,18 +211,32 @@ class MergeDialog(QDialog):
             self._set_other(None)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched is self.search
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up)
-            and self.model.rowCount()
-        ):
-            step = 1 if event.key() == Qt.Key.Key_Down else -1
-            row = max(0, min(self.model.rowCount() - 1, self.table.currentIndex().row() + step))
-            self._select(row)
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        key = event.key()
+        if watched is self.search and key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+            if self.model.rowCount():
+                step = 1 if key == Qt.Key.Key_Down else -1
+                last = self.model.rowCount() - 1
+                self._select(max(0, min(last, self.table.currentIndex().row() + step)))
+            return True
+        if watched in (self.search, self.table) and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            # Entrée chooses the record shown: on to the confirmation, never the merge itself.
+            if self.other is not None and self.confirm.isEnabled():
+                self.confirm.setFocus(Qt.FocusReason.OtherFocusReason)
             return True
         return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            # No default action. Entrée presses only the button that has the keyboard focus
+            # ("Fusionner" is greyed until the confirmation is ticked).
+            focused = self.focusWidget()
+            if isinstance(focused, QPushButton) and focused.isEnabled():
+                focused.click()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _select(self, row: int) -> None:
         index = self.model.index(row, 0)
@@ -232,6 +265,8 @@ class MergeDialog(QDialog):
         return other, self.current
 
     def _update_preview(self) -> None:
+        # Whatever changed (the other record, the record kept), the agent confirms again.
+        self.confirm.setChecked(False)
         self.keep_current.setText(
             f"&1  la fiche ouverte : {self.current.display_name} "
             f"({self.current_contacts} contact(s))"
@@ -240,7 +275,7 @@ class MergeDialog(QDialog):
             self.keep_other.setText("&2  l'autre fiche (choisissez-la dans la liste)")
             self.keep_other.setEnabled(False)
             self.preview.setText("Choisissez l'autre fiche pour voir ce que la fusion va changer.")
-            self.merge_button.setEnabled(False)
+            self._set_confirm(None)
             return
         self.keep_other.setEnabled(True)
         self.keep_other.setText(
@@ -253,12 +288,29 @@ class MergeDialog(QDialog):
             preview = merge_preview(self.ctx.engine, pair[0].id, pair[1].id)
         except UserError as exc:
             self.preview.setText(html.escape(exc.message))
-            self.merge_button.setEnabled(False)
+            self._set_confirm(None)
             return
         self.preview.setText(
             self.describe(preview.survivor, preview.absorbed, preview.contacts_to_move)
         )
-        self.merge_button.setEnabled(not self.ctx.read_only)
+        self._set_confirm(preview.survivor, preview.absorbed)
+
+    def _set_confirm(self, survivor: VisitorInfo | None, absorbed: VisitorInfo | None = None) -> None:
+        if survivor is None or absorbed is None:
+            self.confirm.setText("&Je confirme : ces deux fiches sont la même personne")
+            self.confirm.setEnabled(False)
+        else:
+            self.confirm.setText(
+                f"&Je confirme : {survivor.display_name} et {absorbed.display_name} sont la même "
+                "personne"
+            )
+            self.confirm.setEnabled(not self.ctx.read_only)
+        self._update_merge_button()
+
+    def _update_merge_button(self) -> None:
+        self.merge_button.setEnabled(
+            self.confirm.isEnabled() and self.confirm.isChecked() and not self.ctx.read_only
+        )
 
     @staticmethod
     def describe(survivor: VisitorInfo, absorbed: VisitorInfo, moved: int) -> str:
@@ -298,7 +350,9 @@ class MergeDialog(QDialog):
             )
         lines.append(
             f"Ensuite {gone_name} n'apparaîtra plus dans les recherches (une trace de la fusion "
-            "est gardée) ; les statistiques compteront cette personne une seule fois."
+            "est gardée) ; les statistiques compteront cette personne une seule fois. "
+            f"La fusion pourra être annulée depuis la fiche de {keep_name} "
+            "(« Annuler la fusion »)."
         )
         return "<br>".join(lines)
 
@@ -306,7 +360,7 @@ class MergeDialog(QDialog):
 
     def do_merge(self) -> None:
         pair = self.survivor_and_absorbed()
-        if pair is None or self.ctx.read_only:
+        if pair is None or self.ctx.read_only or not self.confirm.isChecked():
             return
         survivor, absorbed = pair
         try:

@@ -33,6 +33,7 @@ from sarah.services.visitor_history import (
     search_visitors,
     visitor_history,
 )
+from sarah.services.visitor_merges import UnmergePlan
 from sarah.services.visitors import age_group, age_on, update_visitor
 from sarah.ui.context import AppContext
 from sarah.ui.table_models.visitor_models import (
@@ -42,6 +43,7 @@ from sarah.ui.table_models.visitor_models import (
     VisitorSitesModel,
 )
 from sarah.ui.visitors.merge_dialog import MergeDialog
+from sarah.ui.visitors.merges_panel import MergesPanel
 from sarah.ui.visitors.status_line import StatusLine
 
 SEX_CHOICES = (("Non renseigné", None), ("Femme", "F"), ("Homme", "H"))
@@ -178,6 +180,10 @@ class VisitorsScreen(QWidget):
         self.ctx = ctx
         self.history: VisitorHistory | None = None
         self.merge_dialog: MergeDialog | None = None
+        # The page as it was when the status line got its message: a message about a page
+        # whose data has changed since (restore, import, desk) is no longer shown.
+        self._status_page: VisitorHistory | None = None
+        self._stale = False
 
         # --- left: search and results ---
         self.search = QLineEdit()
@@ -242,9 +248,7 @@ class VisitorsScreen(QWidget):
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.merges_label = QLabel()
-        self.merges_label.setWordWrap(True)
-        self.merges_label.setStyleSheet("color: #4b5563;")
+        self.merges_panel = MergesPanel(ctx)
 
         self.sites_model = VisitorSitesModel(self)
         self.sites_view = _table(self.sites_model)
@@ -268,7 +272,7 @@ class VisitorsScreen(QWidget):
         pv.addWidget(self.profile)
         pv.addLayout(buttons)
         pv.addWidget(self.summary)
-        pv.addWidget(self.merges_label)
+        pv.addWidget(self.merges_panel)
         pv.addWidget(sites_box)
         pv.addWidget(self.contacts_box, 1)
 
@@ -302,6 +306,9 @@ class VisitorsScreen(QWidget):
         self.save_button.clicked.connect(self.save_profile)
         self.revert_button.clicked.connect(self.revert_profile)
         self.merge_button.clicked.connect(self.start_merge)
+        self.merges_panel.undo_requested.connect(self.start_unmerge)
+        self.merges_panel.unmerged.connect(self._after_unmerge)
+        self.merges_panel.failed.connect(lambda text: self.say(text, "error"))
         self.setTabOrder(self.search, self.results)
         self.setTabOrder(self.results, self.profile.last_name)
         self.setTabOrder(self.profile.last_name, self.profile.first_name)
@@ -358,9 +365,45 @@ class VisitorsScreen(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        # Contacts may have been logged on the desk meanwhile.
-        if self.history is not None and not self.profile.is_dirty():
-            self._load(self.history.visitor.id, keep_status=True)
+        # Contacts may have been logged on the desk meanwhile, a backup restored, a file imported.
+        self.refresh(keep_status=not self._stale)
+
+    def mark_stale(self) -> None:
+        """The data changed elsewhere (import, restore): read it again now, or when shown."""
+        self._stale = True
+        if self.isVisible():
+            self.refresh(keep_status=False)
+
+    def refresh(self, *, keep_status: bool = True) -> None:
+        """Read the search results and the open person again. A message stays only with
+        ``keep_status`` and when the page it speaks about has not changed; unsaved edits of
+        the profile are kept (the page is then left as it is)."""
+        self._stale = False
+        if not keep_status:
+            self.status.clear_message()
+        if self.search.text().strip():
+            self._run_search()
+        if self.history is None or self.profile.is_dirty():
+            return
+        try:
+            history = visitor_history(
+                self.ctx.engine,
+                self.history.visitor.id,
+                young_age_limit=self.ctx.settings.young_age_limit,
+            )
+        except UserError:
+            # The person is gone (a backup from before they were typed in was restored).
+            self.history = None
+            self.status.clear_message()
+            self.right.setCurrentIndex(0)
+            self._update_buttons()
+            return
+        self._show(history, keep_status=True)
+
+    def say(self, text: str, kind: str = "info") -> None:
+        """A message on the status line about the page as it is now."""
+        self.status.show_message(text, kind)
+        self._status_page = self.history
 
     # --- search -----------------------------------------------------------------------------
 
@@ -461,9 +504,12 @@ class VisitorsScreen(QWidget):
                 self.ctx.engine, visitor_id, young_age_limit=self.ctx.settings.young_age_limit
             )
         except UserError as exc:
-            self.status.show_message(exc.message, "error")
+            self.say(exc.message, "error")
             return
-        if not keep_status:
+        self._show(history, keep_status=keep_status)
+
+    def _show(self, history: VisitorHistory, *, keep_status: bool = False) -> None:
+        if not keep_status or history != self._status_page:
             self.status.clear_message()
         self.history = history
         v = history.visitor
@@ -490,18 +536,8 @@ class VisitorsScreen(QWidget):
                 f" · {len(history.contacts)} contact{'s' if len(history.contacts) > 1 else ''}"
                 f" sur {where}"
             )
-        if history.merges:
-            lines = [
-                f"{m.absorbed_name}"
-                + (f" (né(e) le {_date(m.absorbed_birth_date)})" if m.absorbed_birth_date else "")
-                + f", {m.moved_contacts} contact(s), fusionnée le {m.merged_at:%d/%m/%Y}"
-                + (f" par {m.agent}" if m.agent else "")
-                for m in history.merges
-            ]
-            self.merges_label.setText("Fiches réunies dans celle-ci : " + " ; ".join(lines))
-            self.merges_label.setVisible(True)
-        else:
-            self.merges_label.setVisible(False)
+        self.merges_panel.set_traces(history.merges)
+        self.merges_panel.chain_focus(self.merge_button, self.contacts_view)
         self.right.setCurrentIndex(1)
         row = self.results_model.row_of(v.id)
         if row is not None and self.results.currentIndex().row() != row:
@@ -558,11 +594,11 @@ class VisitorsScreen(QWidget):
                 site_id=self.ctx.site.id,
             )
         except UserError as exc:
-            self.status.show_message(f"Fiche non enregistrée : {exc.message}", "error")
+            self.say(f"Fiche non enregistrée : {exc.message}", "error")
             return False
         self._load(saved.id)
         self._run_search()
-        self.status.show_message(f"Fiche de {saved.display_name} enregistrée.", "ok")
+        self.say(f"Fiche de {saved.display_name} enregistrée.", "ok")
         self.visitor_changed.emit(saved.id)
         return True
 
@@ -595,10 +631,38 @@ class VisitorsScreen(QWidget):
         self._run_search()
         assert self.history is not None
         name = self.history.visitor.display_name
-        self.status.show_message(
+        self.say(
             f"Fiches fusionnées : {moved} contact{'s' if moved != 1 else ''} "
-            f"rattaché{'s' if moved > 1 else ''} à {name}.",
+            f"rattaché{'s' if moved > 1 else ''} à {name}. En cas d'erreur : "
+            "« Annuler la fusion… » ci-dessous.",
             "ok",
         )
         self.visitor_changed.emit(survivor_id)
         self.visitor_changed.emit(absorbed_id)
+
+    # --- undoing a merge --------------------------------------------------------------------
+
+    def start_unmerge(self, merge_id: uuid.UUID) -> None:
+        """"Annuler la fusion…" on a line of the merges: save or drop edits, then confirm."""
+        if self.history is None or self.ctx.read_only or not self._confirm_leave():
+            return
+        self.merges_panel.confirm_undo(merge_id)
+
+    def _after_unmerge(self, plan: UnmergePlan) -> None:
+        self.history = None
+        self._load(plan.survivor.id)
+        self._run_search()
+        back = plan.restored.display_name
+        n = plan.contacts_back
+        text = (
+            f"Fusion annulée : {back} est de nouveau une fiche à part, "
+            f"avec {n} contact{'s' if n != 1 else ''}."
+        )
+        if plan.inner_merges:
+            text += (
+                f" {back} contient encore {', '.join(plan.inner_merges)} : pour les séparer "
+                f"aussi, ouvrez la fiche de {back}."
+            )
+        self.say(text, "ok")
+        self.visitor_changed.emit(plan.survivor.id)
+        self.visitor_changed.emit(plan.restored.id)
