@@ -634,7 +634,7 @@ class VisitorsScreen(QWidget):
         self.say(
             f"Fiches fusionnées : {moved} contact{'s' if moved != 1 else ''} "
             f"rattaché{'s' if moved > 1 else ''} à {name}. En cas d'erreur : "
-            "« Annuler la fusion… » ci-dessous.",
+            "« Annuler la fusion… » sur cette fiche.",
             "ok",
         )
         self.visitor_changed.emit(survivor_id)
