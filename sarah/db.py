@@ -11,10 +11,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import logging
 import os
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
@@ -37,6 +38,13 @@ from sarah.dbfile import (
 from sarah.errors import DatabaseDamaged, DatabaseLocked, DiskFull, UserError
 
 BUSY_TIMEOUT_MS = 5000
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseMissing(UserError):
+    """The database file is gone but traces of it remain: nothing is created in its place."""
+
 
 SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
@@ -401,14 +409,42 @@ def _open_read_only(target: str | os.PathLike[str] | None, path: Path) -> Engine
     return engine
 
 
+def _finish_interrupted_restore(path: Path, on_notice: Callable[[str], None] | None) -> None:
+    """A restore cut short (a crash, a kill) is finished or undone before the file is opened;
+    and where the file is missing but traces of it remain, no empty database is created."""
+    from sarah.services.backups import database_traces, recover_interrupted_restore
+
+    done = recover_interrupted_restore(path)
+    if done:
+        log.warning("%s", done)
+        if on_notice is not None:
+            on_notice(done)
+    if path.exists() and path.stat().st_size > 0:
+        return
+    traces = database_traces(path)
+    if traces:
+        names = ", ".join(p.name for p in traces[:5]) + (" …" if len(traces) > 5 else "")
+        raise DatabaseMissing(
+            f"La base {path} est absente, mais des fichiers montrent qu'elle existait "
+            f"({names}). SARAH ne crée pas de base vide à sa place : remettez le fichier, ou "
+            "restaurez la dernière sauvegarde vérifiée ('sarah backup restore' ou la fenêtre "
+            "Sauvegardes). Rien n'a été modifié."
+        )
+
+
 def open_database(
-    target: str | os.PathLike[str] | None, *, migrate: bool = True, check: bool = True
+    target: str | os.PathLike[str] | None,
+    *,
+    migrate: bool = True,
+    check: bool = True,
+    on_notice: Callable[[str], None] | None = None,
 ) -> Engine:
     """The engine every command uses: location refused if unsafe, integrity checked, migrated.
 
     Refused unchanged, each with its own French message: an unsafe location, a folder, a new file
     where none can be created, another program's SQLite file, a damaged file, a schema from a
-    newer SARAH. A sound file that cannot be written here opens read-only.
+    newer SARAH. A sound file that cannot be written here opens read-only. What was done to
+    recover from an interrupted restore is passed to ``on_notice`` (and logged).
     """
     url = make_url(database_url(target))
     path: Path | None = None
@@ -418,6 +454,7 @@ def open_database(
         path = Path(url.database)
         refuse_unsafe_location(path)  # before any folder or file is created
         refuse_unusable_path(path)
+        _finish_interrupted_restore(path, on_notice)
         if check and path.exists() and path.stat().st_size > 0 and not known_sound(path):
             state = file_state(path)
             problems = quick_check_file(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from sqlalchemy import Engine
 
@@ -17,5 +18,10 @@ def database_target(args: argparse.Namespace) -> str | None:
 
 
 def database(args: argparse.Namespace) -> Engine:
-    """The database the command works on, checked and migrated."""
-    return open_database(database_target(args))
+    """The database the command works on, checked and migrated. What SARAH did to recover
+    from an interrupted restore is said on stderr."""
+    return open_database(database_target(args), on_notice=_say)
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr)

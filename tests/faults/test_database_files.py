@@ -353,3 +353,68 @@ def test_the_window_opens_a_database_on_a_read_only_medium_in_read_only_mode(
         window.close()
         QThreadPool.globalInstance().waitForDone(30_000)
         window.ctx.engine.dispose()
+
+
+# --- 13. the next command after an interrupted restore ------------------------------------------
+
+
+def _restore_scene(folder: Path) -> tuple[Path, Path]:
+    """A base of 15 contacts and a verified backup of it when it held 12."""
+    from sarah.services.backups import create_backup
+
+    (folder / "sauvegardes").mkdir(parents=True)
+    db = folder / "sarah.sqlite"
+    engine = open_database(db)
+    add_contacts(engine, 12)
+    backup = create_backup(db, folder / "sauvegardes", "manuelle").path
+    add_contacts(engine, 3)
+    engine.dispose()
+    return db, backup
+
+
+def test_a_report_after_a_restore_killed_with_the_file_moved_aside_never_reads_an_empty_base(
+    basedir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from faults.faultkit import Zygote, read_lines
+
+    zygote = Zygote(basedir)
+    try:
+        db, backup = _restore_scene(tmp_path / "mesure")
+        argv = ["--db", str(db), "backup", "restore", str(backup)]
+        zygote.run("cli_steps", tmp_path / "steps.txt", argv=argv)
+        steps = [s for s in read_lines(tmp_path / "steps.txt") if s.startswith("STEP")]
+        moved = next(
+            i for i, s in enumerate(steps, 1)
+            if "replace sarah.sqlite sarah.sqlite.avant-restauration" in s
+        )
+        db, backup = _restore_scene(tmp_path / "essai")
+        # Killed just after the live file was moved aside, before the backup is put in place.
+        argv = ["--db", str(db), "backup", "restore", str(backup)]
+        zygote.kill_at_step("cli_steps", tmp_path / "kill.txt", moved + 1, argv=argv)
+    finally:
+        zygote.close()
+    assert not db.exists()  # the moment the issue describes
+    code, out, err = run(capsys, "--db", str(db), *REPORT)
+    assert code == 0, err
+    assert contacts_in_report(out) in (12, 15)  # the restored backup or the base as it was
+    assert "restauration" in err  # the command says what it finished or undid
+
+
+def test_no_empty_database_is_created_where_one_was_moved_aside(
+    filled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    aside = filled.with_name(filled.name + ".avant-restauration-20261201-101500")
+    filled.rename(aside)
+    code, _out, err = run(capsys, "--db", str(filled), *REPORT)
+    assert code == 2 and "est absente" in err and aside.name in err
+    assert not filled.exists()
+
+
+def test_no_empty_database_is_created_beside_a_lone_wal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "sarah.sqlite"
+    db.with_name("sarah.sqlite-wal").write_bytes(b"\0" * 4096)
+    code, _out, err = run(capsys, "--db", str(db), *REPORT)
+    assert code == 2 and "sarah.sqlite-wal" in err
+    assert not db.exists()
