@@ -164,8 +164,11 @@ def test_a_merge_is_undone_from_the_page_after_a_confirmation(
     assert "BOUVIER Aya (né(e) le 11/01/1972), 2 contacts" in _panel_text(screen)
     [(merge_id, button)] = screen.merges_panel.undo_buttons.items()
     assert button.isEnabled() and button.text() == "Annuler la fusion…"
+    screen.merge_button.setFocus()
+    qtbot.keyClick(screen.merge_button, Qt.Key.Key_Tab)  # the keyboard reaches it
+    assert screen.focusWidget() is button
 
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(button, Qt.Key.Key_Space)
     box = screen.merges_panel.confirm_box
     assert box is not None
     qtbot.waitExposed(box)
