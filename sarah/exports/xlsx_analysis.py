@@ -9,6 +9,7 @@ shares as exact values with a percent format. No Qt here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
@@ -20,6 +21,7 @@ from openpyxl.drawing.fill import PatternFillProperties
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -316,18 +318,38 @@ def _clustered_bars(
     return chart
 
 
+# Charts sheet layout, in centimetres (openpyxl's unit for a chart's size) and rows.
+CHART_WIDTH_CM = 24
+MONTHS_CHART, MIX_CHART, PEOPLE_CHART = 9, 16, 9  # heights
+ROW_HEIGHT_CM = 15 / 72 * 2.54  # Excel's default row: 15 points
+FIRST_CHART_ROW = 6  # under the title and the provenance lines
+CHART_GAP_ROWS = 2
+
+
+def chart_rows(heights_cm: Sequence[float]) -> list[int]:
+    """The row each chart is anchored at, one under the other with a gap, and last the first
+    row free under them all."""
+    rows = [FIRST_CHART_ROW]
+    for height in heights_cm:
+        rows.append(rows[-1] + math.ceil(height / ROW_HEIGHT_CM) + CHART_GAP_ROWS)
+    return rows
+
+
 def add_charts_sheet(
     wb: Workbook, report: Report, months: MonthBreakdown | None, meta: ExportMeta
 ) -> Worksheet:
     """Three native charts, their data laid out on the same sheet under them."""
     ws: Worksheet = wb.create_sheet(CHARTS_SHEET)  # typed Any: it may be a write-only sheet
     _head(ws, "Graphiques", meta_lines(meta, report.period, report.sites))
-    data_row = 60  # data tables below the charts
+    with_months = months is not None and bool(months.months)
+    # The charts one under the other, each given the rows its height covers; then the data.
+    anchors = chart_rows([*([MONTHS_CHART] if with_months else []), MIX_CHART, PEOPLE_CHART])
+    next_anchor = iter(anchors)
+    data_row = anchors[-1] + 1
     put(ws, data_row - 1, 1, "Données des graphiques").font = TITLE
-    anchor_row = 6
 
     # 1. Contacts per month per site
-    if months is not None and months.months:
+    if months is not None and with_months:
         _header_cell(ws, data_row, 1, "Mois")
         for i, name in enumerate(months.sites):
             _header_cell(ws, data_row, 2 + i, name)
@@ -341,9 +363,8 @@ def add_charts_sheet(
         )
         chart.y_axis.title = "Contacts"
         _style_series(chart)
-        chart.width, chart.height = 24, 9
-        ws.add_chart(chart, f"A{anchor_row}")
-        anchor_row += 19
+        chart.width, chart.height = CHART_WIDTH_CM, MONTHS_CHART
+        ws.add_chart(chart, f"A{next(next_anchor)}")
         data_row = last + 3
 
     # 2. Service mix per site: share of each service in the site's services
@@ -363,9 +384,8 @@ def add_charts_sheet(
     mix.x_axis.scaling.orientation = "maxMin"  # catalogue order from the top
     mix.y_axis.number_format = PERCENT
     _style_series(mix)
-    mix.width, mix.height = 24, 16
-    ws.add_chart(mix, f"A{anchor_row}")
-    anchor_row += 33
+    mix.width, mix.height = CHART_WIDTH_CM, MIX_CHART
+    ws.add_chart(mix, f"A{next(next_anchor)}")
     data_row = last + 3
 
     # 3. Young/adult x sex per site (table 3)
@@ -395,17 +415,26 @@ def add_charts_sheet(
         len(groups),
     )
     people.y_axis.title = "Personnes"
-    people.dataLabels = DataLabelList()
-    people.dataLabels.showVal = True
+    # The number only: left unset, LibreOffice adds the series and category names to each bar.
+    people.dataLabels = DataLabelList(
+        showVal=True, showSerName=False, showCatName=False, showLegendKey=False, showPercent=False
+    )
     _style_series(people)
-    people.width, people.height = 24, 9
-    ws.add_chart(people, f"A{anchor_row}")
+    people.width, people.height = CHART_WIDTH_CM, PEOPLE_CHART
+    ws.add_chart(people, f"A{next(next_anchor)}")
 
     ws.column_dimensions["A"].width = 50
     for col in range(2, 2 + max(len(report.sites), len(groups))):
         ws.column_dimensions[get_column_letter(col)].width = 16
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1  # the widest data table on the page, however many groups
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins.top = ws.page_margins.bottom = 0.5  # inches: the tallest chart fits
+    # Printed: each chart after the first, then the data, at the top of a new page.
+    for row in anchors[1:]:
+        ws.row_breaks.append(Break(id=row - 1))
     return ws
 
 

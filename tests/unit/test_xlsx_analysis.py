@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -17,6 +19,7 @@ from sarah.exports.xlsx_analysis import (
     MONTHS_SHEET,
     RATIOS_SHEET,
     add_analysis_sheets,
+    add_charts_sheet,
 )
 from sarah.services.analysis import compare_reports, month_breakdown, ratios
 from sarah.services.catalogue import list_services, rename_service, retire_service
@@ -156,6 +159,50 @@ def test_charts_are_native_and_patterned_for_black_and_white(workbook_path: Path
     for title in ("Contacts par mois et par site", "Répartition des services par site"):
         assert title in xml
     assert xml.count('<delete val="0" />') == 6  # axes shown (openpyxl would hide them)
+    # The people chart labels its bars with the number alone.
+    for flag in ("showVal", "showSerName", "showCatName", "showLegendKey"):
+        assert xml.count(f'<{flag} val="{int(flag == "showVal")}" />') == 1, flag
+
+
+def _chart_rows_and_data_rows(ws) -> tuple[list[tuple[int, int]], int, int]:  # noqa: ANN001
+    """Rows each chart covers (first, last; 1-based), from its anchor and its height in the
+    file, and the first and last rows of the data tables."""
+    emu_per_point = 12700
+    row_emu = ws.sheet_format.defaultRowHeight * emu_per_point
+    assert not any(d.height for d in ws.row_dimensions.values())  # every row that height
+    spans = []
+    for chart in ws._charts:
+        first = chart.anchor._from.row + 1  # 0-based in the file
+        spans.append((first, first + math.ceil(chart.anchor.ext.height / row_emu) - 1))
+    data = [r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value is not None]
+    title = next(r for r in data if ws.cell(row=r, column=1).value == "Données des graphiques")
+    return sorted(spans), title, data[-1]
+
+
+def test_charts_sit_one_under_the_other_above_their_data(workbook_path: Path) -> None:
+    ws = load_workbook(workbook_path)[CHARTS_SHEET]
+    spans, title, last = _chart_rows_and_data_rows(ws)
+    assert len(spans) == 3
+    assert spans[0][0] > 4  # under the title and the provenance lines
+    for (_first, end), (start, _last) in itertools.pairwise(spans):
+        assert end < start  # no chart covers another
+    assert spans[-1][1] < title  # nor the data tables
+    assert ws.cell(row=title + 1, column=1).value == "Mois"
+    assert last > title + 10
+    # Printed, each chart but the first and the data start a page.
+    assert sorted(b.id + 1 for b in ws.row_breaks.brk) == [spans[1][0], spans[2][0], title]
+
+
+def test_without_months_the_two_charts_stay_above_their_data(
+    engine: Engine, tmp_path: Path
+) -> None:
+    ensure_site(engine, FO)
+    wb = Workbook()
+    add_charts_sheet(wb, semester_tables(engine, S1_2019), None, META)
+    wb.save(tmp_path / "charts.xlsx")
+    ws = load_workbook(tmp_path / "charts.xlsx")[CHARTS_SHEET]
+    spans, title, _last = _chart_rows_and_data_rows(ws)
+    assert len(spans) == 2 and spans[0][1] < spans[1][0] and spans[1][1] < title
 
 
 def test_sheets_can_be_left_out(engine: Engine) -> None:
