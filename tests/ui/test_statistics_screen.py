@@ -436,6 +436,28 @@ def test_pdf_export_is_a_landscape_a4_with_title_period_sites_and_author(
     assert not list(tmp_path.glob(".*partiel"))
 
 
+def test_pdf_tables_running_onto_the_next_page_repeat_their_headings(
+    qtbot, demo: Engine, tmp_path: Path
+) -> None:
+    screen = _screen(qtbot, demo)
+    path = tmp_path / "stats.pdf"
+    with qtbot.waitSignal(screen.exported, timeout=WAIT):
+        screen.export_pdf(path)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = text.split("\f")
+    start = next(i for i, p in enumerate(pages) if "Comparaison : 1er semestre 2019" in p)
+    # The comparison of the demonstration semester is longer than a page.
+    assert "Total des nouveaux publics" not in pages[start]
+    following = pages[start + 1]
+    assert "Total des nouveaux publics" in following
+    # Above its first figures, the headings of the columns again.
+    head = following[: following.index("Public jeune")]
+    for word in (FO, GR, "TOTAL des 2 PR", "Évolution", "Remarque", "semestre", "2018"):
+        assert word in head, word
+
+
 def test_export_to_a_missing_folder_says_so_and_writes_nothing(
     qtbot, demo: Engine, tmp_path: Path
 ) -> None:

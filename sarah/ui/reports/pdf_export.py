@@ -143,6 +143,8 @@ def _table_html(grid: Grid) -> str:
     full_width = len(grid.headers) > 6
     width = ' width="100%"' if full_width else ""
     out.append(f'<table class="grid" cellspacing="0" cellpadding="2"{width}>')
+    # Heading rows in <thead>: Qt repeats them at the top of each page the table runs onto.
+    out.append("<thead>")
     if grid.groups:
         # Group headings ("Public jeunes", "Public adulte") above their columns.
         cells = ["<th></th>"]
@@ -170,6 +172,7 @@ def _table_html(grid: Grid) -> str:
         return f"<th{width}>{html.escape(text).replace(chr(10), '<br/>')}</th>"
 
     out.append("<tr>" + "".join(heading(i, h) for i, h in enumerate(grid.headers)) + "</tr>")
+    out.append("</thead><tbody>")
     for row in grid.rows:
         cells = []
         for cell in row:
@@ -190,7 +193,7 @@ def _table_html(grid: Grid) -> str:
                 attr += " nowrap"
             cells.append(f"<td{attr}>{text}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</table>")
+    out.append("</tbody></table>")
     return "\n".join(out)
 
 
