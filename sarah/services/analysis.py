@@ -591,7 +591,9 @@ class DrillDown:
         return len(self.lines) < self.count
 
 
-def _describe(cell: CellRef, period: Period, sites: list[SiteInfo]) -> tuple[str, str]:
+def _describe(
+    cell: CellRef, period: Period, sites: list[SiteInfo], service: str | None = None
+) -> tuple[str, str]:
     where = cell.site or (sites[0].name if len(sites) == 1 else f"{len(sites)} Points Relais")
     if cell.table == "contacts":
         what = {
@@ -602,7 +604,7 @@ def _describe(cell: CellRef, period: Period, sites: list[SiteInfo]) -> tuple[str
         why = "Un contact par ligne."
     elif cell.table == "services":
         what = {"not_given": NOT_GIVEN, "total": "Tous les services délivrés"}.get(
-            cell.row, "Service"
+            cell.row, f"Service « {service} »"
         )
         why = (
             "Les contacts qui ont délivré ce service (un service compte au plus une fois "
@@ -693,7 +695,7 @@ def contacts_behind(
         )
         window = Period(month_first, month_last)
     in_window = _live_in_period(window, scope_ids)
-    title, explanation = _describe(cell, period, chosen)
+    service_label: str | None = None  # the service of a services row, named in the title
 
     base = (
         select(
@@ -728,11 +730,14 @@ def contacts_behind(
             if cell.row == "not_given":
                 stmt = stmt.where(~exists(delivered))
             elif cell.row != "total":
-                code_known = s.scalar(select(Service.id).where(Service.code == cell.row))
-                if code_known is None:
+                known = s.execute(
+                    select(Service.id, Service.label).where(Service.code == cell.row)
+                ).one_or_none()
+                if known is None:
                     raise InvalidInput(f"Service inconnu : {cell.row}.")
+                service_id, service_label = known
                 stmt = stmt.where(
-                    exists(delivered.where(contact_services.c.service_id == code_known))
+                    exists(delivered.where(contact_services.c.service_id == service_id))
                 )
         else:
             # The contact that counts for each person: the first one of the window in this row
@@ -829,4 +834,5 @@ def contacts_behind(
         )
         for line in lines
     ]
+    title, explanation = _describe(cell, period, chosen, service_label)
     return DrillDown(cell, title, explanation, count, lines)

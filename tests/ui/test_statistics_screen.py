@@ -297,6 +297,9 @@ def test_enter_on_a_service_cell_lists_its_contacts(qtbot, demo: Engine) -> None
             pass
     assert dialog.model.rowCount() == 184
     assert all("Actualisation Pôle Emploi" in dialog.model.line(r).services for r in range(184))
+    assert dialog.title.text() == (
+        "Service « Actualisation Pôle Emploi » — Grésilles — 1er semestre 2019"
+    )
 
 
 def test_people_at_two_sites_and_anonymous_contacts_are_explained(qtbot, engine: Engine) -> None:
