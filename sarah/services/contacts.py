@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.orm import Session
 
-from sarah.db import write_session
+from sarah.db import read_session, write_session
 from sarah.errors import InvalidInput
 from sarah.models import CHANNELS, Contact, Service, Site, Visitor, contact_services
 from sarah.services.revisions import next_revision
@@ -35,27 +35,36 @@ class SavedContact:
     entered_at: datetime
 
 
-def _validate(s: Session, draft: ContactDraft) -> None:
+def _problems(s: Session, draft: ContactDraft) -> list[str]:
+    """Every reason the draft cannot be recorded (empty when it can), in French."""
+    problems: list[str] = []
     if draft.channel not in CHANNELS:
-        raise InvalidInput(f"Canal « {draft.channel} » inconnu : physique ou téléphone.")
+        problems.append(f"Canal « {draft.channel} » inconnu : physique ou téléphone.")
     if draft.local_date > date.today():
-        raise InvalidInput(
+        problems.append(
             f"Date du contact dans le futur : {draft.local_date:%d/%m/%Y}. Vérifiez la date."
         )
     site = s.get(Site, draft.site_id)
     if site is None or site.deleted_at is not None:
-        raise InvalidInput("Site inconnu : choisissez le Point Relais dans la liste.")
+        problems.append("Site inconnu : choisissez le Point Relais dans la liste.")
     if draft.visitor_id is not None:
         v = s.get(Visitor, draft.visitor_id)
         if v is None or v.deleted_at is not None:
-            raise InvalidInput(
+            problems.append(
                 "La personne choisie n'existe plus (fiche fusionnée ou supprimée) : cherchez-la à nouveau."
             )
     wanted = set(draft.service_ids)
     if wanted:
         found = set(s.scalars(select(Service.id).where(Service.id.in_(wanted))))
         if found != wanted:
-            raise InvalidInput("Un des services choisis n'existe pas dans le catalogue.")
+            problems.append("Un des services choisis n'existe pas dans le catalogue.")
+    return problems
+
+
+def _validate(s: Session, draft: ContactDraft) -> None:
+    problems = _problems(s, draft)
+    if problems:
+        raise InvalidInput(" ".join(problems))
 
 
 def _write_services(s: Session, contact_id: uuid.UUID, service_ids: Sequence[uuid.UUID]) -> None:
@@ -156,13 +165,22 @@ def log_contacts(engine: Engine, drafts: Sequence[ContactDraft]) -> list[SavedCo
     :class:`ContactRowsInvalid` names each bad row.
     """
     with write_session(engine) as s:
-        errors: dict[int, str] = {}
-        for i, draft in enumerate(drafts):
-            try:
-                _validate(s, draft)
-            except InvalidInput as exc:
-                errors[i] = exc.message
+        errors = _batch_problems(s, drafts)
         if errors:
-            raise ContactRowsInvalid(errors)
+            raise ContactRowsInvalid({i: " ".join(p) for i, p in errors.items()})
         entered_at = datetime.now()
         return [_insert(s, draft, entered_at) for draft in drafts]
+
+
+def _batch_problems(s: Session, drafts: Sequence[ContactDraft]) -> dict[int, list[str]]:
+    return {i: p for i, draft in enumerate(drafts) if (p := _problems(s, draft))}
+
+
+def check_contacts(engine: Engine, drafts: Sequence[ContactDraft]) -> dict[int, list[str]]:
+    """What :func:`log_contacts` would refuse, row by row, without writing anything.
+
+    Lets a caller that already found mistakes in some rows report those of the database
+    (a person merged meanwhile...) in the same round.
+    """
+    with read_session(engine) as s:
+        return _batch_problems(s, drafts)

@@ -133,11 +133,10 @@ def parse_channel(text: str) -> str:
     return _CHANNELS[key]
 
 
-def parse_service_keys(text: str, services: Sequence[ServiceInfo]) -> list[ServiceInfo]:
-    """Services typed as shortcut letters ('ac', 'a c', 'a,c') or codes ('cv_lm actualisation_pe').
-
-    Unknown keys are an error naming them; a service typed twice counts once.
-    """
+def _read_service_keys(
+    text: str, services: Sequence[ServiceInfo]
+) -> tuple[list[ServiceInfo], str | None]:
+    """The services recognised in ``text``, in catalogue order, and the problem with the rest."""
     by_key = {s.shortcut.lower(): s for s in services if s.shortcut}
     by_code = {s.code.lower(): s for s in services}
     chosen: dict[uuid.UUID, ServiceInfo] = {}
@@ -153,12 +152,72 @@ def parse_service_keys(text: str, services: Sequence[ServiceInfo]) -> list[Servi
                 chosen.setdefault(by_key[letter].id, by_key[letter])
             else:
                 unknown.append(letter)
-    if unknown:
-        raise InvalidInput(
-            "Touche de service inconnue : " + ", ".join(dict.fromkeys(unknown)) + "."
-        )
     order = {s.id: i for i, s in enumerate(services)}
-    return sorted(chosen.values(), key=lambda s: order[s.id])
+    known = sorted(chosen.values(), key=lambda s: order[s.id])
+    if unknown:
+        return known, "Touche de service inconnue : " + ", ".join(dict.fromkeys(unknown)) + "."
+    return known, None
+
+
+def parse_service_keys(text: str, services: Sequence[ServiceInfo]) -> list[ServiceInfo]:
+    """Services typed as shortcut letters ('ac', 'a c', 'a,c') or codes ('cv_lm actualisation_pe').
+
+    Unknown keys are an error naming them; a service typed twice counts once.
+    """
+    known, problem = _read_service_keys(text, services)
+    if problem:
+        raise InvalidInput(problem)
+    return known
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One line of a paper sheet as typed in the catch-up grid."""
+
+    time_text: str = ""
+    person_text: str = ""
+    visitor_id: uuid.UUID | None = None  # the person chosen from the list, None: not chosen
+    channel_text: str = ""
+    services_text: str = ""
+
+
+@dataclass(frozen=True)
+class SheetValues:
+    """What a sheet line says. ``problems`` lists every mistake of the line at once; where a
+    value could not be read, the field holds a stand-in (the default time, physique, the
+    services that were recognised) so that the rest of the line can still be checked."""
+
+    local_time: time
+    channel: str
+    services: tuple[ServiceInfo, ...]
+    visitor_id: uuid.UUID | None
+    problems: tuple[str, ...]
+
+
+def read_sheet_row(
+    row: SheetRow, default_time: time, services: Sequence[ServiceInfo]
+) -> SheetValues:
+    """Read every cell of a sheet line and report all of its mistakes together."""
+    problems: list[str] = []
+    at, channel = default_time, "physique"
+    try:
+        at = parse_time(row.time_text, default_time)
+    except InvalidInput as exc:
+        problems.append(exc.message)
+    try:
+        channel = parse_channel(row.channel_text)
+    except InvalidInput as exc:
+        problems.append(exc.message)
+    chosen, problem = _read_service_keys(row.services_text, services)
+    if problem:
+        problems.append(problem)
+    person = " ".join(row.person_text.split())
+    if person and row.visitor_id is None:
+        problems.append(
+            f"Personne « {person} » non choisie : ↓ puis Entrée dans la liste, Ctrl+N pour la "
+            "créer, ou laissez vide (anonyme)."
+        )
+    return SheetValues(at, channel, tuple(chosen), row.visitor_id, tuple(problems))
 
 
 # --- visitor search ------------------------------------------------------------------------------

@@ -69,15 +69,21 @@ def test_one_contact_for_an_earlier_day_keeps_both_dates(
     assert window.journal.count == 0  # not a contact of today
 
 
-def test_a_future_day_is_refused_and_the_form_kept(qtbot, keys, window, engine) -> None:
+def test_a_future_day_is_refused_and_the_form_kept(
+    qtbot, keys, window, engine, make_visitor
+) -> None:
+    jean = make_visitor("Dupont", "Jean")
     catchup = window.show_screen("saisie")
     catchup.date_edit.setMaximumDate(catchup.date_edit.date().addDays(10))
     catchup.date_edit.setDate(catchup.date_edit.date().addDays(5))  # tomorrow or later
     form = catchup.form
-    form.services_view.setFocus()
+    form.search_edit.setFocus()
+    keys.type("dup")
+    keys.press(Qt.Key.Key_Return)
     keys.press(Qt.Key.Key_A)
     keys.press(Qt.Key.Key_Return, CTRL)
     assert "futur" in form.status_label.text()
+    assert form.visitor is not None and form.visitor.id == jean.id
     assert len(form.services_model.checked_ids()) == 1
     assert _rows(engine) == []
 
@@ -206,3 +212,53 @@ def test_new_person_from_the_grid(qtbot, keys, window, engine) -> None:
     [(day, at, channel, visitor, services, _entered)] = _rows(engine)
     assert (day, at, channel, services) == (DAY, time(9, 0), "physique", set())
     assert visitor == created
+
+
+def test_every_mistake_of_every_row_is_shown_in_one_round(
+    qtbot, keys, window, engine, make_visitor
+) -> None:
+    keep = make_visitor("Roux", "Ana")
+    twin = make_visitor("Roux", "Anna")
+    catchup = window.show_screen("saisie")
+    catchup.set_day(DAY, grid=True)
+    grid = catchup.grid
+    qtbot.waitUntil(grid.view.hasFocus)
+    # Row 1: three mistakes at once (hour, channel, service key)
+    keys.type("25h99")
+    keys.press(Qt.Key.Key_Tab)
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("z")
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("w")
+    keys.press(Qt.Key.Key_Return)
+    # Row 2: a name typed but not chosen, and an unknown key
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("zorro")
+    keys.press(Qt.Key.Key_Tab)
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("ab")
+    keys.press(Qt.Key.Key_Return)
+    # Row 3: right as typed, but the person is merged meanwhile (a database refusal)
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("roux anna")
+    keys.press(Qt.Key.Key_Return)
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("a")
+    keys.press(Qt.Key.Key_Return)
+    assert grid.model.row(2).visitor_id == twin.id
+    merge_visitors(engine, keep.id, twin.id)
+
+    with qtbot.assertNotEmitted(grid.saved):
+        keys.press(Qt.Key.Key_Return, CTRL)  # one round
+    assert _rows(engine) == []
+    first, second, third = (grid.model.row(i).error for i in range(3))
+    assert "Heure impossible : 25:99." in first
+    assert "Canal « z » inconnu" in first
+    assert "Touche de service inconnue : w." in first
+    assert "« zorro » non choisie" in second and "inconnue : b." in second
+    assert "n'existe plus" in third
+    status = grid.status_label.text()
+    assert "3 lignes à corriger (lignes 1, 2, 3)" in status
+    assert "colonne État" in status
+    state = grid.model.index(0, CatchupGridModel.STATE)
+    assert grid.model.data(state, Qt.ItemDataRole.ToolTipRole) == first

@@ -15,11 +15,13 @@ from sarah.services.catalogue import list_services
 from sarah.services.contacts import (
     ContactDraft,
     ContactRowsInvalid,
+    check_contacts,
     delete_contact,
     log_contact,
     log_contacts,
 )
 from sarah.services.desk import (
+    SheetRow,
     counts_text,
     day_counts,
     day_journal,
@@ -31,6 +33,7 @@ from sarah.services.desk import (
     parse_channel,
     parse_service_keys,
     parse_time,
+    read_sheet_row,
     search_visitors,
     visitor_hit,
 )
@@ -172,6 +175,25 @@ def test_service_keys_map_to_catalogue_services_in_catalogue_order(engine) -> No
         parse_service_keys("az", services)
 
 
+def test_a_sheet_row_reports_all_its_mistakes_at_once(engine) -> None:
+    services = list_services(engine, include_retired=False)
+    row = SheetRow(time_text="25h99", channel_text="z", services_text="aw")
+    values = read_sheet_row(row, time(9, 0), services)
+    assert values.problems == (
+        "Heure impossible : 25:99.",
+        "Canal « z » inconnu : P (physique) ou T (téléphone).",
+        "Touche de service inconnue : w.",
+    )
+    # Stand-ins where a cell could not be read, the rest as typed.
+    assert (values.local_time, values.channel) == (time(9, 0), "physique")
+    assert [s.code for s in values.services] == ["actualisation_pe"]
+
+    not_chosen = read_sheet_row(SheetRow(person_text="zorro", services_text="c"), time(9), services)
+    assert len(not_chosen.problems) == 1 and "« zorro » non choisie" in not_chosen.problems[0]
+    fine = read_sheet_row(SheetRow(time_text="1015", channel_text="T"), time(9), services)
+    assert fine.problems == () and (fine.local_time, fine.channel) == (time(10, 15), "telephone")
+
+
 # --- journal -------------------------------------------------------------------------------------
 
 
@@ -290,3 +312,28 @@ def test_entered_at_is_the_typing_moment_for_a_past_contact(engine, site) -> Non
         assert c is not None
         assert (c.local_date, c.local_time) == (date(2025, 3, 4), time(15, 30))
         assert c.entered_at >= before
+
+
+def test_a_bad_row_names_all_its_problems_and_can_be_checked_without_writing(
+    engine, site
+) -> None:
+    gone = create_visitor(engine, last_name="Roux", first_name="Anna", site_id=site.id)
+    keep = create_visitor(engine, last_name="Roux", first_name="Ana", site_id=site.id)
+    merge_visitors(engine, keep.id, gone.id)
+    good = ContactDraft(site.id, "physique", date(2025, 3, 3), time(9, 0), keep.id)
+    bad = ContactDraft(site.id, "fax", date.today() + timedelta(days=3), time(9, 0), gone.id)
+    expected = [
+        "Canal « fax » inconnu : physique ou téléphone.",
+        f"Date du contact dans le futur : {bad.local_date:%d/%m/%Y}. Vérifiez la date.",
+        "La personne choisie n'existe plus (fiche fusionnée ou supprimée) : cherchez-la à "
+        "nouveau.",
+    ]
+    assert check_contacts(engine, [good, bad]) == {1: expected}
+    with pytest.raises(ContactRowsInvalid) as caught:
+        log_contacts(engine, [good, bad])
+    assert caught.value.rows == {1: " ".join(expected)}
+    with pytest.raises(InvalidInput) as one:
+        log_contact(engine, bad)
+    assert one.value.message == " ".join(expected)
+    with read_session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(Contact)) == 0

@@ -40,13 +40,16 @@ from PySide6.QtWidgets import (
 
 from sarah.errors import UserError
 from sarah.services.catalogue import ServiceInfo, list_services
-from sarah.services.contacts import ContactDraft, ContactRowsInvalid, log_contacts
+from sarah.services.contacts import (
+    ContactDraft,
+    ContactRowsInvalid,
+    check_contacts,
+    log_contacts,
+)
 from sarah.services.desk import (
     VisitorHit,
     french_day,
-    parse_channel,
-    parse_service_keys,
-    parse_time,
+    read_sheet_row,
     search_visitors,
 )
 from sarah.ui.context import AppContext
@@ -353,38 +356,42 @@ class CatchupGrid(QWidget):
 
     # --- save --------------------------------------------------------------------------------------
 
-    def _drafts(self) -> tuple[list[tuple[int, ContactDraft]], dict[int, str]]:
+    def _drafts(self) -> tuple[list[tuple[int, ContactDraft]], dict[int, list[str]]]:
+        """A draft for every filled row, and every mistake of every row (row -> reasons)."""
         day, default_time = self._when()
         drafts: list[tuple[int, ContactDraft]] = []
-        errors: dict[int, str] = {}
+        problems: dict[int, list[str]] = {}
         for i, row in self.model.filled_rows():
-            try:
-                at = parse_time(row.time_text, default_time)
-                channel = parse_channel(row.channel_text)
-                services = parse_service_keys(row.services_text, self._services)
-                if row.person_text and row.visitor_id is None:
-                    raise UserError(
-                        f"personne « {row.person_text} » non choisie : ↓ puis Entrée dans la liste, "
-                        "Ctrl+N pour la créer, ou laissez vide (anonyme)."
-                    )
-            except UserError as exc:
-                errors[i] = exc.message
-                continue
+            values = read_sheet_row(row.sheet_row(), default_time, self._services)
+            if values.problems:
+                problems[i] = list(values.problems)
             drafts.append(
                 (
                     i,
                     ContactDraft(
                         site_id=self.ctx.site.id,
-                        channel=channel,
+                        channel=values.channel,
                         local_date=day,
-                        local_time=at,
-                        visitor_id=row.visitor_id,
-                        service_ids=tuple(s.id for s in services),
+                        local_time=values.local_time,
+                        visitor_id=values.visitor_id,
+                        service_ids=tuple(s.id for s in values.services),
                         agent=self.ctx.agent,
                     ),
                 )
             )
-        return drafts, errors
+        return drafts, problems
+
+    def _add_database_problems(
+        self, drafts: list[tuple[int, ContactDraft]], problems: dict[int, list[str]]
+    ) -> None:
+        """Rows already wrong as typed: add what the database would refuse too (a person merged
+        meanwhile...), so that one round shows every mistake of every row."""
+        try:
+            found = check_contacts(self.ctx.engine, [d for _, d in drafts])
+        except UserError:
+            return  # the typed mistakes are still shown; saving will say what the database says
+        for k, reasons in found.items():
+            problems.setdefault(drafts[k][0], []).extend(reasons)
 
     def save(self) -> None:
         if self._saving:
@@ -396,15 +403,19 @@ class CatchupGrid(QWidget):
         if self.ctx.read_only:
             self._status("Base en lecture seule : rien ne peut être enregistré.", error=True)
             return
-        drafts, errors = self._drafts()
-        if errors:
-            self.model.set_errors(errors)
-            self._status(self._errors_text(errors), error=True)
+        try:
+            drafts, problems = self._drafts()
+        except UserError as exc:  # the day chosen above is in the future
+            self._status(f"Rien n'a été enregistré : {exc.message}", error=True)
             return
         if not drafts:
             self._status(
                 "La grille est vide : tapez une ligne par contact de la feuille.", error=True
             )
+            return
+        if problems:
+            self._add_database_problems(drafts, problems)
+            self._show_errors({i: " ".join(reasons) for i, reasons in problems.items()})
             return
         day = drafts[0][1].local_date
         rows = [i for i, _ in drafts]
@@ -418,6 +429,11 @@ class CatchupGrid(QWidget):
             on_result=lambda saved: self._saved(len(saved), day),
             on_error=lambda exc: self._failed(exc, rows),
         )
+
+    def _show_errors(self, errors: dict[int, str]) -> None:
+        self.model.set_errors(errors)
+        self.view.resizeRowsToContents()  # a row with several mistakes shows them all
+        self._status(self._errors_text(errors), error=True)
 
     def _saved(self, count: int, day: date) -> None:
         self._saving = False
@@ -434,9 +450,7 @@ class CatchupGrid(QWidget):
         self._saving = False
         self.save_button.setEnabled(True)
         if isinstance(exc, ContactRowsInvalid):
-            errors = {rows[i]: reason for i, reason in exc.rows.items()}
-            self.model.set_errors(errors)
-            self._status(self._errors_text(errors), error=True)
+            self._show_errors({rows[i]: reason for i, reason in exc.rows.items()})
         elif isinstance(exc, UserError):
             self._status(f"Rien n'a été enregistré : {exc}", error=True)
         else:
@@ -446,10 +460,12 @@ class CatchupGrid(QWidget):
     @staticmethod
     def _errors_text(errors: dict[int, str]) -> str:
         n = len(errors)
-        first = ", ".join(str(i + 1) for i in sorted(errors)[:10])
+        numbers = [str(i + 1) for i in sorted(errors)]
+        listed = ", ".join(numbers[:10]) + (f" et {n - 10} autres" if n > 10 else "")
         return (
             f"Rien n'a été enregistré : {n} ligne{'s' if n > 1 else ''} à corriger "
-            f"(ligne{'s' if n > 1 else ''} {first}) — le motif est dans la colonne État."
+            f"(ligne{'s' if n > 1 else ''} {listed}) — la colonne État dit tout ce qui ne va "
+            "pas sur chaque ligne."
         )
 
     def _status(self, text: str, *, error: bool = False) -> None:

@@ -9,6 +9,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from sarah.services.desk import SheetRow
+
 Index = QModelIndex | QPersistentModelIndex
 
 HEADERS = ("Heure", "Personne", "Canal", "Services (touches)", "État")
@@ -34,6 +36,15 @@ class GridRow:
 
     def is_empty(self) -> bool:
         return not (self.time_text or self.person_text or self.channel_text or self.services_text)
+
+    def sheet_row(self) -> SheetRow:
+        return SheetRow(
+            time_text=self.time_text,
+            person_text=self.person_text,
+            visitor_id=self.visitor_id,
+            channel_text=self.channel_text,
+            services_text=self.services_text,
+        )
 
 
 class CatchupGridModel(QAbstractTableModel):
