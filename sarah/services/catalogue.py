@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Engine, exists, func, select, true
+from sqlalchemy import Engine, Select, func, select, true
 from sqlalchemy.orm import Session
 
 from sarah.db import read_session, write_session
@@ -45,10 +45,19 @@ class ServiceInfo:
 
 @dataclass(frozen=True)
 class ServiceUsage:
-    """How much a service was delivered: live contacts, all sites, all time."""
+    """How much a service was delivered: live contacts, all sites, all time.
+
+    A contact deleted from the journal is not a use, here or anywhere: the catalogue's count,
+    the refusal to delete a service and the reports all leave it out.
+    """
 
     uses: int
     last_used: date | None
+
+
+def count_text(n: int) -> str:
+    """1348 -> '1 348' (narrow no-break space), as every count of uses is written."""
+    return f"{n:,}".replace(",", "\u202f")
 
 
 def _info(r: Service) -> ServiceInfo:
@@ -64,20 +73,28 @@ def list_services(engine: Engine, *, include_retired: bool = True) -> list[Servi
         return [_info(r) for r in s.scalars(stmt)]
 
 
+def _uses(deleted: bool = False) -> Select[uuid.UUID, int, date | None]:
+    """Per service: how many contacts delivered it and the last day, over live contacts (the
+    one definition of a use) or, with ``deleted``, over contacts deleted from the journal."""
+    alive = Contact.deleted_at.is_not(None) if deleted else Contact.deleted_at.is_(None)
+    return (
+        select(contact_services.c.service_id, func.count(), func.max(Contact.local_date))
+        .join(Contact, Contact.id == contact_services.c.contact_id)
+        .where(alive)
+        .group_by(contact_services.c.service_id)
+    )
+
+
 def service_usage(engine: Engine) -> dict[uuid.UUID, ServiceUsage]:
     """Use count and last use of every service ever delivered (one scan of the contacts)."""
     with read_session(engine) as s:
-        rows = s.execute(
-            select(
-                contact_services.c.service_id,
-                func.count(),
-                func.max(Contact.local_date),
-            )
-            .join(Contact, Contact.id == contact_services.c.contact_id)
-            .where(Contact.deleted_at.is_(None))
-            .group_by(contact_services.c.service_id)
-        ).all()
+        rows = s.execute(_uses()).all()
         return {sid: ServiceUsage(int(n), last) for sid, n, last in rows}
+
+
+def _count(s: Session, service_id: uuid.UUID, *, deleted: bool = False) -> int:
+    row = s.execute(_uses(deleted).where(contact_services.c.service_id == service_id)).first()
+    return int(row[1]) if row else 0
 
 
 # --- rules ---------------------------------------------------------------------------------------
@@ -329,20 +346,30 @@ def delete_unused_service(
 ) -> None:
     """Remove a service that was never delivered (a typo, a test). A used one is only retired.
 
-    Contacts deleted from the journal count as uses: they can be brought back.
+    The number of uses given is the catalogue's (live contacts). A contact deleted from the
+    journal is not a use, but it can be brought back with its services: a service named by one
+    is kept as well, and the refusal says so apart.
     """
     with write_session(engine) as s:
         row = _live(s, service_id)
-        used = s.scalar(
-            select(func.count())
-            .select_from(contact_services)
-            .where(contact_services.c.service_id == service_id)
-        )
+        used = _count(s, service_id)
         if used:
             raise InvalidInput(
                 f"Service déjà utilisé : retirez-le plutôt. « {row.label} » a été délivré lors "
-                f"de {used} contact{'s' if used > 1 else ''} ; le retirer le cache de l'accueil "
-                "sans rien effacer de l'historique."
+                f"de {count_text(used)} contact{'s' if used > 1 else ''} ; le retirer le cache de "
+                "l'accueil sans rien effacer de l'historique."
+            )
+        in_bin = _count(s, service_id, deleted=True)
+        if in_bin:
+            which = (
+                f"{count_text(in_bin)} contacts supprimés du journal le mentionnent ; ils "
+                "peuvent être rétablis"
+                if in_bin > 1
+                else "un contact supprimé du journal le mentionne ; il peut être rétabli"
+            )
+            raise InvalidInput(
+                f"Service gardé : retirez-le plutôt. « {row.label} » n'a été délivré lors "
+                f"d'aucun contact, mais {which} avec ses services."
             )
         row.deleted_at = datetime.now()
         row.shortcut = None
@@ -350,5 +377,7 @@ def delete_unused_service(
 
 
 def service_is_used(engine: Engine, service_id: uuid.UUID) -> bool:
+    """Delivered by a live contact (the same rule as the catalogue's count)."""
     with read_session(engine) as s:
-        return bool(s.scalar(select(exists().where(contact_services.c.service_id == service_id))))
+        return _count(s, service_id) > 0
+

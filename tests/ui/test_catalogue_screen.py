@@ -7,11 +7,11 @@ from datetime import date, time
 
 import pytest
 from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 from sqlalchemy import Engine
 
 from sarah.services.catalogue import list_services, service_usage
-from sarah.services.contacts import ContactDraft, log_contact
+from sarah.services.contacts import ContactDraft, delete_contact, log_contact
 from sarah.services.sites import ensure_site
 from sarah.services.visitor_history import visitor_history
 from sarah.services.visitors import create_visitor
@@ -296,3 +296,33 @@ def test_screens_in_the_main_window_and_the_desk_follows_the_catalogue(qtbot, wi
     desk_labels = {s.label for s in window.desk.form.services_model.services()}
     assert "Demande d'information sur la mobilité" not in desk_labels
     assert "Actualisation Pôle Emploi" in desk_labels
+
+
+def test_the_key_field_of_the_service_dialog_has_a_plain_label_and_alt_t(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    screen = _screen(qtbot, ctx)
+    qtbot.keyClick(screen.table, Qt.Key.Key_N, CTRL)
+    dialog = _dialog(qtbot, screen)
+    qtbot.waitUntil(dialog.isActiveWindow)
+    labels = {label.text(): label for label in dialog.findChildren(QLabel)}
+    key_label = labels["&Touche"]
+    # A label with a buddy shows "Touche" with T underlined, not the '&'.
+    assert key_label.buddy() is dialog.key_edit
+    assert dialog.label_edit.hasFocus()
+    qtbot.keyClick(dialog.label_edit, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    assert dialog.key_edit.hasFocus()
+    dialog.reject()
+
+
+def test_the_refusal_to_delete_says_the_count_shown_in_the_table(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    actu = _by_code(ctx, "actualisation_pe")
+    draft = ContactDraft(ctx.site.id, "physique", date(2019, 3, 4), time(10, 0), None, (actu.id,))
+    saved = [log_contact(ctx.engine, draft) for _ in range(4)]
+    delete_contact(ctx.engine, saved[0].id)  # in the journal's bin: no use
+    screen = _screen(qtbot, ctx)
+    _select(screen, "actualisation_pe")
+    row = screen.table.currentIndex().row()
+    assert screen.model.index(row, CatalogueModel.USES).data() == "3"
+    assert "délivré 3 fois" in screen.buttons["delete"].toolTip()
+    qtbot.keyClick(screen.table, Qt.Key.Key_Delete)
+    assert screen.status.kind == "error"
+    assert "a été délivré lors de 3 contacts" in screen.status.text()

@@ -24,7 +24,7 @@ from sarah.services.catalogue import (
     service_usage,
     set_shortcut,
 )
-from sarah.services.contacts import ContactDraft, delete_contact, log_contact
+from sarah.services.contacts import ContactDraft, delete_contact, log_contact, log_contacts
 from sarah.services.sites import ensure_site
 from sarah.services.visitor_history import visitor_history
 from sarah.services.visitors import create_visitor
@@ -159,12 +159,36 @@ def test_a_used_service_is_never_deleted(engine: Engine) -> None:
     site = ensure_site(engine, "Grésilles")
     cv = _by_code(engine, "cv_lm")
     contact = _log(engine, site.id, cv.id)
-    delete_contact(engine, contact.id)  # a deleted contact can come back: still a use
-    assert service_is_used(engine, cv.id)
+    delete_contact(engine, contact.id)  # a deleted contact is no use, but it can come back
+    assert not service_is_used(engine, cv.id)
     assert cv.id not in service_usage(engine)  # the counts leave deleted contacts out
-    with pytest.raises(InvalidInput, match="Service déjà utilisé : retirez-le plutôt"):
+    with pytest.raises(InvalidInput) as refused:
         delete_unused_service(engine, cv.id)
+    assert refused.value.message == (
+        "Service gardé : retirez-le plutôt. « Créer ou mettre à jour des outils de prospection "
+        "(CV / LM) » n'a été délivré lors d'aucun contact, mais un contact supprimé du journal "
+        "le mentionne ; il peut être rétabli avec ses services."
+    )
     assert cv.id in {s.id for s in list_services(engine)}
+
+
+def test_the_refusal_to_delete_gives_the_catalogue_count(engine: Engine) -> None:
+    """Contacts deleted from the journal are no uses, in the catalogue and in the refusal."""
+    site = ensure_site(engine, "Grésilles")
+    actu = _by_code(engine, "actualisation_pe")
+    draft = ContactDraft(site.id, "physique", date(2019, 3, 4), time(10, 0), None, (actu.id,))
+    contacts = log_contacts(engine, [draft] * 1350)
+    for contact in contacts[:2]:
+        delete_contact(engine, contact.id)
+    assert service_usage(engine)[actu.id].uses == 1348
+    assert service_is_used(engine, actu.id)
+    with pytest.raises(InvalidInput) as refused:
+        delete_unused_service(engine, actu.id)
+    assert refused.value.message == (
+        "Service déjà utilisé : retirez-le plutôt. « Actualisation Pôle Emploi » a été délivré "
+        "lors de 1\u202f348 contacts ; le retirer le cache de l'accueil sans rien effacer de "
+        "l'historique."
+    )
 
 
 def test_an_unused_service_can_be_deleted_and_its_name_reused(engine: Engine) -> None:

@@ -35,6 +35,7 @@ from sarah.services.catalogue import (
     SHORTCUT_KEYS,
     ServiceInfo,
     add_service,
+    count_text,
     delete_unused_service,
     list_services,
     move_service,
@@ -86,7 +87,9 @@ class ServiceDialog(QDialog):
             self.key_hint.setStyleSheet("color: #4b5563;")
             self.key_hint.setWordWrap(True)
             keys.addWidget(self.key_hint, 1)
-            form.addRow("&Touche", keys)
+            key_label = QLabel("&Touche")
+            key_label.setBuddy(self.key_edit)  # a layout is no buddy: Alt+T needs the field
+            form.addRow(key_label, keys)
         else:
             self.key_edit.hide()
         buttons = QDialogButtonBox(
@@ -319,8 +322,8 @@ class CatalogueScreen(QWidget):
             usage = self.model.usage(s.id)
             if usage is not None and usage.uses:
                 self.buttons["delete"].setToolTip(
-                    f"« {s.label} » a été délivré {usage.uses} fois : il ne peut pas être "
-                    "supprimé, retirez-le plutôt (Ctrl+R)"
+                    f"« {s.label} » a été délivré {count_text(usage.uses)} fois : il ne peut "
+                    "pas être supprimé, retirez-le plutôt (Ctrl+R)"
                 )
             else:
                 self.buttons["delete"].setToolTip(

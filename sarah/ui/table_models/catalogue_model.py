@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from sarah.services.catalogue import ServiceInfo, ServiceUsage
+from sarah.services.catalogue import ServiceInfo, ServiceUsage, count_text
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -123,5 +123,5 @@ class CatalogueModel(QAbstractTableModel):
         if usage is None:
             return "…"
         if column == self.USES:
-            return f"{usage.uses:,}".replace(",", "\u202f")
+            return count_text(usage.uses)
         return f"{usage.last_used:%d/%m/%Y}" if usage.last_used else "jamais"
