@@ -40,7 +40,7 @@ FORM_SHORTCUTS = (
     ("Changer de canal (Physique / Téléphone)", CHANNEL_KEY),
     ("Appel anonyme (sans nom)", ANONYMOUS_KEY),
     ("Nouvelle personne (après une recherche sans résultat)", NEW_VISITOR_KEY),
-    ("Revenir en arrière / effacer le formulaire", "Échap"),
+    ("Effacer le formulaire (ou abandonner une modification)", "Échap"),
 )
 OTHER_SHORTCUTS = (
     ("Accueil : aller dans la liste des personnes / choisir", "↓ / Entrée"),
@@ -218,7 +218,7 @@ class MainWindow(QMainWindow):
                 lambda f: f.toggle_channel(),
                 lambda f: f.save_anonymous_call(),
                 lambda f: f.request_new_visitor(),
-                lambda f: f.step_back(),
+                lambda f: f.escape(),
             ),
             strict=True,
         ):

@@ -6,8 +6,12 @@ at a chosen earlier date and time). Shortcuts, active while the focus is inside 
     ↓ / Entrée    go to the results / choose the highlighted person
     lettres       in the services list: toggle the service with that key; Espace: the current one
     F2            Physique <-> Téléphone
-    Ctrl+Entrée   save          F9  anonymous phone call (no person)
-    Ctrl+N        new person    Échap  step back (leave the list, forget the person, clear)
+    Ctrl+Entrée   save the chosen person's contact (never an anonymous one)
+    F9            anonymous phone call (no person), with the services checked
+    Ctrl+N        new person    Échap  clear the form (or give up an edit), from anywhere in it
+
+Nothing is saved by accident: Ctrl+Entrée without a chosen person is refused with the reason,
+and a second save while nothing has changed since the last one is refused too.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ from sarah.services.desk import (
 )
 from sarah.services.text import fold
 from sarah.ui.context import AppContext
+from sarah.ui.desk.keys import trigger_own_shortcut
 from sarah.ui.desk.services_delegate import ServiceItemDelegate
 from sarah.ui.dialogs.crash import report_exception
 from sarah.ui.dialogs.new_visitor import NewVisitorDialog
@@ -60,7 +65,7 @@ SAVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 CHANNEL_KEY = "F2"
 ANONYMOUS_KEY = "F9"
 NEW_VISITOR_KEY = "Ctrl+N"
-STEP_BACK_KEY = "Escape"
+CLEAR_KEY = "Escape"
 
 OK_STYLE = "color: #166534; font-weight: 600;"
 ERROR_STYLE = "color: #991b1b; font-weight: 600;"
@@ -114,21 +119,27 @@ class ResultsView(QTableView):
 class ServicesView(QListView):
     """Letters toggle the service with that shortcut key; Space toggles the current line."""
 
+    user_toggled = Signal()  # a service checked or unchecked by the agent (key or click)
+
     def __init__(self, model: ServicesChecklistModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._model = model
         self.setModel(model)
 
+    def _toggle(self, row: int) -> None:
+        self._model.toggle(row)
+        self.user_toggled.emit()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Space and _plain_key(event):
             if self.currentIndex().isValid():
-                self._model.toggle(self.currentIndex().row())
+                self._toggle(self.currentIndex().row())
             return
         text = event.text()
         if _plain_key(event) and len(text) == 1 and text.isalpha():
             row = self._model.row_for_key(text)
             if row is not None:
-                self._model.toggle(row)
+                self._toggle(row)
                 self.setCurrentIndex(self._model.index(row))
             return  # an unknown letter does nothing (no jump, no surprise)
         super().keyPressEvent(event)
@@ -137,7 +148,7 @@ class ServicesView(QListView):
         super().mousePressEvent(event)
         index = self.indexAt(event.position().toPoint())
         if index.isValid() and event.button() == Qt.MouseButton.LeftButton:
-            self._model.toggle(index.row())
+            self._toggle(index.row())
 
 
 @dataclass(frozen=True)
@@ -167,6 +178,7 @@ class ContactForm(QWidget):
         self._visitor: VisitorHit | None = None
         self._editing: JournalEntry | None = None
         self._saving = False
+        self._last_saved: str | None = None  # summary of the save nothing has changed since
         self._channel = "physique"
         self.new_visitor_dialog: NewVisitorDialog | None = None
 
@@ -296,9 +308,12 @@ class ContactForm(QWidget):
         self.new_button.setAutoDefault(False)
         self.new_button.clicked.connect(self.request_new_visitor)
         self.clear_button = QPushButton("Effacer  (Échap)", self)
-        self.clear_button.setToolTip("Échap : revenir en arrière (liste, personne, formulaire)")
+        self.clear_button.setToolTip(
+            "Échap, où que soit le curseur : vider le formulaire (personne, recherche, services, "
+            "canal) ; pendant une modification, l'abandonner"
+        )
         self.clear_button.setAutoDefault(False)
-        self.clear_button.clicked.connect(self.clear)
+        self.clear_button.clicked.connect(self.escape)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
@@ -326,6 +341,10 @@ class ContactForm(QWidget):
         self.results_view.picked.connect(self.pick_row)
         self.results_view.doubleClicked.connect(lambda index: self.pick_row(index.row()))
         self.results_view.back_to_search.connect(self._back_to_search)
+        # What the agent changes by hand makes the form new again (see _start_save).
+        self.search_edit.textEdited.connect(self._touched)
+        self.services_view.user_toggled.connect(self._touched)
+        self.channel_group.buttonClicked.connect(self._touched)
 
         # Tab order: search -> results -> channel -> services -> buttons
         QWidget.setTabOrder(self.search_edit, self.results_view)
@@ -352,10 +371,17 @@ class ContactForm(QWidget):
         self.new_visitor_action = action(
             "Nouvelle personne", (NEW_VISITOR_KEY,), self.request_new_visitor
         )
-        self.step_back_action = action("Revenir en arrière", (STEP_BACK_KEY,), self.step_back)
+        self.clear_action = action("Effacer le formulaire", (CLEAR_KEY,), self.escape)
 
     def sizeHint(self) -> QSize:
         return QSize(1000, 560)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """A key none of the children used. The form's keys (Échap, Ctrl+Entrée, F2, F9,
+        Ctrl+N) are shortcuts, fired before any widget sees the key; when Qt does not take
+        the window for the active one it lets them through as plain keys, which end here."""
+        if not trigger_own_shortcut(self, event):
+            super().keyPressEvent(event)
 
     # --- catalogue -------------------------------------------------------------------------------
 
@@ -510,6 +536,7 @@ class ContactForm(QWidget):
     def set_visitor(self, hit: VisitorHit | None) -> None:
         """Choose the person (None: anonymous); the focus goes to the services."""
         self._visitor = hit
+        self._touched()
         self.search_edit.blockSignals(True)
         self.search_edit.clear()
         self.search_edit.blockSignals(False)
@@ -570,6 +597,7 @@ class ContactForm(QWidget):
 
     def toggle_channel(self) -> None:
         self.set_channel("telephone" if self._channel == "physique" else "physique")
+        self._touched()
 
     def _radio_changed(self, physique: bool) -> None:
         self._channel = "physique" if physique else "telephone"
@@ -579,6 +607,7 @@ class ContactForm(QWidget):
     def load_entry(self, entry: JournalEntry) -> None:
         """Re-open a contact of the journal in the form; Ctrl+Entrée saves the changes."""
         self.clear(keep_status=False)
+        self._touched()
         self._editing = entry
         if entry.visitor_id is not None:
             try:
@@ -633,31 +662,77 @@ class ContactForm(QWidget):
 
     def save_anonymous_call(self) -> None:
         """F9: a phone contact with no person, with the services checked."""
-        if self._editing is not None:
-            self._status(
-                "Terminez d'abord la modification en cours (Échap pour l'annuler).", error=True
-            )
-            return
         self._start_save(anonymous=True)
+
+    def _refuse(self, message: str) -> None:
+        """Nothing saved: say why; everything typed stays; the cursor goes where to act."""
+        self._status(message, error=True)
+        self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _why_not(self, *, anonymous: bool) -> str | None:
+        """Why this form may not be saved now (None: it may). An anonymous contact is made by
+        F9 only (or by editing a contact that was anonymous already), never by Ctrl+Entrée."""
+        if self.ctx.read_only:
+            return (
+                "Base en lecture seule (fichier endommagé) : rien ne peut être enregistré. "
+                "Restaurez une sauvegarde depuis l'écran Sauvegardes."
+            )
+        if self._last_saved is not None:
+            return (
+                f"Déjà enregistré : {self._last_saved}. Rien n'a changé depuis, rien de plus "
+                "n'est enregistré. Pour le contact suivant, cherchez la personne."
+            )
+        typed = self.search_edit.text().strip()
+        if anonymous:
+            if self._editing is not None:
+                return "Terminez d'abord la modification en cours (Échap pour l'annuler)."
+            if self._visitor is not None:
+                return (
+                    f"{self._visitor.display_name} est choisi(e) : Ctrl+Entrée enregistre son "
+                    f"contact. {ANONYMOUS_KEY} est pour un appel sans nom : Échap vide d'abord "
+                    "le formulaire."
+                )
+            if typed:
+                return (
+                    f"Un nom est tapé (« {typed} ») : choisissez la personne (Entrée) puis "
+                    f"Ctrl+Entrée. Pour un appel sans nom, effacez d'abord la recherche."
+                )
+            return None
+        if self._visitor is not None:
+            return None
+        if typed:
+            # A name was typed but nobody chosen: never save it as an anonymous contact.
+            return (
+                "Choisissez d'abord la personne dans la liste (↓ puis Entrée), ou Ctrl+N pour "
+                "créer sa fiche si elle n'y est pas."
+            )
+        if self._editing is not None and self._editing.visitor_id is None:
+            return None  # an anonymous contact of the journal stays anonymous
+        if self._editing is not None:
+            return (
+                "Aucune personne choisie : cherchez la personne de ce contact (2-3 lettres puis "
+                "Entrée), ou Échap pour abandonner la modification."
+            )
+        if not self.services_model.checked_ids():
+            return (
+                "Rien à enregistrer : aucune personne choisie, aucun service coché. Tapez 2-3 "
+                "lettres du nom puis Entrée pour choisir la personne."
+            )
+        return (
+            "Aucune personne choisie : tapez 2-3 lettres de son nom puis Entrée pour la choisir. "
+            f"Pour un appel sans nom avec ces services : {ANONYMOUS_KEY}."
+        )
+
+    def _touched(self, *_args: object) -> None:
+        """The agent changed something: the form is no longer the one just saved."""
+        self._last_saved = None
 
     def _start_save(self, *, anonymous: bool) -> None:
         if self._saving:
             return
-        if self.ctx.read_only:
-            self._status(
-                "Base en lecture seule (fichier endommagé) : rien ne peut être enregistré. "
-                "Restaurez une sauvegarde depuis l'écran Sauvegardes.",
-                error=True,
-            )
-            return
-        if not anonymous and self._visitor is None and self.search_edit.text().strip():
-            # A name was typed but nobody chosen: never save it as an anonymous contact.
-            self._status(
-                "Choisissez d'abord la personne dans la liste (↓ puis Entrée), ou videz la "
-                "recherche (Échap) pour un contact sans nom.",
-                error=True,
-            )
-            self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        reason = self._why_not(anonymous=anonymous)
+        if reason is not None:
+            self._refuse(reason)
             return
         try:
             draft = self._draft(anonymous=anonymous)
@@ -701,6 +776,7 @@ class ContactForm(QWidget):
         self._editing = None
         self.edit_banner.hide()
         self.clear(keep_status=True)
+        self._last_saved = outcome.summary  # until the agent changes something
         verb = "Modifié" if outcome.edited else "Enregistré"
         self._status(f"✔ {verb} : {outcome.summary}")
         self.saved.emit(outcome)
@@ -750,18 +826,12 @@ class ContactForm(QWidget):
             self.status_label.clear()
         self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def step_back(self) -> None:
-        """Échap: leave the list, then forget the person, then cancel an edit / clear the form."""
-        if self.results_view.hasFocus():
-            self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
-        elif self.search_edit.text():
-            self.search_edit.clear()
-        elif self._editing is not None:
+    def escape(self) -> None:
+        """Échap or the Effacer button, wherever the cursor is: give up the edit in progress,
+        or empty the form (person, search, services, channel). The cursor goes to the search."""
+        self._touched()
+        if self._editing is not None:
             self.cancel_edit()
-        elif self._visitor is not None:
-            self._visitor = None
-            self._show_visitor()
-            self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.clear()
 

@@ -1,12 +1,14 @@
 """New person, opened from the desk only after a search found nobody (the search text pre-fills it).
 
-Name, first name, sex and a birth date typed fast (digits only, the slashes come by themselves),
-with the age and "jeune"/"adulte" shown live. Before creating, likely duplicates are listed and
-the agent may pick the existing person instead.
+Name, first name, sex and a birth date typed fast: F or H, and the cursor is already in the
+birth date; digits only, the slashes come by themselves; the age and "jeune"/"adulte" are shown
+live, and a wrong date is said once, under the field. Before creating, likely duplicates are
+listed and the agent may pick the existing person instead.
 """
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -45,6 +47,34 @@ from sarah.services.visitors import (
 from sarah.ui.context import AppContext
 
 SEX_CHOICES = (("Non renseigné", None), ("F — femme", "F"), ("H — homme", "H"))
+SEX_KEYS = {"f": "F", "h": "H"}
+
+
+class SexCombo(QComboBox):
+    """F or H chooses and moves on (``chosen``); a digit means the birth date has begun
+    (``digit_typed``); any other letter is refused (``refused``) instead of being searched."""
+
+    chosen = Signal()
+    digit_typed = Signal(QKeyEvent)
+    refused = Signal(str)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        plain = not (
+            event.modifiers()
+            & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)
+        )
+        if plain and len(text) == 1 and text.isprintable() and not text.isspace():
+            if text.lower() in SEX_KEYS:
+                self.setCurrentIndex(self.findData(SEX_KEYS[text.lower()]))
+                self.chosen.emit()
+            elif text.isdigit():
+                self.digit_typed.emit(event)
+            else:
+                self.refused.emit(text)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 def prefill_from_search(text: str) -> tuple[str, str, str]:
@@ -92,11 +122,13 @@ class NewVisitorDialog(QDialog):
         self.last_edit.setObjectName("lastName")
         self.first_edit = QLineEdit(self)
         self.first_edit.setObjectName("firstName")
-        self.sex_combo = QComboBox(self)
+        self.sex_combo = SexCombo(self)
         self.sex_combo.setObjectName("sex")
         for label, value in SEX_CHOICES:
             self.sex_combo.addItem(label, value)
-        self.sex_combo.setToolTip("Tapez F ou H")
+        self.sex_combo.setToolTip(
+            "Tapez F ou H : le curseur passe à la date de naissance (vide si non renseigné)"
+        )
         self.birth_edit = QLineEdit(self)
         self.birth_edit.setObjectName("birthDate")
         self.birth_edit.setPlaceholderText("JJ/MM/AAAA — les chiffres suffisent")
@@ -185,6 +217,9 @@ class NewVisitorDialog(QDialog):
         for edit in (self.last_edit, self.first_edit, self.birth_edit):
             edit.textEdited.connect(self._fields_changed)
         self.sex_combo.currentIndexChanged.connect(self._fields_changed)
+        self.sex_combo.chosen.connect(self._sex_chosen)
+        self.sex_combo.digit_typed.connect(self._date_begun)
+        self.sex_combo.refused.connect(self._sex_refused)
 
         last, first, born = prefill_from_search(search_text)
         self.last_edit.setText(last)
@@ -199,6 +234,24 @@ class NewVisitorDialog(QDialog):
             self.sex_combo.setFocus()
 
     # --- live feedback ---------------------------------------------------------------------------
+
+    def _sex_chosen(self) -> None:
+        self.birth_edit.setFocus(Qt.FocusReason.TabFocusReason)
+        self.birth_edit.selectAll()  # a date already there is replaced by what is typed next
+
+    def _date_begun(self, event: QKeyEvent) -> None:
+        """A digit typed on Sexe: the sex is not known, the birth date starts with it."""
+        self.birth_edit.setFocus(Qt.FocusReason.TabFocusReason)
+        self.birth_edit.end(False)
+        self.birth_edit.insert(event.text())
+        self._birth_typed(self.birth_edit.text())
+        self._fields_changed()
+
+    def _sex_refused(self, text: str) -> None:
+        self.error_label.setText(
+            f"Sexe : « {text} » ne convient pas. Tapez F (femme) ou H (homme), ou passez "
+            "(Tab) s'il n'est pas connu."
+        )
 
     def _birth_typed(self, text: str) -> None:
         formatted = format_date_typing(text)
@@ -239,23 +292,33 @@ class NewVisitorDialog(QDialog):
         text = self.birth_edit.text().strip()
         return parse_birth_date(text) if text else None
 
-    def _values(self) -> tuple[str, str, str | None, date | None]:
+    def _values(self) -> tuple[str, str, str | None, date | None] | None:
+        """What was typed, or None once the problem is said (once, next to where to fix it)."""
         last = " ".join(self.last_edit.text().split())
         if not last:
             self.last_edit.setFocus()
-            raise UserError("Le nom de famille est obligatoire.")
+            self.error_label.setText("Le nom de famille est obligatoire.")
+            return None
         try:
             born = self._birth_date()
-        except UserError:
+        except UserError as exc:
+            # The date's problem goes under the date, where the live check already says it;
+            # not a second time in the error line.
+            self.error_label.clear()
+            self.age_label.setText(f"<b>{html.escape(exc.message, quote=False)}</b>")
+            self.age_label.setStyleSheet("color: #991b1b;")
             self.birth_edit.setFocus()
-            raise
+            return None
         return last, " ".join(self.first_edit.text().split()), self.sex_combo.currentData(), born
 
     # --- create or pick --------------------------------------------------------------------------
 
     def _check_then_create(self) -> None:
+        values = self._values()
+        if values is None:
+            return
+        last, first, _sex, born = values
         try:
-            last, first, _sex, born = self._values()
             self._duplicates = likely_duplicates(self.ctx.engine, last, first, born)
         except UserError as exc:
             self.error_label.setText(exc.message)
@@ -300,8 +363,11 @@ class NewVisitorDialog(QDialog):
         self._finish(hit)
 
     def _create(self) -> None:
+        values = self._values()
+        if values is None:
+            return
+        last, first, sex, born = values
         try:
-            last, first, sex, born = self._values()
             info = create_visitor(
                 self.ctx.engine,
                 last_name=last,
