@@ -44,6 +44,8 @@ def test_ctrl_enter_on_an_empty_form_saves_nothing_and_says_what_is_missing(
     assert form.status_label.text().startswith("Aucune personne choisie")
     assert "F9" in form.status_label.text()
     assert len(form.services_model.checked_ids()) == 1  # what was typed stays
+    keys.type("d")  # the agent goes on: the reason about the form as it was goes away
+    assert form.status_label.text() == ""
 
 
 def test_a_second_ctrl_enter_right_after_a_save_saves_nothing_more(

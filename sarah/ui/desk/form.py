@@ -179,6 +179,7 @@ class ContactForm(QWidget):
         self._editing: JournalEntry | None = None
         self._saving = False
         self._last_saved: str | None = None  # summary of the save nothing has changed since
+        self._refusal_shown = False
         self._channel = "physique"
         self.new_visitor_dialog: NewVisitorDialog | None = None
 
@@ -665,8 +666,10 @@ class ContactForm(QWidget):
         self._start_save(anonymous=True)
 
     def _refuse(self, message: str) -> None:
-        """Nothing saved: say why; everything typed stays; the cursor goes where to act."""
+        """Nothing saved: say why; everything typed stays; the cursor goes where to act.
+        The reason goes away as soon as the agent changes something."""
         self._status(message, error=True)
+        self._refusal_shown = True
         self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _why_not(self, *, anonymous: bool) -> str | None:
@@ -724,8 +727,12 @@ class ContactForm(QWidget):
         )
 
     def _touched(self, *_args: object) -> None:
-        """The agent changed something: the form is no longer the one just saved."""
+        """The agent changed something: the form is no longer the one just saved, and a
+        refusal about the form as it was no longer applies."""
         self._last_saved = None
+        if self._refusal_shown:
+            self.status_label.clear()
+            self._refusal_shown = False
 
     def _start_save(self, *, anonymous: bool) -> None:
         if self._saving:
@@ -804,6 +811,7 @@ class ContactForm(QWidget):
         return self._saving
 
     def _status(self, text: str, *, error: bool = False) -> None:
+        self._refusal_shown = False
         self.status_label.setText(text)
         self.status_label.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
 
