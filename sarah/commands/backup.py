@@ -76,7 +76,7 @@ def run_list(args: argparse.Namespace) -> int:
     for b in backups:
         print(
             f"  {b.created_at:%d/%m/%Y %H:%M:%S}  {human_size(b.size):>10}  "
-            f"{_fmt_count(b.contacts):>9} contacts  {state_text(b, state.now):<34}  "
+            f"{_fmt_count(b.contacts):>9} contacts  {state_text(b, state.now):<44}  "
             f"{b.reason:<20}  {b.path.name}"
         )
     if any(not b.has_manifest for b in backups):

@@ -167,7 +167,7 @@ class BackupState:
         what = "sauvegarde est datée" if n == 1 else f"{n} sauvegardes sont datées"
         return (
             f"{'une ' if n == 1 else ''}{what} du {latest:%d/%m/%Y à %H:%M}, dans le futur : "
-            f"l'horloge de ce PC (il affiche le {self.now:%d/%m/%Y à %H:%M}) est ou a été "
+            f"l'horloge de ce PC (qui indique maintenant le {self.now:%d/%m/%Y à %H:%M}) est ou a été "
             "fausse. Vérifiez la date et l'heure de Windows."
         )
 
@@ -187,11 +187,11 @@ class BackupState:
             text = "Aucune sauvegarde vérifiée"
         else:
             text = f"Dernière sauvegarde vérifiée : {describe_age(self.age or timedelta())}"
-        notice = self.clock_notice
         if not self.reachable:
             text += f" — dossier de sauvegarde inaccessible ({self.folder})"
-        elif notice is not None:
-            text += " — " + notice[0].upper() + notice[1:]
+        elif self.clock_notice is not None:
+            latest = max(b.created_at for b in self.future)
+            text += f" — une sauvegarde est datée du {latest:%d/%m/%Y}, dans le futur : vérifiez l'horloge du PC"
         elif self.warning:
             text += " — faites une sauvegarde"
         return text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QThreadPool, Signal
@@ -187,7 +188,10 @@ class BackupScreen(QWidget):
         if chosen is not None and chosen.path in paths:
             self.table.selectRow(paths.index(chosen.path))
         elif backups:
-            self.table.selectRow(0)
+            # By default the newest verified backup with a believable date: the one to restore.
+            now = datetime.now()
+            good = [i for i, b in enumerate(backups) if b.verified and not b.is_future(now)]
+            self.table.selectRow(good[0] if good else 0)
 
     def _show_checked(self, backups: list[BackupInfo]) -> None:
         self.checking = False
@@ -217,6 +221,7 @@ class BackupScreen(QWidget):
         else:
             self.state_label.setStyleSheet("color: #166534; font-weight: bold;")
         self.state_label.setText(text)
+        self.state_label.setToolTip(state.clock_notice or "")
         if state.reachable:
             self.size_label.setText(f"Taille des sauvegardes : {state.size_text}")
         else:

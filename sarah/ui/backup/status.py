@@ -63,6 +63,8 @@ class BackupStatusWidget(QLabel):
         self.setStyleSheet(WARNING_STYLE if state.warning else NORMAL_STYLE)
         self.setProperty("warning", state.warning)
         tip = f"Dossier des sauvegardes : {state.folder}"
+        if state.clock_notice:
+            tip = state.clock_notice[0].upper() + state.clock_notice[1:] + "\n" + tip
         if state.last_verified is not None:
             tip += f"\nDernière : {state.last_verified.path.name}"
         self.setToolTip(tip + "\nCliquez pour ouvrir l'écran Sauvegardes")
