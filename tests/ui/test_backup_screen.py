@@ -409,3 +409,34 @@ def test_the_restore_message_counts_contacts_as_the_list_does(
     with qtbot.waitSignal(screen.database_replaced, timeout=20_000):
         screen.restore_selected()
     assert ": 3 contacts." in screen.message.text()
+
+
+def test_the_window_finishes_an_interrupted_restore_and_says_so(
+    engine: Engine, db_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A restore left half-way (the live file moved aside, the copy not yet in place, as after a
+    power cut): the next start puts the backup in place and tells what it did."""
+    import os
+    import shutil
+
+    from sarah.services import restore_journal
+    from sarah.ui.backup import startup as ui_startup
+
+    add_contacts(engine, 4)
+    good = create_backup(db_path, folder)
+    add_contacts(engine, 3)
+    engine.dispose()
+    incoming = restore_journal.incoming_path(db_path)
+    shutil.copyfile(good.path, incoming)
+    moves = restore_journal.plan_moves(db_path, "20260101-080000")
+    journal = restore_journal.write_journal(db_path, good.path, incoming, moves, good.counts, 4)
+    restore_journal._ACTIVE.discard(journal)  # as if written by a process that died
+    os.replace(*moves[0])
+    told: list[str] = []
+    monkeypatch.setattr(ui_startup, "tell_recovered", lambda _parent, text: told.append(text))
+    opened = ui_startup.open_checked_database(str(db_path))
+    assert opened is not None and not opened.read_only
+    assert told and "terminée" in told[0] and "4 contacts" in told[0]
+    assert dump(db_path) == dump(good.path)
+    assert len(dump(moves[0][1])["contacts"]) == 7  # the replaced database, kept aside
+    opened.engine.dispose()

@@ -329,3 +329,29 @@ def test_an_unreadable_journal_stops_everything_and_deletes_nothing(
     with pytest.raises(DatabaseLocked, match="illisible"):
         recover_interrupted_restore(db_path)
     assert journal.exists() and db_path.read_bytes() == before
+
+
+def test_a_restored_file_failing_its_last_check_puts_the_old_database_back(
+    engine: Engine, db_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sarah.errors import DatabaseDamaged
+
+    add_contacts(engine, 3)
+    info = create_backup(db_path, folder)
+    add_contacts(engine, 2)
+    engine.dispose()
+    before = dump(db_path)
+    real_check = backups.check_copy
+
+    def bad_sector_in_place(path: Path) -> tuple[list[str], dict[str, int], int | None]:
+        if path == db_path:  # the copy reads back wrong once in place (a bad sector)
+            return ["*** page 3 illisible"], {}, None
+        return real_check(path)
+
+    monkeypatch.setattr(backups, "check_copy", bad_sector_in_place)
+    with pytest.raises(DatabaseDamaged, match="remise en place"):
+        restore_backup(db_path, info.path, folder=folder)
+    assert dump(db_path) == before
+    assert not journal_path(db_path).exists()
+    assert backups.moved_aside_files(db_path) == []
+    assert list(db_path.parent.glob("sarah.sqlite.restauration-refusee-*"))  # kept, not deleted
