@@ -20,8 +20,17 @@ from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sarah.errors import InvalidInput
+from sarah.services.import_limits import (
+    MAX_CELL_CHARS,
+    MAX_LISTED,
+    MAX_LISTED_CHARS,
+    clip,
+    count,
+)
+from sarah.services.import_text import formula_reason, looks_like_formula, quote, text_problem
 from sarah.services.text import fold, search_key
 
 MAX_NAME = 120  # Visitor.last_name / first_name, Site.name, Contact.agent
@@ -94,6 +103,9 @@ MAX_PROBLEMS = 10_000
 DUP_BITS = 1 << 26  # 8 MiB bitmap to spot identical rows without keeping every row's content
 
 
+_length: Callable[[Any], int] = len  # len() over cells typed as objects (str in a CSV row)
+
+
 def norm(text: object) -> str:
     """Compare column names and labels: 'Date_de naissance' == 'date de naissance' == 'DATEDENAISSANCE'."""
     return _NORM_DROP.sub("", fold(str(text))) if text is not None else ""
@@ -124,13 +136,46 @@ class Problem:
 
 
 class ImportRejected(InvalidInput):
-    """The file was not imported; ``problems`` lists every bad cell, nothing was written."""
+    """The file was not imported, nothing was written. ``problems`` holds the first
+    MAX_PROBLEMS bad cells (for a table), ``total`` counts them all; the message's details
+    (printed by the command) list the first MAX_LISTED (fewer if they are long), then how many
+    others there are."""
 
     def __init__(
-        self, message: str, problems: Sequence[Problem], *, list_details: bool = True
+        self,
+        message: str,
+        problems: Sequence[Problem],
+        *,
+        list_details: bool = True,
+        total: int | None = None,
     ) -> None:
-        super().__init__(message, [str(p) for p in problems] if list_details else None)
         self.problems = list(problems)
+        self.total = len(self.problems) if total is None else total
+        details = None
+        if list_details:
+            details, size = [], 0
+            for p in self.problems[:MAX_LISTED]:
+                text = str(p)
+                size += len(text)
+                if size > MAX_LISTED_CHARS:
+                    break
+                details.append(text)
+            rest = self.total - len(details)
+            if rest > 0:
+                plural = "s" if rest > 1 else ""
+                details.append(f"… et {count(rest)} autre{plural} problème{plural}")
+        super().__init__(message, details)
+
+    @property
+    def unlisted_note(self) -> str:
+        """' Les 10 000 premiers problèmes sont listés, 70 autres ne le sont pas.' or ''."""
+        rest = self.total - len(self.problems)
+        if rest <= 0:
+            return ""
+        return (
+            f" Les {count(len(self.problems))} premiers problèmes sont listés, {count(rest)} "
+            f"autre{'s' if rest > 1 else ''} ne le {'sont' if rest > 1 else 'est'} pas."
+        )
 
 
 def _count(n: int) -> str:
@@ -232,9 +277,10 @@ def build_layout(
     unknown: list[int] = []
     problems: list[Problem] = []
     for ci, raw in enumerate(headers):
-        text = _text(raw)
+        full = _text(raw)
+        text = clip(full)  # as shown in messages
         names.append(text or f"colonne {column_letter(ci)} (sans en-tête)")
-        key = norm(text)
+        key = norm(full)
         if not key:
             unknown.append(ci)
             continue
@@ -271,7 +317,10 @@ def build_layout(
     if "visiteur" not in fields:
         missing += [f for f in ("nom", "prenom") if f not in fields]
     if missing:
-        found = ", ".join(n for n in names if not n.startswith("colonne ")) or "aucune"
+        named = [n for n in names if not n.startswith("colonne ")]
+        found = ", ".join(named[:20]) or "aucune"
+        if len(named) > 20:
+            found += f" et {count(len(named) - 20)} autres"
         what = ", ".join(f"« {m} »" for m in missing)
         plural = "s" if len(missing) > 1 else ""
         extra = (
@@ -415,6 +464,10 @@ class ParsedImport:
     persons: list[Person] = field(default_factory=list)
     group_person: array[int] = field(default_factory=lambda: array("i"))
     ignored_columns: list[str] = field(default_factory=list)
+    # Values kept as typed that a spreadsheet would take for formulas: the first MAX_LISTED,
+    # and how many there are in all (they do not stop the import).
+    warnings: list[Problem] = field(default_factory=list)
+    warnings_total: int = 0
     _day_prefix: dict[int, str] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
@@ -465,7 +518,11 @@ class RowChecker:
         self._sexes: dict[object, str] = {}  # "F", "H", "" or a reason (longer)
         self._services: dict[object, int | str] = {}
         self._marks: dict[object, bool | None] = {}
-        self._names: dict[object, tuple[str, str]] = {}
+        # text as stored, folded, why it cannot be stored (or None), looks like a formula
+        self._names: dict[object, tuple[str, str, str | None, bool]] = {}
+        self._agents: dict[object, tuple[str, str, str | None, bool]] = {}
+        self._visitors: dict[object, tuple[str, str, str | None]] = {}
+        self._formula_sites: set[int] = set()
         self._combo_by_mask: dict[int, int] = {}
         self._combo_codes: list[str] = []
         self._agent_index: dict[str, int] = {}
@@ -522,8 +579,9 @@ class RowChecker:
         name = _text(raw)
         if not name:
             return "site manquant"
-        if len(name) > MAX_NAME:
-            return f"nom de site trop long ({MAX_NAME} caractères au plus)"
+        problem = text_problem(name, MAX_NAME, "nom de site ")
+        if problem is not None:
+            return problem
         folded = fold(name)
         index = self._site_by_fold.get(folded)
         if index is None:
@@ -531,6 +589,8 @@ class RowChecker:
             self._site_by_fold[folded] = index
             self.out.site_names.append(name)
             self.out.site_folds.append(folded)
+            if looks_like_formula(name):
+                self._formula_sites.add(index)
         return index
 
     def _channel(self, raw: object) -> int | str:
@@ -561,7 +621,9 @@ class RowChecker:
             else:
                 mask |= 1 << si
         if unknown:
-            names = ", ".join(f"« {u} »" for u in unknown)
+            names = ", ".join(f"« {quote(u)} »" for u in unknown[:5])
+            if len(unknown) > 5:
+                names += f" et {count(len(unknown) - 5)} autres"
             plural = "s" if len(unknown) > 1 else ""
             return f"service{plural} inconnu{plural} du catalogue : {names}"
         return mask
@@ -580,9 +642,51 @@ class RowChecker:
             return False
         return None
 
-    def _name(self, raw: object) -> tuple[str, str]:
+    def _name(self, raw: object) -> tuple[str, str, str | None, bool]:
+        """A person's name or an agent: as stored, folded, why refused, formula-like."""
         text = _text(raw)
-        return text, fold(text)
+        return text, fold(text), text_problem(text, MAX_NAME), looks_like_formula(text)
+
+    def _visitor(self, raw: object) -> tuple[str, str, str | None]:
+        text = _text(raw)
+        problem = text_problem(text, MAX_VISITOR_ID, "identifiant ")
+        return text, fold(text), problem
+
+    def _oversized(self, layout: Layout, line: int, cells: Sequence[object]) -> bool:
+        """Report each cell over a spreadsheet's 32,767 characters; True if there was one."""
+        located = []
+        for ci, c in enumerate(cells):
+            if isinstance(c, str) and len(c) > MAX_CELL_CHARS:
+                column = (
+                    layout.names[ci]
+                    if ci < len(layout.names)
+                    else f"colonne {column_letter(ci)} (sans en-tête)"
+                )
+                reason = (
+                    f"cellule trop longue ({count(len(c))} caractères ; un tableur en permet "
+                    f"{count(MAX_CELL_CHARS)} au plus)"
+                )
+                located.append(Problem(line, column, quote(c), reason))
+        if not located:
+            return False
+        self.bad_rows += 1
+        for problem in located:
+            if len(self.problems) < MAX_PROBLEMS:
+                self.problems.append(problem)
+            else:
+                self.unlisted += 1
+        return True
+
+    def _warn_formulas(self, layout: Layout, line: int, values: Sequence[tuple[str, str]]) -> None:
+        """One warning per value that a spreadsheet would read as a formula (kept as text)."""
+        out = self.out
+        for name, text in values:
+            if not looks_like_formula(text):
+                continue
+            out.warnings_total += 1
+            if len(out.warnings) < MAX_LISTED:
+                column = layout.names[layout.fields[name]]
+                out.warnings.append(Problem(line, column, quote(text), formula_reason(text)))
 
     def _combo(self, mask: int) -> int:
         index = self._combo_by_mask.get(mask)
@@ -603,6 +707,12 @@ class RowChecker:
             if c is not None and (not isinstance(c, str) or c.strip()):
                 break
         else:
+            return
+        try:  # a CSV row is only text: one pass in C
+            chars = sum(map(_length, cells))
+        except TypeError:  # typed cells (xlsx: numbers, dates, None)
+            chars = sum(len(c) for c in cells if isinstance(c, str))
+        if chars > MAX_CELL_CHARS and self._oversized(layout, line, cells):
             return
         f = layout.fields
         bad: list[tuple[int | str, object, str]] = []
@@ -674,11 +784,12 @@ class RowChecker:
                 )
 
         raw_visitor = cell("visiteur")
-        visitor = _text(raw_visitor) if raw_visitor is not None else ""
-        if len(visitor) > MAX_VISITOR_ID:
-            bad.append(
-                ("visiteur", raw_visitor, f"identifiant trop long ({MAX_VISITOR_ID} au plus)")
-            )
+        vis = self._visitors.get(raw_visitor)
+        if vis is None:
+            vis = self._visitors[raw_visitor] = self._visitor(raw_visitor)
+        visitor = vis[0]
+        if vis[2] is not None:
+            bad.append(("visiteur", raw_visitor, vis[2]))
         raw_last, raw_first = cell("nom"), cell("prenom")
         last = self._names.get(raw_last)
         if last is None:
@@ -692,9 +803,10 @@ class RowChecker:
                 bad.append(("nom", raw_last, f"nom manquant ({why})"))
             if not first[0]:
                 bad.append(("prenom", raw_first, f"prénom manquant ({why})"))
-        for fname, value, raw in (("nom", last, raw_last), ("prenom", first, raw_first)):
-            if len(value[0]) > MAX_NAME:
-                bad.append((fname, raw, f"trop long ({MAX_NAME} caractères au plus)"))
+        if last[2] is not None:
+            bad.append(("nom", raw_last, last[2]))
+        if first[2] is not None:
+            bad.append(("prenom", raw_first, first[2]))
 
         mask = 0
         if "services" in f:
@@ -750,9 +862,12 @@ class RowChecker:
                 )
 
         raw_agent = cell("agent")
-        agent = _text(raw_agent) if raw_agent is not None else ""
-        if len(agent) > MAX_NAME:
-            bad.append(("agent", raw_agent, f"trop long ({MAX_NAME} caractères au plus)"))
+        ag = self._agents.get(raw_agent)
+        if ag is None:
+            ag = self._agents[raw_agent] = self._name(raw_agent)
+        agent = ag[0]
+        if ag[2] is not None:
+            bad.append(("agent", raw_agent, ag[2]))
 
         if bad:
             self.bad_rows += 1
@@ -764,14 +879,25 @@ class RowChecker:
             located.sort(key=lambda x: x[0])  # in the order of the columns
             for _, column, raw, reason in located:
                 if len(self.problems) < MAX_PROBLEMS:
-                    self.problems.append(Problem(line, column, show(raw), reason))
+                    self.problems.append(Problem(line, column, quote(show(raw)), reason))
                 else:
                     self.unlisted += 1
             return
         if self.problems:
             return  # the import is refused anyway: keep checking, stop storing
+        if last[3] or first[3] or ag[3] or (self._formula_sites and site in self._formula_sites):
+            self._warn_formulas(
+                layout,
+                line,
+                (
+                    ("site", self.out.site_names[site]),
+                    ("nom", last[0]),
+                    ("prenom", first[0]),
+                    ("agent", agent),
+                ),
+            )
 
-        visitor_fold = fold(visitor) if visitor else ""
+        visitor_fold = vis[1]
         rank = ((day_ord * 1440 + minute) << 32) | line
 
         gkey = ("v", visitor_fold) if visitor else ("n", last[1], first[1], birth_ord)
@@ -814,7 +940,7 @@ class RowChecker:
                 birth_iso,
                 visitor_fold,
                 self._combo_codes[combo],
-                fold(agent),
+                ag[1],
             )
         )
         digest = hashlib.sha256(content.encode("utf-8")).digest()
@@ -862,16 +988,11 @@ class RowChecker:
                 if rows
                 else "une colonne en erreur"
             )
-            listed = (
-                f" Les {_count(len(self.problems))} premiers problèmes sont listés, "
-                f"{_count(self.unlisted)} autres ne le sont pas."
-                if self.unlisted
-                else ""
-            )
             raise ImportRejected(
                 f"Le fichier {self.source} n'a pas été importé ({what}, rien n'a été "
-                f"enregistré).{listed} Corrigez ces points puis importez-le à nouveau :",
+                "enregistré). Corrigez ces points puis importez-le à nouveau :",
                 self.problems,
+                total=len(self.problems) + self.unlisted,
             )
         self._number_identical_rows()
         self._make_persons()

@@ -1,9 +1,15 @@
 """Reading a spreadsheet file into rows of cells, before anything is checked.
 
 CSV: the encoding (UTF-8 with or without BOM, UTF-16 with BOM as Excel's "texte Unicode",
-Windows-1252) and the separator (``;``, ``,`` or tab) are detected. XLSX: read with openpyxl in
-read-only mode, typed cells kept (dates, times, numbers). Anything that is not a spreadsheet
-(a PDF or an image renamed, a binary file, an old ``.xls``) is refused with a French message.
+Windows-1252, DOS code page 850: :mod:`sarah.services.import_encoding`) and the separator (``;``,
+``,`` or tab) are detected. XLSX: the zip archive is checked first
+(:mod:`sarah.services.import_archive`), then read with openpyxl in read-only mode, typed cells
+kept (dates, times, numbers). Anything that is not a spreadsheet (a PDF or an image renamed, a
+binary file, an old ``.xls``) is refused with a French message.
+
+Sizes are bounded before the content is read, then while it is (:mod:`sarah.services.
+import_limits`): the file's size, each CSV line's length, Excel's row and column limits. A
+damaged file gives a French message, never a traceback.
 
 The header row is the first row, among the first few, that names known columns; rows above it
 (a title such as "Relevé de janvier") are ignored. Rows are numbered as a spreadsheet program
@@ -18,12 +24,25 @@ import csv
 import io
 import itertools
 import warnings
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TextIO, cast
 
 from sarah.errors import InvalidInput
+from sarah.services.import_archive import check_workbook_archive, damaged
+from sarah.services.import_encoding import ENCODING_NAMES, detect_encoding
+from sarah.services.import_limits import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_CSV_BYTES,
+    MAX_LINE_CHARS,
+    MAX_ROWS,
+    count,
+    megabytes,
+)
 
 CSV_EXTENSIONS = (".csv", ".txt", ".tsv")
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
@@ -111,10 +130,12 @@ def open_sheet(path: Path, score: HeaderScore) -> Iterator[Sheet]:
             raise InvalidInput(
                 f"Le fichier {name} n'est pas un classeur Excel .xlsx : c'est {what}.{hint}"
             )
+        check_workbook_archive(path)  # sizes, before openpyxl inflates anything
         with _open_xlsx(path, score) as sheet:
             yield sheet
         return
     if suffix in CSV_EXTENSIONS:
+        _check_csv_size(path)  # before the content is read
         found = describe_content(head)
         if found is None and _looks_binary(head):
             found = "un fichier binaire"
@@ -144,47 +165,42 @@ def open_sheet(path: Path, score: HeaderScore) -> Iterator[Sheet]:
 
 # --- CSV ----------------------------------------------------------------------------------------
 
-
-def _file_decodes(path: Path, encoding: str) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)()
-    try:
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def detect_encoding(path: Path, head: bytes) -> str:
-    """utf-8-sig, utf-16, utf-8 or cp1252; the whole file must decode, else a French error."""
-    if head.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    elif _file_decodes(path, "utf-8"):
-        return "utf-8"
-    else:
-        encoding = "cp1252"
-    if not _file_decodes(path, encoding):
-        raise InvalidInput(
-            f"Le fichier {path.name} n'est pas lisible : son encodage n'est ni UTF-8 ni "
-            "Windows-1252 (ou il est abîmé). Enregistrez-le depuis Excel en « CSV UTF-8 »."
-        )
-    return encoding
-
-
-ENCODING_NAMES = {
-    "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 avec BOM",
-    "utf-16": "UTF-16",
-    "cp1252": "Windows-1252",
-}
 DELIMITER_NAMES = {";": "« ; »", ",": "« , »", "\t": "tabulation"}
 
 
-def _best_header(records: list[list[str]], score: HeaderScore) -> tuple[int, int]:
+def _bounded_lines(fh: TextIO, name: str) -> Iterator[str]:
+    """The physical lines of ``fh``; a line over MAX_LINE_CHARS is refused before it is read
+    whole (a file of gigabytes without a line break must not end up in memory)."""
+    readline = fh.readline
+    number = 0
+    while True:
+        line = readline(MAX_LINE_CHARS + 1)
+        if len(line) > MAX_LINE_CHARS and line[-1] not in "\r\n":
+            raise InvalidInput(
+                f"Le fichier {name} n'a pas été importé : sa ligne {count(number + 1)} fait plus "
+                f"de {count(MAX_LINE_CHARS)} caractères, bien plus qu'une ligne de contact "
+                f"(un tableur permet {count(MAX_CELL_CHARS)} caractères par cellule). Est-ce "
+                "bien un tableau de contacts ?"
+            )
+        if not line:
+            return
+        number += 1
+        yield line
+
+
+def _csv_error(name: str, line: int) -> InvalidInput:
+    # Reading text lines opened with newline="" and the default (non-strict) dialect, the one
+    # error the csv module raises is a cell over its field size limit: a quote opened in a cell
+    # and never closed takes in the rest of the file until then.
+    return InvalidInput(
+        f"Le fichier {name} n'est pas un CSV lisible : à partir de la ligne {count(line)}, une "
+        f"cellule dépasse {count(csv.field_size_limit())} caractères. Le plus souvent, un "
+        "guillemet (\") ouvert dans une cellule n'est jamais refermé : corrigez-le dans le "
+        "fichier."
+    )
+
+
+def _best_header(records: Sequence[Cells], score: HeaderScore) -> tuple[int, int]:
     """(index of the header record, its score): the first best-scoring record."""
     best, best_score = -1, 0
     for i, record in enumerate(records):
@@ -200,7 +216,10 @@ def _choose_delimiter(lines: list[str], score: HeaderScore) -> str:
     best: tuple[int, int, int] | None = None
     chosen = ";"
     for rank, delimiter in enumerate(DELIMITERS):
-        records = list(csv.reader(lines, delimiter=delimiter))
+        try:
+            records = list(csv.reader(lines, delimiter=delimiter))
+        except csv.Error:  # not this one (reading with the chosen one names the problem)
+            continue
         _, s = _best_header(records, score)
         width = max((len(r) for r in records), default=0)
         key = (s, width, -rank)
@@ -209,22 +228,44 @@ def _choose_delimiter(lines: list[str], score: HeaderScore) -> str:
     return chosen
 
 
+def _check_csv_size(path: Path) -> None:
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        raise InvalidInput(
+            f"Le fichier {path.name} fait {megabytes(size)} : SARAH importe des fichiers CSV de "
+            f"{megabytes(MAX_CSV_BYTES)} au plus. Répartissez les contacts dans plusieurs "
+            "fichiers (importer un fichier ne double jamais une ligne déjà importée)."
+        )
+
+
+def _too_many_rows(name: str) -> InvalidInput:
+    return InvalidInput(
+        f"Le fichier {name} n'a pas été importé : il a plus de {count(MAX_ROWS)} lignes, la "
+        "limite d'un tableur. Répartissez les contacts dans plusieurs fichiers (importer un "
+        "fichier ne double jamais une ligne déjà importée)."
+    )
+
+
 @contextlib.contextmanager
 def _open_csv(path: Path, head: bytes, score: HeaderScore) -> Iterator[Sheet]:
-    encoding = detect_encoding(path, head)
+    name = path.name
     total = path.stat().st_size
+    encoding = detect_encoding(path, head)
     with open(path, encoding=encoding, newline="") as fh:
-        first_lines = list(itertools.islice(fh, HEADER_SEARCH_ROWS))
+        lines = _bounded_lines(fh, name)
+        first_lines = list(itertools.islice(lines, HEADER_SEARCH_ROWS))
         delimiter = _choose_delimiter(first_lines, score)
-        reader = csv.reader(itertools.chain(first_lines, fh), delimiter=delimiter)
+        reader = csv.reader(itertools.chain(first_lines, lines), delimiter=delimiter)
+        leading: list[list[str]] = []
         try:
-            leading = list(itertools.islice(reader, HEADER_SEARCH_ROWS))
-        except csv.Error as exc:
-            raise InvalidInput(
-                f"Le fichier {path.name} n'est pas un CSV lisible : {exc}."
-            ) from None
+            for record in reader:
+                leading.append(record)
+                if len(leading) == HEADER_SEARCH_ROWS:
+                    break
+        except csv.Error:
+            raise _csv_error(name, len(leading) + 1) from None
         if not any(any(c.strip() for c in r) for r in leading):
-            raise InvalidInput(f"Le fichier {path.name} est vide.")
+            raise InvalidInput(f"Le fichier {name} est vide.")
         index, _ = _best_header(leading, score)
         # open() in text mode wraps a BufferedReader; typeshed's protocol for it lacks tell().
         buffer = cast(io.BufferedReader, fh.buffer) if isinstance(fh, io.TextIOWrapper) else None
@@ -237,11 +278,11 @@ def _open_csv(path: Path, head: bytes, score: HeaderScore) -> Iterator[Sheet]:
             try:
                 for record in reader:
                     line += 1
+                    if line > MAX_ROWS:
+                        raise _too_many_rows(name)
                     yield line, record
-            except csv.Error as exc:
-                raise InvalidInput(
-                    f"Le fichier {path.name} est illisible vers la ligne {line + 1} : {exc}."
-                ) from None
+            except csv.Error:
+                raise _csv_error(name, line + 1) from None
 
         def progress() -> tuple[int, int]:
             return (buffer.tell() if buffer is not None else 0), total
@@ -256,6 +297,22 @@ def _open_csv(path: Path, head: bytes, score: HeaderScore) -> Iterator[Sheet]:
 
 
 # --- XLSX ---------------------------------------------------------------------------------------
+
+# What openpyxl, zipfile, zlib and the XML parser raise on a damaged or forged worksheet (the
+# archive itself was checked before): bad XML, a cell whose number or shared-string index is not
+# one, a part that no longer inflates.
+XLSX_DAMAGE = (
+    SyntaxError,  # xml.etree.ElementTree.ParseError
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    OverflowError,
+    EOFError,
+    zipfile.BadZipFile,
+    zlib.error,
+)
 
 
 @contextlib.contextmanager
@@ -278,10 +335,7 @@ def _open_xlsx(path: Path, score: HeaderScore) -> Iterator[Sheet]:
                 f"Impossible de lire {path.name} : accès refusé. Fermez-le dans Excel et réessayez."
             ) from None
         except Exception:  # any failure to open an untrusted file means: not a usable workbook
-            raise InvalidInput(
-                f"Le fichier {path.name} n'est pas un classeur Excel .xlsx lisible "
-                "(fichier abîmé, protégé par mot de passe ou d'un autre format)."
-            ) from None
+            raise damaged(path.name) from None
     try:
         with _quiet_openpyxl():
             sheet = _choose_worksheet(path, workbook, score)
@@ -290,32 +344,63 @@ def _open_xlsx(path: Path, score: HeaderScore) -> Iterator[Sheet]:
         workbook.close()
 
 
+def _damaged_at(name: str, line: int) -> InvalidInput:
+    return InvalidInput(
+        f"Le fichier {name} n'est pas un classeur Excel .xlsx lisible : sa feuille est abîmée "
+        f"vers la ligne {count(line)}. Rien n'a été enregistré."
+    )
+
+
+def _sheet_rows(name: str, ws: object, max_row: int | None = None) -> Iterator[Cells]:
+    """The rows of ``ws``, within Excel's limits; a damaged sheet gives a French error."""
+    line = 0
+    try:
+        for values in ws.iter_rows(max_row=max_row, values_only=True):  # type: ignore[attr-defined]
+            line += 1
+            if line > MAX_ROWS:
+                raise _too_many_rows(name)
+            if len(values) > MAX_COLUMNS:
+                raise InvalidInput(
+                    f"Le fichier {name} n'a pas été importé : sa ligne {count(line)} a des "
+                    f"cellules au-delà de la colonne XFD, la {count(MAX_COLUMNS)}e et dernière "
+                    "d'un tableur."
+                )
+            yield values
+    except XLSX_DAMAGE:
+        raise _damaged_at(name, line + 1) from None
+
+
 def _choose_worksheet(path: Path, workbook: object, score: HeaderScore) -> Sheet:
+    name = path.name
     candidates = []
-    for ws in workbook.worksheets:  # type: ignore[attr-defined]
-        if not hasattr(ws, "iter_rows"):
-            continue
-        try:
-            estimate = int(ws.max_row or 0)
-        except (TypeError, ValueError):
-            estimate = 0
-        if hasattr(ws, "reset_dimensions"):
-            ws.reset_dimensions()  # some programs write a wrong size: read every cell there is
-        leading = [list(r) for r in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
-        index, s = _best_header(leading, score)
-        candidates.append((s, ws, leading, index, estimate))
-        if s >= 3:
-            break
+    try:
+        worksheets = list(workbook.worksheets)  # type: ignore[attr-defined]
+        for ws in worksheets:
+            if not hasattr(ws, "iter_rows"):
+                continue
+            try:
+                estimate = int(ws.max_row or 0)
+            except (TypeError, ValueError):
+                estimate = 0
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()  # some programs write a wrong size: read every cell there is
+            leading = [list(r) for r in _sheet_rows(name, ws, HEADER_SEARCH_ROWS)]
+            index, s = _best_header(leading, score)
+            candidates.append((s, ws, leading, index, estimate))
+            if s >= 3:
+                break
+    except XLSX_DAMAGE:
+        raise damaged(name) from None
     usable = [c for c in candidates if any(any(v is not None for v in r) for r in c[2])]
     if not usable:
-        raise InvalidInput(f"Le classeur {path.name} est vide.")
+        raise InvalidInput(f"Le classeur {name} est vide.")
     best_score = max(c[0] for c in usable)
     _, ws, leading, index, estimate = next(c for c in usable if c[0] == best_score)
     done = [0]
 
     def rows() -> Iterator[tuple[int, Cells]]:
         with _quiet_openpyxl():
-            for line, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            for line, values in enumerate(_sheet_rows(name, ws), start=1):
                 done[0] = line
                 if line > index + 1:
                     yield line, values

@@ -34,6 +34,7 @@ from sarah.db import read_session, write_session
 from sarah.errors import InvalidInput
 from sarah.models import Contact, Service, Site, Visitor, contact_services
 from sarah.services.import_indexes import rebuilt_indexes
+from sarah.services.import_limits import MAX_LISTED
 from sarah.services.import_parse import (
     CHANNELS,
     Catalogue,
@@ -126,6 +127,10 @@ class ImportResult:
     per_site: dict[str, int] = field(default_factory=dict)  # contacts added per site
     ignored_columns: tuple[str, ...] = ()
     file_format: str = ""
+    # Values kept as text that a spreadsheet would read as formulas: the first ones, and how
+    # many in all. They do not stop the import; the summary lists them.
+    warnings: tuple[Problem, ...] = ()
+    warnings_total: int = 0
 
 
 def run_steps(steps: Generator[Progress, None, T]) -> T:
@@ -357,6 +362,8 @@ class _Writer:
             },
             ignored_columns=tuple(self.p.ignored_columns),
             file_format=self.p.description,
+            warnings=tuple(self.p.warnings),
+            warnings_total=self.p.warnings_total,
         )
 
     # -- rows already imported --
@@ -778,6 +785,29 @@ def summary_lines(result: ImportResult) -> list[str]:
             lines.append(f"  {name.ljust(width)}  {_n(count).rjust(9)}")
     if r.ignored_columns:
         plural = "s" if len(r.ignored_columns) > 1 else ""
-        names = ", ".join(f"« {c} »" for c in r.ignored_columns)
+        names = ", ".join(f"« {c} »" for c in r.ignored_columns[:20])
+        if len(r.ignored_columns) > 20:
+            names += f" et {_n(len(r.ignored_columns) - 20)} autres"
         lines.append(f"Colonne{plural} ignorée{plural} (non reconnue{plural}) : {names}.")
+    lines += warning_lines(r)
+    return lines
+
+
+def warning_lines(result: ImportResult) -> list[str]:
+    """The values that look like spreadsheet formulas: a sentence, then one line each
+    ("  - ligne 3, colonne « nom » : …"), the first MAX_LISTED, then how many others."""
+    total = result.warnings_total
+    if not total:
+        return []
+    kept = "gardées" if total > 1 else "gardée"
+    lines = [
+        f"Attention : {_plural(total, 'valeur commence', 'valeurs commencent')} par =, +, - "
+        f"ou @ comme une formule de tableur ; {'elles sont' if total > 1 else 'elle est'} "
+        f"{kept} telle{'s' if total > 1 else ''} quelle{'s' if total > 1 else ''}, comme du "
+        f"texte. Vérifiez-{'les' if total > 1 else 'la'} dans le fichier :"
+    ]
+    lines += [f"  - {w}" for w in result.warnings[:MAX_LISTED]]
+    rest = total - min(len(result.warnings), MAX_LISTED)
+    if rest > 0:
+        lines.append(f"  … et {_plural(rest, 'autre', 'autres')}")
     return lines

@@ -69,7 +69,9 @@ def test_each_kind_of_bad_value_is_named_and_nothing_is_written(
     assert len(problems) == 1
     problem = problems[0]
     assert problem.line == 3 and problem.column == column and reason in problem.reason
-    assert problem.value == " ".join(value.split())
+    typed = " ".join(value.split())
+    # A long value is quoted cut short: its first 79 characters and "…".
+    assert problem.value == (typed if len(typed) <= 80 else typed[:79] + "…")
     assert "rien n'a été enregistré" in info.value.message
     assert f"ligne 3, colonne « {column} »" in str(info.value)
     assert counts(engine) == before
@@ -294,7 +296,10 @@ def test_a_file_wrong_everywhere_lists_the_first_problems_and_counts_the_rest(
     rows = [_with("canal", "fax")] * 120
     with pytest.raises(ImportRejected) as info:
         import_file(engine, write_csv(tmp_path / "fax.csv", rows))
-    assert len(info.value.problems) == 50
+    assert len(info.value.problems) == 50 and info.value.total == 120
     assert "120 lignes en erreur" in info.value.message
-    assert "Les 50 premiers problèmes sont listés, 70 autres ne le sont pas." in info.value.message
+    assert info.value.unlisted_note == (
+        " Les 50 premiers problèmes sont listés, 70 autres ne le sont pas."
+    )
+    assert info.value.details[-1] == "… et 70 autres problèmes"
     assert counts(engine)["contacts"] == 0
