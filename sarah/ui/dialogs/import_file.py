@@ -57,7 +57,13 @@ from sqlalchemy import Engine
 from sarah.errors import UserError
 from sarah.services.backups import BackupInfo, backup_before
 from sarah.services.import_parse import ImportRejected, ParsedImport, Problem
-from sarah.services.imports import ImportResult, apply_steps, check_file_steps, summary_lines
+from sarah.services.imports import (
+    ImportResult,
+    apply_steps,
+    check_file_steps,
+    summary_lines,
+    warning_lines,
+)
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import report_exception
 from sarah.ui.table_models.list_model import ListTableModel
@@ -188,7 +194,9 @@ def report_html(
     result: ImportResult, *, period: Period | None = None, backup: BackupInfo | None = None
 ) -> str:
     """The French summary of :func:`summary_lines`, with the contacts per site as a table."""
-    lines = summary_lines(result)
+    lines, warnings = summary_lines(result), warning_lines(result)
+    if warnings:  # the last lines of the summary: shown as a list below
+        lines = lines[: len(lines) - len(warnings)]
     head, sentences = lines[0], []
     for line in lines[1:]:
         if line == "Contacts par site :" or line.startswith("  "):
@@ -196,6 +204,11 @@ def report_html(
         sentences.append(line)
     parts = [f"<p><b>{html.escape(head)}</b></p>"]
     parts += [f"<p>{html.escape(s)}</p>" for s in sentences]
+    if warnings:  # values that look like spreadsheet formulas, kept as text
+        items = "".join(
+            f"<li>{html.escape(w.strip().removeprefix('- '))}</li>" for w in warnings[1:]
+        )
+        parts.append(f"<p style='color:#92400e'>{html.escape(warnings[0])}</p><ul>{items}</ul>")
     if period is not None:
         parts.append(f"<p>{period_text(period)}</p>")
     if result.per_site:
@@ -529,7 +542,7 @@ class ImportDialog(QDialog):
         if isinstance(exc, ImportRejected) and exc.problems:
             self.problems_model.set_problems(exc.problems)
             self.pages.setCurrentIndex(self.PROBLEMS_PAGE)
-            self._status(exc.message, ERROR_STYLE)
+            self._status(exc.message + exc.unlisted_note, ERROR_STYLE)
             self._settle()
             self.refused.emit(exc)
         elif isinstance(exc, UserError):
