@@ -152,11 +152,22 @@ def test_kill_during_a_backup_leaves_older_backups_intact_and_no_temp_file(
     previous_digest = sha256_file(previous.path)
     source_digest = sha256_file(db_path)
     duration = zygote.run("backup", tmp_path / "measure.txt", db=db_path, folder=folder)
-    finished = 0
-    for i, delay in enumerate(kill_delays(duration, KILL_POINTS)):
+    zygote.run("backup_steps", tmp_path / "steps.txt", db=db_path, folder=folder)
+    _remove_backups_but(folder, previous.path)
+    steps = [line for line in read_lines(tmp_path / "steps.txt") if line.startswith("STEP")]
+    assert steps  # the copy's fsync, its rename, the manifest's…
+    # Kills at each durable step the worker says it reached (the same on any machine), then
+    # spread over the copy and its verification (where they land depends on the machine, so
+    # nothing below counts on them).
+    runs: list[tuple[str, int | float]] = [("step", n) for n in range(1, len(steps) + 1)]
+    runs += [("delay", d) for d in kill_delays(duration, KILL_POINTS)]
+    for i, (kind, point) in enumerate(runs):
         out = tmp_path / f"backup-{i}.txt"
-        lines = zygote.kill_after("backup", out, delay, db=db_path, folder=folder)
-        finished += any(line.startswith("DONE") for line in lines)
+        if kind == "step":
+            lines = zygote.kill_at_step("backup_steps", out, int(point), db=db_path, folder=folder)
+            assert not any(line.startswith("DONE") for line in lines)  # killed before the end
+        else:
+            lines = zygote.kill_after("backup", out, point, db=db_path, folder=folder)
         # Every file with a final name is a complete, verified backup.
         kept = verified_backups_intact(folder)
         assert previous.path in kept and sha256_file(previous.path) == previous_digest
@@ -168,16 +179,30 @@ def test_kill_during_a_backup_leaves_older_backups_intact_and_no_temp_file(
         assert not [
             j for j in folder.glob("*.json") if not j.with_suffix(".sqlite").exists()
         ]
-        for extra in kept:
-            if extra != previous.path:
-                extra.unlink()
-                extra.with_suffix(".json").unlink()
+        _remove_backups_but(folder, previous.path)
     assert sha256_file(db_path) == source_digest
-    assert 0 < finished < KILL_POINTS  # kills landed before the end, and some runs ended
+
+
+def _remove_backups_but(folder: Path, keep: Path) -> None:
+    for extra in folder.glob("*.sqlite"):
+        if extra != keep:
+            extra.unlink()
+            extra.with_suffix(".json").unlink(missing_ok=True)
+
+
+BASE_REVISION = "0001"
 
 
 def _base_database_with_data(path: Path, rows: int) -> None:
-    """A file at the schema before the first migration, holding data a migration must keep."""
+    """A SARAH file of the first released schema, holding data a migration must keep."""
+    from alembic import command
+
+    from sarah.db import alembic_config
+
+    engine = create_db_engine(path)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), BASE_REVISION)
+    engine.dispose()
     conn = sqlite3.connect(path)
     try:
         conn.execute("PRAGMA journal_mode=WAL")
@@ -193,10 +218,6 @@ def _base_database_with_data(path: Path, rows: int) -> None:
 def _revision(db: Path) -> str | None:
     conn = sqlite3.connect(f"file:{db.as_posix()}?mode=ro", uri=True)
     try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if "alembic_version" not in tables:
-            assert tables == {"keepme"}, tables  # nothing half-created
-            return None
         return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     finally:
         conn.close()
@@ -214,15 +235,25 @@ def test_kill_during_a_migration_is_all_or_nothing(
     assert _revision(db) == head_revision()
     previous = next(iter(verified_backups_intact(folder)))
     previous_digest = sha256_file(previous)
-    outcomes: set[str | None] = set()
-    for i, delay in enumerate(kill_delays(duration, KILL_POINTS)):
-        for suffix in ("", "-wal", "-shm"):
-            db.with_name(db.name + suffix).unlink(missing_ok=True)
-        shutil.copy(template, db)
-        zygote.kill_after("migrate", tmp_path / f"migrate-{i}.txt", delay, db=db)
+    outcomes: set[str | None] = {head_revision()}  # the run to the end
+    _reset(db, template)
+    zygote.run("migrate_steps", tmp_path / "steps.txt", db=db)
+    steps = [line for line in read_lines(tmp_path / "steps.txt") if line.startswith("STEP")]
+    _remove_backups_but(folder, previous)
+    # Kills at each durable step the worker says it reached (the backup before the upgrade),
+    # then spread over the whole run, the upgrade's transaction included.
+    runs: list[tuple[str, int | float]] = [("step", n) for n in range(1, len(steps) + 1)]
+    runs += [("delay", d) for d in kill_delays(duration, KILL_POINTS)]
+    for i, (kind, point) in enumerate(runs):
+        _reset(db, template)
+        out = tmp_path / f"migrate-{i}.txt"
+        if kind == "step":
+            zygote.kill_at_step("migrate_steps", out, int(point), db=db)
+        else:
+            zygote.kill_after("migrate", out, point, db=db)
         assert integrity(db) == ([], [])
         revision = _revision(db)
-        assert revision in (None, head_revision())
+        assert revision in (BASE_REVISION, head_revision())
         outcomes.add(revision)
         kept = verified_backups_intact(folder)
         assert previous in kept and sha256_file(previous) == previous_digest
@@ -235,11 +266,14 @@ def test_kill_during_a_migration_is_all_or_nothing(
                 assert conn.execute(text("SELECT count(*) FROM keepme")).scalar_one() == 60_000
         finally:
             engine.dispose()
-        for extra in folder.glob("*.sqlite"):
-            if extra != previous:
-                extra.unlink()
-                extra.with_suffix(".json").unlink()
-    assert outcomes == {None, head_revision()}
+        _remove_backups_but(folder, previous)
+    assert outcomes == {BASE_REVISION, head_revision()}
+
+
+def _reset(db: Path, template: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        db.with_name(db.name + suffix).unlink(missing_ok=True)
+    shutil.copy(template, db)
 
 
 def test_next_start_after_a_killed_save_needs_no_repair(

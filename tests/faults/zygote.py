@@ -114,9 +114,22 @@ def recover_steps(req: dict[str, object], out: int) -> None:
     _say(out, f"DONE {said}")
 
 
+def backup_steps(req: dict[str, object], out: int) -> None:
+    """``backup``, saying its steps (see :func:`_say_steps`)."""
+    _say_steps(req, out)
+    backup(req, out)
+
+
+def migrate_steps(req: dict[str, object], out: int) -> None:
+    """``migrate``, saying its steps (see :func:`_say_steps`)."""
+    _say_steps(req, out)
+    migrate(req, out)
+
+
 OPS = {
     "save_loop": save_loop, "backup": backup, "migrate": migrate, "cli": cli,
-    "cli_steps": cli_steps, "recover_steps": recover_steps,
+    "cli_steps": cli_steps, "recover_steps": recover_steps, "backup_steps": backup_steps,
+    "migrate_steps": migrate_steps,
 }
 
 
