@@ -123,6 +123,10 @@ def run_app(args: argparse.Namespace) -> int:
     if window is None:
         return code
     window.show()
+    # Without a window manager (a kiosk session) nothing activates the window, and Qt fires
+    # no shortcut in an inactive one: activate it so every key works from the first second.
+    window.raise_()
+    window.activateWindow()
     window.desk.form.search_edit.setFocus()
     log.info("window opened on site %s", window.ctx.site.name)
     return app.exec()

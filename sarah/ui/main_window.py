@@ -357,7 +357,11 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _after_import(self) -> None:
-        """Screens showing contacts, people or sites read them again (new sites included)."""
+        self.reload_all()
+
+    def reload_all(self) -> None:
+        """The data changed under every screen (an import, a restore): each reads it again,
+        now if shown, else when shown next (new sites included)."""
         self._after_catch_up()
         self.catchup.refresh_day()
         for widget in self._screens.values():
@@ -455,3 +459,8 @@ def install_other_screens(window: MainWindow, ctx: AppContext) -> None:
     window.catchup.form.saved.connect(lambda _o: statistics.mark_stale())
     window.catchup.grid.saved.connect(lambda _n: statistics.mark_stale())
     catalogue.catalogue_changed.connect(statistics.mark_stale)
+    # A merge or its undo changes who counts as one person; a deletion or its Annuler, the
+    # contacts: the tables must never show the figures of before.
+    visitors.visitor_changed.connect(lambda _id: statistics.mark_stale())
+    window.journal.deleted.connect(lambda _e: statistics.mark_stale())
+    window.journal.restored.connect(lambda _e: statistics.mark_stale())

@@ -61,12 +61,6 @@ def backup_parts(window: Any) -> BackupParts | None:
 def _after_restore(window: Any, status: BackupStatusWidget) -> None:
     """Screens showing data read before the restore read it again."""
     status.refresh()
-    for name in ("journal", "desk"):
-        screen = getattr(window, name, None)
-        for method in ("refresh", "refresh_count"):
-            fn = getattr(screen, method, None)
-            if callable(fn):
-                fn()
-    banner = getattr(window, "gap_banner", None)
-    if banner is not None and callable(getattr(banner, "refresh", None)):
-        banner.refresh()
+    reload_all = getattr(window, "reload_all", None)
+    if callable(reload_all):
+        reload_all()  # every screen, the statistics and the visitors included
