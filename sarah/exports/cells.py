@@ -5,14 +5,13 @@ as a string cell, never as a formula (openpyxl would make a formula of any text 
 ``=``), and text a spreadsheet would take for a formula once edited (``=``, ``+``, ``-``, ``@``,
 tab, carriage return) also gets Excel's "quote prefix", so it stays text after F2 + Enter.
 
-For CSV, OWASP's advice on CSV injection: such a field gets a leading single quote (and every
-text field is quoted by the writer). Numbers written by SARAH are never text here: a negative
+For CSV, OWASP's advice on CSV injection: such a field gets a leading single quote and is
+quoted. Numbers written by SARAH are never text here: a negative
 count stays a number.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING
 
@@ -53,16 +52,28 @@ def csv_field(value: object) -> object:
 
 
 class SafeCsvWriter:
-    """``csv.writer`` for French Excel (``;``, CRLF) whose text fields cannot start a formula.
+    """CSV for French Excel (``;``, CRLF) whose text fields cannot start a formula.
 
-    Text fields are quoted and numbers are not (``QUOTE_NONNUMERIC``): a number written by
-    SARAH, negative or not, stays a number; text is read as text.
+    The file keeps its plain form (a field is quoted only when it must be: a ``;``, a quote or
+    a line break inside), so that programs reading SARAH's CSV see what they always saw; a
+    field that would start a formula is prefixed with ``'`` and always quoted (OWASP). Numbers
+    written by SARAH, negative or not, stay bare numbers.
     """
 
     def __init__(self, out: IO[str]) -> None:
-        self._writer = csv.writer(
-            out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC
-        )
+        self._out = out
 
     def writerow(self, cells: Iterable[object]) -> None:
-        self._writer.writerow([csv_field(cell) for cell in cells])
+        self._out.write(";".join(_csv_text(cell) for cell in cells) + "\r\n")
+
+
+def _csv_text(value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return str(value)
+    field = csv_field(value)
+    assert isinstance(field, str)
+    if field != value or any(c in field for c in ';"\r\n'):
+        return '"' + field.replace('"', '""') + '"'
+    return field

@@ -168,7 +168,7 @@ def test_csv_fields_follow_owasp_and_numbers_stay_numbers() -> None:
     assert csv_field(-3) == -3 and csv_field(0.5) == 0.5
     out = io.StringIO()
     SafeCsvWriter(out).writerow([CMD, -3, 12, "54 %", None])
-    assert out.getvalue() == "\"'+cmd|' /C calc'!A0\";-3;12;\"54 %\";\"\"\r\n"
+    assert out.getvalue() == "\"'+cmd|' /C calc'!A0\";-3;12;54 %;\r\n"
 
 
 def test_the_csv_report_writes_names_as_quoted_text(hostile: Engine, tmp_path: Path) -> None:
@@ -180,9 +180,9 @@ def test_the_csv_report_writes_names_as_quoted_text(hostile: Engine, tmp_path: P
     assert ["Produit par", "'" + SUM] in rows
     service = next(r for r in rows if r and r[0] == "'" + SUM)
     assert service[1:] == ["2", "2", "2", "6"]
-    # On disk: the text quoted, the counts bare numbers.
+    # On disk: the formula-like text quoted, the counts bare numbers, the rest as always.
     assert '"\'=HYPERLINK(""http://evil.example/x"",""Cliquez"")"' in raw
-    assert "\"NOMBRE TOTAL DES CONTACTS\";2;2;2;6\r\n" in raw
+    assert "NOMBRE TOTAL DES CONTACTS;2;2;2;6\r\n" in raw
 
 
 def test_sarah_report_on_the_command_line_writes_names_as_text(

@@ -120,11 +120,15 @@ def _refused(engine: Engine, path: Path, *expected: str) -> str:
     return message
 
 
+# The child's own peak (VmHWM of its address space, new at exec): ru_maxrss would count the
+# parent's size at fork too, a big pytest process making a small child look big.
 CHILD = """
-import resource, sys
+import sys
 from sarah.cli import main
 code = main(sys.argv[1:])
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+with open("/proc/self/status", encoding="ascii") as fh:
+    peak_kb = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+print(peak_kb // 1024)
 sys.exit(code)
 """
 
