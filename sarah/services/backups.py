@@ -53,6 +53,7 @@ from sarah.services.sqlite_files import (
     PARTIAL_SUFFIX,
     check_copy,
     connect_ro,
+    count_table,
     fsync_dir,
     fsync_file,
     integrity_problems,
@@ -613,12 +614,7 @@ def read_backup(path: Path) -> BackupInfo | None:
     data = _read_manifest(path)
     if data is None:
         return BackupInfo(path, created, size, match["reason"], False, None, has_manifest=False)
-    counts_raw = data.get("counts")
-    counts = (
-        {str(k): int(v) for k, v in counts_raw.items() if isinstance(v, int)}
-        if isinstance(counts_raw, dict)
-        else {}
-    )
+    counts = count_table(data.get("counts"))
     contacts = data.get("contacts")
     problem = str(data["damaged"]) if data.get("damaged") else None
     if problem is None and data.get("size") != size:

@@ -34,6 +34,7 @@ from sarah.services.sqlite_files import (
     HOST,
     PARTIAL_SUFFIX,
     check_copy,
+    count_table,
     file_age_hours,
     fsync_dir,
     pid_alive,
@@ -156,12 +157,7 @@ def read_journal(db: Path) -> Journal | None:
         # Unreadable: written atomically, so only a damaged disk gives this. Keep everything.
         return Journal(db, "?", db, [], {}, None, "?", 0, path, readable=False)
     folder = db.parent
-    counts_raw = raw.get("counts")
-    counts = (
-        {str(k): int(v) for k, v in counts_raw.items() if isinstance(v, int)}
-        if isinstance(counts_raw, dict)
-        else {}
-    )
+    counts = count_table(raw.get("counts"))
     contacts = raw.get("contacts")
     return Journal(
         db=db,

@@ -134,6 +134,14 @@ def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
     }
 
 
+def count_table(raw: object) -> dict[str, int]:
+    """Row counts as a manifest or a journal stored them (read back from JSON): whatever is not
+    a table name with a whole number is left out."""
+    if not isinstance(raw, dict):
+        return {}
+    return {str(k): int(v) for k, v in raw.items() if isinstance(v, int)}
+
+
 def live_contacts(conn: sqlite3.Connection) -> int | None:
     """The number of contacts SARAH shows everywhere: those not deleted (``deleted_at IS NULL``)."""
     try:

@@ -208,19 +208,13 @@ class Zygote:
     def kill_at_step(self, op: str, out: Path, step: int, **req: object) -> list[str]:
         """Start ``op`` told to stop at ``step`` (see ``cli_steps`` in zygote.py), wait until it
         says it is there, SIGKILL it; returns what it said."""
-        pid = self.start(op, out, stop_at=step, **req)
-        deadline = time.monotonic() + 120
-        while True:
-            lines = read_lines(out)
-            if any(line.startswith(f"STEP {step} ") for line in lines):
-                break
+
+        def there(lines: list[str]) -> bool:
             ended = [line for line in lines if line.startswith(("DONE", "ERROR"))]
             assert not ended, f"ended before step {step}: {lines[-3:]}"
-            assert time.monotonic() < deadline, f"step {step} never reached: {lines[-3:]}"
-            time.sleep(0.005)  # polling what the child printed
-        os.kill(pid, signal.SIGKILL)
-        wait_gone(pid, 60)
-        return read_lines(out)
+            return any(line.startswith(f"STEP {step} ") for line in lines)
+
+        return self.kill_when(op, out, there, stop_at=step, **req)
 
     def close(self) -> None:
         if self.proc.stdin is not None:
