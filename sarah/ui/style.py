@@ -1,0 +1,9 @@
+"""The window's few colours and text styles, once (errors, success, warnings)."""
+
+from __future__ import annotations
+
+ERROR_COLOUR = "#991b1b"
+SUCCESS_COLOUR = "#166534"
+WARNING_COLOUR = "#b45309"
+ERROR_STYLE = f"color: {ERROR_COLOUR}; font-weight: 600;"
+SUCCESS_STYLE = f"color: {SUCCESS_COLOUR}; font-weight: 600;"
