@@ -20,7 +20,7 @@ run: $(STAMP)
 COVERAGE_FLOOR := 92
 
 test: $(STAMP)
-	$(BIN)/ruff check sarah tests benchmarks migrations
+	$(BIN)/ruff check sarah tests benchmarks
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest --cov=sarah --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 

@@ -67,16 +67,9 @@ def settings_file() -> Path:
     return config_dir() / "settings.json"
 
 
-def resource_dir() -> Path:
-    """Files shipped with the program (PyInstaller unpacks them under sys._MEIPASS)."""
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        return Path(frozen) / "sarah"
-    return Path(__file__).resolve().parent
-
-
 def migrations_dir() -> Path:
+    """Alembic's scripts, inside the package: an installed wheel or a frozen build migrates."""
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
-        return Path(frozen) / "migrations"
-    return Path(__file__).resolve().parent.parent / "migrations"
+        return Path(frozen) / "sarah" / "migrations"
+    return Path(__file__).resolve().parent / "migrations"

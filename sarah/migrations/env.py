@@ -19,7 +19,10 @@ def run_migrations_online() -> None:
             context.run_migrations()
         return
     # Command-line use (alembic revision --autogenerate): sqlalchemy.url from the config.
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise SystemExit("alembic.ini names no sqlalchemy.url to compare the models with.")
+    engine = create_engine(url)
     with engine.begin() as conn:
         context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
