@@ -68,9 +68,10 @@ def ensure_desk_db() -> Path:
         return DESK_DB
     from sqlalchemy import insert
 
-    from sarah.db import open_database, write_session
+    from sarah.db import write_session
     from sarah.models import Contact, Visitor, contact_services
     from sarah.services.catalogue import list_services
+    from sarah.services.database import open_database
     from sarah.services.sites import ensure_site
     from sarah.services.text import search_key
 
@@ -159,8 +160,9 @@ def typed_queries(rnd: random.Random, people: list[tuple[str, str, date | None]]
 def bench_search(db: Path) -> tuple[list[float], int]:
     from sqlalchemy import select
 
-    from sarah.db import open_database, read_session
+    from sarah.db import read_session
     from sarah.models import Visitor
+    from sarah.services.database import open_database
     from sarah.services.desk import search_visitors
 
     engine = open_database(db)
@@ -188,10 +190,11 @@ def bench_save(db: Path, runs: int = 200) -> list[float]:
 
     from sqlalchemy import select
 
-    from sarah.db import open_database, read_session
+    from sarah.db import read_session
     from sarah.models import Visitor
     from sarah.services.catalogue import list_services
     from sarah.services.contacts import ContactDraft, log_contact
+    from sarah.services.database import open_database
     from sarah.services.sites import list_sites
 
     with tempfile.TemporaryDirectory() as tmp:

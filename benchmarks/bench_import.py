@@ -98,7 +98,7 @@ CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
-from sarah.db import open_database
+from sarah.services.database import open_database
 from sarah.services.imports import import_file
 engine = open_database(Path(sys.argv[2]))
 started = time.perf_counter()

@@ -184,8 +184,8 @@ def ensure_dataset_db(name: str, shape: DatasetShape, *, rebuild: bool = False) 
         info = json.loads(info_file.read_text(encoding="utf-8"))
         if info.get("shape") == shape.__dict__:
             return target
-    from sarah.db import open_database
     from sarah.services.catalogue import list_services
+    from sarah.services.database import open_database
     from sarah.services.imports import import_file
     from sarah.services.sites import ensure_site
 

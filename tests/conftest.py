@@ -35,7 +35,7 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def engine(db_path: Path) -> Iterator[Engine]:
     """A fresh SQLite database migrated to head, as every command opens it."""
-    from sarah.db import open_database
+    from sarah.services.database import open_database
 
     eng = open_database(db_path)
     yield eng
@@ -51,7 +51,7 @@ def pg_engine() -> Iterator[Engine]:
     """
     from sqlalchemy import create_engine, text
 
-    from sarah.db import open_database
+    from sarah.services.database import open_database
 
     name = f"sarah_test_{uuid.uuid4().hex[:12]}"
     try:

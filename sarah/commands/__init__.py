@@ -7,7 +7,7 @@ import sys
 
 from sqlalchemy import Engine
 
-from sarah.db import open_database
+from sarah.services.database import open_database
 from sarah.settings import load_settings
 
 

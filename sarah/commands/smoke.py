@@ -11,9 +11,10 @@ from datetime import datetime
 from pathlib import Path
 
 from sarah import __version__
-from sarah.db import current_revision, head_revision, open_database
+from sarah.db import current_revision, head_revision
 from sarah.exports.meta import ExportMeta
 from sarah.exports.xlsx_report import write_report_xlsx
+from sarah.services.database import open_database
 from sarah.services.report_model import Period
 from sarah.services.sites import ensure_site
 from sarah.services.statistics import semester_tables

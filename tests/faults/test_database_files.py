@@ -19,9 +19,9 @@ from sqlalchemy import Engine
 
 from sarah import db as sarah_db
 from sarah.cli import main
-from sarah.db import open_database
 from sarah.dbfile import SARAH_APPLICATION_ID, DatabaseTooNew, ForeignDatabase
 from sarah.errors import DatabaseLocked
+from sarah.services.database import open_database
 
 REPORT = ["report", "--from", "2019-01-01", "--to", "2030-12-31", "--format", "json"]
 

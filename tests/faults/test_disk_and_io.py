@@ -19,12 +19,13 @@ from faults.faultkit import add_contacts, dump, hold_write_lock, integrity, veri
 from sqlalchemy import Engine, event, func, select
 
 from sarah import db as sarah_db
-from sarah.db import open_database, read_session
+from sarah.db import read_session
 from sarah.errors import DatabaseLocked, DiskFull, UserError
 from sarah.models import Contact
 from sarah.services.backups import create_backup, list_backups
 from sarah.services.catalogue import list_services
 from sarah.services.contacts import ContactDraft, log_contact
+from sarah.services.database import open_database
 from sarah.services.sites import ensure_site
 
 pytestmark = pytest.mark.slow

@@ -23,10 +23,11 @@ from faults.faultkit import (
 )
 from sqlalchemy import Engine, insert, text
 
-from sarah.db import create_db_engine, head_revision, open_database, write_session
+from sarah.db import create_db_engine, head_revision, write_session
 from sarah.models import Contact, contact_services
 from sarah.services.backups import create_backup, sha256_file
 from sarah.services.catalogue import list_services
+from sarah.services.database import open_database
 from sarah.services.sites import ensure_site
 from sarah.services.startup import check_database
 from sarah.services.visitors import create_visitor

@@ -24,9 +24,9 @@ from pathlib import Path
 # Everything the workers need, imported once before any fork.
 import sarah.cli  # noqa: F401
 from sarah import paths
-from sarah.db import open_database
 from sarah.services.backups import create_backup
 from sarah.services.contacts import ContactDraft, log_contact
+from sarah.services.database import open_database
 
 
 def _say(fd: int, line: str) -> None:

@@ -21,9 +21,9 @@ from sarah.db import (
     create_db_engine,
     current_revision,
     head_revision,
-    open_database,
 )
 from sarah.services.contacts import ContactDraft, log_contact
+from sarah.services.database import open_database
 from sarah.services.sites import ensure_site
 from sarah.services.statistics import statistics_drift
 from sarah.services.visitor_history import visitor_history

@@ -15,9 +15,9 @@ from sarah.db import (
     create_db_engine,
     current_revision,
     head_revision,
-    open_database,
 )
 from sarah.models import Base
+from sarah.services.database import open_database
 
 
 def test_single_head() -> None:

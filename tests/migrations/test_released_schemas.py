@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from sarah.db import current_revision, head_revision, open_database
+from sarah.db import current_revision, head_revision
+from sarah.services.database import open_database
 from sarah.services.statistics import statistics_drift
 
 FIXTURES = sorted((Path(__file__).parent.parent / "fixtures" / "databases").glob("schema-*.sqlite"))

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine
 
 from sarah import __version__
-from sarah.db import open_database
 from sarah.services.analysis import month_breakdown
 from sarah.services.contacts import ContactDraft, log_contact
+from sarah.services.database import open_database
 from sarah.services.report_model import CHANNELS, Period
 from sarah.services.sites import ensure_site, list_sites
 from sarah.services.statistics import semester_tables

@@ -11,11 +11,11 @@ import pytest
 from faults.faultkit import add_contacts, checkpoint, flip_page
 from sqlalchemy import Engine
 
-from sarah import db as sarah_db
 from sarah import paths
 from sarah.checked_files import RECHECK_SECONDS
-from sarah.db import open_database
 from sarah.errors import DatabaseDamaged
+from sarah.services import database as opening
+from sarah.services.database import open_database
 
 
 def make_quiet(path: Path) -> None:
@@ -39,13 +39,13 @@ def quiet_db(engine: Engine, db_path: Path) -> Path:
 def checks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Every full check run by open_database, in order."""
     seen: list[Path] = []
-    real = sarah_db.quick_check_file
+    real = opening.quick_check_file
 
     def spy(path: Path) -> list[str]:
         seen.append(path)
         return real(path)
 
-    monkeypatch.setattr(sarah_db, "quick_check_file", spy)
+    monkeypatch.setattr(opening, "quick_check_file", spy)
     return seen
 
 

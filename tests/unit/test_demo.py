@@ -22,8 +22,8 @@ import pytest
 from sqlalchemy import Engine, func, inspect, select, text
 
 from sarah.cli import main
-from sarah.db import open_database
 from sarah.models import ClosedDay, Contact, Service, Site, Visitor, contact_services
+from sarah.services.database import open_database
 from sarah.services.demo import (
     CHANNELS,
     PHONE_SHARE,

@@ -9,8 +9,8 @@ from sqlalchemy import Engine
 from test_import_support import SAMPLE_ROWS, counts, write_csv
 
 from sarah.cli import main
-from sarah.db import open_database
 from sarah.services.backups import list_backups
+from sarah.services.database import open_database
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -10,9 +10,9 @@ import pytest
 from faults.faultkit import add_contacts, checkpoint, flip_page, garble_header, truncate
 
 from sarah.cli import main
-from sarah.db import open_database
 from sarah.errors import DatabaseDamaged
 from sarah.services.backups import create_backup, list_backups
+from sarah.services.database import open_database
 from sarah.services.startup import check_database, header_problem, startup_backup
 
 

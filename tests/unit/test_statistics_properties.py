@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, delete, insert, update
 
-from sarah.db import open_database, write_session
+from sarah.db import write_session
 from sarah.models import Contact, Visitor, contact_services
 from sarah.services.catalogue import list_services
+from sarah.services.database import open_database
 from sarah.services.report_model import AGE_GROUPS, SEXES, Period, Report
 from sarah.services.sites import SiteInfo, ensure_site, resolve_sites
 from sarah.services.statistics import report_for_sites, statistics_drift

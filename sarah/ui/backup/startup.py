@@ -18,8 +18,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
-from sarah.db import create_db_engine, current_revision, database_url, head_revision, open_database
+from sarah.db import create_db_engine, current_revision, database_url, head_revision
 from sarah.services.backups import configured_backup_folder
+from sarah.services.database import open_database
 from sarah.services.restore_journal import journal_path
 from sarah.services.safety import refuse_unsafe_location
 from sarah.services.startup import StartupReport, check_database, header_problem
