@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ test: $(STAMP)
 	$(BIN)/ruff check sarah tests benchmarks
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest --cov=sarah --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
+
+# Daily work: the same gates and every test but the slow fault runs (kills, full disks, the
+# wheel). `make test` (and CI) still runs everything.
+test-fast: $(STAMP)
+	$(BIN)/ruff check sarah tests benchmarks
+	$(BIN)/mypy
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
