@@ -12,6 +12,8 @@ from sqlalchemy import Engine
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from helpers.logfail import fail_on_logged_problems  # noqa: E402, F401 - an autouse fixture
+
 POSTGRES_SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
 
 

@@ -372,6 +372,7 @@ def _restore_scene(folder: Path) -> tuple[Path, Path]:
     return db, backup
 
 
+@pytest.mark.allow_log("Une restauration interrompue")
 def test_a_report_after_a_restore_killed_with_the_file_moved_aside_never_reads_an_empty_base(
     basedir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

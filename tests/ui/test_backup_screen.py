@@ -189,6 +189,7 @@ def test_backup_on_exit_when_data_changed(auto, engine: Engine, folder: Path) ->
     assert auto.on_exit() is None
 
 
+@pytest.mark.allow_log("automatic backup failed")
 def test_failed_backup_is_reported_in_french(qtbot, tmp_path: Path, ctx) -> None:  # type: ignore[no-untyped-def]
     from sarah.db import sqlite_path
 

@@ -232,6 +232,7 @@ def test_a_database_that_cannot_be_opened_is_a_plain_message_and_exit_code_2(
 # --- errors sorted --------------------------------------------------------------------------------
 
 
+@pytest.mark.allow_log("unexpected error")
 def test_a_bug_opens_the_crash_dialog_and_writes_a_log(qtbot) -> None:
     from sarah.ui.dialogs.crash import CrashDialog, report_exception
 
