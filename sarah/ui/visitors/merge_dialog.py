@@ -9,6 +9,7 @@ box. A merge can be undone later from the kept record's page ("Annuler la fusion
 from __future__ import annotations
 
 import html
+import uuid
 from datetime import date
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
@@ -38,10 +39,12 @@ from sarah.services.visitor_history import (
     merge_candidates,
     search_visitors,
 )
-from sarah.services.visitors import VisitorInfo, merge_preview, merge_visitors
+from sarah.services.visitors import MergeResult, VisitorInfo, merge_preview, merge_visitors
 from sarah.ui.context import AppContext
+from sarah.ui.dialogs.crash import report_exception
 from sarah.ui.table_models.visitor_models import VisitorSearchModel
 from sarah.ui.visitors.status_line import StatusLine
+from sarah.ui.workers import run_in_background
 
 SEX_WORDS = {"F": "femme", "H": "homme", None: "sexe non renseigné"}
 
@@ -363,16 +366,30 @@ class MergeDialog(QDialog):
         if pair is None or self.ctx.read_only or not self.confirm.isChecked():
             return
         survivor, absorbed = pair
-        try:
-            result = merge_visitors(
-                self.ctx.engine,
-                survivor.id,
-                absorbed.id,
-                site_id=self.ctx.site.id,
-                agent=self.ctx.agent,
-            )
-        except UserError as exc:
-            self.error.show_message(f"Fusion non faite : {exc.message}", "error")
-            return
-        self.merged.emit(result.survivor.id, absorbed.id, result.moved_contacts)
+        # Off the GUI thread: moving thousands of contacts must not freeze the window.
+        self.merge_button.setEnabled(False)
+        self.cancel_button.setEnabled(False)
+        self.error.show_message("Fusion en cours…", "info")
+        run_in_background(
+            merge_visitors,
+            self.ctx.engine,
+            survivor.id,
+            absorbed.id,
+            site_id=self.ctx.site.id,
+            agent=self.ctx.agent,
+            on_result=lambda result: self._merged(result, absorbed.id),
+            on_error=self._merge_failed,
+        )
+
+    def _merged(self, result: MergeResult, absorbed_id: uuid.UUID) -> None:
+        self.merged.emit(result.survivor.id, absorbed_id, result.moved_contacts)
         self.accept()
+
+    def _merge_failed(self, exc: BaseException) -> None:
+        self.cancel_button.setEnabled(True)
+        self._update_merge_button()
+        if not isinstance(exc, UserError):
+            self.error.show_message("Fusion non faite.", "error")
+            report_exception(exc, self)
+            return
+        self.error.show_message(f"Fusion non faite : {exc.message}", "error")

@@ -28,6 +28,8 @@ from sarah.services.visitor_merges import (
     unmerge_visitors,
 )
 from sarah.ui.context import AppContext
+from sarah.ui.dialogs.crash import report_exception
+from sarah.ui.workers import run_in_background
 
 
 def _esc(text: str) -> str:
@@ -198,9 +200,18 @@ class MergesPanel(QGroupBox):
         plan, self._plan = self._plan, None
         if plan is None or self.ctx.read_only:
             return
-        try:
-            done = unmerge_visitors(self.ctx.engine, plan.merge_id, site_id=self.ctx.site.id)
-        except UserError as exc:
-            self.failed.emit(f"Fusion non annulée : {exc.message}")
+        run_in_background(  # off the GUI thread, like the merge itself
+            unmerge_visitors,
+            self.ctx.engine,
+            plan.merge_id,
+            site_id=self.ctx.site.id,
+            on_result=self.unmerged.emit,
+            on_error=self._undo_failed,
+        )
+
+    def _undo_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, UserError):
+            self.failed.emit("Fusion non annulée.")
+            report_exception(exc, self)
             return
-        self.unmerged.emit(done)
+        self.failed.emit(f"Fusion non annulée : {exc.message}")
