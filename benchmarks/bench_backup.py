@@ -22,12 +22,10 @@ if str(ROOT) not in sys.path:
 from benchmarks._report import write_section  # noqa: E402
 from benchmarks.dataset import ensure_million_db  # noqa: E402
 from sarah.db import quick_check_file  # noqa: E402
-from sarah.services.backups import (  # noqa: E402
-    create_backup_steps,
-    list_backups,
-    restore_backup,
-)
-from sarah.services.startup import check_database  # noqa: E402
+from sarah.services.backups.create import create_backup_steps  # noqa: E402
+from sarah.services.backups.listing import list_backups  # noqa: E402
+from sarah.services.backups.restore import restore_backup  # noqa: E402
+from sarah.services.backups.startup import check_database  # noqa: E402
 
 MB = 1024 * 1024
 

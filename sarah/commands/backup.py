@@ -8,19 +8,12 @@ from pathlib import Path
 from sarah.commands import database, database_target
 from sarah.db import database_url, sqlite_path
 from sarah.errors import UserError
-from sarah.services.backups import (
-    REASON_MANUAL,
-    backup_state,
-    check_backups,
-    clean_temporary_files,
-    configured_backup_folder,
-    create_backup,
-    human_size,
-    list_backups,
-    restore_backup,
-    rotate_quietly,
-    state_text,
-)
+from sarah.services.backups.create import create_backup
+from sarah.services.backups.listing import check_backups, clean_temporary_files, list_backups
+from sarah.services.backups.record import REASON_MANUAL, configured_backup_folder
+from sarah.services.backups.restore import restore_backup
+from sarah.services.backups.rotation import rotate_quietly
+from sarah.services.backups.status import backup_state, human_size, state_text
 
 
 def _folder(args: argparse.Namespace) -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sarah.commands import database
 from sarah.errors import InvalidInput
-from sarah.services.backups import backup_before
+from sarah.services.backups.create import backup_before
 from sarah.services.imports import ImportResult, import_file_steps, summary_lines
 
 

@@ -31,8 +31,8 @@ from sarah.db import (
 )
 from sarah.dbfile import ReadOnlyDatabase, is_writable, refuse_foreign_file, refuse_unusable_path
 from sarah.errors import DatabaseDamaged, UserError
-from sarah.services.backups import database_traces, recover_interrupted_restore
-from sarah.services.safety import refuse_unsafe_location
+from sarah.services.backups.journal import database_traces, recover_interrupted_restore
+from sarah.services.backups.location import refuse_unsafe_location
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +58,9 @@ def migrate_to_head(engine: Engine, backup_dir: Path | None = None) -> Path | No
         # A file made before the mark existed gets it at its next migration (dbfile recognises
         # it meanwhile): an up-to-date database is never written just for opening it.
         return None
-    from sarah.services.backups import (
-        configured_backup_folder,
-        create_backup_or_abort,
-        rotate_quietly,
-    )
+    from sarah.services.backups.create import create_backup_or_abort
+    from sarah.services.backups.record import configured_backup_folder
+    from sarah.services.backups.rotation import rotate_quietly
 
     copy: Path | None = None
     if path is not None and has_user_tables(engine):

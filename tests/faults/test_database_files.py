@@ -360,7 +360,7 @@ def test_the_window_opens_a_database_on_a_read_only_medium_in_read_only_mode(
 
 def _restore_scene(folder: Path) -> tuple[Path, Path]:
     """A base of 15 contacts and a verified backup of it when it held 12."""
-    from sarah.services.backups import create_backup
+    from sarah.services.backups.create import create_backup
 
     (folder / "sauvegardes").mkdir(parents=True)
     db = folder / "sarah.sqlite"

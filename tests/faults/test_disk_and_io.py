@@ -22,7 +22,8 @@ from sarah import db as sarah_db
 from sarah.db import read_session
 from sarah.errors import DatabaseLocked, DiskFull, UserError
 from sarah.models import Contact
-from sarah.services.backups import create_backup, list_backups
+from sarah.services.backups.create import create_backup
+from sarah.services.backups.listing import list_backups
 from sarah.services.catalogue import list_services
 from sarah.services.contacts import ContactDraft, log_contact
 from sarah.services.database import open_database

@@ -25,11 +25,12 @@ from sqlalchemy import Engine, insert, text
 
 from sarah.db import create_db_engine, head_revision, write_session
 from sarah.models import Contact, contact_services
-from sarah.services.backups import create_backup, sha256_file
+from sarah.services.backups.create import create_backup
+from sarah.services.backups.files import sha256_file
+from sarah.services.backups.startup import check_database
 from sarah.services.catalogue import list_services
 from sarah.services.database import open_database
 from sarah.services.sites import ensure_site
-from sarah.services.startup import check_database
 from sarah.services.visitors import create_visitor
 
 pytestmark = pytest.mark.slow

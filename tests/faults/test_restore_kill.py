@@ -27,9 +27,13 @@ from faults.faultkit import (
 from sqlalchemy import Engine
 
 from sarah.db import write_session
-from sarah.services.backups import create_backup, database_traces, recover_interrupted_restore
-from sarah.services.restore_journal import journal_path
-from sarah.services.startup import check_database
+from sarah.services.backups.create import create_backup
+from sarah.services.backups.journal import (
+    database_traces,
+    journal_path,
+    recover_interrupted_restore,
+)
+from sarah.services.backups.startup import check_database
 
 pytestmark = pytest.mark.slow
 

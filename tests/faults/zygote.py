@@ -24,7 +24,7 @@ from pathlib import Path
 # Everything the workers need, imported once before any fork.
 import sarah.cli  # noqa: F401
 from sarah import paths
-from sarah.services.backups import create_backup
+from sarah.services.backups.create import create_backup
 from sarah.services.contacts import ContactDraft, log_contact
 from sarah.services.database import open_database
 
@@ -74,11 +74,11 @@ def cli(req: dict[str, object], out: int) -> None:
 def _say_steps(req: dict[str, object], out: int) -> None:
     """From now on, say each durable step (every rename, every fsync of a file) once it is done,
     as ``STEP <n> <what>``; at step ``stop_at`` wait there to be killed."""
-    import sarah.services.backups as backups
+    from sarah.services.backups import create, restore
 
     stop_at = int(str(req.get("stop_at") or 0))
     count = [0]
-    real_replace, real_fsync_file = os.replace, backups.fsync_file
+    real_replace, real_fsync_file = os.replace, create.fsync_file
 
     def step(what: str) -> None:
         count[0] += 1
@@ -96,7 +96,8 @@ def _say_steps(req: dict[str, object], out: int) -> None:
         step(f"fsync {Path(path).name}")
 
     os.replace = replace  # type: ignore[assignment]
-    backups.fsync_file = fsync_file
+    create.fsync_file = fsync_file
+    restore.fsync_file = fsync_file
 
 
 def cli_steps(req: dict[str, object], out: int) -> None:
@@ -107,7 +108,7 @@ def cli_steps(req: dict[str, object], out: int) -> None:
 
 def recover_steps(req: dict[str, object], out: int) -> None:
     """The next start's recovery of an interrupted restore, saying its steps."""
-    from sarah.services.backups import recover_interrupted_restore
+    from sarah.services.backups.journal import recover_interrupted_restore
 
     _say_steps(req, out)
     said = recover_interrupted_restore(Path(str(req["db"])))

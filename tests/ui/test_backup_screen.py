@@ -10,8 +10,9 @@ from faults.faultkit import add_contacts, checkpoint, dump, garble_header
 from PySide6.QtCore import QThreadPool
 from sqlalchemy import Engine
 
-from sarah.services.backups import create_backup, list_backups
-from sarah.services.startup import check_database
+from sarah.services.backups.create import create_backup
+from sarah.services.backups.listing import list_backups
+from sarah.services.backups.startup import check_database
 from sarah.ui.backup.auto import AutoBackup
 from sarah.ui.backup.damaged_dialog import DamagedDatabaseDialog
 from sarah.ui.backup.screen import BackupScreen
@@ -420,7 +421,7 @@ def test_the_window_finishes_an_interrupted_restore_and_says_so(
     import os
     import shutil
 
-    from sarah.services import restore_journal
+    from sarah.services.backups import journal as restore_journal
     from sarah.ui.backup import startup as ui_startup
 
     add_contacts(engine, 4)

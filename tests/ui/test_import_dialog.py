@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, select
 
 from sarah.db import read_session
 from sarah.models import Contact, Site, Visitor
-from sarah.services.backups import list_backups
+from sarah.services.backups.listing import list_backups
 from sarah.ui.dialogs import import_file
 from sarah.ui.dialogs.import_file import ImportDialog, ProblemsModel
 

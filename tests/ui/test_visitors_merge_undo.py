@@ -14,7 +14,8 @@ from sqlalchemy import Engine, select, text
 
 from sarah.db import read_session, write_session
 from sarah.models import Contact, Visitor, VisitorMerge
-from sarah.services.backups import create_backup, restore_backup
+from sarah.services.backups.create import create_backup
+from sarah.services.backups.restore import restore_backup
 from sarah.services.catalogue import list_services
 from sarah.services.contacts import ContactDraft, log_contact
 from sarah.services.sites import ensure_site

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from test_import_support import SAMPLE_ROWS, counts, write_csv
 
 from sarah.cli import main
-from sarah.services.backups import list_backups
+from sarah.services.backups.listing import list_backups
 from sarah.services.database import open_database
 
 

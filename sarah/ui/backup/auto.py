@@ -10,16 +10,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from sarah.services.backups import (
+from sarah.services.backups.create import backup_if_changed, create_backup_steps
+from sarah.services.backups.record import (
     REASON_EXIT,
     REASON_MANUAL,
     REASON_PERIODIC,
     REASON_STARTUP,
     BackupInfo,
-    backup_if_changed,
-    create_backup_steps,
-    rotate_quietly,
 )
+from sarah.services.backups.rotation import rotate_quietly
 from sarah.ui.workers import run_in_background
 
 log = logging.getLogger(__name__)

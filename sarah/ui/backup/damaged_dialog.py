@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from sarah.errors import UserError
-from sarah.services.backups import RestoreResult, restore_backup
-from sarah.services.startup import StartupReport
+from sarah.services.backups.restore import RestoreResult, restore_backup
+from sarah.services.backups.startup import StartupReport
 
 
 class DamagedDatabaseDialog(QDialog):

@@ -22,16 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from sarah.db import sqlite_path
-from sarah.services.backups import (
-    RECHECK_HOURS,
-    BackupInfo,
-    BackupState,
-    RestoreResult,
-    backup_state,
-    check_backups,
-    list_backups,
-    restore_backup,
-)
+from sarah.services.backups.listing import RECHECK_HOURS, check_backups, list_backups
+from sarah.services.backups.record import BackupInfo
+from sarah.services.backups.restore import RestoreResult, restore_backup
+from sarah.services.backups.status import BackupState, backup_state
 from sarah.ui.backup.auto import AutoBackup
 from sarah.ui.backup.table_model import BackupTableModel, count_text, reason_label
 from sarah.ui.context import AppContext

@@ -19,11 +19,11 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from sarah.db import create_db_engine, current_revision, database_url, head_revision
-from sarah.services.backups import configured_backup_folder
+from sarah.services.backups.journal import journal_path
+from sarah.services.backups.location import refuse_unsafe_location
+from sarah.services.backups.record import configured_backup_folder
+from sarah.services.backups.startup import StartupReport, check_database, header_problem
 from sarah.services.database import open_database
-from sarah.services.restore_journal import journal_path
-from sarah.services.safety import refuse_unsafe_location
-from sarah.services.startup import StartupReport, check_database, header_problem
 from sarah.ui.workers import run_in_background
 
 log = logging.getLogger(__name__)

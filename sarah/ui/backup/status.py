@@ -10,7 +10,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
-from sarah.services.backups import BackupState, backup_state
+from sarah.services.backups.status import BackupState, backup_state
 from sarah.ui.workers import run_in_background
 
 NORMAL_STYLE = "QLabel { color: #166534; padding: 0 6px; }"

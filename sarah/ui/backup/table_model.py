@@ -8,7 +8,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from sarah.services.backups import BackupInfo, human_size, state_text
+from sarah.services.backups.record import BackupInfo
+from sarah.services.backups.status import human_size, state_text
 from sarah.ui.table_models.list_model import ListTableModel
 
 REASONS = {

@@ -55,7 +55,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 
 from sarah.errors import UserError
-from sarah.services.backups import BackupInfo, backup_before
+from sarah.services.backups.create import backup_before
+from sarah.services.backups.record import BackupInfo
 from sarah.services.import_parse import ImportRejected, ParsedImport, Problem
 from sarah.services.imports import (
     ImportResult,

@@ -15,20 +15,13 @@ from faults.faultkit import add_contacts, checkpoint, dump, flip_page, hold_writ
 from sqlalchemy import Engine
 
 from sarah.errors import DatabaseDamaged, DatabaseLocked, UserError
-from sarah.services import backups
-from sarah.services.backups import (
-    BackupInfo,
-    backup_before,
-    backup_if_changed,
-    backup_state,
-    clean_temporary_files,
-    create_backup,
-    describe_age,
-    list_backups,
-    plan_rotation,
-    restore_backup,
-    rotate_backups,
-)
+from sarah.services.backups.create import backup_before, backup_if_changed, create_backup
+from sarah.services.backups.files import HOST, temp_name
+from sarah.services.backups.listing import clean_temporary_files, list_backups
+from sarah.services.backups.record import BackupInfo
+from sarah.services.backups.restore import moved_aside_files, restore_backup
+from sarah.services.backups.rotation import plan_rotation, rotate_backups
+from sarah.services.backups.status import backup_state, describe_age
 from sarah.settings import Settings, save_settings
 
 
@@ -312,7 +305,7 @@ def test_a_damaged_backup_is_refused_before_anything_is_touched(
     with pytest.raises(DatabaseDamaged, match=info.path.name):
         restore_backup(db_path, info.path, folder=folder)
     assert db_path.read_bytes() == before
-    assert backups.moved_aside_files(db_path) == []
+    assert moved_aside_files(db_path) == []
 
 
 def test_a_file_that_is_not_a_backup_is_refused(db_path: Path, engine: Engine, tmp_path: Path) -> None:
@@ -345,11 +338,11 @@ def test_restore_into_a_missing_database_file(engine: Engine, db_path: Path, fol
 
 
 def test_the_temporary_files_of_a_backup_still_running_are_left_alone(folder: Path) -> None:
-    running = backups.temp_name(folder / "automatique-20260101-080000.sqlite")  # this process
+    running = temp_name(folder / "automatique-20260101-080000.sqlite")  # this process
     running.write_bytes(b"in progress")
     its_manifest = folder / "automatique-20260101-080000.json"
     its_manifest.write_text("{}", encoding="utf-8")
-    dead = folder / f"automatique-20260101-070000.sqlite.{backups.HOST}-999999999.partial"
+    dead = folder / f"automatique-20260101-070000.sqlite.{HOST}-999999999.partial"
     dead.write_bytes(b"killed half-way")
     other_pc = folder / "automatique-20260101-060000.sqlite.AUTREPOSTE-12.partial"
     other_pc.write_bytes(b"maybe still running on another PC")

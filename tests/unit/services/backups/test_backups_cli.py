@@ -9,7 +9,7 @@ from faults.faultkit import add_contacts, dump
 from sqlalchemy import Engine
 
 from sarah.cli import main
-from sarah.services.backups import list_backups
+from sarah.services.backups.listing import list_backups
 from sarah.settings import Settings, save_settings
 
 

@@ -1,6 +1,6 @@
 """The start-up check: is the database file sound before anything is written to it?
 
-Run before the window opens (and by every command through :func:`sarah.db.open_database`):
+Run before the window opens (and by every command through :func:`sarah.services.database.open_database`):
 
 - the location is refused when unsafe (network share, cloud-synced folder);
 - a restore that was interrupted is finished or undone (:func:`recover_interrupted_restore`);
@@ -17,16 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sarah.db import quick_check_file
-from sarah.services.backups import (
-    REASON_STARTUP,
-    BackupInfo,
-    backup_if_changed,
-    clean_temporary_files,
-    configured_backup_folder,
-    last_verified_backup,
-    recover_interrupted_restore,
-)
-from sarah.services.safety import refuse_unsafe_location
+from sarah.services.backups.create import backup_if_changed
+from sarah.services.backups.journal import recover_interrupted_restore
+from sarah.services.backups.listing import clean_temporary_files, last_verified_backup
+from sarah.services.backups.location import refuse_unsafe_location
+from sarah.services.backups.record import REASON_STARTUP, BackupInfo, configured_backup_folder
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 

@@ -8,7 +8,7 @@ import pytest
 
 from sarah.cli import main
 from sarah.errors import UserError
-from sarah.services.safety import (
+from sarah.services.backups.location import (
     CLOUD_REASON,
     DRIVE_REMOTE,
     NETWORK_REASON,

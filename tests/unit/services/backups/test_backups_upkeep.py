@@ -20,21 +20,20 @@ from sqlalchemy import Engine, text
 from sarah.cli import main
 from sarah.db import write_session
 from sarah.errors import DatabaseLocked
-from sarah.services import backups
-from sarah.services.backups import (
-    backup_state,
-    check_backups,
-    create_backup,
+from sarah.services.backups import restore as restore_module
+from sarah.services.backups.create import backup_if_changed, create_backup
+from sarah.services.backups.files import HOST, temp_name
+from sarah.services.backups.journal import (
     database_traces,
-    list_backups,
+    journal_path,
     recover_interrupted_restore,
-    restore_backup,
-    rotate_backups,
-    size_limit,
-    state_text,
 )
-from sarah.services.restore_journal import journal_path
-from sarah.services.startup import check_database, startup_backup
+from sarah.services.backups.listing import check_backups, list_backups
+from sarah.services.backups.record import BackupInfo, read_backup
+from sarah.services.backups.restore import moved_aside_files, restore_backup
+from sarah.services.backups.rotation import plan_rotation, rotate_backups, size_limit
+from sarah.services.backups.startup import check_database, startup_backup
+from sarah.services.backups.status import backup_state, human_size, state_text
 from sarah.settings import Settings, save_settings
 
 MB = 1024 * 1024
@@ -77,11 +76,11 @@ def test_five_starts_without_any_change_make_one_backup(
 
 def test_a_deletion_or_an_edit_counts_as_a_change(engine: Engine, db_path: Path, folder: Path) -> None:
     add_contacts(engine, 2)
-    assert backups.backup_if_changed(db_path, folder) is not None
+    assert backup_if_changed(db_path, folder) is not None
     with write_session(engine) as s:  # a tombstone: the row count stays the same
         s.execute(text("UPDATE sites SET last_revision = last_revision + 1"))
         s.execute(text("UPDATE contacts SET deleted_at = '2024-01-01 00:00:00' WHERE rowid = 1"))
-    assert backups.backup_if_changed(db_path, folder) is not None
+    assert backup_if_changed(db_path, folder) is not None
 
 
 def test_rotation_keeps_the_folder_under_its_size_limit_but_never_the_newest_verified(
@@ -101,8 +100,8 @@ def test_rotation_keeps_the_folder_under_its_size_limit_but_never_the_newest_ver
 
 
 def test_the_size_limit_is_a_setting_or_ten_times_the_newest_backup(folder: Path) -> None:
-    big = backups.BackupInfo(folder / "demarrage-20260101-080000.sqlite", datetime(2026, 1, 1), 300 * MB, "x", True, 1)
-    small = backups.BackupInfo(folder / "demarrage-20260101-080000.sqlite", datetime(2026, 1, 1), 30 * MB, "x", True, 1)
+    big = BackupInfo(folder / "demarrage-20260101-080000.sqlite", datetime(2026, 1, 1), 300 * MB, "x", True, 1)
+    small = BackupInfo(folder / "demarrage-20260101-080000.sqlite", datetime(2026, 1, 1), 30 * MB, "x", True, 1)
     assert size_limit([big], None) == 3000 * MB
     assert size_limit([small], None) == 1024 * MB  # at least 1 Go
     assert size_limit([small], 500) == 500 * MB
@@ -119,7 +118,7 @@ def test_backup_list_shows_the_folder_size_and_its_limit(
     assert main(["--db", str(db_path), "backup", "list"]) == 0
     out = capsys.readouterr().out
     on_disk = info.size + info.path.with_suffix(".json").stat().st_size
-    assert f"{backups.human_size(on_disk)} sur 2,0 Go au plus" in out
+    assert f"{human_size(on_disk)} sur 2,0 Go au plus" in out
 
 
 # --- item 20: stale copies, future dates, damage found later, files without a manifest --------
@@ -129,11 +128,11 @@ def test_commands_clean_the_copies_of_killed_backups_not_those_of_a_live_one(
     engine: Engine, db_path: Path, folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     save_settings(Settings(backup_dir=str(folder)))
-    dead = folder / f"automatique-20260101-070000.sqlite.{backups.HOST}-999999999.partial"
+    dead = folder / f"automatique-20260101-070000.sqlite.{HOST}-999999999.partial"
     dead.write_bytes(b"killed half-way")
-    live = backups.temp_name(folder / "automatique-20260101-080000.sqlite")  # this process
+    live = temp_name(folder / "automatique-20260101-080000.sqlite")  # this process
     live.write_bytes(b"being written")
-    reused = folder / f"automatique-20251201-070000.sqlite.{backups.HOST}-{os.getppid()}.partial"
+    reused = folder / f"automatique-20251201-070000.sqlite.{HOST}-{os.getppid()}.partial"
     reused.write_bytes(b"its process number now belongs to another program")
     two_days_ago = time.time() - 48 * 3600
     os.utime(reused, (two_days_ago, two_days_ago))
@@ -177,14 +176,14 @@ def test_future_dated_backups_are_not_kept_forever(engine: Engine, db_path: Path
     # clock is there, it goes with the backups of that day (its date in 2027 is still ahead).
     later = now + timedelta(days=400)
     hourly = [
-        backups.BackupInfo(folder / f"automatique-{t:%Y%m%d-%H%M%S}.sqlite", t, 1, "x", True, 1)
+        BackupInfo(folder / f"automatique-{t:%Y%m%d-%H%M%S}.sqlite", t, 1, "x", True, 1)
         for t in (later - timedelta(hours=h) for h in range(0, 400 * 24, 5))
     ]
-    seen = backups.read_backup(future.path)
+    seen = read_backup(future.path)
     assert seen is not None and later < seen.created_at
-    assert seen in backups.plan_rotation([seen, *hourly], later)
+    assert seen in plan_rotation([seen, *hourly], later)
     unseen = dataclasses.replace(seen, future_seen_at=None)  # first seen now: kept 48 h at least
-    assert unseen not in backups.plan_rotation([unseen, *hourly], later)
+    assert unseen not in plan_rotation([unseen, *hourly], later)
     # The clock notice is gone once the newest future-dated backup was seen over 48 h ago and
     # a backup with a right date is there.
     create_backup(db_path, folder, "automatique", now=later - timedelta(hours=1))
@@ -302,7 +301,7 @@ def test_a_restore_still_running_elsewhere_is_waited_for_not_touched(
         journal = journal_path(db_path)
         journal.write_text(
             json.dumps({
-                "format": 1, "host": backups.HOST, "pid": other.pid, "database": db_path.name,
+                "format": 1, "host": HOST, "pid": other.pid, "database": db_path.name,
                 "backup": "x.sqlite", "incoming": "absent.partial",
                 "moves": [[db_path.name, db_path.name + ".avant-restauration-20260101-080000"]],
                 "counts": {}, "contacts": None,
@@ -341,17 +340,17 @@ def test_a_restored_file_failing_its_last_check_puts_the_old_database_back(
     add_contacts(engine, 2)
     engine.dispose()
     before = dump(db_path)
-    real_check = backups.check_copy
+    real_check = restore_module.check_copy
 
     def bad_sector_in_place(path: Path) -> tuple[list[str], dict[str, int], int | None]:
         if path == db_path:  # the copy reads back wrong once in place (a bad sector)
             return ["*** page 3 illisible"], {}, None
         return real_check(path)
 
-    monkeypatch.setattr(backups, "check_copy", bad_sector_in_place)
+    monkeypatch.setattr(restore_module, "check_copy", bad_sector_in_place)
     with pytest.raises(DatabaseDamaged, match="remise en place"):
         restore_backup(db_path, info.path, folder=folder)
     assert dump(db_path) == before
     assert not journal_path(db_path).exists()
-    assert backups.moved_aside_files(db_path) == []
+    assert moved_aside_files(db_path) == []
     assert list(db_path.parent.glob("sarah.sqlite.restauration-refusee-*"))  # kept, not deleted

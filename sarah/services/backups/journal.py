@@ -30,7 +30,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sarah.errors import DatabaseLocked
-from sarah.services.sqlite_files import (
+from sarah.services.backups.files import (
     HOST,
     PARTIAL_SUFFIX,
     check_copy,

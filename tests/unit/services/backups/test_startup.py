@@ -11,9 +11,10 @@ from faults.faultkit import add_contacts, checkpoint, flip_page, garble_header, 
 
 from sarah.cli import main
 from sarah.errors import DatabaseDamaged
-from sarah.services.backups import create_backup, list_backups
+from sarah.services.backups.create import create_backup
+from sarah.services.backups.listing import list_backups
+from sarah.services.backups.startup import check_database, header_problem, startup_backup
 from sarah.services.database import open_database
-from sarah.services.startup import check_database, header_problem, startup_backup
 
 
 def _truncate_on_page_boundary(path: Path) -> None:
