@@ -14,6 +14,7 @@ from sarah.services.backups.record import REASON_MANUAL, configured_backup_folde
 from sarah.services.backups.restore import restore_backup
 from sarah.services.backups.rotation import rotate_quietly
 from sarah.services.backups.status import backup_state, human_size, state_text
+from sarah.vocabulary import count_text
 
 
 def _folder(args: argparse.Namespace) -> Path:
@@ -33,10 +34,6 @@ def _database_file(args: argparse.Namespace) -> Path:
     return Path(url.database)
 
 
-def _fmt_count(n: int | None) -> str:
-    return "?" if n is None else f"{n:,}".replace(",", "\u202f")
-
-
 def run_create(args: argparse.Namespace) -> int:
     engine = database(args)  # refuses a damaged or badly placed database, migrates
     try:
@@ -50,7 +47,7 @@ def run_create(args: argparse.Namespace) -> int:
     rotate_quietly(folder)
     print(
         f"Sauvegarde vérifiée : {info.path} ({human_size(info.size)}, "
-        f"{_fmt_count(info.contacts)} contacts)."
+        f"{count_text(info.contacts)} contacts)."
     )
     return 0
 
@@ -69,7 +66,7 @@ def run_list(args: argparse.Namespace) -> int:
     for b in backups:
         print(
             f"  {b.created_at:%d/%m/%Y %H:%M:%S}  {human_size(b.size):>10}  "
-            f"{_fmt_count(b.contacts):>9} contacts  {state_text(b, state.now):<44}  "
+            f"{count_text(b.contacts):>9} contacts  {state_text(b, state.now):<44}  "
             f"{b.reason:<20}  {b.path.name}"
         )
     if any(not b.has_manifest for b in backups):
@@ -103,7 +100,7 @@ def run_restore(args: argparse.Namespace) -> int:
     result = restore_backup(db, backup, folder=_folder(args))
     if result.recovered:
         print(result.recovered)
-    print(f"Base restaurée depuis {result.restored_from} : {_fmt_count(result.contacts)} contacts.")
+    print(f"Base restaurée depuis {result.restored_from} : {count_text(result.contacts)} contacts.")
     if result.safety_backup is not None:
         print(f"La base remplacée a d'abord été sauvegardée : {result.safety_backup.path}")
     for path in result.moved_aside:

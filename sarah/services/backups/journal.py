@@ -41,6 +41,7 @@ from sarah.services.backups.files import (
     temp_is_stale,
     temp_name,
 )
+from sarah.vocabulary import count_text
 
 JOURNAL_FORMAT = 1
 JOURNAL_SUFFIX = ".restauration-en-cours.json"
@@ -182,10 +183,6 @@ def journal_is_live(journal: Journal) -> bool:
     return pid_alive(journal.pid) and age is not None and age < LIVE_JOURNAL_HOURS
 
 
-def _count(n: int | None) -> str:
-    return "?" if n is None else f"{n:,}".replace(",", "\u202f")
-
-
 def _move(src: Path, dst: Path) -> None:
     if src.exists() and not dst.exists():
         os.replace(src, dst)
@@ -216,7 +213,7 @@ def _finish(journal: Journal) -> str | None:
     kept = f" L'ancienne base est conservée sous {main.name}." if main is not None else ""
     return (
         f"Une restauration interrompue a été terminée : la sauvegarde {Path(journal.backup).name} "
-        f"est en place ({_count(contacts)} contacts).{kept}"
+        f"est en place ({count_text(contacts)} contacts).{kept}"
     )
 
 

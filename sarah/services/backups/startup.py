@@ -22,6 +22,7 @@ from sarah.services.backups.journal import recover_interrupted_restore
 from sarah.services.backups.listing import clean_temporary_files, last_verified_backup
 from sarah.services.backups.location import refuse_unsafe_location
 from sarah.services.backups.record import REASON_STARTUP, BackupInfo, configured_backup_folder
+from sarah.vocabulary import count_text
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -63,7 +64,7 @@ class StartupReport:
             lines.append(
                 f"Dernière sauvegarde vérifiée : {when:%d/%m/%Y à %H:%M}"
                 + (
-                    f" ({self.last_verified.contacts:,} contacts).".replace(",", "\u202f")
+                    f" ({count_text(self.last_verified.contacts)} contacts)."
                     if self.last_verified.contacts is not None
                     else "."
                 )

@@ -27,9 +27,10 @@ from sarah.services.backups.record import BackupInfo
 from sarah.services.backups.restore import RestoreResult, restore_backup
 from sarah.services.backups.status import BackupState, backup_state
 from sarah.ui.backup.auto import AutoBackup
-from sarah.ui.backup.table_model import BackupTableModel, count_text, reason_label
+from sarah.ui.backup.table_model import BackupTableModel, reason_label
 from sarah.ui.context import AppContext
 from sarah.ui.workers import run_in_background
+from sarah.vocabulary import count_text
 
 EXPLANATION = (
     "SARAH fait une sauvegarde vérifiée au démarrage, toutes les 30 minutes et à la fermeture "

@@ -11,6 +11,7 @@ from PySide6.QtGui import QBrush, QColor
 from sarah.services.backups.record import BackupInfo
 from sarah.services.backups.status import human_size, state_text
 from sarah.ui.table_models.list_model import ListTableModel
+from sarah.vocabulary import count_text
 
 REASONS = {
     "manuelle": "Manuelle",
@@ -32,10 +33,6 @@ def reason_label(reason: str) -> str:
     if reason.startswith("avant-"):
         return "Avant " + reason.removeprefix("avant-").replace("-", " ")
     return reason.replace("-", " ").capitalize()
-
-
-def count_text(n: int | None) -> str:
-    return "?" if n is None else f"{n:,}".replace(",", "\u202f")
 
 
 class BackupTableModel(ListTableModel[BackupInfo]):
