@@ -305,10 +305,11 @@ def test_quitting_from_the_damaged_dialog_opens_nothing(
 def test_big_file_is_checked_in_the_background_then_writable(
     qtbot, window, ctx, engine: Engine, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
 ) -> None:
+    from sarah.services.backups import startup as service_startup
     from sarah.ui.backup import startup as ui_startup
     from sarah.ui.backup.install import backup_parts
 
-    monkeypatch.setattr(ui_startup, "BIG_FILE_BYTES", 0)
+    monkeypatch.setattr(service_startup, "BIG_FILE_BYTES", 0)
     db = Path(engine.url.database or "")
     opened = ui_startup.open_checked_database(str(db))
     assert opened is not None and opened.check_pending and opened.read_only

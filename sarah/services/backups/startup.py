@@ -8,23 +8,39 @@ Run before the window opens (and by every command through :func:`sarah.services.
   a restore killed before it moved anything); the database and its -wal/-shm are never touched;
 - SQLite's ``quick_check`` runs on the file opened read-only. On failure the window opens the
   data read-only, keeps the damaged file byte for byte, and offers the newest verified backup.
+
+:func:`plan_startup` is the window's decision before that check: a big file already at the
+current schema opens read-only at once and is checked in the background; any other file is
+checked first (and a damaged one makes the window ask what to do).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
-from sarah.db import quick_check_file
+from sqlalchemy.engine import make_url
+
+from sarah.db import (
+    create_db_engine,
+    current_revision,
+    database_url,
+    head_revision,
+    quick_check_file,
+)
 from sarah.services.backups.create import backup_if_changed
-from sarah.services.backups.journal import recover_interrupted_restore
+from sarah.services.backups.journal import journal_path, recover_interrupted_restore
 from sarah.services.backups.listing import clean_temporary_files, last_verified_backup
 from sarah.services.backups.location import refuse_unsafe_location
 from sarah.services.backups.record import REASON_STARTUP, BackupInfo, configured_backup_folder
 from sarah.vocabulary import count_text
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# A file bigger than this, already at the current schema, opens before its check is done.
+BIG_FILE_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -142,3 +158,52 @@ def startup_backup(report: StartupReport) -> BackupInfo | None:
     if not report.database.exists() or report.database.stat().st_size == 0:
         return None
     return backup_if_changed(report.database, report.backup_folder, REASON_STARTUP)
+
+
+# --- the window's decision before opening ------------------------------------------------------
+
+
+class Opening(Enum):
+    AS_IS = "as-is"  # not a SQLite file (a server database): opened as every command opens it
+    READ_ONLY_NOW = "read-only-now"  # big file at the current schema: read-only now, check behind
+    CHECK_FIRST = "check-first"  # checked before it opens; a damaged file asks the user
+
+
+@dataclass(frozen=True)
+class StartupPlan:
+    path: Path | None  # the SQLite file, None for a server database
+    opening: Opening
+
+
+def sqlite_file(target: str | os.PathLike[str] | None) -> Path | None:
+    """The SQLite file a path or URL names, None for a server database or an in-memory one."""
+    url = make_url(database_url(target))
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def _at_head(path: Path) -> bool:
+    engine = create_db_engine(path, read_only=True)
+    try:
+        return current_revision(engine) == head_revision()
+    except Exception:  # noqa: BLE001 - unreadable: the full check decides
+        return False
+    finally:
+        engine.dispose()
+
+
+def plan_startup(target: str | os.PathLike[str] | None) -> StartupPlan:
+    """How the window opens ``target``. An unsafe location is refused (UserError) first."""
+    path = sqlite_file(target)
+    if path is None:
+        return StartupPlan(None, Opening.AS_IS)
+    refuse_unsafe_location(path)
+    big = (
+        path.exists()
+        and path.stat().st_size > BIG_FILE_BYTES
+        and not journal_path(path).exists()  # an interrupted restore is settled first
+    )
+    if big and header_problem(path) is None and _at_head(path):
+        return StartupPlan(path, Opening.READ_ONLY_NOW)
+    return StartupPlan(path, Opening.CHECK_FIRST)

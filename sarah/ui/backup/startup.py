@@ -2,10 +2,10 @@
 
 :func:`open_checked_database` is what ``sarah.ui.app`` calls instead of ``open_database``:
 
-- a file of ordinary size is checked before the window opens (well under a second);
-- a big file already at the current schema opens at once in read-only mode while the check
-  runs in the background (the window is usable within 2 s); writing is allowed when the check
-  has passed (:func:`start_backups`);
+- the decision is :func:`sarah.services.backups.startup.plan_startup`'s: a file of ordinary size
+  is checked before the window opens (well under a second); a big file already at the current
+  schema opens at once in read-only mode while the check runs in the background (the window is
+  usable within 2 s); writing is allowed when the check has passed (:func:`start_backups`);
 - a damaged file shows :class:`DamagedDatabaseDialog`: restore a backup, open read-only, or quit.
 """
 
@@ -13,22 +13,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 
-from sarah.db import create_db_engine, current_revision, database_url, head_revision
-from sarah.services.backups.journal import journal_path
-from sarah.services.backups.location import refuse_unsafe_location
+from sarah.db import create_db_engine, sqlite_path
 from sarah.services.backups.record import configured_backup_folder
-from sarah.services.backups.startup import StartupReport, check_database, header_problem
+from sarah.services.backups.startup import Opening, StartupReport, check_database, plan_startup
 from sarah.services.database import open_database
 from sarah.ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
-
-BIG_FILE_BYTES = 256 * 1024 * 1024
 
 
 @dataclass
@@ -37,23 +31,6 @@ class OpenedDatabase:
     read_only: bool
     report: StartupReport | None  # None while a background check is pending
     check_pending: bool = False
-
-
-def _sqlite_file(target: str | None) -> Path | None:
-    url = make_url(database_url(target))
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return None
-    return Path(url.database)
-
-
-def _at_head(path: Path) -> bool:
-    engine = create_db_engine(path, read_only=True)
-    try:
-        return current_revision(engine) == head_revision()
-    except Exception:  # noqa: BLE001 - unreadable: the full check decides
-        return False
-    finally:
-        engine.dispose()
 
 
 def tell_recovered(parent: object, text: str) -> None:
@@ -67,16 +44,11 @@ def tell_recovered(parent: object, text: str) -> None:
 
 def open_checked_database(target: str | None, parent: object = None) -> OpenedDatabase | None:
     """The engine for the window, or None when the user chose to quit. UserError propagates."""
-    path = _sqlite_file(target)
+    plan = plan_startup(target)
+    path = plan.path
     if path is None:
         return OpenedDatabase(open_database(target), False, None)
-    refuse_unsafe_location(path)
-    big = (
-        path.exists()
-        and path.stat().st_size > BIG_FILE_BYTES
-        and not journal_path(path).exists()  # an interrupted restore is settled first
-    )
-    if big and header_problem(path) is None and _at_head(path):
+    if plan.opening is Opening.READ_ONLY_NOW:
         engine = open_database(target, migrate=False, check=False)
         return OpenedDatabase(engine, True, None, check_pending=True)
     report = check_database(path)  # finishes or undoes an interrupted restore first
@@ -110,7 +82,7 @@ def start_backups(window: object, opened: OpenedDatabase) -> None:
             parts.auto.enabled = False
         return
 
-    db = _sqlite_file(str(opened.engine.url.database))
+    db = sqlite_path(opened.engine)
     assert db is not None
     parts.status.setText("Vérification de la base en cours (lecture seule en attendant)…")
 

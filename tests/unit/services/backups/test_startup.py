@@ -121,3 +121,56 @@ def test_temporary_files_left_by_a_crash_are_cleaned_at_start(filled: Path, fold
 
 def test_header_check_accepts_a_sound_file(filled: Path) -> None:
     assert header_problem(filled) is None
+
+
+# --- the window's decision before opening (plan_startup, no Qt) ---------------------------------
+
+
+def test_a_file_of_ordinary_size_is_checked_before_it_opens(filled: Path) -> None:
+    from sarah.services.backups.startup import Opening, plan_startup
+
+    plan = plan_startup(str(filled))
+    assert plan.path == filled and plan.opening is Opening.CHECK_FIRST
+
+
+def test_a_big_sound_file_at_the_current_schema_opens_read_only_now_untouched(
+    filled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sarah.services.backups import startup as service_startup
+
+    monkeypatch.setattr(service_startup, "BIG_FILE_BYTES", 0)
+    before = filled.read_bytes()
+    plan = service_startup.plan_startup(str(filled))
+    assert plan.path == filled and plan.opening is service_startup.Opening.READ_ONLY_NOW
+    assert filled.read_bytes() == before
+
+
+def test_a_big_file_with_a_bad_header_an_older_schema_or_a_restore_journal_is_checked_first(
+    filled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from sarah.services.backups import startup as service_startup
+    from sarah.services.backups.journal import journal_path
+
+    monkeypatch.setattr(service_startup, "BIG_FILE_BYTES", 0)
+    journal = journal_path(filled)
+    journal.write_text("{}", encoding="utf-8")
+    assert service_startup.plan_startup(str(filled)).opening is service_startup.Opening.CHECK_FIRST
+    journal.unlink()
+
+    conn = sqlite3.connect(filled)
+    with conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0001'")
+    conn.close()
+    assert service_startup.plan_startup(str(filled)).opening is service_startup.Opening.CHECK_FIRST
+
+    garble_header(filled)
+    assert service_startup.plan_startup(str(filled)).opening is service_startup.Opening.CHECK_FIRST
+
+
+def test_a_server_database_is_opened_as_every_command_opens_it() -> None:
+    from sarah.services.backups.startup import Opening, plan_startup
+
+    plan = plan_startup("postgresql://sarah@serveur/sarah")
+    assert plan.path is None and plan.opening is Opening.AS_IS
