@@ -99,7 +99,7 @@ import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
 from sarah.services.database import open_database
-from sarah.services.imports import import_file
+from sarah.services.imports.run import import_file
 engine = open_database(Path(sys.argv[2]))
 started = time.perf_counter()
 result = import_file(engine, Path(sys.argv[3]), dry_run=sys.argv[4] == "dry")

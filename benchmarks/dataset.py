@@ -1,6 +1,6 @@
 """The benchmark database: 1,000,000 contacts over 10 sites and 5 years, ~150,000 people.
 
-Built once through the spreadsheet import path (``sarah.services.imports.import_rows``), as a
+Built once through the spreadsheet import path (``sarah.services.imports.run.import_rows``), as a
 coordinator would load years of history, and cached under ``benchmarks/data/`` (gitignored).
 The rows are generated deterministically (fixed seed): the same database on every machine.
 Semesters hold about 100,000 contacts each, fewer in 2015 (the history starts) and more in the
@@ -175,7 +175,7 @@ def ensure_dataset_db(name: str, shape: DatasetShape, *, rebuild: bool = False) 
     """A benchmark database ``benchmarks/data/<name>.sqlite``, built once, then reused.
 
     Built as a coordinator would load years of history: the rows are written to a CSV file,
-    then imported with ``sarah.services.imports.import_file`` into a new database, timed. The
+    then imported with ``sarah.services.imports.run.import_file`` into a new database, timed. The
     database is built under a temporary name and put in place at the end, so that another
     benchmark reading the previous one is never disturbed.
     """
@@ -186,7 +186,7 @@ def ensure_dataset_db(name: str, shape: DatasetShape, *, rebuild: bool = False) 
             return target
     from sarah.services.catalogue import list_services
     from sarah.services.database import open_database
-    from sarah.services.imports import import_file
+    from sarah.services.imports.run import import_file
     from sarah.services.sites import ensure_site
 
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -220,7 +220,7 @@ def ensure_dataset_db(name: str, shape: DatasetShape, *, rebuild: bool = False) 
     building.replace(target)
     info = {
         "shape": shape.__dict__,
-        "built_by": "sarah.services.imports.import_file (CSV)",
+        "built_by": "sarah.services.imports.run.import_file (CSV)",
         "rows": rows,
         "csv_seconds": round(generated, 1),
         "import_seconds": round(seconds, 1),

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sarah.commands import database
 from sarah.errors import InvalidInput
-from sarah.services.backups.create import backup_before
-from sarah.services.imports import ImportResult, import_file_steps, summary_lines
+from sarah.services.imports.result import ImportResult, summary_lines
+from sarah.services.imports.run import import_file_steps
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -74,14 +74,7 @@ def run_import(args: argparse.Namespace) -> int:
         raise InvalidInput(f"{path} n'est pas un fichier.")
     engine = database(args)
     try:
-        result = _drive(
-            import_file_steps(
-                engine,
-                path,
-                dry_run=args.dry_run,
-                before_write=lambda: backup_before(engine, "import"),  # forced verified backup
-            )
-        )
+        result = _drive(import_file_steps(engine, path, dry_run=args.dry_run))
     finally:
         engine.dispose()
     print("\n".join(summary_lines(result)))

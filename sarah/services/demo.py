@@ -44,7 +44,7 @@ from sarah.errors import InvalidInput
 from sarah.models import ClosedDay, Contact, Service, Visitor, VisitorMerge, contact_services
 from sarah.services.calendar_fr import french_public_holidays, public_holidays_between
 from sarah.services.demo_names import FIRST_NAMES_F, FIRST_NAMES_H, LAST_NAMES, SPELLING_SLIPS
-from sarah.services.import_stats import DayServiceSums, DaySums, bulk_statistics
+from sarah.services.imports.stats import DayServiceSums, DaySums, bulk_statistics
 from sarah.services.revisions import next_revision
 from sarah.services.sites import ensure_site_in
 from sarah.services.text import fold, search_key

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, select
 from sarah.db import read_session
 from sarah.models import Contact, Site, Visitor
 from sarah.services.backups.listing import list_backups
-from sarah.ui.dialogs import import_file
+from sarah.services.imports import run as import_run
 from sarah.ui.dialogs.import_file import ImportDialog, ProblemsModel
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -157,7 +157,7 @@ def test_cancel_during_the_import_writes_nothing_and_it_can_be_done_later(
     path = write_csv(tmp_path / "janvier.csv", ROWS)
     before = counts(engine)
     backed_up, go_on = threading.Event(), threading.Event()
-    real_backup = import_file.backup_before
+    real_backup = import_run.backup_before
 
     def backup_then_hold(engine: Engine, reason: str):  # type: ignore[no-untyped-def]
         info = real_backup(engine, reason)
@@ -165,7 +165,7 @@ def test_cancel_during_the_import_writes_nothing_and_it_can_be_done_later(
         go_on.wait(10)  # the agent clicks Annuler now
         return info
 
-    monkeypatch.setattr(import_file, "backup_before", backup_then_hold)
+    monkeypatch.setattr(import_run, "backup_before", backup_then_hold)
     dialog = window.import_spreadsheet(path)
     with qtbot.waitSignal(dialog.checked, timeout=10_000):
         pass
@@ -180,7 +180,7 @@ def test_cancel_during_the_import_writes_nothing_and_it_can_be_done_later(
     assert dialog.import_result is None and window.journal.count == 0
 
     # Nothing is left locked or half-done: the import can be made at once.
-    monkeypatch.setattr(import_file, "backup_before", real_backup)
+    monkeypatch.setattr(import_run, "backup_before", real_backup)
     assert dialog.import_button.isEnabled()
     with qtbot.waitSignal(dialog.imported, timeout=20_000):
         qtbot.mouseClick(dialog.import_button, LEFT)
@@ -246,7 +246,7 @@ def test_import_is_in_the_file_menu_and_off_in_read_only_mode(
 
 
 def test_problems_model_shows_empty_cells_and_copies_as_a_table(qtmodeltester) -> None:
-    from sarah.services.import_parse import Problem
+    from sarah.services.imports.parse import Problem
 
     model = ProblemsModel()
     model.set_problems(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sarah.services import import_parse
+from sarah.services.imports import parse as import_parse
 from sarah.ui.dialogs.import_file import ImportDialog
 
 HEADER = ["date", "heure", "site", "canal", "nom", "prenom"]

@@ -388,7 +388,7 @@ def test_sites_in_display_order(demo_engine: Engine) -> None:
 def test_statistics_sums_are_right_and_their_triggers_back_after_loading(
     demo_engine: Engine,
 ) -> None:
-    from sarah.services.import_stats import SUSPENDED_TRIGGERS
+    from sarah.services.imports.stats import SUSPENDED_TRIGGERS
     from sarah.services.statistics import statistics_drift
 
     assert statistics_drift(demo_engine) == []

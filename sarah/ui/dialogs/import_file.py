@@ -6,8 +6,8 @@ The same import as ``sarah contacts import``, in three steps:
    and what the import would do is shown: contacts per site, new people, new sites, rows already
    imported. A file with bad rows lists every one of them (line, column, value, why) in a table
    that can be copied, and cannot be imported.
-2. "Importer" makes the verified backup first (``backup_before(engine, "import")``), then writes
-   the rows checked in step 1 in one transaction, with a progress bar. "Annuler" closes the
+2. "Importer" runs the service's import of the rows checked in step 1 (its verified backup
+   first, then one transaction), with a progress bar. "Annuler" closes the
    import generator at its next step: the transaction is rolled back and nothing is written.
 3. The French summary; :attr:`ImportDialog.imported` tells the window to refresh its screens.
 """
@@ -15,9 +15,8 @@ The same import as ``sarah contacts import``, in three steps:
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -52,18 +51,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import Engine
 
 from sarah.errors import UserError
-from sarah.services.backups.create import backup_before
 from sarah.services.backups.record import BackupInfo
-from sarah.services.import_parse import ImportRejected, ParsedImport, Problem
-from sarah.services.imports import (
-    ImportResult,
-    apply_steps,
-    check_file_steps,
-    summary_lines,
-    warning_lines,
+from sarah.services.imports.parse import ImportRejected, ParsedImport, Problem
+from sarah.services.imports.result import ImportResult, summary_lines, warning_lines
+from sarah.services.imports.run import (
+    ImportRun,
+    Period,
+    import_checked_steps,
+    preview_file_steps,
 )
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import report_exception
@@ -87,47 +84,6 @@ PROBLEMS_HINT = (
 ERROR_STYLE = "color: #991b1b; font-weight: 600;"
 OK_STYLE = "color: #166534; font-weight: 600;"
 PLAIN_STYLE = "color: #374151;"
-
-
-# --- the work, run off the GUI thread ---------------------------------------------------------------
-
-
-Period = tuple[date, date]
-
-
-def check_task(
-    engine: Engine, path: Path
-) -> Generator[Progress, None, tuple[ParsedImport, ImportResult, Period | None]]:
-    """Read and check every row, then count what the import would do (nothing written).
-    Also returns the first and last day of the file's contacts."""
-    parsed = yield from check_file_steps(engine, path)
-    preview = yield from apply_steps(engine, parsed, dry_run=True)
-    days = parsed.days
-    period = (date.fromordinal(min(days)), date.fromordinal(max(days))) if len(days) else None
-    return parsed, preview, period
-
-
-@dataclass
-class ImportRun:
-    """What the import thread did, kept even when its result signal is dropped: an import
-    cancelled too late (its COMMIT had already begun) did happen and must be reported."""
-
-    result: ImportResult | None = None
-    backup: BackupInfo | None = None
-
-
-def import_task(
-    engine: Engine, parsed: ParsedImport, run: ImportRun
-) -> Generator[Progress, None, ImportResult]:
-    """The verified backup, then the rows checked before, in one transaction."""
-    yield 0, 0, "Sauvegarde de sécurité avant l'import…"
-
-    def backup() -> None:
-        run.backup = backup_before(engine, "import")
-
-    result = yield from apply_steps(engine, parsed, before_write=backup)
-    run.result = result
-    return result
 
 
 # --- the bad rows, as a table ------------------------------------------------------------------------
@@ -511,7 +467,7 @@ class ImportDialog(QDialog):
         self.pages.setCurrentIndex(self.REPORT_PAGE)
         self._status(f"Vérification de {self.path.name}…")
         self._start(
-            check_task,
+            preview_file_steps,
             self.ctx.engine,
             self.path,
             on_result=self._checked,
@@ -572,10 +528,9 @@ class ImportDialog(QDialog):
         run = self._run = ImportRun()
         self._status("Sauvegarde de sécurité avant l'import…")
         self._start(
-            import_task,
+            partial(import_checked_steps, run=run),
             self.ctx.engine,
             self._parsed,
-            run,
             on_result=lambda result: self._show_imported(result, run.backup),
             on_error=self._import_failed,
         )

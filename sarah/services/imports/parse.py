@@ -23,14 +23,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sarah.errors import InvalidInput
-from sarah.services.import_limits import (
+from sarah.services.imports.limits import (
     MAX_CELL_CHARS,
     MAX_LISTED,
     MAX_LISTED_CHARS,
     clip,
     count,
 )
-from sarah.services.import_text import formula_reason, looks_like_formula, quote, text_problem
+from sarah.services.imports.text import formula_reason, looks_like_formula, quote, text_problem
 from sarah.services.text import fold, search_key
 
 MAX_NAME = 120  # Visitor.last_name / first_name, Site.name, Contact.agent

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from sarah.services.imports import _IncreasingUuid4s
+from sarah.services.imports.ids import IncreasingUuid4s
 
 
 def test_ids_are_distinct_version_4_uuids_increasing_across_batches() -> None:
-    source = _IncreasingUuid4s(5_000)
+    source = IncreasingUuid4s(5_000)
     ids = source.take(1) + source.take(2_999) + source.take(2_000)
     assert len(ids) == 5_000
     assert ids == sorted(ids)
@@ -20,6 +20,6 @@ def test_ids_are_distinct_version_4_uuids_increasing_across_batches() -> None:
 
 
 def test_ids_spread_over_the_whole_range() -> None:
-    ids = _IncreasingUuid4s(2_000).take(2_000)
+    ids = IncreasingUuid4s(2_000).take(2_000)
     assert ids[0][0] < 0x10
     assert ids[-1][0] > 0xEF

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sarah.errors import InvalidInput
-from sarah.services.import_limits import (
+from sarah.services.imports.limits import (
     MAX_CELL_CHARS,
     MAX_XLSX_BYTES,
     clip,

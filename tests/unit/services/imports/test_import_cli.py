@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers.import_files import SAMPLE_ROWS, counts, write_csv
 from sqlalchemy import Engine
-from test_import_support import SAMPLE_ROWS, counts, write_csv
 
 from sarah.cli import main
 from sarah.services.backups.listing import list_backups

@@ -10,7 +10,7 @@ a value quoted back to the user is cut short. The limits follow what a real file
   allows about 500 bytes per row. A physical line of at most 128 Ki characters (the CSV module's
   own limit for one cell), so a file without line breaks is never read into memory whole.
 - An .xlsx file of at most 256 MiB, whose parts are checked in its zip directory before anything
-  is inflated: see :mod:`sarah.services.import_archive`.
+  is inflated: see :mod:`sarah.services.imports.archive`.
 """
 
 from __future__ import annotations

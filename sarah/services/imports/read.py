@@ -1,14 +1,14 @@
 """Reading a spreadsheet file into rows of cells, before anything is checked.
 
 CSV: the encoding (UTF-8 with or without BOM, UTF-16 with BOM as Excel's "texte Unicode",
-Windows-1252, DOS code page 850: :mod:`sarah.services.import_encoding`) and the separator (``;``,
+Windows-1252, DOS code page 850: :mod:`sarah.services.imports.encoding`) and the separator (``;``,
 ``,`` or tab) are detected. XLSX: the zip archive is checked first
-(:mod:`sarah.services.import_archive`), then read with openpyxl in read-only mode, typed cells
+(:mod:`sarah.services.imports.archive`), then read with openpyxl in read-only mode, typed cells
 kept (dates, times, numbers). Anything that is not a spreadsheet (a PDF or an image renamed, a
 binary file, an old ``.xls``) is refused with a French message.
 
-Sizes are bounded before the content is read, then while it is (:mod:`sarah.services.
-import_limits`): the file's size, each CSV line's length, Excel's row and column limits. A
+Sizes are bounded before the content is read, then while it is (:mod:`sarah.services.imports.
+limits`): the file's size, each CSV line's length, Excel's row and column limits. A
 damaged file gives a French message, never a traceback.
 
 The header row is the first row, among the first few, that names known columns; rows above it
@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import TextIO, cast
 
 from sarah.errors import InvalidInput
-from sarah.services.import_archive import check_workbook_archive, damaged
-from sarah.services.import_encoding import ENCODING_NAMES, detect_encoding
-from sarah.services.import_limits import (
+from sarah.services.imports.archive import check_workbook_archive, damaged
+from sarah.services.imports.encoding import ENCODING_NAMES, detect_encoding
+from sarah.services.imports.limits import (
     MAX_CELL_CHARS,
     MAX_COLUMNS,
     MAX_CSV_BYTES,

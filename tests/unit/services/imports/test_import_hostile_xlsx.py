@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import IO
 
 import pytest
+from helpers.import_files import HEADER, SAMPLE_ROWS, counts, write_xlsx
 from sqlalchemy import Engine
-from test_import_support import HEADER, SAMPLE_ROWS, counts, write_xlsx
 
 from sarah.cli import main
 from sarah.errors import InvalidInput
-from sarah.services.import_parse import ImportRejected
-from sarah.services.imports import import_file
+from sarah.services.imports.parse import ImportRejected
+from sarah.services.imports.run import import_file
 
 SHEET = "xl/worksheets/sheet1.xml"
 SHARED = "xl/sharedStrings.xml"

@@ -7,14 +7,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers.import_files import counts, write_csv
 from sqlalchemy import Engine, select
-from test_import_support import counts, write_csv
 
 from sarah.cli import main
 from sarah.db import read_session
 from sarah.models import Contact, Site, Visitor
-from sarah.services.import_text import looks_like_formula
-from sarah.services.imports import import_file, summary_lines
+from sarah.services.imports.result import summary_lines
+from sarah.services.imports.run import import_file
+from sarah.services.imports.text import looks_like_formula
 
 HEADER = ["date", "heure", "site", "canal", "nom", "prenom", "agent"]
 LINK = '=HYPERLINK("http://evil.example/x","Cliquez")'

@@ -8,14 +8,14 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from helpers.import_files import HEADER, SAMPLE_ROWS, counts, stored_contacts, write_csv
 from sqlalchemy import Engine
-from test_import_support import HEADER, SAMPLE_ROWS, counts, stored_contacts, write_csv
 
 from sarah.cli import main
 from sarah.errors import InvalidInput
-from sarah.services import import_read
-from sarah.services.import_parse import ImportRejected
-from sarah.services.imports import import_file
+from sarah.services.imports import read as import_read
+from sarah.services.imports.parse import ImportRejected
+from sarah.services.imports.run import import_file
 
 MB = 1024 * 1024
 GOOD = ["02/01/2019", "09:30", "Grésilles", "physique", "Dupont", "Léa", "F", "", ""]

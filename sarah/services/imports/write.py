@@ -1,284 +1,38 @@
-"""Contact import from a spreadsheet (``sarah contacts import``), as in interfaces.md.
-
-1. Read and check every row (sarah.services.import_read / import_parse). Any bad row: the import
-   is refused with every problem listed, and nothing is written.
-2. In ONE write transaction: recognise rows already imported (``Contact.import_key``, a fingerprint
-   of the row's normalised content and of its rank among identical rows), match people to those
-   already in the database (same folded last name, first name and birth date), create the missing
-   sites and people, bring matched people's sex up to date when the file is more recent, and
-   insert the contacts and their services with bulk Core statements, 25,000 rows at a time.
-   Nothing is visible to anyone until COMMIT, and a failure anywhere rolls everything back.
-
-The ``*_steps`` functions are generators yielding ``(done, total, message)`` for a progress bar
-(total 0 = unknown) and returning the :class:`ImportResult`; closing one part-way rolls back.
-"""
+"""The write transaction of an import: recognise rows already imported, match people, create the
+missing sites and people, then insert contacts and their services with bulk Core statements.
+Nothing is visible to anyone until COMMIT, and a failure anywhere rolls everything back."""
 
 from __future__ import annotations
 
 import contextlib
-import os
 import uuid
 from array import array
-from collections import Counter
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, time
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Engine, and_, bindparam, column, func, insert, select, table, update
+from sqlalchemy import and_, bindparam, column, func, insert, select, table, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from sarah.db import read_session, write_session
 from sarah.errors import InvalidInput
 from sarah.models import Contact, Service, Site, Visitor, contact_services
-from sarah.services.import_indexes import rebuilt_indexes
-from sarah.services.import_limits import MAX_LISTED
-from sarah.services.import_parse import (
-    CHANNELS,
-    Catalogue,
-    CatalogueService,
-    ImportRejected,
-    Layout,
-    ParsedImport,
-    Problem,
-    RowChecker,
-    build_layout,
-    header_score,
-)
-from sarah.services.import_read import open_sheet
-from sarah.services.import_stats import BulkStatistics, DayServiceSums, DaySums, bulk_statistics
+from sarah.services.imports.ids import IncreasingUuid4s
+from sarah.services.imports.indexes import rebuilt_indexes
+from sarah.services.imports.parse import CHANNELS, ParsedImport
+from sarah.services.imports.result import ImportResult
+from sarah.services.imports.stats import BulkStatistics, DayServiceSums, DaySums, bulk_statistics
 from sarah.services.revisions import next_revision
 from sarah.services.sites import ensure_site_in
 from sarah.services.text import fold
-
-__all__ = [
-    "ImportRejected",
-    "ImportResult",
-    "Problem",
-    "check_file",
-    "import_file",
-    "import_file_steps",
-    "import_rows",
-    "import_rows_steps",
-]
 
 CHUNK = 25_000  # rows inserted per statement batch (all inside the one transaction)
 LOOKUP_CHUNK = 5_000  # values per IN (...) lookup
 PROGRESS_EVERY = 10_000
 
 Progress = tuple[int, int, str]
-T = TypeVar("T")
 _TIMES = [time(m // 60, m % 60) for m in range(24 * 60)]
-
-
-class _IncreasingUuid4s:
-    """Random version-4 UUIDs (16 bytes each), handed out in increasing order, ``count`` in all.
-
-    The ids are drawn as if ``count`` independent random UUIDs were made and then sorted, without
-    holding them all: how many fall under each of the 65,536 two-byte prefixes is drawn first
-    (from ``count`` random prefixes), then each prefix's ids are made and sorted when reached.
-    """
-
-    def __init__(self, count: int) -> None:
-        prefixes = array("H")
-        prefixes.frombytes(os.urandom(2 * count))
-        self._per_prefix = Counter(prefixes)
-        self._prefixes = iter(sorted(self._per_prefix))
-        self._pending: list[bytes] = []
-
-    def take(self, count: int) -> list[bytes]:
-        """The next ``count`` ids, in increasing order."""
-        out: list[bytes] = []
-        while len(out) < count:
-            if not self._pending:
-                prefix = next(self._prefixes)
-                self._pending = _uuid4s_under(prefix, self._per_prefix[prefix])
-                self._pending.reverse()
-            out.append(self._pending.pop())
-        return out
-
-
-def _uuid4s_under(prefix: int, count: int) -> list[bytes]:
-    """``count`` random version-4 UUIDs starting with the two bytes ``prefix``, sorted."""
-    raw = bytearray(os.urandom(16 * count))
-    raw[0::16] = bytes((prefix >> 8,)) * count
-    raw[1::16] = bytes((prefix & 0xFF,)) * count
-    raw[6::16] = bytes((b & 0x0F) | 0x40 for b in raw[6::16])  # version 4
-    raw[8::16] = bytes((b & 0x3F) | 0x80 for b in raw[8::16])  # RFC 4122 variant
-    return sorted(bytes(raw[j : j + 16]) for j in range(0, 16 * count, 16))
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """What an import did (or, for a dry run, would do)."""
-
-    source_name: str
-    dry_run: bool
-    rows_read: int
-    contacts_added: int
-    skipped_existing: int
-    visitors_created: int
-    visitors_updated: int
-    visitors_matched: int
-    sites_created: int
-    new_sites: tuple[str, ...] = ()
-    per_site: dict[str, int] = field(default_factory=dict)  # contacts added per site
-    ignored_columns: tuple[str, ...] = ()
-    file_format: str = ""
-    # Values kept as text that a spreadsheet would read as formulas: the first ones, and how
-    # many in all. They do not stop the import; the summary lists them.
-    warnings: tuple[Problem, ...] = ()
-    warnings_total: int = 0
-
-
-def run_steps(steps: Generator[Progress, None, T]) -> T:
-    """Drive a ``*_steps`` generator to the end and return its result."""
-    while True:
-        try:
-            next(steps)
-        except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
-
-
-def load_catalogue(engine: Engine) -> Catalogue:
-    """The services a file may name: every service not deleted, retired ones included (old data)."""
-    with read_session(engine) as s:
-        rows = s.execute(
-            select(Service.id, Service.code, Service.label)
-            .where(Service.deleted_at.is_(None))
-            .order_by(Service.position)
-        ).all()
-    return Catalogue([CatalogueService(r.id, r.code, r.label) for r in rows])
-
-
-# --- reading and checking -------------------------------------------------------------------------
-
-
-def check_file_steps(engine: Engine, path: Path) -> Generator[Progress, None, ParsedImport]:
-    """Read and check every row of ``path``; :class:`ImportRejected` lists every problem."""
-    path = Path(path)
-    catalogue = load_catalogue(engine)
-    with open_sheet(path, header_score(catalogue)) as sheet:
-        layout = build_layout(
-            sheet.headers, catalogue, source=path.name, header_line=sheet.header_line
-        )
-        checker = RowChecker(catalogue, source=path.name)
-        checker.header_line = sheet.header_line
-        message = f"Lecture de {path.name}…"
-        for count, (line, cells) in enumerate(sheet.rows, start=1):
-            checker.add(layout, line, cells)
-            if count % PROGRESS_EVERY == 0:
-                done, total = sheet.progress()
-                yield done, total, message
-        parsed = checker.finish()
-        parsed.description = sheet.description
-    if not len(parsed):
-        raise InvalidInput(
-            f"Le fichier {path.name} ne contient aucune ligne de contact (seulement l'en-tête)."
-        )
-    return parsed
-
-
-def check_file(engine: Engine, path: Path) -> ParsedImport:
-    return run_steps(check_file_steps(engine, path))
-
-
-def check_rows_steps(
-    engine: Engine, rows: Iterable[Mapping[str, Any]], *, source_name: str
-) -> Generator[Progress, None, ParsedImport]:
-    """The same checks over rows already read: mappings from column name to cell value."""
-    catalogue = load_catalogue(engine)
-    checker = RowChecker(catalogue, source=source_name)
-    layouts: dict[tuple[str, ...], Layout] = {}
-    for line, row in enumerate(rows, start=1):
-        keys = tuple(row)
-        layout = layouts.get(keys)
-        if layout is None:
-            layout = layouts[keys] = build_layout(list(keys), catalogue, source=source_name)
-        checker.add(layout, line, list(row.values()))
-        if line % PROGRESS_EVERY == 0:
-            yield line, 0, "Vérification des lignes…"
-    parsed = checker.finish()
-    parsed.description = "lignes fournies par programme"
-    return parsed
-
-
-# --- public entry points ---------------------------------------------------------------------------
-
-
-def import_file_steps(
-    engine: Engine,
-    path: Path,
-    *,
-    dry_run: bool = False,
-    before_write: Callable[[], object] | None = None,
-) -> Generator[Progress, None, ImportResult]:
-    """Import a .csv or .xlsx file, all or nothing. ``before_write`` runs once the whole file
-    is known to be good, just before the write transaction (the forced backup)."""
-    parsed = yield from check_file_steps(engine, path)
-    return (yield from apply_steps(engine, parsed, dry_run=dry_run, before_write=before_write))
-
-
-def import_file(
-    engine: Engine,
-    path: Path,
-    *,
-    dry_run: bool = False,
-    before_write: Callable[[], object] | None = None,
-) -> ImportResult:
-    return run_steps(import_file_steps(engine, path, dry_run=dry_run, before_write=before_write))
-
-
-def import_rows_steps(
-    engine: Engine,
-    rows: Iterable[Mapping[str, Any]],
-    *,
-    source_name: str,
-    dry_run: bool = False,
-    before_write: Callable[[], object] | None = None,
-) -> Generator[Progress, None, ImportResult]:
-    parsed = yield from check_rows_steps(engine, rows, source_name=source_name)
-    return (yield from apply_steps(engine, parsed, dry_run=dry_run, before_write=before_write))
-
-
-def import_rows(
-    engine: Engine,
-    rows: Iterable[Mapping[str, Any]],
-    *,
-    source_name: str,
-    dry_run: bool = False,
-    before_write: Callable[[], object] | None = None,
-) -> ImportResult:
-    """Import rows already parsed: each a mapping from column name (as in a file header: date,
-    heure, site, canal, nom, prenom, sexe, date_naissance, visiteur, services) to its value
-    (text, or date / time objects); ``services`` may also be a list of labels. Same checks,
-    identity rule and all-or-nothing as a file; rows are numbered from 1 in error messages."""
-    return run_steps(
-        import_rows_steps(
-            engine, rows, source_name=source_name, dry_run=dry_run, before_write=before_write
-        )
-    )
-
-
-# --- writing ---------------------------------------------------------------------------------------
-
-
-def apply_steps(
-    engine: Engine,
-    parsed: ParsedImport,
-    *,
-    dry_run: bool = False,
-    before_write: Callable[[], object] | None = None,
-) -> Generator[Progress, None, ImportResult]:
-    """Write checked rows in one transaction (or, for a dry run, only count what would be)."""
-    if not dry_run and before_write is not None and len(parsed):
-        before_write()
-    session_scope = read_session(engine) if dry_run else write_session(engine)
-    with session_scope as s:
-        return (yield from _Writer(s, parsed, dry_run).run())
-
 
 LARGE_IMPORT = 10_000  # rows from which the import's connection gets a larger page cache
 PAGE_CACHE_KIB = 32 * 1024
@@ -309,7 +63,7 @@ class _Match:
     created_at: datetime | None
 
 
-class _Writer:
+class Writer:
     def __init__(self, session: Session, parsed: ParsedImport, dry_run: bool) -> None:
         self.s = session
         self.p = parsed
@@ -596,7 +350,7 @@ class _Writer:
         # statistics sums, then grow at their end instead of at random pages all over
         # indexes larger than the page cache. The ids stay random version-4 UUIDs.
         order = self._rows_by_day()
-        new_ids = _IncreasingUuid4s(len(order))
+        new_ids = IncreasingUuid4s(len(order))
         already = self.n - len(order)
         added = 0
         for start in range(0, len(order), CHUNK):
@@ -727,87 +481,3 @@ class _Formats:
 
     def ids(self, ids: list[bytes]) -> list[Any]:
         return [b.hex() for b in ids] if self.raw else [uuid.UUID(bytes=b) for b in ids]
-
-
-# --- summary --------------------------------------------------------------------------------------
-
-
-def _n(count: int) -> str:
-    return f"{count:,}".replace(",", " ")
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{_n(count)} {one if count == 1 else many}"
-
-
-def summary_lines(result: ImportResult) -> list[str]:
-    """What an import did, in French, for the command line and the window."""
-    r = result
-    lines: list[str] = []
-    head = f"{r.source_name} ({r.file_format})" if r.file_format else r.source_name
-    if r.dry_run:
-        lines.append(f"Simulation sur {head} : rien n'a été enregistré.")
-    else:
-        lines.append(f"Import de {head} terminé.")
-    if not r.contacts_added:
-        lines.append(
-            f"Aucun contact {'à importer' if r.dry_run else 'importé'} : "
-            + (
-                f"les {_n(r.skipped_existing)} lignes du fichier ont déjà été importées."
-                if r.skipped_existing > 1
-                else "la ligne du fichier a déjà été importée."
-            )
-        )
-    else:
-        verb = "seraient importés" if r.dry_run else "importés"
-        if r.contacts_added == 1:
-            verb = "serait importé" if r.dry_run else "importé"
-        parts = [f"{_plural(r.contacts_added, 'contact', 'contacts')} {verb}"]
-        if r.skipped_existing:
-            parts[0] += (
-                f" ({_n(r.skipped_existing)} déjà présent"
-                f"{'s' if r.skipped_existing > 1 else ''} ignoré{'s' if r.skipped_existing > 1 else ''})"
-            )
-        parts.append(_plural(r.visitors_created, "nouvelle personne", "nouvelles personnes"))
-        if r.visitors_matched:
-            known = _plural(r.visitors_matched, "personne déjà connue", "personnes déjà connues")
-            if r.visitors_updated:
-                fiche = _plural(r.visitors_updated, "fiche mise", "fiches mises")
-                known += f" ({fiche} à jour)"
-            parts.append(known)
-        if r.sites_created:
-            names = ", ".join(r.new_sites)
-            parts.append(f"{_plural(r.sites_created, 'nouveau site', 'nouveaux sites')} : {names}")
-        lines.append(", ".join(parts) + ".")
-        lines.append("Contacts par site :")
-        width = max(len(name) for name in r.per_site)
-        for name, count in r.per_site.items():
-            lines.append(f"  {name.ljust(width)}  {_n(count).rjust(9)}")
-    if r.ignored_columns:
-        plural = "s" if len(r.ignored_columns) > 1 else ""
-        names = ", ".join(f"« {c} »" for c in r.ignored_columns[:20])
-        if len(r.ignored_columns) > 20:
-            names += f" et {_n(len(r.ignored_columns) - 20)} autres"
-        lines.append(f"Colonne{plural} ignorée{plural} (non reconnue{plural}) : {names}.")
-    lines += warning_lines(r)
-    return lines
-
-
-def warning_lines(result: ImportResult) -> list[str]:
-    """The values that look like spreadsheet formulas: a sentence, then one line each
-    ("  - ligne 3, colonne « nom » : …"), the first MAX_LISTED, then how many others."""
-    total = result.warnings_total
-    if not total:
-        return []
-    kept = "gardées" if total > 1 else "gardée"
-    lines = [
-        f"Attention : {_plural(total, 'valeur commence', 'valeurs commencent')} par =, +, - "
-        f"ou @ comme une formule de tableur ; {'elles sont' if total > 1 else 'elle est'} "
-        f"{kept} telle{'s' if total > 1 else ''} quelle{'s' if total > 1 else ''}, comme du "
-        f"texte. Vérifiez-{'les' if total > 1 else 'la'} dans le fichier :"
-    ]
-    lines += [f"  - {w}" for w in result.warnings[:MAX_LISTED]]
-    rest = total - min(len(result.warnings), MAX_LISTED)
-    if rest > 0:
-        lines.append(f"  … et {_plural(rest, 'autre', 'autres')}")
-    return lines

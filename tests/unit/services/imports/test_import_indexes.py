@@ -7,13 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.import_files import counts, write_csv
 from sqlalchemy import Engine, event, text
 from test_import_stats import _history, _rows
-from test_import_support import counts, write_csv
 
 from sarah.db import read_session
-from sarah.services import import_indexes, import_stats, imports
-from sarah.services.imports import import_file, import_file_steps
+from sarah.services.imports import indexes as import_indexes
+from sarah.services.imports import stats as import_stats
+from sarah.services.imports import write as import_write
+from sarah.services.imports.run import import_file, import_file_steps
 from sarah.services.statistics import statistics_drift
 
 
@@ -89,7 +91,7 @@ def test_import_smaller_than_the_database_fills_the_indexes_as_usual(
 def test_cancelled_import_keeps_the_indexes(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(imports, "CHUNK", 50)
+    monkeypatch.setattr(import_write, "CHUNK", 50)
     _history(engine)
     schema, before = _schema(engine), counts(engine)
     steps = import_file_steps(engine, write_csv(tmp_path / "c.csv", _rows(300)))

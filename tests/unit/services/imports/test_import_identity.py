@@ -7,8 +7,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select, update
-from test_import_support import (
+from helpers.import_files import (
     ACTU,
     SAMPLE_ROWS,
     counts,
@@ -17,12 +16,13 @@ from test_import_support import (
     write_csv,
     write_xlsx,
 )
+from sqlalchemy import Engine, select, update
 
 from sarah.db import read_session, write_session
 from sarah.models import Contact, Site
 from sarah.services.contacts import ContactDraft, log_contact
-from sarah.services.import_parse import ImportRejected
-from sarah.services.imports import import_file, import_rows
+from sarah.services.imports.parse import ImportRejected
+from sarah.services.imports.run import import_file, import_rows
 from sarah.services.sites import ensure_site, list_sites
 from sarah.services.visitors import create_visitor, merge_visitors
 

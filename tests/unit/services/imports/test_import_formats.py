@@ -6,8 +6,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
-from test_import_support import (
+from helpers.import_files import (
     ACTU,
     ADMIN,
     HEADER,
@@ -20,8 +19,9 @@ from test_import_support import (
     write_csv,
     write_xlsx,
 )
+from sqlalchemy import Engine
 
-from sarah.services.imports import import_file, import_rows
+from sarah.services.imports.run import import_file, import_rows
 
 EXPECTED = sorted(SAMPLE_EXPECTED, key=repr)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers.import_files import SAMPLE_EXPECTED, SAMPLE_ROWS, counts, stored_contacts, write_csv
 from sqlalchemy import Engine
-from test_import_support import SAMPLE_EXPECTED, SAMPLE_ROWS, counts, stored_contacts, write_csv
 
-from sarah.services.imports import import_file
+from sarah.services.imports.run import import_file
 
 
 @pytest.mark.postgres

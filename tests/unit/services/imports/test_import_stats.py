@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.import_files import SAMPLE_ROWS, counts, write_csv
 from sqlalchemy import Engine, event, text
-from test_import_support import SAMPLE_ROWS, counts, write_csv
 
 from sarah.db import read_session
-from sarah.services import import_stats, imports
 from sarah.services.contacts import ContactDraft, delete_contact, log_contact
-from sarah.services.imports import import_file, import_file_steps
+from sarah.services.imports import stats as import_stats
+from sarah.services.imports import write as import_write
+from sarah.services.imports.run import import_file, import_file_steps
 from sarah.services.sites import ensure_site
 from sarah.services.statistics import statistics_drift
 from sarah.services.visitors import create_visitor
@@ -75,7 +76,7 @@ def test_cancelled_import_writes_nothing_and_keeps_the_triggers(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(import_stats, "BULK_MIN_ROWS", 0)
-    monkeypatch.setattr(imports, "CHUNK", 2)  # a progress step after every two rows
+    monkeypatch.setattr(import_write, "CHUNK", 2)  # a progress step after every two rows
     _history(engine)
     triggers, before = _triggers(engine), counts(engine)
     steps = import_file_steps(engine, write_csv(tmp_path / "s.csv", SAMPLE_ROWS))
@@ -91,7 +92,7 @@ def test_cancelled_import_writes_nothing_and_keeps_the_triggers(
 def test_page_cache_is_put_back_after_a_large_import(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(imports, "LARGE_IMPORT", 0)
+    monkeypatch.setattr(import_write, "LARGE_IMPORT", 0)
     with engine.connect() as conn:
         before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
     returned: list[int] = []

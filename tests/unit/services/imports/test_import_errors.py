@@ -7,12 +7,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from helpers.import_files import ACTU, HEADER, SAMPLE_ROWS, counts, write_csv, write_xlsx
 from sqlalchemy import Engine
-from test_import_support import ACTU, HEADER, SAMPLE_ROWS, counts, write_csv, write_xlsx
 
 from sarah.errors import InvalidInput
-from sarah.services.import_parse import ImportRejected
-from sarah.services.imports import import_file, import_rows
+from sarah.services.imports.parse import ImportRejected
+from sarah.services.imports.run import import_file, import_rows
 from sarah.services.sites import ensure_site
 
 GOOD = ["02/01/2019", "09:30", "Grésilles", "physique", "Dupont", "Léa", "F", "15/03/1993", ACTU]
@@ -290,7 +290,7 @@ def test_unquoted_separator_inside_a_value_is_caught(engine: Engine, tmp_path: P
 def test_a_file_wrong_everywhere_lists_the_first_problems_and_counts_the_rest(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sarah.services import import_parse
+    from sarah.services.imports import parse as import_parse
 
     monkeypatch.setattr(import_parse, "MAX_PROBLEMS", 50)
     rows = [_with("canal", "fax")] * 120

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from sarah.services.import_limits import QUOTE_CHARS, clip
+from sarah.services.imports.limits import QUOTE_CHARS, clip
 
 FORMULA_STARTS = frozenset("=+-@")
 _PLAIN_NUMBER = re.compile(r"[+-]*\s*\d+(?:[.,]\d+)?")
