@@ -39,6 +39,7 @@ from sqlalchemy import Engine
 
 import sarah
 from sarah.errors import UserError
+from sarah.reports.tables import Period, Report
 from sarah.services.analysis import (
     CellRef,
     Comparison,
@@ -48,7 +49,6 @@ from sarah.services.analysis import (
     month_breakdown,
     ratios,
 )
-from sarah.services.report_model import Period, Report
 from sarah.services.sites import list_sites
 from sarah.services.statistics import semester_tables
 from sarah.ui.context import AppContext
