@@ -6,7 +6,7 @@ import argparse
 import shlex
 
 from sarah.commands import database
-from sarah.services.demo import load_demo, summary_lines
+from sarah.services.demo.loader import load_demo, summary_lines
 
 
 def run(args: argparse.Namespace) -> int:

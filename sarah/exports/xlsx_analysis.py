@@ -26,9 +26,8 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sarah.exports.cells import put
-from sarah.reports.tables import Period, Report, total_column_heading
 from sarah.services.analysis import SECTION_TITLES, TOTAL, Comparison, MonthBreakdown, Ratio
-from sarah.vocabulary import AGE_GROUPS, SEXES
+from sarah.services.report_model import AGE_GROUPS, SEXES, Period, Report, total_column_heading
 
 if TYPE_CHECKING:
     from sarah.exports.meta import ExportMeta

@@ -30,13 +30,23 @@ from sqlalchemy.sql.elements import ColumnElement
 from sarah.db import read_session
 from sarah.errors import InvalidInput
 from sarah.models import Contact, Service, Site, Visitor, contact_services
-from sarah.reports.tables import PeopleCounts, Period, Report, SiteTables, round_percent, share
 from sarah.services.calendar_fr import MONTH_NAMES
+from sarah.services.report_model import (
+    AGE_GROUPS,
+    CHANNELS,
+    NOT_GIVEN,
+    SEXES,
+    PeopleCounts,
+    Period,
+    Report,
+    SiteTables,
+    round_percent,
+    share,
+)
 from sarah.services.sites import SiteInfo, resolve_sites
 from sarah.services.statistics import age_group_expr, day_number, sex_expr
 from sarah.services.visitors import age_group, display_name
 from sarah.settings import YOUNG_AGE_LIMIT
-from sarah.vocabulary import AGE_GROUPS, CHANNELS, NOT_GIVEN, SEXES
 
 TOTAL = "__total__"  # key of the total column in per-site mappings
 

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import Engine
 
 from sarah.errors import InvalidInput
-from sarah.reports.tables import PeopleCounts, Period, Report, ServiceCount, SiteTables
 from sarah.services.analysis import (
     TOTAL,
     CellRef,
@@ -24,10 +23,19 @@ from sarah.services.analysis import (
 )
 from sarah.services.catalogue import list_services, rename_service, retire_service
 from sarah.services.contacts import ContactDraft, delete_contact, log_contact
+from sarah.services.report_model import (
+    AGE_GROUPS,
+    CHANNELS,
+    SEXES,
+    PeopleCounts,
+    Period,
+    Report,
+    ServiceCount,
+    SiteTables,
+)
 from sarah.services.sites import ensure_site
 from sarah.services.statistics import semester_tables
 from sarah.services.visitors import create_visitor
-from sarah.vocabulary import AGE_GROUPS, CHANNELS, SEXES
 
 FO, GR = "Fontaine d'Ouche", "Grésilles"
 S1_2019 = Period.semester("2019-S1")

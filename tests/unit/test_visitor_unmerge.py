@@ -22,7 +22,7 @@ from sarah.services.contacts import (
     restore_contact,
     update_contact,
 )
-from sarah.services.demo import load_demo
+from sarah.services.demo.loader import load_demo
 from sarah.services.report_model import Period
 from sarah.services.sites import SiteInfo, ensure_site
 from sarah.services.statistics import report_for_sites, resolve_sites, statistics_drift

@@ -19,9 +19,8 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 
-from sarah.reports.tables import Report
 from sarah.services.analysis import MonthBreakdown
-from sarah.vocabulary import AGE_GROUPS, SEXES
+from sarah.services.report_model import AGE_GROUPS, SEXES, Report
 
 _P = Qt.BrushStyle
 # (colour, hatching) per series: distinct in colour and in black and white.

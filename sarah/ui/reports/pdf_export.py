@@ -29,8 +29,8 @@ from PySide6.QtWidgets import QGraphicsScene
 
 from sarah.exports.files import write_atomically
 from sarah.exports.xlsx_analysis import meta_lines
-from sarah.reports.tables import Report
 from sarah.services.analysis import Comparison, MonthBreakdown, Ratio
+from sarah.services.report_model import Report
 from sarah.ui.reports.grids import (
     SECTION,
     Grid,

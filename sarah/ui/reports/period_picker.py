@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from sarah.errors import InvalidInput
-from sarah.reports.tables import Period
 from sarah.services.calendar_fr import MONTH_NAMES
+from sarah.services.report_model import Period
 
 CURRENT_SEMESTER, PREVIOUS_SEMESTER, SEMESTER, YEAR, QUARTER, MONTH, CUSTOM = range(7)
 

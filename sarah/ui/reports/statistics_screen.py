@@ -39,7 +39,6 @@ from sqlalchemy import Engine
 
 import sarah
 from sarah.errors import UserError
-from sarah.reports.tables import Period, Report
 from sarah.services.analysis import (
     CellRef,
     Comparison,
@@ -49,6 +48,7 @@ from sarah.services.analysis import (
     month_breakdown,
     ratios,
 )
+from sarah.services.report_model import Period, Report
 from sarah.services.sites import list_sites
 from sarah.services.statistics import semester_tables
 from sarah.ui.context import AppContext

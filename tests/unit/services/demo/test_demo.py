@@ -23,22 +23,19 @@ from sqlalchemy import Engine, func, inspect, select, text
 
 from sarah.cli import main
 from sarah.models import ClosedDay, Contact, Service, Site, Visitor, contact_services
+from sarah.services.calendar_fr import french_public_holidays
 from sarah.services.database import open_database
-from sarah.services.demo import (
-    CHANNELS,
-    PHONE_SHARE,
-    SITE_NAMES,
-    DemoData,
-    build_demo,
-    fingerprint,
-    french_public_holidays,
-    load_demo,
-)
+from sarah.services.demo.builder import build_demo
+from sarah.services.demo.data import DemoData, fingerprint
+from sarah.services.demo.loader import load_demo
+from sarah.services.demo.reference import SITE_NAMES
+from sarah.services.demo.service_mix import PHONE_SHARE
 from sarah.services.report_model import Period, round_percent
 from sarah.services.statistics import semester_tables
 from sarah.services.visitors import age_on
+from sarah.vocabulary import CHANNELS
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "reference-2019-S1.json"
+FIXTURE = Path(__file__).resolve().parents[3] / "fixtures" / "reference-2019-S1.json"
 S1_START, S1_END = date(2019, 1, 1), date(2019, 6, 30)
 LIMIT = 26
 
@@ -181,7 +178,7 @@ def test_command_loads_the_demo_then_the_report_prints_the_reference(
     assert main(["--db", db, "demo"]) == 0
     out = capsys.readouterr().out
     assert "Données de démonstration chargées" in out
-    assert "5\u00a0937 contacts de 1\u00a0828 personnes" in out
+    assert "5\u202f937 contacts de 1\u202f828 personnes" in out
     assert "report --semester 2019-S1" in out
 
     assert main(["--db", db, "report", "--semester", "2019-S1"]) == 0
@@ -367,7 +364,7 @@ def test_deleted_contacts_are_in_the_database_but_count_nowhere(demo_engine: Eng
 def test_the_same_data_set_every_time(demo_data: DemoData) -> None:
     # Another process, with another string hashing seed: nothing may depend on set order.
     code = (
-        "from sarah.services.demo import build_demo, fingerprint; print(fingerprint(build_demo()))"
+        "from sarah.services.demo.builder import build_demo; from sarah.services.demo.data import fingerprint; print(fingerprint(build_demo()))"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     other = subprocess.run(
