@@ -6,12 +6,10 @@ write wait for the busy timeout, and the window must not freeze meanwhile.
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -35,42 +33,10 @@ from sarah.services.desk import (
 )
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import report_exception
-from sarah.ui.table_models.desk_journal import JournalTableModel
+from sarah.ui.table_models.desk_journal import DeletingJournalModel
 from sarah.ui.workers import run_in_background
 
 UNDO_SECONDS = 8.0
-DELETING = "suppression…"
-
-
-class _JournalModel(JournalTableModel):
-    """The journal's rows; the one being deleted reads "suppression…", greyed."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._deleting: uuid.UUID | None = None
-
-    def set_deleting(self, contact_id: uuid.UUID | None) -> None:
-        changed = {contact_id, self._deleting} - {None}
-        self._deleting = contact_id
-        for cid in changed:
-            row = self.row_of(cid) if cid is not None else None
-            if row is not None:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, self.SERVICES))
-
-    def cell(self, e: JournalEntry, column: int, role: int) -> Any:
-        if e.id != self._deleting:
-            return super().cell(e, column, role)
-        if role == Qt.ItemDataRole.DisplayRole and column == self.SERVICES:
-            return DELETING
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor("#9ca3af"))
-        if role == Qt.ItemDataRole.FontRole:
-            font = QFont()
-            font.setItalic(True)
-            return font
-        return super().cell(e, column, role)
-
-
 class JournalView(QTableView):
     edit_requested = Signal(int)
     delete_requested = Signal(int)
@@ -107,7 +73,7 @@ class JournalScreen(QWidget):
         self._deleted: JournalEntry | None = None
         self._writing = False  # a delete or a restore is running in the background
 
-        self.model = _JournalModel(self)
+        self.model = DeletingJournalModel(self)
         self.title_label = QLabel(self)
         self.title_label.setObjectName("journalTitle")
         self.view = JournalView(self)

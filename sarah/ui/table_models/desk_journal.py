@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from sarah.services.desk import JournalEntry
@@ -57,3 +57,35 @@ class JournalTableModel(ListTableModel[JournalEntry]):
             font.setItalic(True)
             return font
         return None
+
+
+DELETING = "suppression…"
+
+
+class DeletingJournalModel(JournalTableModel):
+    """The journal's rows; the one being deleted reads "suppression…", greyed."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._deleting: uuid.UUID | None = None
+
+    def set_deleting(self, contact_id: uuid.UUID | None) -> None:
+        changed = {contact_id, self._deleting} - {None}
+        self._deleting = contact_id
+        for cid in changed:
+            row = self.row_of(cid) if cid is not None else None
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, self.SERVICES))
+
+    def cell(self, e: JournalEntry, column: int, role: int) -> Any:
+        if e.id != self._deleting:
+            return super().cell(e, column, role)
+        if role == Qt.ItemDataRole.DisplayRole and column == self.SERVICES:
+            return DELETING
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#9ca3af"))
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        return super().cell(e, column, role)
