@@ -246,7 +246,7 @@ def test_import_is_in_the_file_menu_and_off_in_read_only_mode(
 
 
 def test_problems_model_shows_empty_cells_and_copies_as_a_table(qtmodeltester) -> None:
-    from sarah.services.imports.parse import Problem
+    from sarah.services.imports.problems import Problem
 
     model = ProblemsModel()
     model.set_problems(

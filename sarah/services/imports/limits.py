@@ -15,6 +15,8 @@ a value quoted back to the user is cut short. The limits follow what a real file
 
 from __future__ import annotations
 
+from sarah.vocabulary import count_text
+
 MAX_ROWS = 1_048_576  # Excel's row limit, the header row included
 MAX_COLUMNS = 16_384  # Excel's column limit (A to XFD)
 MAX_CELL_CHARS = 32_767  # Excel's limit for the text of one cell
@@ -39,8 +41,8 @@ def megabytes(size: int) -> str:
 
 
 def count(n: int) -> str:
-    """'1 048 576': thousands separated by a space."""
-    return f"{n:,}".replace(",", " ")
+    """'1 048 576': thousands separated by a narrow no-break space (vocabulary.count_text)."""
+    return count_text(n)
 
 
 def clip(text: str, limit: int = QUOTE_CHARS) -> str:

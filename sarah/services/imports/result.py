@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sarah.services.imports.limits import MAX_LISTED
-from sarah.services.imports.parse import Problem
+from sarah.services.imports.problems import Problem
 from sarah.vocabulary import count_text
 
 

@@ -29,15 +29,15 @@ from sarah.errors import InvalidInput
 from sarah.models import Service
 from sarah.services.backups.create import backup_before
 from sarah.services.backups.record import BackupInfo
-from sarah.services.imports.parse import (
+from sarah.services.imports.layout import (
     Catalogue,
     CatalogueService,
     Layout,
-    ParsedImport,
-    RowChecker,
     build_layout,
     header_score,
 )
+from sarah.services.imports.parse import RowChecker
+from sarah.services.imports.parsed import ParsedImport
 from sarah.services.imports.read import open_sheet
 from sarah.services.imports.result import ImportResult
 from sarah.services.imports.write import PROGRESS_EVERY, Progress, Writer

@@ -7,25 +7,27 @@ from __future__ import annotations
 import contextlib
 import uuid
 from array import array
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, bindparam, column, func, insert, select, table, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from sarah.errors import InvalidInput
-from sarah.models import Contact, Service, Site, Visitor, contact_services
+from sarah.models import Contact, Service, Site, Visitor
+from sarah.services.imports.formats import Formats
 from sarah.services.imports.ids import IncreasingUuid4s
 from sarah.services.imports.indexes import rebuilt_indexes
-from sarah.services.imports.parse import CHANNELS, ParsedImport
+from sarah.services.imports.parsed import ParsedImport
 from sarah.services.imports.result import ImportResult
 from sarah.services.imports.stats import BulkStatistics, DayServiceSums, DaySums, bulk_statistics
 from sarah.services.revisions import next_revision
 from sarah.services.sites import ensure_site_in
 from sarah.services.text import fold
+from sarah.vocabulary import CHANNELS
 
 CHUNK = 25_000  # rows inserted per statement batch (all inside the one transaction)
 LOOKUP_CHUNK = 5_000  # values per IN (...) lookup
@@ -331,7 +333,7 @@ class Writer:
 
     def _write_contacts(self, bulk: BulkStatistics) -> Generator[Progress, None, None]:
         p = self.p
-        fmt = _Formats(self.s.connection().dialect)
+        fmt = Formats(self.s.connection().dialect)
         entered_at = fmt.datetime(datetime.now().replace(microsecond=0))
         days: dict[int, object] = {}
         day_numbers: dict[int, int] = {}
@@ -405,79 +407,3 @@ class Writer:
             bulk.add_batch(day_sums, day_service_sums)
             del contacts, links
             yield already + added, self.n, f"Enregistrement des contacts ({added} ajoutés)…"
-
-
-_CONTACT_KEYS = (
-    "id",
-    "site_id",
-    "local_date",
-    "local_time",
-    "entered_at",
-    "channel",
-    "visitor_id",
-    "agent",
-    "import_key",
-    "origin_site_id",
-    "revision",
-)
-_LINK_KEYS = ("contact_id", "service_id")
-
-
-class _Formats:
-    """How contact rows are handed to the database.
-
-    On SQLite, values come already in the form SQLAlchemy stores them (each type's own bind
-    processor, applied once per distinct date or time; ids as 32 hex digits) and each batch goes
-    to the driver's ``executemany`` as a list of dicts, with the SQL of a Core ``insert()``
-    compiled once: no per-value work is left in Python, which halves its share of a large
-    import. Elsewhere (PostgreSQL) the typed Core insert is executed with the same dicts.
-    """
-
-    def __init__(self, dialect: Any) -> None:
-        typed = Contact.__table__
-        self.raw = dialect.name == "sqlite"
-        if not self.raw:
-            return
-        named = type(dialect)(paramstyle="named")
-
-        def insert_sql(target: Any, keys: tuple[str, ...]) -> str:
-            plain = table(target.name, *(column(k) for k in keys))
-            return str(insert(plain).compile(dialect=named, column_keys=list(keys)))
-
-        self._contacts_sql = insert_sql(typed, _CONTACT_KEYS)
-        self._links_sql = insert_sql(contact_services, _LINK_KEYS)
-
-        def processor(name: str) -> Callable[[Any], Any]:
-            kind = typed.c[name].type
-            return kind.dialect_impl(dialect).bind_processor(dialect) or (lambda v: v)
-
-        self._date = processor("local_date")
-        self._time = processor("local_time")
-        self._datetime = processor("entered_at")
-
-    def insert_contacts(self, session: Session, rows: list[dict[str, Any]]) -> None:
-        if self.raw:
-            session.connection().exec_driver_sql(self._contacts_sql, rows)
-        else:
-            session.execute(insert(Contact.__table__), rows)
-
-    def insert_links(self, session: Session, rows: list[dict[str, Any]]) -> None:
-        if self.raw:
-            session.connection().exec_driver_sql(self._links_sql, rows)
-        else:
-            session.execute(insert(contact_services), rows)
-
-    def id(self, value: uuid.UUID) -> object:
-        return value.hex if self.raw else value
-
-    def date(self, value: date) -> object:
-        return self._date(value) if self.raw else value
-
-    def time(self, value: time) -> object:
-        return self._time(value) if self.raw else value
-
-    def datetime(self, value: datetime) -> object:
-        return self._datetime(value) if self.raw else value
-
-    def ids(self, ids: list[bytes]) -> list[Any]:
-        return [b.hex() for b in ids] if self.raw else [uuid.UUID(bytes=b) for b in ids]

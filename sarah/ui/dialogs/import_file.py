@@ -54,7 +54,8 @@ from PySide6.QtWidgets import (
 
 from sarah.errors import UserError
 from sarah.services.backups.record import BackupInfo
-from sarah.services.imports.parse import ImportRejected, ParsedImport, Problem
+from sarah.services.imports.parsed import ParsedImport
+from sarah.services.imports.problems import ImportRejected, Problem
 from sarah.services.imports.result import ImportResult, summary_lines, warning_lines
 from sarah.services.imports.run import (
     ImportRun,

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from sarah.errors import UserError
 from sarah.services.backups.listing import list_backups
-from sarah.services.imports.parse import ImportRejected
+from sarah.services.imports.problems import ImportRejected
 from sarah.services.imports.run import import_file, import_rows
 from sarah.settings import Settings, save_settings
 

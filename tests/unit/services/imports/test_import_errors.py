@@ -11,7 +11,7 @@ from helpers.import_files import ACTU, HEADER, SAMPLE_ROWS, counts, write_csv, w
 from sqlalchemy import Engine
 
 from sarah.errors import InvalidInput
-from sarah.services.imports.parse import ImportRejected
+from sarah.services.imports.problems import ImportRejected
 from sarah.services.imports.run import import_file, import_rows
 from sarah.services.sites import ensure_site
 

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sarah.cli import main
 from sarah.errors import InvalidInput
 from sarah.services.imports import read as import_read
-from sarah.services.imports.parse import ImportRejected
+from sarah.services.imports.problems import ImportRejected
 from sarah.services.imports.run import import_file
 
 MB = 1024 * 1024
@@ -54,7 +54,7 @@ def test_field_over_128_kib_on_the_second_line(
         tmp_path / "long.csv", HEAD, '02/01/2019;09:30;Grésilles;P;"' + "x" * 200_000 + '";Léa;;;'
     )
     err = _refused_by_cli(capsys, engine, db_path, path)
-    assert "sa ligne 2 fait plus de 131 072 caractères" in err
+    assert "sa ligne 2 fait plus de 131\u202f072 caractères" in err
     assert len(err) < 1000
 
 
@@ -68,7 +68,7 @@ def test_quote_never_closed_in_the_first_lines(
         '02/01/2019;09:30;Grésilles;P;"' + ("x" * 1000 + "\n") * 300 + '";Léa;;;',
     )
     err = _refused_by_cli(capsys, engine, db_path, path)
-    assert "à partir de la ligne 2, une cellule dépasse 131 072 caractères" in err
+    assert "à partir de la ligne 2, une cellule dépasse 131\u202f072 caractères" in err
     assert "guillemet" in err and "field larger" not in err
 
 
@@ -94,7 +94,7 @@ def test_file_without_line_breaks_is_not_read_whole(engine: Engine, tmp_path: Pa
             fh.write("z" * MB)
     tracemalloc.start()
     try:
-        with pytest.raises(InvalidInput, match="sa ligne 2 fait plus de 131 072 caractères"):
+        with pytest.raises(InvalidInput, match="sa ligne 2 fait plus de 131\u202f072 caractères"):
             import_file(engine, path)
         _, peak = tracemalloc.get_traced_memory()
     finally:
@@ -111,7 +111,7 @@ def test_cell_over_32767_characters_is_named_with_line_and_column(
         import_file(engine, write_csv(tmp_path / "cellule.csv", rows))
     (problem,) = info.value.problems
     assert (problem.line, problem.column, problem.value) == (4, "prenom", "L" * 79 + "…")
-    assert "40 000 caractères ; un tableur en permet 32 767 au plus" in problem.reason
+    assert "40\u202f000 caractères ; un tableur en permet 32\u202f767 au plus" in problem.reason
     assert counts(engine) == before
 
 
@@ -147,14 +147,14 @@ def test_twenty_thousand_bad_rows_give_a_bounded_message(
     err = _refused_by_cli(capsys, engine, db_path, path)
     assert len(err) < 20_000
     lines = err.splitlines()
-    assert lines[0].startswith("Erreur : Le fichier faux.csv n'a pas été importé (20 000 lignes")
+    assert lines[0].startswith("Erreur : Le fichier faux.csv n'a pas été importé (20\u202f000 lignes")
     assert lines[1].startswith("  - ligne 2, colonne « canal » : canal inconnu")
     assert lines[1].endswith("(valeur « pigeon voyageur " + "x" * 63 + "… »)")
     # As many of the first problems as fit in 16,000 characters (100 at most), then a count.
     listed = len(lines) - 2
     assert 50 < listed <= 100
     assert lines[listed].startswith(f"  - ligne {listed + 1}, colonne « canal »")
-    assert lines[-1] == f"  - … et {20_000 - listed:,} autres problèmes".replace(",", " ")
+    assert lines[-1] == f"  - … et {20_000 - listed:,} autres problèmes".replace(",", "\u202f")
 
 
 def test_dos_file_is_recognised_and_names_are_stored_right(

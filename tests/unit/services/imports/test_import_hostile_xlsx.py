@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 
 from sarah.cli import main
 from sarah.errors import InvalidInput
-from sarah.services.imports.parse import ImportRejected
+from sarah.services.imports.problems import ImportRejected
 from sarah.services.imports.run import import_file
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -179,7 +179,7 @@ def test_incompressible_long_row_is_refused_while_streaming_not_in_memory(
     )
     tracemalloc.start()
     try:
-        message = _refused(engine, path, "la ligne 2 de sa feuille", "plus de 4 Mo", "32 767")
+        message = _refused(engine, path, "la ligne 2 de sa feuille", "plus de 4 Mo", "32\u202f767")
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -211,7 +211,7 @@ def test_cell_over_32767_characters_is_named_with_line_and_column(
     (problem,) = info.value.problems
     assert (problem.line, problem.column) == (3, "nom")
     assert problem.reason == (
-        "cellule trop longue (40 000 caractères ; un tableur en permet 32 767 au plus)"
+        "cellule trop longue (40\u202f000 caractères ; un tableur en permet 32\u202f767 au plus)"
     )
     assert problem.value == "N" * 79 + "…"
     assert len(str(info.value)) < 1000
@@ -221,7 +221,7 @@ def test_cell_over_32767_characters_is_named_with_line_and_column(
 def test_rows_past_excels_limit_are_refused(engine: Engine, tmp_path: Path) -> None:
     sheet = OPEN + _cells(1, HEADER) + _cells(2, GOOD) + _cells(1_048_577, GOOD) + CLOSE
     path = _workbook(tmp_path, "lignes.xlsx", {SHEET: sheet})
-    _refused(engine, path, "plus de 1 048 576 lignes, la limite d'un tableur")
+    _refused(engine, path, "plus de 1\u202f048\u202f576 lignes, la limite d'un tableur")
 
 
 def test_cells_past_column_xfd_are_refused(engine: Engine, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, select, update
 from sarah.db import read_session, write_session
 from sarah.models import Contact, Site
 from sarah.services.contacts import ContactDraft, log_contact
-from sarah.services.imports.parse import ImportRejected
+from sarah.services.imports.problems import ImportRejected
 from sarah.services.imports.run import import_file, import_rows
 from sarah.services.sites import ensure_site, list_sites
 from sarah.services.visitors import create_visitor, merge_visitors
