@@ -65,8 +65,10 @@ from sarah.services.imports.run import (
 )
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import report_exception
+from sarah.ui.style import ERROR_STYLE, SUCCESS_STYLE
 from sarah.ui.table_models.list_model import ListTableModel
 from sarah.ui.workers import Worker, run_in_background
+from sarah.vocabulary import count_text
 
 Progress = tuple[int, int, str]
 Index = QModelIndex | QPersistentModelIndex
@@ -82,8 +84,6 @@ PROBLEMS_HINT = (
     "Corrigez ces cellules dans le fichier, enregistrez-le, puis choisissez-le à nouveau "
     "(Ctrl+C copie les lignes choisies)."
 )
-ERROR_STYLE = "color: #991b1b; font-weight: 600;"
-OK_STYLE = "color: #166534; font-weight: 600;"
 PLAIN_STYLE = "color: #374151;"
 
 
@@ -134,10 +134,6 @@ class ProblemsModel(ListTableModel[Problem]):
         return "\n".join(lines) + "\n"
 
 
-def _count(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")
-
-
 # --- what the import would do / did ------------------------------------------------------------------
 
 
@@ -174,7 +170,7 @@ def report_html(
         rows = "".join(
             "<tr>"
             f"<td>{html.escape(name)}</td>"
-            f"<td align='right'>{_count(count)}</td>"
+            f"<td align='right'>{count_text(count)}</td>"
             f"<td style='color:#166534'>{'nouveau site' if name in new else ''}</td>"
             "</tr>"
             for name, count in result.per_site.items()
@@ -480,7 +476,7 @@ class ImportDialog(QDialog):
         self.report.setHtml(report_html(self.preview, period=self.period))
         self.pages.setCurrentIndex(self.REPORT_PAGE)
         if self.preview.contacts_added == 0:
-            self._status("Rien à importer : ce fichier a déjà été importé.", OK_STYLE)
+            self._status("Rien à importer : ce fichier a déjà été importé.", SUCCESS_STYLE)
         elif self.ctx.read_only:
             self._status(
                 "Fichier correct, mais la base est ouverte en lecture seule : import impossible.",
@@ -489,9 +485,9 @@ class ImportDialog(QDialog):
         else:
             n = self.preview.contacts_added
             self._status(
-                f"Fichier correct : {_count(n)} contact{'s' if n > 1 else ''} à importer. "
+                f"Fichier correct : {count_text(n)} contact{'s' if n > 1 else ''} à importer. "
                 "Vérifiez ci-dessous, puis « Importer ».",
-                OK_STYLE,
+                SUCCESS_STYLE,
             )
         self._settle()
         self.checked.emit(self.preview)
@@ -544,7 +540,7 @@ class ImportDialog(QDialog):
         self.pages.setCurrentIndex(self.REPORT_PAGE)
         n = result.contacts_added
         s = "s" if n > 1 else ""
-        self._status(f"Import terminé : {_count(n)} contact{s} enregistré{s}.", OK_STYLE)
+        self._status(f"Import terminé : {count_text(n)} contact{s} enregistré{s}.", SUCCESS_STYLE)
         self._settle()
         self.imported.emit(result)
 
