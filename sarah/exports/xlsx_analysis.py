@@ -26,8 +26,11 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sarah.exports.cells import put
-from sarah.services.analysis import SECTION_TITLES, TOTAL, Comparison, MonthBreakdown, Ratio
-from sarah.services.report_model import AGE_GROUPS, SEXES, Period, Report, total_column_heading
+from sarah.reports.comparison import SECTION_TITLES, Comparison
+from sarah.reports.months import MonthBreakdown
+from sarah.reports.ratios import Ratio
+from sarah.reports.tables import TOTAL, Period, Report, total_column_heading
+from sarah.vocabulary import AGE_GROUPS, SEXES
 
 if TYPE_CHECKING:
     from sarah.exports.meta import ExportMeta

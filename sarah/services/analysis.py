@@ -17,7 +17,7 @@ from __future__ import annotations
 import calendar
 import statistics as pystats
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 from fractions import Fraction
@@ -27,28 +27,17 @@ from sqlalchemy import Engine, Select, and_, distinct, exists, extract, func, se
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+from sarah.calendar_fr import MONTH_NAMES
 from sarah.db import read_session
 from sarah.errors import InvalidInput
 from sarah.models import Contact, Service, Site, Visitor, contact_services
-from sarah.services.calendar_fr import MONTH_NAMES
-from sarah.services.report_model import (
-    AGE_GROUPS,
-    CHANNELS,
-    NOT_GIVEN,
-    SEXES,
-    PeopleCounts,
-    Period,
-    Report,
-    SiteTables,
-    round_percent,
-    share,
-)
+from sarah.reports.months import MonthBreakdown, MonthCell, MonthRow
+from sarah.reports.tables import Period
 from sarah.services.sites import SiteInfo, resolve_sites
 from sarah.services.statistics import age_group_expr, day_number, sex_expr
 from sarah.services.visitors import age_group, display_name
 from sarah.settings import YOUNG_AGE_LIMIT
-
-TOTAL = "__total__"  # key of the total column in per-site mappings
+from sarah.vocabulary import AGE_GROUPS, NOT_GIVEN, SEXES
 
 CHANNEL_WORDS = {"physique": "Physique", "telephone": "Téléphone"}
 AGE_LABELS = {"jeunes": "jeunes", "adultes": "adultes", "NR": "âge non renseigné"}
@@ -71,51 +60,7 @@ def _live_in_period(period: Period, site_ids: Iterable[uuid.UUID]) -> ColumnElem
     )
 
 
-# --- month breakdown --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MonthCell:
-    contacts: int = 0
-    people: int = 0
-    low: bool = False  # clearly fewer contacts per day than the site's usual month
-
-
-@dataclass(frozen=True)
-class MonthRow:
-    start: date  # first day of the month inside the period
-    end: date  # last day of the month inside the period
-    by_site: dict[str, MonthCell]
-    total: MonthCell
-
-    @property
-    def label(self) -> str:
-        text = f"{MONTH_NAMES[self.start.month - 1]} {self.start.year}"
-        last = calendar.monthrange(self.start.year, self.start.month)[1]
-        if self.start.day != 1 or self.end.day != last:
-            text += f" (du {self.start.day} au {self.end.day})"
-        return text
-
-    @property
-    def key(self) -> str:
-        return f"{self.start:%Y-%m}"
-
-
-@dataclass(frozen=True)
-class MonthBreakdown:
-    period: Period
-    sites: list[str]
-    months: list[MonthRow]
-    # Whole period: contacts per site and distinct people per site (people: also the total,
-    # a person seen at two sites counts once there, as in table 3).
-    period_by_site: dict[str, MonthCell]
-    period_total: MonthCell
-
-    @property
-    def low_months(self) -> list[tuple[str, MonthRow]]:
-        """(site, month) pairs that look like an absence or a logging gap."""
-        return [(s, m) for m in self.months for s in self.sites if m.by_site[s].low]
-
+# --- month breakdown ------------------------------------------------------------------------------
 
 def _months_of(period: Period) -> list[tuple[date, date]]:
     out: list[tuple[date, date]] = []
@@ -271,258 +216,6 @@ def month_breakdown(
         period_by_site={s.name: period_rows[s.id] for s in chosen},
         period_total=period_total,
     )
-
-
-# --- comparison with one year earlier -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ComparedValue:
-    previous: int
-    current: int
-
-    @property
-    def change(self) -> Fraction | None:
-        """Relative change (0.25 = +25 %); None when there was nothing one year earlier."""
-        if self.previous == 0:
-            return None
-        return Fraction(self.current - self.previous, self.previous)
-
-    @property
-    def change_text(self) -> str:
-        change = self.change
-        if change is None:
-            return "nouveau" if self.current else "—"
-        pct = round_percent(abs(change))
-        if pct == 0:
-            return "0 %"
-        return f"{'+' if change > 0 else '−'}{pct} %"
-
-
-@dataclass(frozen=True)
-class ComparisonRow:
-    section: str  # "contacts", "services", "persons", "new_persons"
-    key: str  # channel, service code, "not_given", age group, "total"
-    label: str
-    values: dict[str, ComparedValue]  # by site name, and TOTAL
-    note: str = ""  # "ancien libellé : …", "service retiré"
-    bold: bool = False
-
-
-SECTION_TITLES = {
-    "contacts": "Contacts",
-    "services": "Services utilisés",
-    "persons": "Personnes concernées",
-    "new_persons": "Publics nouvellement accueillis",
-}
-
-
-@dataclass(frozen=True)
-class Comparison:
-    current: Period
-    previous: Period
-    sites: list[str]
-    rows: list[ComparisonRow]
-
-    def row(self, section: str, key: str) -> ComparisonRow:
-        for r in self.rows:
-            if r.section == section and r.key == key:
-                return r
-        raise KeyError((section, key))
-
-
-def _merged_codes(previous: list[str], current: list[str]) -> list[str]:
-    """Current order, with codes only known one year earlier placed after their predecessor."""
-    out = list(current)
-    for i, code in enumerate(previous):
-        if code in out:
-            continue
-        before = next((c for c in reversed(previous[:i]) if c in out), None)
-        out.insert(out.index(before) + 1 if before is not None else 0, code)
-    return out
-
-
-def compare_reports(current: Report, previous: Report) -> Comparison:
-    """Side by side, row by row; services matched by their stable code, not their label."""
-    columns = [*current.sites, TOTAL]
-
-    def tables(report: Report, column: str) -> SiteTables | None:
-        if column == TOTAL:
-            return report.total
-        return report.by_site.get(column)
-
-    rows: list[ComparisonRow] = []
-
-    def add(
-        section: str,
-        key: str,
-        label: str,
-        pick: Callable[[SiteTables], int],
-        *,
-        note: str = "",
-        bold: bool = False,
-    ) -> None:
-        values = {}
-        for col in columns:
-            prev_t, cur_t = tables(previous, col), tables(current, col)
-            values[col] = ComparedValue(
-                pick(prev_t) if prev_t is not None else 0,
-                pick(cur_t) if cur_t is not None else 0,
-            )
-        rows.append(ComparisonRow(section, key, label, values, note, bold))
-
-    for channel in CHANNELS:
-
-        def by_channel(t: SiteTables, c: str = channel) -> int:
-            return t.contacts[c]
-
-        add(
-            "contacts",
-            channel,
-            {"physique": "Entretiens physiques", "telephone": "Entretiens téléphoniques"}[channel],
-            by_channel,
-        )
-    add("contacts", "total", "Total des contacts", lambda t: t.contacts_total, bold=True)
-    add("contacts", "anonymous", "dont contacts anonymes", lambda t: t.anonymous_contacts)
-
-    def service_info(report: Report) -> dict[str, tuple[str, bool]]:
-        return {s.code: (s.label, s.retired) for s in report.total.services}
-
-    cur_info, prev_info = service_info(current), service_info(previous)
-    codes = _merged_codes(
-        [s.code for s in previous.total.services], [s.code for s in current.total.services]
-    )
-    for code in codes:
-        label, retired = cur_info.get(code) or prev_info[code]
-        notes = []
-        if code in prev_info and code in cur_info and prev_info[code][0] != label:
-            notes.append(f"ancien libellé : « {prev_info[code][0]} »")
-        if retired or (code not in cur_info and prev_info[code][1]):
-            notes.append("service retiré")
-
-        def count(t: SiteTables, code: str = code) -> int:
-            return next((s.count for s in t.services if s.code == code), 0)
-
-        add("services", code, label, count, note=" ; ".join(notes))
-    add("services", "not_given", NOT_GIVEN, lambda t: t.not_given_services)
-    add("services", "total", "Total des services délivrés", lambda t: t.services_total, bold=True)
-
-    for section in ("persons", "new_persons"):
-        for age in AGE_GROUPS:
-            age_label = {
-                "jeunes": "Public jeune",
-                "adultes": "Public adulte",
-                "NR": "Âge non renseigné",
-            }
-            if age == "NR" and not any(
-                getattr(t, section).group_total("NR")
-                for rep in (current, previous)
-                for t in [rep.total, *rep.by_site.values()]
-            ):
-                continue
-
-            def in_group(t: SiteTables, a: str = age, s: str = section) -> int:
-                people: PeopleCounts = getattr(t, s)
-                return people.group_total(a)
-
-            add(section, age, age_label[age], in_group)
-
-        def people_total(t: SiteTables, s: str = section) -> int:
-            people: PeopleCounts = getattr(t, s)
-            return people.total
-
-        add(
-            section,
-            "total",
-            "Total des personnes" if section == "persons" else "Total des nouveaux publics",
-            people_total,
-            bold=True,
-        )
-    return Comparison(current.period, previous.period, list(current.sites), rows)
-
-
-# --- ratios -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Ratio:
-    key: str
-    label: str
-    kind: str  # "rate" (shown with two decimals) or "share" (shown as a whole percent)
-    explanation: str
-    values: dict[str, Fraction | None]  # by site name, and TOTAL; None when undefined
-
-    def text(self, column: str) -> str:
-        value = self.values.get(column)
-        if value is None:
-            return "—"
-        if self.kind == "share":
-            return f"{round_percent(value)} %"
-        return format_decimal(value)
-
-
-def format_decimal(value: Fraction, places: int = 2) -> str:
-    """'1,32' (French decimal comma), rounded half up."""
-    scaled = value * 10**places
-    n = int((scaled + Fraction(1, 2)).__floor__())
-    whole, frac = divmod(n, 10**places)
-    return f"{whole},{frac:0{places}d}"
-
-
-RATIO_DEFINITIONS = (
-    (
-        "services_per_contact",
-        "Services par contact",
-        "rate",
-        "services délivrés (hors « Non renseigné ») divisés par le nombre de contacts",
-    ),
-    (
-        "contacts_per_person",
-        "Contacts par personne",
-        "rate",
-        "contacts nominatifs (hors contacts anonymes) divisés par le nombre de personnes "
-        "concernées (tableau 3)",
-    ),
-    (
-        "new_share",
-        "Part des nouveaux publics",
-        "share",
-        "personnes nouvellement accueillies (tableau 4) sur personnes concernées (tableau 3)",
-    ),
-    (
-        "phone_share",
-        "Part des contacts téléphoniques",
-        "share",
-        "entretiens téléphoniques sur le total des contacts (tableau 1)",
-    ),
-    (
-        "young_share",
-        "Part du public jeune",
-        "share",
-        "personnes du public jeune sur personnes concernées (tableau 3), comme « % du total »",
-    ),
-)
-
-
-def ratios(report: Report) -> list[Ratio]:
-    """Five ratios per site and for the total, computed from the report's own numbers."""
-    columns = {**{name: report.by_site[name] for name in report.sites}, TOTAL: report.total}
-
-    def compute(key: str, t: SiteTables) -> Fraction | None:
-        if key == "services_per_contact":
-            return share(t.services_delivered, t.contacts_total)
-        if key == "contacts_per_person":
-            return share(t.contacts_total - t.anonymous_contacts, t.persons.total)
-        if key == "new_share":
-            return share(t.new_persons.total, t.persons.total)
-        if key == "phone_share":
-            return share(t.contacts["telephone"], t.contacts_total)
-        return share(t.persons.group_total("jeunes"), t.persons.total)
-
-    return [
-        Ratio(key, label, kind, explanation, {c: compute(key, t) for c, t in columns.items()})
-        for key, label, kind, explanation in RATIO_DEFINITIONS
-    ]
 
 
 # --- drill-down -------------------------------------------------------------------------------

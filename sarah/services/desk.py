@@ -15,10 +15,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from sarah.calendar_fr import DAY_NAMES, MONTH_NAMES, public_holidays_between
 from sarah.db import read_session, write_session
 from sarah.errors import InvalidInput
 from sarah.models import ClosedDay, Contact, Service, Visitor, contact_services
-from sarah.services.calendar_fr import DAY_NAMES, MONTH_NAMES, public_holidays_between
 from sarah.services.catalogue import ServiceInfo
 from sarah.services.revisions import next_revision
 from sarah.services.text import fold

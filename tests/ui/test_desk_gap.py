@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from sarah.calendar_fr import french_public_holidays
 from sarah.db import read_session
 from sarah.models import ClosedDay
-from sarah.services.calendar_fr import french_public_holidays
 from sarah.services.desk import french_day
 
 

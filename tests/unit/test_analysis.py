@@ -10,32 +10,17 @@ import pytest
 from sqlalchemy import Engine
 
 from sarah.errors import InvalidInput
-from sarah.services.analysis import (
-    TOTAL,
-    CellRef,
-    ComparedValue,
-    MonthCell,
-    compare_reports,
-    contacts_behind,
-    format_decimal,
-    month_breakdown,
-    ratios,
-)
+from sarah.reports.comparison import ComparedValue, compare_reports
+from sarah.reports.months import MonthCell
+from sarah.reports.ratios import format_decimal, ratios
+from sarah.reports.tables import TOTAL, PeopleCounts, Period, Report, ServiceCount, SiteTables
+from sarah.services.analysis import CellRef, contacts_behind, month_breakdown
 from sarah.services.catalogue import list_services, rename_service, retire_service
 from sarah.services.contacts import ContactDraft, delete_contact, log_contact
-from sarah.services.report_model import (
-    AGE_GROUPS,
-    CHANNELS,
-    SEXES,
-    PeopleCounts,
-    Period,
-    Report,
-    ServiceCount,
-    SiteTables,
-)
 from sarah.services.sites import ensure_site
 from sarah.services.statistics import semester_tables
 from sarah.services.visitors import create_visitor
+from sarah.vocabulary import AGE_GROUPS, CHANNELS, SEXES
 
 FO, GR = "Fontaine d'Ouche", "Grésilles"
 S1_2019 = Period.semester("2019-S1")

@@ -7,10 +7,10 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import Engine, func, select
 
+from sarah.calendar_fr import easter_sunday, french_public_holidays
 from sarah.db import read_session
 from sarah.errors import InvalidInput
 from sarah.models import ClosedDay, Contact
-from sarah.services.calendar_fr import easter_sunday, french_public_holidays
 from sarah.services.catalogue import list_services
 from sarah.services.contacts import (
     ContactDraft,

@@ -26,10 +26,12 @@ from sarah.exports.files import save_workbook
 from sarah.exports.meta import ExportMeta
 from sarah.exports.xlsx_analysis import add_analysis_sheets
 from sarah.exports.xlsx_report import build_report_workbook
-from sarah.services.analysis import compare_reports, month_breakdown, ratios
+from sarah.reports.comparison import compare_reports
+from sarah.reports.ratios import ratios
+from sarah.reports.tables import Period, Report
+from sarah.services.analysis import month_breakdown
 from sarah.services.catalogue import list_services, rename_service
 from sarah.services.contacts import ContactDraft, log_contact
-from sarah.services.report_model import Period, Report
 from sarah.services.sites import ensure_site
 from sarah.services.statistics import semester_tables
 from sarah.services.visitors import create_visitor

@@ -21,10 +21,12 @@ from sarah.exports.xlsx_analysis import (
     add_analysis_sheets,
     add_charts_sheet,
 )
-from sarah.services.analysis import compare_reports, month_breakdown, ratios
+from sarah.reports.comparison import compare_reports
+from sarah.reports.ratios import ratios
+from sarah.reports.tables import Period
+from sarah.services.analysis import month_breakdown
 from sarah.services.catalogue import list_services, rename_service, retire_service
 from sarah.services.contacts import ContactDraft, log_contact
-from sarah.services.report_model import Period
 from sarah.services.sites import ensure_site
 from sarah.services.statistics import semester_tables
 from sarah.services.visitors import create_visitor

@@ -19,8 +19,9 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 
-from sarah.services.analysis import MonthBreakdown
-from sarah.services.report_model import AGE_GROUPS, SEXES, Report
+from sarah.reports.months import MonthBreakdown
+from sarah.reports.tables import Report
+from sarah.vocabulary import AGE_GROUPS, SEXES
 
 _P = Qt.BrushStyle
 # (colour, hatching) per series: distinct in colour and in black and white.

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 
 from sarah.errors import UserError
+from sarah.reports.tables import Period
 from sarah.services.analysis import CellRef, DrillDown, contacts_behind
-from sarah.services.report_model import Period
 from sarah.ui.table_models.report_contacts import ReportContactsModel
 from sarah.ui.workers import run_in_background
 

@@ -10,29 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from sarah.services.analysis import (
-    SECTION_TITLES,
-    TOTAL,
-    CellRef,
-    ComparedValue,
-    Comparison,
-    MonthBreakdown,
-    Ratio,
-    format_decimal,
-)
-from sarah.services.report_model import (
-    CHANNELS,
-    NEW_PERSONS_TITLE,
-    NOT_GIVEN,
-    PERSONS_TITLE,
-    PeopleColumn,
-    Report,
-    TableGrid,
-    people_layout,
-    percent_text,
-    total_column_heading,
-)
-from sarah.services.report_model import report_grids as engine_grids
+from sarah.reports.comparison import SECTION_TITLES, ComparedValue, Comparison
+from sarah.reports.grids import PeopleColumn, TableGrid, people_layout
+from sarah.reports.grids import report_grids as engine_grids
+from sarah.reports.months import MonthBreakdown
+from sarah.reports.ratios import Ratio, format_decimal
+from sarah.reports.tables import TOTAL, Report, percent_text, total_column_heading
+from sarah.reports.words import NEW_PERSONS_TITLE, PERSONS_TITLE
+from sarah.services.analysis import CellRef
+from sarah.vocabulary import CHANNELS, NOT_GIVEN
 
 COUNT, SHARE, RATE, CHANGE, TEXT, SECTION = "count", "share", "rate", "change", "text", "section"
 
@@ -85,7 +71,7 @@ def _label(text: str, bold: bool = False) -> GridCell:
 
 
 def _people_columns(report: Report, key: str) -> list[PeopleColumn]:
-    """The same columns as the engine's grid of table 3 or 4 (sarah.services.report_model)."""
+    """The same columns as the engine's grid of table 3 or 4 (sarah.reports.grids)."""
     return people_layout(getattr(t, key) for _h, t in report.people_rows).columns
 
 

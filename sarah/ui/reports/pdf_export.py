@@ -29,8 +29,10 @@ from PySide6.QtWidgets import QGraphicsScene
 
 from sarah.exports.files import write_atomically
 from sarah.exports.xlsx_analysis import meta_lines
-from sarah.services.analysis import Comparison, MonthBreakdown, Ratio
-from sarah.services.report_model import Report
+from sarah.reports.comparison import Comparison
+from sarah.reports.months import MonthBreakdown
+from sarah.reports.ratios import Ratio
+from sarah.reports.tables import Report
 from sarah.ui.reports.grids import (
     SECTION,
     Grid,

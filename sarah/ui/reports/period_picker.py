@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sarah.calendar_fr import MONTH_NAMES
 from sarah.errors import InvalidInput
-from sarah.services.calendar_fr import MONTH_NAMES
-from sarah.services.report_model import Period
+from sarah.reports.tables import Period
 
 CURRENT_SEMESTER, PREVIOUS_SEMESTER, SEMESTER, YEAR, QUARTER, MONTH, CUSTOM = range(7)
 

@@ -39,16 +39,11 @@ from sqlalchemy import Engine
 
 import sarah
 from sarah.errors import UserError
-from sarah.services.analysis import (
-    CellRef,
-    Comparison,
-    MonthBreakdown,
-    Ratio,
-    compare_reports,
-    month_breakdown,
-    ratios,
-)
-from sarah.services.report_model import Period, Report
+from sarah.reports.comparison import Comparison, compare_reports
+from sarah.reports.months import MonthBreakdown
+from sarah.reports.ratios import Ratio, ratios
+from sarah.reports.tables import Period, Report
+from sarah.services.analysis import CellRef, month_breakdown
 from sarah.services.sites import list_sites
 from sarah.services.statistics import semester_tables
 from sarah.ui.context import AppContext

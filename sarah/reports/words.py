@@ -1,0 +1,30 @@
+"""French words of the report tables (the reference report's headings)."""
+
+from __future__ import annotations
+
+DEFAULT_YOUNG_AGE_LIMIT = 26
+
+CHANNEL_LABELS = {
+    "physique": "Nombre d'entretiens Physiques",
+    "telephone": "Nombre d'entretiens Téléphoniques",
+}
+CONTACTS_TITLE = "CONTACTS"
+CONTACTS_TOTAL_LABEL = "NOMBRE TOTAL DES CONTACTS"
+SERVICES_TITLE = "SERVICES UTILISES"
+SERVICES_TOTAL_LABEL = "NOMBRE TOTAL DES SERVICES DELIVRES"
+PERSONS_TITLE = "Nombre de personnes concernées"
+NEW_PERSONS_TITLE = "Publics nouvellement accueillis"
+PEOPLE_ROW_HEADING = "Point Relais"
+AGE_WORDS = {"jeunes": "Jeunes", "adultes": "Adultes", "NR": "Âge non renseigné"}
+AGE_GROUP_HEADINGS = {
+    "jeunes": "Public jeunes",
+    "adultes": "Public adulte",
+    "NR": "Âge non renseigné",
+}
+AGE_TOTAL_WORDS = {
+    "jeunes": "Total jeunes",
+    "adultes": "Total adultes",
+    "NR": "Total âge non renseigné",
+}
+SEX_WORDS = {"F": "Femmes", "H": "Hommes", "NR": "sexe non renseigné"}
+PEOPLE_TOTAL_LABEL = "TOTAL tous publics"
