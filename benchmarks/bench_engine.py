@@ -28,8 +28,8 @@ if str(ROOT) not in sys.path:
 
 from benchmarks._report import write_section  # noqa: E402
 from benchmarks.dataset import DATA_DIR, ensure_million_db, million_info  # noqa: E402
+from sarah.reports.tables import Period  # noqa: E402
 from sarah.services.database import open_database  # noqa: E402
-from sarah.services.report_model import Period  # noqa: E402
 from sarah.services.sites import resolve_sites  # noqa: E402
 from sarah.services.statistics import report_for_sites  # noqa: E402
 
@@ -85,7 +85,7 @@ import json, resource, sys, time, tracemalloc
 sys.path.insert(0, {root!r})
 tracemalloc.start()
 from sarah.services.database import open_database
-from sarah.services.report_model import Period
+from sarah.reports.tables import Period
 from sarah.services.statistics import semester_tables
 engine = open_database({db!r})
 semester_tables(engine, Period.semester({semester!r}))

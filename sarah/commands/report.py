@@ -14,7 +14,7 @@ from sarah import __version__
 from sarah.commands import database
 from sarah.errors import InvalidInput
 from sarah.exports.meta import ExportMeta
-from sarah.services.report_model import Period
+from sarah.reports.tables import Period
 from sarah.settings import load_settings
 
 FORMATS = ("json", "csv", "xlsx")

@@ -14,8 +14,8 @@ from sarah import __version__
 from sarah.db import current_revision, head_revision
 from sarah.exports.meta import ExportMeta
 from sarah.exports.xlsx_report import write_report_xlsx
+from sarah.reports.tables import Period
 from sarah.services.database import open_database
-from sarah.services.report_model import Period
 from sarah.services.sites import ensure_site
 from sarah.services.statistics import semester_tables
 

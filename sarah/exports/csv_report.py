@@ -17,7 +17,8 @@ from sarah.exports.cells import SafeCsvWriter
 from sarah.exports.files import write_atomically
 from sarah.exports.meta import ExportMeta
 from sarah.exports.xlsx_report import period_text
-from sarah.services.report_model import Report, percent_text, report_grids
+from sarah.reports.grids import report_grids
+from sarah.reports.tables import Report, percent_text
 
 
 def report_csv_text(report: Report, meta: ExportMeta) -> str:

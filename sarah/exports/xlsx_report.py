@@ -24,13 +24,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sarah.exports.cells import put
 from sarah.exports.files import save_workbook
 from sarah.exports.meta import ExportMeta
-from sarah.services.report_model import (
-    Check,
-    Report,
-    TableGrid,
-    definitions,
-    report_grids,
-)
+from sarah.reports.checks import Check
+from sarah.reports.grids import TableGrid, definitions, report_grids
+from sarah.reports.tables import Report
 
 INFO_SHEET = "Informations"
 SHEET_NAMES = {

@@ -2,7 +2,7 @@
 
 Every count is an SQL aggregation written with SQLAlchemy Core; no Python loop ever walks the
 contacts. Python only files the few hundred aggregated rows into
-:mod:`sarah.services.report_model`.
+:mod:`sarah.reports`.
 
 Rules (statistics.md):
 - a contact takes part when it is not deleted, its site is selected and its local date lies in
@@ -63,16 +63,10 @@ from sarah.models import (
     Visitor,
     contact_services,
 )
-from sarah.services.report_model import (
-    CHANNELS,
-    DEFAULT_YOUNG_AGE_LIMIT,
-    PeopleCounts,
-    Period,
-    Report,
-    ServiceCount,
-    SiteTables,
-)
+from sarah.reports.tables import PeopleCounts, Period, Report, ServiceCount, SiteTables
+from sarah.reports.words import DEFAULT_YOUNG_AGE_LIMIT
 from sarah.services.sites import SiteInfo, resolve_sites
+from sarah.vocabulary import CHANNELS
 
 Method = Literal["auto", "direct", "derived"]
 

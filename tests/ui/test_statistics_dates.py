@@ -15,8 +15,8 @@ from PySide6.QtCore import QDate, QPoint, Qt, QThreadPool
 from PySide6.QtWidgets import QDateEdit, QWidget
 from sqlalchemy import Engine
 
+from sarah.reports.tables import Period
 from sarah.services.contacts import ContactDraft, log_contact
-from sarah.services.report_model import Period
 from sarah.services.sites import ensure_site, list_sites
 from sarah.settings import Settings
 from sarah.ui.context import AppContext

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine
 
 from sarah import __version__
+from sarah.reports.tables import Period
 from sarah.services.analysis import month_breakdown
 from sarah.services.contacts import ContactDraft, log_contact
 from sarah.services.database import open_database
-from sarah.services.report_model import CHANNELS, Period
 from sarah.services.sites import ensure_site, list_sites
 from sarah.services.statistics import semester_tables
 from sarah.services.visitors import create_visitor
@@ -38,6 +38,7 @@ from sarah.ui.reports.period_picker import (
 from sarah.ui.reports.statistics_screen import StatisticsScreen
 from sarah.ui.table_models.report_contacts import ReportContactsModel
 from sarah.ui.table_models.report_grid import REF_ROLE, ReportGridModel
+from sarah.vocabulary import CHANNELS
 
 FO, GR = "Fontaine d'Ouche", "Grésilles"
 S1_2019 = Period.semester("2019-S1")

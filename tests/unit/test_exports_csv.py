@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sarah.exports.csv_report import write_report_csv
 from sarah.exports.meta import ExportMeta
-from sarah.services.report_model import Report
+from sarah.reports.tables import Report
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "reference-2019-S1.json"
 META = ExportMeta("Nadia Benali", datetime(2019, 7, 3, 14, 5), "1.2.3")

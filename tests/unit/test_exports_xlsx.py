@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sarah.exports.files import save_workbook
 from sarah.exports.meta import ExportMeta
 from sarah.exports.xlsx_report import build_report_workbook, write_report_xlsx
-from sarah.services.report_model import Report, round_percent
+from sarah.reports.tables import Report, round_percent
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "reference-2019-S1.json"
 META = ExportMeta("Nadia Benali", datetime(2019, 7, 3, 14, 5), "1.2.3")

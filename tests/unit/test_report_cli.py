@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from sarah.cli import main
+from sarah.reports.tables import Period
 from sarah.services.catalogue import list_services
 from sarah.services.contacts import ContactDraft, log_contact
-from sarah.services.report_model import Period
 from sarah.services.sites import ensure_site
 from sarah.services.statistics import semester_tables
 from sarah.services.visitors import create_visitor

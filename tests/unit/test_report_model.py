@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from sarah.services.report_model import (
+from sarah.reports.grids import people_layout
+from sarah.reports.tables import (
     PeopleCounts,
     Period,
     Report,
-    people_layout,
     percent_text,
     round_percent,
     total_column_heading,

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 
 from sarah.db import write_session
 from sarah.errors import InvalidInput
+from sarah.reports.tables import Period, Report
 from sarah.services.catalogue import list_services, retire_service
 from sarah.services.contacts import (
     ContactDraft,
@@ -22,7 +23,6 @@ from sarah.services.contacts import (
     restore_contact,
     update_contact,
 )
-from sarah.services.report_model import Period, Report
 from sarah.services.sites import ensure_site, resolve_sites
 from sarah.services.statistics import (
     rebuild_statistics,

@@ -15,9 +15,9 @@ from sqlalchemy import Engine, insert
 
 from sarah.db import write_session
 from sarah.models import Contact, Visitor, contact_services
+from sarah.reports.tables import Period
 from sarah.services.catalogue import list_services
 from sarah.services.database import open_database
-from sarah.services.report_model import Period
 from sarah.services.sites import ensure_site, resolve_sites
 from sarah.services.statistics import report_for_sites, semester_tables
 

@@ -17,12 +17,13 @@ from sqlalchemy import Engine, delete, insert, update
 
 from sarah.db import write_session
 from sarah.models import Contact, Visitor, contact_services
+from sarah.reports.tables import Period, Report
 from sarah.services.catalogue import list_services
 from sarah.services.database import open_database
-from sarah.services.report_model import AGE_GROUPS, SEXES, Period, Report
 from sarah.services.sites import SiteInfo, ensure_site, resolve_sites
 from sarah.services.statistics import report_for_sites, statistics_drift
 from sarah.services.visitors import age_group
+from sarah.vocabulary import AGE_GROUPS, SEXES
 
 # Few days, so that coincidences happen: period edges, birthdays, same-day contacts.
 DAYS = sorted(

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, insert, select, text
 from sarah.db import read_session, write_session
 from sarah.errors import InvalidInput
 from sarah.models import Contact, Site, Visitor, VisitorMerge
+from sarah.reports.tables import Period
 from sarah.services.catalogue import list_services
 from sarah.services.contacts import (
     ContactDraft,
@@ -23,7 +24,6 @@ from sarah.services.contacts import (
     update_contact,
 )
 from sarah.services.demo.loader import load_demo
-from sarah.services.report_model import Period
 from sarah.services.sites import SiteInfo, ensure_site
 from sarah.services.statistics import report_for_sites, resolve_sites, statistics_drift
 from sarah.services.visitor_history import search_visitors, visitor_history

@@ -7,7 +7,7 @@ import random
 import uuid
 from datetime import date, datetime, time, timedelta
 
-from sarah.services.calendar_fr import french_public_holidays
+from sarah.calendar_fr import french_public_holidays
 from sarah.services.demo.calendar import (
     DaySampler,
     closures,

@@ -7,7 +7,7 @@ import random
 from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 
-from sarah.services.calendar_fr import public_holidays_between
+from sarah.calendar_fr import public_holidays_between
 from sarah.services.demo.reference import OUTAGE_DAY, SICK_LEAVE_SITE, SICK_LEAVE_START
 
 AGENTS: tuple[tuple[tuple[date, str], ...], ...] = (

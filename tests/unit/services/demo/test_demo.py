@@ -21,16 +21,16 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, inspect, select, text
 
+from sarah.calendar_fr import french_public_holidays
 from sarah.cli import main
 from sarah.models import ClosedDay, Contact, Service, Site, Visitor, contact_services
-from sarah.services.calendar_fr import french_public_holidays
+from sarah.reports.tables import Period, round_percent
 from sarah.services.database import open_database
 from sarah.services.demo.builder import build_demo
 from sarah.services.demo.data import DemoData, fingerprint
 from sarah.services.demo.loader import load_demo
 from sarah.services.demo.reference import SITE_NAMES
 from sarah.services.demo.service_mix import PHONE_SHARE
-from sarah.services.report_model import Period, round_percent
 from sarah.services.statistics import semester_tables
 from sarah.services.visitors import age_on
 from sarah.vocabulary import CHANNELS
