@@ -17,7 +17,8 @@ from sarah.db import read_session
 from sarah.models import Contact, Site, Visitor
 from sarah.services.backups.listing import list_backups
 from sarah.services.imports import run as import_run
-from sarah.ui.dialogs.import_file import ImportDialog, ProblemsModel
+from sarah.ui.dialogs.import_file import ImportDialog
+from sarah.ui.table_models.import_problems import ProblemsModel
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 LEFT = Qt.MouseButton.LeftButton

@@ -28,25 +28,18 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
-    QAction,
-    QColor,
     QDragEnterEvent,
     QDropEvent,
-    QGuiApplication,
-    QKeySequence,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -55,8 +48,8 @@ from PySide6.QtWidgets import (
 from sarah.errors import UserError
 from sarah.services.backups.record import BackupInfo
 from sarah.services.imports.parsed import ParsedImport
-from sarah.services.imports.problems import ImportRejected, Problem
-from sarah.services.imports.result import ImportResult, summary_lines, warning_lines
+from sarah.services.imports.problems import ImportRejected
+from sarah.services.imports.result import ImportResult
 from sarah.services.imports.run import (
     ImportRun,
     Period,
@@ -65,8 +58,9 @@ from sarah.services.imports.run import (
 )
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import report_exception
+from sarah.ui.dialogs.import_problems import PLAIN_STYLE, ProblemsPage
+from sarah.ui.dialogs.import_report import report_html
 from sarah.ui.style import ERROR_STYLE, SUCCESS_STYLE
-from sarah.ui.table_models.list_model import ListTableModel
 from sarah.ui.workers import Worker, run_in_background
 from sarah.vocabulary import count_text
 
@@ -80,132 +74,6 @@ INTRO = (
     "<b>nom</b>, <b>prenom</b> et, si vous les avez, heure, sexe, date_naissance, visiteur, "
     "services. Le fichier est d'abord vérifié : rien n'est enregistré avant « Importer »."
 )
-PROBLEMS_HINT = (
-    "Corrigez ces cellules dans le fichier, enregistrez-le, puis choisissez-le à nouveau "
-    "(Ctrl+C copie les lignes choisies)."
-)
-PLAIN_STYLE = "color: #374151;"
-
-
-# --- the bad rows, as a table ------------------------------------------------------------------------
-
-
-class ProblemsModel(ListTableModel[Problem]):
-    """Every bad cell of a refused file: line, column, value, why."""
-
-    LINE, COLUMN, VALUE, REASON = range(4)
-    HEADERS = ("Ligne", "Colonne", "Valeur", "Problème")
-    RIGHT = frozenset({LINE})
-
-    def set_problems(self, problems: Sequence[Problem]) -> None:
-        self.set_rows(problems)
-
-    def problems(self) -> list[Problem]:
-        return self.rows()
-
-    @staticmethod
-    def text(problem: Problem, column: int) -> str:
-        if column == ProblemsModel.LINE:
-            return str(problem.line)
-        if column == ProblemsModel.COLUMN:
-            return problem.column
-        if column == ProblemsModel.VALUE:
-            if problem.value is None:
-                return ""
-            return problem.value if problem.value != "" else "(vide)"
-        return problem.reason
-
-    def cell(self, item: Problem, column: int, role: int) -> Any:
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.text(item, column)
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.VALUE and item.value == "":
-            return QColor("#6b7280")
-        return None
-
-    def as_text(self, rows: Sequence[int] | None = None) -> str:
-        """Tab-separated, with a header line: pastes into a spreadsheet as a table."""
-        chosen = range(self.rowCount()) if rows is None else sorted(rows)
-        lines = ["\t".join(self.HEADERS)]
-        for row in chosen:
-            problem = self.row_at(row)
-            lines.append(
-                "\t".join(" ".join(self.text(problem, c).split()) for c in range(len(self.HEADERS)))
-            )
-        return "\n".join(lines) + "\n"
-
-
-# --- what the import would do / did ------------------------------------------------------------------
-
-
-def period_text(period: Period) -> str:
-    first, last = period
-    if first == last:
-        return f"Contacts du {first:%d/%m/%Y}."
-    return f"Contacts du {first:%d/%m/%Y} au {last:%d/%m/%Y}."
-
-
-def report_html(
-    result: ImportResult, *, period: Period | None = None, backup: BackupInfo | None = None
-) -> str:
-    """The French summary of :func:`summary_lines`, with the contacts per site as a table."""
-    lines, warnings = summary_lines(result), warning_lines(result)
-    if warnings:  # the last lines of the summary: shown as a list below
-        lines = lines[: len(lines) - len(warnings)]
-    head, sentences = lines[0], []
-    for line in lines[1:]:
-        if line == "Contacts par site :" or line.startswith("  "):
-            continue  # shown as a table below
-        sentences.append(line)
-    parts = [f"<p><b>{html.escape(head)}</b></p>"]
-    parts += [f"<p>{html.escape(s)}</p>" for s in sentences]
-    if warnings:  # values that look like spreadsheet formulas, kept as text
-        items = "".join(
-            f"<li>{html.escape(w.strip().removeprefix('- '))}</li>" for w in warnings[1:]
-        )
-        parts.append(f"<p style='color:#92400e'>{html.escape(warnings[0])}</p><ul>{items}</ul>")
-    if period is not None:
-        parts.append(f"<p>{period_text(period)}</p>")
-    if result.per_site:
-        new = set(result.new_sites)
-        rows = "".join(
-            "<tr>"
-            f"<td>{html.escape(name)}</td>"
-            f"<td align='right'>{count_text(count)}</td>"
-            f"<td style='color:#166534'>{'nouveau site' if name in new else ''}</td>"
-            "</tr>"
-            for name, count in result.per_site.items()
-        )
-        parts.append(
-            "<table cellspacing='0' cellpadding='3' border='0'>"
-            "<tr><th align='left'>Site</th><th align='right'>Contacts</th><th></th></tr>"
-            f"{rows}</table>"
-        )
-    if result.dry_run:
-        if result.contacts_added:
-            parts.append(
-                "<p style='color:#374151'>Rien n'est encore enregistré. « Importer » fait "
-                "d'abord une sauvegarde de sécurité vérifiée, puis enregistre tout le fichier "
-                "d'un coup : si quelque chose échoue ou si vous annulez, rien n'est "
-                "enregistré.</p>"
-            )
-        else:
-            parts.append(
-                "<p style='color:#374151'>Toutes les lignes de ce fichier sont déjà dans "
-                "SARAH : il n'y a rien à importer.</p>"
-            )
-    else:
-        if backup is not None:
-            parts.append(
-                "<p style='color:#374151'>Sauvegarde de sécurité faite juste avant : "
-                f"{html.escape(backup.path.name)}.</p>"
-            )
-        if result.contacts_added:
-            parts.append(
-                "<p style='color:#374151'>Le journal, la saisie différée et les statistiques "
-                "tiennent compte de ces contacts. Importer à nouveau ce fichier n'ajoutera "
-                "rien.</p>"
-            )
-    return "".join(parts)
 
 
 # --- the dialog ------------------------------------------------------------------------------------
@@ -270,45 +138,14 @@ class ImportDialog(QDialog):
         self.report = QTextBrowser(self)
         self.report.setObjectName("importReport")
         self.report.setOpenLinks(False)
-        self.problems_model = ProblemsModel(self)
-        self.problems_view = QTableView(self)
-        self.problems_view.setObjectName("importProblems")
-        self.problems_view.setModel(self.problems_model)
-        self.problems_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.problems_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.problems_view.setAlternatingRowColors(True)
-        self.problems_view.setWordWrap(False)
-        self.problems_view.verticalHeader().hide()
-        header = self.problems_view.horizontalHeader()
-        header.setSectionResizeMode(ProblemsModel.LINE, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(ProblemsModel.COLUMN, 130)
-        header.resizeSection(ProblemsModel.VALUE, 150)
-        header.setStretchLastSection(True)
-        copy_selection = QAction("Copier les lignes choisies", self.problems_view)
-        copy_selection.setShortcut(QKeySequence.StandardKey.Copy)
-        copy_selection.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        copy_selection.triggered.connect(self.copy_selected_problems)
-        self.problems_view.addAction(copy_selection)
-        self.copy_button = QPushButton("Co&pier la liste", self)
-        self.copy_button.setToolTip(
-            "Copie toutes les lignes en erreur, à coller dans un tableur ou un courriel"
-        )
-        self.copy_button.setAutoDefault(False)
-        self.copy_button.clicked.connect(self.copy_problems)
-        problems_page = QWidget(self)
-        problems_layout = QVBoxLayout(problems_page)
-        problems_layout.setContentsMargins(0, 0, 0, 0)
-        problems_layout.addWidget(self.problems_view, 1)
-        copy_row = QHBoxLayout()
-        self.problems_hint = QLabel(PROBLEMS_HINT, self)
-        self.problems_hint.setWordWrap(True)
-        self.problems_hint.setStyleSheet(PLAIN_STYLE)
-        copy_row.addWidget(self.problems_hint, 1)
-        copy_row.addWidget(self.copy_button)
-        problems_layout.addLayout(copy_row)
+        self.problems_page = ProblemsPage(self, status=self.status_label)
+        self.problems_model = self.problems_page.model
+        self.problems_view = self.problems_page.view
+        self.problems_hint = self.problems_page.hint
+        self.copy_button = self.problems_page.copy_button
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.report)
-        self.pages.addWidget(problems_page)
+        self.pages.addWidget(self.problems_page)
 
         self.import_button = QPushButton("&Importer", self)
         self.import_button.setToolTip("Sauvegarde de sécurité, puis import de tout le fichier")
@@ -615,16 +452,10 @@ class ImportDialog(QDialog):
 
     def copy_problems(self) -> None:
         """The refusal and every bad row, to paste into a spreadsheet or an e-mail."""
-        text = self.status_label.text() + "\n\n" + self.problems_model.as_text()
-        QGuiApplication.clipboard().setText(text)
-        self.problems_hint.setText(
-            f"Liste copiée ({self.problems_model.rowCount()} lignes) : collez-la dans un "
-            "tableur ou un courriel avec Ctrl+V."
-        )
+        self.problems_page.copy_all()
 
     def copy_selected_problems(self) -> None:
-        rows = [i.row() for i in self.problems_view.selectionModel().selectedRows()]
-        QGuiApplication.clipboard().setText(self.problems_model.as_text(rows or None))
+        self.problems_page.copy_selected()
 
     # --- drop a file ---------------------------------------------------------------------------
 
