@@ -29,12 +29,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QListView,
     QPushButton,
     QRadioButton,
     QSizePolicy,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -43,112 +40,30 @@ from sarah.errors import UserError
 from sarah.services.catalogue import list_services
 from sarah.services.contacts import ContactDraft, log_contact, update_contact
 from sarah.services.desk import (
-    CHANNEL_LABELS,
-    MIN_SEARCH_LETTERS,
     JournalEntry,
     VisitorHit,
-    looks_like_date,
     search_visitors,
     visitor_hit,
 )
-from sarah.services.text import fold
 from sarah.ui.context import AppContext
+from sarah.ui.desk.form_state import ANONYMOUS_KEY, FormState, search_hint
+from sarah.ui.desk.form_state import can_create_visitor as new_visitor_allowed
+from sarah.ui.desk.form_views import ResultsView, SearchEdit, ServicesView
 from sarah.ui.desk.keys import trigger_own_shortcut
 from sarah.ui.desk.services_delegate import ServiceItemDelegate
 from sarah.ui.dialogs.crash import report_exception
 from sarah.ui.dialogs.new_visitor import NewVisitorDialog
+from sarah.ui.style import ERROR_STYLE, SUCCESS_STYLE
 from sarah.ui.table_models.desk_results import VisitorResultsModel
 from sarah.ui.table_models.desk_services import ServicesChecklistModel
 from sarah.ui.workers import run_in_background
 
 SAVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 CHANNEL_KEY = "F2"
-ANONYMOUS_KEY = "F9"
 NEW_VISITOR_KEY = "Ctrl+N"
 CLEAR_KEY = "Escape"
 
-OK_STYLE = "color: #166534; font-weight: 600;"
-ERROR_STYLE = "color: #991b1b; font-weight: 600;"
 HINT_STYLE = "color: #4b5563;"
-
-
-def _plain_key(event: QKeyEvent) -> bool:
-    mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-    return mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier)
-
-
-class SearchEdit(QLineEdit):
-    down_pressed = Signal()
-    enter_pressed = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Down and _plain_key(event):
-            self.down_pressed.emit()
-            return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and _plain_key(event):
-            self.enter_pressed.emit()
-            return
-        super().keyPressEvent(event)
-
-
-class ResultsView(QTableView):
-    picked = Signal(int)
-    back_to_search = Signal(str)  # text typed while in the list goes on into the search field
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        row = self.currentIndex().row()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and _plain_key(event):
-            if row >= 0:
-                self.picked.emit(row)
-            return
-        if key == Qt.Key.Key_Up and row <= 0 and _plain_key(event):
-            self.back_to_search.emit("")
-            return
-        if key == Qt.Key.Key_Backspace or (
-            _plain_key(event)
-            and event.text()
-            and event.text().isprintable()
-            and key != Qt.Key.Key_Space
-        ):
-            self.back_to_search.emit("\b" if key == Qt.Key.Key_Backspace else event.text())
-            return
-        super().keyPressEvent(event)
-
-
-class ServicesView(QListView):
-    """Letters toggle the service with that shortcut key; Space toggles the current line."""
-
-    user_toggled = Signal()  # a service checked or unchecked by the agent (key or click)
-
-    def __init__(self, model: ServicesChecklistModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._model = model
-        self.setModel(model)
-
-    def _toggle(self, row: int) -> None:
-        self._model.toggle(row)
-        self.user_toggled.emit()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Space and _plain_key(event):
-            if self.currentIndex().isValid():
-                self._toggle(self.currentIndex().row())
-            return
-        text = event.text()
-        if _plain_key(event) and len(text) == 1 and text.isalpha():
-            row = self._model.row_for_key(text)
-            if row is not None:
-                self._toggle(row)
-                self.setCurrentIndex(self._model.index(row))
-            return  # an unknown letter does nothing (no jump, no surprise)
-        super().keyPressEvent(event)
-
-    def mousePressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        super().mousePressEvent(event)
-        index = self.indexAt(event.position().toPoint())
-        if index.isValid() and event.button() == Qt.MouseButton.LeftButton:
-            self._toggle(index.row())
 
 
 @dataclass(frozen=True)
@@ -175,12 +90,9 @@ class ContactForm(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._when = when
-        self._visitor: VisitorHit | None = None
-        self._editing: JournalEntry | None = None
+        self.state = FormState()
         self._saving = False
-        self._last_saved: str | None = None  # summary of the save nothing has changed since
         self._refusal_shown = False
-        self._channel = "physique"
         self.new_visitor_dialog: NewVisitorDialog | None = None
 
         self.results_model = VisitorResultsModel(self)
@@ -395,9 +307,9 @@ class ContactForm(QWidget):
     # --- search ----------------------------------------------------------------------------------
 
     def _search(self, text: str) -> None:
-        if self._visitor is not None and text.strip():
+        if self.state.visitor is not None and text.strip():
             # Typing a new name replaces the chosen person.
-            self._visitor = None
+            self.state.visitor = None
             self._show_visitor()
         try:
             hits = search_visitors(
@@ -428,11 +340,11 @@ class ContactForm(QWidget):
             row = self._row_of_hit(chosen)
             if row is not None:
                 self.results_view.setCurrentIndex(self.results_model.index(row, 0))
-        if self._visitor is not None:
+        if self.state.visitor is not None:
             try:
-                self._visitor = visitor_hit(
+                self.state.visitor = visitor_hit(
                     self.ctx.engine,
-                    self._visitor.id,
+                    self.state.visitor.id,
                     on=self.age_day(),
                     young_age_limit=self.ctx.settings.young_age_limit,
                 )
@@ -463,28 +375,7 @@ class ContactForm(QWidget):
         )
 
     def _update_hint(self, text: str, hits: list[VisitorHit]) -> None:
-        stripped = text.strip()
-        if not stripped:
-            self._hint("")
-        elif hits:
-            n = len(hits)
-            more = " (ou plus : tapez d'autres lettres)" if n >= 40 else ""
-            self._hint(
-                f"{n} personne{'s' if n > 1 else ''} trouvée{'s' if n > 1 else ''}{more} — "
-                "Entrée choisit la première, ↓ pour parcourir la liste."
-            )
-        elif looks_like_date(stripped):
-            self._hint(
-                "Date de naissance : tapez JJ/MM/AAAA."
-                if len(stripped) < 10
-                else f"Personne née le {stripped}. Ctrl+N ou Entrée : nouvelle personne."
-            )
-        elif len(fold(stripped).replace(" ", "")) < MIN_SEARCH_LETTERS:
-            self._hint("Encore une lettre…")
-        else:
-            self._hint(
-                f"Aucune personne trouvée pour « {stripped} ». Entrée ou Ctrl+N : nouvelle personne."
-            )
+        self._hint(search_hint(text, len(hits)))
 
     def _hint(self, text: str, *, error: bool = False) -> None:
         self.hint_label.setText(text)
@@ -492,12 +383,7 @@ class ContactForm(QWidget):
 
     def can_create_visitor(self) -> bool:
         """New person only after a search found nobody."""
-        text = self.search_edit.text().strip()
-        if not text or self.results_model.rowCount() > 0:
-            return False
-        if looks_like_date(text):
-            return len(text) >= 8
-        return len(fold(text).replace(" ", "")) >= MIN_SEARCH_LETTERS
+        return new_visitor_allowed(self.search_edit.text(), self.results_model.rowCount())
 
     def _enter_results(self) -> None:
         if self.results_model.rowCount() == 0:
@@ -512,7 +398,7 @@ class ContactForm(QWidget):
             self.pick_row(row)
         elif self.can_create_visitor():
             self.request_new_visitor()
-        elif self._visitor is not None or not self.search_edit.text().strip():
+        elif self.state.visitor is not None or not self.search_edit.text().strip():
             # Nothing to search: straight to the services (anonymous call, or person chosen).
             self._focus_services()
 
@@ -536,7 +422,7 @@ class ContactForm(QWidget):
 
     def set_visitor(self, hit: VisitorHit | None) -> None:
         """Choose the person (None: anonymous); the focus goes to the services."""
-        self._visitor = hit
+        self.state.visitor = hit
         self._touched()
         self.search_edit.blockSignals(True)
         self.search_edit.clear()
@@ -560,10 +446,10 @@ class ContactForm(QWidget):
 
     @property
     def visitor(self) -> VisitorHit | None:
-        return self._visitor
+        return self.state.visitor
 
     def _show_visitor(self) -> None:
-        hit = self._visitor
+        hit = self.state.visitor
         if hit is None:
             self.visitor_card.setText(
                 "<span style='color:#4b5563'>Aucune personne choisie. "
@@ -589,19 +475,20 @@ class ContactForm(QWidget):
 
     @property
     def channel(self) -> str:
-        return self._channel
+        return self.state.channel
 
     def set_channel(self, channel: str) -> None:
-        self._channel = channel
+        self.state.channel = channel
         radio = self.physique_radio if channel == "physique" else self.telephone_radio
         radio.setChecked(True)
 
     def toggle_channel(self) -> None:
-        self.set_channel("telephone" if self._channel == "physique" else "physique")
+        self.state.toggle_channel()
+        self.set_channel(self.state.channel)
         self._touched()
 
     def _radio_changed(self, physique: bool) -> None:
-        self._channel = "physique" if physique else "telephone"
+        self.state.channel = "physique" if physique else "telephone"
 
     # --- edit an existing contact ----------------------------------------------------------------
 
@@ -609,7 +496,7 @@ class ContactForm(QWidget):
         """Re-open a contact of the journal in the form; Ctrl+Entrée saves the changes."""
         self.clear(keep_status=False)
         self._touched()
-        self._editing = entry
+        self.state.editing = entry
         if entry.visitor_id is not None:
             try:
                 self.set_visitor_id(entry.visitor_id)
@@ -627,10 +514,10 @@ class ContactForm(QWidget):
 
     @property
     def editing(self) -> JournalEntry | None:
-        return self._editing
+        return self.state.editing
 
     def cancel_edit(self) -> None:
-        self._editing = None
+        self.state.editing = None
         self.edit_banner.hide()
         self.clear(keep_status=False)
 
@@ -643,18 +530,12 @@ class ContactForm(QWidget):
         return now.date(), now.time()
 
     def _draft(self, *, anonymous: bool) -> ContactDraft:
-        if self._editing is not None and not anonymous:
-            day, at = self._editing.local_date, self._editing.local_time
-        else:
-            day, at = self._when_now()
-        return ContactDraft(
+        return self.state.draft(
+            anonymous=anonymous,
             site_id=self.ctx.site.id,
-            channel="telephone" if anonymous else self._channel,
-            local_date=day,
-            local_time=at,
-            visitor_id=None if anonymous or self._visitor is None else self._visitor.id,
-            service_ids=tuple(self.services_model.checked_ids()),
             agent=self.ctx.agent,
+            now=self._when_now(),
+            checked=self.services_model.checked_ids(),
         )
 
     def save(self) -> None:
@@ -672,64 +553,10 @@ class ContactForm(QWidget):
         self._refusal_shown = True
         self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _why_not(self, *, anonymous: bool) -> str | None:
-        """Why this form may not be saved now (None: it may). An anonymous contact is made by
-        F9 only (or by editing a contact that was anonymous already), never by Ctrl+Entrée."""
-        if self.ctx.read_only:
-            return (
-                "Base en lecture seule (fichier endommagé) : rien ne peut être enregistré. "
-                "Restaurez une sauvegarde depuis l'écran Sauvegardes."
-            )
-        if self._last_saved is not None:
-            return (
-                f"Déjà enregistré : {self._last_saved}. Rien n'a changé depuis, rien de plus "
-                "n'est enregistré. Pour le contact suivant, cherchez la personne."
-            )
-        typed = self.search_edit.text().strip()
-        if anonymous:
-            if self._editing is not None:
-                return "Terminez d'abord la modification en cours (Échap pour l'annuler)."
-            if self._visitor is not None:
-                return (
-                    f"{self._visitor.display_name} est choisi(e) : Ctrl+Entrée enregistre son "
-                    f"contact. {ANONYMOUS_KEY} est pour un appel sans nom : Échap vide d'abord "
-                    "le formulaire."
-                )
-            if typed:
-                return (
-                    f"Un nom est tapé (« {typed} ») : choisissez la personne (Entrée) puis "
-                    f"Ctrl+Entrée. Pour un appel sans nom, effacez d'abord la recherche."
-                )
-            return None
-        if self._visitor is not None:
-            return None
-        if typed:
-            # A name was typed but nobody chosen: never save it as an anonymous contact.
-            return (
-                "Choisissez d'abord la personne dans la liste (↓ puis Entrée), ou Ctrl+N pour "
-                "créer sa fiche si elle n'y est pas."
-            )
-        if self._editing is not None and self._editing.visitor_id is None:
-            return None  # an anonymous contact of the journal stays anonymous
-        if self._editing is not None:
-            return (
-                "Aucune personne choisie : cherchez la personne de ce contact (2-3 lettres puis "
-                "Entrée), ou Échap pour abandonner la modification."
-            )
-        if not self.services_model.checked_ids():
-            return (
-                "Rien à enregistrer : aucune personne choisie, aucun service coché. Tapez 2-3 "
-                "lettres du nom puis Entrée pour choisir la personne."
-            )
-        return (
-            "Aucune personne choisie : tapez 2-3 lettres de son nom puis Entrée pour la choisir. "
-            f"Pour un appel sans nom avec ces services : {ANONYMOUS_KEY}."
-        )
-
     def _touched(self, *_args: object) -> None:
         """The agent changed something: the form is no longer the one just saved, and a
         refusal about the form as it was no longer applies."""
-        self._last_saved = None
+        self.state.last_saved = None
         if self._refusal_shown:
             self.status_label.clear()
             self._refusal_shown = False
@@ -737,7 +564,12 @@ class ContactForm(QWidget):
     def _start_save(self, *, anonymous: bool) -> None:
         if self._saving:
             return
-        reason = self._why_not(anonymous=anonymous)
+        reason = self.state.why_not(
+            anonymous=anonymous,
+            typed=self.search_edit.text(),
+            checked=self.services_model.checked_ids(),
+            read_only=self.ctx.read_only,
+        )
         if reason is not None:
             self._refuse(reason)
             return
@@ -746,8 +578,8 @@ class ContactForm(QWidget):
         except UserError as exc:
             self._status(exc.message, error=True)
             return
-        editing = None if anonymous else self._editing
-        summary = self._summary(draft)
+        editing = None if anonymous else self.state.editing
+        summary = self.state.summary(draft, dated=self._when is not None)
         self._saving = True
         self._set_busy(True)
         self._status("Enregistrement…")
@@ -764,26 +596,13 @@ class ContactForm(QWidget):
             on_error=self._failed,
         )
 
-    def _summary(self, draft: ContactDraft) -> str:
-        who = (
-            self._visitor.display_name
-            if draft.visitor_id and self._visitor
-            else ("appel anonyme" if draft.channel == "telephone" else "visite anonyme")
-        )
-        n = len(draft.service_ids)
-        services = f"{n} service{'s' if n > 1 else ''}" if n else "aucun service"
-        when = f"{draft.local_time:%H:%M}"
-        if self._when is not None or self._editing is not None:
-            when = f"{draft.local_date:%d/%m/%Y} {when}"
-        return f"{who}, {CHANNEL_LABELS[draft.channel]}, {services} ({when})"
-
     def _saved(self, outcome: SaveOutcome) -> None:
         self._saving = False
         self._set_busy(False)
-        self._editing = None
+        self.state.editing = None
         self.edit_banner.hide()
         self.clear(keep_status=True)
-        self._last_saved = outcome.summary  # until the agent changes something
+        self.state.last_saved = outcome.summary  # until the agent changes something
         verb = "Modifié" if outcome.edited else "Enregistré"
         self._status(f"✔ {verb} : {outcome.summary}")
         self.saved.emit(outcome)
@@ -813,16 +632,16 @@ class ContactForm(QWidget):
     def _status(self, text: str, *, error: bool = False) -> None:
         self._refusal_shown = False
         self.status_label.setText(text)
-        self.status_label.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
+        self.status_label.setStyleSheet(ERROR_STYLE if error else SUCCESS_STYLE)
 
     # --- clearing and stepping back --------------------------------------------------------------
 
     def clear(self, keep_status: bool = False) -> None:
         """Empty the form (channel back to Physique) and put the focus in the search field."""
-        if self._editing is not None and not keep_status:
-            self._editing = None
+        if self.state.editing is not None and not keep_status:
+            self.state.editing = None
             self.edit_banner.hide()
-        self._visitor = None
+        self.state.visitor = None
         self.search_edit.clear()
         self.results_model.set_hits([])
         self._hint("")
@@ -838,7 +657,7 @@ class ContactForm(QWidget):
         """Échap or the Effacer button, wherever the cursor is: give up the edit in progress,
         or empty the form (person, search, services, channel). The cursor goes to the search."""
         self._touched()
-        if self._editing is not None:
+        if self.state.escape():
             self.cancel_edit()
         else:
             self.clear()
@@ -867,7 +686,7 @@ class ContactForm(QWidget):
         self.new_visitor_dialog = None
         dialog.deleteLater()
         self.window().activateWindow()  # back to the desk, whatever the window manager does
-        if self._visitor is None:
+        if self.state.visitor is None:
             self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def focus_search(self) -> None:

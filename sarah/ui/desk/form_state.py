@@ -1,0 +1,207 @@
+"""The contact form's decisions, without a window: who is chosen, which channel, whether a save
+is allowed and, if not, why, and what a save records.
+
+The rules the desk keeps (the widgets in form.py only ask):
+- an empty form never saves, and a name typed but nobody chosen never becomes an anonymous
+  contact;
+- an anonymous contact is made by F9 only (or by editing a contact that was anonymous already);
+- a second save of the form as it was just saved is refused until the agent changes something;
+- Échap gives up the edit in progress, or empties the form (person, channel).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, time
+from uuid import UUID
+
+from sarah.services.contacts import ContactDraft
+from sarah.services.desk import (
+    CHANNEL_LABELS,
+    MIN_SEARCH_LETTERS,
+    JournalEntry,
+    VisitorHit,
+    looks_like_date,
+)
+from sarah.services.text import fold
+
+ANONYMOUS_KEY = "F9"
+READ_ONLY_REASON = (
+    "Base en lecture seule (fichier endommagé) : rien ne peut être enregistré. "
+    "Restaurez une sauvegarde depuis l'écran Sauvegardes."
+)
+MANY_HITS = 40  # the search returns at most this many people
+
+
+def _letters(text: str) -> int:
+    return len(fold(text).replace(" ", ""))
+
+
+def can_create_visitor(typed: str, hits: int) -> bool:
+    """New person only after a search found nobody (2 letters, or a full birth date)."""
+    text = typed.strip()
+    if not text or hits > 0:
+        return False
+    if looks_like_date(text):
+        return len(text) >= 8
+    return _letters(text) >= MIN_SEARCH_LETTERS
+
+
+def search_hint(typed: str, hits: int) -> str:
+    """The line under the search field for what is typed and how many people were found."""
+    text = typed.strip()
+    if not text:
+        return ""
+    if hits:
+        more = " (ou plus : tapez d'autres lettres)" if hits >= MANY_HITS else ""
+        s = "s" if hits > 1 else ""
+        return (
+            f"{hits} personne{s} trouvée{s}{more} — "
+            "Entrée choisit la première, ↓ pour parcourir la liste."
+        )
+    if looks_like_date(text):
+        if len(text) < 10:
+            return "Date de naissance : tapez JJ/MM/AAAA."
+        return f"Personne née le {text}. Ctrl+N ou Entrée : nouvelle personne."
+    if _letters(text) < MIN_SEARCH_LETTERS:
+        return "Encore une lettre…"
+    return f"Aucune personne trouvée pour « {text} ». Entrée ou Ctrl+N : nouvelle personne."
+
+
+@dataclass
+class FormState:
+    """What the form holds besides the typed text and the checked services (kept by their
+    widgets and passed in): the chosen person, the contact being edited, the channel, and the
+    summary of the save nothing has changed since."""
+
+    visitor: VisitorHit | None = None
+    editing: JournalEntry | None = None
+    channel: str = "physique"
+    last_saved: str | None = None
+
+    def touched(self) -> None:
+        """The agent changed something: the form is no longer the one just saved."""
+        self.last_saved = None
+
+    def toggle_channel(self) -> None:
+        self.channel = "telephone" if self.channel == "physique" else "physique"
+        self.touched()
+
+    def clear(self, *, keep_edit: bool = False) -> None:
+        """Empty the form: nobody chosen, channel back to Physique."""
+        if not keep_edit:
+            self.editing = None
+        self.visitor = None
+        self.channel = "physique"
+
+    def escape(self) -> bool:
+        """Échap: give up the edit in progress (True), or empty the form (False)."""
+        self.touched()
+        was_editing = self.editing is not None
+        self.clear()
+        return was_editing
+
+    def load(self, entry: JournalEntry) -> None:
+        """Re-open a contact of the journal (the person is chosen by the caller)."""
+        self.clear()
+        self.touched()
+        self.editing = entry
+        self.channel = entry.channel
+
+    def saved(self, summary: str) -> None:
+        """COMMIT returned: the form empties and refuses the same save until something changes."""
+        self.clear()
+        self.last_saved = summary
+
+    def why_not(
+        self, *, anonymous: bool, typed: str, checked: Sequence[UUID], read_only: bool = False
+    ) -> str | None:
+        """Why the form may not be saved now (None: it may); ``read_only``: the database is."""
+        if read_only:
+            return READ_ONLY_REASON
+        if self.last_saved is not None:
+            return (
+                f"Déjà enregistré : {self.last_saved}. Rien n'a changé depuis, rien de plus "
+                "n'est enregistré. Pour le contact suivant, cherchez la personne."
+            )
+        typed = typed.strip()
+        if anonymous:
+            return self._why_not_anonymous(typed)
+        if self.visitor is not None:
+            return None
+        if typed:
+            # A name was typed but nobody chosen: never save it as an anonymous contact.
+            return (
+                "Choisissez d'abord la personne dans la liste (↓ puis Entrée), ou Ctrl+N pour "
+                "créer sa fiche si elle n'y est pas."
+            )
+        if self.editing is not None and self.editing.visitor_id is None:
+            return None  # an anonymous contact of the journal stays anonymous
+        if self.editing is not None:
+            return (
+                "Aucune personne choisie : cherchez la personne de ce contact (2-3 lettres puis "
+                "Entrée), ou Échap pour abandonner la modification."
+            )
+        if not checked:
+            return (
+                "Rien à enregistrer : aucune personne choisie, aucun service coché. Tapez 2-3 "
+                "lettres du nom puis Entrée pour choisir la personne."
+            )
+        return (
+            "Aucune personne choisie : tapez 2-3 lettres de son nom puis Entrée pour la choisir. "
+            f"Pour un appel sans nom avec ces services : {ANONYMOUS_KEY}."
+        )
+
+    def _why_not_anonymous(self, typed: str) -> str | None:
+        if self.editing is not None:
+            return "Terminez d'abord la modification en cours (Échap pour l'annuler)."
+        if self.visitor is not None:
+            return (
+                f"{self.visitor.display_name} est choisi(e) : Ctrl+Entrée enregistre son "
+                f"contact. {ANONYMOUS_KEY} est pour un appel sans nom : Échap vide d'abord "
+                "le formulaire."
+            )
+        if typed:
+            return (
+                f"Un nom est tapé (« {typed} ») : choisissez la personne (Entrée) puis "
+                f"Ctrl+Entrée. Pour un appel sans nom, effacez d'abord la recherche."
+            )
+        return None
+
+    def draft(
+        self,
+        *,
+        anonymous: bool,
+        site_id: UUID,
+        agent: str,
+        now: tuple[date, time],
+        checked: Sequence[UUID],
+    ) -> ContactDraft:
+        """What a save records; an edit keeps the contact's own date and time."""
+        if self.editing is not None and not anonymous:
+            day, at = self.editing.local_date, self.editing.local_time
+        else:
+            day, at = now
+        return ContactDraft(
+            site_id=site_id,
+            channel="telephone" if anonymous else self.channel,
+            local_date=day,
+            local_time=at,
+            visitor_id=None if anonymous or self.visitor is None else self.visitor.id,
+            service_ids=tuple(checked),
+            agent=agent,
+        )
+
+    def summary(self, draft: ContactDraft, *, dated: bool) -> str:
+        """``Dupont Marie, Physique, 2 services (10:30)``; ``dated`` adds the day."""
+        if draft.visitor_id and self.visitor:
+            who = self.visitor.display_name
+        else:
+            who = "appel anonyme" if draft.channel == "telephone" else "visite anonyme"
+        n = len(draft.service_ids)
+        services = f"{n} service{'s' if n > 1 else ''}" if n else "aucun service"
+        when = f"{draft.local_time:%H:%M}"
+        if dated or self.editing is not None:
+            when = f"{draft.local_date:%d/%m/%Y} {when}"
+        return f"{who}, {CHANNEL_LABELS[draft.channel]}, {services} ({when})"
