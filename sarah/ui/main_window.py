@@ -29,8 +29,8 @@ from sarah import __version__
 from sarah.services.desk import JournalEntry
 from sarah.ui.context import AppContext
 from sarah.ui.desk.catchup import CatchupScreen
-from sarah.ui.desk.form import CHANNEL_KEY, NEW_VISITOR_KEY, ContactForm
-from sarah.ui.desk.form_state import ANONYMOUS_KEY
+from sarah.ui.desk.form import ContactForm
+from sarah.ui.desk.form_state import ANONYMOUS_KEY, CHANNEL_KEY, NEW_VISITOR_KEY
 from sarah.ui.desk.gap_banner import GapBanner
 from sarah.ui.desk.journal import UNDO_SECONDS, JournalScreen
 from sarah.ui.desk.screen import DeskScreen

@@ -24,13 +24,8 @@ from datetime import date, datetime, time
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QButtonGroup,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QPushButton,
-    QRadioButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -46,24 +41,24 @@ from sarah.services.desk import (
     visitor_hit,
 )
 from sarah.ui.context import AppContext
-from sarah.ui.desk.form_state import ANONYMOUS_KEY, FormState, search_hint
+from sarah.ui.desk.form_state import (
+    ANONYMOUS_KEY,
+    CHANNEL_KEY,
+    CLEAR_KEY,
+    NEW_VISITOR_KEY,
+    SAVE_KEYS,
+    FormState,
+    search_hint,
+)
 from sarah.ui.desk.form_state import can_create_visitor as new_visitor_allowed
-from sarah.ui.desk.form_views import ResultsView, SearchEdit, ServicesView
+from sarah.ui.desk.form_views import ChannelServicesPane, FormButtons, SearchPane
 from sarah.ui.desk.keys import trigger_own_shortcut
-from sarah.ui.desk.services_delegate import ServiceItemDelegate
 from sarah.ui.dialogs.crash import report_exception
 from sarah.ui.dialogs.new_visitor import NewVisitorDialog
 from sarah.ui.style import ERROR_STYLE, SUCCESS_STYLE
 from sarah.ui.table_models.desk_results import VisitorResultsModel
 from sarah.ui.table_models.desk_services import ServicesChecklistModel
 from sarah.ui.workers import run_in_background
-
-SAVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
-CHANNEL_KEY = "F2"
-NEW_VISITOR_KEY = "Ctrl+N"
-CLEAR_KEY = "Escape"
-
-HINT_STYLE = "color: #4b5563;"
 
 
 @dataclass(frozen=True)
@@ -113,127 +108,25 @@ class ContactForm(QWidget):
         )
         self.edit_banner.hide()
 
-        self.search_edit = SearchEdit(self)
-        self.search_edit.setObjectName("search")
-        self.search_edit.setPlaceholderText("Nom, prénom (2-3 lettres) ou JJ/MM/AAAA")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setToolTip(
-            "Tapez 2 ou 3 lettres du nom ou du prénom (majuscules et accents sans importance), "
-            "ou la date de naissance. ↓ pour aller dans la liste, Entrée pour choisir."
-        )
-        font = self.search_edit.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        self.search_edit.setFont(font)
-        search_label = QLabel("&Rechercher une personne :", self)
-        search_label.setBuddy(self.search_edit)
-
-        self.hint_label = QLabel(self)
-        self.hint_label.setObjectName("hint")
-        self.hint_label.setStyleSheet(HINT_STYLE)
-        self.hint_label.setWordWrap(True)
-
-        self.results_view = ResultsView(self)
-        self.results_view.setObjectName("results")
-        self.results_view.setModel(self.results_model)
-        self.results_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.results_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.results_view.setAlternatingRowColors(True)
-        self.results_view.verticalHeader().hide()
-        self.results_view.setTabKeyNavigation(False)
-        header = self.results_view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.results_view.setMinimumHeight(120)
-
-        self.visitor_card = QLabel(self)
-        self.visitor_card.setObjectName("visitorCard")
-        self.visitor_card.setWordWrap(True)
-        self.visitor_card.setMinimumHeight(48)
-        self.visitor_card.setTextFormat(Qt.TextFormat.RichText)
-
-        left = QVBoxLayout()
-        left.addWidget(search_label)
-        left.addWidget(self.search_edit)
-        left.addWidget(self.hint_label)
-        left.addWidget(self.visitor_card)
-        left.addWidget(self.results_view, 1)
-
-        # Channel
-        self.physique_radio = QRadioButton("&Physique", self)
-        self.telephone_radio = QRadioButton("&Téléphone", self)
-        self.physique_radio.setChecked(True)
-        self.channel_group = QButtonGroup(self)
-        self.channel_group.addButton(self.physique_radio)
-        self.channel_group.addButton(self.telephone_radio)
-        for radio in (self.physique_radio, self.telephone_radio):
-            radio.setToolTip(f"Canal du contact — {CHANNEL_KEY} pour changer")
-        self.physique_radio.toggled.connect(self._radio_changed)
-        channel_row = QHBoxLayout()
-        channel_label = QLabel("Canal :", self)
-        channel_row.addWidget(channel_label)
-        channel_row.addWidget(self.physique_radio)
-        channel_row.addWidget(self.telephone_radio)
-        key_hint = QLabel(f"<span style='color:#4b5563'>({CHANNEL_KEY} pour changer)</span>", self)
-        channel_row.addWidget(key_hint)
-        channel_row.addStretch(1)
-
-        self.services_view = ServicesView(self.services_model, self)
-        self.services_view.setObjectName("services")
-        self.services_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.services_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.services_view.setUniformItemSizes(True)
-        self.services_view.setItemDelegate(ServiceItemDelegate(self.services_view))
-        self.services_view.setToolTip(
-            "Services rendus : tapez la lettre du service (ou Espace sur la ligne) pour cocher/décocher"
-        )
-        services_label = QLabel("Services rendus (lettre = cocher/décocher) :", self)
-        services_label.setBuddy(self.services_view)
-
-        right = QVBoxLayout()
-        right.addLayout(channel_row)
-        right.addWidget(services_label)
-        right.addWidget(self.services_view, 1)
+        self.search_pane = SearchPane(self.results_model, self)
+        self.search_edit = self.search_pane.search_edit
+        self.hint_label = self.search_pane.hint_label
+        self.results_view = self.search_pane.results_view
+        self.visitor_card = self.search_pane.visitor_card
+        self.choice_pane = ChannelServicesPane(self.services_model, self)
+        self.physique_radio = self.choice_pane.physique_radio
+        self.telephone_radio = self.choice_pane.telephone_radio
+        self.channel_group = self.choice_pane.channel_group
+        self.services_view = self.choice_pane.services_view
+        self.buttons = FormButtons(self)
+        self.save_button = self.buttons.save_button
+        self.anonymous_button = self.buttons.anonymous_button
+        self.new_button = self.buttons.new_button
+        self.clear_button = self.buttons.clear_button
 
         columns = QHBoxLayout()
-        columns.addLayout(left, 5)
-        columns.addLayout(right, 6)
-
-        # Buttons and the outcome line
-        self.save_button = QPushButton("Enregistrer  (Ctrl+Entrée)", self)
-        self.save_button.setObjectName("save")
-        self.save_button.setToolTip("Enregistrer le contact — Ctrl+Entrée")
-        self.save_button.setDefault(False)
-        self.save_button.setAutoDefault(False)
-        self.save_button.setStyleSheet("font-weight: 600; padding: 6px 14px;")
-        self.save_button.clicked.connect(self.save)
-        self.anonymous_button = QPushButton(f"Appel anonyme  ({ANONYMOUS_KEY})", self)
-        self.anonymous_button.setToolTip(
-            f"Enregistrer un appel téléphonique sans nom, avec les services cochés — {ANONYMOUS_KEY}"
-        )
-        self.anonymous_button.setAutoDefault(False)
-        self.anonymous_button.clicked.connect(self.save_anonymous_call)
-        self.new_button = QPushButton("Nouvelle personne  (Ctrl+N)", self)
-        self.new_button.setToolTip(
-            "Créer une fiche — possible quand la recherche n'a trouvé personne (Ctrl+N)"
-        )
-        self.new_button.setAutoDefault(False)
-        self.new_button.clicked.connect(self.request_new_visitor)
-        self.clear_button = QPushButton("Effacer  (Échap)", self)
-        self.clear_button.setToolTip(
-            "Échap, où que soit le curseur : vider le formulaire (personne, recherche, services, "
-            "canal) ; pendant une modification, l'abandonner"
-        )
-        self.clear_button.setAutoDefault(False)
-        self.clear_button.clicked.connect(self.escape)
-
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.anonymous_button)
-        buttons.addWidget(self.new_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.clear_button)
+        columns.addWidget(self.search_pane, 5)
+        columns.addWidget(self.choice_pane, 6)
 
         self.status_label = QLabel(self)
         self.status_label.setObjectName("status")
@@ -244,10 +137,16 @@ class ContactForm(QWidget):
         outer = QVBoxLayout(self)
         outer.addWidget(self.edit_banner)
         outer.addLayout(columns, 1)
-        outer.addLayout(buttons)
+        outer.addWidget(self.buttons)
         outer.addWidget(self.status_label)
+        self._connect()
 
-        # Signals
+    def _connect(self) -> None:
+        self.physique_radio.toggled.connect(self._radio_changed)
+        self.save_button.clicked.connect(self.save)
+        self.anonymous_button.clicked.connect(self.save_anonymous_call)
+        self.new_button.clicked.connect(self.request_new_visitor)
+        self.clear_button.clicked.connect(self.escape)
         self.search_edit.textChanged.connect(self._search)
         self.search_edit.down_pressed.connect(self._enter_results)
         self.search_edit.enter_pressed.connect(self._enter_from_search)
@@ -378,8 +277,7 @@ class ContactForm(QWidget):
         self._hint(search_hint(text, len(hits)))
 
     def _hint(self, text: str, *, error: bool = False) -> None:
-        self.hint_label.setText(text)
-        self.hint_label.setStyleSheet(ERROR_STYLE if error else HINT_STYLE)
+        self.search_pane.set_hint(text, error=error)
 
     def can_create_visitor(self) -> bool:
         """New person only after a search found nobody."""
@@ -449,27 +347,7 @@ class ContactForm(QWidget):
         return self.state.visitor
 
     def _show_visitor(self) -> None:
-        hit = self.state.visitor
-        if hit is None:
-            self.visitor_card.setText(
-                "<span style='color:#4b5563'>Aucune personne choisie. "
-                f"Appel sans nom : cochez les services puis {ANONYMOUS_KEY}.</span>"
-            )
-            self.visitor_card.setStyleSheet("padding: 6px;")
-            return
-        age = f"{hit.age} ans" if hit.age is not None else "âge inconnu"
-        last = (
-            f"dernière visite le {hit.last_visit:%d/%m/%Y}" if hit.last_visit else "première visite"
-        )
-        sex = {"F": "femme", "H": "homme"}.get(hit.sex or "", "sexe non renseigné")
-        self.visitor_card.setText(
-            f"<b style='font-size:120%'>{hit.display_name}</b> &nbsp; "
-            f"<span style='background:#dbeafe;padding:2px'>&nbsp;{hit.group_label}&nbsp;</span>"
-            f"<br>{sex}, {age} — {last}"
-        )
-        self.visitor_card.setStyleSheet(
-            "background: #f0fdf4; border: 1px solid #86efac; border-radius: 4px; padding: 6px;"
-        )
+        self.search_pane.show_visitor(self.state.visitor)
 
     # --- channel ---------------------------------------------------------------------------------
 

@@ -26,7 +26,11 @@ from sarah.services.desk import (
 )
 from sarah.services.text import fold
 
+SAVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
+CHANNEL_KEY = "F2"
 ANONYMOUS_KEY = "F9"
+NEW_VISITOR_KEY = "Ctrl+N"
+CLEAR_KEY = "Escape"
 READ_ONLY_REASON = (
     "Base en lecture seule (fichier endommagé) : rien ne peut être enregistré. "
     "Restaurez une sauvegarde depuis l'écran Sauvegardes."

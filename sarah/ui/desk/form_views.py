@@ -1,13 +1,33 @@
-"""The contact form's keyboard views: the search field, the results list and the services
-checklist, each handling the keys that belong to it."""
+"""The contact form's views: the search pane (field, hint, chosen person, results), the channel
+and services pane, and the buttons; each list handles the keys that belong to it."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLineEdit, QListView, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
+from sarah.services.desk import VisitorHit
+from sarah.ui.desk.form_state import ANONYMOUS_KEY, CHANNEL_KEY
+from sarah.ui.desk.services_delegate import ServiceItemDelegate
+from sarah.ui.style import ERROR_STYLE
+from sarah.ui.table_models.desk_results import VisitorResultsModel
 from sarah.ui.table_models.desk_services import ServicesChecklistModel
+
+HINT_STYLE = "color: #4b5563;"
 
 
 def _plain_key(event: QKeyEvent) -> bool:
@@ -87,3 +107,160 @@ class ServicesView(QListView):
         index = self.indexAt(event.position().toPoint())
         if index.isValid() and event.button() == Qt.MouseButton.LeftButton:
             self._toggle(index.row())
+
+
+class SearchPane(QWidget):
+    """Search field, hint line, the chosen person's card and the results list."""
+
+    def __init__(self, results_model: VisitorResultsModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search_edit = SearchEdit(self)
+        self.search_edit.setObjectName("search")
+        self.search_edit.setPlaceholderText("Nom, prénom (2-3 lettres) ou JJ/MM/AAAA")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setToolTip(
+            "Tapez 2 ou 3 lettres du nom ou du prénom (majuscules et accents sans importance), "
+            "ou la date de naissance. ↓ pour aller dans la liste, Entrée pour choisir."
+        )
+        font = self.search_edit.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.search_edit.setFont(font)
+        search_label = QLabel("&Rechercher une personne :", self)
+        search_label.setBuddy(self.search_edit)
+
+        self.hint_label = QLabel(self)
+        self.hint_label.setObjectName("hint")
+        self.hint_label.setStyleSheet(HINT_STYLE)
+        self.hint_label.setWordWrap(True)
+
+        self.results_view = ResultsView(self)
+        self._setup_results(results_model)
+
+        self.visitor_card = QLabel(self)
+        self.visitor_card.setObjectName("visitorCard")
+        self.visitor_card.setWordWrap(True)
+        self.visitor_card.setMinimumHeight(48)
+        self.visitor_card.setTextFormat(Qt.TextFormat.RichText)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(search_label)
+        layout.addWidget(self.search_edit)
+        layout.addWidget(self.hint_label)
+        layout.addWidget(self.visitor_card)
+        layout.addWidget(self.results_view, 1)
+
+    def _setup_results(self, model: VisitorResultsModel) -> None:
+        view = self.results_view
+        view.setObjectName("results")
+        view.setModel(model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setAlternatingRowColors(True)
+        view.verticalHeader().hide()
+        view.setTabKeyNavigation(False)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        view.setMinimumHeight(120)
+
+    def set_hint(self, text: str, *, error: bool = False) -> None:
+        self.hint_label.setText(text)
+        self.hint_label.setStyleSheet(ERROR_STYLE if error else HINT_STYLE)
+
+    def show_visitor(self, hit: VisitorHit | None) -> None:
+        if hit is None:
+            self.visitor_card.setText(
+                "<span style='color:#4b5563'>Aucune personne choisie. "
+                f"Appel sans nom : cochez les services puis {ANONYMOUS_KEY}.</span>"
+            )
+            self.visitor_card.setStyleSheet("padding: 6px;")
+            return
+        age = f"{hit.age} ans" if hit.age is not None else "âge inconnu"
+        last = (
+            f"dernière visite le {hit.last_visit:%d/%m/%Y}" if hit.last_visit else "première visite"
+        )
+        sex = {"F": "femme", "H": "homme"}.get(hit.sex or "", "sexe non renseigné")
+        self.visitor_card.setText(
+            f"<b style='font-size:120%'>{hit.display_name}</b> &nbsp; "
+            f"<span style='background:#dbeafe;padding:2px'>&nbsp;{hit.group_label}&nbsp;</span>"
+            f"<br>{sex}, {age} — {last}"
+        )
+        self.visitor_card.setStyleSheet(
+            "background: #f0fdf4; border: 1px solid #86efac; border-radius: 4px; padding: 6px;"
+        )
+
+
+class ChannelServicesPane(QWidget):
+    """Physique / Téléphone, and the services checklist."""
+
+    def __init__(self, services_model: ServicesChecklistModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.physique_radio = QRadioButton("&Physique", self)
+        self.telephone_radio = QRadioButton("&Téléphone", self)
+        self.physique_radio.setChecked(True)
+        self.channel_group = QButtonGroup(self)
+        self.channel_group.addButton(self.physique_radio)
+        self.channel_group.addButton(self.telephone_radio)
+        for radio in (self.physique_radio, self.telephone_radio):
+            radio.setToolTip(f"Canal du contact — {CHANNEL_KEY} pour changer")
+        channel_row = QHBoxLayout()
+        channel_row.addWidget(QLabel("Canal :", self))
+        channel_row.addWidget(self.physique_radio)
+        channel_row.addWidget(self.telephone_radio)
+        key_hint = QLabel(f"<span style='color:#4b5563'>({CHANNEL_KEY} pour changer)</span>", self)
+        channel_row.addWidget(key_hint)
+        channel_row.addStretch(1)
+
+        self.services_view = ServicesView(services_model, self)
+        self.services_view.setObjectName("services")
+        self.services_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.services_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.services_view.setUniformItemSizes(True)
+        self.services_view.setItemDelegate(ServiceItemDelegate(self.services_view))
+        self.services_view.setToolTip(
+            "Services rendus : tapez la lettre du service (ou Espace sur la ligne) pour cocher/décocher"
+        )
+        services_label = QLabel("Services rendus (lettre = cocher/décocher) :", self)
+        services_label.setBuddy(self.services_view)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(channel_row)
+        layout.addWidget(services_label)
+        layout.addWidget(self.services_view, 1)
+
+
+class FormButtons(QWidget):
+    """Enregistrer, Appel anonyme, Nouvelle personne … Effacer."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.save_button = QPushButton("Enregistrer  (Ctrl+Entrée)", self)
+        self.save_button.setObjectName("save")
+        self.save_button.setToolTip("Enregistrer le contact — Ctrl+Entrée")
+        self.save_button.setDefault(False)
+        self.save_button.setStyleSheet("font-weight: 600; padding: 6px 14px;")
+        self.anonymous_button = QPushButton(f"Appel anonyme  ({ANONYMOUS_KEY})", self)
+        self.anonymous_button.setToolTip(
+            f"Enregistrer un appel téléphonique sans nom, avec les services cochés — {ANONYMOUS_KEY}"
+        )
+        self.new_button = QPushButton("Nouvelle personne  (Ctrl+N)", self)
+        self.new_button.setToolTip(
+            "Créer une fiche — possible quand la recherche n'a trouvé personne (Ctrl+N)"
+        )
+        self.clear_button = QPushButton("Effacer  (Échap)", self)
+        self.clear_button.setToolTip(
+            "Échap, où que soit le curseur : vider le formulaire (personne, recherche, services, "
+            "canal) ; pendant une modification, l'abandonner"
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for button in (self.save_button, self.anonymous_button, self.new_button):
+            button.setAutoDefault(False)
+            layout.addWidget(button)
+        layout.addStretch(1)
+        self.clear_button.setAutoDefault(False)
+        layout.addWidget(self.clear_button)
