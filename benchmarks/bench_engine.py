@@ -31,7 +31,7 @@ from benchmarks.dataset import DATA_DIR, ensure_million_db, million_info  # noqa
 from sarah.reports.tables import Period  # noqa: E402
 from sarah.services.database import open_database  # noqa: E402
 from sarah.services.sites import resolve_sites  # noqa: E402
-from sarah.services.statistics import report_for_sites  # noqa: E402
+from sarah.services.statistics.tables import report_for_sites  # noqa: E402
 
 RUNS = 7
 SEMESTER_TARGET_S = 0.5
@@ -86,7 +86,7 @@ sys.path.insert(0, {root!r})
 tracemalloc.start()
 from sarah.services.database import open_database
 from sarah.reports.tables import Period
-from sarah.services.statistics import semester_tables
+from sarah.services.statistics.tables import semester_tables
 engine = open_database({db!r})
 semester_tables(engine, Period.semester({semester!r}))
 peak = tracemalloc.get_traced_memory()[1]

@@ -31,10 +31,11 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from benchmarks._report import write_section  # noqa: E402
 from benchmarks.dataset import ensure_million_db, million_info  # noqa: E402
 from sarah.reports.tables import Period  # noqa: E402
-from sarah.services.analysis import CellRef, contacts_behind, month_breakdown  # noqa: E402
 from sarah.services.database import open_database  # noqa: E402
 from sarah.services.sites import list_sites  # noqa: E402
-from sarah.services.statistics import semester_tables  # noqa: E402
+from sarah.services.statistics.drilldown import CellRef, contacts_behind  # noqa: E402
+from sarah.services.statistics.months import month_breakdown  # noqa: E402
+from sarah.services.statistics.tables import semester_tables  # noqa: E402
 from sarah.settings import Settings  # noqa: E402
 from sarah.ui.context import AppContext  # noqa: E402
 from sarah.ui.reports.statistics_screen import StatisticsScreen  # noqa: E402

@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             f"Le format {fmt} s'écrit dans un fichier : ajoutez --output rapport.{fmt}."
         )
 
-    from sarah.services.statistics import semester_tables
+    from sarah.services.statistics.tables import semester_tables
 
     settings = load_settings()
     engine = database(args)

@@ -17,7 +17,7 @@ from sarah.exports.xlsx_report import write_report_xlsx
 from sarah.reports.tables import Period
 from sarah.services.database import open_database
 from sarah.services.sites import ensure_site
-from sarah.services.statistics import semester_tables
+from sarah.services.statistics.tables import semester_tables
 
 
 def run_smoke(args: argparse.Namespace) -> int:

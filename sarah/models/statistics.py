@@ -3,7 +3,7 @@
 They hold nothing a user typed: every row is a sum over live contacts, kept up to date inside
 the same transaction as the change by SQLite triggers (migration 0002), whatever program path
 wrote the contact (desk, import, sync, merge, demo). They can be rebuilt from the contacts at
-any time (``sarah.services.statistics.rebuild_statistics``). On PostgreSQL the report
+any time (``sarah.services.statistics.upkeep.rebuild_statistics``). On PostgreSQL the report
 aggregates the contacts directly and these tables stay empty.
 
 Days are integers YYYYMMDD, people are small integers (``stat_persons.no``): sorting and

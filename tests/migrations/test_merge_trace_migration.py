@@ -25,7 +25,7 @@ from sarah.db import (
 from sarah.services.contacts import ContactDraft, log_contact
 from sarah.services.database import open_database
 from sarah.services.sites import ensure_site
-from sarah.services.statistics import statistics_drift
+from sarah.services.statistics.upkeep import statistics_drift
 from sarah.services.visitor_history import visitor_history
 from sarah.services.visitor_merges import unmerge_visitors
 from sarah.services.visitors import create_visitor, merge_visitors

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from sarah.db import current_revision, head_revision
 from sarah.services.database import open_database
-from sarah.services.statistics import statistics_drift
+from sarah.services.statistics.upkeep import statistics_drift
 
 FIXTURES = sorted((Path(__file__).parent.parent / "fixtures" / "databases").glob("schema-*.sqlite"))
 

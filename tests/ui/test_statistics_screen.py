@@ -18,11 +18,11 @@ from sqlalchemy import Engine
 
 from sarah import __version__
 from sarah.reports.tables import Period
-from sarah.services.analysis import month_breakdown
 from sarah.services.contacts import ContactDraft, log_contact
 from sarah.services.database import open_database
 from sarah.services.sites import ensure_site, list_sites
-from sarah.services.statistics import semester_tables
+from sarah.services.statistics.months import month_breakdown
+from sarah.services.statistics.tables import semester_tables
 from sarah.services.visitors import create_visitor
 from sarah.settings import Settings
 from sarah.ui.context import AppContext
@@ -477,7 +477,7 @@ def test_export_to_a_missing_folder_says_so_and_writes_nothing(
 def test_every_number_of_the_four_tables_opens_exactly_its_contacts(engine: Engine) -> None:
     """Without a window: each drill-down reference of the screen's grids finds as many
     contacts (or people) as the number it sits on."""
-    from sarah.services.analysis import contacts_behind
+    from sarah.services.statistics.drilldown import contacts_behind
     from sarah.ui.reports.grids import report_grids
 
     fo, gr = ensure_site(engine, FO), ensure_site(engine, GR)

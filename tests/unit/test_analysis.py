@@ -14,11 +14,12 @@ from sarah.reports.comparison import ComparedValue, compare_reports
 from sarah.reports.months import MonthCell
 from sarah.reports.ratios import format_decimal, ratios
 from sarah.reports.tables import TOTAL, PeopleCounts, Period, Report, ServiceCount, SiteTables
-from sarah.services.analysis import CellRef, contacts_behind, month_breakdown
 from sarah.services.catalogue import list_services, rename_service, retire_service
 from sarah.services.contacts import ContactDraft, delete_contact, log_contact
 from sarah.services.sites import ensure_site
-from sarah.services.statistics import semester_tables
+from sarah.services.statistics.drilldown import CellRef, contacts_behind
+from sarah.services.statistics.months import month_breakdown
+from sarah.services.statistics.tables import semester_tables
 from sarah.services.visitors import create_visitor
 from sarah.vocabulary import AGE_GROUPS, CHANNELS, SEXES
 

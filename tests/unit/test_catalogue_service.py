@@ -205,7 +205,7 @@ def test_an_unused_service_can_be_deleted_and_its_name_reused(engine: Engine) ->
 
 def test_reports_of_past_periods_show_the_current_label_and_order(engine: Engine) -> None:
     from sarah.reports.tables import Period
-    from sarah.services.statistics import semester_tables
+    from sarah.services.statistics.tables import semester_tables
 
     site = ensure_site(engine, "Grésilles")
     actu, mob, cv = (_by_code(engine, c) for c in ("actualisation_pe", "info_mobilite", "cv_lm"))

@@ -29,11 +29,11 @@ from sarah.exports.xlsx_report import build_report_workbook
 from sarah.reports.comparison import compare_reports
 from sarah.reports.ratios import ratios
 from sarah.reports.tables import Period, Report
-from sarah.services.analysis import month_breakdown
 from sarah.services.catalogue import list_services, rename_service
 from sarah.services.contacts import ContactDraft, log_contact
 from sarah.services.sites import ensure_site
-from sarah.services.statistics import semester_tables
+from sarah.services.statistics.months import month_breakdown
+from sarah.services.statistics.tables import semester_tables
 from sarah.services.visitors import create_visitor
 from sarah.settings import Settings, save_settings
 

@@ -16,7 +16,7 @@ from sarah.reports.tables import Period
 from sarah.services.catalogue import list_services
 from sarah.services.contacts import ContactDraft, log_contact
 from sarah.services.sites import ensure_site
-from sarah.services.statistics import semester_tables
+from sarah.services.statistics.tables import semester_tables
 from sarah.services.visitors import create_visitor
 
 

@@ -24,12 +24,8 @@ from sarah.services.contacts import (
     update_contact,
 )
 from sarah.services.sites import ensure_site, resolve_sites
-from sarah.services.statistics import (
-    rebuild_statistics,
-    report_for_sites,
-    semester_tables,
-    statistics_drift,
-)
+from sarah.services.statistics.tables import report_for_sites, semester_tables
+from sarah.services.statistics.upkeep import rebuild_statistics, statistics_drift
 from sarah.services.visitors import create_visitor, merge_visitors, update_visitor
 
 S1 = Period(date(2019, 1, 1), date(2019, 6, 30))

@@ -19,7 +19,7 @@ from sarah.reports.tables import Period
 from sarah.services.catalogue import list_services
 from sarah.services.database import open_database
 from sarah.services.sites import ensure_site, resolve_sites
-from sarah.services.statistics import report_for_sites, semester_tables
+from sarah.services.statistics.tables import report_for_sites, semester_tables
 
 SITES = ("Fontaine d'Ouche", "Grésilles", "Chenôve")
 

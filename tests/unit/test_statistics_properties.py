@@ -21,7 +21,8 @@ from sarah.reports.tables import Period, Report
 from sarah.services.catalogue import list_services
 from sarah.services.database import open_database
 from sarah.services.sites import SiteInfo, ensure_site, resolve_sites
-from sarah.services.statistics import report_for_sites, statistics_drift
+from sarah.services.statistics.tables import report_for_sites
+from sarah.services.statistics.upkeep import statistics_drift
 from sarah.services.visitors import age_group
 from sarah.vocabulary import AGE_GROUPS, SEXES
 

@@ -24,8 +24,9 @@ from sarah.services.contacts import (
     update_contact,
 )
 from sarah.services.demo.loader import load_demo
-from sarah.services.sites import SiteInfo, ensure_site
-from sarah.services.statistics import report_for_sites, resolve_sites, statistics_drift
+from sarah.services.sites import SiteInfo, ensure_site, resolve_sites
+from sarah.services.statistics.tables import report_for_sites
+from sarah.services.statistics.upkeep import statistics_drift
 from sarah.services.visitor_history import search_visitors, visitor_history
 from sarah.services.visitor_merges import unmerge_preview, unmerge_visitors
 from sarah.services.visitors import (

@@ -24,11 +24,11 @@ from sarah.exports.xlsx_analysis import (
 from sarah.reports.comparison import compare_reports
 from sarah.reports.ratios import ratios
 from sarah.reports.tables import Period
-from sarah.services.analysis import month_breakdown
 from sarah.services.catalogue import list_services, rename_service, retire_service
 from sarah.services.contacts import ContactDraft, log_contact
 from sarah.services.sites import ensure_site
-from sarah.services.statistics import semester_tables
+from sarah.services.statistics.months import month_breakdown
+from sarah.services.statistics.tables import semester_tables
 from sarah.services.visitors import create_visitor
 
 FO, GR = "Fontaine d'Ouche", "Grésilles"

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 
 from sarah.errors import UserError
 from sarah.reports.tables import Period
-from sarah.services.analysis import CellRef, DrillDown, contacts_behind
+from sarah.services.statistics.drilldown import CellRef, DrillDown, contacts_behind
 from sarah.ui.table_models.report_contacts import ReportContactsModel
 from sarah.ui.workers import run_in_background
 

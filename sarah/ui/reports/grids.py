@@ -17,7 +17,7 @@ from sarah.reports.months import MonthBreakdown
 from sarah.reports.ratios import Ratio, format_decimal
 from sarah.reports.tables import TOTAL, Report, percent_text, total_column_heading
 from sarah.reports.words import NEW_PERSONS_TITLE, PERSONS_TITLE
-from sarah.services.analysis import CellRef
+from sarah.services.statistics.drilldown import CellRef
 from sarah.vocabulary import CHANNELS, NOT_GIVEN
 
 COUNT, SHARE, RATE, CHANGE, TEXT, SECTION = "count", "share", "rate", "change", "text", "section"

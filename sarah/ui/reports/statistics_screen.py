@@ -43,9 +43,10 @@ from sarah.reports.comparison import Comparison, compare_reports
 from sarah.reports.months import MonthBreakdown
 from sarah.reports.ratios import Ratio, ratios
 from sarah.reports.tables import Period, Report
-from sarah.services.analysis import CellRef, month_breakdown
 from sarah.services.sites import list_sites
-from sarah.services.statistics import semester_tables
+from sarah.services.statistics.drilldown import CellRef
+from sarah.services.statistics.months import month_breakdown
+from sarah.services.statistics.tables import semester_tables
 from sarah.ui.context import AppContext
 from sarah.ui.reports.charts import chart_view, months_chart, people_chart, services_chart
 from sarah.ui.reports.drilldown import DrillDownDialog

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from sarah.services.analysis import AGE_LABELS, ContactLine
+from sarah.services.statistics.drilldown import AGE_LABELS, ContactLine
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -31,7 +31,7 @@ from sarah.services.demo.data import DemoData, fingerprint
 from sarah.services.demo.loader import load_demo
 from sarah.services.demo.reference import SITE_NAMES
 from sarah.services.demo.service_mix import PHONE_SHARE
-from sarah.services.statistics import semester_tables
+from sarah.services.statistics.tables import semester_tables
 from sarah.services.visitors import age_on
 from sarah.vocabulary import CHANNELS
 
@@ -386,7 +386,7 @@ def test_statistics_sums_are_right_and_their_triggers_back_after_loading(
     demo_engine: Engine,
 ) -> None:
     from sarah.services.imports.stats import SUSPENDED_TRIGGERS
-    from sarah.services.statistics import statistics_drift
+    from sarah.services.statistics.upkeep import statistics_drift
 
     assert statistics_drift(demo_engine) == []
     with demo_engine.connect() as conn:

@@ -16,7 +16,7 @@ from sarah.services.imports import indexes as import_indexes
 from sarah.services.imports import stats as import_stats
 from sarah.services.imports import write as import_write
 from sarah.services.imports.run import import_file, import_file_steps
-from sarah.services.statistics import statistics_drift
+from sarah.services.statistics.upkeep import statistics_drift
 
 
 def _schema(engine: Engine) -> list[tuple[str, str, str]]:

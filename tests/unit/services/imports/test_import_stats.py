@@ -16,7 +16,7 @@ from sarah.services.imports import stats as import_stats
 from sarah.services.imports import write as import_write
 from sarah.services.imports.run import import_file, import_file_steps
 from sarah.services.sites import ensure_site
-from sarah.services.statistics import statistics_drift
+from sarah.services.statistics.upkeep import statistics_drift
 from sarah.services.visitors import create_visitor
 
 

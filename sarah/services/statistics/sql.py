@@ -1,0 +1,106 @@
+"""Portable SQL pieces of the statistics: the tables read, date arithmetic that runs on SQLite
+and PostgreSQL alike, age group and sex as SQL expressions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    SQLColumnExpression,
+    case,
+    func,
+    literal,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from sarah.models import (
+    Contact,
+    Service,
+    StatDay,
+    StatDayService,
+    StatPerson,
+    StatVisit,
+    Visitor,
+)
+
+Method = Literal["auto", "direct", "derived"]
+
+contacts = Contact.__table__
+visitors = Visitor.__table__
+services = Service.__table__
+stat_days = StatDay.__table__
+stat_day_services = StatDayService.__table__
+stat_persons = StatPerson.__table__
+stat_visits = StatVisit.__table__
+
+
+# --- portable date arithmetic ---------------------------------------------------------------
+
+
+class date_number(FunctionElement[int]):  # noqa: N801 - reads like an SQL function
+    """A date as the integer YYYYMMDD.
+
+    Age in whole years on day ``d`` of someone born on ``b`` is ``(n(d) - n(b)) // 10000``:
+    the person is younger than ``limit`` exactly when ``n(d) - n(b) < limit * 10000``. This is
+    the rule of :func:`sarah.services.visitors.age_on` (someone born on 29 February gets a year
+    older on 1 March in common years).
+    """
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(date_number, "sqlite")
+def _date_number_sqlite(element: date_number, compiler: SQLCompiler, **kw: Any) -> str:
+    (arg,) = element.clauses
+    return f"CAST(strftime('%Y%m%d', {compiler.process(arg, **kw)}) AS INTEGER)"
+
+
+@compiles(date_number, "postgresql")
+def _date_number_postgresql(element: date_number, compiler: SQLCompiler, **kw: Any) -> str:
+    (arg,) = element.clauses
+    return f"CAST(to_char({compiler.process(arg, **kw)}, 'YYYYMMDD') AS INTEGER)"
+
+
+@compiles(date_number)
+def _date_number_default(element: date_number, compiler: SQLCompiler, **kw: Any) -> str:
+    (arg,) = element.clauses
+    x = compiler.process(arg, **kw)
+    return (
+        f"(CAST(EXTRACT(YEAR FROM {x}) AS INTEGER) * 10000 "
+        f"+ CAST(EXTRACT(MONTH FROM {x}) AS INTEGER) * 100 "
+        f"+ CAST(EXTRACT(DAY FROM {x}) AS INTEGER))"
+    )
+
+
+def day_number(day: date) -> int:
+    """The Python side of :class:`date_number`."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def _age_group(birth: ColumnElement[Any], on: ColumnElement[Any], limit: int) -> ColumnElement[str]:
+    """'jeunes', 'adultes' or 'NR' from two YYYYMMDD integers (birth may be NULL)."""
+    return case(
+        (birth.is_(None), literal("NR")),
+        (on - birth < limit * 10000, literal("jeunes")),
+        else_=literal("adultes"),
+    )
+
+
+def age_group_expr(
+    birth_date: SQLColumnExpression[date | None], on: SQLColumnExpression[date], limit: int
+) -> ColumnElement[str]:
+    """'jeunes', 'adultes' or 'NR' (unknown birth date) for two date columns, in SQL."""
+    return case(
+        (birth_date.is_(None), literal("NR")),
+        else_=_age_group(date_number(birth_date), date_number(on), limit),
+    )
+
+
+def sex_expr(sex: SQLColumnExpression[str | None]) -> ColumnElement[str]:
+    return func.coalesce(sex, literal("NR"))
