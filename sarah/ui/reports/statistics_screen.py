@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -35,18 +34,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import Engine
 
 import sarah
 from sarah.errors import UserError
-from sarah.reports.comparison import Comparison, compare_reports
+from sarah.exports.figures import file_stem, write_csv, write_xlsx
+from sarah.reports.comparison import Comparison
+from sarah.reports.figures import Figures
 from sarah.reports.months import MonthBreakdown
-from sarah.reports.ratios import Ratio, ratios
+from sarah.reports.ratios import Ratio
 from sarah.reports.tables import Period, Report
 from sarah.services.sites import list_sites
 from sarah.services.statistics.drilldown import CellRef
-from sarah.services.statistics.months import month_breakdown
-from sarah.services.statistics.tables import semester_tables
+from sarah.services.statistics.figures import compute_comparison, compute_months, compute_tables
 from sarah.ui.context import AppContext
 from sarah.ui.reports.charts import chart_view, months_chart, people_chart, services_chart
 from sarah.ui.reports.drilldown import DrillDownDialog
@@ -65,88 +64,6 @@ from sarah.ui.workers import Worker, run_in_background
 log = logging.getLogger(__name__)
 
 GREEN, RED, GREY = "#166534", "#b91c1c", "#4b5563"
-
-
-# --- the work done off the GUI thread -----------------------------------------------------------
-
-
-def compute_tables(
-    generation: int, engine: Engine, period: Period, sites: list[str], young_age_limit: int
-) -> Generator[tuple[int, int, str], None, tuple[int, Report, list[Ratio]]]:
-    """The four tables and the ratios; yields progress, returns them."""
-    yield 0, 2, "Calcul des quatre tableaux…"
-    report = semester_tables(engine, period, sites, young_age_limit=young_age_limit)
-    yield 1, 2, "Ratios…"
-    return generation, report, ratios(report)
-
-
-def compute_months(
-    generation: int, engine: Engine, period: Period, sites: list[str]
-) -> tuple[int, MonthBreakdown]:
-    return generation, month_breakdown(engine, period, sites)
-
-
-def compute_comparison(
-    generation: int, engine: Engine, report: Report, young_age_limit: int
-) -> Generator[tuple[int, int, str], None, tuple[int, Comparison]]:
-    yield 0, 1, "Comparaison avec l'année précédente…"
-    previous = semester_tables(
-        engine, report.period.shifted_years(-1), report.sites, young_age_limit=young_age_limit
-    )
-    return generation, compare_reports(report, previous)
-
-
-@dataclass
-class Figures:
-    """Everything the screen shows, for exports."""
-
-    report: Report
-    ratios: list[Ratio]
-    months: MonthBreakdown | None = None  # computed after the four tables are shown
-    comparison: Comparison | None = None
-
-    @property
-    def complete(self) -> bool:
-        return self.months is not None and self.comparison is not None
-
-
-def write_xlsx(path: Path, figures: Figures, meta: Any) -> str:
-    from sarah.exports.files import save_workbook
-    from sarah.exports.xlsx_analysis import add_analysis_sheets
-    from sarah.exports.xlsx_report import build_report_workbook
-
-    wb = build_report_workbook(figures.report, meta)
-    add_analysis_sheets(
-        wb,
-        figures.report,
-        meta,
-        months=figures.months,
-        comparison=figures.comparison,
-        ratio_rows=figures.ratios,
-        charts=True,
-    )
-    save_workbook(wb, path)
-    return str(path)
-
-
-def write_csv(path: Path, figures: Figures, meta: Any) -> str:
-    from sarah.exports.csv_report import write_report_csv
-
-    write_report_csv(figures.report, path, meta)
-    return str(path)
-
-
-def file_stem(report: Report) -> str:
-    """'statistiques-2019-S1' or 'statistiques-2019-01-01-au-2019-03-31'."""
-    p = report.period
-    if p.start.year == p.end.year and (p.start.month, p.start.day) in ((1, 1), (7, 1)):
-        if (p.end.month, p.end.day) == (6, 30) and p.start.month == 1:
-            return f"statistiques-{p.start.year}-S1"
-        if (p.end.month, p.end.day) == (12, 31) and p.start.month == 7:
-            return f"statistiques-{p.start.year}-S2"
-        if (p.end.month, p.end.day) == (12, 31):
-            return f"statistiques-{p.start.year}"
-    return f"statistiques-{p.start.isoformat()}-au-{p.end.isoformat()}"
 
 
 # --- widgets ----------------------------------------------------------------------------------

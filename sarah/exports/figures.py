@@ -1,0 +1,50 @@
+"""The Statistiques window's exports: the workbook (the four tables, the months, the comparison,
+the ratios and native charts) and the CSV of the four tables, and the files' default names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sarah.reports.figures import Figures
+from sarah.reports.tables import Report
+
+
+def write_xlsx(path: Path, figures: Figures, meta: Any) -> str:
+    # openpyxl is imported on the first export, not when the window opens.
+    from sarah.exports.files import save_workbook
+    from sarah.exports.xlsx_analysis import add_analysis_sheets
+    from sarah.exports.xlsx_report import build_report_workbook
+
+    wb = build_report_workbook(figures.report, meta)
+    add_analysis_sheets(
+        wb,
+        figures.report,
+        meta,
+        months=figures.months,
+        comparison=figures.comparison,
+        ratio_rows=figures.ratios,
+        charts=True,
+    )
+    save_workbook(wb, path)
+    return str(path)
+
+
+def write_csv(path: Path, figures: Figures, meta: Any) -> str:
+    from sarah.exports.csv_report import write_report_csv
+
+    write_report_csv(figures.report, path, meta)
+    return str(path)
+
+
+def file_stem(report: Report) -> str:
+    """'statistiques-2019-S1' or 'statistiques-2019-01-01-au-2019-03-31'."""
+    p = report.period
+    if p.start.year == p.end.year and (p.start.month, p.start.day) in ((1, 1), (7, 1)):
+        if (p.end.month, p.end.day) == (6, 30) and p.start.month == 1:
+            return f"statistiques-{p.start.year}-S1"
+        if (p.end.month, p.end.day) == (12, 31) and p.start.month == 7:
+            return f"statistiques-{p.start.year}-S2"
+        if (p.end.month, p.end.day) == (12, 31):
+            return f"statistiques-{p.start.year}"
+    return f"statistiques-{p.start.isoformat()}-au-{p.end.isoformat()}"

@@ -1,0 +1,42 @@
+"""What the Statistiques window computes off the GUI thread: the four tables and the ratios, the
+month breakdown, the comparison with one year earlier. Generators yield progress (done, total,
+message) and return what the screen shows; the generation number lets it ignore stale results."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+from sqlalchemy import Engine
+
+from sarah.reports.comparison import Comparison, compare_reports
+from sarah.reports.months import MonthBreakdown
+from sarah.reports.ratios import Ratio, ratios
+from sarah.reports.tables import Period, Report
+from sarah.services.statistics.months import month_breakdown
+from sarah.services.statistics.tables import semester_tables
+
+
+def compute_tables(
+    generation: int, engine: Engine, period: Period, sites: list[str], young_age_limit: int
+) -> Generator[tuple[int, int, str], None, tuple[int, Report, list[Ratio]]]:
+    """The four tables and the ratios; yields progress, returns them."""
+    yield 0, 2, "Calcul des quatre tableaux…"
+    report = semester_tables(engine, period, sites, young_age_limit=young_age_limit)
+    yield 1, 2, "Ratios…"
+    return generation, report, ratios(report)
+
+
+def compute_months(
+    generation: int, engine: Engine, period: Period, sites: list[str]
+) -> tuple[int, MonthBreakdown]:
+    return generation, month_breakdown(engine, period, sites)
+
+
+def compute_comparison(
+    generation: int, engine: Engine, report: Report, young_age_limit: int
+) -> Generator[tuple[int, int, str], None, tuple[int, Comparison]]:
+    yield 0, 1, "Comparaison avec l'année précédente…"
+    previous = semester_tables(
+        engine, report.period.shifted_years(-1), report.sites, young_age_limit=young_age_limit
+    )
+    return generation, compare_reports(report, previous)
