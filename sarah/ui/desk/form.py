@@ -148,11 +148,11 @@ class ContactForm(QWidget):
         self.new_button.clicked.connect(self.request_new_visitor)
         self.clear_button.clicked.connect(self.escape)
         self.search_edit.textChanged.connect(self._search)
-        self.search_edit.down_pressed.connect(self._enter_results)
+        self.search_edit.down_pressed.connect(self.search_pane.enter_results)
         self.search_edit.enter_pressed.connect(self._enter_from_search)
         self.results_view.picked.connect(self.pick_row)
         self.results_view.doubleClicked.connect(lambda index: self.pick_row(index.row()))
-        self.results_view.back_to_search.connect(self._back_to_search)
+        self.results_view.back_to_search.connect(self.search_pane.back_to_search)
         # What the agent changes by hand makes the form new again (see _start_save).
         self.search_edit.textEdited.connect(self._touched)
         self.services_view.user_toggled.connect(self._touched)
@@ -219,11 +219,11 @@ class ContactForm(QWidget):
             )
         except UserError as exc:
             self.results_model.set_hits([])
-            self._results_focusable(False)
+            self.search_pane.results_focusable(False)
             self._hint(exc.message, error=True)
             return
         self.results_model.set_hits(hits)
-        self._results_focusable(bool(hits))
+        self.search_pane.results_focusable(bool(hits))
         if hits:
             self.results_view.setCurrentIndex(self.results_model.index(0, 0))
         self._update_hint(text, hits)
@@ -236,7 +236,7 @@ class ContactForm(QWidget):
             current = self.results_view.currentIndex().row()
             chosen = self.results_model.hit(current).id if current >= 0 else None
             self._search(text)
-            row = self._row_of_hit(chosen)
+            row = self.search_pane.row_of_hit(chosen)
             if row is not None:
                 self.results_view.setCurrentIndex(self.results_model.index(row, 0))
         if self.state.visitor is not None:
@@ -252,12 +252,6 @@ class ContactForm(QWidget):
                 return
             self._show_visitor()
 
-    def _row_of_hit(self, visitor_id: uuid.UUID | None) -> int | None:
-        for row in range(self.results_model.rowCount()):
-            if self.results_model.hit(row).id == visitor_id:
-                return row
-        return None
-
     def age_day(self) -> date | None:
         """The day ages are shown for: the contact's day on the catch-up screen, else today."""
         if self._when is None:
@@ -266,12 +260,6 @@ class ContactForm(QWidget):
             return self._when()[0]
         except UserError:  # a day in the future: refused when saving, ages as of today
             return None
-
-    def _results_focusable(self, focusable: bool) -> None:
-        """An empty result list is skipped by Tab."""
-        self.results_view.setFocusPolicy(
-            Qt.FocusPolicy.StrongFocus if focusable else Qt.FocusPolicy.NoFocus
-        )
 
     def _update_hint(self, text: str, hits: list[VisitorHit]) -> None:
         self._hint(search_hint(text, len(hits)))
@@ -283,13 +271,6 @@ class ContactForm(QWidget):
         """New person only after a search found nobody."""
         return new_visitor_allowed(self.search_edit.text(), self.results_model.rowCount())
 
-    def _enter_results(self) -> None:
-        if self.results_model.rowCount() == 0:
-            return
-        self.results_view.setFocus(Qt.FocusReason.OtherFocusReason)
-        if not self.results_view.currentIndex().isValid():
-            self.results_view.setCurrentIndex(self.results_model.index(0, 0))
-
     def _enter_from_search(self) -> None:
         if self.results_model.rowCount() > 0:
             row = max(self.results_view.currentIndex().row(), 0)
@@ -299,13 +280,6 @@ class ContactForm(QWidget):
         elif self.state.visitor is not None or not self.search_edit.text().strip():
             # Nothing to search: straight to the services (anonymous call, or person chosen).
             self._focus_services()
-
-    def _back_to_search(self, typed: str) -> None:
-        self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
-        if typed == "\b":
-            self.search_edit.backspace()
-        elif typed:
-            self.search_edit.insert(typed)
 
     def _focus_services(self) -> None:
         self.services_view.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -326,7 +300,7 @@ class ContactForm(QWidget):
         self.search_edit.clear()
         self.search_edit.blockSignals(False)
         self.results_model.set_hits([])
-        self._results_focusable(False)
+        self.search_pane.results_focusable(False)
         self._hint("")
         self._show_visitor()
         if hit is not None:

@@ -3,6 +3,8 @@ and services pane, and the buttons; each list handles the keys that belong to it
 
 from __future__ import annotations
 
+import uuid
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -133,6 +135,7 @@ class SearchPane(QWidget):
         self.hint_label.setStyleSheet(HINT_STYLE)
         self.hint_label.setWordWrap(True)
 
+        self.results_model = results_model
         self.results_view = ResultsView(self)
         self._setup_results(results_model)
 
@@ -165,6 +168,32 @@ class SearchPane(QWidget):
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         view.setMinimumHeight(120)
+
+    def row_of_hit(self, visitor_id: uuid.UUID | None) -> int | None:
+        for row in range(self.results_model.rowCount()):
+            if self.results_model.hit(row).id == visitor_id:
+                return row
+        return None
+
+    def results_focusable(self, focusable: bool) -> None:
+        """An empty result list is skipped by Tab."""
+        self.results_view.setFocusPolicy(
+            Qt.FocusPolicy.StrongFocus if focusable else Qt.FocusPolicy.NoFocus
+        )
+
+    def enter_results(self) -> None:
+        if self.results_model.rowCount() == 0:
+            return
+        self.results_view.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.results_view.currentIndex().isValid():
+            self.results_view.setCurrentIndex(self.results_model.index(0, 0))
+
+    def back_to_search(self, typed: str) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        if typed == "\b":
+            self.search_edit.backspace()
+        elif typed:
+            self.search_edit.insert(typed)
 
     def set_hint(self, text: str, *, error: bool = False) -> None:
         self.hint_label.setText(text)
