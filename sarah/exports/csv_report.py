@@ -16,7 +16,6 @@ from pathlib import Path
 from sarah.exports.cells import SafeCsvWriter
 from sarah.exports.files import write_atomically
 from sarah.exports.meta import ExportMeta
-from sarah.exports.xlsx_report import period_text
 from sarah.reports.grids import report_grids
 from sarah.reports.tables import Report, percent_text
 
@@ -25,7 +24,7 @@ def report_csv_text(report: Report, meta: ExportMeta) -> str:
     out = io.StringIO()
     w = SafeCsvWriter(out)
     w.writerow(["Statistiques des Points Relais"])
-    w.writerow(["Période", period_text(report)])
+    w.writerow(["Période", report.period.text])
     w.writerow(["Sites", ", ".join(report.sites) or "aucun"])
     w.writerow(["Produit par", meta.produced_by or "non renseigné"])
     w.writerow(["Date de génération", meta.generated_at.strftime("%d/%m/%Y %H:%M")])

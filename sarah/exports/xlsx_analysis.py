@@ -76,15 +76,10 @@ def sites_text(sites: Sequence[str]) -> str:
     return ", ".join(sites) if sites else "aucun"
 
 
-def period_text(period: Period) -> str:
-    span = f"du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y}"
-    return period.label if period.label == span else f"{period.label} ({span})"
-
-
 def meta_lines(meta: ExportMeta, period: Period, sites: Sequence[str]) -> list[str]:
     """Who produced the figures, when, for which period and sites, with which program."""
     return [
-        f"Période : {period_text(period)}",
+        f"Période : {period.text}",
         f"Sites : {sites_text(sites)}",
         f"Produit par : {meta.produced_by or 'non renseigné'}, "
         f"le {meta.generated_at:%d/%m/%Y à %H:%M}, avec SARAH {meta.program_version}",
@@ -205,7 +200,7 @@ def add_comparison_sheet(wb: Workbook, comparison: Comparison, meta: ExportMeta)
         "Comparaison avec la même période un an plus tôt",
         [
             *meta_lines(meta, comparison.current, comparison.sites),
-            f"Comparée à : {period_text(comparison.previous)}",
+            f"Comparée à : {comparison.previous.text}",
             "Services rapprochés par leur code : un service renommé reste sur sa ligne, un "
             "service retiré garde la sienne. Évolution = (N − N-1) / N-1.",
         ],

@@ -53,12 +53,6 @@ TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 FIRST_TABLE_ROW = 3  # row 1: title, row 2: period and sites
 
 
-def period_text(report: Report) -> str:
-    p = report.period
-    span = f"du {p.start:%d/%m/%Y} au {p.end:%d/%m/%Y}"
-    return p.label if p.label == span else f"{p.label} ({span})"
-
-
 def _print_setup(ws: Worksheet, title_rows: str | None = None) -> None:
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -78,7 +72,7 @@ def _value(v: int | Fraction | None) -> int | float | None:
 
 def _write_table(ws: Worksheet, grid: TableGrid, report: Report) -> int:
     """Write one table; returns the row after it."""
-    put(ws, 1, 1, f"{grid.title} — {period_text(report)}").font = TITLE
+    put(ws, 1, 1, f"{grid.title} — {report.period.text}").font = TITLE
     put(ws, 2, 1, "Sites : " + ", ".join(report.sites)).font = NOTE
     row = FIRST_TABLE_ROW
     width = 1 + len(grid.headings)
@@ -183,7 +177,7 @@ def _write_information(
     ws.column_dimensions["B"].width = 110
     put(ws, 1, 1, "Statistiques des Points Relais").font = TITLE
     facts = [
-        ("Période", period_text(report)),
+        ("Période", report.period.text),
         ("Sites", ", ".join(report.sites) or "aucun"),
         ("Date de génération", meta.generated_at.strftime("%d/%m/%Y à %H:%M")),
         ("Version du programme", f"SARAH {meta.program_version}"),

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sarah.errors import InvalidInput
 from sarah.reports.words import DEFAULT_YOUNG_AGE_LIMIT
-from sarah.vocabulary import AGE_GROUPS, CHANNELS, NOT_GIVEN, SEXES
+from sarah.vocabulary import AGE_GROUPS, CHANNELS, NOT_GIVEN, SEXES, period_text, span_text
 
 if TYPE_CHECKING:
     from sarah.reports.checks import Check
@@ -106,7 +106,13 @@ class Period:
             return f"2nd semestre {s.year}"
         if (s.month, s.day, e.month, e.day) == (1, 1, 12, 31) and s.year == e.year:
             return f"Année {s.year}"
-        return f"du {s:%d/%m/%Y} au {e:%d/%m/%Y}"
+        return span_text(s, e)
+
+    @property
+    def text(self) -> str:
+        """The label with its dates (vocabulary.period_text): '1er semestre 2019 (du 01/01/2019 au
+        30/06/2019)'."""
+        return period_text(self.label, self.start, self.end)
 
 
 @dataclass

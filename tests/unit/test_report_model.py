@@ -54,6 +54,15 @@ def test_period_words() -> None:
     assert total_row_heading(2) == "2 Points Relais" and total_row_heading(1) == "1 Point Relais"
 
 
+def test_period_text_names_the_period_and_its_dates_once() -> None:
+    """What exports and the screen heading write (one way, from sarah.vocabulary)."""
+    assert Period.semester("2019-S1").text == "1er semestre 2019 (du 01/01/2019 au 30/06/2019)"
+    assert Period(date(2019, 2, 1), date(2019, 2, 28)).text == "du 01/02/2019 au 28/02/2019"
+    one_day = Period(date(2019, 3, 15), date(2019, 3, 15))
+    assert one_day.label == "le 15/03/2019"
+    assert one_day.text == "le 15/03/2019"
+
+
 def test_layout_like_the_reference_and_not_given_columns_only_when_used() -> None:
     p = PeopleCounts()
     p.cells["jeunes"]["F"] = 2

@@ -528,11 +528,7 @@ class StatisticsScreen(QWidget):
             old.deleteLater()
 
     def _show_tables(self, report: Report) -> None:
-        span = f"du {report.period.start:%d/%m/%Y} au {report.period.end:%d/%m/%Y}"
-        label = report.period.label
-        self.heading.setText(
-            (label if label == span else f"{label} ({span})") + " — " + ", ".join(report.sites)
-        )
+        self.heading.setText(report.period.text + " — " + ", ".join(report.sites))
         checks = report.checks()
         failed = [c for c in checks if not c.passed]
         if failed:
