@@ -16,7 +16,7 @@ from sarah.exports.meta import ExportMeta
 from sarah.exports.xlsx_report import build_report_workbook, write_report_xlsx
 from sarah.reports.tables import Report, round_percent
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "reference-2019-S1.json"
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "reference-2019-S1.json"
 META = ExportMeta("Nadia Benali", datetime(2019, 7, 3, 14, 5), "1.2.3")
 SHEETS = ["Informations", "Contacts", "Services", "Personnes concernées", "Nouveaux publics"]
 

@@ -20,7 +20,7 @@ from sarah.reports.tables import (
     total_row_heading,
 )
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "reference-2019-S1.json"
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "reference-2019-S1.json"
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from sarah.exports.csv_report import write_report_csv
 from sarah.exports.meta import ExportMeta
 from sarah.reports.tables import Report
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "reference-2019-S1.json"
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "reference-2019-S1.json"
 META = ExportMeta("Nadia Benali", datetime(2019, 7, 3, 14, 5), "1.2.3")
 
 
