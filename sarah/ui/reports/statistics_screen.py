@@ -17,19 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCharts import QChart
-from PySide6.QtCore import QModelIndex, QSize, QStandardPaths, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QSize, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
-    QSizePolicy,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -49,8 +44,8 @@ from sarah.services.statistics.figures import compute_comparison, compute_months
 from sarah.ui.context import AppContext
 from sarah.ui.reports.charts import chart_view, months_chart, people_chart, services_chart
 from sarah.ui.reports.drilldown import DrillDownDialog
+from sarah.ui.reports.grid_table import GridTable, scroll_area, title_label
 from sarah.ui.reports.grids import (
-    Grid,
     comparison_grid,
     months_grid,
     ratios_grid,
@@ -58,91 +53,11 @@ from sarah.ui.reports.grids import (
 )
 from sarah.ui.reports.period_picker import PeriodPicker
 from sarah.ui.reports.site_picker import SitePicker
-from sarah.ui.table_models.report_grid import REF_ROLE, ReportGridModel
 from sarah.ui.workers import Worker, run_in_background
 
 log = logging.getLogger(__name__)
 
 GREEN, RED, GREY = "#166534", "#b91c1c", "#4b5563"
-
-
-# --- widgets ----------------------------------------------------------------------------------
-
-
-class GridTable(QTableView):
-    """A table of figures; double-click (or Enter) on a number opens its contacts."""
-
-    cellOpened = Signal(object)  # noqa: N815 - the CellRef
-
-    def __init__(self, *, fit_height: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.grid_model = ReportGridModel(self)
-        self.setModel(self.grid_model)
-        self._fit_height = fit_height
-        self.verticalHeader().setVisible(False)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setWordWrap(False)
-        self.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.horizontalHeader().setHighlightSections(False)
-        if fit_height:
-            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.doubleClicked.connect(self._open)
-
-    def set_grid(self, grid: Grid | None) -> None:
-        self.grid_model.set_grid(grid)
-        self.resizeColumnsToContents()
-        self.resizeRowsToContents()
-        self._fit()
-
-    def _content_width(self) -> int:
-        columns = sum(self.columnWidth(c) for c in range(self.grid_model.columnCount()))
-        return columns + 2 * self.frameWidth()
-
-    def _fit(self) -> None:
-        """Tables of the first tab: as tall as their rows, no wider than their columns."""
-        if not self._fit_height:
-            return
-        width = self._content_width()
-        self.setMaximumWidth(width + 2)
-        height = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
-        height += sum(self.rowHeight(r) for r in range(self.grid_model.rowCount()))
-        if width > self.width() + 2:  # wider than the window: room for the scroll bar
-            height += self.horizontalScrollBar().sizeHint().height()
-        self.setFixedHeight(height + 2)
-
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self._fit()
-
-    def _open(self, index: QModelIndex) -> None:
-        ref = self.grid_model.data(index, REF_ROLE)
-        if ref is not None:
-            self.cellOpened.emit(ref)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self._open(self.currentIndex())
-            return
-        super().keyPressEvent(event)
-
-
-def _title(text: str) -> QLabel:
-    label = QLabel(text)
-    font = label.font()
-    font.setBold(True)
-    font.setPointSize(font.pointSize() + 1)
-    label.setFont(font)
-    return label
-
-
-def _scroll(inner: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidget(inner)
-    return area
 
 
 class StatisticsScreen(QWidget):
@@ -195,7 +110,7 @@ class StatisticsScreen(QWidget):
         self.status.setWordWrap(True)
 
         # tables tab
-        self.heading = _title("")
+        self.heading = title_label("")
         self.checks = QLabel()
         self.checks.setTextFormat(Qt.TextFormat.RichText)
         self.notes = QLabel()
@@ -207,7 +122,7 @@ class StatisticsScreen(QWidget):
         for w in (self.heading, self.checks, self.notes):
             tables_layout.addWidget(w)
         for key in ("contacts", "services", "persons", "new_persons"):
-            title = _title("")
+            title = title_label("")
             table = GridTable(fit_height=True)
             self.tables[key], self.table_titles[key] = table, title
             tables_layout.addSpacing(6)
@@ -242,11 +157,11 @@ class StatisticsScreen(QWidget):
             charts_layout.addWidget(view)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(_scroll(tables_page), self.TABS[0])
+        self.tabs.addTab(scroll_area(tables_page), self.TABS[0])
         self.tabs.addTab(self._page(self.months_note, self.tables["months"]), self.TABS[1])
         self.tabs.addTab(self._page(self.comparison_note, self.tables["comparison"]), self.TABS[2])
         self.tabs.addTab(self._page(self.tables["ratios"]), self.TABS[3])
-        self.tabs.addTab(_scroll(charts_page), self.TABS[4])
+        self.tabs.addTab(scroll_area(charts_page), self.TABS[4])
 
         # layout
         left = QVBoxLayout()
