@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sarah.reports.tables import PeopleCounts, Report, SiteTables
 from sarah.vocabulary import AGE_GROUPS, CHANNELS, SEXES
+
+if TYPE_CHECKING:  # Report.checks() imports this module: names only for the annotations
+    from sarah.reports.tables import PeopleCounts, Report, SiteTables
 
 # --- checks ----------------------------------------------------------------------------------
 
