@@ -45,7 +45,7 @@ SEMESTER = Period.semester("2019-S1")
 YEAR = Period.year(2019)
 
 
-def wait_for(signal, action: Callable[[], None], timeout_ms: int = 120_000) -> float:  # noqa: ANN001
+def wait_for(signal, action: Callable[[], None], timeout_ms: int = 120_000) -> float:
     """Seconds from ``action`` to ``signal`` (the event loop runs meanwhile, like the app)."""
     loop = QEventLoop()
     fired: list[float] = []
@@ -122,7 +122,7 @@ def main() -> int:
             tables, everything = choose(screen, period)
             shown.append(tables)
             complete.append(everything)
-        debounce = screen._debounce.interval() / 1000  # noqa: SLF001 - the typing pause
+        debounce = screen._debounce.interval() / 1000
         year_shown, year_complete = choose(screen, YEAR)
         choose(screen, SEMESTER)
 

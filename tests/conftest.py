@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from helpers.logfail import fail_on_logged_problems  # noqa: E402, F401 - an autouse fixture
+from helpers.logfail import fail_on_logged_problems  # noqa: F401 - an autouse fixture
 
 POSTGRES_SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
 
@@ -60,7 +60,7 @@ def pg_engine() -> Iterator[Engine]:
         admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the server means skip
+    except Exception as exc:
         pytest.skip(f"PostgreSQL unavailable: {exc}")
     try:
         eng = open_database(f"{POSTGRES_SERVER}/{name}")

@@ -63,7 +63,7 @@ class Worker(QRunnable):
                     out = stop.value
             if not self._cancel.is_set():
                 self.signals.result.emit(out)
-        except Exception as exc:  # noqa: BLE001 - every failure must reach the window
+        except Exception as exc:
             log.debug("worker task failed", exc_info=True)
             self.signals.error.emit(exc)
         finally:

@@ -22,7 +22,7 @@ from datetime import date, time
 from pathlib import Path
 
 # Everything the workers need, imported once before any fork.
-import sarah.cli  # noqa: F401
+import sarah.cli
 from sarah import paths
 from sarah.services.backups.create import create_backup
 from sarah.services.contacts import ContactDraft, log_contact

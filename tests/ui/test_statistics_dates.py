@@ -34,13 +34,13 @@ def _workers_finish() -> Iterator[None]:
     QThreadPool.globalInstance().waitForDone(WAIT)
 
 
-def _click_day(qtbot, field: QDateEdit) -> None:  # noqa: ANN001
+def _click_day(qtbot, field: QDateEdit) -> None:
     """A single click on the day digits, as a user would put the mouse on them."""
     line = field.lineEdit()
     qtbot.mouseClick(line, Qt.MouseButton.LeftButton, pos=QPoint(6, line.height() // 2))
 
 
-def _show_active(qtbot, widget: QWidget) -> None:  # noqa: ANN001
+def _show_active(qtbot, widget: QWidget) -> None:
     """Shown and active: the keyboard focus (and Tab) works only in the active window."""
     widget.show()
     qtbot.waitExposed(widget)
@@ -48,7 +48,7 @@ def _show_active(qtbot, widget: QWidget) -> None:  # noqa: ANN001
     qtbot.waitUntil(widget.isActiveWindow)
 
 
-def _picker(qtbot) -> PeriodPicker:  # noqa: ANN001
+def _picker(qtbot) -> PeriodPicker:
     picker = PeriodPicker(today=TODAY)
     qtbot.addWidget(picker)
     _show_active(qtbot, picker)
@@ -93,7 +93,7 @@ def _contacts(engine: Engine) -> None:
 
 
 @pytest.fixture
-def screen(qtbot, engine: Engine) -> StatisticsScreen:  # noqa: ANN001
+def screen(qtbot, engine: Engine) -> StatisticsScreen:
     _contacts(engine)
     ctx = AppContext(
         engine=engine,
@@ -112,7 +112,7 @@ def screen(qtbot, engine: Engine) -> StatisticsScreen:  # noqa: ANN001
     return screen
 
 
-def _type_end(qtbot, screen: StatisticsScreen, digits: str) -> None:  # noqa: ANN001
+def _type_end(qtbot, screen: StatisticsScreen, digits: str) -> None:
     field = screen.period_picker.end
     _click_day(qtbot, field)
     qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)

@@ -82,7 +82,7 @@ def _ctx(engine: Engine) -> AppContext:
     )
 
 
-def _screen(qtbot, engine: Engine, period: Period = S1_2019, sites=None) -> StatisticsScreen:  # noqa: ANN001
+def _screen(qtbot, engine: Engine, period: Period = S1_2019, sites=None) -> StatisticsScreen:
     screen = StatisticsScreen(_ctx(engine), today=date(2019, 11, 8))
     qtbot.addWidget(screen)
     screen.resize(1300, 850)
@@ -100,7 +100,7 @@ def _texts(screen: StatisticsScreen, key: str) -> list[list[str]]:
     ]
 
 
-def _check_tables_equal_json(screen: StatisticsScreen, expected: dict) -> None:  # noqa: C901
+def _check_tables_equal_json(screen: StatisticsScreen, expected: dict) -> None:
     sites = expected["sites"]
     columns = [expected["by_site"][s] for s in sites] + [expected["total"]]
     contacts = _texts(screen, "contacts")
@@ -251,7 +251,7 @@ def test_charts_have_one_series_per_site_and_patterns(qtbot, demo: Engine) -> No
     assert len(services.barSets()) == 2 and services.barSets()[0].count() == 20
 
 
-def _cell_point(table, row: int, column: int):  # noqa: ANN001, ANN202
+def _cell_point(table, row: int, column: int):
     return table.visualRect(table.model().index(row, column)).center()
 
 
@@ -317,7 +317,7 @@ def test_people_at_two_sites_and_anonymous_contacts_are_explained(qtbot, engine:
     assert "Totaux vérifiés" in screen.checks.text()
 
 
-def test_the_main_window_has_the_statistics_screen(qtbot, window) -> None:  # noqa: ANN001
+def test_the_main_window_has_the_statistics_screen(qtbot, window) -> None:
     screen = window.screen_for("statistiques")
     assert isinstance(screen, StatisticsScreen)
     with qtbot.waitSignal(screen.computed, timeout=WAIT):

@@ -187,7 +187,7 @@ def _at_head(path: Path) -> bool:
     engine = create_db_engine(path, read_only=True)
     try:
         return current_revision(engine) == head_revision()
-    except Exception:  # noqa: BLE001 - unreadable: the full check decides
+    except Exception:
         return False
     finally:
         engine.dispose()

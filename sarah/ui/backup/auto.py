@@ -114,7 +114,7 @@ class AutoBackup(QObject):
         QThreadPool.globalInstance().waitForDone(60_000)  # a backup still running ends first
         try:
             return backup_if_changed(db, self._folder(), REASON_EXIT)
-        except Exception as exc:  # noqa: BLE001 - the window closes anyway; logged for support
+        except Exception as exc:
             self.last_error = str(exc)
             log.warning("backup on exit failed: %s", exc)
             return None

@@ -66,7 +66,7 @@ class GridTable(QTableView):
             height += self.horizontalScrollBar().sizeHint().height()
         self.setFixedHeight(height + 2)
 
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+    def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         self._fit()
 
@@ -75,7 +75,7 @@ class GridTable(QTableView):
         if ref is not None:
             self.cellOpened.emit(ref)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self._open(self.currentIndex())
             return

@@ -67,7 +67,7 @@ class DateField(QDateEdit):
         self.setKeyboardTracking(False)
         self.lineEdit().installEventFilter(self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.lineEdit() and event.type() == QEvent.Type.MouseButtonRelease:
             # After the line edit has placed its cursor for this click.
             QTimer.singleShot(0, self, self._select_part_at_cursor)
@@ -77,7 +77,7 @@ class DateField(QDateEdit):
         if self.hasFocus() and not self.lineEdit().hasSelectedText():
             self.setSelectedSection(self.currentSection())
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.matches(QKeySequence.StandardKey.SelectAll):
             self.setSelectedSection(QDateEdit.Section.DaySection)
             return

@@ -268,7 +268,7 @@ class StatisticsScreen(QWidget):
         if self.isVisible():
             self._debounce.start()
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802
+    def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         if self._dirty:
             self.reload_sites()

@@ -30,10 +30,10 @@ class ReportContactsModel(QAbstractTableModel):
     def line(self, row: int) -> ContactLine:
         return self._lines[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._lines)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(HEADERS)
 
     def _text(self, line: ContactLine, column: int) -> str:
@@ -63,7 +63,7 @@ class ReportContactsModel(QAbstractTableModel):
             return "\n".join(line.services) or "Aucun service enregistré"
         return None
 
-    def headerData(  # noqa: N802
+    def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:

@@ -40,12 +40,12 @@ class ReportGridModel(QAbstractTableModel):
 
     # --- QAbstractTableModel --------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() or self._grid is None:
             return 0
         return len(self._grid.rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() or self._grid is None:
             return 0
         return len(self._grid.headers)
@@ -86,7 +86,7 @@ class ReportGridModel(QAbstractTableModel):
             return cell.value
         return None
 
-    def headerData(  # noqa: N802
+    def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if self._grid is None:

@@ -59,7 +59,7 @@ def workbook_path(engine: Engine, tmp_path: Path) -> Path:
         engine, last_name="Roux", first_name="Paul", sex="H", birth_date=date(1970, 5, 1)
     )
 
-    def log(site, day, visitor=None, ids=(), channel="physique") -> None:  # noqa: ANN001
+    def log(site, day, visitor=None, ids=(), channel="physique") -> None:
         log_contact(engine, ContactDraft(site.id, channel, day, time(10), visitor, ids))
 
     log(fo, date(2018, 2, 1), lea.id, [actu.id, old.id])
@@ -94,7 +94,7 @@ def workbook_path(engine: Engine, tmp_path: Path) -> Path:
     return path
 
 
-def _rows(ws) -> list[tuple]:  # noqa: ANN001
+def _rows(ws) -> list[tuple]:
     return [row for row in ws.iter_rows(values_only=True)]
 
 
@@ -166,7 +166,7 @@ def test_charts_are_native_and_patterned_for_black_and_white(workbook_path: Path
         assert xml.count(f'<{flag} val="{int(flag == "showVal")}" />') == 1, flag
 
 
-def _chart_rows_and_data_rows(ws) -> tuple[list[tuple[int, int]], int, int]:  # noqa: ANN001
+def _chart_rows_and_data_rows(ws) -> tuple[list[tuple[int, int]], int, int]:
     """Rows each chart covers (first, last; 1-based), from its anchor and its height in the
     file, and the first and last rows of the data tables."""
     emu_per_point = 12700
