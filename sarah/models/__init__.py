@@ -2,7 +2,7 @@
 
 from sarah.models.base import Base, Travelling, new_id
 from sarah.models.catalogue import Service
-from sarah.models.contacts import CHANNELS, Contact, contact_services
+from sarah.models.contacts import Contact, contact_services
 from sarah.models.sites import ClosedDay, Site
 from sarah.models.statistics import StatDay, StatDayService, StatPerson, StatVisit
 from sarah.models.visitors import SEXES, Visitor, VisitorMerge
@@ -12,7 +12,6 @@ __all__ = [
     "Travelling",
     "new_id",
     "Service",
-    "CHANNELS",
     "Contact",
     "contact_services",
     "Site",

@@ -19,8 +19,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from sarah.models.base import Base, Travelling
 
-CHANNELS = ("physique", "telephone")
-
 
 class Contact(Travelling, Base):
     """One visit or one phone call at a site."""

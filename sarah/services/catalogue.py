@@ -21,6 +21,7 @@ from sarah.errors import InvalidInput
 from sarah.models import Contact, Service, contact_services
 from sarah.services.revisions import next_revision
 from sarah.services.text import fold
+from sarah.vocabulary import count_text
 
 # Same namespace as the reference catalogue of the initial migration: a service's id is derived
 # from its code, so two installations that add the same service get the same row.
@@ -54,10 +55,6 @@ class ServiceUsage:
     uses: int
     last_used: date | None
 
-
-def count_text(n: int) -> str:
-    """1348 -> '1 348' (narrow no-break space), as every count of uses is written."""
-    return f"{n:,}".replace(",", "\u202f")
 
 
 def _info(r: Service) -> ServiceInfo:

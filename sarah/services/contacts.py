@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from sarah.db import read_session, write_session
 from sarah.errors import InvalidInput
-from sarah.models import CHANNELS, Contact, Service, Site, Visitor, contact_services
+from sarah.models import Contact, Service, Site, Visitor, contact_services
 from sarah.services.revisions import next_revision
+from sarah.vocabulary import CHANNELS
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,6 @@ from sarah.services.catalogue import (
     SHORTCUT_KEYS,
     ServiceInfo,
     add_service,
-    count_text,
     delete_unused_service,
     list_services,
     move_service,
@@ -48,6 +47,7 @@ from sarah.ui.context import AppContext
 from sarah.ui.table_models.catalogue_model import CatalogueModel
 from sarah.ui.visitors.status_line import StatusLine
 from sarah.ui.workers import Worker, run_in_background
+from sarah.vocabulary import count_text
 
 
 class ServiceDialog(QDialog):

@@ -9,7 +9,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from sarah.services.catalogue import ServiceInfo, ServiceUsage, count_text
+from sarah.services.catalogue import ServiceInfo, ServiceUsage
+from sarah.vocabulary import count_text
 
 Index = QModelIndex | QPersistentModelIndex
 
