@@ -256,10 +256,10 @@ def quick_check_file(path: Path) -> list[str]:
             conn.close()
     except sqlite3.Error as exc:
         return [sqlite_words(exc)]
-    return _problem_lines(rows)
+    return problem_lines(rows)
 
 
-def _problem_lines(rows: list[tuple[str]]) -> list[str]:
+def problem_lines(rows: list[tuple[str]]) -> list[str]:
     """SQLite reports several problems in one multi-line row: one problem per item."""
     lines = [line.strip() for r in rows if r[0] != "ok" for line in str(r[0]).splitlines()]
     return [line for line in lines if line and not line.startswith("*** in database")]
@@ -325,7 +325,7 @@ def current_revision(engine: Engine) -> str | None:
         return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
-def _has_user_tables(engine: Engine) -> bool:
+def has_user_tables(engine: Engine) -> bool:
     with reader(engine).connect() as conn:
         return bool(set(inspect(conn).get_table_names()) - {"alembic_version"})
 
@@ -339,10 +339,6 @@ def refuse_newer_schema(engine: Engine, current: str | None) -> None:
     if current is not None and current not in known_revisions():
         shown = str(sqlite_path(engine) or engine.url.render_as_string(hide_password=True))
         raise DatabaseTooNew(too_new_message(shown, current))
-
-
-def has_user_tables(engine: Engine) -> bool:
-    return _has_user_tables(engine)
 
 
 def upgrade_schema(engine: Engine) -> None:

@@ -15,13 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 
 from sarah.checked_files import file_state, known_sound, remember_sound
 from sarah.db import (
     create_db_engine,
     current_revision,
-    database_url,
     has_user_tables,
     head_revision,
     quick_check_file,
@@ -33,6 +31,7 @@ from sarah.dbfile import ReadOnlyDatabase, is_writable, refuse_foreign_file, ref
 from sarah.errors import DatabaseDamaged, UserError
 from sarah.services.backups.journal import database_traces, recover_interrupted_restore
 from sarah.services.backups.location import refuse_unsafe_location
+from sarah.services.backups.startup import sqlite_file
 
 log = logging.getLogger(__name__)
 
@@ -129,10 +128,8 @@ def open_database(
     newer SARAH. A sound file that cannot be written here opens read-only. What was done to
     recover from an interrupted restore is passed to ``on_notice`` (and logged).
     """
-    url = make_url(database_url(target))
-    path: Path | None = None
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        path = Path(url.database)
+    path = sqlite_file(target)
+    if path is not None:
         refuse_unsafe_location(path)  # before any folder or file is created
         refuse_unusable_path(path)
         _finish_interrupted_restore(path, on_notice)

@@ -16,7 +16,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from sarah.db import BUSY_TIMEOUT_MS
+from sarah.db import BUSY_TIMEOUT_MS, problem_lines, sqlite_words
 
 PARTIAL_SUFFIX = ".partial"
 # A file being written is touched continuously (copy) or for at most a few minutes (the
@@ -156,9 +156,8 @@ def integrity_problems(conn: sqlite3.Connection, *, quick: bool = False) -> list
     try:
         rows = conn.execute(f"PRAGMA {pragma}").fetchall()
     except sqlite3.Error as exc:
-        return [str(exc)]
-    lines = [line.strip() for r in rows if r[0] != "ok" for line in str(r[0]).splitlines()]
-    return [line for line in lines if line and not line.startswith("*** in database")]
+        return [sqlite_words(exc)]
+    return problem_lines(rows)
 
 
 def check_copy(path: Path) -> tuple[list[str], dict[str, int], int | None]:

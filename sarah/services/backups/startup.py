@@ -31,6 +31,7 @@ from sarah.db import (
     head_revision,
     quick_check_file,
 )
+from sarah.dbfile import SQLITE_MAGIC
 from sarah.services.backups.create import backup_if_changed
 from sarah.services.backups.journal import journal_path, recover_interrupted_restore
 from sarah.services.backups.listing import clean_temporary_files, last_verified_backup
@@ -38,7 +39,6 @@ from sarah.services.backups.location import refuse_unsafe_location
 from sarah.services.backups.record import REASON_STARTUP, BackupInfo, configured_backup_folder
 from sarah.vocabulary import count_text
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 # A file bigger than this, already at the current schema, opens before its check is done.
 BIG_FILE_BYTES = 256 * 1024 * 1024
 
