@@ -263,6 +263,29 @@ def test_a_user_error_is_a_plain_message_without_log(qtbot) -> None:
     box.accept()
 
 
+@pytest.mark.allow_log("unexpected error")
+def test_a_failed_task_says_why_or_opens_the_crash_dialog(qtbot) -> None:
+    from sarah.ui.dialogs.crash import CrashDialog, failure_text
+
+    screen = QWidget()
+    qtbot.addWidget(screen)
+    locked = DatabaseLocked("La base de données est occupée.")
+    text = failure_text("Non enregistré", locked, screen)
+    assert text == "Non enregistré : La base de données est occupée."
+    assert list(paths.log_dir().glob("erreur-*.log")) == []
+    assert screen.findChildren(CrashDialog) == []
+
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        text = failure_text("Non enregistré", exc, screen)
+    assert text == "Non enregistré : erreur inattendue (détails dans la fenêtre d'erreur)."
+    dialogs = screen.findChildren(CrashDialog)
+    assert len(dialogs) == 1 and dialogs[0].isVisible()
+    assert len(list(paths.log_dir().glob("erreur-*.log"))) == 1
+    dialogs[0].accept()
+
+
 def test_a_bug_while_saving_keeps_the_form_and_reports_it(qtbot, keys, window, monkeypatch) -> None:
     import sarah.ui.desk.form as form_module
 

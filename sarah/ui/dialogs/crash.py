@@ -1,6 +1,7 @@
 """Errors sorted: a user mistake gets a plain French message; a bug gets this dialog and a log file.
 
-``report_exception(exc, parent)`` is the one place the window sends a failure to. A
+``report_exception(exc, parent)`` is the one place the window sends a failure to;
+``failure_text(what, exc, parent)`` does the same and gives the line a screen shows for it. A
 :class:`~sarah.errors.UserError` (locked or damaged database, full disk, bad date...) is shown as
 is; anything else is written with its traceback to a file under ``paths.log_dir()`` and shown in
 :class:`CrashDialog`, which says that what was saved before is safe and where the details are.
@@ -125,6 +126,23 @@ def report_exception(exc: BaseException, parent: QWidget | None = None) -> QDial
     dialog = CrashDialog(exc, log_path, parent)
     dialog.open()
     return dialog
+
+
+UNEXPECTED = "erreur inattendue (détails dans la fenêtre d'erreur)"
+
+
+def failure_text(what: str, exc: BaseException, parent: QWidget) -> str:
+    """The one line a screen shows when its work failed, and the one way failures are sorted.
+
+    A problem the user can act on gives ``"<what> : <its French reason>"``; a bug opens the crash
+    dialog (traceback in the log folder) and the line points to it. Callers show the line where
+    the work was asked for (status line, banner) and keep what the user typed. The parent owns
+    the dialog, so it stays open after this returns.
+    """
+    if isinstance(exc, UserError):
+        return f"{what} : {exc.message}"
+    report_exception(exc, parent)
+    return f"{what} : {UNEXPECTED}."
 
 
 def install_excepthook() -> None:
