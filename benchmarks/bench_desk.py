@@ -163,7 +163,7 @@ def bench_search(db: Path) -> tuple[list[float], int]:
     from sarah.db import read_session
     from sarah.models import Visitor
     from sarah.services.database import open_database
-    from sarah.services.desk import search_visitors
+    from sarah.services.desk.search import search_visitors
 
     engine = open_database(db)
     with read_session(engine) as s:

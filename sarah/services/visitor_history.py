@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sarah.db import read_session
 from sarah.errors import InvalidInput
 from sarah.models import Contact, Service, Site, Visitor, contact_services
-from sarah.services.desk import whole_date
+from sarah.services.desk.values import whole_date
 from sarah.services.text import fold
 from sarah.services.visitor_merges import MergeTrace, merge_traces
 from sarah.services.visitors import (

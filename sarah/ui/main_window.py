@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from sarah import __version__
-from sarah.services.desk import JournalEntry
+from sarah.services.desk.journal import JournalEntry
 from sarah.ui.context import AppContext
 from sarah.ui.desk.catchup import CatchupScreen
 from sarah.ui.desk.form import ContactForm

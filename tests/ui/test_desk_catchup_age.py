@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
 
-from sarah.services.desk import search_visitors, visitor_hit
+from sarah.services.desk.search import search_visitors, visitor_hit
 from sarah.ui.table_models.desk_results import VisitorResultsModel
 
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sarah.calendar_fr import french_public_holidays
 from sarah.db import read_session
 from sarah.models import ClosedDay
-from sarah.services.desk import french_day
+from sarah.services.desk.days import french_day
 
 
 def _open_days(first: date, last: date) -> list[date]:

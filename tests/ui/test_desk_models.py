@@ -8,7 +8,8 @@ from datetime import date, datetime, time
 from PySide6.QtCore import Qt
 
 from sarah.services.catalogue import ServiceInfo
-from sarah.services.desk import JournalEntry, VisitorHit
+from sarah.services.desk.journal import JournalEntry
+from sarah.services.desk.search import VisitorHit
 from sarah.ui.table_models.desk_grid import VISITOR_ROLE, CatchupGridModel
 from sarah.ui.table_models.desk_journal import JournalTableModel
 from sarah.ui.table_models.desk_results import VisitorResultsModel

@@ -20,22 +20,16 @@ from sarah.services.contacts import (
     log_contact,
     log_contacts,
 )
-from sarah.services.desk import (
-    SheetRow,
-    counts_text,
-    day_counts,
-    day_journal,
+from sarah.services.desk.days import french_day, gap_days, mark_closed_day
+from sarah.services.desk.journal import counts_text, day_counts, day_journal
+from sarah.services.desk.search import search_visitors, visitor_hit
+from sarah.services.desk.sheet import SheetRow, read_sheet_row
+from sarah.services.desk.values import (
     format_date_typing,
-    french_day,
-    gap_days,
-    mark_closed_day,
     parse_birth_date,
     parse_channel,
     parse_service_keys,
     parse_time,
-    read_sheet_row,
-    search_visitors,
-    visitor_hit,
 )
 from sarah.services.sites import ensure_site
 from sarah.services.visitors import create_visitor, merge_visitors

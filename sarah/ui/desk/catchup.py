@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from sarah.errors import InvalidInput, UserError
-from sarah.services.desk import counts_text, day_journal, french_day, journal_counts
+from sarah.services.desk.days import french_day
+from sarah.services.desk.journal import counts_text, day_journal, journal_counts
 from sarah.ui.context import AppContext
 from sarah.ui.desk.form import ContactForm
 from sarah.ui.desk.grid import CatchupGrid

@@ -34,12 +34,8 @@ from PySide6.QtWidgets import (
 from sarah.errors import UserError
 from sarah.services.catalogue import list_services
 from sarah.services.contacts import ContactDraft, log_contact, update_contact
-from sarah.services.desk import (
-    JournalEntry,
-    VisitorHit,
-    search_visitors,
-    visitor_hit,
-)
+from sarah.services.desk.journal import JournalEntry
+from sarah.services.desk.search import VisitorHit, search_visitors, visitor_hit
 from sarah.ui.context import AppContext
 from sarah.ui.desk.form_state import (
     ANONYMOUS_KEY,

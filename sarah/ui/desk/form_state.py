@@ -17,13 +17,9 @@ from datetime import date, time
 from uuid import UUID
 
 from sarah.services.contacts import ContactDraft
-from sarah.services.desk import (
-    CHANNEL_LABELS,
-    MIN_SEARCH_LETTERS,
-    JournalEntry,
-    VisitorHit,
-    looks_like_date,
-)
+from sarah.services.desk.journal import CHANNEL_LABELS, JournalEntry
+from sarah.services.desk.search import MIN_SEARCH_LETTERS, VisitorHit
+from sarah.services.desk.values import looks_like_date
 from sarah.services.text import fold
 
 SAVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")

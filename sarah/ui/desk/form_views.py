@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sarah.services.desk import VisitorHit
+from sarah.services.desk.search import VisitorHit
 from sarah.ui.desk.form_state import ANONYMOUS_KEY, CHANNEL_KEY
 from sarah.ui.desk.services_delegate import ServiceItemDelegate
 from sarah.ui.style import ERROR_STYLE

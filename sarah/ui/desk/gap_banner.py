@@ -14,7 +14,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from sarah.errors import UserError
-from sarah.services.desk import french_day, gap_days, mark_closed_day
+from sarah.services.desk.days import french_day, gap_days, mark_closed_day
 from sarah.ui.context import AppContext
 
 MAX_NAMED_DAYS = 6

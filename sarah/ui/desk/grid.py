@@ -46,12 +46,9 @@ from sarah.services.contacts import (
     check_contacts,
     log_contacts,
 )
-from sarah.services.desk import (
-    VisitorHit,
-    french_day,
-    read_sheet_row,
-    search_visitors,
-)
+from sarah.services.desk.days import french_day
+from sarah.services.desk.search import VisitorHit, search_visitors
+from sarah.services.desk.sheet import read_sheet_row
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import report_exception
 from sarah.ui.dialogs.new_visitor import NewVisitorDialog

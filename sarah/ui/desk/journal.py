@@ -24,13 +24,8 @@ from PySide6.QtWidgets import (
 
 from sarah.errors import UserError
 from sarah.services.contacts import delete_contact, restore_contact
-from sarah.services.desk import (
-    JournalEntry,
-    counts_text,
-    day_journal,
-    french_day,
-    journal_counts,
-)
+from sarah.services.desk.days import french_day
+from sarah.services.desk.journal import JournalEntry, counts_text, day_journal, journal_counts
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import report_exception
 from sarah.ui.table_models.desk_journal import DeletingJournalModel

@@ -8,7 +8,8 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from sarah.errors import UserError
-from sarah.services.desk import counts_text, day_counts, french_day
+from sarah.services.desk.days import french_day
+from sarah.services.desk.journal import counts_text, day_counts
 from sarah.ui.context import AppContext
 from sarah.ui.desk.form import ContactForm
 

@@ -29,14 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from sarah.errors import UserError
-from sarah.services.desk import (
-    GROUP_LABELS,
-    VisitorHit,
-    format_date_typing,
-    looks_like_date,
-    parse_birth_date,
-    visitor_hit,
-)
+from sarah.services.desk.search import GROUP_LABELS, VisitorHit, visitor_hit
+from sarah.services.desk.values import format_date_typing, looks_like_date, parse_birth_date
 from sarah.services.visitors import (
     VisitorInfo,
     age_group,

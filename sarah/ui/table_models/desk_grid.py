@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from sarah.services.desk import SheetRow
+from sarah.services.desk.sheet import SheetRow
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from sarah.services.desk import JournalEntry
+from sarah.services.desk.journal import JournalEntry
 from sarah.ui.table_models.list_model import ListTableModel
 
 

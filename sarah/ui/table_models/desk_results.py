@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from sarah.services.desk import VisitorHit
+from sarah.services.desk.search import VisitorHit
 from sarah.ui.table_models.list_model import ListTableModel
 
 BADGE_COLOURS = {"jeunes": "#dbeafe", "adultes": "#e5e7eb", "NR": "#fef3c7"}

@@ -9,7 +9,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from sarah.services.desk import CHANNEL_LABELS, GROUP_LABELS
+from sarah.services.desk.journal import CHANNEL_LABELS
+from sarah.services.desk.search import GROUP_LABELS
 from sarah.services.visitor_history import ContactLine, SiteVisits, VisitorRow
 from sarah.ui.table_models.desk_results import BADGE_COLOURS
 from sarah.ui.table_models.list_model import ListTableModel

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, time
 
-from sarah.services.desk import JournalEntry, VisitorHit
+from sarah.services.desk.journal import JournalEntry
+from sarah.services.desk.search import VisitorHit
 from sarah.ui.desk.form_state import FormState, can_create_visitor, search_hint
 
 SITE = uuid.uuid4()
