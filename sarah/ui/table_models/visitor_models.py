@@ -15,7 +15,7 @@ from sarah.services.visitor_history import ContactLine, SiteVisits, VisitorRow
 from sarah.ui.table_models.desk_results import BADGE_COLOURS
 from sarah.ui.table_models.list_model import ListTableModel
 
-__all__ = ["GROUP_LABELS", "VisitorContactsModel", "VisitorSearchModel", "VisitorSitesModel"]
+__all__ = ["VisitorContactsModel", "VisitorSearchModel", "VisitorSitesModel"]
 
 GREY = "#6b7280"
 

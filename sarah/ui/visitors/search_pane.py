@@ -1,0 +1,115 @@
+"""The left of the Visiteurs screen: the search field, the people found, a hint under them."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from sarah.errors import UserError
+from sarah.services.visitor_history import search_visitors
+from sarah.ui.context import AppContext
+from sarah.ui.table_models.visitor_models import VisitorSearchModel
+from sarah.ui.visitors.tables import read_only_table
+
+HINT = "color: #4b5563;"
+HINT_ERROR = "color: #b91c1c;"
+
+
+def hint_text(found: int, typed: str) -> str:
+    """What to do next, given how many people the typed text found."""
+    if not typed:
+        return "Tapez au moins deux lettres, ou une date de naissance."
+    if found == 0:
+        return "Personne ne correspond." if len(typed) >= 2 else "Encore une lettre…"
+    if found == 1:
+        return "1 personne. Entrée pour ouvrir sa fiche."
+    more = " (les 100 premières : précisez)" if found >= 100 else ""
+    return f"{found} personnes{more}. Flèches puis Entrée pour ouvrir une fiche."
+
+
+class SearchPane(QWidget):
+    """Finds people; the screen decides what choosing one of them does."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Nom, prénom ou date de naissance (JJ/MM/AAAA)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip(
+            "Deux lettres du nom ou du prénom suffisent (Ctrl+F pour revenir ici)"
+        )
+        search_label = QLabel("&Rechercher")
+        search_label.setBuddy(self.search)
+        self.results_model = VisitorSearchModel(self)
+        self.results = read_only_table(self.results_model)
+        header = self.results.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(VisitorSearchModel.NAME, QHeaderView.ResizeMode.Stretch)
+        self.results.setTabKeyNavigation(False)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet(HINT)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(search_label)
+        row.addWidget(self.search, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(self.hint)
+
+    def run_search(self, text: str, current: uuid.UUID | None) -> None:
+        """List the people ``text`` finds, ``current`` selected (not opened) when among them."""
+        try:
+            rows = search_visitors(
+                self.ctx.engine, text, young_age_limit=self.ctx.settings.young_age_limit
+            )
+        except UserError as exc:
+            self.results_model.set_rows([])
+            self.show_hint(exc.message, error=True)
+            return
+        selection = self.results.selectionModel()
+        blocked = selection.blockSignals(True)  # a new list does not open anyone by itself
+        self.results_model.set_rows(rows)
+        selection.blockSignals(blocked)
+        row = self.results_model.row_of(current) if current else None
+        if row is not None:
+            self.select_row(row, load=False)
+        self.show_hint()
+
+    def show_hint(self, message: str | None = None, *, error: bool = False) -> None:
+        self.hint.setStyleSheet(HINT_ERROR if error else HINT)
+        found = self.results_model.rowCount()
+        self.hint.setText(message or hint_text(found, self.search.text().strip()))
+
+    def step(self, step: int) -> None:
+        """Arrow keys in the search field move through the list."""
+        n = self.results_model.rowCount()
+        if not n:
+            return
+        current = self.results.currentIndex().row()
+        row = 0 if current < 0 else max(0, min(n - 1, current + step))
+        self.select_row(row)
+
+    def select_row(self, row: int, *, load: bool = True) -> None:
+        """Make ``row`` current; with ``load`` False, without opening that person."""
+        index = self.results_model.index(row, 0)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        selection = self.results.selectionModel()
+        blocked = selection.blockSignals(not load)
+        selection.setCurrentIndex(index, flags)
+        selection.blockSignals(blocked)
+        self.results.scrollTo(index)
+
+    def select_visitor(self, visitor_id: uuid.UUID) -> None:
+        """Show ``visitor_id`` as the current row, when listed, without opening anyone."""
+        row = self.results_model.row_of(visitor_id)
+        if row is not None and self.results.currentIndex().row() != row:
+            self.select_row(row, load=False)
