@@ -14,9 +14,12 @@ from PySide6.QtGui import QGuiApplication
 from sqlalchemy import Engine, func, select
 
 from sarah.db import read_session
+from sarah.errors import DatabaseLocked
 from sarah.models import Contact, Site, Visitor
 from sarah.services.backups.listing import list_backups
 from sarah.services.imports import run as import_run
+from sarah.ui.dialogs import import_file
+from sarah.ui.dialogs.crash import CrashDialog
 from sarah.ui.dialogs.import_file import ImportDialog
 from sarah.ui.table_models.import_problems import ProblemsModel
 
@@ -186,6 +189,66 @@ def test_cancel_during_the_import_writes_nothing_and_it_can_be_done_later(
     with qtbot.waitSignal(dialog.imported, timeout=20_000):
         qtbot.mouseClick(dialog.import_button, LEFT)
     assert counts(engine)[0] == 4
+
+
+def test_a_refused_backup_stops_the_import_and_says_why(
+    qtbot, window, engine, tmp_path, monkeypatch
+) -> None:
+    def locked(engine: Engine, reason: str):  # type: ignore[no-untyped-def]
+        raise DatabaseLocked("La base de données est occupée.")
+
+    monkeypatch.setattr(import_run, "backup_before", locked)
+    dialog = window.import_spreadsheet(write_csv(tmp_path / "janvier.csv", ROWS))
+    with qtbot.waitSignal(dialog.checked, timeout=10_000):
+        pass
+    with qtbot.waitSignal(dialog.failed, timeout=10_000):
+        qtbot.mouseClick(dialog.import_button, LEFT)
+    assert dialog.status_label.text() == (
+        "Import non fait, rien n'a été enregistré : La base de données est occupée."
+    )
+    assert dialog.findChildren(CrashDialog) == []
+    assert counts(engine)[0] == 0 and dialog.import_button.isEnabled()
+
+
+@pytest.mark.allow_log("unexpected error")
+def test_a_bug_during_the_import_opens_the_crash_dialog(
+    qtbot, window, engine, tmp_path, monkeypatch
+) -> None:
+    def broken(engine: Engine, reason: str):  # type: ignore[no-untyped-def]
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(import_run, "backup_before", broken)
+    dialog = window.import_spreadsheet(write_csv(tmp_path / "janvier.csv", ROWS))
+    with qtbot.waitSignal(dialog.checked, timeout=10_000):
+        pass
+    with qtbot.waitSignal(dialog.failed, timeout=10_000):
+        qtbot.mouseClick(dialog.import_button, LEFT)
+    assert "erreur inattendue (détails dans la fenêtre d'erreur)" in dialog.status_label.text()
+    assert "Simulation sur janvier.csv" in dialog.report.toPlainText()  # the check stays shown
+    [crash] = dialog.findChildren(CrashDialog)
+    assert crash.isVisible()
+    crash.accept()
+    assert counts(engine)[0] == 0
+
+
+@pytest.mark.allow_log("unexpected error")
+def test_a_bug_while_checking_opens_the_crash_dialog(
+    qtbot, window, engine, tmp_path, monkeypatch
+) -> None:
+    def broken(engine: Engine, path: Path):  # type: ignore[no-untyped-def]
+        raise RuntimeError("bug")
+        yield  # a generator, like the real one
+
+    monkeypatch.setattr(import_file, "preview_file_steps", broken)
+    dialog = window.import_spreadsheet(write_csv(tmp_path / "janvier.csv", ROWS))
+    with qtbot.waitSignal(dialog.failed, timeout=10_000):
+        pass
+    assert dialog.status_label.text() == (
+        "Fichier non vérifié : erreur inattendue (détails dans la fenêtre d'erreur)."
+    )
+    [crash] = dialog.findChildren(CrashDialog)
+    crash.accept()
+    assert not dialog.import_button.isEnabled() and dialog.choose_button.isEnabled()
 
 
 def test_closing_while_the_file_is_checked_stops_the_check(qtbot, window, engine, tmp_path) -> None:

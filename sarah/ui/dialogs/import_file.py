@@ -15,25 +15,15 @@ The same import as ``sarah contacts import``, in three steps:
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QPersistentModelIndex,
-    QStandardPaths,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import (
-    QDragEnterEvent,
-    QDropEvent,
-)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -57,16 +47,12 @@ from sarah.services.imports.run import (
     preview_file_steps,
 )
 from sarah.ui.context import AppContext
-from sarah.ui.dialogs.crash import report_exception
+from sarah.ui.dialogs.crash import failure_text
 from sarah.ui.dialogs.import_problems import PLAIN_STYLE, ProblemsPage
-from sarah.ui.dialogs.import_report import report_html
+from sarah.ui.dialogs.import_report import checked_status, imported_status, report_html
+from sarah.ui.dialogs.spreadsheet_file import ask_spreadsheet, dropped_spreadsheet
 from sarah.ui.style import ERROR_STYLE, SUCCESS_STYLE
 from sarah.ui.workers import Worker, run_in_background
-from sarah.vocabulary import count_text
-
-Progress = tuple[int, int, str]
-Index = QModelIndex | QPersistentModelIndex
-FILE_SUFFIXES = (".csv", ".xlsx")
 
 INTRO = (
     "Contacts tenus hors de SARAH (feuilles de pointage, mois re-saisis après une panne, autre "
@@ -113,63 +99,15 @@ class ImportDialog(QDialog):
         self.setAcceptDrops(True)
         intro = QLabel(INTRO, self)
         intro.setWordWrap(True)
-
-        self.file_edit = QLineEdit(self)
-        self.file_edit.setReadOnly(True)
-        self.file_edit.setPlaceholderText("Aucun fichier choisi (vous pouvez aussi le déposer ici)")
-        self.choose_button = QPushButton("&Choisir un fichier…", self)
-        self.choose_button.setToolTip("Un fichier .csv ou .xlsx")
-        self.choose_button.setAutoDefault(False)
-        self.choose_button.clicked.connect(self.choose)
-        file_row = QHBoxLayout()
-        file_label = QLabel("&Fichier :", self)
-        file_label.setBuddy(self.choose_button)
-        file_row.addWidget(file_label)
-        file_row.addWidget(self.file_edit, 1)
-        file_row.addWidget(self.choose_button)
-
-        self.status_label = QLabel(self)
-        self.status_label.setObjectName("importStatus")
-        self.status_label.setWordWrap(True)
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.progress = QProgressBar(self)
-        self.progress.setVisible(False)
-
-        self.report = QTextBrowser(self)
-        self.report.setObjectName("importReport")
-        self.report.setOpenLinks(False)
-        self.problems_page = ProblemsPage(self, status=self.status_label)
-        self.problems_model = self.problems_page.model
-        self.problems_view = self.problems_page.view
-        self.problems_hint = self.problems_page.hint
-        self.copy_button = self.problems_page.copy_button
-        self.pages = QStackedWidget(self)
-        self.pages.addWidget(self.report)
-        self.pages.addWidget(self.problems_page)
-
-        self.import_button = QPushButton("&Importer", self)
-        self.import_button.setToolTip("Sauvegarde de sécurité, puis import de tout le fichier")
-        self.import_button.clicked.connect(self.start_import)
-        self.cancel_button = QPushButton("&Annuler", self)
-        self.cancel_button.setToolTip("Arrêter : rien n'est enregistré")
-        self.cancel_button.setAutoDefault(False)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.close_button = QPushButton("Fer&mer", self)
-        self.close_button.setAutoDefault(False)
-        self.close_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.import_button)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.close_button)
-
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addLayout(file_row)
-        layout.addWidget(self.status_label)
+        layout.addLayout(self._file_row())
+        layout.addWidget(self._status_line())
+        self.progress = QProgressBar(self)
+        self.progress.setVisible(False)
         layout.addWidget(self.progress)
-        layout.addWidget(self.pages, 1)
-        layout.addLayout(buttons)
+        layout.addWidget(self._pages(), 1)
+        layout.addLayout(self._buttons())
         self.resize(780, 540)
 
         if ctx.read_only:
@@ -182,6 +120,66 @@ class ImportDialog(QDialog):
             self._status("Choisissez le fichier à importer.", PLAIN_STYLE)
         self._update_buttons()
         self.choose_button.setFocus()
+
+    # --- the dialog's parts, top to bottom ---------------------------------------------------
+
+    def _file_row(self) -> QHBoxLayout:
+        """The file chosen (read-only) and the button that chooses it."""
+        self.file_edit = QLineEdit(self)
+        self.file_edit.setReadOnly(True)
+        self.file_edit.setPlaceholderText("Aucun fichier choisi (vous pouvez aussi le déposer ici)")
+        self.choose_button = QPushButton("&Choisir un fichier…", self)
+        self.choose_button.setToolTip("Un fichier .csv ou .xlsx")
+        self.choose_button.setAutoDefault(False)
+        self.choose_button.clicked.connect(self.choose)
+        row = QHBoxLayout()
+        label = QLabel("&Fichier :", self)
+        label.setBuddy(self.choose_button)
+        row.addWidget(label)
+        row.addWidget(self.file_edit, 1)
+        row.addWidget(self.choose_button)
+        return row
+
+    def _status_line(self) -> QLabel:
+        """What the dialog is doing or found (selectable, copied above the bad rows)."""
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("importStatus")
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return self.status_label
+
+    def _pages(self) -> QStackedWidget:
+        """The report (what would be or was imported) or the table of bad rows."""
+        self.report = QTextBrowser(self)
+        self.report.setObjectName("importReport")
+        self.report.setOpenLinks(False)
+        self.problems_page = ProblemsPage(self, status=self.status_label)
+        self.problems_model = self.problems_page.model
+        self.problems_view = self.problems_page.view
+        self.problems_hint = self.problems_page.hint
+        self.copy_button = self.problems_page.copy_button
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.report)
+        self.pages.addWidget(self.problems_page)
+        return self.pages
+
+    def _buttons(self) -> QHBoxLayout:
+        self.import_button = QPushButton("&Importer", self)
+        self.import_button.setToolTip("Sauvegarde de sécurité, puis import de tout le fichier")
+        self.import_button.clicked.connect(self.start_import)
+        self.cancel_button = QPushButton("&Annuler", self)
+        self.cancel_button.setToolTip("Arrêter : rien n'est enregistré")
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button = QPushButton("Fer&mer", self)
+        self.close_button.setAutoDefault(False)
+        self.close_button.clicked.connect(self.reject)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.import_button)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.close_button)
+        return row
 
     # --- state -------------------------------------------------------------------------------
 
@@ -266,19 +264,7 @@ class ImportDialog(QDialog):
     # --- 1. choose and check -------------------------------------------------------------------
 
     def _ask_file(self) -> Path | None:
-        if self.path is not None:
-            start = str(self.path.parent)
-        else:
-            start = QStandardPaths.writableLocation(
-                QStandardPaths.StandardLocation.DocumentsLocation
-            )
-        chosen, _ = QFileDialog.getOpenFileName(
-            self,
-            "Tableur à importer",
-            start,
-            "Tableurs (*.csv *.xlsx);;Tous les fichiers (*)",
-        )
-        return Path(chosen) if chosen else None
+        return ask_spreadsheet(self, self.path)
 
     def choose(self) -> None:
         """Ask for a file, then check it."""
@@ -312,20 +298,7 @@ class ImportDialog(QDialog):
         self._parsed, self.preview, self.period = out
         self.report.setHtml(report_html(self.preview, period=self.period))
         self.pages.setCurrentIndex(self.REPORT_PAGE)
-        if self.preview.contacts_added == 0:
-            self._status("Rien à importer : ce fichier a déjà été importé.", SUCCESS_STYLE)
-        elif self.ctx.read_only:
-            self._status(
-                "Fichier correct, mais la base est ouverte en lecture seule : import impossible.",
-                ERROR_STYLE,
-            )
-        else:
-            n = self.preview.contacts_added
-            self._status(
-                f"Fichier correct : {count_text(n)} contact{'s' if n > 1 else ''} à importer. "
-                "Vérifiez ci-dessous, puis « Importer ».",
-                SUCCESS_STYLE,
-            )
+        self._status(*checked_status(self.preview, read_only=self.ctx.read_only))
         self._settle()
         self.checked.emit(self.preview)
 
@@ -336,21 +309,22 @@ class ImportDialog(QDialog):
             self._status(exc.message + exc.unlisted_note, ERROR_STYLE)
             self._settle()
             self.refused.emit(exc)
-        elif isinstance(exc, UserError):
-            self._show_user_error(exc.message, exc.details)
-            self._settle()
+            return
+        self._show_failure("Fichier non vérifié", exc)
+        if isinstance(exc, UserError):  # unreadable, empty, too large...: the file is refused
             self.refused.emit(exc)
         else:
-            self._status("Erreur inattendue : le fichier n'a pas pu être vérifié.", ERROR_STYLE)
-            self._settle()
-            report_exception(exc, self)
             self.failed.emit(exc)
 
-    def _show_user_error(self, message: str, details: Sequence[str]) -> None:
-        self._status(message, ERROR_STYLE)
-        items = "".join(f"<li>{html.escape(d)}</li>" for d in details)
-        self.report.setHtml(f"<ul>{items}</ul>" if items else "")
-        self.pages.setCurrentIndex(self.REPORT_PAGE)
+    def _show_failure(self, what: str, exc: BaseException) -> None:
+        """The failure's line (a bug also opens the crash dialog); a user's problem lists its
+        details in the report, a bug leaves the report as it was."""
+        self._status(failure_text(what, exc, self), ERROR_STYLE)
+        if isinstance(exc, UserError):
+            items = "".join(f"<li>{html.escape(d)}</li>" for d in exc.details)
+            self.report.setHtml(f"<ul>{items}</ul>" if items else "")
+            self.pages.setCurrentIndex(self.REPORT_PAGE)
+        self._settle()
 
     # --- 2. import -----------------------------------------------------------------------------
 
@@ -375,25 +349,12 @@ class ImportDialog(QDialog):
         self._parsed = None  # free the checked rows; importing them again would add nothing
         self.report.setHtml(report_html(result, period=self.period, backup=self.backup))
         self.pages.setCurrentIndex(self.REPORT_PAGE)
-        n = result.contacts_added
-        s = "s" if n > 1 else ""
-        self._status(f"Import terminé : {count_text(n)} contact{s} enregistré{s}.", SUCCESS_STYLE)
+        self._status(imported_status(result), SUCCESS_STYLE)
         self._settle()
         self.imported.emit(result)
 
     def _import_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, UserError):
-            self._show_user_error(
-                f"Import non fait, rien n'a été enregistré. {exc.message}", exc.details
-            )
-        else:
-            self._status(
-                "Erreur inattendue : l'import n'a pas été fait, rien n'a été enregistré.",
-                ERROR_STYLE,
-            )
-        self._settle()
-        if not isinstance(exc, UserError):
-            report_exception(exc, self)
+        self._show_failure("Import non fait, rien n'a été enregistré", exc)
         self.failed.emit(exc)
 
     # --- cancel, close -------------------------------------------------------------------------
@@ -459,22 +420,14 @@ class ImportDialog(QDialog):
 
     # --- drop a file ---------------------------------------------------------------------------
 
-    @staticmethod
-    def _dropped_file(event: QDragEnterEvent | QDropEvent) -> Path | None:
-        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
-        if len(urls) != 1 or not urls[0].isLocalFile():
-            return None
-        path = Path(urls[0].toLocalFile())
-        return path if path.suffix.lower() in FILE_SUFFIXES else None
-
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if not self.busy and self._dropped_file(event) is not None:
+        if not self.busy and dropped_spreadsheet(event) is not None:
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        path = self._dropped_file(event)
+        path = dropped_spreadsheet(event)
         if path is None or self.busy:
             event.ignore()
             return
