@@ -126,6 +126,85 @@ def _final_name(folder: Path, reason: str, when: datetime) -> Path:
     return candidate
 
 
+def _copy_snapshot(db: Path, partial: Path) -> tuple[dict[str, int], str]:
+    """Step 1: SQLite's online backup of ``db`` into ``partial``, inside one read transaction
+    whose row counts and fingerprint are returned with it."""
+    try:
+        src = connect_ro(db)
+    except sqlite3.Error as exc:
+        raise UserError(f"Impossible de lire la base {db} : {exc}.") from exc
+    try:
+        src.execute("BEGIN")  # one snapshot for the copy and the counts
+        try:
+            counts = table_counts(src)
+            stamp = fingerprint(src, counts)
+            dst = sqlite3.connect(partial, isolation_level=None)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one single file
+            finally:
+                dst.close()
+        finally:
+            src.execute("COMMIT")
+    except sqlite3.DatabaseError as exc:
+        if is_disk_full(exc) or "locked" in str(exc).lower():
+            raise
+        if "not a database" in str(exc) or "malformed" in str(exc):
+            raise DatabaseDamaged(
+                f"La base {db} est endommagée : elle ne peut pas être sauvegardée ({exc}). "
+                "Restaurez la dernière sauvegarde vérifiée."
+            ) from exc
+        raise
+    finally:
+        src.close()
+    return counts, stamp
+
+
+def _verified_contacts(partial: Path, counts: dict[str, int]) -> int | None:
+    """Step 2: the copy must pass ``integrity_check`` and hold the rows counted in the live base;
+    returns its live contacts."""
+    check = connect_ro(partial)
+    try:
+        problems = integrity_problems(check)
+        copied = table_counts(check) if not problems else {}
+        contacts = live_contacts(check)
+    finally:
+        check.close()
+    if problems or copied != counts:
+        detail = problems[:3] or [
+            f"{t} : {counts.get(t)} lignes dans la base, {copied.get(t)} dans la copie"
+            for t in sorted(set(counts) | set(copied))
+            if counts.get(t) != copied.get(t)
+        ]
+        raise UserError(
+            "La copie de sauvegarde n'a pas passé la vérification : elle a été écartée. "
+            "Les sauvegardes précédentes sont intactes.",
+            detail,
+        )
+    return contacts
+
+
+def _write_manifest(manifest: Path, data: dict[str, object]) -> None:
+    """Step 3: the manifest, written beside under a temporary name, fsynced, then renamed."""
+    tmp_manifest = temp_name(manifest)
+    with open(tmp_manifest, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=2)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp_manifest, manifest)
+
+
+def _discard_unfinished(partial: Path, manifest: Path, final: Path) -> None:
+    """After a failure: the temporary files go, and the manifest too unless its backup is in
+    place under its final name."""
+    for leftover in (partial, temp_name(manifest)):
+        with contextlib.suppress(OSError):
+            leftover.unlink(missing_ok=True)
+    if not final.exists():
+        with contextlib.suppress(OSError):
+            manifest.unlink(missing_ok=True)
+
+
 def create_backup_steps(
     db: Path, folder: Path, reason: str = REASON_MANUAL, *, now: datetime | None = None
 ) -> Progress:
@@ -143,90 +222,38 @@ def create_backup_steps(
     try:
         with backup_errors(folder, "Sauvegarde"):
             yield 0, total, "Copie de la base…"
-            try:
-                src = connect_ro(db)
-            except sqlite3.Error as exc:
-                raise UserError(f"Impossible de lire la base {db} : {exc}.") from exc
-            try:
-                src.execute("BEGIN")  # one snapshot for the copy and the counts
-                try:
-                    counts = table_counts(src)
-                    stamp = fingerprint(src, counts)
-                    dst = sqlite3.connect(partial, isolation_level=None)
-                    try:
-                        src.backup(dst)
-                        dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one single file
-                    finally:
-                        dst.close()
-                finally:
-                    src.execute("COMMIT")
-            except sqlite3.DatabaseError as exc:
-                if is_disk_full(exc) or "locked" in str(exc).lower():
-                    raise
-                if "not a database" in str(exc) or "malformed" in str(exc):
-                    raise DatabaseDamaged(
-                        f"La base {db} est endommagée : elle ne peut pas être sauvegardée ({exc}). "
-                        "Restaurez la dernière sauvegarde vérifiée."
-                    ) from exc
-                raise
-            finally:
-                src.close()
+            counts, stamp = _copy_snapshot(db, partial)
             fsync_file(partial)
 
             yield 1, total, "Vérification de la copie…"
-            check = connect_ro(partial)
-            try:
-                problems = integrity_problems(check)
-                copied = table_counts(check) if not problems else {}
-                contacts = live_contacts(check)
-            finally:
-                check.close()
-            if problems or copied != counts:
-                detail = problems[:3] or [
-                    f"{t} : {counts.get(t)} lignes dans la base, {copied.get(t)} dans la copie"
-                    for t in sorted(set(counts) | set(copied))
-                    if counts.get(t) != copied.get(t)
-                ]
-                raise UserError(
-                    "La copie de sauvegarde n'a pas passé la vérification : elle a été écartée. "
-                    "Les sauvegardes précédentes sont intactes.",
-                    detail,
-                )
+            contacts = _verified_contacts(partial, counts)
 
             yield 2, total, "Empreinte de la copie…"
             size = partial.stat().st_size
             digest = sha256_file(partial)
-            data = {
-                "format": MANIFEST_FORMAT,
-                "created_at": when.isoformat(timespec="seconds"),
-                "reason": _slug(reason),
-                "source": str(db),
-                "size": size,
-                "sha256": digest,
-                "integrity": "ok",
-                "checked_at": datetime.now().isoformat(timespec="seconds"),
-                "counts": counts,
-                "contacts": contacts,
-                "fingerprint": stamp,
-                "sqlite_version": sqlite3.sqlite_version,
-            }
-            tmp_manifest = temp_name(manifest)
-            with open(tmp_manifest, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False, indent=2)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp_manifest, manifest)
+            _write_manifest(
+                manifest,
+                {
+                    "format": MANIFEST_FORMAT,
+                    "created_at": when.isoformat(timespec="seconds"),
+                    "reason": _slug(reason),
+                    "source": str(db),
+                    "size": size,
+                    "sha256": digest,
+                    "integrity": "ok",
+                    "checked_at": datetime.now().isoformat(timespec="seconds"),
+                    "counts": counts,
+                    "contacts": contacts,
+                    "fingerprint": stamp,
+                    "sqlite_version": sqlite3.sqlite_version,
+                },
+            )
 
             yield 3, total, "Mise en place…"
             os.replace(partial, final)
             fsync_dir(folder)
     except BaseException:
-        for leftover in (partial, temp_name(manifest)):
-            with contextlib.suppress(OSError):
-                leftover.unlink(missing_ok=True)
-        if not final.exists():
-            with contextlib.suppress(OSError):
-                manifest.unlink(missing_ok=True)
+        _discard_unfinished(partial, manifest, final)
         raise
     yield total, total, "Sauvegarde vérifiée."
     return BackupInfo(

@@ -7,6 +7,7 @@ days, 8 weeks and 12 months, and never deletes the newest verified backup.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -49,6 +50,48 @@ def size_limit(backups: list[BackupInfo], setting_mb: int | None = None) -> int:
     return max(AUTO_LIMIT_MIN_BYTES, AUTO_LIMIT_FACTOR * newest)
 
 
+# How the newest verified backup of each calendar period is picked, and how many periods back.
+BUCKETS: tuple[tuple[Callable[[datetime], object], int], ...] = (
+    (lambda d: d.date(), KEEP_DAILY),
+    (lambda d: tuple(d.isocalendar())[:2], KEEP_WEEKLY),
+    (lambda d: (d.year, d.month), KEEP_MONTHLY),
+)
+
+
+def _newest_of_each_period(
+    ordered: list[BackupInfo], now: datetime, period_of: Callable[[datetime], object], count: int
+) -> set[Path]:
+    """The newest verified backup of each of the last ``count`` periods that have one."""
+    seen: list[object] = []
+    kept: set[Path] = set()
+    for b in ordered:
+        if not b.verified:
+            continue
+        period = period_of(b.effective_date(now))
+        if period in seen:
+            continue
+        if len(seen) >= count:
+            break
+        seen.append(period)
+        kept.add(b.path)
+    return kept
+
+
+def _trimmed_to_limit(
+    ordered: list[BackupInfo], keep: set[Path], untouchable: set[Path], limit: int
+) -> set[Path]:
+    """``keep`` without its oldest deletable backups while their total is over ``limit``."""
+    keep = set(keep)
+    total = sum(b.size for b in ordered if b.path in keep)
+    for b in reversed(ordered):
+        if total <= limit:
+            break
+        if b.path in keep and b.path not in untouchable:
+            keep.discard(b.path)
+            total -= b.size
+    return keep
+
+
 def plan_rotation(
     backups: list[BackupInfo], now: datetime, limit: int | None = None
 ) -> list[BackupInfo]:
@@ -61,39 +104,20 @@ def plan_rotation(
     total is over ``limit``, the oldest of the others go first.
     """
     ordered = newest_first(backups, now)
-    keep: set[Path] = set()
     untouchable: set[Path] = {b.path for b in ordered if not b.has_manifest}
-    for b in ordered:
-        if now - b.effective_date(now) <= timedelta(hours=KEEP_ALL_HOURS):
-            keep.add(b.path)
-    for bucket_of, count in (
-        (lambda d: d.date(), KEEP_DAILY),
-        (lambda d: tuple(d.isocalendar())[:2], KEEP_WEEKLY),
-        (lambda d: (d.year, d.month), KEEP_MONTHLY),
-    ):
-        seen: list[object] = []
-        for b in ordered:
-            if not b.verified:
-                continue
-            bucket = bucket_of(b.effective_date(now))
-            if bucket in seen:
-                continue
-            if len(seen) >= count:
-                break
-            seen.append(bucket)
-            keep.add(b.path)
+    keep: set[Path] = {
+        b.path
+        for b in ordered
+        if now - b.effective_date(now) <= timedelta(hours=KEEP_ALL_HOURS)
+    }
+    for period_of, count in BUCKETS:
+        keep |= _newest_of_each_period(ordered, now, period_of, count)
     newest_verified = next((b for b in ordered if b.verified), None)
     if newest_verified is not None:
         untouchable.add(newest_verified.path)
     keep |= untouchable
     if limit is not None:
-        total = sum(b.size for b in ordered if b.path in keep)
-        for b in reversed(ordered):
-            if total <= limit:
-                break
-            if b.path in keep and b.path not in untouchable:
-                keep.discard(b.path)
-                total -= b.size
+        keep = _trimmed_to_limit(ordered, keep, untouchable, limit)
     return [b for b in ordered if b.path not in keep]
 
 
