@@ -2,22 +2,18 @@
 
 "Mois" (contacts and people per month per site), "Comparaison" (same period one year earlier),
 "Ratios", and "Graphiques" with native Excel charts (contacts per month per site, service mix per
-site, young/adult x sex per site). Charts use hatching patterns and dash styles, not only colour,
-so that they stay readable on a black and white printer. Numbers are stored as numbers;
-shares as exact values with a percent format. No Qt here.
+site, young/adult x sex per site; hatched for black and white printers, see xlsx_charts.py),
+their data under them. Numbers are stored as numbers; shares as exact values with a percent
+format. No Qt here.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
-from openpyxl.drawing.colors import ColorChoice
-from openpyxl.drawing.fill import PatternFillProperties
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
@@ -26,6 +22,14 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sarah.exports.cells import put
+from sarah.exports.xlsx_charts import (
+    MIX_CHART,
+    MONTHS_CHART,
+    PEOPLE_CHART,
+    chart_rows,
+    clustered_bars,
+    place_chart,
+)
 from sarah.reports.comparison import SECTION_TITLES, Comparison
 from sarah.reports.months import MonthBreakdown
 from sarah.reports.ratios import Ratio
@@ -52,25 +56,6 @@ LOW_FILL = PatternFill("lightGray", fgColor="999999")  # hatched: visible in bla
 THIN = Side(style="thin", color="888888")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="center", horizontal="center")
-
-# One (pattern, colour) per series: the hatching tells series apart on a grey printout.
-Hatching = Literal[
-    "solidDmnd", "wdUpDiag", "smCheck", "dkVert", "pct50", "dkHorz", "lgGrid", "dashDnDiag",
-    "weave", "pct20",
-]  # fmt: skip
-SERIES_STYLES: tuple[tuple[Hatching, str], ...] = (
-    ("solidDmnd", "1F4E79"),
-    ("wdUpDiag", "C55A11"),
-    ("smCheck", "548235"),
-    ("dkVert", "7030A0"),
-    ("pct50", "BF8F00"),
-    ("dkHorz", "2E75B6"),
-    ("lgGrid", "C00000"),
-    ("dashDnDiag", "385723"),
-    ("weave", "7F6000"),
-    ("pct20", "404040"),
-)
-
 
 def sites_text(sites: Sequence[str]) -> str:
     return ", ".join(sites) if sites else "aucun"
@@ -283,128 +268,82 @@ def add_ratios_sheet(
     return ws
 
 
-def _style_series(chart: BarChart) -> None:
-    # openpyxl 3.1 leaves the axes' "delete" flag unset, which recent Excel reads as hidden.
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    for i, series in enumerate(chart.series):
-        pattern, colour = SERIES_STYLES[i % len(SERIES_STYLES)]
-        series.graphicalProperties.pattFill = PatternFillProperties(
-            prst=pattern,
-            # types-openpyxl says RGBPercent; openpyxl's srgbClr is the hex string.
-            fgClr=ColorChoice(srgbClr=colour),  # type: ignore[arg-type]
-            bgClr=ColorChoice(srgbClr="FFFFFF"),  # type: ignore[arg-type]
-        )
-        series.graphicalProperties.line.solidFill = "000000"
-        series.graphicalProperties.line.width = 9525  # 0.75 pt outline
+def _data_block(
+    ws: Worksheet,
+    row: int,
+    corner: str,
+    headings: Sequence[str],
+    lines: Sequence[tuple[str, Sequence[int | float]]],
+    number_format: str | None = None,
+) -> int:
+    """A chart's data: a header row of series names, then one labelled line per category;
+    returns the block's last row."""
+    _header_cell(ws, row, 1, corner)
+    for i, heading in enumerate(headings):
+        _header_cell(ws, row, 2 + i, heading)
+    for j, (label, values) in enumerate(lines, start=1):
+        _value_cell(ws, row + j, 1, label)
+        for i, value in enumerate(values):
+            _value_cell(ws, row + j, 2 + i, value, number_format=number_format)
+    return row + len(lines)
 
 
-def _clustered_bars(
-    ws: Worksheet, kind: str, title: str, header_row: int, last_row: int, series: int
-) -> BarChart:
-    """A clustered bar chart over a block: header row of series names, categories in column A."""
-    chart = BarChart()
-    chart.type = kind  # "col": vertical bars, "bar": horizontal
-    chart.grouping = "clustered"
-    chart.title = title
-    chart.y_axis.majorGridlines = None
-    chart.add_data(
-        Reference(ws, min_col=2, max_col=1 + series, min_row=header_row, max_row=last_row),
-        titles_from_data=True,
+def _months_chart(ws: Worksheet, months: MonthBreakdown, data_row: int, anchor: int) -> int:
+    """Contacts per month per site; returns the row for the next data block."""
+    lines = [(m.label, [m.by_site[name].contacts for name in months.sites]) for m in months.months]
+    last = _data_block(ws, data_row, "Mois", months.sites, lines)
+    chart = clustered_bars(
+        ws, "col", "Contacts par mois et par site", data_row, last, len(months.sites)
     )
-    chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
-    return chart
+    chart.y_axis.title = "Contacts"
+    place_chart(ws, chart, MONTHS_CHART, anchor)
+    return last + 3
 
 
-# Charts sheet layout, in centimetres (openpyxl's unit for a chart's size) and rows.
-CHART_WIDTH_CM = 24
-MONTHS_CHART, MIX_CHART, PEOPLE_CHART = 9, 16, 9  # heights
-ROW_HEIGHT_CM = 15 / 72 * 2.54  # Excel's default row: 15 points
-FIRST_CHART_ROW = 6  # under the title and the provenance lines
-CHART_GAP_ROWS = 2
-
-
-def chart_rows(heights_cm: Sequence[float]) -> list[int]:
-    """The row each chart is anchored at, one under the other with a gap, and last the first
-    row free under them all."""
-    rows = [FIRST_CHART_ROW]
-    for height in heights_cm:
-        rows.append(rows[-1] + math.ceil(height / ROW_HEIGHT_CM) + CHART_GAP_ROWS)
-    return rows
-
-
-def add_charts_sheet(
-    wb: Workbook, report: Report, months: MonthBreakdown | None, meta: ExportMeta
-) -> Worksheet:
-    """Three native charts, their data laid out on the same sheet under them."""
-    ws: Worksheet = wb.create_sheet(CHARTS_SHEET)  # typed Any: it may be a write-only sheet
-    _head(ws, "Graphiques", meta_lines(meta, report.period, report.sites))
-    with_months = months is not None and bool(months.months)
-    # The charts one under the other, each given the rows its height covers; then the data.
-    anchors = chart_rows([*([MONTHS_CHART] if with_months else []), MIX_CHART, PEOPLE_CHART])
-    next_anchor = iter(anchors)
-    data_row = anchors[-1] + 1
-    put(ws, data_row - 1, 1, "Données des graphiques").font = TITLE
-
-    # 1. Contacts per month per site
-    if months is not None and with_months:
-        _header_cell(ws, data_row, 1, "Mois")
-        for i, name in enumerate(months.sites):
-            _header_cell(ws, data_row, 2 + i, name)
-        for j, month in enumerate(months.months, start=1):
-            _value_cell(ws, data_row + j, 1, month.label)
-            for i, name in enumerate(months.sites):
-                _value_cell(ws, data_row + j, 2 + i, month.by_site[name].contacts)
-        last = data_row + len(months.months)
-        chart = _clustered_bars(
-            ws, "col", "Contacts par mois et par site", data_row, last, len(months.sites)
-        )
-        chart.y_axis.title = "Contacts"
-        _style_series(chart)
-        chart.width, chart.height = CHART_WIDTH_CM, MONTHS_CHART
-        ws.add_chart(chart, f"A{next(next_anchor)}")
-        data_row = last + 3
-
-    # 2. Service mix per site: share of each service in the site's services
-    services = report.service_rows
-    _header_cell(ws, data_row, 1, "Service (part des services du site)")
-    for i, name in enumerate(report.sites):
-        _header_cell(ws, data_row, 2 + i, name)
-    for j, (code, label) in enumerate(services, start=1):
-        _value_cell(ws, data_row + j, 1, label)
-        for i, name in enumerate(report.sites):
-            share = report.by_site[name].service_share(code)
-            _value_cell(ws, data_row + j, 2 + i, share, number_format=PERCENT)
-    last = data_row + len(services)
-    mix = _clustered_bars(
+def _service_mix_chart(ws: Worksheet, report: Report, data_row: int, anchor: int) -> int:
+    """Share of each service in the site's services; returns the row for the next data block."""
+    lines = [
+        (label, [report.by_site[name].service_share(code) for name in report.sites])
+        for code, label in report.service_rows
+    ]
+    last = _data_block(
+        ws, data_row, "Service (part des services du site)", report.sites, lines, PERCENT
+    )
+    mix = clustered_bars(
         ws, "bar", "Répartition des services par site", data_row, last, len(report.sites)
     )
     mix.x_axis.scaling.orientation = "maxMin"  # catalogue order from the top
     mix.y_axis.number_format = PERCENT
-    _style_series(mix)
-    mix.width, mix.height = CHART_WIDTH_CM, MIX_CHART
-    ws.add_chart(mix, f"A{next(next_anchor)}")
-    data_row = last + 3
+    place_chart(ws, mix, MIX_CHART, anchor)
+    return last + 3
 
-    # 3. Young/adult x sex per site (table 3)
-    groups = [
+
+AGE_WORDS = {"jeunes": "Jeunes", "adultes": "Adultes", "NR": "Âge n.r."}
+SEX_WORDS = {"F": "femmes", "H": "hommes", "NR": "sexe n.r."}
+
+
+def _people_groups(report: Report) -> list[tuple[str, str]]:
+    """The (age group, sex) columns of table 3: the "not given" ones only when not empty."""
+    return [
         (age, sex)
         for age in AGE_GROUPS
         for sex in SEXES
         if any(report.by_site[n].persons.cells[age][sex] for n in report.sites)
         or (age != "NR" and sex != "NR")
     ]
-    words = {"jeunes": "Jeunes", "adultes": "Adultes", "NR": "Âge n.r."}
-    sex_words = {"F": "femmes", "H": "hommes", "NR": "sexe n.r."}
-    _header_cell(ws, data_row, 1, "Site")
-    for k, (age, sex) in enumerate(groups):
-        _header_cell(ws, data_row, 2 + k, f"{words[age]} {sex_words[sex]}")
-    for j, name in enumerate(report.sites, start=1):
-        _value_cell(ws, data_row + j, 1, name)
-        for k, (age, sex) in enumerate(groups):
-            _value_cell(ws, data_row + j, 2 + k, report.by_site[name].persons.cells[age][sex])
-    last = data_row + len(report.sites)
-    people = _clustered_bars(
+
+
+def _people_chart(
+    ws: Worksheet, report: Report, groups: list[tuple[str, str]], data_row: int, anchor: int
+) -> None:
+    """Young/adult x sex per site (table 3)."""
+    headings = [f"{AGE_WORDS[age]} {SEX_WORDS[sex]}" for age, sex in groups]
+    lines = [
+        (name, [report.by_site[name].persons.cells[age][sex] for age, sex in groups])
+        for name in report.sites
+    ]
+    last = _data_block(ws, data_row, "Site", headings, lines)
+    people = clustered_bars(
         ws,
         "col",
         "Personnes concernées : jeunes / adultes et sexe, par site",
@@ -417,13 +356,10 @@ def add_charts_sheet(
     people.dataLabels = DataLabelList(
         showVal=True, showSerName=False, showCatName=False, showLegendKey=False, showPercent=False
     )
-    _style_series(people)
-    people.width, people.height = CHART_WIDTH_CM, PEOPLE_CHART
-    ws.add_chart(people, f"A{next(next_anchor)}")
+    place_chart(ws, people, PEOPLE_CHART, anchor)
 
-    ws.column_dimensions["A"].width = 50
-    for col in range(2, 2 + max(len(report.sites), len(groups))):
-        ws.column_dimensions[get_column_letter(col)].width = 16
+
+def _print_charts(ws: Worksheet, anchors: list[int]) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1  # the widest data table on the page, however many groups
@@ -433,6 +369,29 @@ def add_charts_sheet(
     # Printed: each chart after the first, then the data, at the top of a new page.
     for row in anchors[1:]:
         ws.row_breaks.append(Break(id=row - 1))
+
+
+def add_charts_sheet(
+    wb: Workbook, report: Report, months: MonthBreakdown | None, meta: ExportMeta
+) -> Worksheet:
+    """Three native charts, their data laid out on the same sheet under them."""
+    ws: Worksheet = wb.create_sheet(CHARTS_SHEET)  # typed Any: it may be a write-only sheet
+    _head(ws, "Graphiques", meta_lines(meta, report.period, report.sites))
+    monthly = months if months is not None and months.months else None
+    # The charts one under the other, each given the rows its height covers; then the data.
+    anchors = chart_rows([*([MONTHS_CHART] if monthly else []), MIX_CHART, PEOPLE_CHART])
+    next_anchor = iter(anchors)
+    data_row = anchors[-1] + 1
+    put(ws, data_row - 1, 1, "Données des graphiques").font = TITLE
+    if monthly is not None:
+        data_row = _months_chart(ws, monthly, data_row, next(next_anchor))
+    data_row = _service_mix_chart(ws, report, data_row, next(next_anchor))
+    groups = _people_groups(report)
+    _people_chart(ws, report, groups, data_row, next(next_anchor))
+    ws.column_dimensions["A"].width = 50
+    for col in range(2, 2 + max(len(report.sites), len(groups))):
+        ws.column_dimensions[get_column_letter(col)].width = 16
+    _print_charts(ws, anchors)
     return ws
 
 
