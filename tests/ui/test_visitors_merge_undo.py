@@ -338,3 +338,85 @@ def test_the_open_person_gone_after_a_restore_leaves_the_page_empty(
     screen.show()
     assert screen.history is None and screen.right.currentIndex() == 0
     assert screen.results_model.rowCount() == 0 and not screen.status.isVisibleTo(screen)
+
+
+def _broken(*_args: object, **_kwargs: object) -> None:
+    raise RuntimeError("bug")
+
+
+@pytest.mark.allow_log("unexpected error")
+def test_a_bug_while_merging_opens_the_crash_dialog_and_keeps_the_dialog(
+    qtbot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from sarah.ui.dialogs.crash import CrashDialog
+    from sarah.ui.visitors import merge_dialog
+
+    create_visitor(ctx.engine, last_name="Nguyen", first_name="Linh", sex="F")
+    create_visitor(ctx.engine, last_name="NGUYEN", first_name="linh")
+    monkeypatch.setattr(merge_dialog, "merge_visitors", _broken)
+    screen = _screen(qtbot, ctx)
+    _open(qtbot, screen, "nguyen")
+    screen.start_merge()
+    dialog = screen.merge_dialog
+    assert dialog is not None and dialog.other is not None
+    dialog.confirm.setChecked(True)
+    qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.cancel_button.isEnabled())
+    assert dialog.isVisible() and _merged(ctx.engine) == 0
+    assert dialog.error.text() == (
+        "Fusion non faite : erreur inattendue (détails dans la fenêtre d'erreur)."
+    )
+    [crash] = dialog.findChildren(CrashDialog)
+    assert crash.isVisible()
+    crash.accept()
+
+
+def test_a_locked_database_while_undoing_says_so_on_the_page(
+    qtbot, ctx: AppContext, bouviers: tuple[VisitorInfo, VisitorInfo], monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from sarah.errors import DatabaseLocked
+    from sarah.ui.dialogs.crash import CrashDialog
+    from sarah.ui.visitors import merges_panel
+
+    def locked(*_args: object, **_kwargs: object) -> None:
+        raise DatabaseLocked("La base de données est occupée.")
+
+    angelique, aya = bouviers
+    merge_visitors(ctx.engine, angelique.id, aya.id, site_id=ctx.site.id)
+    monkeypatch.setattr(merges_panel, "unmerge_visitors", locked)
+    screen = _screen(qtbot, ctx)
+    _open(qtbot, screen, "bouvier")
+    [button] = screen.merges_panel.undo_buttons.values()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert screen.merges_panel.undo_button is not None
+    with qtbot.waitSignal(screen.merges_panel.failed):
+        qtbot.mouseClick(screen.merges_panel.undo_button, Qt.MouseButton.LeftButton)
+    assert screen.status.kind == "error"
+    assert screen.status.text() == "Fusion non annulée : La base de données est occupée."
+    assert screen.findChildren(CrashDialog) == [] and _merged(ctx.engine) == 1
+
+
+@pytest.mark.allow_log("unexpected error")
+def test_a_bug_while_undoing_opens_the_crash_dialog(
+    qtbot, ctx: AppContext, bouviers: tuple[VisitorInfo, VisitorInfo], monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from sarah.ui.dialogs.crash import CrashDialog
+    from sarah.ui.visitors import merges_panel
+
+    angelique, aya = bouviers
+    merge_visitors(ctx.engine, angelique.id, aya.id, site_id=ctx.site.id)
+    monkeypatch.setattr(merges_panel, "unmerge_visitors", _broken)
+    screen = _screen(qtbot, ctx)
+    _open(qtbot, screen, "bouvier")
+    [button] = screen.merges_panel.undo_buttons.values()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert screen.merges_panel.undo_button is not None
+    with qtbot.waitSignal(screen.merges_panel.failed):
+        qtbot.mouseClick(screen.merges_panel.undo_button, Qt.MouseButton.LeftButton)
+    assert screen.status.text() == (
+        "Fusion non annulée : erreur inattendue (détails dans la fenêtre d'erreur)."
+    )
+    [crash] = screen.findChildren(CrashDialog)
+    assert crash.isVisible()
+    crash.accept()
+    assert _merged(ctx.engine) == 1

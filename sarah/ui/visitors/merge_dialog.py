@@ -41,7 +41,7 @@ from sarah.services.visitor_history import (
 )
 from sarah.services.visitors import MergeResult, VisitorInfo, merge_preview, merge_visitors
 from sarah.ui.context import AppContext
-from sarah.ui.dialogs.crash import report_exception
+from sarah.ui.dialogs.crash import failure_text
 from sarah.ui.table_models.visitor_models import VisitorSearchModel
 from sarah.ui.visitors.status_line import StatusLine
 from sarah.ui.workers import run_in_background
@@ -73,19 +73,46 @@ class MergeDialog(QDialog):
         self.setModal(True)
         self.resize(820, 600)
 
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._intro())
+        layout.addLayout(self._search_row())
+        layout.addWidget(self.list_label)
+        layout.addWidget(self._candidates_table(), 1)
+        layout.addWidget(self._keep_box())
+        layout.addWidget(self._preview_label())
+        layout.addWidget(self._confirm_box())
+        self.error = StatusLine()
+        layout.addWidget(self.error)
+        layout.addWidget(self._buttons())
+        self._connect()
+
+        self._load_candidates()
+        self._update_preview()
+
+    # --- parts of the dialog -------------------------------------------------------------------
+
+    def _intro(self) -> QLabel:
         intro = QLabel(
             f"Fiche ouverte : {_who(self.current)}, {self.current_contacts} contact(s).<br>"
             "Choisissez l'autre fiche de cette même personne : ses contacts seront réunis "
             "sur une seule fiche."
         )
         intro.setWordWrap(True)
+        return intro
 
+    def _search_row(self) -> QHBoxLayout:
         self.search = QLineEdit()
         self.search.setPlaceholderText("Chercher l'autre fiche : nom, prénom ou date de naissance")
         self.search.setClearButtonEnabled(True)
         search_label = QLabel("&Autre fiche")
         search_label.setBuddy(self.search)
         self.list_label = QLabel()
+        row = QHBoxLayout()
+        row.addWidget(search_label)
+        row.addWidget(self.search, 1)
+        return row
+
+    def _candidates_table(self) -> QTableView:
         self.model = VisitorSearchModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -98,18 +125,22 @@ class MergeDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(VisitorSearchModel.NAME, QHeaderView.ResizeMode.Stretch)
+        return self.table
 
-        keep_box = QGroupBox("Fiche à conserver")
+    def _keep_box(self) -> QGroupBox:
+        box = QGroupBox("Fiche à conserver")
         self.keep_current = QRadioButton()
         self.keep_other = QRadioButton()
         self.keep_group = QButtonGroup(self)
         self.keep_group.addButton(self.keep_current)
         self.keep_group.addButton(self.keep_other)
         self.keep_current.setChecked(True)
-        kv = QVBoxLayout(keep_box)
-        kv.addWidget(self.keep_current)
-        kv.addWidget(self.keep_other)
+        column = QVBoxLayout(box)
+        column.addWidget(self.keep_current)
+        column.addWidget(self.keep_other)
+        return box
 
+    def _preview_label(self) -> QLabel:
         self.preview = QLabel()
         self.preview.setWordWrap(True)
         self.preview.setTextFormat(Qt.TextFormat.RichText)
@@ -117,13 +148,17 @@ class MergeDialog(QDialog):
             "QLabel { background: #f9fafb; border: 1px solid #d1d5db; border-radius: 4px;"
             " padding: 8px; }"
         )
+        return self.preview
+
+    def _confirm_box(self) -> QCheckBox:
         self.confirm = QCheckBox()
         self.confirm.setToolTip(
             "La fusion ne se fait qu'une fois cette case cochée (Espace ou Alt+J), "
             "puis « Fusionner » (Alt+F)"
         )
-        self.error = StatusLine()
+        return self.confirm
 
+    def _buttons(self) -> QDialogButtonBox:
         self.buttons = QDialogButtonBox()
         self.merge_button = QPushButton("&Fusionner")
         self.merge_button.setToolTip(
@@ -137,21 +172,9 @@ class MergeDialog(QDialog):
             button.setDefault(False)
         self.buttons.addButton(self.merge_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        return self.buttons
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        row = QHBoxLayout()
-        row.addWidget(search_label)
-        row.addWidget(self.search, 1)
-        layout.addLayout(row)
-        layout.addWidget(self.list_label)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(keep_box)
-        layout.addWidget(self.preview)
-        layout.addWidget(self.confirm)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-
+    def _connect(self) -> None:
         self.search.textChanged.connect(self._search)
         self.search.installEventFilter(self)
         self.table.installEventFilter(self)
@@ -160,9 +183,6 @@ class MergeDialog(QDialog):
         self.confirm.toggled.connect(lambda _on: self._update_merge_button())
         self.merge_button.clicked.connect(self.do_merge)
         self.cancel_button.clicked.connect(self.reject)
-
-        self._load_candidates()
-        self._update_preview()
 
     # --- choosing the other record -------------------------------------------------------------
 
@@ -388,8 +408,4 @@ class MergeDialog(QDialog):
     def _merge_failed(self, exc: BaseException) -> None:
         self.cancel_button.setEnabled(True)
         self._update_merge_button()
-        if not isinstance(exc, UserError):
-            self.error.show_message("Fusion non faite.", "error")
-            report_exception(exc, self)
-            return
-        self.error.show_message(f"Fusion non faite : {exc.message}", "error")
+        self.error.show_message(failure_text("Fusion non faite", exc, self), "error")

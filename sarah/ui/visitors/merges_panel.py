@@ -28,7 +28,7 @@ from sarah.services.visitor_merges import (
     unmerge_visitors,
 )
 from sarah.ui.context import AppContext
-from sarah.ui.dialogs.crash import report_exception
+from sarah.ui.dialogs.crash import failure_text
 from sarah.ui.workers import run_in_background
 
 
@@ -210,8 +210,4 @@ class MergesPanel(QGroupBox):
         )
 
     def _undo_failed(self, exc: BaseException) -> None:
-        if not isinstance(exc, UserError):
-            self.failed.emit("Fusion non annulée.")
-            report_exception(exc, self)
-            return
-        self.failed.emit(f"Fusion non annulée : {exc.message}")
+        self.failed.emit(failure_text("Fusion non annulée", exc, self))
