@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
-from sarah.errors import UserError
 from sarah.services.sites import SiteInfo, ensure_site, list_sites
 from sarah.settings import Settings, save_settings
+from sarah.ui.dialogs.crash import failure_text
+from sarah.ui.style import ERROR_STYLE
 
 
 class FirstStartDialog(QDialog):
@@ -36,8 +37,23 @@ class FirstStartDialog(QDialog):
         self.site: SiteInfo | None = None
         self.setWindowTitle("SARAH — premier démarrage")
         self._sites = list_sites(engine)
-
         first_time = settings.home_site is None
+
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("error")
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._intro(first_time))
+        layout.addLayout(self._form())
+        layout.addWidget(self.error_label)
+        layout.addLayout(self._buttons(first_time))
+        self.setMinimumWidth(460)
+        self._show_home_site()
+
+    # --- the dialog's parts, top to bottom ---------------------------------------------------
+
+    def _intro(self, first_time: bool) -> QLabel:
         intro = QLabel(
             (
                 "<b>Bienvenue dans SARAH.</b><br>Indiquez le Point Relais de ce poste et votre "
@@ -47,7 +63,10 @@ class FirstStartDialog(QDialog):
             else "<b>Poste de travail</b><br>Point Relais de ce poste et nom de l'agent."
         )
         intro.setWordWrap(True)
+        return intro
 
+    def _form(self) -> QFormLayout:
+        """The existing sites or a new one (only the new one on an empty base), then the agent."""
         self.site_list = QListWidget(self)
         self.site_list.setObjectName("sites")
         for site in self._sites:
@@ -59,8 +78,7 @@ class FirstStartDialog(QDialog):
         self.agent_edit = QLineEdit(self)
         self.agent_edit.setObjectName("agent")
         self.agent_edit.setPlaceholderText("ex. Nadia B.")
-        self.agent_edit.setText(settings.agent_name or "")
-
+        self.agent_edit.setText(self.settings.agent_name or "")
         form = QFormLayout()
         if self._sites:
             form.addRow("&Point Relais existant :", self.site_list)
@@ -69,12 +87,12 @@ class FirstStartDialog(QDialog):
             self.site_list.hide()
             form.addRow("&Nom du Point Relais :", self.new_site_edit)
         form.addRow("&Votre nom (agent) :", self.agent_edit)
+        # Typing a new site unselects the list; picking in the list clears what was typed.
+        self.new_site_edit.textEdited.connect(self._typed_new_site)
+        self.site_list.currentRowChanged.connect(self._picked_site)
+        return form
 
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("error")
-        self.error_label.setStyleSheet("color: #991b1b; font-weight: 600;")
-        self.error_label.setWordWrap(True)
-
+    def _buttons(self, first_time: bool) -> QHBoxLayout:
         self.ok_button = QPushButton("&Commencer" if first_time else "&Enregistrer", self)
         self.ok_button.setObjectName("ok")
         self.ok_button.setDefault(True)
@@ -82,26 +100,23 @@ class FirstStartDialog(QDialog):
         cancel = QPushButton("Annuler", self)
         cancel.setAutoDefault(False)
         cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.ok_button)
-        buttons.addWidget(cancel)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.ok_button)
+        row.addWidget(cancel)
+        return row
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addLayout(buttons)
-        self.setMinimumWidth(460)
-
-        self.new_site_edit.textEdited.connect(self._typed_new_site)
-        self.site_list.currentRowChanged.connect(self._picked_site)
-        current = next((i for i, s in enumerate(self._sites) if s.name == settings.home_site), 0)
-        if self._sites:
-            self.site_list.setCurrentRow(current)
-            self.site_list.setFocus()
-        else:
+    def _show_home_site(self) -> None:
+        """The site of this post chosen in the list (the first one if none yet), focus there."""
+        if not self._sites:
             self.new_site_edit.setFocus()
+            return
+        home = self.settings.home_site
+        current = next((i for i, s in enumerate(self._sites) if s.name == home), 0)
+        self.site_list.setCurrentRow(current)
+        self.site_list.setFocus()
+
+    # --- choosing -------------------------------------------------------------------------------
 
     def _typed_new_site(self, text: str) -> None:
         if text.strip():
@@ -135,13 +150,11 @@ class FirstStartDialog(QDialog):
             self.settings.home_site = site.name
             self.settings.agent_name = agent
             save_settings(self.settings)
-        except (UserError, OSError) as exc:
-            message = (
-                exc.message
-                if isinstance(exc, UserError)
-                else (f"Réglages impossibles à enregistrer : {exc.strerror or exc}.")
-            )
-            self.error_label.setText(message)
+        except OSError as exc:  # the settings file: its folder read-only, a full disk...
+            self.error_label.setText(f"Réglages impossibles à enregistrer : {exc.strerror or exc}.")
+            return
+        except Exception as exc:  # a locked base says why; a bug opens the crash dialog
+            self.error_label.setText(failure_text("Réglages non enregistrés", exc, self))
             return
         self.site = site
         self.accept()
