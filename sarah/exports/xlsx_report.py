@@ -25,7 +25,7 @@ from sarah.exports.cells import put
 from sarah.exports.files import save_workbook
 from sarah.exports.meta import ExportMeta
 from sarah.reports.checks import Check
-from sarah.reports.grids import TableGrid, definitions, report_grids
+from sarah.reports.grids import GridRow, TableGrid, definitions, report_grids
 from sarah.reports.tables import Report
 
 INFO_SHEET = "Informations"
@@ -70,65 +70,67 @@ def _value(v: int | Fraction | None) -> int | float | None:
     return float(v) if isinstance(v, Fraction) else v
 
 
-def _write_table(ws: Worksheet, grid: TableGrid, report: Report) -> int:
-    """Write one table; returns the row after it."""
-    put(ws, 1, 1, f"{grid.title} — {report.period.text}").font = TITLE
-    put(ws, 2, 1, "Sites : " + ", ".join(report.sites)).font = NOTE
+def _write_grouped_headings(ws: Worksheet, grid: TableGrid, row: int) -> None:
+    """Two heading rows: the age groups merged over their columns, then the columns."""
+    for heading, first, last in grid.groups:
+        ws.merge_cells(start_row=row, start_column=first + 2, end_row=row, end_column=last + 2)
+        put(ws, row, first + 2, heading)
+    ws.merge_cells(start_row=row, start_column=1, end_row=row + 1, end_column=1)
+    for i in grid.total_columns:
+        ws.merge_cells(start_row=row, start_column=i + 2, end_row=row + 1, end_column=i + 2)
+        put(ws, row, i + 2, grid.headings[i])
+    put(ws, row, 1, grid.corner)
+    for i, heading in enumerate(grid.headings):
+        if i not in grid.total_columns:
+            put(ws, row + 1, i + 2, heading)
+
+
+def _write_headings(ws: Worksheet, grid: TableGrid) -> int:
+    """The heading rows at FIRST_TABLE_ROW, bold, shaded and boxed; returns how many."""
     row = FIRST_TABLE_ROW
-    width = 1 + len(grid.headings)
-    header_rows = 1
     if grid.groups:
-        # Two heading rows: the age groups merged over their columns, then the columns.
+        _write_grouped_headings(ws, grid, row)
         header_rows = 2
-        for heading, first, last in grid.groups:
-            ws.merge_cells(start_row=row, start_column=first + 2, end_row=row, end_column=last + 2)
-            put(ws, row, first + 2, heading)
-        ws.merge_cells(start_row=row, start_column=1, end_row=row + 1, end_column=1)
-        for i in grid.total_columns:
-            ws.merge_cells(start_row=row, start_column=i + 2, end_row=row + 1, end_column=i + 2)
-            put(ws, row, i + 2, grid.headings[i])
-        put(ws, row, 1, grid.corner)
-        for i, heading in enumerate(grid.headings):
-            if i not in grid.total_columns:
-                put(ws, row + 1, i + 2, heading)
     else:
         put(ws, row, 1, grid.corner)
         for i, heading in enumerate(grid.headings):
             put(ws, row, i + 2, heading)
+        header_rows = 1
     for r in range(row, row + header_rows):
-        for c in range(1, width + 1):
+        for c in range(1, len(grid.headings) + 2):
             cell = ws.cell(row=r, column=c)
             cell.font = BOLD
             cell.fill = HEADER_FILL
             cell.border = BOX
             cell.alignment = CENTER if c > 1 or grid.groups else LEFT
-    row += header_rows
+    return header_rows
 
-    for grid_row in grid.rows:
-        label = grid_row.label + (" (service retiré)" if grid_row.retired else "")
-        head = put(ws, row, 1, label)
-        head.alignment = LEFT
-        head.border = BOX
-        for i, v in enumerate(grid_row.values):
-            cell = put(ws, row, i + 2, _value(v))
-            cell.border = BOX
-            cell.alignment = Alignment(horizontal="right", vertical="center")
-            cell.number_format = PERCENT_FORMAT if grid.kinds[i] == "share" else COUNT_FORMAT
-            if i in grid.total_columns:
-                cell.font = BOLD
-        if grid_row.is_total:
-            for c in range(1, width + 1):
-                ws.cell(row=row, column=c).font = BOLD
-                ws.cell(row=row, column=c).fill = TOTAL_FILL
-        row += 1
 
-    # Headings and the label column stay in view while scrolling; printed on every page.
-    ws.freeze_panes = ws.cell(row=FIRST_TABLE_ROW + header_rows, column=2).coordinate
-    _print_setup(ws, f"{FIRST_TABLE_ROW}:{FIRST_TABLE_ROW + header_rows - 1}")
+def _write_line(ws: Worksheet, grid: TableGrid, grid_row: GridRow, row: int) -> None:
+    """One line of the table: its label, its numbers; a total line bold and shaded."""
+    label = grid_row.label + (" (service retiré)" if grid_row.retired else "")
+    head = put(ws, row, 1, label)
+    head.alignment = LEFT
+    head.border = BOX
+    for i, v in enumerate(grid_row.values):
+        cell = put(ws, row, i + 2, _value(v))
+        cell.border = BOX
+        cell.alignment = Alignment(horizontal="right", vertical="center")
+        cell.number_format = PERCENT_FORMAT if grid.kinds[i] == "share" else COUNT_FORMAT
+        if i in grid.total_columns:
+            cell.font = BOLD
+    if grid_row.is_total:
+        for c in range(1, len(grid.headings) + 2):
+            ws.cell(row=row, column=c).font = BOLD
+            ws.cell(row=row, column=c).fill = TOTAL_FILL
+
+
+def _size_columns(ws: Worksheet, grid: TableGrid) -> None:
+    """Tables 1 and 2: a wide label column and even numbers; tables 3 and 4: narrow shares."""
     if grid.key in ("contacts", "services"):
         label_width = 42 if grid.key == "contacts" else 78
         ws.column_dimensions["A"].width = label_width
-        for c in range(2, width + 1):
+        for c in range(2, len(grid.headings) + 2):
             ws.column_dimensions[get_column_letter(c)].width = 16
         ws.row_dimensions[FIRST_TABLE_ROW].height = 32
     else:
@@ -137,6 +139,21 @@ def _write_table(ws: Worksheet, grid: TableGrid, report: Report) -> int:
             letter = get_column_letter(i + 2)
             ws.column_dimensions[letter].width = 7 if kind == "share" else 11
         ws.row_dimensions[FIRST_TABLE_ROW + 1].height = 45
+
+
+def _write_table(ws: Worksheet, grid: TableGrid, report: Report) -> int:
+    """Write one table; returns the row after it."""
+    put(ws, 1, 1, f"{grid.title} — {report.period.text}").font = TITLE
+    put(ws, 2, 1, "Sites : " + ", ".join(report.sites)).font = NOTE
+    header_rows = _write_headings(ws, grid)
+    row = FIRST_TABLE_ROW + header_rows
+    for grid_row in grid.rows:
+        _write_line(ws, grid, grid_row, row)
+        row += 1
+    # Headings and the label column stay in view while scrolling; printed on every page.
+    ws.freeze_panes = ws.cell(row=FIRST_TABLE_ROW + header_rows, column=2).coordinate
+    _print_setup(ws, f"{FIRST_TABLE_ROW}:{FIRST_TABLE_ROW + header_rows - 1}")
+    _size_columns(ws, grid)
     return row
 
 
