@@ -4,10 +4,8 @@ seeded generator."""
 from __future__ import annotations
 
 import random
-import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
-from sarah.calendar_fr import french_public_holidays
 from sarah.services.demo.calendar import (
     DaySampler,
     closures,
@@ -17,7 +15,7 @@ from sarah.services.demo.calendar import (
     typed_at,
 )
 from sarah.services.demo.data import DemoContact, DemoData, DemoMerge, Person
-from sarah.services.demo.names import FIRST_NAMES_F, FIRST_NAMES_H, LAST_NAMES, SPELLING_SLIPS
+from sarah.services.demo.names import FIRST_NAMES_F, FIRST_NAMES_H, LAST_NAMES
 from sarah.services.demo.reference import (
     AFTER,
     ARRIVALS,
@@ -35,8 +33,15 @@ from sarah.services.demo.reference import (
     STAY,
     STILL_COMING,
     STRETCHES,
+    SiteTargets,
 )
 from sarah.services.demo.service_mix import PHONE_SHARE, family, make_services, split_channels
+from sarah.services.demo.slips import (
+    anonymous_calls,
+    double_presses,
+    misspelt_twins,
+    wrong_year_first_visits,
+)
 from sarah.services.text import search_key
 from sarah.services.visitors import age_on
 from sarah.settings import YOUNG_AGE_LIMIT
@@ -122,41 +127,54 @@ class _Builder:
                 p.visits[(site, s)] = 0
 
     def populate(self) -> None:
-        rng = self.rng
         for site, targets in enumerate(REFERENCE):
-            returning: list[Person] = []
-            for (group, sex), n in targets.persons.items():
-                n_new = targets.new_persons[(group, sex)]
-                for i in range(n):
-                    p = self._new_person(site, sex, group == "jeunes")
-                    p.new_in_reference = i < n_new
-                    p.visits[(site, REF)] = 0
-                    if not p.new_in_reference:
-                        returning.append(p)
-                    if rng.random() < 0.5:
-                        p.visits[(site, AFTER)] = 0
-            # Each semester of 2017-2018 brings about as many newcomers as the reference one;
-            # some of them still come in 2019 (the returning visitors), the others do not.
-            rng.shuffle(returning)
-            arrivals = [round(ARRIVALS[site] * rng.uniform(0.9, 1.15)) for _ in STILL_COMING]
-            kept = [round(a * share) for a, share in zip(arrivals, STILL_COMING, strict=True)]
-            firsts = [s + 1 for s, k in enumerate(kept) for _ in range(k)]
-            firsts = [0] * (len(returning) - len(firsts)) + firsts
-            for p, first in zip(returning, firsts, strict=True):
-                self._history(p, site, first, STAY[site])
-            history_firsts = [0] * OLD_TIMERS[site] + [
-                s + 1 for s, (a, k) in enumerate(zip(arrivals, kept, strict=True))
-                for _ in range(a - k)
-            ]  # fmt: skip
-            for first in history_firsts:
-                p = self._new_person(site, rng.choice(SEXES), rng.random() < 0.47)
-                self._history(p, site, first, STAY[site] - 0.1)
-                if rng.random() < 0.06:
+            returning = self._reference_people(site, targets)
+            self._earlier_people(site, returning)
+        self._visits_to_the_other_site()
+
+    def _reference_people(self, site: int, targets: SiteTargets) -> list[Person]:
+        """The people of the reference semester; returns those who had come before."""
+        returning: list[Person] = []
+        for (group, sex), n in targets.persons.items():
+            n_new = targets.new_persons[(group, sex)]
+            for i in range(n):
+                p = self._new_person(site, sex, group == "jeunes")
+                p.new_in_reference = i < n_new
+                p.visits[(site, REF)] = 0
+                if not p.new_in_reference:
+                    returning.append(p)
+                if self.rng.random() < 0.5:
                     p.visits[(site, AFTER)] = 0
-            for _ in range(NEW_IN_AFTER[site]):
-                p = self._new_person(site, rng.choice(SEXES), rng.random() < 0.47)
+        return returning
+
+    def _earlier_people(self, site: int, returning: list[Person]) -> None:
+        """When the returning visitors first came, and the people of 2017-2018 who are gone."""
+        rng = self.rng
+        # Each semester of 2017-2018 brings about as many newcomers as the reference one;
+        # some of them still come in 2019 (the returning visitors), the others do not.
+        rng.shuffle(returning)
+        arrivals = [round(ARRIVALS[site] * rng.uniform(0.9, 1.15)) for _ in STILL_COMING]
+        kept = [round(a * share) for a, share in zip(arrivals, STILL_COMING, strict=True)]
+        firsts = [s + 1 for s, k in enumerate(kept) for _ in range(k)]
+        firsts = [0] * (len(returning) - len(firsts)) + firsts
+        for p, first in zip(returning, firsts, strict=True):
+            self._history(p, site, first, STAY[site])
+        history_firsts = [0] * OLD_TIMERS[site] + [
+            s + 1 for s, (a, k) in enumerate(zip(arrivals, kept, strict=True))
+            for _ in range(a - k)
+        ]  # fmt: skip
+        for first in history_firsts:
+            p = self._new_person(site, rng.choice(SEXES), rng.random() < 0.47)
+            self._history(p, site, first, STAY[site] - 0.1)
+            if rng.random() < 0.06:
                 p.visits[(site, AFTER)] = 0
-        # A few people also go to the other Point Relais, but never in the reference semester.
+        for _ in range(NEW_IN_AFTER[site]):
+            p = self._new_person(site, rng.choice(SEXES), rng.random() < 0.47)
+            p.visits[(site, AFTER)] = 0
+
+    def _visits_to_the_other_site(self) -> None:
+        """A few people also go to the other Point Relais, but never in the reference semester."""
+        rng = self.rng
         for site in range(len(SITE_NAMES)):
             other = 1 - site
             after = [p for p in self.people if p.home == site and (site, AFTER) in p.visits]
@@ -307,7 +325,6 @@ class _Builder:
     # the traces of desk work ---------------------------------------------------------------------
 
     def desk_slips(self) -> None:
-        rng = self.rng
         extra: list[DemoContact] = []
         for site in range(len(SITE_NAMES)):
             ref = [
@@ -315,96 +332,10 @@ class _Builder:
                 for c in self.contacts
                 if c.site == site and REFERENCE_START <= c.local_date <= REFERENCE_END
             ]
-            # Saved twice by a double press, the copy deleted a minute later.
-            for c in rng.sample(ref, 9):
-                entered = c.entered_at + timedelta(seconds=rng.randint(5, 40))
-                extra.append(
-                    DemoContact(
-                        site=site,
-                        local_date=c.local_date,
-                        local_time=c.local_time,
-                        entered_at=entered,
-                        channel=c.channel,
-                        person=c.person,
-                        services=c.services,
-                        deleted_at=entered + timedelta(minutes=rng.randint(1, 3)),
-                    )
-                )
-            # A new person's first visit first typed with last year's date, then corrected:
-            # the deleted contact must not make them a returning visitor.
-            holidays = french_public_holidays(2018)
-            firsts: dict[uuid.UUID, DemoContact] = {}
-            for c in ref:
-                p = c.person
-                if p is not None and p.new_in_reference:
-                    if p.id not in firsts or c.local_date < firsts[p.id].local_date:
-                        firsts[p.id] = c
-            slips = 0
-            for c in sorted(firsts.values(), key=lambda c: (c.local_date, c.local_time)):
-                wrong = c.local_date.replace(year=2018)
-                if wrong.weekday() >= 5 or wrong in holidays or rng.random() < 0.9:
-                    continue
-                extra.append(
-                    DemoContact(
-                        site=site,
-                        local_date=wrong,
-                        local_time=c.local_time,
-                        entered_at=c.entered_at - timedelta(minutes=2),
-                        channel=c.channel,
-                        person=c.person,
-                        services=c.services,
-                        deleted_at=c.entered_at - timedelta(minutes=1),
-                    )
-                )
-                slips += 1
-                if slips == 2:
-                    break
-            # A person typed in twice under a misspelt first name, merged a few days later.
-            slip_of = dict(SPELLING_SLIPS)
-            twice = [
-                c
-                for c in ref
-                if c.person is not None
-                and c.person.first_name in slip_of
-                and c.local_date > min(c.person.dates[(site, REF)])
-            ]
-            merged: set[uuid.UUID] = set()
-            for c in rng.sample(twice, len(twice)):
-                assert c.person is not None
-                if c.person.id in merged:
-                    continue
-                merged.add(c.person.id)
-                self.merges.append(
-                    DemoMerge(
-                        survivor=c.person,
-                        absorbed_first_name=slip_of[c.person.first_name],
-                        merged_at=datetime.combine(
-                            c.local_date + timedelta(days=rng.randint(1, 10)),
-                            time(17, rng.randrange(30)),
-                        ),
-                        contact=c,
-                    )
-                )
-                if len(merged) == 3:
-                    break
-        # Quick calls from people who gave no name (second semester 2019 only).
-        for site in range(len(SITE_NAMES)):
-            sampler = self.samplers[(site, AFTER)]
-            for _ in range(20 if site == 0 else 8):
-                day = sampler.sample(rng, 1)[0]
-                at = opening_time(rng)
-                code = rng.choice(("message_conseiller", "message_conseiller", "info_emploi"))
-                extra.append(
-                    DemoContact(
-                        site=site,
-                        local_date=day,
-                        local_time=at,
-                        entered_at=typed_at(rng, day, at),
-                        channel="telephone",
-                        person=None,
-                        services=(code,),
-                    )
-                )
+            extra += double_presses(self.rng, site, ref)
+            extra += wrong_year_first_visits(self.rng, site, ref)
+            self.merges += misspelt_twins(self.rng, site, ref)
+        extra += anonymous_calls(self.rng, self.samplers)
         self.contacts.extend(extra)
 
     def build(self) -> DemoData:

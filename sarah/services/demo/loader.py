@@ -99,6 +99,178 @@ def _refuse_unless_ready(s: Session) -> dict[str, uuid.UUID]:
     return service_ids
 
 
+Revisions = list[int]  # each demo site's revision for this load, by site index
+
+
+def _demo_sites(s: Session) -> tuple[list[uuid.UUID], Revisions]:
+    """The two Points Relais (created when missing), in the report's order, with the revision
+    this load writes for each."""
+    sites = [ensure_site_in(s, name) for name in SITE_NAMES]
+    site_ids = [site.id for site in sites]
+    revision = [next_revision(s, sid) for sid in site_ids]
+    if sites[0].position > sites[1].position:
+        # A site created earlier (first start of the desk) must not upset the report's order.
+        sites[0].position, sites[1].position = sites[1].position, sites[0].position
+        for site, rev in zip(sites, revision, strict=True):
+            site.revision = rev
+    return site_ids, revision
+
+
+def _visitor_rows(
+    data: DemoData, site_ids: list[uuid.UUID], revision: Revisions
+) -> list[dict[str, object]]:
+    """The people, then the records merged into them (tombstoned, ``merged_into_id`` set)."""
+    first_seen: dict[uuid.UUID, datetime] = {}
+    for c in data.contacts:
+        if c.person is not None and c.person.id not in first_seen:
+            first_seen[c.person.id] = c.entered_at
+    visitor_rows: list[dict[str, object]] = [
+        {
+            "id": p.id,
+            "last_name": p.last_name,
+            "first_name": p.first_name,
+            "sex": p.sex,
+            "birth_date": p.birth_date,
+            "search_key": search_key(p.last_name, p.first_name),
+            "merged_into_id": None,
+            "origin_site_id": site_ids[p.home],
+            "revision": revision[p.home],
+            "created_at": first_seen[p.id],
+            "updated_at": first_seen[p.id],
+            "deleted_at": None,
+        }
+        for p in data.people
+    ]
+    for m in data.merges:
+        first = _strip_accents(m.absorbed_first_name)
+        visitor_rows.append(
+            {
+                "id": m.absorbed_id,
+                "last_name": m.survivor.last_name,
+                "first_name": first,
+                "sex": m.survivor.sex,
+                "birth_date": None,
+                "search_key": search_key(m.survivor.last_name, first),
+                "merged_into_id": m.survivor.id,
+                "origin_site_id": site_ids[m.contact.site],
+                "revision": revision[m.contact.site],
+                "created_at": m.contact.entered_at,
+                "updated_at": m.merged_at,
+                "deleted_at": m.merged_at,
+            }
+        )
+    return visitor_rows
+
+
+def _insert_contacts(
+    s: Session,
+    data: DemoData,
+    site_ids: list[uuid.UUID],
+    revision: Revisions,
+    service_ids: dict[str, uuid.UUID],
+) -> None:
+    """The contacts and their services, by batches, with the statistics sums of each batch."""
+    contact_rows = [
+        {
+            "id": c.id,
+            "site_id": site_ids[c.site],
+            "local_date": c.local_date,
+            "local_time": c.local_time,
+            "entered_at": c.entered_at,
+            "channel": c.channel,
+            "visitor_id": c.person.id if c.person is not None else None,
+            "agent": _agent(c.site, c.local_date),
+            "import_key": None,
+            "origin_site_id": site_ids[c.site],
+            "revision": revision[c.site],
+            "created_at": c.entered_at,
+            "updated_at": c.deleted_at or c.entered_at,
+            "deleted_at": c.deleted_at,
+        }
+        for c in data.contacts
+    ]
+    # The statistics sums are added per batch, as a large import does (sarah.services.
+    # import_stats), rather than by the row-by-row triggers.
+    with bulk_statistics(s.connection(), len(contact_rows)) as sums:
+        for start in range(0, len(contact_rows), BATCH):
+            s.execute(insert(Contact.__table__), contact_rows[start : start + BATCH])
+            pair_rows = [
+                {"contact_id": c.id, "service_id": service_ids[code]}
+                for c in data.contacts[start : start + BATCH]
+                for code in c.services
+            ]
+            if pair_rows:
+                s.execute(insert(contact_services), pair_rows)
+            sums.add_batch(
+                *_batch_sums(data.contacts[start : start + BATCH], site_ids, service_ids)
+            )
+
+
+def _merge_rows(
+    data: DemoData, site_ids: list[uuid.UUID], revision: Revisions
+) -> list[dict[str, object]]:
+    """The trace of each merge, with what "Annuler la fusion" needs."""
+    return [
+        {
+            "id": m.id,
+            "survivor_id": m.survivor.id,
+            "absorbed_id": m.absorbed_id,
+            "merged_at": m.merged_at,
+            "moved_contacts": 1,
+            "absorbed_profile": json.dumps(
+                {
+                    "last_name": m.survivor.last_name,
+                    "first_name": _strip_accents(m.absorbed_first_name),
+                    "sex": m.survivor.sex,
+                    "birth_date": None,
+                },
+                ensure_ascii=False,
+            ),
+            "agent": _agent(m.contact.site, m.merged_at.date()),
+            # What "Annuler la fusion" needs: the contact moved, the survivor before.
+            "moved_contact_ids": json.dumps([str(m.contact.id)]),
+            "survivor_profile": json.dumps(
+                {
+                    "last_name": m.survivor.last_name,
+                    "first_name": m.survivor.first_name,
+                    "sex": m.survivor.sex,
+                    "birth_date": m.survivor.birth_date.isoformat()
+                    if m.survivor.birth_date
+                    else None,
+                },
+                ensure_ascii=False,
+            ),
+            "origin_site_id": site_ids[m.contact.site],
+            "revision": revision[m.contact.site],
+            "created_at": m.merged_at,
+            "updated_at": m.merged_at,
+            "deleted_at": None,
+        }
+        for m in data.merges
+    ]
+
+
+def _closed_day_rows(
+    data: DemoData, site_ids: list[uuid.UUID], revision: Revisions
+) -> list[dict[str, object]]:
+    """The days each site was closed, so that the gap alert stays quiet about them."""
+    return [
+        {
+            "id": uuid.uuid4(),
+            "site_id": site_ids[site],
+            "day": day,
+            "reason": reason,
+            "origin_site_id": site_ids[site],
+            "revision": revision[site],
+            "created_at": datetime.combine(day, time(8, 30)),
+            "updated_at": datetime.combine(day, time(8, 30)),
+            "deleted_at": None,
+        }
+        for site, days in data.closed_days.items()
+        for day, reason in sorted(days.items())
+    ]
+
+
 def load_demo(engine: Engine, data: DemoData | None = None) -> DemoSummary:
     """Write the demonstration data set into an empty database, in one transaction.
 
@@ -111,147 +283,14 @@ def load_demo(engine: Engine, data: DemoData | None = None) -> DemoSummary:
         data = build_demo()
     with write_session(engine) as s:
         service_ids = _refuse_unless_ready(s)  # again: the write lock is held from here on
-        sites = [ensure_site_in(s, name) for name in SITE_NAMES]
-        site_ids = [site.id for site in sites]
-        revision = [next_revision(s, sid) for sid in site_ids]
-        if sites[0].position > sites[1].position:
-            # A site created earlier (first start of the desk) must not upset the report's order.
-            sites[0].position, sites[1].position = sites[1].position, sites[0].position
-            for site, rev in zip(sites, revision, strict=True):
-                site.revision = rev
-
-        first_seen: dict[uuid.UUID, datetime] = {}
-        for c in data.contacts:
-            if c.person is not None and c.person.id not in first_seen:
-                first_seen[c.person.id] = c.entered_at
-        visitor_rows = [
-            {
-                "id": p.id,
-                "last_name": p.last_name,
-                "first_name": p.first_name,
-                "sex": p.sex,
-                "birth_date": p.birth_date,
-                "search_key": search_key(p.last_name, p.first_name),
-                "merged_into_id": None,
-                "origin_site_id": site_ids[p.home],
-                "revision": revision[p.home],
-                "created_at": first_seen[p.id],
-                "updated_at": first_seen[p.id],
-                "deleted_at": None,
-            }
-            for p in data.people
-        ]
-        for m in data.merges:
-            first = _strip_accents(m.absorbed_first_name)
-            visitor_rows.append(
-                {
-                    "id": m.absorbed_id,
-                    "last_name": m.survivor.last_name,
-                    "first_name": first,
-                    "sex": m.survivor.sex,
-                    "birth_date": None,
-                    "search_key": search_key(m.survivor.last_name, first),
-                    "merged_into_id": m.survivor.id,
-                    "origin_site_id": site_ids[m.contact.site],
-                    "revision": revision[m.contact.site],
-                    "created_at": m.contact.entered_at,
-                    "updated_at": m.merged_at,
-                    "deleted_at": m.merged_at,
-                }
-            )
-        for chunk in _chunks(visitor_rows):
+        site_ids, revision = _demo_sites(s)
+        for chunk in _chunks(_visitor_rows(data, site_ids, revision)):
             s.execute(insert(Visitor.__table__), chunk)
-
-        contact_rows = [
-            {
-                "id": c.id,
-                "site_id": site_ids[c.site],
-                "local_date": c.local_date,
-                "local_time": c.local_time,
-                "entered_at": c.entered_at,
-                "channel": c.channel,
-                "visitor_id": c.person.id if c.person is not None else None,
-                "agent": _agent(c.site, c.local_date),
-                "import_key": None,
-                "origin_site_id": site_ids[c.site],
-                "revision": revision[c.site],
-                "created_at": c.entered_at,
-                "updated_at": c.deleted_at or c.entered_at,
-                "deleted_at": c.deleted_at,
-            }
-            for c in data.contacts
-        ]
-        # The statistics sums are added per batch, as a large import does (sarah.services.
-        # import_stats), rather than by the row-by-row triggers.
-        with bulk_statistics(s.connection(), len(contact_rows)) as sums:
-            for start in range(0, len(contact_rows), BATCH):
-                s.execute(insert(Contact.__table__), contact_rows[start : start + BATCH])
-                pair_rows = [
-                    {"contact_id": c.id, "service_id": service_ids[code]}
-                    for c in data.contacts[start : start + BATCH]
-                    for code in c.services
-                ]
-                if pair_rows:
-                    s.execute(insert(contact_services), pair_rows)
-                sums.add_batch(
-                    *_batch_sums(data.contacts[start : start + BATCH], site_ids, service_ids)
-                )
-
-        merge_rows = [
-            {
-                "id": m.id,
-                "survivor_id": m.survivor.id,
-                "absorbed_id": m.absorbed_id,
-                "merged_at": m.merged_at,
-                "moved_contacts": 1,
-                "absorbed_profile": json.dumps(
-                    {
-                        "last_name": m.survivor.last_name,
-                        "first_name": _strip_accents(m.absorbed_first_name),
-                        "sex": m.survivor.sex,
-                        "birth_date": None,
-                    },
-                    ensure_ascii=False,
-                ),
-                "agent": _agent(m.contact.site, m.merged_at.date()),
-                # What "Annuler la fusion" needs: the contact moved, the survivor before.
-                "moved_contact_ids": json.dumps([str(m.contact.id)]),
-                "survivor_profile": json.dumps(
-                    {
-                        "last_name": m.survivor.last_name,
-                        "first_name": m.survivor.first_name,
-                        "sex": m.survivor.sex,
-                        "birth_date": m.survivor.birth_date.isoformat()
-                        if m.survivor.birth_date
-                        else None,
-                    },
-                    ensure_ascii=False,
-                ),
-                "origin_site_id": site_ids[m.contact.site],
-                "revision": revision[m.contact.site],
-                "created_at": m.merged_at,
-                "updated_at": m.merged_at,
-                "deleted_at": None,
-            }
-            for m in data.merges
-        ]
+        _insert_contacts(s, data, site_ids, revision, service_ids)
+        merge_rows = _merge_rows(data, site_ids, revision)
         if merge_rows:
             s.execute(insert(VisitorMerge.__table__), merge_rows)
-        closed_rows = [
-            {
-                "id": uuid.uuid4(),
-                "site_id": site_ids[site],
-                "day": day,
-                "reason": reason,
-                "origin_site_id": site_ids[site],
-                "revision": revision[site],
-                "created_at": datetime.combine(day, time(8, 30)),
-                "updated_at": datetime.combine(day, time(8, 30)),
-                "deleted_at": None,
-            }
-            for site, days in data.closed_days.items()
-            for day, reason in sorted(days.items())
-        ]
+        closed_rows = _closed_day_rows(data, site_ids, revision)
         if closed_rows:
             s.execute(insert(ClosedDay.__table__), closed_rows)
 
