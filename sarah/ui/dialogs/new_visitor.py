@@ -39,6 +39,7 @@ from sarah.services.visitors import (
     likely_duplicates,
 )
 from sarah.ui.context import AppContext
+from sarah.ui.style import ERROR_STYLE
 
 SEX_CHOICES = (("Non renseigné", None), ("F — femme", "F"), ("H — homme", "H"))
 SEX_KEYS = {"f": "F", "h": "H"}
@@ -87,6 +88,18 @@ def prefill_from_search(text: str) -> tuple[str, str, str]:
     return last, first, ""
 
 
+def duplicate_line(info: VisitorInfo, today: date) -> str:
+    """A likely duplicate as the list shows it: name, sex, birth date and age."""
+    born_word = {"F": "née", "H": "né"}.get(info.sex or "", "né(e)")
+    born_text = (
+        f"{born_word} le {info.birth_date:%d/%m/%Y} ({age_on(info.birth_date, today)} ans)"
+        if info.birth_date
+        else "date de naissance inconnue"
+    )
+    sex = {"F": "F", "H": "H"}.get(info.sex or "", "sexe ?")
+    return f"{info.display_name} — {sex}, {born_text}"
+
+
 class _DuplicatesList(QListWidget):
     choose = Signal(int)
 
@@ -112,6 +125,28 @@ class NewVisitorDialog(QDialog):
         self.setWindowTitle("Nouvelle personne")
         self.setModal(True)
 
+        intro = QLabel(
+            "Personne n'a été trouvé : créez sa fiche. Seul le nom est obligatoire.", self
+        )
+        intro.setWordWrap(True)
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("error")
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(self._form())
+        layout.addWidget(self.error_label)
+        layout.addWidget(self._duplicates_box())
+        layout.addLayout(self._buttons())
+        self.setMinimumWidth(560)
+        self._typing_flow()
+        self._prefill(search_text)
+
+    # --- the dialog's parts, top to bottom ---------------------------------------------------
+
+    def _form(self) -> QFormLayout:
+        """Name, first name, sex (F or H) and birth date, with the age shown under the date."""
         self.last_edit = QLineEdit(self)
         self.last_edit.setObjectName("lastName")
         self.first_edit = QLineEdit(self)
@@ -130,20 +165,16 @@ class NewVisitorDialog(QDialog):
         self.birth_edit.setToolTip("Tapez les 8 chiffres, ex. 05031990 ; vide si inconnue")
         self.age_label = QLabel(self)
         self.age_label.setObjectName("age")
-
         form = QFormLayout()
         form.addRow("&Nom :", self.last_edit)
         form.addRow("&Prénom :", self.first_edit)
         form.addRow("&Sexe :", self.sex_combo)
         form.addRow("&Date de naissance :", self.birth_edit)
         form.addRow("", self.age_label)
+        return form
 
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("error")
-        self.error_label.setStyleSheet("color: #991b1b; font-weight: 600;")
-        self.error_label.setWordWrap(True)
-
-        # Likely duplicates, shown before creating
+    def _duplicates_box(self) -> QFrame:
+        """Likely duplicates, shown before creating: pick one, or create the person anyway."""
         self.duplicates_frame = QFrame(self)
         self.duplicates_frame.setObjectName("duplicates")
         self.duplicates_frame.setStyleSheet(
@@ -168,15 +199,17 @@ class NewVisitorDialog(QDialog):
         )
         self.create_anyway_button.setAutoDefault(False)
         self.create_anyway_button.clicked.connect(self._create)
-        dup_buttons = QHBoxLayout()
-        dup_buttons.addWidget(self.pick_button)
-        dup_buttons.addWidget(self.create_anyway_button)
-        dup_layout = QVBoxLayout(self.duplicates_frame)
-        dup_layout.addWidget(self.duplicates_label)
-        dup_layout.addWidget(self.duplicates_list)
-        dup_layout.addLayout(dup_buttons)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.pick_button)
+        buttons.addWidget(self.create_anyway_button)
+        box = QVBoxLayout(self.duplicates_frame)
+        box.addWidget(self.duplicates_label)
+        box.addWidget(self.duplicates_list)
+        box.addLayout(buttons)
         self.duplicates_frame.hide()
+        return self.duplicates_frame
 
+    def _buttons(self) -> QHBoxLayout:
         self.create_button = QPushButton("Créer la &fiche (Entrée)", self)
         self.create_button.setObjectName("create")
         self.create_button.setDefault(True)
@@ -184,28 +217,19 @@ class NewVisitorDialog(QDialog):
         cancel = QPushButton("Annuler (Échap)", self)
         cancel.setAutoDefault(False)
         cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.create_button)
-        buttons.addWidget(cancel)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.create_button)
+        row.addWidget(cancel)
+        return row
 
-        layout = QVBoxLayout(self)
-        intro = QLabel(
-            "Personne n'a été trouvé : créez sa fiche. Seul le nom est obligatoire.", self
-        )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.duplicates_frame)
-        layout.addLayout(buttons)
-        self.setMinimumWidth(560)
-
+    def _typing_flow(self) -> None:
+        """Tab order, then what typing does: F/H or a digit on Sexe moves to the birth date,
+        its slashes come by themselves, and any change hides the duplicates shown."""
         QWidget.setTabOrder(self.last_edit, self.first_edit)
         QWidget.setTabOrder(self.first_edit, self.sex_combo)
         QWidget.setTabOrder(self.sex_combo, self.birth_edit)
         QWidget.setTabOrder(self.birth_edit, self.create_button)
-
         self.birth_edit.textEdited.connect(self._birth_typed)
         self.birth_edit.textChanged.connect(self._update_age)
         for edit in (self.last_edit, self.first_edit, self.birth_edit):
@@ -215,6 +239,8 @@ class NewVisitorDialog(QDialog):
         self.sex_combo.digit_typed.connect(self._date_begun)
         self.sex_combo.refused.connect(self._sex_refused)
 
+    def _prefill(self, search_text: str) -> None:
+        """What the search had, in its fields; the focus on the first one still to type."""
         last, first, born = prefill_from_search(search_text)
         self.last_edit.setText(last)
         self.first_edit.setText(first)
@@ -323,14 +349,7 @@ class NewVisitorDialog(QDialog):
         self.duplicates_list.clear()
         today = date.today()
         for info in self._duplicates:
-            born_word = {"F": "née", "H": "né"}.get(info.sex or "", "né(e)")
-            born_text = (
-                f"{born_word} le {info.birth_date:%d/%m/%Y} ({age_on(info.birth_date, today)} ans)"
-                if info.birth_date
-                else "date de naissance inconnue"
-            )
-            sex = {"F": "F", "H": "H"}.get(info.sex or "", "sexe ?")
-            QListWidgetItem(f"{info.display_name} — {sex}, {born_text}", self.duplicates_list)
+            QListWidgetItem(duplicate_line(info, today), self.duplicates_list)
         n = len(self._duplicates)
         self.duplicates_label.setText(
             f"<b>Attention : {n} fiche{'s' if n > 1 else ''} ressemble{'nt' if n > 1 else ''} "
