@@ -17,7 +17,7 @@ from sarah.services.visitor_history import visitor_history
 from sarah.services.visitors import create_visitor
 from sarah.settings import Settings
 from sarah.ui.catalogue import CatalogueScreen
-from sarah.ui.catalogue.screen import ServiceDialog
+from sarah.ui.catalogue.service_dialog import ServiceDialog
 from sarah.ui.context import AppContext
 from sarah.ui.table_models.catalogue_model import CatalogueModel
 
@@ -326,3 +326,27 @@ def test_the_refusal_to_delete_says_the_count_shown_in_the_table(qtbot, ctx: App
     qtbot.keyClick(screen.table, Qt.Key.Key_Delete)
     assert screen.status.kind == "error"
     assert "a été délivré lors de 3 contacts" in screen.status.text()
+
+
+@pytest.mark.allow_log("unexpected error")
+def test_a_bug_while_counting_uses_opens_the_crash_dialog(
+    qtbot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from sarah.ui.catalogue import screen as screen_module
+    from sarah.ui.dialogs.crash import CrashDialog
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(screen_module, "service_usage", broken)
+    screen = CatalogueScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.status.kind == "error")
+    assert screen.status.text() == (
+        "Utilisations non comptées : erreur inattendue (détails dans la fenêtre d'erreur)."
+    )
+    [crash] = screen.findChildren(CrashDialog)
+    assert crash.isVisible()
+    crash.accept()
+    assert not screen.model.usage_loaded() and screen.model.rowCount() > 0

@@ -13,15 +13,10 @@ from collections.abc import Callable
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -31,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from sarah.errors import UserError
 from sarah.services.catalogue import (
-    LABEL_MAX,
     SHORTCUT_KEYS,
     ServiceInfo,
     add_service,
@@ -43,77 +37,36 @@ from sarah.services.catalogue import (
     service_usage,
     set_shortcut,
 )
+from sarah.ui.catalogue.service_dialog import ServiceDialog
 from sarah.ui.context import AppContext
+from sarah.ui.dialogs.crash import failure_text
 from sarah.ui.table_models.catalogue_model import CatalogueModel
 from sarah.ui.visitors.status_line import StatusLine
+from sarah.ui.visitors.tables import read_only_table
 from sarah.ui.workers import Worker, run_in_background
 from sarah.vocabulary import count_text
 
+INTRO = (
+    "L'ordre et les touches sont ceux de l'écran Accueil. Renommer un service garde son "
+    "historique : les rapports des périodes passées affichent le nouveau libellé. Un "
+    "service déjà délivré ne se supprime pas : retirez-le, il disparaît de l'accueil et "
+    "reste dans l'historique."
+)
 
-class ServiceDialog(QDialog):
-    """Label and/or key of a service. Stays open, with what was typed, when the change is refused."""
-
-    def __init__(
-        self,
-        title: str,
-        submit: Callable[[str, str], None],
-        *,
-        label: str | None = "",
-        key: str | None = "",
-        free_keys: str = "",
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setModal(True)
-        self.submit = submit
-        self.label_edit = QLineEdit(label or "")
-        self.label_edit.setMaxLength(LABEL_MAX)
-        self.label_edit.setMinimumWidth(460)
-        self.key_edit = QLineEdit(key or "")
-        self.key_edit.setMaxLength(1)
-        self.key_edit.setFixedWidth(self.key_edit.fontMetrics().horizontalAdvance("W") * 4)
-        self.error = StatusLine()
-        form = QFormLayout()
-        if label is not None:
-            form.addRow("&Libellé", self.label_edit)
-        else:
-            self.label_edit.hide()
-        if key is not None:
-            keys = QHBoxLayout()
-            keys.addWidget(self.key_edit)
-            free = " ".join(free_keys.upper()) or "aucune"
-            self.key_hint = QLabel(f"une lettre, ou vide pour aucune — libres : {free}")
-            self.key_hint.setStyleSheet("color: #4b5563;")
-            self.key_hint.setWordWrap(True)
-            keys.addWidget(self.key_hint, 1)
-            key_label = QLabel("&Touche")
-            key_label.setBuddy(self.key_edit)  # a layout is no buddy: Alt+T needs the field
-            form.addRow(key_label, keys)
-        else:
-            self.key_edit.hide()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Valider")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-        buttons.accepted.connect(self._try_accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        first = self.label_edit if label is not None else self.key_edit
-        first.setFocus()
-        first.selectAll()
-
-    def _try_accept(self) -> None:
-        try:
-            self.submit(self.label_edit.text(), self.key_edit.text())
-        except UserError as exc:
-            self.error.show_message(exc.message, "error")
-            return
-        self.accept()
+# name -> (text, keys, tip); the buttons follow this order.
+ACTIONS: dict[str, tuple[str, str, str]] = {
+    "add": ("&Ajouter…", "Ctrl+N", "Nouveau service à la fin du catalogue"),
+    "rename": ("&Renommer…", "F2", "Changer le libellé (le code reste)"),
+    "key": ("Changer la touc&he…", "Ctrl+K", "Lettre qui coche ce service à l'accueil"),
+    "up": ("&Monter", "Ctrl+Up", "Plus haut dans la liste de l'accueil et des rapports"),
+    "down": ("&Descendre", "Ctrl+Down", "Plus bas dans la liste de l'accueil et des rapports"),
+    "retire": (
+        "Reti&rer",
+        "Ctrl+R",
+        "Cacher de l'accueil, garder dans l'historique (ou rétablir)",
+    ),
+    "delete": ("&Supprimer", "Del", "Seulement un service jamais délivré (faute de frappe)"),
+}
 
 
 class CatalogueScreen(QWidget):
@@ -127,104 +80,20 @@ class CatalogueScreen(QWidget):
         self._usage_worker: Worker | None = None
         self._usage_generation = 0
 
-        title = QLabel("Catalogue des services")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        title.setFont(font)
-        intro = QLabel(
-            "L'ordre et les touches sont ceux de l'écran Accueil. Renommer un service garde son "
-            "historique : les rapports des périodes passées affichent le nouveau libellé. Un "
-            "service déjà délivré ne se supprime pas : retirez-le, il disparaît de l'accueil et "
-            "reste dans l'historique."
-        )
-        intro.setWordWrap(True)
-        intro.setStyleSheet("color: #374151;")
-
         self.model = CatalogueModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(CatalogueModel.LABEL, QHeaderView.ResizeMode.Stretch)
+        self.table = self._table()
         self.show_retired = QCheckBox("Afficher les services re&tirés")
         self.show_retired.setChecked(True)
-
-        self.add_action = self._action(
-            "&Ajouter…", "Ctrl+N", self.add, "Nouveau service à la fin du catalogue"
-        )
-        self.rename_action = self._action(
-            "&Renommer…", "F2", self.rename, "Changer le libellé (le code reste)"
-        )
-        self.key_action = self._action(
-            "Changer la touc&he…",
-            "Ctrl+K",
-            self.change_key,
-            "Lettre qui coche ce service à l'accueil",
-        )
-        self.up_action = self._action(
-            "&Monter",
-            "Ctrl+Up",
-            lambda: self.move_service(-1),
-            "Plus haut dans la liste de l'accueil et des rapports",
-        )
-        self.down_action = self._action(
-            "&Descendre",
-            "Ctrl+Down",
-            lambda: self.move_service(1),
-            "Plus bas dans la liste de l'accueil et des rapports",
-        )
-        self.retire_action = self._action(
-            "Reti&rer",
-            "Ctrl+R",
-            self.toggle_retired,
-            "Cacher de l'accueil, garder dans l'historique (ou rétablir)",
-        )
-        self.delete_action = self._action(
-            "&Supprimer",
-            "Del",
-            self.delete,
-            "Seulement un service jamais délivré (faute de frappe)",
-        )
-
-        buttons = QVBoxLayout()
+        self.change_actions = self._make_actions()
         self.buttons: dict[str, QPushButton] = {}
-        for name, act in (
-            ("add", self.add_action),
-            ("rename", self.rename_action),
-            ("key", self.key_action),
-            ("up", self.up_action),
-            ("down", self.down_action),
-            ("retire", self.retire_action),
-            ("delete", self.delete_action),
-        ):
-            button = QPushButton(act.text())
-            button.setToolTip(
-                f"{act.toolTip()} ({act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-            )
-            button.clicked.connect(act.trigger)
-            button.setAutoDefault(False)
-            self.buttons[name] = button
-            buttons.addWidget(button)
-            if name in ("key", "down"):
-                buttons.addSpacing(12)
-        buttons.addStretch(1)
-
         self.status = StatusLine()
+
         body = QHBoxLayout()
         body.addWidget(self.table, 1)
-        body.addLayout(buttons)
+        body.addLayout(self._button_column())
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(intro)
+        layout.addWidget(self._title())
+        layout.addWidget(self._intro())
         layout.addLayout(body, 1)
         layout.addWidget(self.show_retired)
         layout.addWidget(self.status)
@@ -234,6 +103,65 @@ class CatalogueScreen(QWidget):
         self.table.activated.connect(lambda _index: self.rename())
         self.setFocusProxy(self.table)
         self.reload()
+
+    # --- parts of the screen --------------------------------------------------------------------
+
+    @staticmethod
+    def _title() -> QLabel:
+        title = QLabel("Catalogue des services")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        title.setFont(font)
+        return title
+
+    @staticmethod
+    def _intro() -> QLabel:
+        intro = QLabel(INTRO)
+        intro.setWordWrap(True)
+        intro.setStyleSheet("color: #374151;")
+        return intro
+
+    def _table(self) -> QTableView:
+        table = read_only_table(self.model)
+        table.setTabKeyNavigation(False)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(CatalogueModel.LABEL, QHeaderView.ResizeMode.Stretch)
+        return table
+
+    def _make_actions(self) -> dict[str, QAction]:
+        """One action per change, each with its key and its tip."""
+        slots: dict[str, Callable[[], object]] = {
+            "add": self.add,
+            "rename": self.rename,
+            "key": self.change_key,
+            "up": lambda: self.move_service(-1),
+            "down": lambda: self.move_service(1),
+            "retire": self.toggle_retired,
+            "delete": self.delete,
+        }
+        return {
+            name: self._action(text, keys, slots[name], tip)
+            for name, (text, keys, tip) in ACTIONS.items()
+        }
+
+    def _button_column(self) -> QVBoxLayout:
+        """A button per action, in groups: what a service is, where it stands, whether it stays."""
+        column = QVBoxLayout()
+        for name, act in self.change_actions.items():
+            button = QPushButton(act.text())
+            button.setToolTip(
+                f"{act.toolTip()} ({act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+            )
+            button.clicked.connect(act.trigger)
+            button.setAutoDefault(False)
+            self.buttons[name] = button
+            column.addWidget(button)
+            if name in ("key", "down"):
+                column.addSpacing(12)
+        column.addStretch(1)
+        return column
 
     def _action(self, text: str, keys: str, slot: Callable[[], object], tip: str) -> QAction:
         act = QAction(text, self)
@@ -289,10 +217,7 @@ class CatalogueScreen(QWidget):
         def failed(exc: BaseException) -> None:
             if generation != self._usage_generation:
                 return
-            if isinstance(exc, UserError):
-                self.status.show_message(f"Utilisations non comptées : {exc.message}", "error")
-            else:
-                raise exc
+            self.status.show_message(failure_text("Utilisations non comptées", exc, self), "error")
 
         self._usage_worker = run_in_background(
             service_usage, self.ctx.engine, on_result=done, on_error=failed
@@ -313,10 +238,10 @@ class CatalogueScreen(QWidget):
             "delete": writable and s is not None,
         }
         retire_text = "Rétab&lir" if s is not None and s.retired else "Reti&rer"
-        self.retire_action.setText(retire_text)
+        self.change_actions["retire"].setText(retire_text)
         self.buttons["retire"].setText(retire_text)
         for name, on in enabled.items():
-            getattr(self, f"{name}_action").setEnabled(on)
+            self.change_actions[name].setEnabled(on)
             self.buttons[name].setEnabled(on)
         if s is not None:
             usage = self.model.usage(s.id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -83,46 +83,73 @@ class CatalogueModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._services)):
             return None
-        column = index.column()
-        if not (0 <= column < len(HEADERS)):
+        if not (0 <= index.column() < len(HEADERS)):
             return None
-        s = self._services[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return str(index.row() + 1) if column == self.NUMBER else self._text(s, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column in (self.NUMBER, self.USES):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if column == self.KEY:
-                return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and (s.retired or column == self.CODE):
-            return QBrush(QColor(GREY))
-        if role == Qt.ItemDataRole.FontRole:
-            font = QFont()
-            if s.retired:
-                font.setItalic(True)
-            if column == self.KEY:
-                font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if s.retired:
-                return f"« {s.label} » est retiré : absent de l'accueil, gardé dans l'historique."
-            return f"« {s.label} » — touche {s.shortcut.upper() if s.shortcut else 'aucune'}"
-        return None
+        cell = self._ROLE_CELLS.get(role)
+        return cell(self, index.row(), index.column()) if cell else None
 
-    def _text(self, s: ServiceInfo, column: int) -> str:
-        if column == self.KEY:
-            if not s.shortcut:
-                return "–"
-            return f"({s.shortcut.upper()})" if s.retired else s.shortcut.upper()
-        if column == self.LABEL:
-            return s.label
-        if column == self.STATE:
-            return "retiré" if s.retired else "actif"
-        if column == self.CODE:
-            return s.code
+    # --- one method per role: (row, column) -> what Qt shows -----------------------------------
+
+    def _display(self, row: int, column: int) -> str:
+        if column == self.NUMBER:
+            return str(row + 1)
+        s = self._services[row]
+        text = SERVICE_TEXT.get(column)
+        if text is not None:
+            return text(s)
         usage = self.usage(s.id)
         if usage is None:
             return "…"
         if column == self.USES:
             return count_text(usage.uses)
         return f"{usage.last_used:%d/%m/%Y}" if usage.last_used else "jamais"
+
+    def _alignment(self, _row: int, column: int) -> int | None:
+        return ALIGNMENTS.get(column)
+
+    def _foreground(self, row: int, column: int) -> QBrush | None:
+        if self._services[row].retired or column == self.CODE:
+            return QBrush(QColor(GREY))
+        return None
+
+    def _font(self, row: int, column: int) -> QFont:
+        font = QFont()  # only what differs from the table's font is set
+        if self._services[row].retired:
+            font.setItalic(True)
+        if column == self.KEY:
+            font.setBold(True)
+        return font
+
+    def _tooltip(self, row: int, _column: int) -> str:
+        s = self._services[row]
+        if s.retired:
+            return f"« {s.label} » est retiré : absent de l'accueil, gardé dans l'historique."
+        return f"« {s.label} » — touche {s.shortcut.upper() if s.shortcut else 'aucune'}"
+
+    _ROLE_CELLS: dict[int, Callable[[CatalogueModel, int, int], Any]] = {
+        Qt.ItemDataRole.DisplayRole: _display,
+        Qt.ItemDataRole.TextAlignmentRole: _alignment,
+        Qt.ItemDataRole.ForegroundRole: _foreground,
+        Qt.ItemDataRole.FontRole: _font,
+        Qt.ItemDataRole.ToolTipRole: _tooltip,
+    }
+
+
+def _key_text(s: ServiceInfo) -> str:
+    if not s.shortcut:
+        return "–"
+    return f"({s.shortcut.upper()})" if s.retired else s.shortcut.upper()
+
+
+# The columns read from the service itself; the use columns wait for the counts.
+SERVICE_TEXT: dict[int, Callable[[ServiceInfo], str]] = {
+    CatalogueModel.KEY: _key_text,
+    CatalogueModel.LABEL: lambda s: s.label,
+    CatalogueModel.STATE: lambda s: "retiré" if s.retired else "actif",
+    CatalogueModel.CODE: lambda s: s.code,
+}
+ALIGNMENTS = {
+    CatalogueModel.NUMBER: int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+    CatalogueModel.USES: int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+    CatalogueModel.KEY: int(Qt.AlignmentFlag.AlignCenter),
+}
