@@ -77,100 +77,147 @@ def _merged_codes(previous: list[str], current: list[str]) -> list[str]:
     return out
 
 
-def compare_reports(current: Report, previous: Report) -> Comparison:
-    """Side by side, row by row; services matched by their stable code, not their label."""
-    columns = [*current.sites, TOTAL]
+CHANNEL_LABELS = {"physique": "Entretiens physiques", "telephone": "Entretiens téléphoniques"}
+AGE_LABELS = {"jeunes": "Public jeune", "adultes": "Public adulte", "NR": "Âge non renseigné"}
+PEOPLE_TOTAL_LABELS = {
+    "persons": "Total des personnes",
+    "new_persons": "Total des nouveaux publics",
+}
 
-    def tables(report: Report, column: str) -> SiteTables | None:
-        if column == TOTAL:
-            return report.total
-        return report.by_site.get(column)
+Pick = Callable[[SiteTables], int]  # one number of a site's (or the total's) tables
 
-    rows: list[ComparisonRow] = []
 
-    def add(
-        section: str,
-        key: str,
-        label: str,
-        pick: Callable[[SiteTables], int],
-        *,
-        note: str = "",
-        bold: bool = False,
-    ) -> None:
+def _tables(report: Report, column: str) -> SiteTables | None:
+    if column == TOTAL:
+        return report.total
+    return report.by_site.get(column)
+
+
+@dataclass(frozen=True)
+class _SideBySide:
+    """The two reports; each row of the comparison picks the same number from both."""
+
+    current: Report
+    previous: Report
+
+    def row(
+        self, section: str, key: str, label: str, pick: Pick, *, note: str = "", bold: bool = False
+    ) -> ComparisonRow:
         values = {}
-        for col in columns:
-            prev_t, cur_t = tables(previous, col), tables(current, col)
+        for col in [*self.current.sites, TOTAL]:
+            prev_t, cur_t = _tables(self.previous, col), _tables(self.current, col)
             values[col] = ComparedValue(
                 pick(prev_t) if prev_t is not None else 0,
                 pick(cur_t) if cur_t is not None else 0,
             )
-        rows.append(ComparisonRow(section, key, label, values, note, bold))
+        return ComparisonRow(section, key, label, values, note, bold)
 
-    for channel in CHANNELS:
 
-        def by_channel(t: SiteTables, c: str = channel) -> int:
-            return t.contacts[c]
+def _by_channel(channel: str) -> Pick:
+    return lambda t: t.contacts[channel]
 
-        add(
-            "contacts",
-            channel,
-            {"physique": "Entretiens physiques", "telephone": "Entretiens téléphoniques"}[channel],
-            by_channel,
-        )
-    add("contacts", "total", "Total des contacts", lambda t: t.contacts_total, bold=True)
-    add("contacts", "anonymous", "dont contacts anonymes", lambda t: t.anonymous_contacts)
 
-    def service_info(report: Report) -> dict[str, tuple[str, bool]]:
-        return {s.code: (s.label, s.retired) for s in report.total.services}
+def _service_count(code: str) -> Pick:
+    return lambda t: next((s.count for s in t.services if s.code == code), 0)
 
-    cur_info, prev_info = service_info(current), service_info(previous)
+
+def _in_age_group(section: str, age: str) -> Pick:
+    def pick(t: SiteTables) -> int:
+        people: PeopleCounts = getattr(t, section)
+        return people.group_total(age)
+
+    return pick
+
+
+def _people_total(section: str) -> Pick:
+    def pick(t: SiteTables) -> int:
+        people: PeopleCounts = getattr(t, section)
+        return people.total
+
+    return pick
+
+
+def _contact_rows(both: _SideBySide) -> list[ComparisonRow]:
+    return [
+        *(
+            both.row("contacts", channel, CHANNEL_LABELS[channel], _by_channel(channel))
+            for channel in CHANNELS
+        ),
+        both.row("contacts", "total", "Total des contacts", lambda t: t.contacts_total, bold=True),
+        both.row("contacts", "anonymous", "dont contacts anonymes", lambda t: t.anonymous_contacts),
+    ]
+
+
+def _service_info(report: Report) -> dict[str, tuple[str, bool]]:
+    """Label and retired flag of each service code of the report."""
+    return {s.code: (s.label, s.retired) for s in report.total.services}
+
+
+def _service_note(
+    code: str,
+    cur_info: dict[str, tuple[str, bool]],
+    prev_info: dict[str, tuple[str, bool]],
+) -> str:
+    """'ancien libellé : « … »' for a renamed service, 'service retiré' for a retired one."""
+    label, retired = cur_info.get(code) or prev_info[code]
+    notes = []
+    if code in prev_info and code in cur_info and prev_info[code][0] != label:
+        notes.append(f"ancien libellé : « {prev_info[code][0]} »")
+    if retired or (code not in cur_info and prev_info[code][1]):
+        notes.append("service retiré")
+    return " ; ".join(notes)
+
+
+def _service_rows(both: _SideBySide) -> list[ComparisonRow]:
+    cur_info, prev_info = _service_info(both.current), _service_info(both.previous)
     codes = _merged_codes(
-        [s.code for s in previous.total.services], [s.code for s in current.total.services]
+        [s.code for s in both.previous.total.services],
+        [s.code for s in both.current.total.services],
     )
-    for code in codes:
-        label, retired = cur_info.get(code) or prev_info[code]
-        notes = []
-        if code in prev_info and code in cur_info and prev_info[code][0] != label:
-            notes.append(f"ancien libellé : « {prev_info[code][0]} »")
-        if retired or (code not in cur_info and prev_info[code][1]):
-            notes.append("service retiré")
+    return [
+        *(
+            both.row(
+                "services",
+                code,
+                (cur_info.get(code) or prev_info[code])[0],
+                _service_count(code),
+                note=_service_note(code, cur_info, prev_info),
+            )
+            for code in codes
+        ),
+        both.row("services", "not_given", NOT_GIVEN, lambda t: t.not_given_services),
+        both.row(
+            "services", "total", "Total des services délivrés", lambda t: t.services_total, bold=True
+        ),
+    ]
 
-        def count(t: SiteTables, code: str = code) -> int:
-            return next((s.count for s in t.services if s.code == code), 0)
 
-        add("services", code, label, count, note=" ; ".join(notes))
-    add("services", "not_given", NOT_GIVEN, lambda t: t.not_given_services)
-    add("services", "total", "Total des services délivrés", lambda t: t.services_total, bold=True)
+def _anyone_without_age(both: _SideBySide, section: str) -> bool:
+    """Whether either report counts people of unknown age: their row is shown only then."""
+    return any(
+        getattr(t, section).group_total("NR")
+        for rep in (both.current, both.previous)
+        for t in [rep.total, *rep.by_site.values()]
+    )
 
-    for section in ("persons", "new_persons"):
-        for age in AGE_GROUPS:
-            age_label = {
-                "jeunes": "Public jeune",
-                "adultes": "Public adulte",
-                "NR": "Âge non renseigné",
-            }
-            if age == "NR" and not any(
-                getattr(t, section).group_total("NR")
-                for rep in (current, previous)
-                for t in [rep.total, *rep.by_site.values()]
-            ):
-                continue
 
-            def in_group(t: SiteTables, a: str = age, s: str = section) -> int:
-                people: PeopleCounts = getattr(t, s)
-                return people.group_total(a)
+def _people_rows(both: _SideBySide, section: str) -> list[ComparisonRow]:
+    ages = [age for age in AGE_GROUPS if age != "NR" or _anyone_without_age(both, section)]
+    return [
+        *(both.row(section, age, AGE_LABELS[age], _in_age_group(section, age)) for age in ages),
+        both.row(
+            section, "total", PEOPLE_TOTAL_LABELS[section], _people_total(section), bold=True
+        ),
+    ]
 
-            add(section, age, age_label[age], in_group)
 
-        def people_total(t: SiteTables, s: str = section) -> int:
-            people: PeopleCounts = getattr(t, s)
-            return people.total
-
-        add(
-            section,
-            "total",
-            "Total des personnes" if section == "persons" else "Total des nouveaux publics",
-            people_total,
-            bold=True,
-        )
+def compare_reports(current: Report, previous: Report) -> Comparison:
+    """Side by side, row by row; services matched by their stable code, not their label."""
+    both = _SideBySide(current, previous)
+    rows = [
+        *_contact_rows(both),
+        *_service_rows(both),
+        *_people_rows(both, "persons"),
+        *_people_rows(both, "new_persons"),
+    ]
     return Comparison(current.period, previous.period, list(current.sites), rows)
