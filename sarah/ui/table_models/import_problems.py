@@ -3,7 +3,7 @@ copied as tab-separated text that pastes into a spreadsheet."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -11,6 +11,22 @@ from PySide6.QtGui import QColor
 
 from sarah.services.imports.problems import Problem
 from sarah.ui.table_models.list_model import ListTableModel
+
+
+def _value_text(problem: Problem) -> str:
+    """An empty cell is said "(vide)"; a missing column has no value at all."""
+    if problem.value is None:
+        return ""
+    return problem.value if problem.value != "" else "(vide)"
+
+
+# Column -> its text, in the order of ProblemsModel.HEADERS.
+CELL_TEXT: tuple[Callable[[Problem], str], ...] = (
+    lambda p: str(p.line),
+    lambda p: p.column,
+    _value_text,
+    lambda p: p.reason,
+)
 
 
 class ProblemsModel(ListTableModel[Problem]):
@@ -28,15 +44,7 @@ class ProblemsModel(ListTableModel[Problem]):
 
     @staticmethod
     def text(problem: Problem, column: int) -> str:
-        if column == ProblemsModel.LINE:
-            return str(problem.line)
-        if column == ProblemsModel.COLUMN:
-            return problem.column
-        if column == ProblemsModel.VALUE:
-            if problem.value is None:
-                return ""
-            return problem.value if problem.value != "" else "(vide)"
-        return problem.reason
+        return CELL_TEXT[column](problem)
 
     def cell(self, item: Problem, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
