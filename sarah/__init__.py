@@ -1,8 +1,5 @@
 """SARAH: visits and services tracker for the employment help desks (Points Relais)."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("sarah")
-except PackageNotFoundError:  # running from a source tree or a frozen build without metadata
-    __version__ = "0.1.0"
+# The one place the version is written: pyproject.toml reads it (tool.setuptools.dynamic), so
+# that a command need not import importlib.metadata (20 ms of every start) to print it.
+__version__ = "0.1.0"

@@ -17,11 +17,11 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from sarah import paths
 from sarah.dbfile import (
@@ -32,6 +32,10 @@ from sarah.dbfile import (
     too_new_message,
 )
 from sarah.errors import DatabaseDamaged, DatabaseLocked, DiskFull, UserError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -54,6 +58,14 @@ def database_url(target: str | os.PathLike[str] | None) -> str:
     if "://" in text:
         return text
     return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def sqlite_file(target: str | os.PathLike[str] | None) -> Path | None:
+    """The SQLite file a path or URL names, None for a server database or an in-memory one."""
+    url = make_url(database_url(target))
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
 
 
 def sqlite_path(engine: Engine) -> Path | None:
@@ -115,17 +127,32 @@ def reader(engine: Engine) -> Engine:
     return engine.execution_options(sqlite_begin="DEFERRED")
 
 
+# The ORM is imported by the first session, not by this module: a command that only reads sums
+# (read_connection) never pays for it.
+
+
 @contextlib.contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """One write transaction: committed when the block ends, rolled back on any error."""
+    from sqlalchemy.orm import Session
+
     with translate_errors(), Session(engine, expire_on_commit=False) as session, session.begin():
         yield session
 
 
 @contextlib.contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
+    from sqlalchemy.orm import Session
+
     with translate_errors(), Session(reader(engine)) as session, session.begin():
         yield session
+
+
+@contextlib.contextmanager
+def read_connection(engine: Engine) -> Iterator[Connection]:
+    """A read transaction in SQLAlchemy Core (deferred on SQLite, like :func:`read_session`)."""
+    with translate_errors(), reader(engine).connect() as conn, conn.begin():
+        yield conn
 
 
 # --- errors a user can act on -------------------------------------------------------------------

@@ -24,6 +24,7 @@ from sarah.db import (
     head_revision,
     quick_check_file,
     refuse_newer_schema,
+    sqlite_file,
     sqlite_path,
     upgrade_schema,
 )
@@ -31,7 +32,6 @@ from sarah.dbfile import ReadOnlyDatabase, is_writable, refuse_foreign_file, ref
 from sarah.errors import DatabaseDamaged, UserError
 from sarah.services.backups.journal import database_traces, recover_interrupted_restore
 from sarah.services.backups.location import refuse_unsafe_location
-from sarah.services.backups.startup import sqlite_file
 
 log = logging.getLogger(__name__)
 

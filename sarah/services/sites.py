@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
 
-from sarah.db import read_session, write_session
+from sarah import schema
+from sarah.db import read_connection, write_session
 from sarah.errors import InvalidInput
-from sarah.models import Site
+
+if TYPE_CHECKING:  # the ORM only where a site is written: reading them is Core (fast commands)
+    from sqlalchemy.orm import Session
+
+    from sarah.models import Site
 
 
 @dataclass(frozen=True)
@@ -26,15 +31,20 @@ def _info(site: Site) -> SiteInfo:
 
 def list_sites(engine: Engine) -> list[SiteInfo]:
     """Live sites in display order (position, then name)."""
-    with read_session(engine) as s:
-        rows = s.scalars(
-            select(Site).where(Site.deleted_at.is_(None)).order_by(Site.position, Site.name)
+    t = schema.sites
+    with read_connection(engine) as conn:
+        rows = conn.execute(
+            select(t.c.id, t.c.name, t.c.position)
+            .where(t.c.deleted_at.is_(None))
+            .order_by(t.c.position, t.c.name)
         ).all()
-        return [_info(r) for r in rows]
+    return [SiteInfo(id=r.id, name=r.name, position=r.position) for r in rows]
 
 
 def ensure_site_in(session: Session, name: str) -> Site:
     """The site called ``name`` (exact after trimming), created at the end of the list if new."""
+    from sarah.models import Site
+
     clean = " ".join(name.split())
     if not clean:
         raise InvalidInput("Le nom du site est vide.")

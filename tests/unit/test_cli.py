@@ -58,7 +58,7 @@ def test_help_and_usage_errors_speak_french(capsys: pytest.CaptureFixture[str]) 
     assert "une valeur est attendue" in err and "expected one argument" not in err
 
 
-def _commands_imported(*args: str) -> list[str]:
+def _commands_imported(*args: str, prefix: str = "sarah.commands.") -> list[str]:
     import subprocess
     import sys
 
@@ -69,7 +69,7 @@ def _commands_imported(*args: str) -> list[str]:
         f"    main({list(args)!r})\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print(sorted(m for m in sys.modules if m.startswith('sarah.commands.')))\n"
+        f"print(sorted(m for m in sys.modules if m.startswith({prefix!r})))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1].replace("'", '"'))
@@ -82,3 +82,13 @@ def test_only_the_chosen_command_is_imported(tmp_path: Path) -> None:
         "sarah.commands.report"
     ]
     assert "sarah.commands.demo" in _commands_imported("--help")
+
+
+def test_a_report_on_a_current_database_needs_neither_alembic_nor_the_orm(tmp_path: Path) -> None:
+    """What keeps a command as quick as a plain script (docs/benchmarks.md, start-up)."""
+    db = str(tmp_path / "x.sqlite")
+    report = ("--db", db, "report", "--semester", "2019-S1")
+    assert "sarah.commands.report" in _commands_imported(*report)  # creates and migrates it
+    assert _commands_imported(*report, prefix="alembic") == []
+    assert _commands_imported(*report, prefix="sqlalchemy.orm") == []
+    assert _commands_imported(*report, prefix="sarah.models") == []

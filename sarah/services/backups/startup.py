@@ -22,14 +22,12 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
 from sarah.db import (
     create_db_engine,
     current_revision,
-    database_url,
     head_revision,
     quick_check_file,
+    sqlite_file,
 )
 from sarah.dbfile import SQLITE_MAGIC
 from sarah.services.backups.create import backup_if_changed
@@ -173,14 +171,6 @@ class Opening(Enum):
 class StartupPlan:
     path: Path | None  # the SQLite file, None for a server database
     opening: Opening
-
-
-def sqlite_file(target: str | os.PathLike[str] | None) -> Path | None:
-    """The SQLite file a path or URL names, None for a server database or an in-memory one."""
-    url = make_url(database_url(target))
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return None
-    return Path(url.database)
 
 
 def _at_head(path: Path) -> bool:

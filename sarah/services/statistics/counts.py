@@ -21,13 +21,11 @@ from sqlalchemy import (
     union_all,
 )
 
-from sarah.models import (
-    contact_services,
-)
 from sarah.reports.tables import Period
 from sarah.services.statistics.sql import (
     _age_group,
     age_group_expr,
+    contact_services,
     contacts,
     day_number,
     sex_expr,

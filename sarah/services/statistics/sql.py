@@ -18,25 +18,35 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from sarah.models import (
-    Contact,
-    Service,
-    StatDay,
-    StatDayService,
-    StatPerson,
-    StatVisit,
-    Visitor,
+# Core tables, not the ORM classes: a report command never imports sqlalchemy.orm.
+from sarah.schema import (
+    contact_services,
+    contacts,
+    services,
+    stat_day_services,
+    stat_days,
+    stat_persons,
+    stat_visits,
+    visitors,
 )
 
-Method = Literal["auto", "direct", "derived"]
+__all__ = [
+    "Method",
+    "age_group_expr",
+    "contact_services",
+    "contacts",
+    "date_number",
+    "day_number",
+    "services",
+    "sex_expr",
+    "stat_day_services",
+    "stat_days",
+    "stat_persons",
+    "stat_visits",
+    "visitors",
+]
 
-contacts = Contact.__table__
-visitors = Visitor.__table__
-services = Service.__table__
-stat_days = StatDay.__table__
-stat_day_services = StatDayService.__table__
-stat_persons = StatPerson.__table__
-stat_visits = StatVisit.__table__
+Method = Literal["auto", "direct", "derived"]
 
 
 # --- portable date arithmetic ---------------------------------------------------------------

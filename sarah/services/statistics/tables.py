@@ -35,7 +35,7 @@ from sqlalchemy import (
     select,
 )
 
-from sarah.db import read_session
+from sarah.db import read_connection
 from sarah.reports.tables import PeopleCounts, Period, Report, ServiceCount, SiteTables
 from sarah.reports.words import DEFAULT_YOUNG_AGE_LIMIT
 from sarah.services.sites import SiteInfo, resolve_sites
@@ -71,8 +71,7 @@ def report_for_sites(
 ) -> Report:
     """The four tables for sites already resolved (display order kept)."""
     site_ids = [s.id for s in chosen]
-    with read_session(engine) as session:
-        conn = session.connection()
+    with read_connection(engine) as conn:
         sqlite = conn.dialect.name == "sqlite"
         if method == "derived" and not sqlite:
             raise ValueError("the derived sums are kept by SQLite triggers only")

@@ -1,0 +1,236 @@
+"""The tables, in SQLAlchemy Core: what the database holds, without the ORM.
+
+The ORM classes of ``sarah.models`` map these tables; code that only reads sums (the semester
+tables of a command, the statistics) uses them directly, so that a command need not import
+``sqlalchemy.orm`` and build the mappers (a tenth of a second of every start). Migrations are
+compared with this metadata (tests/migrations/test_migrations.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    Time,
+    UniqueConstraint,
+    Uuid,
+    func,
+)
+
+# Stable constraint names so that alembic batch migrations can find them on SQLite.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def new_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+def travelling_columns() -> list[Column[object]]:
+    """Columns that let a row be merged at any site, in any order, any number of times.
+
+    - ``id``: a UUID made where the row is born, never reused;
+    - ``origin_site_id``: the site whose installation created the row;
+    - ``revision``: the origin site's revision counter when the row last changed (PC clocks
+      drift, a counter does not);
+    - ``deleted_at``: deleting is soft everywhere, the tombstone travels too.
+    """
+    return [
+        Column("id", Uuid, primary_key=True, default=new_id),
+        Column("revision", Integer, nullable=False, default=0, server_default="0"),
+        Column(
+            "created_at", DateTime, nullable=False, server_default=func.current_timestamp()
+        ),
+        Column(
+            "updated_at",
+            DateTime,
+            nullable=False,
+            server_default=func.current_timestamp(),
+            onupdate=func.current_timestamp(),
+        ),
+        Column("deleted_at", DateTime, nullable=True, default=None),
+        Column("origin_site_id", Uuid, ForeignKey("sites.id"), nullable=True),
+    ]
+
+
+sites = Table(
+    "sites",
+    metadata,
+    Column("name", String(120), nullable=False, unique=True),
+    Column("position", Integer, nullable=False, default=0, server_default="0"),
+    # Per-site revision counter: bumped by each write transaction made at this site.
+    Column("last_revision", Integer, nullable=False, default=0, server_default="0"),
+    *travelling_columns(),
+)
+
+# A weekday the site was closed on purpose (so the gap alert stays quiet about it).
+closed_days = Table(
+    "closed_days",
+    metadata,
+    Column("site_id", Uuid, ForeignKey("sites.id"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("reason", String(200), nullable=True, default=None),
+    *travelling_columns(),
+    UniqueConstraint("site_id", "day"),
+)
+
+# The catalogue. A service's code is stable; its label may change; a used one is only retired.
+services = Table(
+    "services",
+    metadata,
+    Column("code", String(64), nullable=False, unique=True),
+    Column("label", String(200), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("retired", Boolean, nullable=False, default=False, server_default="0"),
+    Column("shortcut", String(1), nullable=True, default=None),
+    *travelling_columns(),
+)
+
+# A person who came or called (a "public").
+visitors = Table(
+    "visitors",
+    metadata,
+    Column("last_name", String(120), nullable=False),
+    Column("first_name", String(120), nullable=False, default=""),
+    Column("sex", String(1), nullable=True, default=None),
+    Column("birth_date", Date, nullable=True, default=None),
+    # "dupont jean": case, accents and extra spaces folded (sarah.services.text.fold_name)
+    Column("search_key", String(250), nullable=False, default=""),
+    # Set on the absorbed record when two records of one person are merged.
+    Column("merged_into_id", Uuid, ForeignKey("visitors.id"), nullable=True, default=None),
+    *travelling_columns(),
+    CheckConstraint("sex IS NULL OR sex IN ('F', 'H')", name="sex"),
+    Index("ix_visitors_search_key", "search_key"),
+    Index("ix_visitors_birth_date", "birth_date"),
+)
+
+# Trace of a merge: which record absorbed which, what both looked like, which contacts moved.
+# Undoing the merge tombstones its trace (deleted_at) with a new revision.
+visitor_merges = Table(
+    "visitor_merges",
+    metadata,
+    Column("survivor_id", Uuid, ForeignKey("visitors.id"), nullable=False),
+    Column("absorbed_id", Uuid, ForeignKey("visitors.id"), nullable=False),
+    Column("merged_at", DateTime, nullable=False),
+    Column("moved_contacts", Integer, nullable=False),
+    Column("absorbed_profile", Text, nullable=False),  # JSON snapshot of the absorbed record
+    Column("agent", String(120), nullable=True, default=None),
+    # What undoing the merge needs (migration 0003; NULL for merges recorded before it):
+    # JSON list of the ids of the contacts moved, JSON snapshot of the survivor before the merge.
+    Column("moved_contact_ids", Text, nullable=True, default=None),
+    Column("survivor_profile", Text, nullable=True, default=None),
+    *travelling_columns(),
+)
+
+# One visit or one phone call at a site.
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("site_id", Uuid, ForeignKey("sites.id"), nullable=False),
+    # The wall-clock date and time of the contact, as the agent saw it (no time zone).
+    Column("local_date", Date, nullable=False),
+    Column("local_time", Time, nullable=False),
+    # When it was typed in: differs from the contact's time for catch-up entry.
+    Column("entered_at", DateTime, nullable=False),
+    Column("channel", String(10), nullable=False),
+    Column("visitor_id", Uuid, ForeignKey("visitors.id"), nullable=True, default=None),
+    Column("agent", String(120), nullable=True, default=None),
+    # Fingerprint of the source row for contacts that came from a spreadsheet import, so that
+    # importing the same file again adds nothing.
+    Column("import_key", String(64), nullable=True, unique=True, default=None),
+    *travelling_columns(),
+    CheckConstraint("channel IN ('physique', 'telephone')", name="channel"),
+    # Reports: contacts of a period at a site.
+    Index("ix_contacts_site_date", "site_id", "local_date"),
+    # People tables: a person's contacts (first contact ever per site).
+    Index("ix_contacts_visitor_site_date", "visitor_id", "site_id", "local_date"),
+)
+
+# The services a contact delivered. A service counts at most once per contact (primary key).
+# These rows have no life of their own: they travel with their contact and its revision.
+contact_services = Table(
+    "contact_services",
+    metadata,
+    Column("contact_id", Uuid, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("service_id", Uuid, ForeignKey("services.id"), primary_key=True),
+    Index("ix_contact_services_service", "service_id", "contact_id"),
+)
+
+# --- derived tables that make the semester tables fast on SQLite (docs/statistiques.md) -----
+# They hold nothing a user typed: every row is a sum over live contacts, kept up to date inside
+# the same transaction as the change by SQLite triggers (migration 0002), whatever program path
+# wrote the contact (desk, import, sync, merge, demo). They can be rebuilt from the contacts at
+# any time (sarah.services.statistics.upkeep.rebuild_statistics). On PostgreSQL the report
+# aggregates the contacts directly and these tables stay empty. Days are integers YYYYMMDD,
+# people are small integers (stat_persons.no): sorting and grouping integers is what makes a
+# 1,000,000-contact semester fast.
+
+# A visitor's number, and the profile fields the tables need (current profile).
+stat_persons = Table(
+    "stat_persons",
+    metadata,
+    Column("no", Integer, primary_key=True),
+    Column("visitor_id", Uuid, nullable=False, unique=True),
+    Column("sex", String(1), nullable=True, default=None),
+    Column("birth_day", Integer, nullable=True, default=None),
+)
+
+# Live contacts of one person at one site on one day.
+stat_visits = Table(
+    "stat_visits",
+    metadata,
+    Column("site_id", Uuid, nullable=False),
+    Column("day", Integer, nullable=False),
+    Column("person_no", Integer, nullable=False),
+    Column("n", Integer, nullable=False),
+    PrimaryKeyConstraint("site_id", "day", "person_no"),
+    # "Did this person come before the period (at this site / at any selected site)?"
+    Index("ix_stat_visits_person_day", "person_no", "day", "site_id"),
+    sqlite_with_rowid=False,
+)
+
+# Live contacts of one site on one day: by channel, anonymous, without any service.
+stat_days = Table(
+    "stat_days",
+    metadata,
+    Column("site_id", Uuid, nullable=False),
+    Column("day", Integer, nullable=False),
+    Column("physique", Integer, nullable=False),
+    Column("telephone", Integer, nullable=False),
+    Column("anonymous", Integer, nullable=False),
+    Column("no_service", Integer, nullable=False),
+    PrimaryKeyConstraint("site_id", "day"),
+    sqlite_with_rowid=False,
+)
+
+# Live contacts of one site on one day that delivered one service.
+stat_day_services = Table(
+    "stat_day_services",
+    metadata,
+    Column("site_id", Uuid, nullable=False),
+    Column("day", Integer, nullable=False),
+    Column("service_id", Uuid, nullable=False),
+    Column("n", Integer, nullable=False),
+    PrimaryKeyConstraint("site_id", "day", "service_id"),
+    sqlite_with_rowid=False,
+)
