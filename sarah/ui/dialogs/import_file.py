@@ -72,7 +72,7 @@ class ImportDialog(QDialog):
     refused = Signal(object)  # the UserError shown: bad rows, unreadable or empty file
     imported = Signal(object)  # ImportResult, after COMMIT
     cancelled = Signal()  # a check or an import stopped by the user: nothing written
-    failed = Signal(object)  # the exception of an import that did not happen
+    failed = Signal(object)  # the exception of a check or an import that did not happen
 
     REPORT_PAGE, PROBLEMS_PAGE = 0, 1
 
