@@ -507,7 +507,7 @@ def test_every_number_of_the_four_tables_opens_exactly_its_contacts(engine: Engi
 
 def test_wide_tables_are_cut_for_the_page_without_splitting_a_site() -> None:
     from sarah.ui.reports.grids import COUNT, Grid, GridCell
-    from sarah.ui.reports.pdf_export import split_grid
+    from sarah.ui.reports.pdf_html import split_grid
 
     sites = [f"Site {i}" for i in range(10)]
     headers = ["Mois"] + [f"{s}\n{what}" for s in sites for what in ("Contacts", "Personnes")]

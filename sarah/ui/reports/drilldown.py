@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,13 +16,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
-from sarah.errors import UserError
 from sarah.reports.tables import Period
 from sarah.services.statistics.drilldown import CellRef, DrillDown, contacts_behind
+from sarah.ui.dialogs.crash import failure_text
 from sarah.ui.table_models.report_contacts import ReportContactsModel
 from sarah.ui.workers import run_in_background
-
-log = logging.getLogger(__name__)
 
 LIMIT = 5000
 
@@ -112,11 +108,7 @@ class DrillDownDialog(QDialog):
 
     def _on_error(self, exc: BaseException) -> None:
         self.busy.hide()
-        if isinstance(exc, UserError):
-            message = exc.message
-        else:
-            log.error("drill-down failed", exc_info=exc)
-            message = f"Erreur inattendue : {exc}"
+        message = failure_text("Recherche impossible", exc, self)
         self.title.setText("Impossible d'afficher les contacts")
         self.explanation.setText(message)
         self.failed.emit(message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -16,6 +17,47 @@ VALUE_ROLE = Qt.ItemDataRole.UserRole + 2  # the raw value (int, Fraction, ...)
 
 _FLAGGED = QBrush(QColor("#9ca3af"), Qt.BrushStyle.BDiagPattern)  # hatched: shows in grey print
 _SECTION = QBrush(QColor("#e5e7eb"))
+
+
+def _font(cell: GridCell) -> QFont | None:
+    if not cell.bold:
+        return None
+    font = QFont()
+    font.setBold(True)
+    return font
+
+
+def _alignment(cell: GridCell) -> int:
+    side = Qt.AlignmentFlag.AlignRight if cell.numeric else Qt.AlignmentFlag.AlignLeft
+    return int(side | Qt.AlignmentFlag.AlignVCenter)
+
+
+def _background(cell: GridCell) -> QBrush | None:
+    if cell.flagged:
+        return _FLAGGED
+    if cell.kind == SECTION:
+        return _SECTION
+    return None
+
+
+def _tooltip(cell: GridCell) -> str | None:
+    if cell.tooltip:
+        return cell.tooltip
+    if cell.ref is not None:
+        return "Double-cliquez pour voir les contacts derrière ce nombre."
+    return None
+
+
+# What a cell gives for each role it answers; every other role gets None.
+_ROLES: dict[int, Callable[[GridCell], Any]] = {
+    Qt.ItemDataRole.DisplayRole: lambda cell: cell.text,
+    Qt.ItemDataRole.FontRole: _font,
+    Qt.ItemDataRole.TextAlignmentRole: _alignment,
+    Qt.ItemDataRole.BackgroundRole: _background,
+    Qt.ItemDataRole.ToolTipRole: _tooltip,
+    REF_ROLE: lambda cell: cell.ref,
+    VALUE_ROLE: lambda cell: cell.value,
+}
 
 
 class ReportGridModel(QAbstractTableModel):
@@ -54,37 +96,10 @@ class ReportGridModel(QAbstractTableModel):
         if not index.isValid():
             return None
         cell = self.cell(index.row(), index.column())
-        if cell is None:
+        show = _ROLES.get(role)
+        if cell is None or show is None:
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return cell.text
-        if role == Qt.ItemDataRole.FontRole:
-            if cell.bold:
-                font = QFont()
-                font.setBold(True)
-                return font
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if cell.numeric:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if cell.flagged:
-                return _FLAGGED
-            if cell.kind == SECTION:
-                return _SECTION
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if cell.tooltip:
-                return cell.tooltip
-            if cell.ref is not None:
-                return "Double-cliquez pour voir les contacts derrière ce nombre."
-            return None
-        if role == REF_ROLE:
-            return cell.ref
-        if role == VALUE_ROLE:
-            return cell.value
-        return None
+        return show(cell)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -1,0 +1,112 @@
+"""The top of the Statistiques screen: the period and the sites chosen, the refresh and export
+buttons, and the line that says what is going on (progress bar, cancel button, status)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sarah.ui.reports.period_picker import PeriodPicker
+from sarah.ui.reports.site_picker import SitePicker
+
+GREEN, RED, GREY = "#166534", "#b91c1c", "#4b5563"
+
+# kind -> (button text, tooltip)
+EXPORT_BUTTONS = {
+    "xlsx": (
+        "Excel…",
+        "Classeur Excel : les quatre tableaux, les mois, la comparaison, les ratios et les "
+        "graphiques",
+    ),
+    "csv": ("CSV…", "Les quatre tableaux en CSV (séparateur ;)"),
+    "pdf": ("PDF…", "Document PDF A4 paysage à imprimer"),
+}
+
+
+class StatisticsBar(QWidget):
+    """Selection on the left, sites in the middle, buttons on the right."""
+
+    def __init__(self, parent: QWidget | None = None, *, today: date | None = None) -> None:
+        super().__init__(parent)
+        self.period_picker = PeriodPicker(today=today)
+        self.site_picker = SitePicker()
+        self.refresh_button = QPushButton("Actualiser")
+        self.refresh_button.setToolTip("Recalculer avec les dernières saisies (F5)")
+        self.export_buttons: dict[str, QPushButton] = {}
+        for kind, (text, tooltip) in EXPORT_BUTTONS.items():
+            button = QPushButton(text)
+            button.setToolTip(tooltip)
+            button.setEnabled(False)  # nothing to export before the figures are computed
+            self.export_buttons[kind] = button
+
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.cancel_button = QPushButton("Annuler")
+        self.cancel_button.setToolTip("Arrêter le calcul en cours")
+        self.cancel_button.hide()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+
+        top = QHBoxLayout(self)
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addLayout(self._selection_column(), 1)
+        top.addWidget(self.site_picker)
+        top.addLayout(self._buttons_column())
+
+    def _selection_column(self) -> QVBoxLayout:
+        column = QVBoxLayout()
+        period_row = QHBoxLayout()
+        period_row.addWidget(QLabel("Période :"))
+        period_row.addWidget(self.period_picker)
+        period_row.addStretch(1)
+        column.addLayout(period_row)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.progress)
+        status_row.addWidget(self.cancel_button)
+        status_row.addWidget(self.status, 1)
+        column.addLayout(status_row)
+        column.addStretch(1)
+        return column
+
+    def _buttons_column(self) -> QVBoxLayout:
+        column = QVBoxLayout()
+        column.addWidget(self.refresh_button)
+        export_row = QHBoxLayout()
+        export_row.addWidget(QLabel("Exporter :"))
+        for button in self.export_buttons.values():
+            export_row.addWidget(button)
+        column.addLayout(export_row)
+        column.addStretch(1)
+        return column
+
+    def show_status(self, text: str, colour: str) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet(f"color: {colour};")
+
+    def set_busy(self, busy: bool) -> None:
+        """A computation running (progress without an end yet, cancel offered) or not."""
+        if busy:
+            self.progress.setRange(0, 0)
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+
+    def show_writing(self, what: str) -> None:
+        """A file being written: progress without an end, no export until it is done."""
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.show_status(f"{what} en cours d'écriture…", GREY)
+        self.set_exports_enabled(False)
+
+    def set_exports_enabled(self, enabled: bool) -> None:
+        for button in self.export_buttons.values():
+            button.setEnabled(enabled)
