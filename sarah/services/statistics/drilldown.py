@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import calendar
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Engine, Select, and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from sarah.calendar_fr import MONTH_NAMES
@@ -23,6 +23,12 @@ from sarah.services.statistics.sql import age_group_expr, sex_expr
 from sarah.services.visitors import age_group, display_name
 from sarah.settings import YOUNG_AGE_LIMIT
 from sarah.vocabulary import AGE_GROUPS, NOT_GIVEN, SEXES
+
+if TYPE_CHECKING:
+    # The columns of ``_base()`` (select(*columns) is typed as selecting none).
+    Rows = Select[*tuple[Any, ...]]
+    # A cell's statement, and the label of a services row's service for the title.
+    Statement = tuple[Rows, str | None]
 
 # --- drill-down -------------------------------------------------------------------------------
 
@@ -166,41 +172,40 @@ def _display_name(last: str | None, first: str | None) -> str:
     return display_name(last, first)
 
 
-def contacts_behind(
-    engine: Engine,
-    period: Period,
-    sites: Sequence[str] | None,
-    cell: CellRef,
-    *,
-    young_age_limit: int = YOUNG_AGE_LIMIT,
-    limit: int = 5000,
-) -> DrillDown:
-    """The contacts that make the number ``cell`` (one line per person for people counts)."""
-    chosen = _sites(engine, sites)
-    if cell.site is not None:
-        match = [s for s in chosen if s.name == cell.site]
-        if not match:
-            raise InvalidInput(f"Le site « {cell.site} » ne fait pas partie de la sélection.")
-        scope = match
-    else:
-        scope = chosen
-    scope_ids = [s.id for s in scope]
-    window = period
-    if cell.month is not None:
-        month_first = max(date(cell.month.year, cell.month.month, 1), period.start)
-        month_last = min(
-            date(
-                cell.month.year,
-                cell.month.month,
-                calendar.monthrange(cell.month.year, cell.month.month)[1],
-            ),
-            period.end,
-        )
-        window = Period(month_first, month_last)
-    in_window = _live_in_period(window, scope_ids)
-    service_label: str | None = None  # the service of a services row, named in the title
+@dataclass(frozen=True)
+class _Query:
+    """What every table's statement needs: the cell, the period, its window and its sites."""
 
-    base = (
+    cell: CellRef
+    period: Period
+    window: ColumnElement[bool]  # live contacts of the cell's dates at the cell's sites
+    scope_ids: list[uuid.UUID]
+    young_age_limit: int
+
+
+def _scope(chosen: list[SiteInfo], cell: CellRef) -> list[SiteInfo]:
+    """The cell's site, or every chosen site for the total column."""
+    if cell.site is None:
+        return chosen
+    match = [s for s in chosen if s.name == cell.site]
+    if not match:
+        raise InvalidInput(f"Le site « {cell.site} » ne fait pas partie de la sélection.")
+    return match
+
+
+def _window(period: Period, cell: CellRef) -> Period:
+    """The period, or for a months table the part of the cell's month inside it."""
+    if cell.month is None:
+        return period
+    year, month = cell.month.year, cell.month.month
+    first = max(date(year, month, 1), period.start)
+    last = min(date(year, month, calendar.monthrange(year, month)[1]), period.end)
+    return Period(first, last)
+
+
+def _base() -> Rows:
+    """Every contact's line: date, time, site, channel and the visitor, if any."""
+    return (
         select(
             Contact.id,
             Contact.local_date,
@@ -216,126 +221,161 @@ def contacts_behind(
         .join(Site, Site.id == Contact.site_id)
         .outerjoin(Visitor, Visitor.id == Contact.visitor_id)
     )
-    one_per_person = cell.table in ("persons", "new_persons", "months_people")
 
-    with read_session(engine) as s:
-        # The columns of ``base`` in every branch (select(*columns) is typed as selecting none).
-        stmt: Select[*tuple[Any, ...]]
-        if cell.table in ("contacts", "months_contacts"):
-            stmt = base.where(in_window)
-            if cell.table == "contacts" and cell.row != "total":
-                stmt = stmt.where(Contact.channel == cell.row)
-        elif cell.table == "services":
-            stmt = base.where(in_window)
-            delivered = select(contact_services.c.contact_id).where(
-                contact_services.c.contact_id == Contact.id
-            )
-            if cell.row == "not_given":
-                stmt = stmt.where(~exists(delivered))
-            elif cell.row != "total":
-                known = s.execute(
-                    select(Service.id, Service.label).where(Service.code == cell.row)
-                ).one_or_none()
-                if known is None:
-                    raise InvalidInput(f"Service inconnu : {cell.row}.")
-                service_id, service_label = known
-                stmt = stmt.where(
-                    exists(delivered.where(contact_services.c.service_id == service_id))
-                )
-        else:
-            # The contact that counts for each person: the first one of the window in this row
-            # (persons, months_people) or the first one ever at these sites (new_persons).
-            first_q = (
-                select(
-                    Contact.visitor_id.label("visitor_id"),
-                    func.min(Contact.local_date).label("first_date"),
-                )
-                .where(in_window, Contact.visitor_id.is_not(None))
-                .group_by(Contact.visitor_id)
-            )
-            if cell.table == "new_persons":
-                # New: no live contact at these sites before the period (all history).
-                earlier = aliased(Contact)
-                first_q = first_q.where(
-                    ~exists(
-                        select(earlier.id).where(
-                            earlier.visitor_id == Contact.visitor_id,
-                            earlier.site_id.in_(scope_ids),
-                            earlier.local_date < period.start,
-                            earlier.deleted_at.is_(None),
-                        )
-                    )
-                )
-            first = first_q.subquery()
-            # Driven by the people found (one index look-up each), not by every contact.
-            stmt = (
-                select(*base.selected_columns)
-                .select_from(first)
-                .join(
-                    Contact,
-                    and_(
-                        Contact.visitor_id == first.c.visitor_id,
-                        Contact.local_date == first.c.first_date,
-                    ),
-                )
-                .join(Site, Site.id == Contact.site_id)
-                .join(Visitor, Visitor.id == Contact.visitor_id)
-                .where(in_window)
-                .with_hint(Contact, "INDEXED BY ix_contacts_visitor_site_date", "sqlite")
-            )
-            if cell.table != "months_people" and cell.row != "total":
-                on_day = Contact.local_date
-                stmt = stmt.where(
-                    age_group_expr(Visitor.birth_date, on_day, young_age_limit) == cell.row
-                )
-            if cell.table != "months_people" and cell.sex is not None:
-                stmt = stmt.where(sex_expr(Visitor.sex) == cell.sex)
-        stmt = stmt.order_by(Contact.local_date, Contact.local_time, Site.position, Contact.id)
 
-        lines: list[ContactLine] = []
-        seen: set[uuid.UUID] = set()
-        count = 0
-        for cid, d, t, site, channel, last, first_name, sex, birth, visitor_id in s.execute(stmt):
-            if one_per_person:
-                if visitor_id in seen:
-                    continue  # a later contact on the same first day
-                seen.add(visitor_id)
-            group = age_group(birth, d, young_age_limit) if visitor_id is not None else None
-            sex_key = (sex or "NR") if visitor_id is not None else None
-            if cell.table in ("persons", "new_persons"):
-                if cell.row != "total" and group != cell.row:
-                    continue
-                if cell.sex is not None and sex_key != cell.sex:
-                    continue
-            count += 1
-            if len(lines) < limit:
-                lines.append(
-                    ContactLine(
-                        cid,
-                        d,
-                        t,
-                        site,
-                        channel,
-                        _display_name(last, first_name) if visitor_id is not None else "Anonyme",
-                        group,
-                        sex_key,
-                        (),
-                    )
+def _contacts_statement(_s: Session, q: _Query) -> Statement:
+    """Contacts of the window; table 1 keeps one channel unless its total is asked."""
+    stmt = _base().where(q.window)
+    if q.cell.table == "contacts" and q.cell.row != "total":
+        stmt = stmt.where(Contact.channel == q.cell.row)
+    return stmt, None
+
+
+def _services_statement(s: Session, q: _Query) -> Statement:
+    """Contacts of the window that delivered the row's service, or none for "not given"."""
+    stmt = _base().where(q.window)
+    delivered = select(contact_services.c.contact_id).where(
+        contact_services.c.contact_id == Contact.id
+    )
+    if q.cell.row == "not_given":
+        return stmt.where(~exists(delivered)), None
+    if q.cell.row == "total":
+        return stmt, None
+    known = s.execute(
+        select(Service.id, Service.label).where(Service.code == q.cell.row)
+    ).one_or_none()
+    if known is None:
+        raise InvalidInput(f"Service inconnu : {q.cell.row}.")
+    service_id, service_label = known
+    stmt = stmt.where(exists(delivered.where(contact_services.c.service_id == service_id)))
+    return stmt, service_label
+
+
+def _people_statement(_s: Session, q: _Query) -> Statement:
+    """The contact that counts for each person: the first one of the window in this row
+    (persons, months_people) or the first one ever at these sites (new_persons)."""
+    first_q = (
+        select(
+            Contact.visitor_id.label("visitor_id"),
+            func.min(Contact.local_date).label("first_date"),
+        )
+        .where(q.window, Contact.visitor_id.is_not(None))
+        .group_by(Contact.visitor_id)
+    )
+    if q.cell.table == "new_persons":
+        # New: no live contact at these sites before the period (all history).
+        earlier = aliased(Contact)
+        first_q = first_q.where(
+            ~exists(
+                select(earlier.id).where(
+                    earlier.visitor_id == Contact.visitor_id,
+                    earlier.site_id.in_(q.scope_ids),
+                    earlier.local_date < q.period.start,
+                    earlier.deleted_at.is_(None),
                 )
-        services = _services_of(s, [line.contact_id for line in lines])
-    lines = [
-        ContactLine(
-            line.contact_id,
-            line.local_date,
-            line.local_time,
-            line.site,
-            line.channel,
-            line.visitor,
-            line.age_group,
-            line.sex,
-            tuple(label for _pos, label in sorted(services.get(line.contact_id, []))),
+            )
+        )
+    first = first_q.subquery()
+    # Driven by the people found (one index look-up each), not by every contact.
+    stmt = (
+        select(*_base().selected_columns)
+        .select_from(first)
+        .join(
+            Contact,
+            and_(
+                Contact.visitor_id == first.c.visitor_id,
+                Contact.local_date == first.c.first_date,
+            ),
+        )
+        .join(Site, Site.id == Contact.site_id)
+        .join(Visitor, Visitor.id == Contact.visitor_id)
+        .where(q.window)
+        .with_hint(Contact, "INDEXED BY ix_contacts_visitor_site_date", "sqlite")
+    )
+    if q.cell.table != "months_people" and q.cell.row != "total":
+        on_day = Contact.local_date
+        stmt = stmt.where(
+            age_group_expr(Visitor.birth_date, on_day, q.young_age_limit) == q.cell.row
+        )
+    if q.cell.table != "months_people" and q.cell.sex is not None:
+        stmt = stmt.where(sex_expr(Visitor.sex) == q.cell.sex)
+    return stmt, None
+
+
+STATEMENTS: dict[str, Callable[[Session, _Query], Statement]] = {
+    "contacts": _contacts_statement,
+    "months_contacts": _contacts_statement,
+    "services": _services_statement,
+    "persons": _people_statement,
+    "new_persons": _people_statement,
+    "months_people": _people_statement,
+}
+ONE_PER_PERSON = ("persons", "new_persons", "months_people")
+
+
+def _in_people_cell(cell: CellRef, group: str | None, sex_key: str | None) -> bool:
+    """Tables 3 and 4: the person's age group on that day and sex are the cell's."""
+    if cell.table not in ("persons", "new_persons"):
+        return True
+    if cell.row != "total" and group != cell.row:
+        return False
+    return cell.sex is None or sex_key == cell.sex
+
+
+def _lines(
+    s: Session, stmt: Rows, cell: CellRef, young_age_limit: int, limit: int
+) -> tuple[int, list[ContactLine]]:
+    """How many contacts (or people) make the cell, and the first ``limit`` of their lines."""
+    lines: list[ContactLine] = []
+    seen: set[uuid.UUID] = set()
+    count = 0
+    for cid, d, t, site, channel, last, first_name, sex, birth, visitor_id in s.execute(stmt):
+        if cell.table in ONE_PER_PERSON:
+            if visitor_id in seen:
+                continue  # a later contact on the same first day
+            seen.add(visitor_id)
+        known = visitor_id is not None
+        group = age_group(birth, d, young_age_limit) if known else None
+        sex_key = (sex or "NR") if known else None
+        if not _in_people_cell(cell, group, sex_key):
+            continue
+        count += 1
+        if len(lines) < limit:
+            visitor = _display_name(last, first_name) if known else "Anonyme"
+            lines.append(ContactLine(cid, d, t, site, channel, visitor, group, sex_key, ()))
+    return count, lines
+
+
+def _with_services(s: Session, lines: list[ContactLine]) -> list[ContactLine]:
+    """Each line with the labels of its contact's services, in catalogue order."""
+    services = _services_of(s, [line.contact_id for line in lines])
+    return [
+        replace(
+            line,
+            services=tuple(label for _pos, label in sorted(services.get(line.contact_id, []))),
         )
         for line in lines
     ]
+
+
+def contacts_behind(
+    engine: Engine,
+    period: Period,
+    sites: Sequence[str] | None,
+    cell: CellRef,
+    *,
+    young_age_limit: int = YOUNG_AGE_LIMIT,
+    limit: int = 5000,
+) -> DrillDown:
+    """The contacts that make the number ``cell`` (one line per person for people counts)."""
+    chosen = _sites(engine, sites)
+    scope_ids = [s.id for s in _scope(chosen, cell)]
+    in_window = _live_in_period(_window(period, cell), scope_ids)
+    query = _Query(cell, period, in_window, scope_ids, young_age_limit)
+    with read_session(engine) as s:
+        stmt, service_label = STATEMENTS[cell.table](s, query)
+        stmt = stmt.order_by(Contact.local_date, Contact.local_time, Site.position, Contact.id)
+        count, lines = _lines(s, stmt, cell, young_age_limit, limit)
+        lines = _with_services(s, lines)
     title, explanation = _describe(cell, period, chosen, service_label)
     return DrillDown(cell, title, explanation, count, lines)
