@@ -213,6 +213,29 @@ def sqlite_words(exc: BaseException) -> str:
     return f"erreur SQLite {code}" if code is not None else "erreur SQLite"
 
 
+IO_ERROR_MESSAGE = (
+    "Erreur d'écriture sur le disque : rien n'a été enregistré. "
+    "Vérifiez le disque ou la clé, puis réessayez."
+)
+CANT_OPEN_MESSAGE = (
+    "Impossible d'ouvrir la base de données : dossier absent, inaccessible ou en "
+    "lecture seule. Vérifiez le chemin et les droits du dossier."
+)
+
+# The problem a user can act on behind each SQLite code (the others are bugs).
+_ERROR_FOR_CODE: dict[int, tuple[type[UserError], str]] = {
+    SQLITE_BUSY: (DatabaseLocked, LOCKED_MESSAGE),
+    SQLITE_LOCKED: (DatabaseLocked, LOCKED_MESSAGE),
+    SQLITE_FULL: (DiskFull, DISK_FULL_MESSAGE),
+    SQLITE_CORRUPT: (DatabaseDamaged, DAMAGED_MESSAGE),
+    SQLITE_NOTADB: (DatabaseDamaged, DAMAGED_MESSAGE),
+    SQLITE_READONLY: (ReadOnlyDatabase, READ_ONLY_MESSAGE),
+    SQLITE_IOERR: (UserError, IO_ERROR_MESSAGE),
+    SQLITE_CANTOPEN: (UserError, CANT_OPEN_MESSAGE),
+    SQLITE_PERM: (UserError, CANT_OPEN_MESSAGE),
+}
+
+
 def user_error_for(exc: BaseException) -> UserError | None:
     """The French message for a database failure the user can act on, None for a bug.
 
@@ -222,33 +245,23 @@ def user_error_for(exc: BaseException) -> UserError | None:
     if isinstance(exc, UserError):
         return exc
     code = sqlite_code(exc)
-    if code in (SQLITE_BUSY, SQLITE_LOCKED):
-        return DatabaseLocked(LOCKED_MESSAGE)
-    if code == SQLITE_FULL:
-        return DiskFull(DISK_FULL_MESSAGE)
-    if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
-        return DatabaseDamaged(DAMAGED_MESSAGE)
-    if code == SQLITE_READONLY:
-        return ReadOnlyDatabase(READ_ONLY_MESSAGE)
-    if code == SQLITE_IOERR:
-        return UserError(
-            "Erreur d'écriture sur le disque : rien n'a été enregistré. "
-            "Vérifiez le disque ou la clé, puis réessayez."
-        )
-    if code in (SQLITE_CANTOPEN, SQLITE_PERM):
-        return UserError(
-            "Impossible d'ouvrir la base de données : dossier absent, inaccessible ou en "
-            "lecture seule. Vérifiez le chemin et les droits du dossier."
-        )
+    if code in _ERROR_FOR_CODE:
+        kind, message = _ERROR_FOR_CODE[code]
+        return kind(message)
     if isinstance(exc, OSError):
-        if exc.errno == errno.ENOSPC:
-            return DiskFull("Le disque est plein : l'opération a été annulée, rien n'a été modifié.")
-        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-            name = f" ({exc.filename})" if exc.filename else ""
-            return ReadOnlyDatabase(
-                f"Écriture impossible{name} : support en lecture seule ou droits insuffisants. "
-                "Rien n'a été modifié."
-            )
+        return _user_error_for_os(exc)
+    return None
+
+
+def _user_error_for_os(exc: OSError) -> UserError | None:
+    if exc.errno == errno.ENOSPC:
+        return DiskFull("Le disque est plein : l'opération a été annulée, rien n'a été modifié.")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        name = f" ({exc.filename})" if exc.filename else ""
+        return ReadOnlyDatabase(
+            f"Écriture impossible{name} : support en lecture seule ou droits insuffisants. "
+            "Rien n'a été modifié."
+        )
     return None
 
 
