@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sarah.services.imports.limits import (
     clip,
@@ -13,6 +14,8 @@ from sarah.services.imports.limits import (
 )
 from sarah.services.imports.problems import ImportRejected, Problem, cell_text
 from sarah.services.imports.words import FIELD_BY_NORM, REQUIRED, norm
+
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,50 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def _claim(
+    columns: dict[K, int], key: K, ci: int, what: str, *, header_line: int, text: str
+) -> Problem | None:
+    """Record that column ``ci`` holds ``key``; a second column for it is a problem."""
+    if key in columns:
+        first = column_letter(columns[key])
+        return Problem(header_line, text, None, f"{what} en double (déjà en colonne {first})")
+    columns[key] = ci
+    return None
+
+
+def _missing_columns(fields: dict[str, int]) -> list[str]:
+    missing = [f for f in REQUIRED if f not in fields]
+    if "visiteur" not in fields:
+        missing += [f for f in ("nom", "prenom") if f not in fields]
+    return missing
+
+
+def _refuse_missing(
+    missing: list[str], names: list[str], problems: list[Problem], source: str, header_line: int
+) -> ImportRejected:
+    """The refusal of a file without a required column, naming the columns it has."""
+    named = [n for n in names if not n.startswith("colonne ")]
+    found = ", ".join(named[:20]) or "aucune"
+    if len(named) > 20:
+        found += f" et {count(len(named) - 20)} autres"
+    what = ", ".join(f"« {m} »" for m in missing)
+    plural = "s" if len(missing) > 1 else ""
+    extra = (
+        " (nom et prénom peuvent être remplacés par une colonne « visiteur »)"
+        if {"nom", "prenom"} & set(missing)
+        else ""
+    )
+    return ImportRejected(
+        f"Le fichier {source} n'a pas été importé : colonne{plural} obligatoire{plural} "
+        f"absente{plural} : {what}{extra}. Colonnes trouvées : {found}.",
+        [
+            *problems,
+            *(Problem(header_line, m, None, "colonne obligatoire absente") for m in missing),
+        ],
+        list_details=bool(problems),
+    )
+
+
 def build_layout(
     headers: Sequence[object], catalogue: Catalogue, *, source: str, header_line: int = 1
 ) -> Layout:
@@ -84,62 +131,20 @@ def build_layout(
         text = clip(full)  # as shown in messages
         names.append(text or f"colonne {column_letter(ci)} (sans en-tête)")
         key = norm(full)
-        if not key:
+        fname = FIELD_BY_NORM.get(key) if key else None
+        si = catalogue.by_norm.get(key) if key and fname is None else None
+        if fname is not None:
+            problem = _claim(fields, fname, ci, "colonne", header_line=header_line, text=text)
+        elif si is not None:
+            problem = _claim(services, si, ci, "service", header_line=header_line, text=text)
+        else:
             unknown.append(ci)
             continue
-        fname = FIELD_BY_NORM.get(key)
-        if fname is not None:
-            if fname in fields:
-                problems.append(
-                    Problem(
-                        header_line,
-                        text,
-                        None,
-                        f"colonne en double (déjà en colonne {column_letter(fields[fname])})",
-                    )
-                )
-            else:
-                fields[fname] = ci
-            continue
-        si = catalogue.by_norm.get(key)
-        if si is not None:
-            if si in services:
-                problems.append(
-                    Problem(
-                        header_line,
-                        text,
-                        None,
-                        f"service en double (déjà en colonne {column_letter(services[si])})",
-                    )
-                )
-            else:
-                services[si] = ci
-            continue
-        unknown.append(ci)
-    missing = [f for f in REQUIRED if f not in fields]
-    if "visiteur" not in fields:
-        missing += [f for f in ("nom", "prenom") if f not in fields]
+        if problem is not None:
+            problems.append(problem)
+    missing = _missing_columns(fields)
     if missing:
-        named = [n for n in names if not n.startswith("colonne ")]
-        found = ", ".join(named[:20]) or "aucune"
-        if len(named) > 20:
-            found += f" et {count(len(named) - 20)} autres"
-        what = ", ".join(f"« {m} »" for m in missing)
-        plural = "s" if len(missing) > 1 else ""
-        extra = (
-            " (nom et prénom peuvent être remplacés par une colonne « visiteur »)"
-            if {"nom", "prenom"} & set(missing)
-            else ""
-        )
-        raise ImportRejected(
-            f"Le fichier {source} n'a pas été importé : colonne{plural} obligatoire{plural} "
-            f"absente{plural} : {what}{extra}. Colonnes trouvées : {found}.",
-            [
-                *problems,
-                *(Problem(header_line, m, None, "colonne obligatoire absente") for m in missing),
-            ],
-            list_details=bool(problems),
-        )
+        raise _refuse_missing(missing, names, problems, source, header_line)
     if problems:
         raise ImportRejected(
             f"Le fichier {source} n'a pas été importé : des colonnes sont en double.", problems
@@ -150,5 +155,3 @@ def build_layout(
         service_columns=sorted((ci, si) for si, ci in services.items()),
         unknown=unknown,
     )
-
-

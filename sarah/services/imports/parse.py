@@ -65,6 +65,44 @@ MAX_PROBLEMS = 10_000
 DUP_BITS = 1 << 26  # 8 MiB bitmap to spot identical rows without keeping every row's content
 
 
+def _birth(
+    b: tuple[date, int, str] | str | None, raw: object, day: int, bad: list[RowProblem]
+) -> tuple[date | None, int, str]:
+    """A birth date cell read (date, ordinal, ISO), or its problem added to ``bad``; a birth
+    after the contact's day (ordinal ``day``, 0: unknown) is one."""
+    if isinstance(b, str):
+        bad.append(("date_naissance", raw, b))
+        return None, 0, ""
+    if b is None:
+        return None, 0, ""
+    if day and b[1] > day:
+        bad.append(("date_naissance", raw, "date de naissance après la date du contact"))
+    return b
+
+
+Name = tuple[str, str, str | None, bool]  # as stored, folded, problem, formula-like
+
+
+def _check_names(
+    visitor: tuple[str, str, str | None],
+    last: tuple[object, Name],
+    first: tuple[object, Name],
+    bad: list[RowProblem],
+) -> None:
+    """Names are required without a visitor identifier; each name's own problem is listed."""
+    (raw_last, last_name), (raw_first, first_name) = last, first
+    if not visitor[0]:
+        why = "obligatoire quand il n'y a pas d'identifiant visiteur"
+        if not last_name[0]:
+            bad.append(("nom", raw_last, f"nom manquant ({why})"))
+        if not first_name[0]:
+            bad.append(("prenom", raw_first, f"prénom manquant ({why})"))
+    if last_name[2] is not None:
+        bad.append(("nom", raw_last, last_name[2]))
+    if first_name[2] is not None:
+        bad.append(("prenom", raw_first, first_name[2]))
+
+
 class RowChecker:
     """Feed rows with :meth:`add`, then :meth:`finish` — raises :class:`ImportRejected` if any is bad."""
 
@@ -201,14 +239,7 @@ class RowChecker:
             bad.append(("sexe", raw, sex))
         ci = f.get("date_naissance", n)
         raw = cells[ci] if ci < n else None
-        b = memo.birth[raw]
-        birth, birth_ord, birth_iso = None, 0, ""
-        if isinstance(b, str):
-            bad.append(("date_naissance", raw, b))
-        elif b is not None:
-            birth, birth_ord, birth_iso = b
-            if day and birth_ord > day:
-                bad.append(("date_naissance", raw, "date de naissance après la date du contact"))
+        birth, birth_ord, birth_iso = _birth(memo.birth[raw], raw, day, bad)
         ci = f.get("visiteur", n)
         raw = cells[ci] if ci < n else None
         visitor = memo.visitor[raw]
@@ -219,16 +250,7 @@ class RowChecker:
         ci = f.get("prenom", n)
         raw_first = cells[ci] if ci < n else None
         last, first = memo.name[raw_last], memo.name[raw_first]
-        if not visitor[0]:
-            why = "obligatoire quand il n'y a pas d'identifiant visiteur"
-            if not last[0]:
-                bad.append(("nom", raw_last, f"nom manquant ({why})"))
-            if not first[0]:
-                bad.append(("prenom", raw_first, f"prénom manquant ({why})"))
-        if last[2] is not None:
-            bad.append(("nom", raw_last, last[2]))
-        if first[2] is not None:
-            bad.append(("prenom", raw_first, first[2]))
+        _check_names(visitor, (raw_last, last), (raw_first, first), bad)
         return sex, birth, birth_ord, birth_iso, visitor, last, first
 
     def _services(

@@ -29,7 +29,7 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO, cast
+from typing import Any, TextIO, cast
 
 from sarah.errors import InvalidInput
 from sarah.services.imports.archive import check_workbook_archive, damaged
@@ -246,6 +246,40 @@ def _too_many_rows(name: str) -> InvalidInput:
     )
 
 
+def _leading_records(reader: Iterator[list[str]], name: str) -> list[list[str]]:
+    """The first records, where the header row is looked for; an empty file is refused."""
+    leading: list[list[str]] = []
+    try:
+        for record in reader:
+            leading.append(record)
+            if len(leading) == HEADER_SEARCH_ROWS:
+                break
+    except csv.Error:
+        raise _csv_error(name, len(leading) + 1) from None
+    if not any(any(c.strip() for c in r) for r in leading):
+        raise InvalidInput(f"Le fichier {name} est vide.")
+    return leading
+
+
+def _csv_rows(
+    leading: list[list[str]], index: int, reader: Iterator[list[str]], name: str
+) -> Iterator[tuple[int, Cells]]:
+    """The data rows under the header row ``index`` with their line numbers: those already read,
+    then the rest of the file (no more than a spreadsheet's rows)."""
+    line = index + 1
+    for record in leading[index + 1 :]:
+        line += 1
+        yield line, record
+    try:
+        for record in reader:
+            line += 1
+            if line > MAX_ROWS:
+                raise _too_many_rows(name)
+            yield line, record
+    except csv.Error:
+        raise _csv_error(name, line + 1) from None
+
+
 @contextlib.contextmanager
 def _open_csv(path: Path, head: bytes, score: HeaderScore) -> Iterator[Sheet]:
     name = path.name
@@ -256,33 +290,10 @@ def _open_csv(path: Path, head: bytes, score: HeaderScore) -> Iterator[Sheet]:
         first_lines = list(itertools.islice(lines, HEADER_SEARCH_ROWS))
         delimiter = _choose_delimiter(first_lines, score)
         reader = csv.reader(itertools.chain(first_lines, lines), delimiter=delimiter)
-        leading: list[list[str]] = []
-        try:
-            for record in reader:
-                leading.append(record)
-                if len(leading) == HEADER_SEARCH_ROWS:
-                    break
-        except csv.Error:
-            raise _csv_error(name, len(leading) + 1) from None
-        if not any(any(c.strip() for c in r) for r in leading):
-            raise InvalidInput(f"Le fichier {name} est vide.")
+        leading = _leading_records(reader, name)
         index, _ = _best_header(leading, score)
         # open() in text mode wraps a BufferedReader; typeshed's protocol for it lacks tell().
         buffer = cast(io.BufferedReader, fh.buffer) if isinstance(fh, io.TextIOWrapper) else None
-
-        def rows() -> Iterator[tuple[int, Cells]]:
-            line = index + 1
-            for record in leading[index + 1 :]:
-                line += 1
-                yield line, record
-            try:
-                for record in reader:
-                    line += 1
-                    if line > MAX_ROWS:
-                        raise _too_many_rows(name)
-                    yield line, record
-            except csv.Error:
-                raise _csv_error(name, line + 1) from None
 
         def progress() -> tuple[int, int]:
             return (buffer.tell() if buffer is not None else 0), total
@@ -290,7 +301,7 @@ def _open_csv(path: Path, head: bytes, score: HeaderScore) -> Iterator[Sheet]:
         yield Sheet(
             headers=list(leading[index]),
             header_line=index + 1,
-            rows=rows(),
+            rows=_csv_rows(leading, index, reader, name),
             description=f"CSV {ENCODING_NAMES[encoding]}, séparateur {DELIMITER_NAMES[delimiter]}",
             progress=progress,
         )
@@ -370,27 +381,42 @@ def _sheet_rows(name: str, ws: object, max_row: int | None = None) -> Iterator[C
         raise _damaged_at(name, line + 1) from None
 
 
-def _choose_worksheet(path: Path, workbook: object, score: HeaderScore) -> Sheet:
-    name = path.name
+# A worksheet looked at for its header: (header score, worksheet, leading rows, header index,
+# the row count it claims).
+Candidate = tuple[int, Any, list[list[object]], int, int]
+
+
+def _worksheet_candidate(name: str, ws: Any, score: HeaderScore) -> Candidate:
+    try:
+        estimate = int(ws.max_row or 0)
+    except (TypeError, ValueError):
+        estimate = 0
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()  # some programs write a wrong size: read every cell there is
+    leading = [list(r) for r in _sheet_rows(name, ws, HEADER_SEARCH_ROWS)]
+    index, s = _best_header(leading, score)
+    return s, ws, leading, index, estimate
+
+
+def _worksheet_candidates(name: str, workbook: object, score: HeaderScore) -> list[Candidate]:
+    """The worksheets in order, until one has a convincing header (3 known columns)."""
     candidates = []
     try:
         worksheets = list(workbook.worksheets)  # type: ignore[attr-defined]
         for ws in worksheets:
             if not hasattr(ws, "iter_rows"):
                 continue
-            try:
-                estimate = int(ws.max_row or 0)
-            except (TypeError, ValueError):
-                estimate = 0
-            if hasattr(ws, "reset_dimensions"):
-                ws.reset_dimensions()  # some programs write a wrong size: read every cell there is
-            leading = [list(r) for r in _sheet_rows(name, ws, HEADER_SEARCH_ROWS)]
-            index, s = _best_header(leading, score)
-            candidates.append((s, ws, leading, index, estimate))
-            if s >= 3:
+            candidates.append(_worksheet_candidate(name, ws, score))
+            if candidates[-1][0] >= 3:
                 break
     except XLSX_DAMAGE:
         raise damaged(name) from None
+    return candidates
+
+
+def _choose_worksheet(path: Path, workbook: object, score: HeaderScore) -> Sheet:
+    name = path.name
+    candidates = _worksheet_candidates(name, workbook, score)
     usable = [c for c in candidates if any(any(v is not None for v in r) for r in c[2])]
     if not usable:
         raise InvalidInput(f"Le classeur {name} est vide.")

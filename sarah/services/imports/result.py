@@ -37,55 +37,68 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count_text(count)} {one if count == 1 else many}"
 
 
+def _nothing_added_line(r: ImportResult) -> str:
+    return f"Aucun contact {'à importer' if r.dry_run else 'importé'} : " + (
+        f"les {count_text(r.skipped_existing)} lignes du fichier ont déjà été importées."
+        if r.skipped_existing > 1
+        else "la ligne du fichier a déjà été importée."
+    )
+
+
+def _added_line(r: ImportResult) -> str:
+    """'12 contacts importés (3 déjà présents ignorés), 4 nouvelles personnes, …'."""
+    verb = "seraient importés" if r.dry_run else "importés"
+    if r.contacts_added == 1:
+        verb = "serait importé" if r.dry_run else "importé"
+    parts = [f"{_plural(r.contacts_added, 'contact', 'contacts')} {verb}"]
+    if r.skipped_existing:
+        parts[0] += (
+            f" ({count_text(r.skipped_existing)} déjà présent"
+            f"{'s' if r.skipped_existing > 1 else ''} ignoré{'s' if r.skipped_existing > 1 else ''})"
+        )
+    parts.append(_plural(r.visitors_created, "nouvelle personne", "nouvelles personnes"))
+    if r.visitors_matched:
+        known = _plural(r.visitors_matched, "personne déjà connue", "personnes déjà connues")
+        if r.visitors_updated:
+            fiche = _plural(r.visitors_updated, "fiche mise", "fiches mises")
+            known += f" ({fiche} à jour)"
+        parts.append(known)
+    if r.sites_created:
+        names = ", ".join(r.new_sites)
+        parts.append(f"{_plural(r.sites_created, 'nouveau site', 'nouveaux sites')} : {names}")
+    return ", ".join(parts) + "."
+
+
+def _per_site_lines(r: ImportResult) -> list[str]:
+    width = max(len(name) for name in r.per_site)
+    return ["Contacts par site :"] + [
+        f"  {name.ljust(width)}  {count_text(count).rjust(9)}" for name, count in r.per_site.items()
+    ]
+
+
+def _ignored_columns_line(columns: tuple[str, ...]) -> str:
+    plural = "s" if len(columns) > 1 else ""
+    names = ", ".join(f"« {c} »" for c in columns[:20])
+    if len(columns) > 20:
+        names += f" et {count_text(len(columns) - 20)} autres"
+    return f"Colonne{plural} ignorée{plural} (non reconnue{plural}) : {names}."
+
+
 def summary_lines(result: ImportResult) -> list[str]:
     """What an import did, in French, for the command line and the window."""
     r = result
-    lines: list[str] = []
     head = f"{r.source_name} ({r.file_format})" if r.file_format else r.source_name
     if r.dry_run:
-        lines.append(f"Simulation sur {head} : rien n'a été enregistré.")
+        lines = [f"Simulation sur {head} : rien n'a été enregistré."]
     else:
-        lines.append(f"Import de {head} terminé.")
+        lines = [f"Import de {head} terminé."]
     if not r.contacts_added:
-        lines.append(
-            f"Aucun contact {'à importer' if r.dry_run else 'importé'} : "
-            + (
-                f"les {count_text(r.skipped_existing)} lignes du fichier ont déjà été importées."
-                if r.skipped_existing > 1
-                else "la ligne du fichier a déjà été importée."
-            )
-        )
+        lines.append(_nothing_added_line(r))
     else:
-        verb = "seraient importés" if r.dry_run else "importés"
-        if r.contacts_added == 1:
-            verb = "serait importé" if r.dry_run else "importé"
-        parts = [f"{_plural(r.contacts_added, 'contact', 'contacts')} {verb}"]
-        if r.skipped_existing:
-            parts[0] += (
-                f" ({count_text(r.skipped_existing)} déjà présent"
-                f"{'s' if r.skipped_existing > 1 else ''} ignoré{'s' if r.skipped_existing > 1 else ''})"
-            )
-        parts.append(_plural(r.visitors_created, "nouvelle personne", "nouvelles personnes"))
-        if r.visitors_matched:
-            known = _plural(r.visitors_matched, "personne déjà connue", "personnes déjà connues")
-            if r.visitors_updated:
-                fiche = _plural(r.visitors_updated, "fiche mise", "fiches mises")
-                known += f" ({fiche} à jour)"
-            parts.append(known)
-        if r.sites_created:
-            names = ", ".join(r.new_sites)
-            parts.append(f"{_plural(r.sites_created, 'nouveau site', 'nouveaux sites')} : {names}")
-        lines.append(", ".join(parts) + ".")
-        lines.append("Contacts par site :")
-        width = max(len(name) for name in r.per_site)
-        for name, count in r.per_site.items():
-            lines.append(f"  {name.ljust(width)}  {count_text(count).rjust(9)}")
+        lines.append(_added_line(r))
+        lines += _per_site_lines(r)
     if r.ignored_columns:
-        plural = "s" if len(r.ignored_columns) > 1 else ""
-        names = ", ".join(f"« {c} »" for c in r.ignored_columns[:20])
-        if len(r.ignored_columns) > 20:
-            names += f" et {count_text(len(r.ignored_columns) - 20)} autres"
-        lines.append(f"Colonne{plural} ignorée{plural} (non reconnue{plural}) : {names}.")
+        lines.append(_ignored_columns_line(r.ignored_columns))
     lines += warning_lines(r)
     return lines
 

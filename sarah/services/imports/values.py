@@ -11,8 +11,6 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(.+))?")
 _TIME = re.compile(r"(\d{1,2})\s*[:hH]\s*(\d{2})?(?:\s*:\s*(\d{2})(?:[.,]\d+)?)?")
 
 
-
-
 class Bad(Exception):
     """A value that cannot be accepted; the message is the French reason."""
 
@@ -49,6 +47,33 @@ def parse_time(value: object) -> int | None:
     return parse_time_text(text)
 
 
+def _date_parts(text: str) -> tuple[int, int, int, str | None]:
+    """Year, month, day and what follows (a time, perhaps) of a French or ISO date."""
+    m = _FR_DATE.fullmatch(text)
+    if m is not None:
+        return int(m.group(3)), int(m.group(2)), int(m.group(1)), m.group(4)
+    m = _ISO_DATE.fullmatch(text)
+    if m is None:
+        raise Bad("date illisible : écrivez JJ/MM/AAAA (année sur 4 chiffres) ou AAAA-MM-JJ")
+    return int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4)
+
+
+def parse_date_text(text: str) -> tuple[date, int | None]:
+    """A date typed as text, with the minutes of a time after it (None: no time, or midnight)."""
+    y, mo, d, rest = _date_parts(text)
+    try:
+        day = date(y, mo, d)
+    except ValueError:
+        raise Bad("date impossible : ce jour n'existe pas") from None
+    minutes = None
+    if rest:
+        try:
+            minutes = parse_time_text(rest.strip()) or None
+        except Bad:
+            raise Bad("date illisible : écrivez JJ/MM/AAAA ou AAAA-MM-JJ") from None
+    return day, minutes
+
+
 def parse_date(value: object) -> tuple[date, int | None] | None:
     """(date, minutes or None when the cell has no time part); None when empty."""
     if value is None:
@@ -65,24 +90,4 @@ def parse_date(value: object) -> tuple[date, int | None] | None:
     text = str(value).strip()
     if not text:
         return None
-    m = _FR_DATE.fullmatch(text)
-    if m is not None:
-        d, mo, y, rest = int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4)
-    else:
-        m = _ISO_DATE.fullmatch(text)
-        if m is None:
-            raise Bad("date illisible : écrivez JJ/MM/AAAA (année sur 4 chiffres) ou AAAA-MM-JJ")
-        y, mo, d, rest = int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4)
-    try:
-        day = date(y, mo, d)
-    except ValueError:
-        raise Bad("date impossible : ce jour n'existe pas") from None
-    minutes = None
-    if rest:
-        try:
-            minutes = parse_time_text(rest.strip()) or None
-        except Bad:
-            raise Bad("date illisible : écrivez JJ/MM/AAAA ou AAAA-MM-JJ") from None
-    return day, minutes
-
-
+    return parse_date_text(text)

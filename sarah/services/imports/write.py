@@ -331,6 +331,32 @@ class Writer:
             order.extend(by_day.pop(day))
         return order
 
+    def _batch_sums(
+        self,
+        rows: list[tuple[str, int]],
+        day_numbers: dict[int, int],
+        sum_sites: list[str],
+        sum_services: list[str],
+    ) -> tuple[DaySums, DayServiceSums]:
+        """What the row-by-row statistics triggers would add for a batch of rows: per site and
+        day, contacts by channel and without a service, and each service's count."""
+        p = self.p
+        day_sums: DaySums = {}
+        day_service_sums: DayServiceSums = {}
+        for _, i in rows:
+            site, number = sum_sites[p.sites[i]], day_numbers[p.days[i]]
+            combo = p.combo_services[p.combos[i]]
+            sums = day_sums.get((site, number))
+            if sums is None:
+                sums = day_sums[(site, number)] = [0, 0, 0, 0]
+            sums[p.channels[i]] += 1
+            if not combo:
+                sums[3] += 1
+            for si in combo:
+                key = (site, number, sum_services[si])
+                day_service_sums[key] = day_service_sums.get(key, 0) + 1
+        return day_sums, day_service_sums
+
     def _write_contacts(self, bulk: BulkStatistics) -> Generator[Progress, None, None]:
         p = self.p
         fmt = Formats(self.s.connection().dialect)
@@ -359,8 +385,6 @@ class Writer:
             contacts: list[dict[str, Any]] = []
             links: list[dict[str, Any]] = []
             rows = sorted((p.import_key(i), i) for i in order[start : start + CHUNK])
-            day_sums: DaySums = {}
-            day_service_sums: DayServiceSums = {}
             ids = fmt.ids(new_ids.take(len(rows)))
             for (import_key, i), cid in zip(rows, ids, strict=True):
                 site = p.sites[i]
@@ -371,17 +395,6 @@ class Writer:
                     day_numbers[ordinal] = int(date.fromordinal(ordinal).strftime("%Y%m%d"))
                 a = p.agents[i]
                 combo = p.combo_services[p.combos[i]]
-                if sums_wanted:
-                    number = day_numbers[ordinal]
-                    sums = day_sums.get((sum_sites[site], number))
-                    if sums is None:
-                        sums = day_sums[(sum_sites[site], number)] = [0, 0, 0, 0]
-                    sums[p.channels[i]] += 1
-                    if not combo:
-                        sums[3] += 1
-                    for si in combo:
-                        key = (sum_sites[site], number, sum_services[si])
-                        day_service_sums[key] = day_service_sums.get(key, 0) + 1
                 contacts.append(
                     {
                         "id": cid,
@@ -404,6 +417,9 @@ class Writer:
                 added += len(contacts)
             if links:
                 fmt.insert_links(self.s, links)
-            bulk.add_batch(day_sums, day_service_sums)
+            if sums_wanted:
+                bulk.add_batch(*self._batch_sums(rows, day_numbers, sum_sites, sum_services))
+            else:
+                bulk.add_batch({}, {})
             del contacts, links
             yield already + added, self.n, f"Enregistrement des contacts ({added} ajoutés)…"
