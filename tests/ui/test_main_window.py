@@ -288,9 +288,10 @@ def test_a_failed_task_says_why_or_opens_the_crash_dialog(qtbot) -> None:
 
 def test_a_bug_while_saving_keeps_the_form_and_reports_it(qtbot, keys, window, monkeypatch) -> None:
     import sarah.ui.desk.form as form_module
+    import sarah.ui.dialogs.crash as crash_module
 
     reported: list[BaseException] = []
-    monkeypatch.setattr(form_module, "report_exception", lambda exc, parent: reported.append(exc))
+    monkeypatch.setattr(crash_module, "report_exception", lambda exc, parent: reported.append(exc))
 
     def broken(engine, draft):  # type: ignore[no-untyped-def]
         raise RuntimeError("bug")

@@ -44,7 +44,36 @@ class CatchupScreen(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        top = self._build_day_and_time()
+        self.form = ContactForm(ctx, when=self.when, parent=self)
+        self.grid = CatchupGrid(ctx, self.when, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.form, "Une par une")
+        self.tabs.addTab(self.grid, "Grille (feuille papier)")
+        self.tabs.setTabToolTip(0, "Le formulaire de l'Accueil, à la date et l'heure choisies")
+        self.tabs.setTabToolTip(
+            1, "Une ligne par contact de la feuille papier, tout enregistré d'un coup"
+        )
 
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(self._build_day_list())
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([1000, 300])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+
+        self.date_edit.dateChanged.connect(lambda _d: self._day_changed())
+        self.form.saved.connect(lambda _o: self.refresh_day())
+        self.grid.saved.connect(lambda _n: self.refresh_day())
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.refresh_day()
+
+    def _build_day_and_time(self) -> QHBoxLayout:
+        """Jour and Heure at the top: every contact typed on this screen gets them."""
         self.date_edit = QDateEdit(self)
         self.date_edit.setObjectName("catchupDate")
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
@@ -71,18 +100,10 @@ class CatchupScreen(QWidget):
         top.addWidget(self.time_edit)
         top.addSpacing(12)
         top.addWidget(self.day_label, 1)
+        return top
 
-        self.form = ContactForm(ctx, when=self.when, parent=self)
-        self.grid = CatchupGrid(ctx, self.when, self)
-        self.tabs = QTabWidget(self)
-        self.tabs.addTab(self.form, "Une par une")
-        self.tabs.addTab(self.grid, "Grille (feuille papier)")
-        self.tabs.setTabToolTip(0, "Le formulaire de l'Accueil, à la date et l'heure choisies")
-        self.tabs.setTabToolTip(
-            1, "Une ligne par contact de la feuille papier, tout enregistré d'un coup"
-        )
-
-        # The contacts already entered for the day
+    def _build_day_list(self) -> QWidget:
+        """The contacts already entered for the chosen day, beside the form."""
         self.day_model = JournalTableModel(self)
         self.day_view = QTableView(self)
         self.day_view.setObjectName("catchupDayList")
@@ -102,23 +123,7 @@ class CatchupScreen(QWidget):
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(self.day_count_label)
         side_layout.addWidget(self.day_view, 1)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self.tabs)
-        splitter.addWidget(side)
-        splitter.setStretchFactor(0, 4)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([1000, 300])
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(splitter, 1)
-
-        self.date_edit.dateChanged.connect(lambda _d: self._day_changed())
-        self.form.saved.connect(lambda _o: self.refresh_day())
-        self.grid.saved.connect(lambda _n: self.refresh_day())
-        self.tabs.currentChanged.connect(self._tab_changed)
-        self.refresh_day()
+        return side
 
     # --- the chosen day --------------------------------------------------------------------------
 

@@ -17,23 +17,14 @@ and a second save while nothing has changed since the last one is refused too.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, time
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from sarah.errors import UserError
 from sarah.services.catalogue import list_services
-from sarah.services.contacts import ContactDraft, log_contact, update_contact
+from sarah.services.contacts import log_contact, update_contact
 from sarah.services.desk.journal import JournalEntry
 from sarah.services.desk.search import VisitorHit, search_visitors, visitor_hit
 from sarah.ui.context import AppContext
@@ -41,27 +32,32 @@ from sarah.ui.desk.form_state import (
     ANONYMOUS_KEY,
     CHANNEL_KEY,
     CLEAR_KEY,
+    NEW_VISITOR_FIRST_SEARCH,
     NEW_VISITOR_KEY,
     SAVE_KEYS,
     FormState,
+    SaveOutcome,
+    When,
+    contact_moment,
+    day_of_ages,
+    enter_from_search,
     search_hint,
 )
 from sarah.ui.desk.form_state import can_create_visitor as new_visitor_allowed
-from sarah.ui.desk.form_views import ChannelServicesPane, FormButtons, SearchPane
-from sarah.ui.desk.keys import trigger_own_shortcut
-from sarah.ui.dialogs.crash import report_exception
+from sarah.ui.desk.form_views import (
+    ChannelServicesPane,
+    EditBanner,
+    FormButtons,
+    SearchPane,
+    StatusLine,
+    chain_tab_order,
+)
+from sarah.ui.desk.keys import add_shortcuts, trigger_own_shortcut
+from sarah.ui.dialogs.crash import failure_text
 from sarah.ui.dialogs.new_visitor import NewVisitorDialog
-from sarah.ui.style import ERROR_STYLE, SUCCESS_STYLE
 from sarah.ui.table_models.desk_results import VisitorResultsModel
 from sarah.ui.table_models.desk_services import ServicesChecklistModel
 from sarah.ui.workers import run_in_background
-
-
-@dataclass(frozen=True)
-class SaveOutcome:
-    contact_id: uuid.UUID
-    summary: str
-    edited: bool
 
 
 class ContactForm(QWidget):
@@ -75,7 +71,7 @@ class ContactForm(QWidget):
         self,
         ctx: AppContext,
         *,
-        when: Callable[[], tuple[date, time]] | None = None,
+        when: When | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -89,6 +85,7 @@ class ContactForm(QWidget):
         self.results_model = VisitorResultsModel(self)
         self.services_model = ServicesChecklistModel(self)
         self._build()
+        self._connect()
         self._build_actions()
         self.reload_catalogue()
         self._show_visitor()
@@ -96,14 +93,7 @@ class ContactForm(QWidget):
     # --- layout ----------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.edit_banner = QLabel(self)
-        self.edit_banner.setObjectName("editBanner")
-        self.edit_banner.setWordWrap(True)
-        self.edit_banner.setStyleSheet(
-            "background: #fef3c7; border: 1px solid #f59e0b; border-radius: 4px; padding: 6px;"
-        )
-        self.edit_banner.hide()
-
+        self.edit_banner = EditBanner(self)
         self.search_pane = SearchPane(self.results_model, self)
         self.search_edit = self.search_pane.search_edit
         self.hint_label = self.search_pane.hint_label
@@ -112,37 +102,27 @@ class ContactForm(QWidget):
         self.choice_pane = ChannelServicesPane(self.services_model, self)
         self.physique_radio = self.choice_pane.physique_radio
         self.telephone_radio = self.choice_pane.telephone_radio
-        self.channel_group = self.choice_pane.channel_group
         self.services_view = self.choice_pane.services_view
         self.buttons = FormButtons(self)
         self.save_button = self.buttons.save_button
         self.anonymous_button = self.buttons.anonymous_button
-        self.new_button = self.buttons.new_button
-        self.clear_button = self.buttons.clear_button
+        self.status_label = StatusLine(self)
 
         columns = QHBoxLayout()
         columns.addWidget(self.search_pane, 5)
         columns.addWidget(self.choice_pane, 6)
-
-        self.status_label = QLabel(self)
-        self.status_label.setObjectName("status")
-        self.status_label.setWordWrap(True)
-        self.status_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.status_label.setAccessibleName("Résultat de l'enregistrement")
-
         outer = QVBoxLayout(self)
         outer.addWidget(self.edit_banner)
         outer.addLayout(columns, 1)
         outer.addWidget(self.buttons)
         outer.addWidget(self.status_label)
-        self._connect()
 
     def _connect(self) -> None:
         self.physique_radio.toggled.connect(self._radio_changed)
         self.save_button.clicked.connect(self.save)
         self.anonymous_button.clicked.connect(self.save_anonymous_call)
-        self.new_button.clicked.connect(self.request_new_visitor)
-        self.clear_button.clicked.connect(self.escape)
+        self.buttons.new_button.clicked.connect(self.request_new_visitor)
+        self.buttons.clear_button.clicked.connect(self.escape)
         self.search_edit.textChanged.connect(self._search)
         self.search_edit.down_pressed.connect(self.search_pane.enter_results)
         self.search_edit.enter_pressed.connect(self._enter_from_search)
@@ -152,34 +132,23 @@ class ContactForm(QWidget):
         # What the agent changes by hand makes the form new again (see _start_save).
         self.search_edit.textEdited.connect(self._touched)
         self.services_view.user_toggled.connect(self._touched)
-        self.channel_group.buttonClicked.connect(self._touched)
-
+        self.choice_pane.channel_group.buttonClicked.connect(self._touched)
         # Tab order: search -> results -> channel -> services -> buttons
-        QWidget.setTabOrder(self.search_edit, self.results_view)
-        QWidget.setTabOrder(self.results_view, self.physique_radio)
-        QWidget.setTabOrder(self.physique_radio, self.telephone_radio)
-        QWidget.setTabOrder(self.telephone_radio, self.services_view)
-        QWidget.setTabOrder(self.services_view, self.save_button)
-        QWidget.setTabOrder(self.save_button, self.anonymous_button)
-        QWidget.setTabOrder(self.anonymous_button, self.new_button)
-        QWidget.setTabOrder(self.new_button, self.clear_button)
+        chain_tab_order(
+            *self.search_pane.tab_stops(), *self.choice_pane.tab_stops(), *self.buttons.tab_stops()
+        )
 
     def _build_actions(self) -> None:
-        def action(text: str, keys: tuple[str, ...], slot: Callable[[], object]) -> QAction:
-            act = QAction(text, self)
-            act.setShortcuts([QKeySequence(k) for k in keys])
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            act.triggered.connect(slot)
-            self.addAction(act)
-            return act
-
-        self.save_action = action("Enregistrer", SAVE_KEYS, self.save)
-        self.channel_action = action("Changer de canal", (CHANNEL_KEY,), self.toggle_channel)
-        self.anonymous_action = action("Appel anonyme", (ANONYMOUS_KEY,), self.save_anonymous_call)
-        self.new_visitor_action = action(
-            "Nouvelle personne", (NEW_VISITOR_KEY,), self.request_new_visitor
+        add_shortcuts(
+            self,
+            (
+                ("Enregistrer", SAVE_KEYS, self.save),
+                ("Changer de canal", (CHANNEL_KEY,), self.toggle_channel),
+                ("Appel anonyme", (ANONYMOUS_KEY,), self.save_anonymous_call),
+                ("Nouvelle personne", (NEW_VISITOR_KEY,), self.request_new_visitor),
+                ("Effacer le formulaire", (CLEAR_KEY,), self.escape),
+            ),
         )
-        self.clear_action = action("Effacer le formulaire", (CLEAR_KEY,), self.escape)
 
     def sizeHint(self) -> QSize:
         return QSize(1000, 560)
@@ -202,63 +171,45 @@ class ContactForm(QWidget):
     # --- search ----------------------------------------------------------------------------------
 
     def _search(self, text: str) -> None:
-        if self.state.visitor is not None and text.strip():
-            # Typing a new name replaces the chosen person.
-            self.state.visitor = None
+        if self.state.typed_over(text):
             self._show_visitor()
         try:
             hits = search_visitors(
                 self.ctx.engine,
                 text,
-                on=self.age_day(),
+                on=day_of_ages(self._when),
                 young_age_limit=self.ctx.settings.young_age_limit,
             )
         except UserError as exc:
-            self.results_model.set_hits([])
-            self.search_pane.results_focusable(False)
+            self.search_pane.show_hits([])
             self._hint(exc.message, error=True)
             return
-        self.results_model.set_hits(hits)
-        self.search_pane.results_focusable(bool(hits))
-        if hits:
-            self.results_view.setCurrentIndex(self.results_model.index(0, 0))
-        self._update_hint(text, hits)
+        self.search_pane.show_hits(hits)
+        self._hint(search_hint(text, len(hits)))
 
     def refresh_ages(self) -> None:
         """The day ages are counted on has changed (the catch-up date): the results shown and
         the chosen person's card give the age and jeune/adulte badge on the new day."""
         text = self.search_edit.text()
         if text.strip():
-            current = self.results_view.currentIndex().row()
-            chosen = self.results_model.hit(current).id if current >= 0 else None
+            chosen = self.search_pane.highlighted_id()
             self._search(text)
-            row = self.search_pane.row_of_hit(chosen)
-            if row is not None:
-                self.results_view.setCurrentIndex(self.results_model.index(row, 0))
+            self.search_pane.highlight(chosen)
         if self.state.visitor is not None:
             try:
-                self.state.visitor = visitor_hit(
-                    self.ctx.engine,
-                    self.state.visitor.id,
-                    on=self.age_day(),
-                    young_age_limit=self.ctx.settings.young_age_limit,
-                )
+                self.state.visitor = self._visitor_hit(self.state.visitor.id)
             except UserError as exc:
                 self._hint(exc.message, error=True)
                 return
             self._show_visitor()
 
-    def age_day(self) -> date | None:
-        """The day ages are shown for: the contact's day on the catch-up screen, else today."""
-        if self._when is None:
-            return None
-        try:
-            return self._when()[0]
-        except UserError:  # a day in the future: refused when saving, ages as of today
-            return None
-
-    def _update_hint(self, text: str, hits: list[VisitorHit]) -> None:
-        self._hint(search_hint(text, len(hits)))
+    def _visitor_hit(self, visitor_id: uuid.UUID) -> VisitorHit:
+        return visitor_hit(
+            self.ctx.engine,
+            visitor_id,
+            on=day_of_ages(self._when),
+            young_age_limit=self.ctx.settings.young_age_limit,
+        )
 
     def _hint(self, text: str, *, error: bool = False) -> None:
         self.search_pane.set_hint(text, error=error)
@@ -268,13 +219,16 @@ class ContactForm(QWidget):
         return new_visitor_allowed(self.search_edit.text(), self.results_model.rowCount())
 
     def _enter_from_search(self) -> None:
-        if self.results_model.rowCount() > 0:
-            row = max(self.results_view.currentIndex().row(), 0)
-            self.pick_row(row)
-        elif self.can_create_visitor():
+        step = enter_from_search(
+            self.search_edit.text(),
+            self.results_model.rowCount(),
+            chosen=self.state.visitor is not None,
+        )
+        if step == "pick":
+            self.pick_row(max(self.results_view.currentIndex().row(), 0))
+        elif step == "new visitor":
             self.request_new_visitor()
-        elif self.state.visitor is not None or not self.search_edit.text().strip():
-            # Nothing to search: straight to the services (anonymous call, or person chosen).
+        elif step == "services":
             self._focus_services()
 
     def _focus_services(self) -> None:
@@ -295,22 +249,14 @@ class ContactForm(QWidget):
         self.search_edit.blockSignals(True)
         self.search_edit.clear()
         self.search_edit.blockSignals(False)
-        self.results_model.set_hits([])
-        self.search_pane.results_focusable(False)
+        self.search_pane.show_hits([])
         self._hint("")
         self._show_visitor()
         if hit is not None:
             self._focus_services()
 
     def set_visitor_id(self, visitor_id: uuid.UUID) -> None:
-        self.set_visitor(
-            visitor_hit(
-                self.ctx.engine,
-                visitor_id,
-                on=self.age_day(),
-                young_age_limit=self.ctx.settings.young_age_limit,
-            )
-        )
+        self.set_visitor(self._visitor_hit(visitor_id))
 
     @property
     def visitor(self) -> VisitorHit | None:
@@ -344,7 +290,7 @@ class ContactForm(QWidget):
         """Re-open a contact of the journal in the form; Ctrl+Entrée saves the changes."""
         self.clear(keep_status=False)
         self._touched()
-        self.state.editing = entry
+        self.state.load(entry)
         if entry.visitor_id is not None:
             try:
                 self.set_visitor_id(entry.visitor_id)
@@ -352,12 +298,7 @@ class ContactForm(QWidget):
                 self._status(exc.message, error=True)
         self.set_channel(entry.channel)
         self.services_model.set_checked_ids(entry.service_ids)
-        self.edit_banner.setText(
-            f"<b>Modification</b> du contact du {entry.local_date:%d/%m/%Y} à "
-            f"{entry.local_time:%H:%M} ({entry.who}). Ctrl+Entrée enregistre les changements, "
-            "Échap annule la modification."
-        )
-        self.edit_banner.show()
+        self.edit_banner.show_entry(entry)
         self.services_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @property
@@ -370,21 +311,6 @@ class ContactForm(QWidget):
         self.clear(keep_status=False)
 
     # --- save ------------------------------------------------------------------------------------
-
-    def _when_now(self) -> tuple[date, time]:
-        if self._when is not None:
-            return self._when()
-        now = datetime.now().replace(microsecond=0)
-        return now.date(), now.time()
-
-    def _draft(self, *, anonymous: bool) -> ContactDraft:
-        return self.state.draft(
-            anonymous=anonymous,
-            site_id=self.ctx.site.id,
-            agent=self.ctx.agent,
-            now=self._when_now(),
-            checked=self.services_model.checked_ids(),
-        )
 
     def save(self) -> None:
         """Ctrl+Entrée. Says "Enregistré" only once the database has committed."""
@@ -404,7 +330,7 @@ class ContactForm(QWidget):
     def _touched(self, *_args: object) -> None:
         """The agent changed something: the form is no longer the one just saved, and a
         refusal about the form as it was no longer applies."""
-        self.state.last_saved = None
+        self.state.touched()
         if self._refusal_shown:
             self.status_label.clear()
             self._refusal_shown = False
@@ -422,14 +348,20 @@ class ContactForm(QWidget):
             self._refuse(reason)
             return
         try:
-            draft = self._draft(anonymous=anonymous)
+            draft = self.state.draft(
+                anonymous=anonymous,
+                site_id=self.ctx.site.id,
+                agent=self.ctx.agent,
+                now=contact_moment(self._when),  # raises for a day in the future
+                checked=self.services_model.checked_ids(),
+            )
         except UserError as exc:
             self._status(exc.message, error=True)
             return
-        editing = None if anonymous else self.state.editing
+        editing = self.state.edit_target(anonymous=anonymous)
         summary = self.state.summary(draft, dated=self._when is not None)
         self._saving = True
-        self._set_busy(True)
+        self.buttons.set_busy(True)
         self._status("Enregistrement…")
 
         def work() -> uuid.UUID:
@@ -446,32 +378,20 @@ class ContactForm(QWidget):
 
     def _saved(self, outcome: SaveOutcome) -> None:
         self._saving = False
-        self._set_busy(False)
+        self.buttons.set_busy(False)
         self.state.editing = None
         self.edit_banner.hide()
         self.clear(keep_status=True)
-        self.state.last_saved = outcome.summary  # until the agent changes something
-        verb = "Modifié" if outcome.edited else "Enregistré"
-        self._status(f"✔ {verb} : {outcome.summary}")
+        self.state.saved(outcome.summary)  # refused again until the agent changes something
+        self._status(outcome.status_text)
         self.saved.emit(outcome)
 
     def _failed(self, exc: BaseException) -> None:
+        """Nothing saved: everything typed stays, the status line says why."""
         self._saving = False
-        self._set_busy(False)
-        if isinstance(exc, UserError):
-            # Keep everything typed; say why.
-            self._status(f"Non enregistré : {exc}", error=True)
-            self.save_failed.emit(str(exc))
-            return
-        self._status(
-            "Non enregistré : erreur inattendue (détails dans la fenêtre d'erreur).", error=True
-        )
+        self.buttons.set_busy(False)
+        self._status(failure_text("Non enregistré", exc, self), error=True)
         self.save_failed.emit(str(exc))
-        report_exception(exc, self)
-
-    def _set_busy(self, busy: bool) -> None:
-        for widget in (self.save_button, self.anonymous_button, self.new_button, self.clear_button):
-            widget.setEnabled(not busy)
 
     @property
     def saving(self) -> bool:
@@ -479,23 +399,21 @@ class ContactForm(QWidget):
 
     def _status(self, text: str, *, error: bool = False) -> None:
         self._refusal_shown = False
-        self.status_label.setText(text)
-        self.status_label.setStyleSheet(ERROR_STYLE if error else SUCCESS_STYLE)
+        self.status_label.say(text, error=error)
 
     # --- clearing and stepping back --------------------------------------------------------------
 
     def clear(self, keep_status: bool = False) -> None:
         """Empty the form (channel back to Physique) and put the focus in the search field."""
-        if self.state.editing is not None and not keep_status:
-            self.state.editing = None
+        self.state.clear(keep_edit=keep_status)
+        if self.state.editing is None:
             self.edit_banner.hide()
-        self.state.visitor = None
         self.search_edit.clear()
         self.results_model.set_hits([])
         self._hint("")
         self.services_model.clear_checks()
         self.services_view.setCurrentIndex(QModelIndex())
-        self.set_channel("physique")
+        self.set_channel(self.state.channel)
         self._show_visitor()
         if not keep_status:
             self.status_label.clear()
@@ -512,23 +430,16 @@ class ContactForm(QWidget):
 
     def request_new_visitor(self) -> None:
         if not self.can_create_visitor():
-            self._hint(
-                "Nouvelle personne : tapez d'abord son nom dans la recherche ; la fiche se crée "
-                "quand personne n'est trouvé (pour éviter les doublons).",
-                error=True,
-            )
+            self._hint(NEW_VISITOR_FIRST_SEARCH, error=True)
             self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         text = self.search_edit.text().strip()
         self.new_visitor_requested.emit(text)
         dialog = NewVisitorDialog(self.ctx, text, self)
-        dialog.chosen.connect(self._new_visitor_chosen)
+        dialog.chosen.connect(self.set_visitor)
         dialog.finished.connect(lambda _code: self._new_visitor_closed(dialog))
         self.new_visitor_dialog = dialog
         dialog.open()
-
-    def _new_visitor_chosen(self, hit: VisitorHit) -> None:
-        self.set_visitor(hit)
 
     def _new_visitor_closed(self, dialog: NewVisitorDialog) -> None:
         self.new_visitor_dialog = None
@@ -536,7 +447,3 @@ class ContactForm(QWidget):
         self.window().activateWindow()  # back to the desk, whatever the window manager does
         if self.state.visitor is None:
             self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def focus_search(self) -> None:
-        self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.search_edit.selectAll()

@@ -11,11 +11,13 @@ The rules the desk keeps (the widgets in form.py only ask):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
+from typing import Literal
 from uuid import UUID
 
+from sarah.errors import UserError
 from sarah.services.contacts import ContactDraft
 from sarah.services.desk.journal import CHANNEL_LABELS, JournalEntry
 from sarah.services.desk.search import MIN_SEARCH_LETTERS, VisitorHit
@@ -32,6 +34,13 @@ READ_ONLY_REASON = (
     "Restaurez une sauvegarde depuis l'écran Sauvegardes."
 )
 MANY_HITS = 40  # the search returns at most this many people
+NEW_VISITOR_FIRST_SEARCH = (
+    "Nouvelle personne : tapez d'abord son nom dans la recherche ; la fiche se crée "
+    "quand personne n'est trouvé (pour éviter les doublons)."
+)
+
+When = Callable[[], tuple[date, time]]  # the contact's date and time, chosen on the screen
+EnterStep = Literal["pick", "new visitor", "services"]
 
 
 def _letters(text: str) -> int:
@@ -69,6 +78,56 @@ def search_hint(typed: str, hits: int) -> str:
     return f"Aucune personne trouvée pour « {text} ». Entrée ou Ctrl+N : nouvelle personne."
 
 
+def enter_from_search(typed: str, hits: int, *, chosen: bool) -> EnterStep | None:
+    """What Entrée in the search field does: pick the highlighted person, create a new one
+    (the search found nobody), or go on to the services when there is nothing to search
+    (a person already chosen, or an anonymous call)."""
+    if hits > 0:
+        return "pick"
+    if can_create_visitor(typed, hits):
+        return "new visitor"
+    if chosen or not typed.strip():
+        return "services"
+    return None
+
+
+def contact_moment(when: When | None) -> tuple[date, time]:
+    """The date and time a save records: the chosen ones on the catch-up screen, else now."""
+    if when is not None:
+        return when()
+    now = datetime.now().replace(microsecond=0)
+    return now.date(), now.time()
+
+
+def day_of_ages(when: When | None) -> date | None:
+    """The day ages are shown for: the contact's day on the catch-up screen, else today (None)."""
+    if when is None:
+        return None
+    try:
+        return when()[0]
+    except UserError:  # a day in the future: refused when saving, ages as of today
+        return None
+
+
+def edit_banner_text(entry: JournalEntry) -> str:
+    return (
+        f"<b>Modification</b> du contact du {entry.local_date:%d/%m/%Y} à "
+        f"{entry.local_time:%H:%M} ({entry.who}). Ctrl+Entrée enregistre les changements, "
+        "Échap annule la modification."
+    )
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    contact_id: UUID
+    summary: str
+    edited: bool
+
+    @property
+    def status_text(self) -> str:
+        return f"✔ {'Modifié' if self.edited else 'Enregistré'} : {self.summary}"
+
+
 @dataclass
 class FormState:
     """What the form holds besides the typed text and the checked services (kept by their
@@ -83,6 +142,17 @@ class FormState:
     def touched(self) -> None:
         """The agent changed something: the form is no longer the one just saved."""
         self.last_saved = None
+
+    def typed_over(self, typed: str) -> bool:
+        """Typing a new name replaces the chosen person; True if one was chosen."""
+        if self.visitor is None or not typed.strip():
+            return False
+        self.visitor = None
+        return True
+
+    def edit_target(self, *, anonymous: bool) -> JournalEntry | None:
+        """The contact a save changes (None: a new contact); F9 never edits."""
+        return None if anonymous else self.editing
 
     def toggle_channel(self) -> None:
         self.channel = "telephone" if self.channel == "physique" else "physique"

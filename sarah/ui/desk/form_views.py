@@ -1,5 +1,6 @@
 """The contact form's views: the search pane (field, hint, chosen person, results), the channel
-and services pane, and the buttons; each list handles the keys that belong to it."""
+and services pane, the buttons, the edit banner and the status line; each list handles the keys
+that belong to it."""
 
 from __future__ import annotations
 
@@ -17,19 +18,27 @@ from PySide6.QtWidgets import (
     QListView,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from sarah.services.desk.journal import JournalEntry
 from sarah.services.desk.search import VisitorHit
-from sarah.ui.desk.form_state import ANONYMOUS_KEY, CHANNEL_KEY
+from sarah.ui.desk.form_state import ANONYMOUS_KEY, CHANNEL_KEY, edit_banner_text
 from sarah.ui.desk.services_delegate import ServiceItemDelegate
-from sarah.ui.style import ERROR_STYLE
+from sarah.ui.style import ERROR_STYLE, SUCCESS_STYLE
 from sarah.ui.table_models.desk_results import VisitorResultsModel
 from sarah.ui.table_models.desk_services import ServicesChecklistModel
 
 HINT_STYLE = "color: #4b5563;"
+
+
+def chain_tab_order(*widgets: QWidget) -> None:
+    """Tab goes through ``widgets`` in this order."""
+    for first, second in zip(widgets, widgets[1:], strict=False):
+        QWidget.setTabOrder(first, second)
 
 
 def _plain_key(event: QKeyEvent) -> bool:
@@ -195,6 +204,26 @@ class SearchPane(QWidget):
         elif typed:
             self.search_edit.insert(typed)
 
+    def tab_stops(self) -> tuple[QWidget, ...]:
+        return (self.search_edit, self.results_view)
+
+    def show_hits(self, hits: list[VisitorHit]) -> None:
+        """List the people found, the first one highlighted; an empty list is skipped by Tab."""
+        self.results_model.set_hits(hits)
+        self.results_focusable(bool(hits))
+        if hits:
+            self.results_view.setCurrentIndex(self.results_model.index(0, 0))
+
+    def highlight(self, visitor_id: uuid.UUID | None) -> None:
+        """Highlight that person again, if still listed."""
+        row = self.row_of_hit(visitor_id)
+        if row is not None:
+            self.results_view.setCurrentIndex(self.results_model.index(row, 0))
+
+    def highlighted_id(self) -> uuid.UUID | None:
+        row = self.results_view.currentIndex().row()
+        return self.results_model.hit(row).id if row >= 0 else None
+
     def set_hint(self, text: str, *, error: bool = False) -> None:
         self.hint_label.setText(text)
         self.hint_label.setStyleSheet(ERROR_STYLE if error else HINT_STYLE)
@@ -261,6 +290,9 @@ class ChannelServicesPane(QWidget):
         layout.addWidget(services_label)
         layout.addWidget(self.services_view, 1)
 
+    def tab_stops(self) -> tuple[QWidget, ...]:
+        return (self.physique_radio, self.telephone_radio, self.services_view)
+
 
 class FormButtons(QWidget):
     """Enregistrer, Appel anonyme, Nouvelle personne … Effacer."""
@@ -293,3 +325,43 @@ class FormButtons(QWidget):
         layout.addStretch(1)
         self.clear_button.setAutoDefault(False)
         layout.addWidget(self.clear_button)
+
+    def tab_stops(self) -> tuple[QWidget, ...]:
+        return (self.save_button, self.anonymous_button, self.new_button, self.clear_button)
+
+    def set_busy(self, busy: bool) -> None:
+        """While a save runs, no button starts another one (nor clears the form under it)."""
+        for button in self.tab_stops():
+            button.setEnabled(not busy)
+
+
+class EditBanner(QLabel):
+    """Shown while a contact of the journal is being changed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("editBanner")
+        self.setWordWrap(True)
+        self.setStyleSheet(
+            "background: #fef3c7; border: 1px solid #f59e0b; border-radius: 4px; padding: 6px;"
+        )
+        self.hide()
+
+    def show_entry(self, entry: JournalEntry) -> None:
+        self.setText(edit_banner_text(entry))
+        self.show()
+
+
+class StatusLine(QLabel):
+    """What the last save (or refusal) said."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("status")
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setAccessibleName("Résultat de l'enregistrement")
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.setText(text)
+        self.setStyleSheet(ERROR_STYLE if error else SUCCESS_STYLE)

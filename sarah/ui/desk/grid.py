@@ -10,30 +10,14 @@ row says why.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from datetime import date, time
+from datetime import date
 
-from PySide6.QtCore import (
-    QAbstractItemModel,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -50,202 +34,39 @@ from sarah.services.desk.days import french_day
 from sarah.services.desk.search import VisitorHit, search_visitors
 from sarah.services.desk.sheet import read_sheet_row
 from sarah.ui.context import AppContext
-from sarah.ui.dialogs.crash import report_exception
+from sarah.ui.desk.form_state import When, day_of_ages
+from sarah.ui.desk.grid_views import GridDelegate, GridView, PeopleView, PersonEditor
+from sarah.ui.desk.keys import add_shortcuts
+from sarah.ui.dialogs.crash import failure_text
 from sarah.ui.dialogs.new_visitor import NewVisitorDialog
-from sarah.ui.table_models.desk_grid import VISITOR_ROLE, CatchupGridModel
+from sarah.ui.table_models.desk_grid import CatchupGridModel
 from sarah.ui.table_models.desk_results import VisitorResultsModel
 from sarah.ui.workers import run_in_background
-
-Index = QModelIndex | QPersistentModelIndex
-
-
-class PersonEditor(QLineEdit):
-    """The Personne cell's editor; remembers the person chosen from the list."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.chosen: VisitorHit | None = None
-
-
-class GridDelegate(QStyledItemDelegate):
-    """Line editors everywhere; in the Personne column, search as you type and pick with Entrée."""
-
-    def __init__(self, grid: CatchupGrid) -> None:
-        super().__init__(grid)
-        self.grid = grid
-
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
-        if index.column() == CatchupGridModel.PERSON:
-            editor = PersonEditor(parent)
-            editor.textEdited.connect(self.grid.search_people)
-            editor.setFrame(False)
-            return editor
-        line = QLineEdit(parent)
-        line.setFrame(False)
-        return line
-
-    def setEditorData(self, editor: QWidget, index: Index) -> None:
-        assert isinstance(editor, QLineEdit)
-        editor.setText(index.data(Qt.ItemDataRole.EditRole) or "")
-        if isinstance(editor, PersonEditor):
-            self.grid.search_people(editor.text())
-
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
-        assert isinstance(editor, QLineEdit)
-        model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
-        if isinstance(editor, PersonEditor):
-            chosen = editor.chosen
-            if chosen is not None and editor.text() == chosen.display_name:
-                model.setData(index, chosen.id, VISITOR_ROLE)
-            self.grid.search_people("")
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if isinstance(obj, PersonEditor) and event.type() == QEvent.Type.KeyPress:
-            assert isinstance(event, QKeyEvent)
-            key = event.key()
-            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
-                self.grid.move_in_people(1 if key == Qt.Key.Key_Down else -1)
-                return True
-            if (
-                key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and event.modifiers() == Qt.KeyboardModifier.NoModifier
-                and self.grid.people_model.rowCount() > 0
-            ):
-                hit = self.grid.current_person()
-                if hit is not None:
-                    obj.chosen = hit
-                    obj.setText(hit.display_name)
-                    self.commitData.emit(obj)
-                    self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.EditNextItem)
-                    return True
-        if (
-            isinstance(obj, QLineEdit)
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and event.modifiers()
-            in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
-        ):
-            # Commit now (Qt would do it later, queued): Entrée -> next row, at once.
-            self.commitData.emit(obj)
-            self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.SubmitModelCache)
-            return True
-        return super().eventFilter(obj, event)
-
-
-class GridView(QTableView):
-    """Entrée (editing or not) goes to the next row, first cell; a new row opens at the end."""
-
-    def __init__(self, model: CatchupGridModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.grid_model = model
-        self.setModel(model)
-
-    def next_row(self) -> None:
-        row = self.currentIndex().row() + 1
-        self.grid_model.ensure_row(row)
-        index = self.grid_model.index(row, CatchupGridModel.TIME)
-        self.setCurrentIndex(index)
-        self.edit(index)
-
-    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
-        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
-            super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
-            self.next_row()
-            return
-        if hint == QAbstractItemDelegate.EndEditHint.EditNextItem:
-            column = self.currentIndex().column()
-            if column >= CatchupGridModel.SERVICES:
-                # Tab after the last typed column: next row, like Entrée.
-                super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
-                self.next_row()
-                return
-        super().closeEditor(editor, hint)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        plain = event.modifiers() == Qt.KeyboardModifier.NoModifier
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain:
-            if self.state() != QAbstractItemView.State.EditingState:
-                self.next_row()
-            # While editing, the delegate closes the editor and closeEditor() moves on.
-            return
-        if key == Qt.Key.Key_Delete and event.modifiers() == Qt.KeyboardModifier.ControlModifier:
-            self.grid_model.remove_row(self.currentIndex().row())
-            return
-        if key == Qt.Key.Key_Delete and plain and self.currentIndex().isValid():
-            self.grid_model.setData(self.currentIndex(), "", Qt.ItemDataRole.EditRole)
-            return
-        super().keyPressEvent(event)
 
 
 class CatchupGrid(QWidget):
     saved = Signal(int)  # number of contacts written
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        when: Callable[[], tuple[date, time]],
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, ctx: AppContext, when: When, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._when = when
         self._saving = False
         self._services: list[ServiceInfo] = []
         self._people_text: str | None = None  # the search behind the people listed
+        self.new_visitor_dialog: NewVisitorDialog | None = None
 
         self.model = CatchupGridModel(self)
         self.view = GridView(self.model, self)
-        self.view.setObjectName("grid")
-        self.view.setItemDelegate(GridDelegate(self))
-        self.view.setEditTriggers(
-            QAbstractItemView.EditTrigger.AnyKeyPressed
-            | QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-        )
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setTabKeyNavigation(True)
-        header = self.view.horizontalHeader()
-        header.resizeSection(CatchupGridModel.TIME, 70)
-        header.resizeSection(CatchupGridModel.PERSON, 240)
-        header.resizeSection(CatchupGridModel.CHANNEL, 60)
-        header.resizeSection(CatchupGridModel.SERVICES, 150)
-        header.setSectionResizeMode(CatchupGridModel.STATE, QHeaderView.ResizeMode.Stretch)
-
+        self.view.setItemDelegate(GridDelegate(self, self))
         self.people_model = VisitorResultsModel(self)
-        self.people_view = QTableView(self)
-        self.people_view.setObjectName("gridPeople")
-        self.people_view.setModel(self.people_model)
-        self.people_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.people_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.people_view.verticalHeader().hide()
-        self.people_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.people_view.setMaximumHeight(130)
+        self.people_view = PeopleView(self.people_model, self)
         self.people_label = QLabel(
             "Personnes trouvées pour la cellule Personne (↓/↑ puis Entrée pour choisir) :", self
         )
-
         self.keys_label = QLabel(self)
         self.keys_label.setWordWrap(True)
         self.keys_label.setStyleSheet("color: #4b5563;")
-
-        self.save_button = QPushButton("Enregistrer la grille (Ctrl+Entrée)", self)
-        self.save_button.setStyleSheet("font-weight: 600; padding: 6px 14px;")
-        self.save_button.setAutoDefault(False)
-        self.save_button.clicked.connect(self.save)
-        self.new_button = QPushButton("Nouvelle personne (Ctrl+N)", self)
-        self.new_button.setAutoDefault(False)
-        self.new_button.clicked.connect(self.new_person)
-        self.clear_button = QPushButton("Vider la grille", self)
-        self.clear_button.setAutoDefault(False)
-        self.clear_button.clicked.connect(self.model.clear)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.new_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.clear_button)
-
         self.status_label = QLabel(self)
         self.status_label.setObjectName("gridStatus")
         self.status_label.setWordWrap(True)
@@ -255,20 +76,31 @@ class CatchupGrid(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.people_label)
         layout.addWidget(self.people_view)
-        layout.addLayout(buttons)
+        layout.addLayout(self._build_buttons())
         layout.addWidget(self.status_label)
-
-        for text, keys, slot in (
-            ("Enregistrer la grille", ("Ctrl+Return", "Ctrl+Enter"), self.save),
-            ("Nouvelle personne", ("Ctrl+N",), self.new_person),
-        ):
-            act = QAction(text, self)
-            act.setShortcuts([QKeySequence(k) for k in keys])
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            act.triggered.connect(slot)
-            self.addAction(act)
-
+        add_shortcuts(
+            self,
+            (
+                ("Enregistrer la grille", ("Ctrl+Return", "Ctrl+Enter"), self.save),
+                ("Nouvelle personne", ("Ctrl+N",), self.new_person),
+            ),
+        )
         self.reload_catalogue()
+
+    def _build_buttons(self) -> QHBoxLayout:
+        self.save_button = QPushButton("Enregistrer la grille (Ctrl+Entrée)", self)
+        self.save_button.setStyleSheet("font-weight: 600; padding: 6px 14px;")
+        self.save_button.clicked.connect(self.save)
+        self.new_button = QPushButton("Nouvelle personne (Ctrl+N)", self)
+        self.new_button.clicked.connect(self.new_person)
+        self.clear_button = QPushButton("Vider la grille", self)
+        self.clear_button.clicked.connect(self.model.clear)
+        buttons = QHBoxLayout()
+        for button in (self.save_button, self.new_button, self.clear_button):
+            button.setAutoDefault(False)
+            buttons.addWidget(button)
+        buttons.insertStretch(2, 1)  # Vider la grille apart, on the right
+        return buttons
 
     def reload_catalogue(self) -> None:
         self._services = list_services(self.ctx.engine, include_retired=False)
@@ -290,14 +122,10 @@ class CatchupGrid(QWidget):
     def search_people(self, text: str) -> None:
         self._people_text = text
         try:
-            day: date | None = self._when()[0]  # ages on the day of the sheet, not today
-        except UserError:
-            day = None  # a day in the future, refused when saving
-        try:
             hits = search_visitors(
                 self.ctx.engine,
                 text,
-                on=day,
+                on=day_of_ages(self._when),  # ages on the day of the sheet, not today
                 young_age_limit=self.ctx.settings.young_age_limit,
             )
         except UserError:
@@ -448,11 +276,8 @@ class CatchupGrid(QWidget):
         self.save_button.setEnabled(True)
         if isinstance(exc, ContactRowsInvalid):
             self._show_errors({rows[i]: reason for i, reason in exc.rows.items()})
-        elif isinstance(exc, UserError):
-            self._status(f"Rien n'a été enregistré : {exc}", error=True)
         else:
-            self._status("Rien n'a été enregistré : erreur inattendue.", error=True)
-            report_exception(exc, self)
+            self._status(failure_text("Rien n'a été enregistré", exc, self), error=True)
 
     @staticmethod
     def _errors_text(errors: dict[int, str]) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -27,11 +27,14 @@ from sarah.services.contacts import delete_contact, restore_contact
 from sarah.services.desk.days import french_day
 from sarah.services.desk.journal import JournalEntry, counts_text, day_journal, journal_counts
 from sarah.ui.context import AppContext
-from sarah.ui.dialogs.crash import report_exception
+from sarah.ui.desk.keys import add_shortcuts
+from sarah.ui.dialogs.crash import failure_text
 from sarah.ui.table_models.desk_journal import DeletingJournalModel
 from sarah.ui.workers import run_in_background
 
 UNDO_SECONDS = 8.0
+
+
 class JournalView(QTableView):
     edit_requested = Signal(int)
     delete_requested = Signal(int)
@@ -71,26 +74,51 @@ class JournalScreen(QWidget):
         self.model = DeletingJournalModel(self)
         self.title_label = QLabel(self)
         self.title_label.setObjectName("journalTitle")
-        self.view = JournalView(self)
-        self.view.setObjectName("journal")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        self.view.setTabKeyNavigation(False)
-        header = self.view.horizontalHeader()
+        self.view = self._build_view()
+        buttons = self._build_buttons()  # made before the undo bar: the order Tab follows
+        self.undo_bar = self._build_undo_bar()
+        self.message_label = QLabel(self)
+        self.message_label.setObjectName("journalMessage")
+        self.message_label.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.undo_bar)
+        layout.addWidget(self.message_label)
+        layout.addLayout(buttons)
+        add_shortcuts(
+            self,
+            (
+                ("Annuler la suppression", ("Ctrl+Z",), self.undo_delete),
+                ("Actualiser", ("F5",), self.refresh),
+            ),
+        )
+        self.refresh()
+
+    def _build_view(self) -> JournalView:
+        view = JournalView(self)
+        view.setObjectName("journal")
+        view.setModel(self.model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        view.verticalHeader().hide()
+        view.setTabKeyNavigation(False)
+        header = view.horizontalHeader()
         for column in (0, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(1, 260)
         header.setStretchLastSection(True)
-        self.view.edit_requested.connect(self._edit_row)
-        self.view.delete_requested.connect(self._delete_row)
-        self.view.doubleClicked.connect(lambda index: self._edit_row(index.row()))
+        view.edit_requested.connect(self._edit_row)
+        view.delete_requested.connect(self._delete_row)
+        view.doubleClicked.connect(lambda index: self._edit_row(index.row()))
+        return view
 
+    def _build_buttons(self) -> QHBoxLayout:
         self.edit_button = QPushButton("&Modifier (Entrée)", self)
         self.edit_button.setToolTip("Rouvrir le contact choisi dans l'Accueil — Entrée")
         self.edit_button.clicked.connect(lambda: self._edit_row(self.view.currentIndex().row()))
@@ -106,48 +134,27 @@ class JournalScreen(QWidget):
         buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
         buttons.addWidget(self.refresh_button)
+        return buttons
 
-        # The "Annuler" bar after a delete
-        self.undo_bar = QFrame(self)
-        self.undo_bar.setObjectName("undoBar")
-        self.undo_bar.setStyleSheet(
+    def _build_undo_bar(self) -> QFrame:
+        """The "Annuler" bar shown after a delete, for ``undo_seconds``."""
+        undo_bar = QFrame(self)
+        undo_bar.setObjectName("undoBar")
+        undo_bar.setStyleSheet(
             "#undoBar { background: #1f2937; border-radius: 4px; } #undoBar QLabel { color: white; }"
         )
-        self.undo_label = QLabel(self.undo_bar)
-        self.undo_button = QPushButton("&Annuler (Ctrl+Z)", self.undo_bar)
+        self.undo_label = QLabel(undo_bar)
+        self.undo_button = QPushButton("&Annuler (Ctrl+Z)", undo_bar)
         self.undo_button.setObjectName("undo")
         self.undo_button.clicked.connect(self.undo_delete)
-        bar = QHBoxLayout(self.undo_bar)
+        bar = QHBoxLayout(undo_bar)
         bar.addWidget(self.undo_label, 1)
         bar.addWidget(self.undo_button)
-        self.undo_bar.hide()
+        undo_bar.hide()
         self.undo_timer = QTimer(self)
         self.undo_timer.setSingleShot(True)
         self.undo_timer.timeout.connect(self._undo_expired)
-
-        self.message_label = QLabel(self)
-        self.message_label.setObjectName("journalMessage")
-        self.message_label.setWordWrap(True)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title_label)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.undo_bar)
-        layout.addWidget(self.message_label)
-        layout.addLayout(buttons)
-
-        self.undo_action = QAction("Annuler la suppression", self)
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-        self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.undo_action.triggered.connect(self.undo_delete)
-        self.addAction(self.undo_action)
-        refresh = QAction("Actualiser", self)
-        refresh.setShortcut(QKeySequence("F5"))
-        refresh.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        refresh.triggered.connect(self.refresh)
-        self.addAction(refresh)
-
-        self.refresh()
+        return undo_bar
 
     # --- content ---------------------------------------------------------------------------------
 
@@ -258,14 +265,9 @@ class JournalScreen(QWidget):
         self._writing = False
         self.model.set_deleting(None)
         self._update_buttons()
-        if isinstance(exc, UserError):
-            text = f"{what} : {exc}"
-        else:
-            text = f"{what} : erreur inattendue (détails dans la fenêtre d'erreur)."
+        text = failure_text(what, exc, self)
         self._message(text, error=True)
         self.write_failed.emit(text)
-        if not isinstance(exc, UserError):
-            report_exception(exc, self)
 
     def _undo_expired(self) -> None:
         self._deleted = None

@@ -8,9 +8,31 @@ them and they reach its parent. :func:`trigger_own_shortcut` lets that parent ac
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QKeyCombination, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QWidget
+
+
+def add_shortcut(
+    widget: QWidget, text: str, keys: tuple[str, ...], slot: Callable[[], object]
+) -> QAction:
+    """An action of ``widget`` fired by ``keys`` while the focus is inside it."""
+    action = QAction(text, widget)
+    action.setShortcuts([QKeySequence(k) for k in keys])
+    action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    action.triggered.connect(slot)
+    widget.addAction(action)
+    return action
+
+
+def add_shortcuts(
+    widget: QWidget, table: tuple[tuple[str, tuple[str, ...], Callable[[], object]], ...]
+) -> None:
+    """One action of ``widget`` for each (text, keys, slot) of ``table``."""
+    for text, keys, slot in table:
+        add_shortcut(widget, text, keys, slot)
 
 
 def trigger_own_shortcut(widget: QWidget, event: QKeyEvent) -> bool:

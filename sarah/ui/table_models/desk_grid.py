@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,39 +144,8 @@ class CatchupGridModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
             return None
-        r = self._rows[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            if column == self.TIME:
-                return r.time_text
-            if column == self.PERSON:
-                if role == Qt.ItemDataRole.DisplayRole and not r.person_text and not r.is_empty():
-                    return "(anonyme)"
-                return r.person_text
-            if column == self.CHANNEL:
-                if role == Qt.ItemDataRole.DisplayRole and not r.channel_text and not r.is_empty():
-                    return "P"  # the default, shown in grey
-                return r.channel_text
-            if column == self.SERVICES:
-                return r.services_text
-            if column == self.STATE:
-                return r.error or r.status
-        elif role == VISITOR_ROLE and column == self.PERSON:
-            return r.visitor_id
-        elif role == Qt.ItemDataRole.ToolTipRole:
-            if r.error:
-                return r.error
-            return HINTS[column] or None
-        elif role == Qt.ItemDataRole.BackgroundRole and r.error:
-            return QBrush(QColor("#fde2e2"))
-        elif role == Qt.ItemDataRole.ForegroundRole:
-            if column == self.STATE and r.error:
-                return QBrush(QColor("#991b1b"))
-            if column == self.CHANNEL and not r.channel_text:
-                return QBrush(QColor("#9ca3af"))
-            if column == self.PERSON and r.person_text and r.visitor_id is None:
-                return QBrush(QColor("#b45309"))  # typed but not chosen from the list yet
-        return None
+        of_role = ROLE_DATA.get(role)
+        return None if of_role is None else of_role(self._rows[index.row()], index.column())
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
@@ -202,3 +172,55 @@ class CatchupGridModel(QAbstractTableModel):
         r.error = ""
         self._changed(index.row(), column, self.STATE)
         return True
+
+
+# --- what a cell shows, role by role -----------------------------------------------------------
+
+
+def _typed(r: GridRow, column: int) -> str:
+    """The text as typed (what the editor opens with); the État column: the row's error or state."""
+    return (r.time_text, r.person_text, r.channel_text, r.services_text, r.error or r.status)[
+        column
+    ]
+
+
+def _shown(r: GridRow, column: int) -> str:
+    """As typed, or for a filled row what an empty cell means: anonymous, Physique (in grey)."""
+    text = _typed(r, column)
+    if text or r.is_empty():
+        return text
+    return {CatchupGridModel.PERSON: "(anonyme)", CatchupGridModel.CHANNEL: "P"}.get(column, "")
+
+
+def _visitor(r: GridRow, column: int) -> uuid.UUID | None:
+    return r.visitor_id if column == CatchupGridModel.PERSON else None
+
+
+def _tooltip(r: GridRow, column: int) -> str | None:
+    return r.error or HINTS[column] or None
+
+
+def _background(r: GridRow, _column: int) -> QBrush | None:
+    return QBrush(QColor("#fde2e2")) if r.error else None
+
+
+def _foreground(r: GridRow, column: int) -> QBrush | None:
+    if column == CatchupGridModel.STATE and r.error:
+        colour = "#991b1b"
+    elif column == CatchupGridModel.CHANNEL and not r.channel_text:
+        colour = "#9ca3af"
+    elif column == CatchupGridModel.PERSON and r.person_text and r.visitor_id is None:
+        colour = "#b45309"  # typed but not chosen from the list yet
+    else:
+        return None
+    return QBrush(QColor(colour))
+
+
+ROLE_DATA: dict[int, Callable[[GridRow, int], Any]] = {
+    Qt.ItemDataRole.DisplayRole: _shown,
+    Qt.ItemDataRole.EditRole: _typed,
+    VISITOR_ROLE: _visitor,
+    Qt.ItemDataRole.ToolTipRole: _tooltip,
+    Qt.ItemDataRole.BackgroundRole: _background,
+    Qt.ItemDataRole.ForegroundRole: _foreground,
+}

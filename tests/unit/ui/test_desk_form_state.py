@@ -5,9 +5,19 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, time
 
+from sarah.errors import InvalidInput
 from sarah.services.desk.journal import JournalEntry
 from sarah.services.desk.search import VisitorHit
-from sarah.ui.desk.form_state import FormState, can_create_visitor, search_hint
+from sarah.ui.desk.form_state import (
+    FormState,
+    SaveOutcome,
+    can_create_visitor,
+    contact_moment,
+    day_of_ages,
+    edit_banner_text,
+    enter_from_search,
+    search_hint,
+)
 
 SITE = uuid.uuid4()
 SERVICE = uuid.uuid4()
@@ -139,3 +149,50 @@ def test_search_hint_and_new_person() -> None:
     assert can_create_visitor("zz", 0)
     assert can_create_visitor("12/03/1990", 0)
     assert not can_create_visitor("12/03", 0)
+
+
+def test_enter_in_the_search_picks_creates_or_goes_on_to_the_services() -> None:
+    assert enter_from_search("dup", 3, chosen=False) == "pick"
+    assert enter_from_search("zz", 0, chosen=False) == "new visitor"
+    assert enter_from_search("12/03/1990", 0, chosen=False) == "new visitor"
+    assert enter_from_search("", 0, chosen=False) == "services"  # an anonymous call
+    assert enter_from_search(" ", 0, chosen=True) == "services"
+    assert enter_from_search("d", 0, chosen=False) is None  # one letter: nothing yet
+    assert enter_from_search("d", 0, chosen=True) == "services"
+
+
+def test_the_moment_saved_and_the_day_ages_are_counted_on() -> None:
+    def earlier() -> tuple[date, time]:
+        return NOW
+
+    def future() -> tuple[date, time]:
+        raise InvalidInput("Le 03/03/2026 est dans le futur : choisissez un jour passé.")
+
+    assert contact_moment(earlier) == NOW
+    day, at = contact_moment(None)
+    assert day == date.today() and at.microsecond == 0
+    assert day_of_ages(earlier) == date(2026, 3, 2)
+    assert day_of_ages(None) is None  # today
+    assert day_of_ages(future) is None  # refused when saving, ages as of today meanwhile
+
+
+def test_typing_a_name_replaces_the_chosen_person() -> None:
+    state = FormState(visitor=marie())
+    assert state.typed_over("  ") is False and state.visitor is not None
+    assert state.typed_over("mar") is True and state.visitor is None
+    assert state.typed_over("mar") is False
+
+
+def test_an_edit_is_saved_over_its_contact_but_f9_always_makes_a_new_one() -> None:
+    entry = journal_entry(None)
+    state = FormState()
+    state.load(entry)
+    assert state.edit_target(anonymous=False) is entry
+    assert state.edit_target(anonymous=True) is None
+    assert edit_banner_text(entry).startswith("<b>Modification</b> du contact du 27/02/2026 à 09:15")
+
+
+def test_what_the_status_line_says_after_a_save() -> None:
+    summary = "appel anonyme, Téléphone, 1 service (10:30)"
+    assert SaveOutcome(SERVICE, summary, edited=False).status_text == f"✔ Enregistré : {summary}"
+    assert SaveOutcome(SERVICE, summary, edited=True).status_text == f"✔ Modifié : {summary}"
