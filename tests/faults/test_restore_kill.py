@@ -96,6 +96,38 @@ def _aside_set(db: Path) -> dict[str, Path]:
     return found
 
 
+# The scene of the first test: 40 contacts written, one deleted; its backup holds the first 25.
+LIVE_CONTACTS, BACKUP_CONTACTS = 39, 25
+
+
+def _finished_or_undone(
+    db_path: Path, scene: Scene, said: str | None, step: str, backup_dump: object, sound: bool
+) -> str:
+    """After a kill and the next start: the backup in place with the replaced files kept aside
+    ("terminée"), or the database exactly as it was ("annulée"); never anything in between."""
+    assert not journal_path(db_path).exists()
+    assert not list(db_path.parent.glob(f"{db_path.name}.restauration.*.partial"))
+    assert db_path.exists(), f"step {step}: no database left"
+    asides = _aside_set(db_path)
+    if asides:
+        assert dump(db_path) == backup_dump, step
+        assert _live_contacts(db_path) == BACKUP_CONTACTS
+        for suffix, content in scene.files.items():
+            assert asides[suffix].read_bytes() == content, (step, suffix)
+        assert said is not None and "terminée" in said
+    else:
+        for suffix, content in scene.files.items():
+            assert db_path.with_name(db_path.name + suffix).read_bytes() == content
+        if sound:
+            assert _live_contacts(db_path) == LIVE_CONTACTS
+        assert said is None or "annulée" in said
+    if sound or asides:
+        assert integrity(db_path) == ([], [])
+    # What is left beside the database shows that one lived here.
+    assert set(asides.values()) <= set(database_traces(db_path))
+    return "terminée" if asides else "annulée"
+
+
 @pytest.mark.parametrize("current", ["saine", "abîmée avec son -wal"])
 def test_a_restore_killed_at_any_step_is_finished_or_undone_never_an_empty_database(
     engine: Engine, db_path: Path, basedir: Path, tmp_path: Path, current: str
@@ -110,8 +142,7 @@ def test_a_restore_killed_at_any_step_is_finished_or_undone_never_an_empty_datab
 
         s.execute(text("UPDATE contacts SET deleted_at = '2020-01-01 00:00:00' WHERE rowid = 1"))
     engine.dispose()
-    before_contacts, backup_contacts = 39, 25
-    assert _live_contacts(db_path) == before_contacts and _live_contacts(backup) == backup_contacts
+    assert _live_contacts(db_path) == LIVE_CONTACTS and _live_contacts(backup) == BACKUP_CONTACTS
     if current != "saine":
         checkpoint(db_path)
         _write_and_die(db_path)
@@ -142,30 +173,11 @@ def test_a_restore_killed_at_any_step_is_finished_or_undone_never_an_empty_datab
                 said = recover_interrupted_restore(db_path)
             else:
                 said = check_database(db_path, folder).recovered
-            assert not journal_path(db_path).exists()
-            assert not list(db_path.parent.glob(f"{db_path.name}.restauration.*.partial"))
-            assert db_path.exists(), f"step {n} ({steps[n - 1]}): no database left"
-            asides = _aside_set(db_path)
-            if asides:
-                # Finished: the backup is in place, the replaced files are kept aside.
-                outcomes.add("terminée")
-                assert dump(db_path) == backup_dump, steps[n - 1]
-                assert _live_contacts(db_path) == backup_contacts
-                for suffix, content in scene.files.items():
-                    assert asides[suffix].read_bytes() == content, (steps[n - 1], suffix)
-                assert said is not None and "terminée" in said
-            else:
-                # Undone (or never started): the database exactly as it was.
-                outcomes.add("annulée")
-                for suffix, content in scene.files.items():
-                    assert db_path.with_name(db_path.name + suffix).read_bytes() == content
-                if current == "saine":
-                    assert _live_contacts(db_path) == before_contacts
-                assert said is None or "annulée" in said
-            if current == "saine" or asides:
-                assert integrity(db_path) == ([], [])
-            # What is left beside the database shows that one lived here.
-            assert set(asides.values()) <= set(database_traces(db_path))
+            outcomes.add(
+                _finished_or_undone(
+                    db_path, scene, said, steps[n - 1], backup_dump, current == "saine"
+                )
+            )
             verified_backups_intact(folder)  # every finished backup matches its manifest
     finally:
         zygote.close()
