@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterator
 from datetime import date, time
 from pathlib import Path
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine
 
 from sarah import __version__
+from sarah.errors import DatabaseLocked
 from sarah.reports.tables import Period
 from sarah.services.contacts import ContactDraft, log_contact
 from sarah.services.database import open_database
@@ -26,6 +28,7 @@ from sarah.services.statistics.tables import semester_tables
 from sarah.services.visitors import create_visitor
 from sarah.settings import Settings
 from sarah.ui.context import AppContext
+from sarah.ui.dialogs.crash import CrashDialog
 from sarah.ui.reports.period_picker import (
     CUSTOM,
     MONTH,
@@ -472,6 +475,129 @@ def test_export_to_a_missing_folder_says_so_and_writes_nothing(
     assert "Rien n'a été enregistré" in failed.args[0] and "n'existe pas" in failed.args[0]
     assert not target.parent.exists()
     assert screen.pdf_button.isEnabled()
+
+
+def test_the_pdf_is_printed_off_the_gui_thread_and_appears_whole(
+    qtbot, demo: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sarah.ui.reports.pdf_export as pdf_export
+
+    screen = _screen(qtbot, demo)
+    printed_on: list[threading.Thread] = []
+    print_pdf = pdf_export.pdf_bytes
+
+    def printing(document: pdf_export.PdfDocument) -> bytes:
+        printed_on.append(threading.current_thread())
+        return print_pdf(document)
+
+    monkeypatch.setattr(pdf_export, "pdf_bytes", printing)
+    path = tmp_path / "stats.pdf"
+    with qtbot.waitSignal(screen.exported, timeout=WAIT) as done:
+        screen.export_pdf(path)
+        # Back at once: the screen answers while a worker prints, as for the other exports.
+        assert screen.progress.isVisible() and not screen.pdf_button.isEnabled()
+        assert "Document PDF en cours d'écriture" in screen.status.text()
+    assert done.args == [str(path)]
+    assert printed_on and printed_on[0] is not threading.main_thread()
+    assert path.read_bytes().startswith(b"%PDF")
+    assert not list(tmp_path.glob(".*partiel"))
+    assert screen.pdf_button.isEnabled() and not screen.progress.isVisible()
+
+
+# --- failures: a user's problem says why, a bug opens the crash dialog --------------------------
+
+
+def _unshown_screen(qtbot, engine: Engine) -> StatisticsScreen:
+    screen = StatisticsScreen(_ctx(engine), today=date(2019, 11, 8))
+    qtbot.addWidget(screen)
+    screen.select(period=S1_2019)
+    return screen
+
+
+@pytest.mark.allow_log("unexpected error")
+def test_a_bug_in_the_computation_opens_the_crash_dialog(
+    qtbot, demo: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sarah.ui.reports.statistics_screen as screen_module
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("bug in the figures")
+
+    monkeypatch.setattr(screen_module, "compute_tables", broken)
+    screen = _unshown_screen(qtbot, demo)
+    with qtbot.waitSignal(screen.failed, timeout=WAIT) as failed:
+        screen.show()
+    message = "Calcul impossible : erreur inattendue (détails dans la fenêtre d'erreur)."
+    assert failed.args == [message] and screen.status.text() == message
+    dialogs = screen.findChildren(CrashDialog)
+    assert len(dialogs) == 1 and dialogs[0].isVisible()
+    assert "bug in the figures" in dialogs[0].details.toPlainText()
+    assert not screen.cancel_button.isVisible() and not screen.pdf_button.isEnabled()
+    dialogs[0].accept()
+
+
+def test_a_locked_database_during_the_computation_says_so(
+    qtbot, demo: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sarah.ui.reports.statistics_screen as screen_module
+
+    def locked(*_args: object) -> None:
+        raise DatabaseLocked("La base de données est occupée.")
+
+    monkeypatch.setattr(screen_module, "compute_tables", locked)
+    screen = _unshown_screen(qtbot, demo)
+    with qtbot.waitSignal(screen.failed, timeout=WAIT) as failed:
+        screen.show()
+    assert failed.args == ["Calcul impossible : La base de données est occupée."]
+    assert screen.findChildren(CrashDialog) == []
+
+
+@pytest.mark.allow_log("unexpected error")
+def test_a_bug_while_exporting_opens_the_crash_dialog_and_keeps_the_exports(
+    qtbot, demo: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sarah.ui.reports.statistics_screen as screen_module
+
+    def broken(*_args: object) -> str:
+        raise RuntimeError("bug in the writer")
+
+    screen = _screen(qtbot, demo)
+    monkeypatch.setattr(screen_module, "write_csv", broken)
+    with qtbot.waitSignal(screen.failed, timeout=WAIT) as failed:
+        screen.export_csv(tmp_path / "stats.csv")
+    assert failed.args == [
+        "Rien n'a été enregistré : erreur inattendue (détails dans la fenêtre d'erreur)."
+    ]
+    dialogs = screen.findChildren(CrashDialog)
+    assert len(dialogs) == 1 and dialogs[0].isVisible()
+    assert screen.csv_button.isEnabled() and not (tmp_path / "stats.csv").exists()
+    dialogs[0].accept()
+
+
+@pytest.mark.allow_log("unexpected error")
+def test_a_bug_in_the_drilldown_opens_the_crash_dialog(
+    qtbot, demo: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sarah.ui.reports.drilldown as drilldown_module
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("bug in the contacts")
+
+    screen = _screen(qtbot, demo)
+    monkeypatch.setattr(drilldown_module, "contacts_behind", broken)
+    model = screen.tables["contacts"].grid_model
+    dialog = screen.open_drilldown(model.data(model.index(1, 2), REF_ROLE))
+    assert dialog is not None
+    with qtbot.waitSignal(dialog.failed, timeout=WAIT) as failed:
+        pass
+    assert failed.args == [
+        "Recherche impossible : erreur inattendue (détails dans la fenêtre d'erreur)."
+    ]
+    assert dialog.title.text() == "Impossible d'afficher les contacts"
+    crash = dialog.findChildren(CrashDialog)
+    assert len(crash) == 1 and crash[0].isVisible()
+    crash[0].accept()
+    dialog.close()
 
 
 def test_every_number_of_the_four_tables_opens_exactly_its_contacts(engine: Engine) -> None:
