@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+import pytest
 from PySide6.QtCore import Qt, QTime
 from sqlalchemy import select
 
@@ -11,6 +12,7 @@ from sarah.db import read_session
 from sarah.models import Contact, contact_services
 from sarah.services.catalogue import list_services
 from sarah.services.visitors import merge_visitors
+from sarah.ui.dialogs.crash import CrashDialog
 from sarah.ui.table_models.desk_grid import CatchupGridModel
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -262,3 +264,31 @@ def test_every_mistake_of_every_row_is_shown_in_one_round(
     assert "colonne État" in status
     state = grid.model.index(0, CatchupGridModel.STATE)
     assert grid.model.data(state, Qt.ItemDataRole.ToolTipRole) == first
+
+
+@pytest.mark.allow_log("unexpected error")
+def test_a_bug_while_saving_the_grid_keeps_the_rows_and_opens_the_crash_dialog(
+    qtbot, keys, window, engine, monkeypatch
+) -> None:
+    import sarah.ui.desk.grid as grid_module
+
+    def broken(engine, drafts):  # type: ignore[no-untyped-def]
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(grid_module, "log_contacts", broken)
+    catchup = window.show_screen("saisie")
+    catchup.set_day(DAY, grid=True)
+    grid = catchup.grid
+    qtbot.waitUntil(grid.view.hasFocus)
+    keys.type("14:00")
+    keys.press(Qt.Key.Key_Return)
+    keys.press(Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: not grid.saving, timeout=5000)
+    assert grid.status_label.text() == (
+        "Rien n'a été enregistré : erreur inattendue (détails dans la fenêtre d'erreur)."
+    )
+    assert [r.time_text for _, r in grid.model.filled_rows()] == ["14:00"]
+    assert grid.save_button.isEnabled() and _rows(engine) == []
+    dialogs = grid.findChildren(CrashDialog)
+    assert len(dialogs) == 1
+    dialogs[0].accept()

@@ -232,3 +232,26 @@ def test_an_undo_blocked_by_another_program_stays_offered(
     with qtbot.waitSignal(journal.restored, timeout=5000):
         qtbot.mouseClick(journal.undo_button, Qt.MouseButton.LeftButton)
     assert journal.count == 1 and not _deleted(engine, cid)
+
+
+@pytest.mark.allow_log("unexpected error")
+def test_a_bug_while_deleting_keeps_the_row_and_opens_the_crash_dialog(
+    qtbot, window, engine, make_contact, monkeypatch
+) -> None:
+    import sarah.ui.desk.journal as journal_module
+    from sarah.ui.dialogs.crash import CrashDialog
+
+    def broken(engine, contact_id):  # type: ignore[no-untyped-def]
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(journal_module, "delete_contact", broken)
+    cid = make_contact(date.today(), time(9, 0))
+    journal = window.show_screen("journal")
+    with qtbot.waitSignal(journal.write_failed, timeout=5000) as failed:
+        qtbot.mouseClick(journal.delete_button, Qt.MouseButton.LeftButton)
+    assert failed.args[0] == "Non supprimé : erreur inattendue (détails dans la fenêtre d'erreur)."
+    assert journal.message_label.text() == failed.args[0]
+    assert journal.count == 1 and not _deleted(engine, cid) and not journal.writing
+    dialogs = journal.findChildren(CrashDialog)
+    assert len(dialogs) == 1
+    dialogs[0].accept()
