@@ -11,47 +11,19 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QTabWidget,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
 
-from sarah import __version__
 from sarah.services.desk.journal import JournalEntry
+from sarah.ui.closing import WindowClosing
 from sarah.ui.context import AppContext
 from sarah.ui.desk.catchup import CatchupScreen
 from sarah.ui.desk.form import ContactForm
-from sarah.ui.desk.form_state import ANONYMOUS_KEY, CHANNEL_KEY, NEW_VISITOR_KEY
 from sarah.ui.desk.gap_banner import GapBanner
 from sarah.ui.desk.journal import UNDO_SECONDS, JournalScreen
 from sarah.ui.desk.screen import DeskScreen
-
-# Shortcuts held by the screens themselves (active where the focus is); the menus only show them.
-FORM_SHORTCUTS = (
-    ("Enregistrer le contact", "Ctrl+Entrée"),
-    ("Changer de canal (Physique / Téléphone)", CHANNEL_KEY),
-    ("Appel anonyme (sans nom)", ANONYMOUS_KEY),
-    ("Nouvelle personne (après une recherche sans résultat)", NEW_VISITOR_KEY),
-    ("Effacer le formulaire (ou abandonner une modification)", "Échap"),
-)
-OTHER_SHORTCUTS = (
-    ("Accueil : aller dans la liste des personnes / choisir", "↓ / Entrée"),
-    ("Accueil : cocher ou décocher un service", "sa lettre, ou Espace"),
-    ("Journal : modifier / supprimer le contact choisi", "Entrée / Suppr"),
-    ("Journal : annuler la suppression", "Ctrl+Z"),
-    ("Grille : ligne suivante / cellule suivante", "Entrée / Tab"),
-    ("Grille : enregistrer toute la grille", "Ctrl+Entrée"),
-    ("Grille : supprimer la ligne", "Ctrl+Suppr"),
-)
+from sarah.ui.help import FORM_SHORTCUTS, open_about_box, open_shortcuts_dialog, shortcuts_html
 
 # The date is looked at again this long after midnight (a desk PC stays open for days).
 AFTER_MIDNIGHT_MS = 60_000
@@ -60,6 +32,9 @@ AFTER_MIDNIGHT_MS = 60_000
 class MainWindow(QMainWindow):
     """``today`` is the clock giving the current date (tests inject one)."""
 
+    # After a close request, once no work runs: start what must run before the window goes
+    # (the exit backup) in the background. Then about_to_close, once, as the window really goes.
+    last_work = Signal()
     about_to_close = Signal()
     day_changed = Signal(object)  # the new date
 
@@ -79,6 +54,7 @@ class MainWindow(QMainWindow):
         self._screen_actions: dict[str, QAction] = {}
         self._used_shortcuts: set[str] = set()
         self._menus: dict[str, QMenu] = {}
+        self.closing = WindowClosing(self, last_work=self.last_work.emit, tell=self.tell_closing)
 
         central = QWidget(self)
         self._banners = QVBoxLayout()
@@ -377,53 +353,33 @@ class MainWindow(QMainWindow):
     # --- help ----------------------------------------------------------------------------------
 
     def shortcuts_html(self) -> str:
-        rows = [
-            (action.text(), action.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
+        native = QKeySequence.SequenceFormat.NativeText
+        return shortcuts_html(
+            (action.text(), action.shortcut().toString(native))
             for action in self._screen_actions.values()
-        ]
-        rows += list(FORM_SHORTCUTS) + list(OTHER_SHORTCUTS)
-        rows += [
-            ("Importer un tableur (.csv, .xlsx)", "Ctrl+I"),
-            ("Raccourcis clavier (cette aide)", "F1"),
-            ("Quitter", "Ctrl+Q"),
-        ]
-        body = "".join(
-            f"<tr><td>{label}</td><td style='padding-left:16px'><b>{key}</b></td></tr>"
-            for label, key in rows
         )
-        return f"<h3>Raccourcis clavier</h3><table>{body}</table>"
 
     def show_shortcuts(self) -> QDialog:
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Raccourcis clavier")
-        text = QTextBrowser(dialog)
-        text.setHtml(self.shortcuts_html())
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
-        buttons.rejected.connect(dialog.reject)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(text)
-        layout.addWidget(buttons)
-        dialog.resize(560, 520)
-        dialog.open()
-        return dialog
+        return open_shortcuts_dialog(self.shortcuts_html(), self)
 
     def show_about(self) -> None:
-        box = QMessageBox(self)
-        box.setWindowTitle("À propos de SARAH")
-        box.setText(
-            f"<b>SARAH {__version__}</b><br>Suivi des contacts et des services des Points Relais "
-            "emploi.<br><br>Base de données : "
-            f"{self.ctx.engine.url.render_as_string(hide_password=True)}"
-        )
-        box.open()
+        open_about_box(self.ctx.engine.url.render_as_string(hide_password=True), self)
 
     # --- closing -------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # A contact being saved finishes its transaction before the window goes.
-        QThreadPool.globalInstance().waitForDone(10_000)
-        self.about_to_close.emit()
+        # A contact being saved, a backup, then the exit backup end before the window goes;
+        # until then the event is refused and the window, disabled, says why.
+        if not self.closing.may_close():
+            event.ignore()
+            return
+        if self.closing.first_close():
+            self.about_to_close.emit()
         super().closeEvent(event)
+
+    def tell_closing(self, text: str) -> None:
+        """A line saying what the closing waits for."""
+        self.statusBar().showMessage(text)
 
 
 def install_other_screens(window: MainWindow, ctx: AppContext) -> None:

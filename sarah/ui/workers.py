@@ -2,7 +2,8 @@
 
 A task is a plain function, or a generator that yields progress as ``(done, total, message)`` and
 returns its result. One generic runnable runs it on QThreadPool and reports through signals;
-the window never calls processEvents().
+the window never calls processEvents() and never blocks waiting for a worker: what must wait
+for the work under way (closing, a restore) asks :func:`when_idle` to call it back.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
 
 # Each started worker stays referenced until it has reported: otherwise Python may collect the
 # worker and its signals object while it runs, and its result never reaches the window.
 _running: set[Worker] = set()
+# Callbacks waiting for no worker to run, oldest first, each with the object it belongs to.
+_waiting: list[tuple[Callable[[], None], QObject | None]] = []
 
 
 class WorkerSignals(QObject):
@@ -90,8 +94,36 @@ def run_in_background(
     if on_progress:
         worker.signals.progress.connect(on_progress)
     _running.add(worker)
-    worker.signals.finished.connect(lambda: _running.discard(worker))
     if on_finished:
         worker.signals.finished.connect(on_finished)
+    # Last: the task's own callbacks have run (a saved contact is shown) before anyone waiting
+    # for idle hears of it.
+    worker.signals.finished.connect(lambda: _worker_done(worker))
     (pool or QThreadPool.globalInstance()).start(worker)
     return worker
+
+
+def is_idle() -> bool:
+    """True when no task started by :func:`run_in_background` is still to report."""
+    return not _running
+
+
+def when_idle(callback: Callable[[], None], *, context: QObject | None = None) -> None:
+    """Call ``callback`` on the GUI thread once no worker runs: at once when none does, else
+    when the last running one has reported. A callback whose ``context`` has been destroyed
+    meanwhile is dropped. Callbacks run in the order they were asked for; one that starts new
+    work makes the next ones wait for that work too."""
+    _waiting.append((callback, context))
+    _call_waiting()
+
+
+def _worker_done(worker: Worker) -> None:
+    _running.discard(worker)
+    _call_waiting()
+
+
+def _call_waiting() -> None:
+    while _waiting and not _running:
+        callback, context = _waiting.pop(0)
+        if context is None or isValid(context):
+            callback()

@@ -183,11 +183,15 @@ def test_periodic_backup_only_when_something_changed(
     assert len(list_backups(folder)) == 2
 
 
-def test_backup_on_exit_when_data_changed(auto, engine: Engine, folder: Path) -> None:  # type: ignore[no-untyped-def]
+def test_backup_on_exit_when_data_changed(qtbot, auto, engine: Engine, folder: Path) -> None:  # type: ignore[no-untyped-def]
     add_contacts(engine, 1)
-    info = auto.on_exit()
+    with qtbot.waitSignal(auto.finished, timeout=10_000) as first:
+        assert auto.on_exit()  # off the GUI thread: it says when it has ended
+    info = first.args[0]
     assert info is not None and info.reason == "fermeture"
-    assert auto.on_exit() is None
+    with qtbot.waitSignal(auto.finished, timeout=10_000) as second:
+        auto.on_exit()
+    assert second.args[0] is None
 
 
 @pytest.mark.allow_log("automatic backup failed")
@@ -220,7 +224,8 @@ def test_damaged_dialog_restores_the_last_verified_backup(
     dialog.inform = lambda _t, _x: None
     qtbot.addWidget(dialog)
     assert dialog.restore_button.isEnabled() and "lecture seule" in dialog.text.text()
-    dialog.restore_button.click()
+    with qtbot.waitSignal(dialog.restore_ended, timeout=20_000):
+        dialog.restore_button.click()
     assert dialog.choice == DamagedDatabaseDialog.RESTORED
     assert dump(db_path) == dump(good.path)
     assert dialog.result_ is not None and dialog.result_.moved_aside[0].read_bytes() == damaged

@@ -55,7 +55,9 @@ class AutoBackup(QObject):
         self._database = database
         self._folder = folder
         self.running = False
+        self.reason: str | None = None  # of the running or last backup
         self.enabled = True
+        self.exiting = False
         self.last_error: str | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(max(1, interval_minutes) * 60_000)
@@ -75,11 +77,21 @@ class AutoBackup(QObject):
         """A backup whatever changed; False when one is already running or none is possible."""
         return self._run(_backup_and_rotate, reason)
 
+    def on_exit(self) -> bool:
+        """The backup on exit, only if data changed, off the GUI thread like the others: True
+        when it was started (``finished`` or ``failed`` tells when it ended). The window asks
+        for it once no other work runs (:mod:`sarah.ui.closing`); a failure is only logged,
+        closing goes on."""
+        self.timer.stop()
+        self.exiting = True  # what follows a backup (lists read again) is no longer needed
+        return self._run(_if_changed, REASON_EXIT)
+
     def _run(self, task: Callable[..., object], reason: str) -> bool:
         db = self._database()
         if not self.enabled or db is None or self.running:
             return False
         self.running = True
+        self.reason = reason
         self.started.emit(reason)
         run_in_background(
             task,
@@ -100,21 +112,8 @@ class AutoBackup(QObject):
     def _error(self, exc: BaseException) -> None:
         self.running = False
         self.last_error = str(exc)
-        log.warning("automatic backup failed: %s", exc)
-        self.failed.emit(str(exc))
-
-    def on_exit(self) -> BackupInfo | None:
-        """The backup on exit, in the foreground (the window is going): only if data changed."""
-        self.timer.stop()
-        db = self._database()
-        if not self.enabled or db is None:
-            return None
-        from PySide6.QtCore import QThreadPool
-
-        QThreadPool.globalInstance().waitForDone(60_000)  # a backup still running ends first
-        try:
-            return backup_if_changed(db, self._folder(), REASON_EXIT)
-        except Exception as exc:
-            self.last_error = str(exc)
+        if self.reason == REASON_EXIT:
             log.warning("backup on exit failed: %s", exc)
-            return None
+        else:
+            log.warning("automatic backup failed: %s", exc)
+        self.failed.emit(str(exc))

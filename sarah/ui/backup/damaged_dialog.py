@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -16,21 +17,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sarah.errors import UserError
 from sarah.services.backups.restore import RestoreResult, restore_backup
 from sarah.services.backups.startup import StartupReport
+from sarah.ui.dialogs.crash import failure_text
+from sarah.ui.style import ERROR_STYLE
+from sarah.ui.workers import run_in_background
+
+BUSY_STYLE = ""  # the busy line in the dialog's ordinary text colour
 
 
 class DamagedDatabaseDialog(QDialog):
     """Offers: restore the newest verified backup, pick another one, open read-only, quit."""
 
     RESTORED, READ_ONLY, QUIT = "restored", "read_only", "quit"
+    restore_ended = Signal()  # the restore reported: done (choice RESTORED) or refused
 
     def __init__(self, report: StartupReport, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.report = report
         self.choice = self.QUIT
         self.result_: RestoreResult | None = None
+        self.busy = False  # a restore runs
         self.choose_file: Callable[[Path], Path | None] = self._choose_file
         self.inform: Callable[[str, str], object] = lambda t, x: QMessageBox.information(self, t, x)
         self.setWindowTitle("SARAH — base de données endommagée")
@@ -42,7 +49,7 @@ class DamagedDatabaseDialog(QDialog):
         self.text.setMinimumWidth(560)
         self.error = QLabel("", self)
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b91c1c;")
+        self.error.setStyleSheet(ERROR_STYLE)
 
         self.restore_button = QPushButton("&Restaurer la dernière sauvegarde vérifiée", self)
         self.restore_button.setEnabled(report.last_verified is not None)
@@ -83,22 +90,50 @@ class DamagedDatabaseDialog(QDialog):
             self._restore(chosen)
 
     def _restore(self, backup: Path) -> None:
-        """Synchronous: nothing else runs before the window exists."""
-        try:
-            self.result_ = restore_backup(
-                self.report.database, backup, folder=self.report.backup_folder
-            )
-        except UserError as exc:
-            self.error.setText(f"Restauration non faite : {exc}")
-            return
+        """Off the GUI thread (a big file takes a while); the dialog waits, buttons disabled,
+        and its choice is only set once the restore has reported."""
+        self._set_busy(True)
+        self.error.setStyleSheet(BUSY_STYLE)
+        self.error.setText(f"Restauration de {backup.name} en cours…")
+        run_in_background(
+            restore_backup,
+            self.report.database,
+            backup,
+            folder=self.report.backup_folder,
+            on_result=lambda result: self._restored(backup, result),
+            on_error=self._restore_failed,
+        )
+
+    def _restored(self, backup: Path, result: RestoreResult) -> None:
+        self._set_busy(False)
+        self.error.setText("")
+        self.result_ = result
         self.choice = self.RESTORED
-        aside = self.result_.moved_aside[0].name if self.result_.moved_aside else "—"
+        aside = result.moved_aside[0].name if result.moved_aside else "—"
         self.inform(
             "Restauration terminée",
             f"La sauvegarde {backup.name} a été remise en place. Le fichier endommagé est "
             f"conservé tel quel sous le nom {aside}.",
         )
         self.accept()
+        self.restore_ended.emit()
+
+    def _restore_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setText(failure_text("Restauration non faite", exc, self))
+        self.restore_ended.emit()
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        for button in (self.other_button, self.read_only_button, self.quit_button):
+            button.setEnabled(not busy)
+        self.restore_button.setEnabled(not busy and self.report.last_verified is not None)
+
+    def reject(self) -> None:
+        """Échap and the title bar's close wait while a restore runs: its result must be read."""
+        if not self.busy:
+            super().reject()
 
     def open_read_only(self) -> None:
         self.choice = self.READ_ONLY

@@ -13,6 +13,7 @@ from sarah.ui.context import AppContext
 
 SCREEN_KEY = "sauvegardes"
 SHORTCUT = "Ctrl+9"
+EXIT_BACKUP_TEXT = "Fermeture : sauvegarde vérifiée des dernières saisies en cours…"
 
 
 @dataclass
@@ -42,13 +43,13 @@ def install_backups(window: Any, ctx: AppContext) -> BackupParts | None:
     window.add_screen(SCREEN_KEY, "Sauvegardes", screen, SHORTCUT)
     window.add_status_widget(status)
     status.clicked.connect(lambda: window.show_screen(SCREEN_KEY))
-    auto.finished.connect(lambda _info: status.refresh())
-    auto.failed.connect(lambda _text: status.refresh())
+    auto.finished.connect(lambda _info: _after_backup(auto, status))
+    auto.failed.connect(lambda _text: _after_backup(auto, status))
     screen.folder_changed.connect(lambda _f: status.refresh())
     status.refreshed.connect(screen.show_state)  # one state, one wording, in both places
     screen.database_replaced.connect(lambda _r: _after_restore(window, status))
-    window.about_to_close.connect(auto.on_exit)  # before the engine is closed
     parts = BackupParts(screen, status, auto)
+    window.last_work.connect(lambda: _back_up_on_exit(window, parts))  # engine still open
     window._backup_parts = parts
     status.refresh()
     return parts
@@ -56,6 +57,18 @@ def install_backups(window: Any, ctx: AppContext) -> BackupParts | None:
 
 def backup_parts(window: Any) -> BackupParts | None:
     return getattr(window, "_backup_parts", None)
+
+
+def _after_backup(auto: AutoBackup, status: BackupStatusWidget) -> None:
+    if not auto.exiting:  # the window is going: nobody will read the state
+        status.refresh()
+
+
+def _back_up_on_exit(window: Any, parts: BackupParts) -> None:
+    """The window closes once no work runs: the exit backup in the background, if needed."""
+    parts.status.timer.stop()
+    if parts.auto.on_exit():
+        window.tell_closing(EXIT_BACKUP_TEXT)
 
 
 def _after_restore(window: Any, status: BackupStatusWidget) -> None:

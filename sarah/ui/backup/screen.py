@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -29,7 +29,8 @@ from sarah.services.backups.status import BackupState, backup_state
 from sarah.ui.backup.auto import AutoBackup
 from sarah.ui.backup.table_model import BackupTableModel, reason_label
 from sarah.ui.context import AppContext
-from sarah.ui.workers import run_in_background
+from sarah.ui.dialogs.crash import failure_text
+from sarah.ui.workers import run_in_background, when_idle
 from sarah.vocabulary import count_text
 
 EXPLANATION = (
@@ -73,14 +74,36 @@ class BackupScreen(QWidget):
         self.listings = 0  # how many times the list was (re)read
         self.checking = False  # backups being read again in the background
 
-        title = QLabel("<h2>Sauvegardes</h2>", self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>Sauvegardes</h2>", self))
+        self._build_header(layout)
+        layout.addLayout(self._build_folder_row())
+        layout.addWidget(self.size_label)
+        layout.addLayout(self._build_actions())
+        self._build_progress(layout)
+        layout.addWidget(self._build_table(), 1)
+
+        auto.started.connect(self._backup_started)
+        auto.progress.connect(self._backup_progress)
+        auto.finished.connect(self._backup_finished)
+        auto.failed.connect(self._backup_failed)
+        self._update_buttons()
+        self.refresh()
+
+    # --- building ------------------------------------------------------------------------------
+
+    def _build_header(self, layout: QVBoxLayout) -> None:
+        """The state (same words as the status bar) and what SARAH does about backups."""
         self.state_label = QLabel("", self)
         self.state_label.setObjectName("backupState")
         self.state_label.setWordWrap(True)
         explanation = QLabel(EXPLANATION, self)
         explanation.setWordWrap(True)
         explanation.setStyleSheet("color: #374151;")
+        layout.addWidget(self.state_label)
+        layout.addWidget(explanation)
 
+    def _build_folder_row(self) -> QHBoxLayout:
         self.folder_label = QLabel("", self)
         self.folder_label.setTextInteractionFlags(self.folder_label.textInteractionFlags())
         self.size_label = QLabel("", self)
@@ -90,11 +113,13 @@ class BackupScreen(QWidget):
         self.folder_button.clicked.connect(self.change_folder)
         self.default_button = QPushButton("Dossier par &défaut", self)
         self.default_button.clicked.connect(self.use_default_folder)
-        folder_row = QHBoxLayout()
-        folder_row.addWidget(self.folder_label, 1)
-        folder_row.addWidget(self.folder_button)
-        folder_row.addWidget(self.default_button)
+        row = QHBoxLayout()
+        row.addWidget(self.folder_label, 1)
+        row.addWidget(self.folder_button)
+        row.addWidget(self.default_button)
+        return row
 
+    def _build_actions(self) -> QHBoxLayout:
         self.backup_button = QPushButton("&Sauvegarder maintenant", self)
         self.backup_button.setToolTip("Faire une sauvegarde vérifiée tout de suite")
         self.backup_button.clicked.connect(self.backup_now)
@@ -104,18 +129,23 @@ class BackupScreen(QWidget):
         self.restore_file_button.clicked.connect(self.restore_from_file)
         self.refresh_button = QPushButton("&Actualiser", self)
         self.refresh_button.clicked.connect(self.refresh)
-        actions = QHBoxLayout()
+        row = QHBoxLayout()
         for b in (self.backup_button, self.restore_button, self.restore_file_button):
-            actions.addWidget(b)
-        actions.addStretch(1)
-        actions.addWidget(self.refresh_button)
+            row.addWidget(b)
+        row.addStretch(1)
+        row.addWidget(self.refresh_button)
+        return row
 
+    def _build_progress(self, layout: QVBoxLayout) -> None:
         self.progress = QProgressBar(self)
         self.progress.setVisible(False)
         self.message = QLabel("", self)
         self.message.setObjectName("backupMessage")
         self.message.setWordWrap(True)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message)
 
+    def _build_table(self) -> QTableView:
         self.model = BackupTableModel(self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
@@ -128,24 +158,7 @@ class BackupScreen(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _i: self.restore_selected())
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(self.state_label)
-        layout.addWidget(explanation)
-        layout.addLayout(folder_row)
-        layout.addWidget(self.size_label)
-        layout.addLayout(actions)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.message)
-        layout.addWidget(self.table, 1)
-
-        auto.started.connect(self._backup_started)
-        auto.progress.connect(self._backup_progress)
-        auto.finished.connect(self._backup_finished)
-        auto.failed.connect(self._backup_failed)
-        self._update_buttons()
-        self.refresh()
+        return self.table
 
     # --- data ----------------------------------------------------------------------------------
 
@@ -257,17 +270,21 @@ class BackupScreen(QWidget):
             )
         else:
             self.message.setText("Rien n'a changé depuis la dernière sauvegarde vérifiée.")
-        self._update_buttons()
-        self.refresh()
+        self._after_backup()
 
     def _backup_failed(self, text: str) -> None:
         self.progress.setVisible(False)
         self.message.setText(f"<span style='color:#b91c1c'><b>Sauvegarde non faite.</b> {text}</span>")
+        self._after_backup()
+
+    def _after_backup(self) -> None:
         self._update_buttons()
-        self.refresh()
+        if not self.auto.exiting:  # after the exit backup the window goes: no list to read
+            self.refresh()
 
     def _fail(self, exc: BaseException) -> None:
-        self.message.setText(f"<span style='color:#b91c1c'>{exc}</span>")
+        line = failure_text("Sauvegardes illisibles", exc, self)
+        self.message.setText(f"<span style='color:#b91c1c'>{line}</span>")
         self._update_buttons()
 
     # --- the folder ----------------------------------------------------------------------------
@@ -333,12 +350,15 @@ class BackupScreen(QWidget):
         if not self.confirm("Restaurer une sauvegarde", question):
             return
         self.auto.enabled = False
-        window = self.window()
-        window.setEnabled(False)  # nothing may be saved while the file is replaced
-        QThreadPool.globalInstance().waitForDone(30_000)
-        self.ctx.engine.dispose()
+        self.window().setEnabled(False)  # nothing may be saved while the file is replaced
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
+        self.message.setText("Restauration : fin des enregistrements en cours…")
+        # A contact being saved or a backup ends first; no connection is open on the file then.
+        when_idle(lambda: self._start_restore(db, path), context=self)
+
+    def _start_restore(self, db: Path, path: Path) -> None:
+        self.ctx.engine.dispose()
         self.message.setText("Restauration en cours…")
         run_in_background(
             restore_backup,
@@ -375,9 +395,8 @@ class BackupScreen(QWidget):
 
     def _restore_failed(self, exc: BaseException) -> None:
         self._restore_done()
-        self.message.setText(
-            f"<span style='color:#b91c1c'><b>Restauration non faite.</b> {exc}</span>"
-        )
+        line = failure_text("Restauration non faite", exc, self)
+        self.message.setText(f"<span style='color:#b91c1c'>{line}</span>")
 
 
 def sqlite_path_parent(ctx: AppContext) -> Path | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -35,6 +35,27 @@ def reason_label(reason: str) -> str:
     return reason.replace("-", " ").capitalize()
 
 
+def _state_text(b: BackupInfo) -> str:
+    text = state_text(b)
+    return text[0].upper() + text[1:]
+
+
+# What each column shows, by column number (the order of HEADERS).
+DISPLAY: tuple[Callable[[BackupInfo], str], ...] = (
+    lambda b: f"{b.created_at:%d/%m/%Y %H:%M}",
+    lambda b: reason_label(b.reason),
+    lambda b: count_text(b.contacts),
+    lambda b: human_size(b.size),
+    _state_text,
+    lambda b: b.path.name,
+)
+NO_MANIFEST_TIP = (
+    "Ce fichier n'a pas de manifeste : SARAH ne l'a pas fait ou pas vérifié. Il "
+    "n'est jamais effacé automatiquement."
+)
+VERIFIED_TIP = "Date de la dernière relecture complète (comparée à son empreinte)"
+
+
 class BackupTableModel(ListTableModel[BackupInfo]):
     DATE, REASON, CONTACTS, SIZE, STATE, FILE = range(6)
     HEADERS = ("Date", "Motif", "Contacts", "Taille", "État", "Fichier")
@@ -51,28 +72,22 @@ class BackupTableModel(ListTableModel[BackupInfo]):
 
     def cell(self, b: BackupInfo, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == self.DATE:
-                return f"{b.created_at:%d/%m/%Y %H:%M}"
-            if col == self.REASON:
-                return reason_label(b.reason)
-            if col == self.CONTACTS:
-                return count_text(b.contacts)
-            if col == self.SIZE:
-                return human_size(b.size)
-            if col == self.STATE:
-                text = state_text(b)
-                return text[0].upper() + text[1:]
-            if col == self.FILE:
-                return b.path.name
-        if role == Qt.ItemDataRole.ForegroundRole and col == self.STATE and not b.verified:
-            return QBrush(QColor("#b91c1c" if b.problem else "#b45309"))
+            return DISPLAY[col](b)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._state_colour(b) if col == self.STATE else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            if col == self.STATE and not b.has_manifest:
-                return (
-                    "Ce fichier n'a pas de manifeste : SARAH ne l'a pas fait ou pas vérifié. Il "
-                    "n'est jamais effacé automatiquement."
-                )
-            if col == self.STATE and b.verified:
-                return "Date de la dernière relecture complète (comparée à son empreinte)"
-            return str(b.path)
+            return self._tooltip(b, col)
         return None
+
+    def _state_colour(self, b: BackupInfo) -> QBrush | None:
+        """Red for a damaged backup, amber for one not verified."""
+        if b.verified:
+            return None
+        return QBrush(QColor("#b91c1c" if b.problem else "#b45309"))
+
+    def _tooltip(self, b: BackupInfo, col: int) -> str:
+        if col == self.STATE and not b.has_manifest:
+            return NO_MANIFEST_TIP
+        if col == self.STATE and b.verified:
+            return VERIFIED_TIP
+        return str(b.path)
