@@ -98,54 +98,18 @@ def _assemble(
     catalogue: Sequence[Any],
     limit: int,
 ) -> Report:
-    def tables(key: uuid.UUID | None) -> SiteTables:
-        persons, new_persons = PeopleCounts(), PeopleCounts()
-        for (row_key, age, sex, new), n in counts.people.items():
-            if row_key == key:
-                persons.cells[age][sex] += n
-                if new:
-                    new_persons.cells[age][sex] += n
-        return SiteTables(
-            contacts={c: 0 for c in CHANNELS},
-            services=[],
-            not_given_services=0,
-            persons=persons,
-            new_persons=new_persons,
-            anonymous_contacts=0,
-            controls={"contacts": 0, "services": 0, "persons": 0},
-        )
-
     by_site: dict[str, SiteTables] = {}
-    total = tables(None)
-    controlled = {name for _key, name in counts.controls}
+    total = _site_tables(counts, None)
     for site in chosen:
-        t = by_site[site.name] = tables(site.id)
-        for channel in CHANNELS:
-            t.contacts[channel] = counts.channels.get((site.id, channel), 0)
-            total.contacts[channel] += t.contacts[channel]
-        t.anonymous_contacts = counts.anonymous.get(site.id, 0)
-        t.not_given_services = counts.no_service.get(site.id, 0)
-        total.anonymous_contacts += t.anonymous_contacts
-        total.not_given_services += t.not_given_services
-        for name in ("contacts", "services"):
-            t.controls[name] = counts.controls.get((site.id, name), 0)
-            total.controls[name] += t.controls[name]
-        t.controls["persons"] = counts.controls.get((site.id, "persons"), 0)
+        t = by_site[site.name] = _site_tables(counts, site.id)
+        _fill_contacts(t, total, counts, site.id)
     total.controls["persons"] = counts.controls.get((None, "persons"), 0)
+    controlled = {name for _key, name in counts.controls}
     for t in [*by_site.values(), total]:
         for name in list(t.controls):
             if name not in controlled:
                 del t.controls[name]  # this way of computing has no second count of it
-
-    for service_id, code, label, retired, deleted_at in catalogue:
-        per_site = [counts.services.get((site.id, service_id), 0) for site in chosen]
-        gone = bool(retired) or deleted_at is not None
-        if gone and not any(per_site):
-            continue  # a retired service appears only when it was delivered
-        for site, n in zip(chosen, per_site, strict=True):
-            by_site[site.name].services.append(ServiceCount(code, label, n, gone))
-        total.services.append(ServiceCount(code, label, sum(per_site), gone))
-
+    _fill_services(by_site, total, chosen, counts, catalogue)
     return Report(
         period=period,
         sites=[s.name for s in chosen],
@@ -153,3 +117,55 @@ def _assemble(
         total=total,
         young_age_limit=limit,
     )
+
+
+def _site_tables(counts: _Counts, key: uuid.UUID | None) -> SiteTables:
+    """The tables of one site (``key``) or of the total row (None), people counted already."""
+    persons, new_persons = PeopleCounts(), PeopleCounts()
+    for (row_key, age, sex, new), n in counts.people.items():
+        if row_key == key:
+            persons.cells[age][sex] += n
+            if new:
+                new_persons.cells[age][sex] += n
+    return SiteTables(
+        contacts={c: 0 for c in CHANNELS},
+        services=[],
+        not_given_services=0,
+        persons=persons,
+        new_persons=new_persons,
+        anonymous_contacts=0,
+        controls={"contacts": 0, "services": 0, "persons": 0},
+    )
+
+
+def _fill_contacts(t: SiteTables, total: SiteTables, counts: _Counts, site_id: uuid.UUID) -> None:
+    """Table 1 of a site, its anonymous contacts and controls, added to the total as well."""
+    for channel in CHANNELS:
+        t.contacts[channel] = counts.channels.get((site_id, channel), 0)
+        total.contacts[channel] += t.contacts[channel]
+    t.anonymous_contacts = counts.anonymous.get(site_id, 0)
+    t.not_given_services = counts.no_service.get(site_id, 0)
+    total.anonymous_contacts += t.anonymous_contacts
+    total.not_given_services += t.not_given_services
+    for name in ("contacts", "services"):
+        t.controls[name] = counts.controls.get((site_id, name), 0)
+        total.controls[name] += t.controls[name]
+    t.controls["persons"] = counts.controls.get((site_id, "persons"), 0)
+
+
+def _fill_services(
+    by_site: dict[str, SiteTables],
+    total: SiteTables,
+    chosen: Sequence[SiteInfo],
+    counts: _Counts,
+    catalogue: Sequence[Any],
+) -> None:
+    """Table 2 in catalogue order; a retired service appears only when it was delivered."""
+    for service_id, code, label, retired, deleted_at in catalogue:
+        per_site = [counts.services.get((site.id, service_id), 0) for site in chosen]
+        gone = bool(retired) or deleted_at is not None
+        if gone and not any(per_site):
+            continue
+        for site, n in zip(chosen, per_site, strict=True):
+            by_site[site.name].services.append(ServiceCount(code, label, n, gone))
+        total.services.append(ServiceCount(code, label, sum(per_site), gone))
