@@ -33,7 +33,7 @@ from sarah.ui.dialogs.crash import failure_text
 from sarah.ui.reports.drilldown import DrillDownDialog
 from sarah.ui.reports.statistics_bar import GREEN, GREY, RED, StatisticsBar
 from sarah.ui.reports.statistics_exports import ask_export_path, export_meta
-from sarah.ui.reports.statistics_views import TABS, StatisticsTabs
+from sarah.ui.reports.statistics_views import StatisticsTabs
 from sarah.ui.workers import Worker, run_in_background
 
 
@@ -44,8 +44,6 @@ class StatisticsScreen(QWidget):
     computed = Signal()  # the comparison too
     exported = Signal(str)  # path of the file written
     failed = Signal(str)  # French message shown to the user
-
-    TABS = TABS
 
     def __init__(
         self, ctx: AppContext, parent: QWidget | None = None, *, today: date | None = None
