@@ -20,7 +20,7 @@ import uuid
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from sarah.errors import UserError
 from sarah.services.catalogue import list_services
@@ -51,6 +51,7 @@ from sarah.ui.desk.form_views import (
     SearchPane,
     StatusLine,
     chain_tab_order,
+    lay_out_form,
 )
 from sarah.ui.desk.keys import add_shortcuts, trigger_own_shortcut
 from sarah.ui.dialogs.crash import failure_text
@@ -108,14 +109,8 @@ class ContactForm(QWidget):
         self.anonymous_button = self.buttons.anonymous_button
         self.status_label = StatusLine(self)
 
-        columns = QHBoxLayout()
-        columns.addWidget(self.search_pane, 5)
-        columns.addWidget(self.choice_pane, 6)
-        outer = QVBoxLayout(self)
-        outer.addWidget(self.edit_banner)
-        outer.addLayout(columns, 1)
-        outer.addWidget(self.buttons)
-        outer.addWidget(self.status_label)
+        banner, status = self.edit_banner, self.status_label
+        lay_out_form(self, banner, self.search_pane, self.choice_pane, self.buttons, status)
 
     def _connect(self) -> None:
         self.physique_radio.toggled.connect(self._radio_changed)

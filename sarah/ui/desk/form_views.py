@@ -5,6 +5,7 @@ that belong to it."""
 from __future__ import annotations
 
 import uuid
+from itertools import pairwise
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -37,8 +38,28 @@ HINT_STYLE = "color: #4b5563;"
 
 def chain_tab_order(*widgets: QWidget) -> None:
     """Tab goes through ``widgets`` in this order."""
-    for first, second in zip(widgets, widgets[1:], strict=False):
+    for first, second in pairwise(widgets):
         QWidget.setTabOrder(first, second)
+
+
+def lay_out_form(
+    form: QWidget,
+    banner: QWidget,
+    search: QWidget,
+    choice: QWidget,
+    buttons: QWidget,
+    status: QWidget,
+) -> None:
+    """The edit banner on top, the search beside the channel and services, the buttons, then
+    the status line."""
+    columns = QHBoxLayout()
+    columns.addWidget(search, 5)
+    columns.addWidget(choice, 6)
+    outer = QVBoxLayout(form)
+    outer.addWidget(banner)
+    outer.addLayout(columns, 1)
+    outer.addWidget(buttons)
+    outer.addWidget(status)
 
 
 def _plain_key(event: QKeyEvent) -> bool:
