@@ -23,8 +23,8 @@ from sqlalchemy import (
 
 from sarah.reports.tables import Period
 from sarah.services.statistics.sql import (
-    _age_group,
     age_group_expr,
+    age_group_of_days,
     contact_services,
     contacts,
     day_number,
@@ -257,7 +257,7 @@ def _derived_counts(
     )
     rows = union_all(here, anywhere).cte("people_rows").prefix_with("MATERIALIZED")
     is_new = rows.c.is_new
-    age = _age_group(stat_persons.c.birth_day, rows.c.first_day, limit).label("age")
+    age = age_group_of_days(stat_persons.c.birth_day, rows.c.first_day, limit).label("age")
     sex = sex_expr(stat_persons.c.sex).label("sex")
     stmt = (
         select(rows.c.row_key, age, sex, is_new, func.count())

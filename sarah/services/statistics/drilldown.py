@@ -18,7 +18,7 @@ from sarah.errors import InvalidInput
 from sarah.models import Contact, Service, Site, Visitor, contact_services
 from sarah.reports.tables import Period
 from sarah.services.sites import SiteInfo
-from sarah.services.statistics.months import _live_in_period, _sites
+from sarah.services.statistics.months import chosen_sites, live_in_period
 from sarah.services.statistics.sql import age_group_expr, sex_expr
 from sarah.services.visitors import age_group, display_name
 from sarah.settings import YOUNG_AGE_LIMIT
@@ -368,9 +368,9 @@ def contacts_behind(
     limit: int = 5000,
 ) -> DrillDown:
     """The contacts that make the number ``cell`` (one line per person for people counts)."""
-    chosen = _sites(engine, sites)
+    chosen = chosen_sites(engine, sites)
     scope_ids = [s.id for s in _scope(chosen, cell)]
-    in_window = _live_in_period(_window(period, cell), scope_ids)
+    in_window = live_in_period(_window(period, cell), scope_ids)
     query = _Query(cell, period, in_window, scope_ids, young_age_limit)
     with read_session(engine) as s:
         stmt, service_label = STATEMENTS[cell.table](s, query)

@@ -26,11 +26,11 @@ from sarah.services.statistics.sql import day_number
 LOW_MONTH_SHARE = Fraction(1, 2)
 
 
-def _sites(engine: Engine, names: Sequence[str] | None) -> list[SiteInfo]:
+def chosen_sites(engine: Engine, names: Sequence[str] | None) -> list[SiteInfo]:
     return resolve_sites(engine, list(names) if names else None)
 
 
-def _live_in_period(period: Period, site_ids: Iterable[uuid.UUID]) -> ColumnElement[bool]:
+def live_in_period(period: Period, site_ids: Iterable[uuid.UUID]) -> ColumnElement[bool]:
     return and_(
         Contact.deleted_at.is_(None),
         Contact.site_id.in_(list(site_ids)),
@@ -82,7 +82,7 @@ def _months_direct(s: Session, period: Period, site_ids: list[uuid.UUID]) -> _Mo
     out = _MonthCounts()
     year = extract("year", Contact.local_date)
     month = extract("month", Contact.local_date)
-    where = _live_in_period(period, site_ids)
+    where = live_in_period(period, site_ids)
     people = func.count(distinct(Contact.visitor_id))
     for site_id, y, m, n, p in s.execute(
         select(Contact.site_id, year, month, func.count(), people)
@@ -151,7 +151,7 @@ def month_breakdown(
     ``method``: "direct" counts the contacts, "derived" reads the per-day sums kept on SQLite,
     "auto" picks "derived" on SQLite (the same choice as the statistics engine).
     """
-    chosen = _sites(engine, sites)
+    chosen = chosen_sites(engine, sites)
     site_ids = [s.id for s in chosen]
     spans = _months_of(period)
     with read_session(engine) as s:

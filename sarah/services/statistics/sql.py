@@ -33,6 +33,7 @@ from sarah.schema import (
 __all__ = [
     "Method",
     "age_group_expr",
+    "age_group_of_days",
     "contact_services",
     "contacts",
     "date_number",
@@ -93,7 +94,9 @@ def day_number(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
-def _age_group(birth: ColumnElement[Any], on: ColumnElement[Any], limit: int) -> ColumnElement[str]:
+def age_group_of_days(
+    birth: ColumnElement[Any], on: ColumnElement[Any], limit: int
+) -> ColumnElement[str]:
     """'jeunes', 'adultes' or 'NR' from two YYYYMMDD integers (birth may be NULL)."""
     return case(
         (birth.is_(None), literal("NR")),
@@ -108,7 +111,7 @@ def age_group_expr(
     """'jeunes', 'adultes' or 'NR' (unknown birth date) for two date columns, in SQL."""
     return case(
         (birth_date.is_(None), literal("NR")),
-        else_=_age_group(date_number(birth_date), date_number(on), limit),
+        else_=age_group_of_days(date_number(birth_date), date_number(on), limit),
     )
 
 
