@@ -73,8 +73,11 @@ class WindowClosing(QObject):
 
     def _work_ended(self) -> None:
         self.stage = Stage.LAST_WORK
-        self._last_work()  # what it starts says so itself (the exit backup's line)
-        when_idle(self._ready, context=self)
+        self._window.setEnabled(False)  # a restore that ended meanwhile enabled it again
+        try:
+            self._last_work()  # what it starts says so itself (the exit backup's line)
+        finally:  # a bug there goes to the crash dialog; the window still closes
+            when_idle(self._ready, context=self)
 
     def _ready(self) -> None:
         self.stage = Stage.READY

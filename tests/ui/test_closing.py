@@ -19,7 +19,7 @@ from sarah.ui.backup import auto as auto_module
 from sarah.ui.backup.damaged_dialog import DamagedDatabaseDialog
 from sarah.ui.backup.install import EXIT_BACKUP_TEXT, backup_parts
 from sarah.ui.closing import WAITING_TEXT, Stage
-from sarah.ui.workers import is_idle, run_in_background, when_idle
+from sarah.ui.workers import is_idle, run_in_background
 
 WAIT_MS = 20_000
 
@@ -42,44 +42,6 @@ def _idle_window(qtbot, make_window):  # type: ignore[no-untyped-def]
     window = make_window()
     qtbot.waitUntil(is_idle, timeout=WAIT_MS)  # the lists and the status read at start-up
     return window
-
-
-# --- the helper ---------------------------------------------------------------------------------
-
-
-def test_when_idle_calls_back_at_once_when_nothing_runs(qtbot) -> None:  # type: ignore[no-untyped-def]
-    qtbot.waitUntil(is_idle, timeout=WAIT_MS)
-    called: list[str] = []
-    when_idle(lambda: called.append("idle"))
-    assert called == ["idle"]
-
-
-def test_when_idle_waits_for_the_last_running_task(qtbot, release) -> None:  # type: ignore[no-untyped-def]
-    events: list[str] = []
-    run_in_background(release.wait, 10, on_finished=lambda: events.append("first"))
-    run_in_background(lambda: None, on_finished=lambda: events.append("second"))
-    when_idle(lambda: events.append("idle"))
-    assert "idle" not in events and not is_idle()
-    qtbot.waitUntil(lambda: "second" in events, timeout=WAIT_MS)
-    assert "idle" not in events  # one task still runs
-    release.set()
-    qtbot.waitUntil(lambda: "idle" in events, timeout=WAIT_MS)
-    assert events == ["second", "first", "idle"]
-
-
-def test_a_callback_whose_owner_is_gone_is_dropped(qtbot, release) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import QObject
-    from shiboken6 import delete
-
-    owner = QObject()
-    called: list[str] = []
-    done: list[str] = []
-    run_in_background(release.wait, 10, on_finished=lambda: done.append("done"))
-    when_idle(lambda: called.append("owner's"), context=owner)
-    delete(owner)
-    release.set()
-    qtbot.waitUntil(lambda: done == ["done"] and is_idle(), timeout=WAIT_MS)
-    assert called == []
 
 
 # --- closing the window -------------------------------------------------------------------------
@@ -208,7 +170,7 @@ def test_a_restore_from_the_screen_waits_for_the_work_under_way(
 
 
 def _damaged(engine: Engine, db_path: Path, folder: Path):  # type: ignore[no-untyped-def]
-    folder.mkdir()
+    folder.mkdir(parents=True, exist_ok=True)
     add_contacts(engine, 4)
     good = create_backup(db_path, folder)
     engine.dispose()
@@ -254,3 +216,28 @@ def test_a_refused_restore_says_why_and_lets_the_user_choose_again(
     assert dialog.error.text().startswith("Restauration non faite : ")
     assert dialog.choice == DamagedDatabaseDialog.QUIT and dialog.result_ is None
     assert not dialog.busy and dialog.other_button.isEnabled() and dialog.restore_button.isEnabled()
+
+
+def test_opening_a_damaged_file_restores_it_while_the_dialog_waits(
+    qtbot, engine: Engine, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Before the window exists: the dialog's own event loop receives the restore's report."""
+    from PySide6.QtCore import QTimer
+
+    from sarah.services.backups.record import configured_backup_folder
+    from sarah.ui.backup import damaged_dialog
+    from sarah.ui.backup.startup import open_checked_database
+
+    good, _report = _damaged(engine, db_path, configured_backup_folder())
+    real_exec = DamagedDatabaseDialog.exec
+
+    def exec_and_restore(dialog: DamagedDatabaseDialog) -> int:
+        QTimer.singleShot(0, dialog.restore_button.click)
+        return real_exec(dialog)
+
+    monkeypatch.setattr(DamagedDatabaseDialog, "exec", exec_and_restore)
+    monkeypatch.setattr(damaged_dialog.QMessageBox, "information", lambda *_a: None)
+    opened = open_checked_database(str(db_path))
+    assert opened is not None and not opened.read_only
+    assert dump(db_path) == dump(good.path)
+    opened.engine.dispose()
