@@ -13,7 +13,7 @@ from sarah.ui.context import AppContext
 
 SCREEN_KEY = "sauvegardes"
 SHORTCUT = "Ctrl+9"
-EXIT_BACKUP_TEXT = "Fermeture : sauvegarde vérifiée des dernières saisies en cours…"
+EXIT_BACKUP_TEXT = "Fermeture : sauvegarde des dernières saisies si nécessaire…"
 
 
 @dataclass
