@@ -8,6 +8,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from sarah.reports.tables import TOTAL, PeopleCounts, Period, Report, SiteTables, round_percent
+from sarah.reports.words import (
+    COMPARED_AGE_LABELS,
+    COMPARED_CHANNEL_LABELS,
+    COMPARED_PEOPLE_TOTAL_LABELS,
+)
 from sarah.vocabulary import AGE_GROUPS, CHANNELS, NOT_GIVEN
 
 
@@ -77,12 +82,6 @@ def _merged_codes(previous: list[str], current: list[str]) -> list[str]:
     return out
 
 
-CHANNEL_LABELS = {"physique": "Entretiens physiques", "telephone": "Entretiens téléphoniques"}
-AGE_LABELS = {"jeunes": "Public jeune", "adultes": "Public adulte", "NR": "Âge non renseigné"}
-PEOPLE_TOTAL_LABELS = {
-    "persons": "Total des personnes",
-    "new_persons": "Total des nouveaux publics",
-}
 
 Pick = Callable[[SiteTables], int]  # one number of a site's (or the total's) tables
 
@@ -140,7 +139,7 @@ def _people_total(section: str) -> Pick:
 def _contact_rows(both: _SideBySide) -> list[ComparisonRow]:
     return [
         *(
-            both.row("contacts", channel, CHANNEL_LABELS[channel], _by_channel(channel))
+            both.row("contacts", channel, COMPARED_CHANNEL_LABELS[channel], _by_channel(channel))
             for channel in CHANNELS
         ),
         both.row("contacts", "total", "Total des contacts", lambda t: t.contacts_total, bold=True),
@@ -204,9 +203,9 @@ def _anyone_without_age(both: _SideBySide, section: str) -> bool:
 def _people_rows(both: _SideBySide, section: str) -> list[ComparisonRow]:
     ages = [age for age in AGE_GROUPS if age != "NR" or _anyone_without_age(both, section)]
     return [
-        *(both.row(section, age, AGE_LABELS[age], _in_age_group(section, age)) for age in ages),
+        *(both.row(section, age, COMPARED_AGE_LABELS[age], _in_age_group(section, age)) for age in ages),
         both.row(
-            section, "total", PEOPLE_TOTAL_LABELS[section], _people_total(section), bold=True
+            section, "total", COMPARED_PEOPLE_TOTAL_LABELS[section], _people_total(section), bold=True
         ),
     ]
 

@@ -28,3 +28,18 @@ AGE_TOTAL_WORDS = {
 }
 SEX_WORDS = {"F": "Femmes", "H": "Hommes", "NR": "sexe non renseigné"}
 PEOPLE_TOTAL_LABEL = "TOTAL tous publics"
+
+# The comparison of two periods (rows of its table).
+COMPARED_CHANNEL_LABELS = {
+    "physique": "Entretiens physiques",
+    "telephone": "Entretiens téléphoniques",
+}
+COMPARED_AGE_LABELS = {
+    "jeunes": "Public jeune",
+    "adultes": "Public adulte",
+    "NR": "Âge non renseigné",
+}
+COMPARED_PEOPLE_TOTAL_LABELS = {
+    "persons": "Total des personnes",
+    "new_persons": "Total des nouveaux publics",
+}

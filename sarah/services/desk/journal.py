@@ -12,8 +12,7 @@ from sqlalchemy import Engine, func, select
 from sarah.db import read_session
 from sarah.models import Contact, Service, Visitor, contact_services
 from sarah.services.visitors import display_name
-
-CHANNEL_LABELS = {"physique": "Physique", "telephone": "Téléphone"}
+from sarah.vocabulary import CHANNEL_NAMES
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ class JournalEntry:
 
     @property
     def channel_label(self) -> str:
-        return CHANNEL_LABELS[self.channel]
+        return CHANNEL_NAMES[self.channel]
 
     @property
     def who(self) -> str:

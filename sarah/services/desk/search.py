@@ -23,11 +23,11 @@ from sarah.services.visitors import (
     visitors_named,
 )
 from sarah.settings import YOUNG_AGE_LIMIT
+from sarah.vocabulary import AGE_GROUP_NAMES
 
 SEARCH_LIMIT = 40
 MIN_SEARCH_LETTERS = 2
 
-GROUP_LABELS = {"jeunes": "jeune", "adultes": "adulte", "NR": "âge inconnu"}
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class VisitorHit:
 
     @property
     def group_label(self) -> str:
-        return GROUP_LABELS[self.group]
+        return AGE_GROUP_NAMES[self.group]
 
 
 def _hits(s: Session, visitors: Iterable[Visitor], today: date, limit: int) -> list[VisitorHit]:

@@ -22,7 +22,7 @@ from sarah.services.statistics.months import chosen_sites, live_in_period
 from sarah.services.statistics.sql import age_group_expr, sex_expr
 from sarah.services.visitors import age_group, display_name
 from sarah.settings import YOUNG_AGE_LIMIT
-from sarah.vocabulary import AGE_GROUPS, NOT_GIVEN, SEXES
+from sarah.vocabulary import AGE_GROUPS, CHANNEL_NAMES, NOT_GIVEN, SEXES
 
 if TYPE_CHECKING:
     # The columns of ``_base()`` (select(*columns) is typed as selecting none).
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 # --- drill-down -------------------------------------------------------------------------------
 
-CHANNEL_WORDS = {"physique": "Physique", "telephone": "Téléphone"}
 AGE_LABELS = {"jeunes": "jeunes", "adultes": "adultes", "NR": "âge non renseigné"}
 SEX_LABELS = {"F": "femmes", "H": "hommes", "NR": "sexe non renseigné"}
 
@@ -84,7 +83,7 @@ class ContactLine:
 
     @property
     def channel_label(self) -> str:
-        return CHANNEL_WORDS.get(self.channel, self.channel)
+        return CHANNEL_NAMES.get(self.channel, self.channel)
 
 
 @dataclass(frozen=True)

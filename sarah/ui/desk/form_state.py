@@ -19,10 +19,11 @@ from uuid import UUID
 
 from sarah.errors import UserError
 from sarah.services.contacts import ContactDraft
-from sarah.services.desk.journal import CHANNEL_LABELS, JournalEntry
+from sarah.services.desk.journal import JournalEntry
 from sarah.services.desk.search import MIN_SEARCH_LETTERS, VisitorHit
 from sarah.services.desk.values import looks_like_date
 from sarah.services.text import fold
+from sarah.vocabulary import CHANNEL_NAMES
 
 SAVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 CHANNEL_KEY = "F2"
@@ -274,4 +275,4 @@ class FormState:
         when = f"{draft.local_time:%H:%M}"
         if dated or self.editing is not None:
             when = f"{draft.local_date:%d/%m/%Y} {when}"
-        return f"{who}, {CHANNEL_LABELS[draft.channel]}, {services} ({when})"
+        return f"{who}, {CHANNEL_NAMES[draft.channel]}, {services} ({when})"

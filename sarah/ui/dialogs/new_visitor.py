@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from sarah.errors import UserError
-from sarah.services.desk.search import GROUP_LABELS, VisitorHit, visitor_hit
+from sarah.services.desk.search import VisitorHit, visitor_hit
 from sarah.services.desk.values import format_date_typing, looks_like_date, parse_birth_date
 from sarah.services.visitors import (
     VisitorInfo,
@@ -40,6 +40,7 @@ from sarah.services.visitors import (
 )
 from sarah.ui.context import AppContext
 from sarah.ui.style import ERROR_STYLE
+from sarah.vocabulary import AGE_GROUP_NAMES
 
 SEX_CHOICES = (("Non renseigné", None), ("F — femme", "F"), ("H — homme", "H"))
 SEX_KEYS = {"f": "F", "h": "H"}
@@ -297,7 +298,7 @@ class NewVisitorDialog(QDialog):
             return
         today = date.today()
         group = age_group(born, today, self.ctx.settings.young_age_limit)
-        self.age_label.setText(f"<b>{age_on(born, today)} ans — {GROUP_LABELS[group]}</b>")
+        self.age_label.setText(f"<b>{age_on(born, today)} ans — {AGE_GROUP_NAMES[group]}</b>")
         self.age_label.setStyleSheet("color: #166534;")
 
     def _fields_changed(self, *_args: object) -> None:

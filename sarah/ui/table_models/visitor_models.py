@@ -9,11 +9,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from sarah.services.desk.journal import CHANNEL_LABELS
-from sarah.services.desk.search import GROUP_LABELS
 from sarah.services.visitor_history import ContactLine, SiteVisits, VisitorRow
 from sarah.ui.table_models.desk_results import BADGE_COLOURS
 from sarah.ui.table_models.list_model import ListTableModel
+from sarah.vocabulary import AGE_GROUP_NAMES, CHANNEL_NAMES
 
 __all__ = ["VisitorContactsModel", "VisitorSearchModel", "VisitorSitesModel"]
 
@@ -43,7 +42,7 @@ class VisitorSearchModel(ListTableModel[VisitorRow]):
                 self.BORN: lambda: (
                     f"{v.birth_date:%d/%m/%Y} · {r.age} ans" if v.birth_date else "inconnue"
                 ),
-                self.GROUP: lambda: GROUP_LABELS[r.age_group],
+                self.GROUP: lambda: AGE_GROUP_NAMES[r.age_group],
                 self.CONTACTS: lambda: str(r.contacts),
                 self.LAST_VISIT: lambda: _date(r.last_visit),
             }
@@ -77,7 +76,7 @@ class VisitorContactsModel(ListTableModel[ContactLine]):
                 self.DATE: lambda: _date(c.local_date),
                 self.TIME: lambda: f"{c.local_time:%H:%M}",
                 self.SITE: lambda: c.site,
-                self.CHANNEL: lambda: CHANNEL_LABELS.get(c.channel, c.channel),
+                self.CHANNEL: lambda: CHANNEL_NAMES.get(c.channel, c.channel),
                 self.SERVICES: lambda: " · ".join(c.services) if c.services else "aucun service",
                 self.AGENT: lambda: c.agent or "–",
             }

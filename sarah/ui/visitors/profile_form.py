@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from sarah.errors import InvalidInput, UserError
-from sarah.services.desk.search import GROUP_LABELS
 from sarah.services.visitor_history import VisitorHistory, parse_birth_date
 from sarah.services.visitors import age_group, age_on
+from sarah.vocabulary import AGE_GROUP_NAMES
 
 SEX_CHOICES = (("Non renseigné", None), ("Femme", "F"), ("Homme", "H"))
 
@@ -124,5 +124,5 @@ class ProfileForm(QGroupBox):
                 self.age_label.setStyleSheet("color: #b91c1c;")
             else:
                 group = age_group(born, date.today(), self.young_age_limit)
-                self.age_label.setText(f"{age_on(born, date.today())} ans · {GROUP_LABELS[group]}")
+                self.age_label.setText(f"{age_on(born, date.today())} ans · {AGE_GROUP_NAMES[group]}")
         self.changed.emit()
