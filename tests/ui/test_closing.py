@@ -241,3 +241,24 @@ def test_opening_a_damaged_file_restores_it_while_the_dialog_waits(
     assert opened is not None and not opened.read_only
     assert dump(db_path) == dump(good.path)
     opened.engine.dispose()
+
+
+@pytest.mark.allow_log("unexpected error")
+def test_a_bug_during_the_restore_opens_the_crash_dialog_and_the_dialog_stays(
+    qtbot, engine: Engine, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from sarah.ui.backup import damaged_dialog
+    from sarah.ui.dialogs.crash import UNEXPECTED
+
+    _good, report = _damaged(engine, db_path, tmp_path / "sauvegardes")
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(damaged_dialog, "restore_backup", broken)
+    dialog = DamagedDatabaseDialog(report)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.restore_ended, timeout=WAIT_MS):
+        dialog.restore_button.click()
+    assert dialog.error.text() == f"Restauration non faite : {UNEXPECTED}."
+    assert dialog.choice == DamagedDatabaseDialog.QUIT and dialog.restore_button.isEnabled()
