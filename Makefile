@@ -21,6 +21,7 @@ COVERAGE_FLOOR := 93
 
 test: $(STAMP)
 	$(BIN)/ruff check sarah tests benchmarks
+	$(BIN)/ruff format --check sarah tests benchmarks
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest --cov=sarah --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 
@@ -28,6 +29,7 @@ test: $(STAMP)
 # wheel). `make test` (and CI) still runs everything.
 test-fast: $(STAMP)
 	$(BIN)/ruff check sarah tests benchmarks
+	$(BIN)/ruff format --check sarah tests benchmarks
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not slow"
 

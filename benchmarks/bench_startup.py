@@ -80,16 +80,26 @@ def measure(db: Path) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, SARAH_BASEDIR=tmp)
         report_cmd = [
-            str(SARAH), "--db", str(db), "report", "--from", START, "--to", END, "--format", "json"
+            str(SARAH),
+            "--db",
+            str(db),
+            "report",
+            "--from",
+            START,
+            "--to",
+            END,
+            "--format",
+            "json",
         ]
         plain_cmd = [sys.executable, "-c", PLAIN_SCRIPT, str(db), START, END]
         _t, out = whole_process(report_cmd, env)  # first run: may migrate, check, back up
         report = json.loads(out)["total"]
         _t, out = whole_process(plain_cmd, env)
         plain = json.loads(out)
-        if report["contacts"]["total"] != plain["contacts"] or report["persons"]["total"] != plain[
-            "persons"
-        ]:
+        if (
+            report["contacts"]["total"] != plain["contacts"]
+            or report["persons"]["total"] != plain["persons"]
+        ):
             raise RuntimeError(f"SARAH and the plain script disagree: {report} / {plain}")
         sarah_runs, plain_runs, version_runs = [], [], []
         for _ in range(RUNS):

@@ -65,7 +65,10 @@ def known_sound(path: Path) -> bool:
     if not isinstance(entry, dict):
         return False
     checked_at = entry.get("checked_at")
-    if not isinstance(checked_at, int | float) or not 0 <= time.time() - checked_at < RECHECK_SECONDS:
+    if (
+        not isinstance(checked_at, int | float)
+        or not 0 <= time.time() - checked_at < RECHECK_SECONDS
+    ):
         return False
     state = file_state(path)
     return state is not None and entry.get("state") == state

@@ -14,7 +14,12 @@ from collections.abc import Sequence
 from sarah import __version__, paths
 from sarah.errors import UserError
 
-COMMAND_MODULES: tuple[str, ...] = ("backup", "demo", "contacts", "report")  # each helper module adds its name here
+COMMAND_MODULES: tuple[str, ...] = (
+    "backup",
+    "demo",
+    "contacts",
+    "report",
+)  # each helper module adds its name here
 
 EXIT_USER_ERROR = 2
 
@@ -71,7 +76,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         description="SARAH : suivi des contacts et des services des Points Relais.",
     )
     parser.add_argument(
-        "--version", action="version", version=f"sarah {__version__}",
+        "--version",
+        action="version",
+        version=f"sarah {__version__}",
         help="affiche la version et quitte",
     )
     parser.add_argument(

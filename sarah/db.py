@@ -182,7 +182,9 @@ READ_ONLY_MESSAGE = (
     "sans droit d'écriture) : rien n'a été enregistré. Les tableaux restent consultables ; pour "
     "saisir, copiez la base sur un disque où vous pouvez écrire ou vérifiez les droits du dossier."
 )
-DISK_FULL_MESSAGE = "Le disque est plein : rien n'a été enregistré. Libérez de la place puis réessayez."
+DISK_FULL_MESSAGE = (
+    "Le disque est plein : rien n'a été enregistré. Libérez de la place puis réessayez."
+)
 
 # What SQLite's codes mean, in words for a "détail technique" (never SQLite's English).
 SQLITE_CODE_WORDS = {

@@ -58,9 +58,7 @@ def travelling_columns() -> list[Column[object]]:
     return [
         Column("id", Uuid, primary_key=True, default=new_id),
         Column("revision", Integer, nullable=False, default=0, server_default="0"),
-        Column(
-            "created_at", DateTime, nullable=False, server_default=func.current_timestamp()
-        ),
+        Column("created_at", DateTime, nullable=False, server_default=func.current_timestamp()),
         Column(
             "updated_at",
             DateTime,

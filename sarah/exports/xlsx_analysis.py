@@ -57,6 +57,7 @@ THIN = Side(style="thin", color="888888")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
+
 def sites_text(sites: Sequence[str]) -> str:
     return ", ".join(sites) if sites else "aucun"
 

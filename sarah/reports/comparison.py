@@ -82,7 +82,6 @@ def _merged_codes(previous: list[str], current: list[str]) -> list[str]:
     return out
 
 
-
 Pick = Callable[[SiteTables], int]  # one number of a site's (or the total's) tables
 
 
@@ -186,7 +185,11 @@ def _service_rows(both: _SideBySide) -> list[ComparisonRow]:
         ),
         both.row("services", "not_given", NOT_GIVEN, lambda t: t.not_given_services),
         both.row(
-            "services", "total", "Total des services délivrés", lambda t: t.services_total, bold=True
+            "services",
+            "total",
+            "Total des services délivrés",
+            lambda t: t.services_total,
+            bold=True,
         ),
     ]
 
@@ -203,9 +206,16 @@ def _anyone_without_age(both: _SideBySide, section: str) -> bool:
 def _people_rows(both: _SideBySide, section: str) -> list[ComparisonRow]:
     ages = [age for age in AGE_GROUPS if age != "NR" or _anyone_without_age(both, section)]
     return [
-        *(both.row(section, age, COMPARED_AGE_LABELS[age], _in_age_group(section, age)) for age in ages),
+        *(
+            both.row(section, age, COMPARED_AGE_LABELS[age], _in_age_group(section, age))
+            for age in ages
+        ),
         both.row(
-            section, "total", COMPARED_PEOPLE_TOTAL_LABELS[section], _people_total(section), bold=True
+            section,
+            "total",
+            COMPARED_PEOPLE_TOTAL_LABELS[section],
+            _people_total(section),
+            bold=True,
         ),
     ]
 

@@ -56,7 +56,6 @@ class ServiceUsage:
     last_used: date | None
 
 
-
 def _info(r: Service) -> ServiceInfo:
     return ServiceInfo(r.id, r.code, r.label, r.position, r.retired, r.shortcut)
 
@@ -377,4 +376,3 @@ def service_is_used(engine: Engine, service_id: uuid.UUID) -> bool:
     """Delivered by a live contact (the same rule as the catalogue's count)."""
     with read_session(engine) as s:
         return _count(s, service_id) > 0
-

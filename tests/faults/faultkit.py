@@ -55,7 +55,9 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
                 "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
             )
         ]
-        return {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
+        return {
+            t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables
+        }
     finally:
         conn.close()
 
@@ -73,9 +75,9 @@ def root_page(path: Path, table: str) -> tuple[int, int]:
     conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
     try:
         page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-        root = conn.execute(
-            "SELECT rootpage FROM sqlite_master WHERE name=?", (table,)
-        ).fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name=?", (table,)).fetchone()[
+            0
+        ]
     finally:
         conn.close()
     return int(root), int(page_size)
@@ -136,7 +138,9 @@ class Zygote:
     def __init__(self, basedir: Path) -> None:
         self.basedir = basedir
         env = dict(os.environ)
-        env["PYTHONPATH"] = str(ZYGOTE.parent.parent.parent) + os.pathsep + env.get("PYTHONPATH", "")
+        env["PYTHONPATH"] = (
+            str(ZYGOTE.parent.parent.parent) + os.pathsep + env.get("PYTHONPATH", "")
+        )
         self.proc = subprocess.Popen(
             [sys.executable, str(ZYGOTE)],
             stdin=subprocess.PIPE,

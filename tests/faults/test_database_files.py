@@ -84,12 +84,17 @@ def test_a_backup_is_made_while_another_program_holds_the_write_lock(
 
 
 def test_an_import_waits_then_says_the_database_is_busy(
-    filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    filled: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(sarah_db, "BUSY_TIMEOUT_MS", 200)
     before = digest(filled)
     with hold_write_lock(filled):
-        code, _out, err = run(capsys, "--db", str(filled), "contacts", "import", str(csv_file(tmp_path)))
+        code, _out, err = run(
+            capsys, "--db", str(filled), "contacts", "import", str(csv_file(tmp_path))
+        )
     assert code == 2
     assert "occupée par un autre programme" in err and "Traceback" not in err
     assert digest(filled) == before
@@ -264,7 +269,9 @@ def test_a_sound_database_on_a_read_only_medium_reports_and_refuses_writes_plain
     assert (code, err) == (0, "")
     assert contacts_in_report(out) == 12
 
-    code, _out, err = run(capsys, "--db", str(on_key), "contacts", "import", str(csv_file(tmp_path)))
+    code, _out, err = run(
+        capsys, "--db", str(on_key), "contacts", "import", str(csv_file(tmp_path))
+    )
     assert code == 2 and "lecture seule" in err
     assert "endommagé" not in err and "Traceback" not in err
 
@@ -330,7 +337,9 @@ def test_an_unknown_sqlite_code_is_a_bug_not_a_user_error() -> None:
 
 
 def test_the_window_opens_a_database_on_a_read_only_medium_in_read_only_mode(
-    qtbot, filled: Path, read_only_medium: Path  # type: ignore[no-untyped-def]
+    qtbot,
+    filled: Path,
+    read_only_medium: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     import argparse
 
@@ -385,7 +394,8 @@ def test_a_report_after_a_restore_killed_with_the_file_moved_aside_never_reads_a
         zygote.run("cli_steps", tmp_path / "steps.txt", argv=argv)
         steps = [s for s in read_lines(tmp_path / "steps.txt") if s.startswith("STEP")]
         moved = next(
-            i for i, s in enumerate(steps, 1)
+            i
+            for i, s in enumerate(steps, 1)
             if "replace sarah.sqlite sarah.sqlite.avant-restauration" in s
         )
         db, backup = _restore_scene(tmp_path / "essai")

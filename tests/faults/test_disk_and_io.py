@@ -202,8 +202,19 @@ def test_export_to_a_full_disk_says_so_and_leaves_no_half_file(
     fill(mount_point)
     target = mount_point / f"rapport.{fmt}"
     code = main(
-        ["--db", str(db_path), "report", "--from", "2019-01-01", "--to", "2019-06-30",
-         "--format", fmt, "--output", str(target)]
+        [
+            "--db",
+            str(db_path),
+            "report",
+            "--from",
+            "2019-01-01",
+            "--to",
+            "2019-06-30",
+            "--format",
+            fmt,
+            "--output",
+            str(target),
+        ]
     )
     err = capsys.readouterr().err
     assert code == 2 and "plein" in err and "Traceback" not in err

@@ -127,7 +127,12 @@ def test_kill_during_saves_loses_no_acknowledged_entry(
             return sum(line.startswith("ACK") for line in lines) >= target
 
         lines = zygote.kill_when(
-            "save_loop", out, said, db=db_path, site=site.id.hex, services=services,
+            "save_loop",
+            out,
+            said,
+            db=db_path,
+            site=site.id.hex,
+            services=services,
             visitor=visitor.id.hex,
         )
         acks = {line.split()[1] for line in lines if line.startswith("ACK")}
@@ -178,9 +183,7 @@ def test_kill_during_a_backup_leaves_older_backups_intact_and_no_temp_file(
         # The next start removes the half-written copy.
         check_database(db_path, folder)
         assert _partials(folder) == []
-        assert not [
-            j for j in folder.glob("*.json") if not j.with_suffix(".sqlite").exists()
-        ]
+        assert not [j for j in folder.glob("*.json") if not j.with_suffix(".sqlite").exists()]
         _remove_backups_but(folder, previous.path)
     assert sha256_file(db_path) == source_digest
 

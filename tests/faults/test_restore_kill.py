@@ -43,7 +43,9 @@ SIDES = ("", "-wal", "-shm")
 def _live_contacts(db: Path) -> int:
     conn = sqlite3.connect(f"file:{db.as_posix()}?mode=ro", uri=True)
     try:
-        return int(conn.execute("SELECT count(*) FROM contacts WHERE deleted_at IS NULL").fetchone()[0])
+        return int(
+            conn.execute("SELECT count(*) FROM contacts WHERE deleted_at IS NULL").fetchone()[0]
+        )
     finally:
         conn.close()
 
@@ -81,7 +83,9 @@ class Scene:
             if entry.name.startswith(self.db.name) and entry.is_file():
                 entry.unlink()
         for suffix in self.files:
-            shutil.copyfile(self.keep / (self.db.name + suffix), self.db.with_name(self.db.name + suffix))
+            shutil.copyfile(
+                self.keep / (self.db.name + suffix), self.db.with_name(self.db.name + suffix)
+            )
         for extra in folder.glob("*"):
             if extra.name not in (backup.name, backup.with_suffix(".json").name):
                 extra.unlink()

@@ -128,8 +128,13 @@ def migrate_steps(req: dict[str, object], out: int) -> None:
 
 
 OPS = {
-    "save_loop": save_loop, "backup": backup, "migrate": migrate, "cli": cli,
-    "cli_steps": cli_steps, "recover_steps": recover_steps, "backup_steps": backup_steps,
+    "save_loop": save_loop,
+    "backup": backup,
+    "migrate": migrate,
+    "cli": cli,
+    "cli_steps": cli_steps,
+    "recover_steps": recover_steps,
+    "backup_steps": backup_steps,
     "migrate_steps": migrate_steps,
 }
 

@@ -34,9 +34,7 @@ def fail_on_logged_problems(request: pytest.FixtureRequest):  # type: ignore[no-
     finally:
         root.removeHandler(handler)
     allowed = [t for m in request.node.iter_markers("allow_log") for t in m.args]
-    unexpected = [
-        r for r in handler.records if not any(text in r.getMessage() for text in allowed)
-    ]
+    unexpected = [r for r in handler.records if not any(text in r.getMessage() for text in allowed)]
     if unexpected:
         lines = "\n".join(f"{r.levelname} {r.name}: {r.getMessage()}" for r in unexpected)
         pytest.fail(f"SARAH logged what the test did not expect:\n{lines}", pytrace=False)

@@ -73,7 +73,9 @@ def test_a_merge_made_under_schema_0002_is_kept_and_explained(tmp_path: Path) ->
         assert current_revision(engine) == head_revision()
         with engine.connect() as conn:
             row = conn.execute(
-                text("SELECT moved_contacts, moved_contact_ids, survivor_profile FROM visitor_merges")
+                text(
+                    "SELECT moved_contacts, moved_contact_ids, survivor_profile FROM visitor_merges"
+                )
             ).one()
             on_kept = conn.execute(
                 text("SELECT count(*) FROM contacts WHERE visitor_id = :k"), {"k": kept.id.hex}

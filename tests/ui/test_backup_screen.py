@@ -268,7 +268,10 @@ def test_a_sound_database_opens_writable(engine: Engine, db_path: Path) -> None:
 
 
 def test_a_damaged_database_can_be_opened_read_only_and_stays_byte_for_byte(
-    qtbot, engine: Engine, db_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    qtbot,
+    engine: Engine,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     from sarah.ui.backup import startup as ui_startup
 
@@ -308,7 +311,11 @@ def test_quitting_from_the_damaged_dialog_opens_nothing(
 
 
 def test_big_file_is_checked_in_the_background_then_writable(
-    qtbot, window, ctx, engine: Engine, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    qtbot,
+    window,
+    ctx,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     from sarah.services.backups import startup as service_startup
     from sarah.ui.backup import startup as ui_startup

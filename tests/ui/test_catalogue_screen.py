@@ -298,7 +298,9 @@ def test_screens_in_the_main_window_and_the_desk_follows_the_catalogue(qtbot, wi
     assert "Actualisation Pôle Emploi" in desk_labels
 
 
-def test_the_key_field_of_the_service_dialog_has_a_plain_label_and_alt_t(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+def test_the_key_field_of_the_service_dialog_has_a_plain_label_and_alt_t(
+    qtbot, ctx: AppContext
+) -> None:  # type: ignore[no-untyped-def]
     screen = _screen(qtbot, ctx)
     qtbot.keyClick(screen.table, Qt.Key.Key_N, CTRL)
     dialog = _dialog(qtbot, screen)

@@ -152,7 +152,9 @@ def test_a_restore_from_the_screen_waits_for_the_work_under_way(
     add_contacts(engine, 2)
     create_backup(db_path, ctx.settings.backup_path())
     add_contacts(engine, 3)
-    screen = BackupScreen(ctx, AutoBackup(lambda: sqlite_path(ctx.engine), ctx.settings.backup_path))
+    screen = BackupScreen(
+        ctx, AutoBackup(lambda: sqlite_path(ctx.engine), ctx.settings.backup_path)
+    )
     screen.inform = lambda _t, _x: None
     screen.confirm = lambda _t, _x: True
     qtbot.addWidget(screen)

@@ -99,7 +99,9 @@ def test_changing_the_day_updates_the_ages_of_the_results_shown(
     assert form.search_edit.text() == "mart"
 
 
-def test_changing_the_day_updates_the_chosen_persons_card(qtbot, keys, window, make_visitor) -> None:
+def test_changing_the_day_updates_the_chosen_persons_card(
+    qtbot, keys, window, make_visitor
+) -> None:
     make_visitor("Martin", "Léa", born=BORN)
     catchup = window.show_screen("saisie")
     catchup.set_day(TODAY - timedelta(days=1))

@@ -41,9 +41,7 @@ def test_a_locked_base_is_said_and_what_was_typed_stays(qtbot, engine, monkeypat
     assert dialog.findChildren(CrashDialog) == []
 
 
-def test_settings_that_cannot_be_written_keep_their_own_message(
-    qtbot, engine, monkeypatch
-) -> None:
+def test_settings_that_cannot_be_written_keep_their_own_message(qtbot, engine, monkeypatch) -> None:
     denied = PermissionError(13, "Permission non accordée")
     monkeypatch.setattr(first_start, "save_settings", _fails_with(denied))
     dialog = _filled(qtbot, engine)

@@ -24,7 +24,12 @@ def _people_and_contacts(qtbot, window) -> tuple[int, int]:  # type: ignore[no-u
 
 
 def test_a_merge_and_its_undo_change_the_people_shown(
-    qtbot, make_window, make_visitor, make_contact, engine, site  # type: ignore[no-untyped-def]
+    qtbot,
+    make_window,
+    make_visitor,
+    make_contact,
+    engine,
+    site,  # type: ignore[no-untyped-def]
 ) -> None:
     today = date.today()
     lea = make_visitor("Dupont", "Léa", "F", date(1990, 5, 1))
@@ -52,7 +57,10 @@ def test_a_merge_and_its_undo_change_the_people_shown(
 
 
 def test_a_deletion_in_the_journal_changes_the_contacts_shown(
-    qtbot, make_window, make_visitor, make_contact  # type: ignore[no-untyped-def]
+    qtbot,
+    make_window,
+    make_visitor,
+    make_contact,  # type: ignore[no-untyped-def]
 ) -> None:
     today = date.today()
     lea = make_visitor("Dupont", "Léa", "F", date(1990, 5, 1))

@@ -15,7 +15,10 @@ def test_yes_no_of_a_question_are_oui_non(qtbot) -> None:  # type: ignore[no-unt
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
     )
     qtbot.addWidget(box)
-    texts = {box.button(b).text().replace("&", "") for b in (QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No)}
+    texts = {
+        box.button(b).text().replace("&", "")
+        for b in (QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No)
+    }
     assert texts == {"Oui", "Non"}
 
 
@@ -25,7 +28,9 @@ def test_close_and_cancel_buttons_are_french(qtbot) -> None:  # type: ignore[no-
     )
     qtbot.addWidget(buttons)
     assert buttons.button(QDialogButtonBox.StandardButton.Close).text().replace("&", "") == "Fermer"
-    assert buttons.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "") == "Annuler"
+    assert (
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "") == "Annuler"
+    )
 
 
 def test_file_dialog_labels_are_french(qtbot) -> None:  # type: ignore[no-untyped-def]

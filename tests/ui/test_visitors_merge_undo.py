@@ -82,7 +82,11 @@ def _panel_text(screen: VisitorsScreen) -> str:
 def bouviers(ctx: AppContext) -> tuple[VisitorInfo, VisitorInfo]:
     """The user trial's pair: two different women whose names start alike."""
     angelique = create_visitor(
-        ctx.engine, last_name="Bouvier", first_name="Angélique", sex="F", birth_date=date(2002, 1, 18)
+        ctx.engine,
+        last_name="Bouvier",
+        first_name="Angélique",
+        sex="F",
+        birth_date=date(2002, 1, 18),
     )
     aya = create_visitor(
         ctx.engine, last_name="Bouvier", first_name="Aya", sex="F", birth_date=date(1972, 1, 11)
@@ -372,7 +376,10 @@ def test_a_bug_while_merging_opens_the_crash_dialog_and_keeps_the_dialog(
 
 
 def test_a_locked_database_while_undoing_says_so_on_the_page(
-    qtbot, ctx: AppContext, bouviers: tuple[VisitorInfo, VisitorInfo], monkeypatch: pytest.MonkeyPatch
+    qtbot,
+    ctx: AppContext,
+    bouviers: tuple[VisitorInfo, VisitorInfo],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # type: ignore[no-untyped-def]
     from sarah.errors import DatabaseLocked
     from sarah.ui.dialogs.crash import CrashDialog
@@ -398,7 +405,10 @@ def test_a_locked_database_while_undoing_says_so_on_the_page(
 
 @pytest.mark.allow_log("unexpected error")
 def test_a_bug_while_undoing_opens_the_crash_dialog(
-    qtbot, ctx: AppContext, bouviers: tuple[VisitorInfo, VisitorInfo], monkeypatch: pytest.MonkeyPatch
+    qtbot,
+    ctx: AppContext,
+    bouviers: tuple[VisitorInfo, VisitorInfo],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # type: ignore[no-untyped-def]
     from sarah.ui.dialogs.crash import CrashDialog
     from sarah.ui.visitors import merges_panel

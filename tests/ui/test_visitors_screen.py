@@ -261,7 +261,9 @@ def test_merge_with_a_record_found_by_search(qtbot, ctx: AppContext) -> None:  #
     with qtbot.waitSignal(screen.visitor_changed):
         qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
     assert visitor_history(ctx.engine, b.id).visitor.id == a.id
-    assert screen.status.text().startswith("Fiches fusionnées : 1 contact rattaché à TRAORE Moussa.")
+    assert screen.status.text().startswith(
+        "Fiches fusionnées : 1 contact rattaché à TRAORE Moussa."
+    )
 
 
 def test_unsaved_changes_are_not_lost_when_picking_someone_else(

@@ -308,9 +308,7 @@ def test_entered_at_is_the_typing_moment_for_a_past_contact(engine, site) -> Non
         assert c.entered_at >= before
 
 
-def test_a_bad_row_names_all_its_problems_and_can_be_checked_without_writing(
-    engine, site
-) -> None:
+def test_a_bad_row_names_all_its_problems_and_can_be_checked_without_writing(engine, site) -> None:
     gone = create_visitor(engine, last_name="Roux", first_name="Anna", site_id=site.id)
     keep = create_visitor(engine, last_name="Roux", first_name="Ana", site_id=site.id)
     merge_visitors(engine, keep.id, gone.id)
@@ -319,8 +317,7 @@ def test_a_bad_row_names_all_its_problems_and_can_be_checked_without_writing(
     expected = [
         "Canal « fax » inconnu : physique ou téléphone.",
         f"Date du contact dans le futur : {bad.local_date:%d/%m/%Y}. Vérifiez la date.",
-        "La personne choisie n'existe plus (fiche fusionnée ou supprimée) : cherchez-la à "
-        "nouveau.",
+        "La personne choisie n'existe plus (fiche fusionnée ou supprimée) : cherchez-la à nouveau.",
     ]
     assert check_contacts(engine, [good, bad]) == {1: expected}
     with pytest.raises(ContactRowsInvalid) as caught:

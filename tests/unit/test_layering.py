@@ -75,9 +75,7 @@ def _sarah_imports(path: Path) -> set[str]:
     return found
 
 
-MODULES = {
-    _module_name(p): p for p in PACKAGE.rglob("*.py") if "migrations" not in p.parts
-}
+MODULES = {_module_name(p): p for p in PACKAGE.rglob("*.py") if "migrations" not in p.parts}
 
 
 def _imports_of(prefix: str) -> dict[str, set[str]]:
@@ -97,9 +95,19 @@ def _offenders(low: str, high: tuple[str, ...]) -> list[str]:
     )
 
 
-LOW_LAYERS = ("sarah.db", "sarah.dbfile", "sarah.models", "sarah.exports", "sarah.reports",
-              "sarah.vocabulary", "sarah.errors", "sarah.paths", "sarah.checked_files",
-              "sarah.calendar_fr", "sarah.settings")
+LOW_LAYERS = (
+    "sarah.db",
+    "sarah.dbfile",
+    "sarah.models",
+    "sarah.exports",
+    "sarah.reports",
+    "sarah.vocabulary",
+    "sarah.errors",
+    "sarah.paths",
+    "sarah.checked_files",
+    "sarah.calendar_fr",
+    "sarah.settings",
+)
 
 
 def test_lower_layers_never_import_services_or_ui() -> None:
@@ -120,8 +128,9 @@ def test_ui_never_touches_the_orm() -> None:
         and any(
             name == "sqlalchemy.orm" or name.startswith(("sqlalchemy.orm.", "sarah.models"))
             for name in (
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else
-                [a.name for a in node.names]
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
             )
         )
     )

@@ -116,7 +116,10 @@ def test_undo_gives_back_both_records_and_exactly_their_contacts(
         engine, last_name="Bouvier", first_name="Aya", sex="F", birth_date=date(1972, 1, 11)
     )
     own = {_log(engine, gre, kept, date(2019, 1, 3)), _log(engine, fdo, kept, date(2019, 2, 4))}
-    theirs = {_log(engine, gre, other, date(2019, 1, 3)), _log(engine, gre, other, date(2019, 3, 1))}
+    theirs = {
+        _log(engine, gre, other, date(2019, 1, 3)),
+        _log(engine, gre, other, date(2019, 3, 1)),
+    }
     deleted = _log(engine, fdo, other, date(2019, 4, 2))
     delete_contact(engine, deleted)
     theirs.add(deleted)
@@ -324,7 +327,9 @@ def test_a_merge_recorded_before_the_trace_kept_its_contacts_is_refused(
     _log(engine, gre, other, date(2019, 1, 3))
     merge_visitors(engine, kept.id, other.id, site_id=gre.id)
     with write_session(engine) as s:  # as a merge made by SARAH before schema 0003 looks
-        s.execute(text("UPDATE visitor_merges SET moved_contact_ids = NULL, survivor_profile = NULL"))
+        s.execute(
+            text("UPDATE visitor_merges SET moved_contact_ids = NULL, survivor_profile = NULL")
+        )
     [trace] = visitor_history(engine, kept.id).merges
     assert not trace.can_undo and "ne notait pas quels contacts" in (trace.undo_blocker or "")
     with pytest.raises(InvalidInput, match="ne peut pas être annulée"):

@@ -24,9 +24,21 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_an_installed_wheel_migrates_a_new_database(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
-         "--quiet", "-w", str(wheels)],
-        check=True, capture_output=True, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(ROOT),
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "-w",
+            str(wheels),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
     )
     wheel = next(wheels.glob("sarah-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
@@ -39,23 +51,43 @@ def test_an_installed_wheel_migrates_a_new_database(tmp_path: Path) -> None:
     python = bindir / ("python.exe" if os.name == "nt" else "python")
     purelib = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     # The running environment's dependencies (PySide6, SQLAlchemy, …), SARAH excluded.
     Path(purelib, "dependances.pth").write_text(
         sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8"
     )
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
-         "--no-index", "--quiet", str(wheel)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--quiet",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
     )
     env = {**os.environ, "SARAH_BASEDIR": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}
     env.pop("PYTHONPATH", None)
     where = subprocess.run(
-        [str(python), "-c", "import sarah, sarah.paths; print(sarah.__file__); "
-         "print(sarah.paths.migrations_dir())"],
-        check=True, capture_output=True, text=True, cwd=tmp_path, env=env,
+        [
+            str(python),
+            "-c",
+            "import sarah, sarah.paths; print(sarah.__file__); print(sarah.paths.migrations_dir())",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
     ).stdout.split()
     assert all(Path(p).is_relative_to(venv) for p in where), where  # the wheel, not this tree
     done = subprocess.run(

@@ -280,7 +280,11 @@ def _drain(steps: Progress) -> BackupInfo:
 
 
 def create_backup(
-    db: Path, folder: Path | None = None, reason: str = REASON_MANUAL, *, now: datetime | None = None
+    db: Path,
+    folder: Path | None = None,
+    reason: str = REASON_MANUAL,
+    *,
+    now: datetime | None = None,
 ) -> BackupInfo:
     """A verified backup of ``db`` in ``folder`` (the configured one by default)."""
     return _drain(create_backup_steps(db, folder or configured_backup_folder(), reason, now=now))

@@ -108,8 +108,11 @@ def sha256_file(path: Path) -> str:
 
 def connect_ro(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(
-        f"file:{path.as_posix()}?mode=ro", uri=True, isolation_level=None,
-        timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+        f"file:{path.as_posix()}?mode=ro",
+        uri=True,
+        isolation_level=None,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        check_same_thread=False,
     )
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     return conn

@@ -68,7 +68,9 @@ def folder_usage(folder: Path) -> int:
     for entry in entries:
         name = entry.name
         ours = NAME_RE.match(name) or NAME_RE.match(name.removesuffix(".json") + ".sqlite")
-        if ours or (name.endswith(PARTIAL_SUFFIX) and NAME_RE.match(name.split(".sqlite")[0] + ".sqlite")):
+        if ours or (
+            name.endswith(PARTIAL_SUFFIX) and NAME_RE.match(name.split(".sqlite")[0] + ".sqlite")
+        ):
             with contextlib.suppress(OSError):
                 total += entry.stat().st_size
     return total
@@ -127,14 +129,20 @@ def clean_temporary_files(folder: Path | None = None, db: Path | None = None) ->
             continue
         for entry in entries:
             stale = entry.name.endswith(PARTIAL_SUFFIX) and temp_is_stale(entry)
-            if f != folders[0] and db is not None and not entry.name.startswith(Path(db).name + "."):
+            if (
+                f != folders[0]
+                and db is not None
+                and not entry.name.startswith(Path(db).name + ".")
+            ):
                 stale = False  # beside the database, only its own temporary files
             if not stale and f == folders[0] and entry.suffix == ".json":
                 backup = entry.with_suffix(".sqlite")
                 stale = (
                     NAME_RE.match(backup.name) is not None
                     and not backup.exists()
-                    and all(temp_is_stale(p) for p in f.glob(glob.escape(backup.name) + ".*.partial"))
+                    and all(
+                        temp_is_stale(p) for p in f.glob(glob.escape(backup.name) + ".*.partial")
+                    )
                 )
             if stale:
                 with contextlib.suppress(OSError):

@@ -103,7 +103,10 @@ def _linux_mounts() -> str:
 def _unescape_mount(text: str) -> str:
     # /proc/mounts escapes space, tab, newline and backslash as octal.
     return (
-        text.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\")
+        text.replace("\\040", " ")
+        .replace("\\011", "\t")
+        .replace("\\012", "\n")
+        .replace("\\134", "\\")
     )
 
 

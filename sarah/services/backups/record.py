@@ -34,7 +34,9 @@ REASON_MANUAL = "manuelle"
 REASON_STARTUP = "demarrage"
 REASON_PERIODIC = "automatique"
 REASON_EXIT = "fermeture"
-NAME_RE = re.compile(r"^(?P<reason>[a-z0-9]+(?:-[a-z0-9]+)*?)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.sqlite$")
+NAME_RE = re.compile(
+    r"^(?P<reason>[a-z0-9]+(?:-[a-z0-9]+)*?)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.sqlite$"
+)
 
 
 @dataclass(frozen=True)

@@ -62,8 +62,13 @@ def verify_backup_file(path: Path) -> BackupInfo:
     if not path.is_file():
         raise UserError(f"Fichier de sauvegarde introuvable : {path}.")
     info = read_backup(path) or BackupInfo(
-        path, datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0),
-        path.stat().st_size, "importee", False, None, has_manifest=False,
+        path,
+        datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0),
+        path.stat().st_size,
+        "importee",
+        False,
+        None,
+        has_manifest=False,
     )
     if info.sha256 and sha256_file(path) != info.sha256:
         update_manifest(path, damaged=DAMAGED_CONTENT)

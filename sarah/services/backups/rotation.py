@@ -106,9 +106,7 @@ def plan_rotation(
     ordered = newest_first(backups, now)
     untouchable: set[Path] = {b.path for b in ordered if not b.has_manifest}
     keep: set[Path] = {
-        b.path
-        for b in ordered
-        if now - b.effective_date(now) <= timedelta(hours=KEEP_ALL_HOURS)
+        b.path for b in ordered if now - b.effective_date(now) <= timedelta(hours=KEEP_ALL_HOURS)
     }
     for period_of, count in BUCKETS:
         keep |= _newest_of_each_period(ordered, now, period_of, count)

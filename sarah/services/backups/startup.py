@@ -66,7 +66,9 @@ class StartupReport:
         if not self.damaged:
             return "La base de données est saine."
         detail = self.problems[0] if len(self.problems[0]) <= 100 else self.problems[0][:97] + "…"
-        more = f" et {len(self.problems) - 1} autre(s) problème(s)" if len(self.problems) > 1 else ""
+        more = (
+            f" et {len(self.problems) - 1} autre(s) problème(s)" if len(self.problems) > 1 else ""
+        )
         lines = [
             f"Le fichier de données {self.database} est endommagé "
             f"(détail technique : {detail}{more}).",

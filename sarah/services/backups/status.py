@@ -84,7 +84,8 @@ class BackupState:
     def clock_notice(self) -> str | None:
         """The PC clock was (or is) wrong: said while the newest such backup is recent."""
         recent = [
-            b for b in self.future
+            b
+            for b in self.future
             if b.future_seen_at is None
             or self.now - b.future_seen_at <= timedelta(hours=KEEP_ALL_HOURS)
         ]

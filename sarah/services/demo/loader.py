@@ -44,7 +44,6 @@ def _agent(site: int, day: date) -> str:
 BATCH = 5000
 
 
-
 def _batch_sums(
     contacts: list[DemoContact], site_ids: list[uuid.UUID], service_ids: dict[str, uuid.UUID]
 ) -> tuple[DaySums, DayServiceSums]:
@@ -65,6 +64,7 @@ def _batch_sums(
             key = (site, day, service_ids[code].hex)
             day_services[key] = day_services.get(key, 0) + 1
     return days, day_services
+
 
 def _chunks(
     rows: Sequence[Mapping[str, object]],

@@ -29,7 +29,6 @@ SEARCH_LIMIT = 40
 MIN_SEARCH_LETTERS = 2
 
 
-
 @dataclass(frozen=True)
 class VisitorHit:
     """One line of the desk's result list."""

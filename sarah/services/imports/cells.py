@@ -85,7 +85,6 @@ class CellParsers:
         self.name: Memo[tuple[str, str, str | None, bool]] = Memo(self._name)
         self.visitor: Memo[tuple[str, str, str | None]] = Memo(self._visitor)
 
-
     def _contact_date(self, raw: object) -> tuple[int, str, int | None] | str:
         try:
             parsed = parse_date(raw)
@@ -182,4 +181,3 @@ class CellParsers:
         text = cell_text(raw)
         problem = text_problem(text, MAX_VISITOR_ID, "identifiant ")
         return text, fold(text), problem
-

@@ -441,4 +441,3 @@ class RowChecker:
             seen[digest] = count + 1
             if count:
                 keys[i * 32 : i * 32 + 32] = hashlib.sha256(digest + b"#%d" % count).digest()
-

@@ -68,5 +68,3 @@ class ParsedImport:
 
     def rank(self, i: int) -> int:
         return ((self.days[i] * 1440 + self.minutes[i]) << 32) | self.lines[i]
-
-

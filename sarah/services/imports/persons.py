@@ -92,4 +92,3 @@ class Identities:
                 if sex and self._sex_rank[g] > person.sex_rank:
                     person.sex, person.sex_rank = sex, self._sex_rank[g]
             group_person.append(p)
-

@@ -101,5 +101,3 @@ def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return show(value)
-
-

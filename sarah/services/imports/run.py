@@ -13,7 +13,6 @@ The ``*_steps`` functions are generators yielding ``(done, total, message)`` for
 (total 0 = unknown) and returning the :class:`ImportResult`; closing one part-way rolls back.
 """
 
-
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable, Mapping

@@ -68,14 +68,9 @@ MARK_NO = frozenset({"", "0", "non", "faux", "false"})
 _NORM_DROP = re.compile(r"[\s_\-'’‘`.]+")
 
 
-
-
-
 def norm(text: object) -> str:
     """Compare column names and labels: 'Date_de naissance' == 'date de naissance' == 'DATEDENAISSANCE'."""
     return _NORM_DROP.sub("", fold(str(text))) if text is not None else ""
 
 
 FIELD_BY_NORM = {norm(a): f for f, aliases in FIELD_ALIASES.items() for a in aliases}
-
-

@@ -41,6 +41,7 @@ def live_in_period(period: Period, site_ids: Iterable[uuid.UUID]) -> ColumnEleme
 
 # --- month breakdown ------------------------------------------------------------------------------
 
+
 def _months_of(period: Period) -> list[tuple[date, date]]:
     out: list[tuple[date, date]] = []
     y, m = period.start.year, period.start.month

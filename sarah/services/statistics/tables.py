@@ -23,7 +23,6 @@ Two ways to the same numbers:
   second instead of several.
 """
 
-
 from __future__ import annotations
 
 import uuid

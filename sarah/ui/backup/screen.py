@@ -274,7 +274,9 @@ class BackupScreen(QWidget):
 
     def _backup_failed(self, text: str) -> None:
         self.progress.setVisible(False)
-        self.message.setText(f"<span style='color:#b91c1c'><b>Sauvegarde non faite.</b> {text}</span>")
+        self.message.setText(
+            f"<span style='color:#b91c1c'><b>Sauvegarde non faite.</b> {text}</span>"
+        )
         self._after_backup()
 
     def _after_backup(self) -> None:
@@ -406,4 +408,3 @@ def sqlite_path_parent(ctx: AppContext) -> Path | None:
 
 def _listing(folder: Path) -> tuple[list[BackupInfo], BackupState]:
     return list_backups(folder), backup_state(folder)
-

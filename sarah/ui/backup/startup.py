@@ -112,4 +112,6 @@ def start_backups(window: object, opened: OpenedDatabase) -> None:
         log.warning("background start-up check failed: %s", exc)
         parts.status.setText(f"Vérification de la base impossible : {exc}")
 
-    run_in_background(check_database, db, configured_backup_folder(), on_result=checked, on_error=failed)
+    run_in_background(
+        check_database, db, configured_backup_folder(), on_result=checked, on_error=failed
+    )

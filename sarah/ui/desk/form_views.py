@@ -275,7 +275,9 @@ class SearchPane(QWidget):
 class ChannelServicesPane(QWidget):
     """Physique / Téléphone, and the services checklist."""
 
-    def __init__(self, services_model: ServicesChecklistModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services_model: ServicesChecklistModel, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.physique_radio = QRadioButton("&Physique", self)
         self.telephone_radio = QRadioButton("&Téléphone", self)

@@ -18,7 +18,9 @@ NOT_YET_WRITTEN = (
     "vérifiée, puis enregistre tout le fichier d'un coup : si quelque chose échoue ou si vous "
     "annulez, rien n'est enregistré."
 )
-NOTHING_TO_IMPORT = "Toutes les lignes de ce fichier sont déjà dans SARAH : il n'y a rien à importer."
+NOTHING_TO_IMPORT = (
+    "Toutes les lignes de ce fichier sont déjà dans SARAH : il n'y a rien à importer."
+)
 SCREENS_FOLLOW = (
     "Le journal, la saisie différée et les statistiques tiennent compte de ces contacts. "
     "Importer à nouveau ce fichier n'ajoutera rien."

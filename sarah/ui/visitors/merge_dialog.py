@@ -318,7 +318,9 @@ class MergeDialog(QDialog):
         )
         self._set_confirm(preview.survivor, preview.absorbed)
 
-    def _set_confirm(self, survivor: VisitorInfo | None, absorbed: VisitorInfo | None = None) -> None:
+    def _set_confirm(
+        self, survivor: VisitorInfo | None, absorbed: VisitorInfo | None = None
+    ) -> None:
         if survivor is None or absorbed is None:
             self.confirm.setText("&Je confirme : ces deux fiches sont la même personne")
             self.confirm.setEnabled(False)

@@ -139,8 +139,7 @@ class MergesPanel(QGroupBox):
             line.addWidget(button)
         if m.undo_blocker and (depth or not m.can_undo):
             label.setText(
-                label.text()
-                + f"<br><span style='color:#4b5563'>{_esc(self._why(m, depth))}</span>"
+                label.text() + f"<br><span style='color:#4b5563'>{_esc(self._why(m, depth))}</span>"
             )
         label.setToolTip(m.undo_blocker or "")
         self._rows.addWidget(row)

@@ -124,5 +124,7 @@ class ProfileForm(QGroupBox):
                 self.age_label.setStyleSheet("color: #b91c1c;")
             else:
                 group = age_group(born, date.today(), self.young_age_limit)
-                self.age_label.setText(f"{age_on(born, date.today())} ans · {AGE_GROUP_NAMES[group]}")
+                self.age_label.setText(
+                    f"{age_on(born, date.today())} ans · {AGE_GROUP_NAMES[group]}"
+                )
         self.changed.emit()

@@ -47,7 +47,11 @@ class VisitorsScreen(QWidget):
         self.search, self.results = self.pane.search, self.pane.results
         self.results_model, self.hint = self.pane.results_model, self.pane.hint
         self.page = PersonPage(ctx)
-        self.profile, self.title, self.summary = self.page.profile, self.page.title, self.page.summary
+        self.profile, self.title, self.summary = (
+            self.page.profile,
+            self.page.title,
+            self.page.summary,
+        )
         self.save_button, self.revert_button = self.page.save_button, self.page.revert_button
         self.merge_button, self.merges_panel = self.page.merge_button, self.page.merges_panel
         self.sites_model, self.contacts_model = self.page.sites_model, self.page.contacts_model
@@ -360,7 +364,7 @@ class VisitorsScreen(QWidget):
     # --- undoing a merge --------------------------------------------------------------------
 
     def start_unmerge(self, merge_id: uuid.UUID) -> None:
-        """"Annuler la fusion…" on a line of the merges: save or drop edits, then confirm."""
+        """ "Annuler la fusion…" on a line of the merges: save or drop edits, then confirm."""
         if self.history is None or self.ctx.read_only or not self._confirm_leave():
             return
         self.merges_panel.confirm_undo(merge_id)

@@ -189,7 +189,9 @@ def test_an_edit_is_saved_over_its_contact_but_f9_always_makes_a_new_one() -> No
     state.load(entry)
     assert state.edit_target(anonymous=False) is entry
     assert state.edit_target(anonymous=True) is None
-    assert edit_banner_text(entry).startswith("<b>Modification</b> du contact du 27/02/2026 à 09:15")
+    assert edit_banner_text(entry).startswith(
+        "<b>Modification</b> du contact du 27/02/2026 à 09:15"
+    )
 
 
 def test_what_the_status_line_says_after_a_save() -> None:

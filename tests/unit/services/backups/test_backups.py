@@ -32,7 +32,9 @@ def folder(tmp_path: Path) -> Path:
     return f
 
 
-def test_backup_is_a_verified_copy_with_its_manifest(engine: Engine, db_path: Path, folder: Path) -> None:
+def test_backup_is_a_verified_copy_with_its_manifest(
+    engine: Engine, db_path: Path, folder: Path
+) -> None:
     add_contacts(engine, 5)
     info = create_backup(db_path, folder, "manuelle")
     assert info.verified and info.contacts == 5 and info.path.parent == folder
@@ -83,7 +85,9 @@ def test_a_backup_whose_size_changed_is_no_longer_verified(
 
 
 def _fake(when: datetime, verified: bool = True) -> BackupInfo:
-    return BackupInfo(Path(f"/b/automatique-{when:%Y%m%d-%H%M%S}.sqlite"), when, 1, "x", verified, 1)
+    return BackupInfo(
+        Path(f"/b/automatique-{when:%Y%m%d-%H%M%S}.sqlite"), when, 1, "x", verified, 1
+    )
 
 
 def test_rotation_keeps_48_hours_14_days_8_weeks_12_months() -> None:
@@ -114,7 +118,9 @@ def test_rotation_never_deletes_the_newest_verified_backup() -> None:
     assert good not in deleted
 
 
-def test_rotate_deletes_files_and_their_manifests(engine: Engine, db_path: Path, folder: Path) -> None:
+def test_rotate_deletes_files_and_their_manifests(
+    engine: Engine, db_path: Path, folder: Path
+) -> None:
     now = datetime(2026, 6, 30, 18, 0)
     made = [
         create_backup(db_path, folder, "automatique", now=now - timedelta(hours=h))
@@ -147,7 +153,9 @@ def test_describe_age_in_plain_words() -> None:
     assert describe_age(timedelta(days=4)) == "il y a 4 jours"
 
 
-def test_unplugged_backup_folder_is_a_clear_error(engine: Engine, db_path: Path, tmp_path: Path) -> None:
+def test_unplugged_backup_folder_is_a_clear_error(
+    engine: Engine, db_path: Path, tmp_path: Path
+) -> None:
     add_contacts(engine, 1)
     before = dump(db_path)
     with pytest.raises(UserError, match="inaccessible"):
@@ -308,7 +316,9 @@ def test_a_damaged_backup_is_refused_before_anything_is_touched(
     assert moved_aside_files(db_path) == []
 
 
-def test_a_file_that_is_not_a_backup_is_refused(db_path: Path, engine: Engine, tmp_path: Path) -> None:
+def test_a_file_that_is_not_a_backup_is_refused(
+    db_path: Path, engine: Engine, tmp_path: Path
+) -> None:
     other = tmp_path / "photo.sqlite"
     other.write_bytes(b"\x89PNG not a database at all" * 100)
     with pytest.raises(UserError):

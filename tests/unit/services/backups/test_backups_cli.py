@@ -13,7 +13,9 @@ from sarah.services.backups.listing import list_backups
 from sarah.settings import Settings, save_settings
 
 
-def test_create_then_list(engine: Engine, db_path: Path, basedir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_create_then_list(
+    engine: Engine, db_path: Path, basedir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     add_contacts(engine, 3)
     assert main(["--db", str(db_path), "backup", "create"]) == 0
     out = capsys.readouterr().out

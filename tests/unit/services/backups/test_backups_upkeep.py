@@ -74,7 +74,9 @@ def test_five_starts_without_any_change_make_one_backup(
     assert len(list_backups(folder)) == 2
 
 
-def test_a_deletion_or_an_edit_counts_as_a_change(engine: Engine, db_path: Path, folder: Path) -> None:
+def test_a_deletion_or_an_edit_counts_as_a_change(
+    engine: Engine, db_path: Path, folder: Path
+) -> None:
     add_contacts(engine, 2)
     assert backup_if_changed(db_path, folder) is not None
     with write_session(engine) as s:  # a tombstone: the row count stays the same
@@ -88,7 +90,10 @@ def test_rotation_keeps_the_folder_under_its_size_limit_but_never_the_newest_ver
 ) -> None:
     add_contacts(engine, 5)
     now = datetime(2026, 6, 30, 18, 0)
-    made = [create_backup(db_path, folder, "automatique", now=now - timedelta(hours=h)) for h in (5, 4, 3, 2, 1)]
+    made = [
+        create_backup(db_path, folder, "automatique", now=now - timedelta(hours=h))
+        for h in (5, 4, 3, 2, 1)
+    ]
     size = made[0].size
     # Everything is within 48 hours; a limit of two and a half backups keeps the two newest.
     deleted = rotate_backups(folder, now=now, limit=int(size * 2.5))
@@ -100,8 +105,12 @@ def test_rotation_keeps_the_folder_under_its_size_limit_but_never_the_newest_ver
 
 
 def test_the_size_limit_is_a_setting_or_ten_times_the_newest_backup(folder: Path) -> None:
-    big = BackupInfo(folder / "demarrage-20260101-080000.sqlite", datetime(2026, 1, 1), 300 * MB, "x", True, 1)
-    small = BackupInfo(folder / "demarrage-20260101-080000.sqlite", datetime(2026, 1, 1), 30 * MB, "x", True, 1)
+    big = BackupInfo(
+        folder / "demarrage-20260101-080000.sqlite", datetime(2026, 1, 1), 300 * MB, "x", True, 1
+    )
+    small = BackupInfo(
+        folder / "demarrage-20260101-080000.sqlite", datetime(2026, 1, 1), 30 * MB, "x", True, 1
+    )
     assert size_limit([big], None) == 3000 * MB
     assert size_limit([small], None) == 1024 * MB  # at least 1 Go
     assert size_limit([small], 500) == 500 * MB
@@ -167,7 +176,9 @@ def test_only_a_future_dated_backup_says_the_clock_is_wrong_and_is_never_rotated
     assert only.path.exists()
 
 
-def test_future_dated_backups_are_not_kept_forever(engine: Engine, db_path: Path, folder: Path) -> None:
+def test_future_dated_backups_are_not_kept_forever(
+    engine: Engine, db_path: Path, folder: Path
+) -> None:
     now = datetime(2026, 3, 2, 10, 0)
     future = create_backup(db_path, folder, "automatique", now=datetime(2027, 5, 12, 9, 30))
     rotate_backups(folder, now=now)  # first seen now: counts from now
@@ -271,7 +282,9 @@ def test_the_restore_says_the_same_number_of_contacts_as_the_list(
 # --- item 13: an interrupted restore is settled first ------------------------------------------
 
 
-def test_traces_of_a_database_where_the_file_is_missing(engine: Engine, db_path: Path, folder: Path) -> None:
+def test_traces_of_a_database_where_the_file_is_missing(
+    engine: Engine, db_path: Path, folder: Path
+) -> None:
     info = create_backup(db_path, folder)
     engine.dispose()
     assert database_traces(db_path) == []
@@ -297,15 +310,24 @@ def test_a_restore_still_running_elsewhere_is_waited_for_not_touched(
     add_contacts(engine, 2)
     engine.dispose()
     before = dump(db_path)
-    with subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE) as other:
+    with subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
+    ) as other:
         journal = journal_path(db_path)
         journal.write_text(
-            json.dumps({
-                "format": 1, "host": HOST, "pid": other.pid, "database": db_path.name,
-                "backup": "x.sqlite", "incoming": "absent.partial",
-                "moves": [[db_path.name, db_path.name + ".avant-restauration-20260101-080000"]],
-                "counts": {}, "contacts": None,
-            }),
+            json.dumps(
+                {
+                    "format": 1,
+                    "host": HOST,
+                    "pid": other.pid,
+                    "database": db_path.name,
+                    "backup": "x.sqlite",
+                    "incoming": "absent.partial",
+                    "moves": [[db_path.name, db_path.name + ".avant-restauration-20260101-080000"]],
+                    "counts": {},
+                    "contacts": None,
+                }
+            ),
             encoding="utf-8",
         )
         with pytest.raises(DatabaseLocked, match="restauration de la base est en cours"):

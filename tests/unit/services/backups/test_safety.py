@@ -22,7 +22,9 @@ WIN_HOME = PureWindowsPath(r"C:\Users\nadia")
 LINUX_HOME = PurePosixPath("/home/nadia")
 
 
-def windows(path: str, drives: dict[str, int] | None = None, env: dict[str, str] | None = None) -> str | None:
+def windows(
+    path: str, drives: dict[str, int] | None = None, env: dict[str, str] | None = None
+) -> str | None:
     table = {"C:\\": LOCAL_DRIVE, "D:\\": LOCAL_DRIVE, **(drives or {})}
     return unsafe_location_reason(
         Path(path),
@@ -35,7 +37,10 @@ def windows(path: str, drives: dict[str, int] | None = None, env: dict[str, str]
 
 def linux(path: str, mounts: str = "", env: dict[str, str] | None = None) -> str | None:
     return unsafe_location_reason(
-        Path(path), drive_type=lambda _root: None, mounts=lambda: mounts, home=LINUX_HOME,
+        Path(path),
+        drive_type=lambda _root: None,
+        mounts=lambda: mounts,
+        home=LINUX_HOME,
         environ=env or {},
     )
 

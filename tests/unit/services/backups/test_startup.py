@@ -87,7 +87,9 @@ def test_damage_is_detected_and_the_file_left_untouched(
     assert filled.read_bytes() == before
 
 
-def test_damaged_database_without_any_backup_says_where_it_looked(filled: Path, folder: Path) -> None:
+def test_damaged_database_without_any_backup_says_where_it_looked(
+    filled: Path, folder: Path
+) -> None:
     garble_header(filled)
     report = check_database(filled, folder)
     assert report.last_verified is None and str(folder) in report.message

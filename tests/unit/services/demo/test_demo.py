@@ -363,9 +363,7 @@ def test_deleted_contacts_are_in_the_database_but_count_nowhere(demo_engine: Eng
 
 def test_the_same_data_set_every_time(demo_data: DemoData) -> None:
     # Another process, with another string hashing seed: nothing may depend on set order.
-    code = (
-        "from sarah.services.demo.builder import build_demo; from sarah.services.demo.data import fingerprint; print(fingerprint(build_demo()))"
-    )
+    code = "from sarah.services.demo.builder import build_demo; from sarah.services.demo.data import fingerprint; print(fingerprint(build_demo()))"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     other = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True

@@ -15,7 +15,13 @@ from sarah.services.imports.problems import ImportRejected
 from sarah.services.imports.run import import_file, import_rows
 from sarah.settings import Settings, save_settings
 
-ROW = {"date": "05/02/2019", "site": "Grésilles", "canal": "physique", "nom": "Roux", "prenom": "Inès"}
+ROW = {
+    "date": "05/02/2019",
+    "site": "Grésilles",
+    "canal": "physique",
+    "nom": "Roux",
+    "prenom": "Inès",
+}
 
 
 def _import_backups(folder: Path) -> list[tuple[bool, int | None]]:

@@ -147,7 +147,9 @@ def test_twenty_thousand_bad_rows_give_a_bounded_message(
     err = _refused_by_cli(capsys, engine, db_path, path)
     assert len(err) < 20_000
     lines = err.splitlines()
-    assert lines[0].startswith("Erreur : Le fichier faux.csv n'a pas été importé (20\u202f000 lignes")
+    assert lines[0].startswith(
+        "Erreur : Le fichier faux.csv n'a pas été importé (20\u202f000 lignes"
+    )
     assert lines[1].startswith("  - ligne 2, colonne « canal » : canal inconnu")
     assert lines[1].endswith("(valeur « pigeon voyageur " + "x" * 63 + "… »)")
     # As many of the first problems as fit in 16,000 characters (100 at most), then a count.
