@@ -179,3 +179,18 @@ def test_no_module_is_a_house_of_its_own() -> None:
     }
     too_long = sorted(f"{name}: {n} lines" for name, n in sizes.items() if n > MAX_LINES)
     assert too_long == []
+
+
+def test_tests_mirror_the_package() -> None:
+    """tests/unit/<package>/ and tests/ui/<feature>/ name a folder of sarah/ (or of sarah/ui/):
+    the tests of a module are found where the module is."""
+    tests = Path(__file__).resolve().parents[1]
+    strays = [
+        str(d.relative_to(tests))
+        for top, mirrored in (("unit", PACKAGE), ("ui", PACKAGE / "ui"))
+        for d in (tests / top).rglob("*")
+        if d.is_dir()
+        and d.name != "__pycache__"
+        and not (mirrored / d.relative_to(tests / top)).is_dir()
+    ]
+    assert strays == []
