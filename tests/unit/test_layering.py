@@ -99,6 +99,7 @@ LOW_LAYERS = (
     "sarah.db",
     "sarah.dbfile",
     "sarah.models",
+    "sarah.schema",
     "sarah.exports",
     "sarah.reports",
     "sarah.vocabulary",
@@ -126,7 +127,8 @@ def test_ui_never_touches_the_orm() -> None:
         for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
         if isinstance(node, ast.ImportFrom | ast.Import)
         and any(
-            name == "sqlalchemy.orm" or name.startswith(("sqlalchemy.orm.", "sarah.models"))
+            name == "sqlalchemy.orm"
+            or name.startswith(("sqlalchemy.orm.", "sarah.models", "sarah.schema"))
             for name in (
                 [node.module or ""]
                 if isinstance(node, ast.ImportFrom)
@@ -135,6 +137,15 @@ def test_ui_never_touches_the_orm() -> None:
         )
     )
     assert offenders == []
+
+
+def test_the_core_tables_need_no_orm() -> None:
+    """sarah.schema is what a quick command reads through; the ORM is for writing."""
+    tree = ast.parse((PACKAGE / "schema.py").read_text(encoding="utf-8"))
+    modules = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)} | {
+        a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names
+    }
+    assert modules and not {m for m in modules if m and m.startswith("sqlalchemy.orm")}
 
 
 def _cycle() -> list[str] | None:
