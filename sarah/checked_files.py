@@ -3,7 +3,7 @@
 SQLite's ``quick_check`` reads the whole file (a third of a second for 200,000 contacts, a
 second for a million). Every command used to pay it; now a command skips it when the file is
 exactly as it was when a check last found it sound: same size and modification time, for the
-file and for its -wal. Any write, a copy over it or damage by another program changes that
+file and for its -wal (an empty -wal is no -wal). Any write, a copy over it or damage by another program changes that
 state, and the file is checked again; so is a file last checked more than a day ago.
 
 A state is remembered only when the file has been left alone for a few seconds: file times
@@ -40,12 +40,13 @@ def file_state(path: Path) -> list[int] | None:
     wal = path.with_name(path.name + "-wal")
     try:
         side = wal.stat()
-        state += [side.st_size, side.st_mtime_ns]
     except FileNotFoundError:
-        state += [-1, -1]
+        return [*state, -1, -1]
     except OSError:
         return None
-    return state
+    # An empty -wal holds no page: the content is the main file's alone. Another program that
+    # only read the file (a read-only connection cannot remove it) leaves one behind.
+    return [*state, -1, -1] if side.st_size == 0 else [*state, side.st_size, side.st_mtime_ns]
 
 
 def _load() -> dict[str, dict[str, object]]:

@@ -92,3 +92,29 @@ def test_a_damaged_note_file_only_costs_a_check(quiet_db: Path, checks: list[Pat
     open_database(quiet_db).dispose()
     open_database(quiet_db).dispose()
     assert checks == [quiet_db]
+
+
+def test_a_reader_leaving_an_empty_wal_costs_no_check_but_pages_in_it_do(
+    quiet_db: Path, checks: list[Path]
+) -> None:
+    import sqlite3
+
+    open_database(quiet_db).dispose()
+    wal = quiet_db.with_name(quiet_db.name + "-wal")
+    # Another program reads the file read-only (a report script): it leaves an empty -wal.
+    reader = sqlite3.connect(f"file:{quiet_db.as_posix()}?mode=ro", uri=True)
+    reader.execute("SELECT count(*) FROM contacts").fetchone()
+    reader.close()
+    assert wal.exists() and wal.stat().st_size == 0
+    open_database(quiet_db).dispose()
+    assert checks == [quiet_db]
+    # Pages written into the -wal by another program are a change: checked again.
+    writer = sqlite3.connect(quiet_db)
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("UPDATE contacts SET agent = 'autre' WHERE rowid = 1")
+    writer.commit()
+    make_quiet(quiet_db)
+    assert wal.stat().st_size > 0
+    open_database(quiet_db).dispose()
+    writer.close()
+    assert checks == [quiet_db, quiet_db]
