@@ -83,7 +83,7 @@ def _weekdays(first: date, last: date) -> list[date]:
 def generate_rows(
     service_labels: list[str], shape: DatasetShape = DatasetShape()
 ) -> Iterator[dict[str, str]]:
-    """Rows in the spreadsheet import format (interfaces.md), one per contact.
+    """Rows in the spreadsheet import format (docs/spec/interfaces.md), one per contact.
 
     Each person has a home site (a few also go to a second one), a first visit somewhere in the
     five years and a number of contacts drawn so that the total is exactly ``shape.contacts``;

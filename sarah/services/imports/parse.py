@@ -7,8 +7,8 @@ catalogue service marked ``x``, ``1`` or ``oui``. Each value is checked and ever
 
 Checked rows are stored compactly (arrays, interned sites and service sets) so that a file of a
 million rows fits in a reasonable amount of memory. People are grouped by the identity rule of
-interfaces.md; the latest row of a person (contact date and time, then line) decides their sex and
-birth date when rows disagree, an empty cell never erases a value.
+docs/spec/interfaces.md; the latest row of a person (contact date and time, then line) decides
+their sex and birth date when rows disagree, an empty cell never erases a value.
 """
 
 from __future__ import annotations

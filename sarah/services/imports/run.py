@@ -1,4 +1,4 @@
-"""Contact import from a spreadsheet (``sarah contacts import``), as in interfaces.md.
+"""Contact import from a spreadsheet (``sarah contacts import``), as docs/spec/interfaces.md says.
 
 1. Read and check every row (:mod:`.read`, :mod:`.parse`). Any bad row: the import
    is refused with every problem listed, and nothing is written.

@@ -4,7 +4,7 @@ Every count is an SQL aggregation written with SQLAlchemy Core; no Python loop e
 contacts. Python only files the few hundred aggregated rows into
 :mod:`sarah.reports`.
 
-Rules (statistics.md):
+Rules (docs/spec/statistics.md):
 - a contact takes part when it is not deleted, its site is selected and its local date lies in
   the period, both ends included;
 - tables 3 and 4 count people (contacts with a visitor); the age group comes from the person's

@@ -1,8 +1,8 @@
 """`sarah demo`: the demonstration data set reproduces the reference semester exactly.
 
 The tables are checked twice: by the statistics engine, and by a plain Python reading of the
-definitions of statistics.md over the rows of the database (written here, independently of the
-engine), so that the data set and the engine cannot agree on a wrong answer by accident.
+definitions of docs/spec/statistics.md over the rows of the database (written here,
+independently of the engine), so that the data set and the engine cannot agree on a wrong answer by accident.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def demo_engine(tmp_path_factory: pytest.TempPathFactory, demo_data: DemoData) -
     engine.dispose()
 
 
-# --- an independent reading of statistics.md ------------------------------------------------
+# --- an independent reading of docs/spec/statistics.md ----------------------------------------
 
 
 def _empty_people() -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""One test (or more) per rule of statistics.md, on a real SQLite database.
+"""One test (or more) per rule of docs/spec/statistics.md, on a real SQLite database.
 
 Every rule is checked both ways the engine can compute (``direct`` aggregation of the contacts,
 ``derived`` sums kept by triggers), so a trigger that misses a case shows up here.

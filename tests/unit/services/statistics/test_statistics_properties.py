@@ -1,5 +1,6 @@
-"""Random small histories: the engine equals a hand computation of statistics.md, the invariants
-hold, and neither the order the data was entered in nor the way of computing changes anything."""
+"""Random small histories: the engine equals a hand computation of docs/spec/statistics.md, the
+invariants hold, and neither the order the data was entered in nor the way of computing changes
+anything."""
 
 from __future__ import annotations
 
@@ -138,7 +139,7 @@ def histories(draw: st.DrawFn) -> tuple[list[Person], list[Row], Period, list[in
 def reference(
     persons: list[Person], rows: list[Row], period: Period, sites: list[int], labels: list[str]
 ) -> dict:
-    """The four tables straight from the words of statistics.md."""
+    """The four tables straight from the words of docs/spec/statistics.md."""
     live = [r for r in rows if not r.deleted]
     part = [r for r in live if r.site in sites and period.start <= r.day <= period.end]
 
