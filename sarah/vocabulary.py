@@ -26,6 +26,12 @@ def count_text(n: int | None, unknown: str = "?") -> str:
     return f"{n:,}".replace(",", THOUSANDS_SEPARATOR)
 
 
+def count_of(n: int, one: str, many: str | None = None) -> str:
+    """``1 contact``, ``0 contact``, ``5 937 contacts``: French puts 0 and 1 in the singular.
+    ``many`` defaults to ``one`` + s (give it for "nouveaux sites", "fiches mises")."""
+    return f"{count_text(n)} {one if n < 2 else (many or one + 's')}"
+
+
 def day_text(day: date) -> str:
     return f"{day:%d/%m/%Y}"
 

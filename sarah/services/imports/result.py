@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sarah.services.imports.limits import MAX_LISTED
 from sarah.services.imports.problems import Problem
-from sarah.vocabulary import count_text
+from sarah.vocabulary import count_of, count_text
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,6 @@ class ImportResult:
     warnings_total: int = 0
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count_text(count)} {one if count == 1 else many}"
-
-
 def _nothing_added_line(r: ImportResult) -> str:
     return f"Aucun contact {'à importer' if r.dry_run else 'importé'} : " + (
         f"les {count_text(r.skipped_existing)} lignes du fichier ont déjà été importées."
@@ -50,22 +46,22 @@ def _added_line(r: ImportResult) -> str:
     verb = "seraient importés" if r.dry_run else "importés"
     if r.contacts_added == 1:
         verb = "serait importé" if r.dry_run else "importé"
-    parts = [f"{_plural(r.contacts_added, 'contact', 'contacts')} {verb}"]
+    parts = [f"{count_of(r.contacts_added, 'contact', 'contacts')} {verb}"]
     if r.skipped_existing:
         parts[0] += (
             f" ({count_text(r.skipped_existing)} déjà présent"
             f"{'s' if r.skipped_existing > 1 else ''} ignoré{'s' if r.skipped_existing > 1 else ''})"
         )
-    parts.append(_plural(r.visitors_created, "nouvelle personne", "nouvelles personnes"))
+    parts.append(count_of(r.visitors_created, "nouvelle personne", "nouvelles personnes"))
     if r.visitors_matched:
-        known = _plural(r.visitors_matched, "personne déjà connue", "personnes déjà connues")
+        known = count_of(r.visitors_matched, "personne déjà connue", "personnes déjà connues")
         if r.visitors_updated:
-            fiche = _plural(r.visitors_updated, "fiche mise", "fiches mises")
+            fiche = count_of(r.visitors_updated, "fiche mise", "fiches mises")
             known += f" ({fiche} à jour)"
         parts.append(known)
     if r.sites_created:
         names = ", ".join(r.new_sites)
-        parts.append(f"{_plural(r.sites_created, 'nouveau site', 'nouveaux sites')} : {names}")
+        parts.append(f"{count_of(r.sites_created, 'nouveau site', 'nouveaux sites')} : {names}")
     return ", ".join(parts) + "."
 
 
@@ -111,7 +107,7 @@ def warning_lines(result: ImportResult) -> list[str]:
         return []
     kept = "gardées" if total > 1 else "gardée"
     lines = [
-        f"Attention : {_plural(total, 'valeur commence', 'valeurs commencent')} par =, +, - "
+        f"Attention : {count_of(total, 'valeur commence', 'valeurs commencent')} par =, +, - "
         f"ou @ comme une formule de tableur ; {'elles sont' if total > 1 else 'elle est'} "
         f"{kept} telle{'s' if total > 1 else ''} quelle{'s' if total > 1 else ''}, comme du "
         f"texte. Vérifiez-{'les' if total > 1 else 'la'} dans le fichier :"
@@ -119,5 +115,5 @@ def warning_lines(result: ImportResult) -> list[str]:
     lines += [f"  - {w}" for w in result.warnings[:MAX_LISTED]]
     rest = total - min(len(result.warnings), MAX_LISTED)
     if rest > 0:
-        lines.append(f"  … et {_plural(rest, 'autre', 'autres')}")
+        lines.append(f"  … et {count_of(rest, 'autre', 'autres')}")
     return lines

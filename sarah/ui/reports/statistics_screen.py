@@ -35,6 +35,7 @@ from sarah.ui.reports.statistics_bar import GREEN, GREY, RED, StatisticsBar
 from sarah.ui.reports.statistics_exports import ask_export_path, export_meta
 from sarah.ui.reports.statistics_views import StatisticsTabs
 from sarah.ui.workers import Worker, run_in_background
+from sarah.vocabulary import count_of
 
 
 class StatisticsScreen(QWidget):
@@ -206,7 +207,7 @@ class StatisticsScreen(QWidget):
         self.tabs.show_tables(report, ratio_rows)
         self.tabs.show_charts(self.figures)
         self.bar.show_status(
-            f"{report.total.contacts_total} contacts sur la période. Mois et comparaison en "
+            f"{count_of(report.total.contacts_total, 'contact')} sur la période. Mois et comparaison en "
             "cours de calcul…",
             GREY,
         )
@@ -244,7 +245,7 @@ class StatisticsScreen(QWidget):
             return
         self.bar.set_busy(False)
         self.bar.show_status(
-            f"{self.figures.report.total.contacts_total} contacts sur la période. "
+            f"{count_of(self.figures.report.total.contacts_total, 'contact')} sur la période. "
             "Double-cliquez sur un nombre pour voir les contacts correspondants.",
             GREY,
         )

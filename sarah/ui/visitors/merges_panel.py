@@ -30,6 +30,7 @@ from sarah.services.visitor_merges import (
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import failure_text
 from sarah.ui.workers import run_in_background
+from sarah.vocabulary import count_of
 
 
 def _esc(text: str) -> str:
@@ -37,15 +38,11 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def trace_text(m: MergeTrace) -> str:
     born = f" (né(e) le {m.absorbed_birth_date:%d/%m/%Y})" if m.absorbed_birth_date else ""
     who = f" par {m.agent}" if m.agent else ""
     return (
-        f"{m.absorbed_name}{born}, {_plural(m.moved_contacts, 'contact', 'contacts')}, "
+        f"{m.absorbed_name}{born}, {count_of(m.moved_contacts, 'contact')}, "
         f"fusionnée le {m.merged_at:%d/%m/%Y}{who}"
     )
 
@@ -65,7 +62,7 @@ def confirmation_text(plan: UnmergePlan) -> str:
     lines = [
         f"<b>Annuler la fusion de {back} dans {kept} ?</b>",
         f"{back} redevient une fiche à part, avec "
-        + (f"<b>{_plural(n, 'contact', 'contacts')}</b>" if n else "aucun contact")
+        + (f"<b>{count_of(n, 'contact')}</b>" if n else "aucun contact")
         + " : ceux qu'elle avait au moment de la fusion.",
     ]
     if plan.fields_back:
@@ -74,7 +71,7 @@ def confirmation_text(plan: UnmergePlan) -> str:
     lines.append(f"{kept} garde ses autres contacts, dont ceux saisis depuis la fusion.")
     if plan.contacts_elsewhere:
         lines.append(
-            f"{_plural(plan.contacts_elsewhere, 'contact déplacé', 'contacts déplacés')} par la "
+            f"{count_of(plan.contacts_elsewhere, 'contact déplacé', 'contacts déplacés')} par la "
             "fusion, rattaché(s) depuis à une autre fiche, y reste(nt)."
         )
     if plan.inner_merges:

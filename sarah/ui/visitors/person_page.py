@@ -23,16 +23,13 @@ from sarah.ui.table_models.visitor_models import VisitorContactsModel, VisitorSi
 from sarah.ui.visitors.merges_panel import MergesPanel
 from sarah.ui.visitors.profile_form import ProfileForm
 from sarah.ui.visitors.tables import read_only_table
+from sarah.vocabulary import count_of
 
 SITE_ROWS_SHOWN = 4  # more sites scroll: the contacts below keep the room
 
 
 def _date(d: date | None) -> str:
     return f"{d:%d/%m/%Y}" if d else "–"
-
-
-def _plural(n: int) -> str:
-    return "s" if n > 1 else ""
 
 
 def summary_text(history: VisitorHistory) -> str:
@@ -44,8 +41,8 @@ def summary_text(history: VisitorHistory) -> str:
     return (
         f"<b>Première visite : {_date(history.first_visit)}</b> à {history.first_site}"
         f" · dernière visite : {_date(history.last_visit)}"
-        f" · {n_contacts} contact{_plural(n_contacts)}"
-        f" sur {n_sites} site{_plural(n_sites)}"
+        f" · {count_of(n_contacts, 'contact')}"
+        f" sur {count_of(n_sites, 'site')}"
     )
 
 
