@@ -205,3 +205,20 @@ def test_tests_mirror_the_package() -> None:
         and not (mirrored / d.relative_to(tests / top)).is_dir()
     ]
     assert strays == []
+
+
+def test_the_window_writes_its_state_colours_once() -> None:
+    """Errors, success, warnings and hints have one colour each, in sarah/ui/style.py; the
+    reds and greens the screens used to pick for themselves are gone."""
+    from sarah.ui import style
+
+    palette = {style.ERROR_COLOUR, style.SUCCESS_COLOUR, style.WARNING_COLOUR, style.HINT_COLOUR}
+    former = {"#b91c1c", "#7f1d1d", "#14532d"}
+    offenders = sorted(
+        f"{p.relative_to(PACKAGE)}: {colour}"
+        for p in (PACKAGE / "ui").rglob("*.py")
+        if p.name != "style.py"
+        for colour in palette | former
+        if colour in p.read_text(encoding="utf-8").lower()
+    )
+    assert offenders == []

@@ -30,6 +30,7 @@ from sarah.ui.backup.auto import AutoBackup
 from sarah.ui.backup.table_model import BackupTableModel, reason_label
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import failure_text
+from sarah.ui.style import ERROR_COLOUR, SUCCESS_COLOUR
 from sarah.ui.workers import run_in_background, when_idle
 from sarah.vocabulary import count_text
 
@@ -208,7 +209,7 @@ class BackupScreen(QWidget):
             damaged = [b.path.name for b in backups if b.problem]
             if damaged:
                 self.message.setText(
-                    "<span style='color:#b91c1c'><b>Sauvegarde abîmée :</b> "
+                    f"<span style='color:{ERROR_COLOUR}'><b>Sauvegarde abîmée :</b> "
                     f"{', '.join(damaged)} — elle ne sera jamais restaurée ; vérifiez le disque "
                     "ou la clé du dossier de sauvegarde.</span>"
                 )
@@ -227,7 +228,7 @@ class BackupScreen(QWidget):
             self.state_label.setStyleSheet("color: #7c2d12; font-weight: bold;")
             text = "⚠ " + text
         else:
-            self.state_label.setStyleSheet("color: #166534; font-weight: bold;")
+            self.state_label.setStyleSheet(f"color: {SUCCESS_COLOUR}; font-weight: bold;")
         self.state_label.setText(text)
         self.state_label.setToolTip(state.clock_notice or "")
         if state.reachable:
@@ -275,7 +276,7 @@ class BackupScreen(QWidget):
     def _backup_failed(self, text: str) -> None:
         self.progress.setVisible(False)
         self.message.setText(
-            f"<span style='color:#b91c1c'><b>Sauvegarde non faite.</b> {text}</span>"
+            f"<span style='color:{ERROR_COLOUR}'><b>Sauvegarde non faite.</b> {text}</span>"
         )
         self._after_backup()
 
@@ -286,7 +287,7 @@ class BackupScreen(QWidget):
 
     def _fail(self, exc: BaseException) -> None:
         line = failure_text("Sauvegardes illisibles", exc, self)
-        self.message.setText(f"<span style='color:#b91c1c'>{line}</span>")
+        self.message.setText(f"<span style='color:{ERROR_COLOUR}'>{line}</span>")
         self._update_buttons()
 
     # --- the folder ----------------------------------------------------------------------------
@@ -398,7 +399,7 @@ class BackupScreen(QWidget):
     def _restore_failed(self, exc: BaseException) -> None:
         self._restore_done()
         line = failure_text("Restauration non faite", exc, self)
-        self.message.setText(f"<span style='color:#b91c1c'>{line}</span>")
+        self.message.setText(f"<span style='color:{ERROR_COLOUR}'>{line}</span>")
 
 
 def sqlite_path_parent(ctx: AppContext) -> Path | None:

@@ -11,9 +11,10 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from sarah.services.backups.status import BackupState, backup_state
+from sarah.ui.style import SUCCESS_COLOUR
 from sarah.ui.workers import run_in_background
 
-NORMAL_STYLE = "QLabel { color: #166534; padding: 0 6px; }"
+NORMAL_STYLE = f"QLabel {{ color: {SUCCESS_COLOUR}; padding: 0 6px; }}"
 WARNING_STYLE = (
     "QLabel { color: #7c2d12; background: #fed7aa; font-weight: bold; padding: 0 6px; "
     "border-radius: 3px; }"

@@ -10,6 +10,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from sarah.services.backups.record import BackupInfo
 from sarah.services.backups.status import human_size, state_text
+from sarah.ui.style import ERROR_COLOUR, WARNING_COLOUR
 from sarah.ui.table_models.list_model import ListTableModel
 from sarah.vocabulary import count_text
 
@@ -83,7 +84,7 @@ class BackupTableModel(ListTableModel[BackupInfo]):
         """Red for a damaged backup, amber for one not verified."""
         if b.verified:
             return None
-        return QBrush(QColor("#b91c1c" if b.problem else "#b45309"))
+        return QBrush(QColor(ERROR_COLOUR if b.problem else WARNING_COLOUR))
 
     def _tooltip(self, b: BackupInfo, col: int) -> str:
         if col == self.STATE and not b.has_manifest:

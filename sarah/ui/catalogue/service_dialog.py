@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from sarah.errors import UserError
 from sarah.services.catalogue import LABEL_MAX
+from sarah.ui.style import HINT_COLOUR
 from sarah.ui.visitors.status_line import StatusLine
 
 
@@ -54,7 +55,7 @@ class ServiceDialog(QDialog):
             keys.addWidget(self.key_edit)
             free = " ".join(free_keys.upper()) or "aucune"
             self.key_hint = QLabel(f"une lettre, ou vide pour aucune — libres : {free}")
-            self.key_hint.setStyleSheet("color: #4b5563;")
+            self.key_hint.setStyleSheet(f"color: {HINT_COLOUR};")
             self.key_hint.setWordWrap(True)
             keys.addWidget(self.key_hint, 1)
             key_label = QLabel("&Touche")

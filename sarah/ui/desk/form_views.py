@@ -29,11 +29,11 @@ from sarah.services.desk.journal import JournalEntry
 from sarah.services.desk.search import VisitorHit
 from sarah.ui.desk.form_state import ANONYMOUS_KEY, CHANNEL_KEY, edit_banner_text
 from sarah.ui.desk.services_delegate import ServiceItemDelegate
-from sarah.ui.style import ERROR_STYLE, SUCCESS_STYLE
+from sarah.ui.style import ERROR_STYLE, HINT_COLOUR, SUCCESS_STYLE
 from sarah.ui.table_models.desk_results import VisitorResultsModel
 from sarah.ui.table_models.desk_services import ServicesChecklistModel
 
-HINT_STYLE = "color: #4b5563;"
+HINT_STYLE = f"color: {HINT_COLOUR};"
 
 
 def chain_tab_order(*widgets: QWidget) -> None:
@@ -252,7 +252,7 @@ class SearchPane(QWidget):
     def show_visitor(self, hit: VisitorHit | None) -> None:
         if hit is None:
             self.visitor_card.setText(
-                "<span style='color:#4b5563'>Aucune personne choisie. "
+                f"<span style='color:{HINT_COLOUR}'>Aucune personne choisie. "
                 f"Appel sans nom : cochez les services puis {ANONYMOUS_KEY}.</span>"
             )
             self.visitor_card.setStyleSheet("padding: 6px;")
@@ -291,7 +291,9 @@ class ChannelServicesPane(QWidget):
         channel_row.addWidget(QLabel("Canal :", self))
         channel_row.addWidget(self.physique_radio)
         channel_row.addWidget(self.telephone_radio)
-        key_hint = QLabel(f"<span style='color:#4b5563'>({CHANNEL_KEY} pour changer)</span>", self)
+        key_hint = QLabel(
+            f"<span style='color:{HINT_COLOUR}'>({CHANNEL_KEY} pour changer)</span>", self
+        )
         channel_row.addWidget(key_hint)
         channel_row.addStretch(1)
 

@@ -39,6 +39,7 @@ from sarah.ui.desk.grid_views import GridDelegate, GridView, PeopleView, PersonE
 from sarah.ui.desk.keys import add_shortcuts
 from sarah.ui.dialogs.crash import failure_text
 from sarah.ui.dialogs.new_visitor import NewVisitorDialog
+from sarah.ui.style import ERROR_STYLE, HINT_COLOUR, SUCCESS_STYLE
 from sarah.ui.table_models.desk_grid import CatchupGridModel
 from sarah.ui.table_models.desk_results import VisitorResultsModel
 from sarah.ui.workers import run_in_background
@@ -66,7 +67,7 @@ class CatchupGrid(QWidget):
         )
         self.keys_label = QLabel(self)
         self.keys_label.setWordWrap(True)
-        self.keys_label.setStyleSheet("color: #4b5563;")
+        self.keys_label.setStyleSheet(f"color: {HINT_COLOUR};")
         self.status_label = QLabel(self)
         self.status_label.setObjectName("gridStatus")
         self.status_label.setWordWrap(True)
@@ -292,9 +293,7 @@ class CatchupGrid(QWidget):
 
     def _status(self, text: str, *, error: bool = False) -> None:
         self.status_label.setText(text)
-        self.status_label.setStyleSheet(
-            "color: #991b1b; font-weight: 600;" if error else "color: #166534; font-weight: 600;"
-        )
+        self.status_label.setStyleSheet(ERROR_STYLE if error else SUCCESS_STYLE)
 
     @property
     def saving(self) -> bool:

@@ -29,6 +29,7 @@ from sarah.services.desk.journal import JournalEntry, counts_text, day_journal, 
 from sarah.ui.context import AppContext
 from sarah.ui.desk.keys import add_shortcuts
 from sarah.ui.dialogs.crash import failure_text
+from sarah.ui.style import ERROR_STYLE, SUCCESS_COLOUR
 from sarah.ui.table_models.desk_journal import DeletingJournalModel
 from sarah.ui.workers import run_in_background
 
@@ -284,6 +285,4 @@ class JournalScreen(QWidget):
 
     def _message(self, text: str, *, error: bool = False) -> None:
         self.message_label.setText(text)
-        self.message_label.setStyleSheet(
-            "color: #991b1b; font-weight: 600;" if error else "color: #166534;"
-        )
+        self.message_label.setStyleSheet(ERROR_STYLE if error else f"color: {SUCCESS_COLOUR};")

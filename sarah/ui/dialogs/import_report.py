@@ -9,7 +9,7 @@ import html
 from sarah.services.backups.record import BackupInfo
 from sarah.services.imports.result import ImportResult, summary_lines, warning_lines
 from sarah.services.imports.run import Period
-from sarah.ui.style import ERROR_STYLE, SUCCESS_STYLE
+from sarah.ui.style import ERROR_STYLE, SUCCESS_COLOUR, SUCCESS_STYLE
 from sarah.vocabulary import count_text
 
 NOTE = "<p style='color:#374151'>{}</p>"
@@ -73,7 +73,7 @@ def _per_site_table(result: ImportResult) -> str:
         "<tr>"
         f"<td>{html.escape(name)}</td>"
         f"<td align='right'>{count_text(count)}</td>"
-        f"<td style='color:#166534'>{'nouveau site' if name in new else ''}</td>"
+        f"<td style='color:{SUCCESS_COLOUR}'>{'nouveau site' if name in new else ''}</td>"
         "</tr>"
         for name, count in result.per_site.items()
     )

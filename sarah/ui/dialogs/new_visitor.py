@@ -39,7 +39,7 @@ from sarah.services.visitors import (
     likely_duplicates,
 )
 from sarah.ui.context import AppContext
-from sarah.ui.style import ERROR_STYLE
+from sarah.ui.style import ERROR_COLOUR, ERROR_STYLE, HINT_COLOUR, SUCCESS_COLOUR
 from sarah.vocabulary import AGE_GROUP_NAMES
 
 SEX_CHOICES = (("Non renseigné", None), ("F — femme", "F"), ("H — homme", "H"))
@@ -284,22 +284,22 @@ class NewVisitorDialog(QDialog):
         text = text.strip()
         if not text:
             self.age_label.setText("Date inconnue : âge « non renseigné » dans les statistiques.")
-            self.age_label.setStyleSheet("color: #4b5563;")
+            self.age_label.setStyleSheet(f"color: {HINT_COLOUR};")
             return
         if len(text) < 10:
             self.age_label.setText("…")
-            self.age_label.setStyleSheet("color: #4b5563;")
+            self.age_label.setStyleSheet(f"color: {HINT_COLOUR};")
             return
         try:
             born = parse_birth_date(text)
         except UserError as exc:
             self.age_label.setText(exc.message)
-            self.age_label.setStyleSheet("color: #991b1b;")
+            self.age_label.setStyleSheet(f"color: {ERROR_COLOUR};")
             return
         today = date.today()
         group = age_group(born, today, self.ctx.settings.young_age_limit)
         self.age_label.setText(f"<b>{age_on(born, today)} ans — {AGE_GROUP_NAMES[group]}</b>")
-        self.age_label.setStyleSheet("color: #166534;")
+        self.age_label.setStyleSheet(f"color: {SUCCESS_COLOUR};")
 
     def _fields_changed(self, *_args: object) -> None:
         self.error_label.clear()
@@ -327,7 +327,7 @@ class NewVisitorDialog(QDialog):
             # not a second time in the error line.
             self.error_label.clear()
             self.age_label.setText(f"<b>{html.escape(exc.message, quote=False)}</b>")
-            self.age_label.setStyleSheet("color: #991b1b;")
+            self.age_label.setStyleSheet(f"color: {ERROR_COLOUR};")
             self.birth_edit.setFocus()
             return None
         return last, " ".join(self.first_edit.text().split()), self.sex_combo.currentData(), born

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from sarah.calendar_fr import MONTH_NAMES
 from sarah.errors import InvalidInput
 from sarah.reports.tables import Period
+from sarah.ui.style import ERROR_COLOUR
 
 CURRENT_SEMESTER, PREVIOUS_SEMESTER, SEMESTER, YEAR, QUARTER, MONTH, CUSTOM = range(7)
 
@@ -130,7 +131,7 @@ class PeriodPicker(QWidget):
         self.to_label = QLabel("au")
         # Under the fields and wrapped: a long message never makes the window wider.
         self.error = QLabel()
-        self.error.setStyleSheet("color: #b91c1c;")
+        self.error.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.error.setWordWrap(True)
         self.error.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.error.hide()

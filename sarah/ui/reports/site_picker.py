@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sarah.ui.style import HINT_COLOUR
+
 
 class SitePicker(QWidget):
     """Emits ``sitesChanged(list[str])`` with the ticked site names, in display order."""
@@ -30,7 +32,7 @@ class SitePicker(QWidget):
         self.all_button = QPushButton("Tous")
         self.all_button.setToolTip("Cocher tous les sites")
         self.summary = QLabel()
-        self.summary.setStyleSheet("color: #4b5563;")
+        self.summary.setStyleSheet(f"color: {HINT_COLOUR};")
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(QLabel("Sites :"))

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
 
 from sarah.ui.reports.period_picker import PeriodPicker
 from sarah.ui.reports.site_picker import SitePicker
+from sarah.ui.style import ERROR_COLOUR, HINT_COLOUR, SUCCESS_COLOUR
 
-GREEN, RED, GREY = "#166534", "#b91c1c", "#4b5563"
+GREEN, RED, GREY = SUCCESS_COLOUR, ERROR_COLOUR, HINT_COLOUR
 
 # kind -> (button text, tooltip)
 EXPORT_BUTTONS = {

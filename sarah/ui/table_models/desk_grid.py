@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from sarah.services.desk.sheet import SheetRow
+from sarah.ui.style import ERROR_COLOUR, WARNING_COLOUR
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -206,11 +207,11 @@ def _background(r: GridRow, _column: int) -> QBrush | None:
 
 def _foreground(r: GridRow, column: int) -> QBrush | None:
     if column == CatchupGridModel.STATE and r.error:
-        colour = "#991b1b"
+        colour = ERROR_COLOUR
     elif column == CatchupGridModel.CHANNEL and not r.channel_text:
         colour = "#9ca3af"
     elif column == CatchupGridModel.PERSON and r.person_text and r.visitor_id is None:
-        colour = "#b45309"  # typed but not chosen from the list yet
+        colour = WARNING_COLOUR  # typed but not chosen from the list yet
     else:
         return None
     return QBrush(QColor(colour))

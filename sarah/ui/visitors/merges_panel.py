@@ -29,6 +29,7 @@ from sarah.services.visitor_merges import (
 )
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import failure_text
+from sarah.ui.style import HINT_COLOUR
 from sarah.ui.workers import run_in_background
 from sarah.vocabulary import count_of
 
@@ -136,7 +137,8 @@ class MergesPanel(QGroupBox):
             line.addWidget(button)
         if m.undo_blocker and (depth or not m.can_undo):
             label.setText(
-                label.text() + f"<br><span style='color:#4b5563'>{_esc(self._why(m, depth))}</span>"
+                label.text()
+                + f"<br><span style='color:{HINT_COLOUR}'>{_esc(self._why(m, depth))}</span>"
             )
         label.setToolTip(m.undo_blocker or "")
         self._rows.addWidget(row)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from sarah.errors import InvalidInput, UserError
 from sarah.services.visitor_history import VisitorHistory, parse_birth_date
 from sarah.services.visitors import age_group, age_on
+from sarah.ui.style import ERROR_COLOUR
 from sarah.vocabulary import AGE_GROUP_NAMES
 
 SEX_CHOICES = (("Non renseigné", None), ("Femme", "F"), ("Homme", "H"))
@@ -114,14 +115,14 @@ class ProfileForm(QGroupBox):
         except UserError as exc:
             text = "date incomplète" if "incomplète" in exc.message else "date impossible"
             self.age_label.setText(text)
-            self.age_label.setStyleSheet("color: #b91c1c;")
+            self.age_label.setStyleSheet(f"color: {ERROR_COLOUR};")
         else:
             self.age_label.setStyleSheet("")
             if born is None:
                 self.age_label.setText("âge inconnu")
             elif born > date.today():
                 self.age_label.setText("date dans le futur")
-                self.age_label.setStyleSheet("color: #b91c1c;")
+                self.age_label.setStyleSheet(f"color: {ERROR_COLOUR};")
             else:
                 group = age_group(born, date.today(), self.young_age_limit)
                 self.age_label.setText(

@@ -14,6 +14,7 @@ from sarah.services.visitor_history import VisitorHistory, visitor_history
 from sarah.services.visitor_merges import UnmergePlan
 from sarah.services.visitors import update_visitor
 from sarah.ui.context import AppContext
+from sarah.ui.style import HINT_COLOUR
 from sarah.ui.visitors.merge_dialog import MergeDialog
 from sarah.ui.visitors.person_page import PersonPage
 from sarah.ui.visitors.search_pane import SearchPane
@@ -80,7 +81,7 @@ class VisitorsScreen(QWidget):
         label = QLabel(PLACEHOLDER)
         label.setWordWrap(True)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setStyleSheet("color: #4b5563; padding: 24px;")
+        label.setStyleSheet(f"color: {HINT_COLOUR}; padding: 24px;")
         return label
 
     def _splitter(self) -> QSplitter:

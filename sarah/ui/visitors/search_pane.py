@@ -10,11 +10,12 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QLineEdit, QVBox
 from sarah.errors import UserError
 from sarah.services.visitor_history import search_visitors
 from sarah.ui.context import AppContext
+from sarah.ui.style import ERROR_COLOUR, HINT_COLOUR
 from sarah.ui.table_models.visitor_models import VisitorSearchModel
 from sarah.ui.visitors.tables import read_only_table
 
-HINT = "color: #4b5563;"
-HINT_ERROR = "color: #b91c1c;"
+HINT = f"color: {HINT_COLOUR};"
+HINT_ERROR = f"color: {ERROR_COLOUR};"
 
 
 def hint_text(found: int, typed: str) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+from sarah.ui.style import ERROR_COLOUR, SUCCESS_COLOUR
+
 STYLES = {
-    "ok": "color: #14532d; background: #dcfce7; border: 1px solid #86efac;",
-    "error": "color: #7f1d1d; background: #fee2e2; border: 1px solid #fca5a5;",
+    "ok": f"color: {SUCCESS_COLOUR}; background: #dcfce7; border: 1px solid #86efac;",
+    "error": f"color: {ERROR_COLOUR}; background: #fee2e2; border: 1px solid #fca5a5;",
     "info": "color: #1e3a8a; background: #eff6ff; border: 1px solid #bfdbfe;",
 }
 
