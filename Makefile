@@ -16,8 +16,8 @@ run: $(STAMP)
 	$(BIN)/sarah
 
 # Coverage floor: the last measured total, rounded down; raise it when the total goes up.
-# Measured 93.89 % with PostgreSQL up (CI has it); its tests skip without a server. Raise, never lower.
-COVERAGE_FLOOR := 93
+# Measured 94.54 % with PostgreSQL up (CI has it); its tests skip without a server. Raise, never lower.
+COVERAGE_FLOOR := 94
 
 test: $(STAMP)
 	$(BIN)/ruff check sarah tests benchmarks

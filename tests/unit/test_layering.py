@@ -222,3 +222,16 @@ def test_the_window_writes_its_state_colours_once() -> None:
         if colour in p.read_text(encoding="utf-8").lower()
     )
     assert offenders == []
+
+
+def test_every_qt_model_lives_in_table_models() -> None:
+    """A screen's folder holds its views; the models they show are in sarah/ui/table_models/."""
+    offenders = sorted(
+        f"{p.relative_to(PACKAGE)}: {node.name}"
+        for p in (PACKAGE / "ui").rglob("*.py")
+        if "table_models" not in p.parts
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef)
+        and any(ast.unparse(base).split("[")[0].endswith("Model") for base in node.bases)
+    )
+    assert offenders == []

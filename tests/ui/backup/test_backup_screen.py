@@ -17,7 +17,7 @@ from sarah.ui.backup.auto import AutoBackup
 from sarah.ui.backup.damaged_dialog import DamagedDatabaseDialog
 from sarah.ui.backup.screen import BackupScreen
 from sarah.ui.backup.status import BackupStatusWidget
-from sarah.ui.backup.table_model import BackupTableModel
+from sarah.ui.table_models.backup_list import BackupTableModel
 
 
 @pytest.fixture
