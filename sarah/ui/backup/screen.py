@@ -27,10 +27,10 @@ from sarah.services.backups.record import BackupInfo
 from sarah.services.backups.restore import RestoreResult, restore_backup
 from sarah.services.backups.status import BackupState, backup_state
 from sarah.ui.backup.auto import AutoBackup
-from sarah.ui.table_models.backup_list import BackupTableModel, reason_label
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import failure_text
 from sarah.ui.style import ERROR_COLOUR, SUCCESS_COLOUR
+from sarah.ui.table_models.backup_list import BackupTableModel, reason_label
 from sarah.ui.workers import run_in_background, when_idle
 from sarah.vocabulary import count_text
 
