@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "demo",
     "contacts",
     "report",
+    "sync",
 )  # each helper module adds its name here
 
 EXIT_USER_ERROR = 2
