@@ -51,9 +51,9 @@ def travelling_columns() -> list[Column[object]]:
 
     - ``id``: a UUID made where the row is born, never reused;
     - ``origin_site_id``: the site whose installation created the row;
-    - ``revision``: the origin site's revision counter when the row last changed (PC clocks
-      drift, a counter does not);
-    - ``deleted_at``: deleting is soft everywhere, the tombstone travels too.
+    - ``deleted_at``: deleting is soft everywhere, the tombstone travels too;
+    - ``revision`` and ``changed_by`` together are the row's version (docs/sync.md): ``revision``
+      is this installation's Lamport clock when the row last changed.
     """
     return [
         Column("id", Uuid, primary_key=True, default=new_id),
@@ -68,6 +68,9 @@ def travelling_columns() -> list[Column[object]]:
         ),
         Column("deleted_at", DateTime, nullable=True, default=None),
         Column("origin_site_id", Uuid, ForeignKey("sites.id"), nullable=True),
+        # The installation whose change made this version (docs/sync.md): with ``revision``, the
+        # row's version; NULL for rows written before versions existed (migration 0004).
+        Column("changed_by", Uuid, nullable=True, default=None),
     ]
 
 
@@ -76,7 +79,7 @@ sites = Table(
     metadata,
     Column("name", String(120), nullable=False, unique=True),
     Column("position", Integer, nullable=False, default=0, server_default="0"),
-    # Per-site revision counter: bumped by each write transaction made at this site.
+    # The clock value of the last write transaction made at this site (backups: "changed?").
     Column("last_revision", Integer, nullable=False, default=0, server_default="0"),
     *travelling_columns(),
 )
@@ -172,6 +175,31 @@ contact_services = Table(
     Column("contact_id", Uuid, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
     Column("service_id", Uuid, ForeignKey("services.id"), primary_key=True),
     Index("ix_contact_services_service", "service_id", "contact_id"),
+)
+
+# This installation: its identity (the tie-break of versions), its Lamport clock (every change
+# takes clock + 1, every sync import moves it past what it received), the network key (sync).
+installation = Table(
+    "installation",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("clock", Integer, nullable=False, server_default="0"),
+    Column("network_key", Text, nullable=True),
+    Column("created_at", DateTime, nullable=False, server_default=func.current_timestamp()),
+)
+
+# What this installation last received from each other one (sync): when that installation wrote
+# its package and when it was read here, its clock then, its manifest (JSON: its sites, counts).
+# Local knowledge for the Réseau view and `sync status`; it does not travel.
+sync_peers = Table(
+    "sync_peers",
+    metadata,
+    Column("installation_id", Uuid, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("exported_at", DateTime, nullable=False),
+    Column("received_at", DateTime, nullable=False),
+    Column("clock", Integer, nullable=False),
+    Column("manifest", Text, nullable=False),
 )
 
 # --- derived tables that make the semester tables fast on SQLite (docs/statistiques.md) -----

@@ -29,3 +29,4 @@ class Travelling:
     updated_at: Mapped[datetime]
     deleted_at: Mapped[datetime | None]
     origin_site_id: Mapped[uuid.UUID | None]
+    changed_by: Mapped[uuid.UUID | None]

@@ -1,22 +1,69 @@
-"""The per-site revision counter that orders changes for sync (PC clocks drift, counters do not)."""
+"""Versions that order every change made anywhere in a network (docs/sync.md).
+
+A travelling row's version is (``revision``, ``changed_by``). ``revision`` comes from the
+installation's Lamport clock: each change takes clock + 1, and each sync import moves the clock
+past the highest revision it received, so a change made after seeing another one always has the
+higher revision, whatever the PCs' clocks say. ``changed_by`` is the installation that made the
+change: the tie-break between two changes made at the same count at two installations.
+
+ORM writes get ``changed_by`` by themselves (the session hook below); Core bulk writes (imports,
+demo, merges' contact moves) pass :func:`this_installation` in their rows.
+"""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import Connection, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, event, select, update
+from sqlalchemy.orm import Session, attributes
 
-from sarah.models import Site
+from sarah.models.base import Travelling
+from sarah.schema import installation, sites
+
+_INSTALLATION_KEY = "sarah.installation_id"
 
 
-def next_revision(bind: Session | Connection, site_id: uuid.UUID) -> int:
-    """Bump the site's counter inside the caller's transaction and return the new value."""
-    stmt = (
-        update(Site)
-        .where(Site.id == site_id)
-        .values(last_revision=Site.last_revision + 1)
-        .returning(Site.last_revision)
+def next_revision(bind: Session | Connection, site_id: uuid.UUID | None) -> int:
+    """The revision of a change made now (at ``site_id``, when the change belongs to a site),
+    inside the caller's transaction.
+
+    Advances the installation's clock; the site remembers it as its last write (the backups'
+    "has anything changed?" reads the sites' ``last_revision``). A change with no site (a
+    coordination installation's catalogue edit) still takes a new revision: a change that kept
+    its old one would lose against the version it replaces.
+    """
+    value = int(
+        bind.execute(
+            update(installation)
+            .values(clock=installation.c.clock + 1)
+            .returning(installation.c.clock)
+        ).scalar_one()
     )
-    value = bind.execute(stmt).scalar_one()
-    return int(value)
+    if site_id is not None:
+        bind.execute(update(sites).where(sites.c.id == site_id).values(last_revision=value))
+    return value
+
+
+def this_installation(bind: Session | Connection) -> uuid.UUID:
+    """This installation's id (what ``changed_by`` holds for a change made here)."""
+    if isinstance(bind, Session) and _INSTALLATION_KEY in bind.info:
+        return uuid.UUID(str(bind.info[_INSTALLATION_KEY]))
+    value = bind.execute(select(installation.c.id)).scalar_one()
+    if isinstance(bind, Session):
+        bind.info[_INSTALLATION_KEY] = value
+    return uuid.UUID(str(value))
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_changes(session: Session, _context: Any, _instances: Any) -> None:
+    """A travelling row added, or given a new revision, through the ORM was changed here."""
+    changed = [obj for obj in session.new if isinstance(obj, Travelling)] + [
+        obj
+        for obj in session.dirty
+        if isinstance(obj, Travelling) and attributes.get_history(obj, "revision").added
+    ]
+    if changed:
+        me = this_installation(session)
+        for obj in changed:
+            obj.changed_by = me

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from sarah.db import read_session, write_session
 from sarah.errors import InvalidInput
 from sarah.models import Contact, Visitor, VisitorMerge
-from sarah.services.revisions import next_revision
+from sarah.services.revisions import next_revision, this_installation
 from sarah.services.visitors import VisitorInfo, display_name
 
 ID_CHUNK = 500  # contact ids per statement: well under SQLite's limit on bound parameters
@@ -220,7 +220,7 @@ def unmerge_visitors(
     """
     with write_session(engine) as s:
         m, survivor, absorbed, plan = _plan(s, merge_id)
-        revision = next_revision(s, site_id) if site_id else survivor.revision
+        revision, me = next_revision(s, site_id), this_installation(s)
         ids = _moved_ids(m)
         for start in range(0, len(ids), ID_CHUNK):
             s.execute(
@@ -229,7 +229,7 @@ def unmerge_visitors(
                     Contact.id.in_(ids[start : start + ID_CHUNK]),
                     Contact.visitor_id == survivor.id,
                 )
-                .values(visitor_id=absorbed.id, revision=revision)
+                .values(visitor_id=absorbed.id, revision=revision, changed_by=me)
             )
         if "sex" in plan.fields_back:
             survivor.sex = None

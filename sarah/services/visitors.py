@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from sarah.db import read_session, write_session
 from sarah.errors import InvalidInput
 from sarah.models import Contact, Visitor, VisitorMerge
-from sarah.services.revisions import next_revision
+from sarah.services.revisions import next_revision, this_installation
 from sarah.services.text import fold, search_key
 from sarah.settings import YOUNG_AGE_LIMIT
 
@@ -116,7 +116,7 @@ def create_visitor(
     site_id: uuid.UUID | None = None,
 ) -> VisitorInfo:
     with write_session(engine) as s:
-        revision = next_revision(s, site_id) if site_id else 0
+        revision = next_revision(s, site_id)
         return _info(
             create_visitor_in(
                 s,
@@ -322,7 +322,7 @@ def merge_visitors(
         raise InvalidInput("Une fiche ne peut pas être fusionnée avec elle-même.")
     with write_session(engine) as s:
         survivor, absorbed = _live_visitor(s, survivor_id), _live_visitor(s, absorbed_id)
-        revision = next_revision(s, site_id) if site_id else survivor.revision
+        revision = next_revision(s, site_id)
         moving = s.execute(
             select(Contact.id, Contact.deleted_at).where(Contact.visitor_id == absorbed_id)
         ).all()
@@ -331,7 +331,7 @@ def merge_visitors(
         s.execute(
             update(Contact)
             .where(Contact.visitor_id == absorbed_id)
-            .values(visitor_id=survivor_id, revision=revision)
+            .values(visitor_id=survivor_id, revision=revision, changed_by=this_installation(s))
         )
         survivor_before = profile_snapshot(survivor)
         if survivor.sex is None:

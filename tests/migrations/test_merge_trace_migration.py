@@ -24,7 +24,6 @@ from sarah.db import (
 )
 from sarah.services.contacts import ContactDraft, log_contact
 from sarah.services.database import open_database
-from sarah.services.sites import ensure_site
 from sarah.services.statistics.upkeep import statistics_drift
 from sarah.services.visitor_history import visitor_history
 from sarah.services.visitor_merges import unmerge_visitors
@@ -60,12 +59,31 @@ def test_a_merge_made_under_schema_0002_is_kept_and_explained(tmp_path: Path) ->
     old = create_db_engine(path)
     with old.begin() as conn:
         command.upgrade(alembic_config(conn), "0002")
-    site = ensure_site(old, "Grésilles")
-    kept = create_visitor(old, last_name="Durand", first_name="Léa", site_id=site.id)
-    twin = create_visitor(old, last_name="Durand", first_name="Lea", site_id=site.id)
-    for who, day in ((kept, date(2019, 1, 7)), (twin, date(2019, 2, 11))):
-        log_contact(old, ContactDraft(site.id, "physique", day, time(10), who.id))
-    _legacy_merge(old, kept.id, twin.id)
+    # What the SARAH of schema 0002 had written (today's services write today's schema).
+    site_id, kept_id, twin_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    with old.begin() as conn:
+        conn.execute(
+            text("INSERT INTO sites (id, name, position) VALUES (:id, 'Grésilles', 1)"),
+            {"id": site_id.hex},
+        )
+        for vid, first, key in ((kept_id, "Léa", "durand lea"), (twin_id, "Lea", "durand lea")):
+            conn.execute(
+                text(
+                    "INSERT INTO visitors (id, last_name, first_name, search_key, origin_site_id) "
+                    "VALUES (:id, 'Durand', :first, :key, :site)"
+                ),
+                {"id": vid.hex, "first": first, "key": key, "site": site_id.hex},
+            )
+        for vid, day in ((kept_id, "2019-01-07"), (twin_id, "2019-02-11")):
+            conn.execute(
+                text(
+                    "INSERT INTO contacts (id, site_id, local_date, local_time, entered_at, "
+                    "channel, visitor_id, origin_site_id) VALUES (:id, :site, :day, "
+                    "'10:00:00.000000', :day || ' 10:00:00.000000', 'physique', :v, :site)"
+                ),
+                {"id": uuid.uuid4().hex, "site": site_id.hex, "day": day, "v": vid.hex},
+            )
+    _legacy_merge(old, kept_id, twin_id)
     old.dispose()
 
     engine = open_database(path)
@@ -78,22 +96,22 @@ def test_a_merge_made_under_schema_0002_is_kept_and_explained(tmp_path: Path) ->
                 )
             ).one()
             on_kept = conn.execute(
-                text("SELECT count(*) FROM contacts WHERE visitor_id = :k"), {"k": kept.id.hex}
+                text("SELECT count(*) FROM contacts WHERE visitor_id = :k"), {"k": kept_id.hex}
             ).scalar_one()
         assert tuple(row) == (1, None, None) and on_kept == 2
-        [trace] = visitor_history(engine, twin.id).merges  # the old id opens the kept record
+        [trace] = visitor_history(engine, twin_id).merges  # the old id opens the kept record
         assert trace.absorbed_name == "DURAND Lea" and not trace.can_undo
         assert "ne notait pas quels contacts" in (trace.undo_blocker or "")
         assert statistics_drift(engine) == []
 
         # A merge made now can be undone, on the same migrated file.
-        other = create_visitor(engine, last_name="Martin", first_name="Paul", site_id=site.id)
-        again = create_visitor(engine, last_name="Martin", first_name="Paul", site_id=site.id)
-        log_contact(engine, ContactDraft(site.id, "physique", date(2019, 4, 1), time(9), again.id))
-        merge_visitors(engine, other.id, again.id, site_id=site.id)
+        other = create_visitor(engine, last_name="Martin", first_name="Paul", site_id=site_id)
+        again = create_visitor(engine, last_name="Martin", first_name="Paul", site_id=site_id)
+        log_contact(engine, ContactDraft(site_id, "physique", date(2019, 4, 1), time(9), again.id))
+        merge_visitors(engine, other.id, again.id, site_id=site_id)
         [fresh] = visitor_history(engine, other.id).merges
         assert fresh.can_undo
-        assert unmerge_visitors(engine, fresh.id, site_id=site.id).contacts_back == 1
+        assert unmerge_visitors(engine, fresh.id, site_id=site_id).contacts_back == 1
 
         with engine.begin() as conn:  # down to 0002 and up again: no row lost
             command.downgrade(alembic_config(conn), "0002")

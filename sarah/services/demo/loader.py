@@ -19,7 +19,7 @@ from sarah.services.demo.calendar import AGENTS
 from sarah.services.demo.data import DemoContact, DemoData
 from sarah.services.demo.reference import REFERENCE_END, REFERENCE_START, SERVICE_CODES, SITE_NAMES
 from sarah.services.imports.stats import DayServiceSums, DaySums, bulk_statistics
-from sarah.services.revisions import next_revision
+from sarah.services.revisions import next_revision, this_installation
 from sarah.services.sites import ensure_site_in
 from sarah.services.text import fold, search_key
 from sarah.vocabulary import count_text
@@ -193,7 +193,8 @@ def _insert_contacts(
     # import_stats), rather than by the row-by-row triggers.
     with bulk_statistics(s.connection(), len(contact_rows)) as sums:
         for start in range(0, len(contact_rows), BATCH):
-            s.execute(insert(Contact.__table__), contact_rows[start : start + BATCH])
+            batch = contact_rows[start : start + BATCH]
+            s.execute(insert(Contact.__table__), _changed_here(batch, this_installation(s)))
             pair_rows = [
                 {"contact_id": c.id, "service_id": service_ids[code]}
                 for c in data.contacts[start : start + BATCH]
@@ -271,6 +272,11 @@ def _closed_day_rows(
     ]
 
 
+def _changed_here(rows: Sequence[Mapping[str, object]], me: uuid.UUID) -> list[dict[str, object]]:
+    """The rows, as changes made by this installation (their version's tie-break)."""
+    return [{**row, "changed_by": me} for row in rows]
+
+
 def load_demo(engine: Engine, data: DemoData | None = None) -> DemoSummary:
     """Write the demonstration data set into an empty database, in one transaction.
 
@@ -284,15 +290,16 @@ def load_demo(engine: Engine, data: DemoData | None = None) -> DemoSummary:
     with write_session(engine) as s:
         service_ids = _refuse_unless_ready(s)  # again: the write lock is held from here on
         site_ids, revision = _demo_sites(s)
+        me = this_installation(s)
         for chunk in _chunks(_visitor_rows(data, site_ids, revision)):
-            s.execute(insert(Visitor.__table__), chunk)
+            s.execute(insert(Visitor.__table__), _changed_here(chunk, me))
         _insert_contacts(s, data, site_ids, revision, service_ids)
         merge_rows = _merge_rows(data, site_ids, revision)
         if merge_rows:
-            s.execute(insert(VisitorMerge.__table__), merge_rows)
+            s.execute(insert(VisitorMerge.__table__), _changed_here(merge_rows, me))
         closed_rows = _closed_day_rows(data, site_ids, revision)
         if closed_rows:
-            s.execute(insert(ClosedDay.__table__), closed_rows)
+            s.execute(insert(ClosedDay.__table__), _changed_here(closed_rows, me))
 
     return summarize(data)
 

@@ -26,6 +26,7 @@ _CONTACT_KEYS = (
     "import_key",
     "origin_site_id",
     "revision",
+    "changed_by",
 )
 _LINK_KEYS = ("contact_id", "service_id")
 

@@ -24,7 +24,7 @@ from sarah.services.imports.indexes import rebuilt_indexes
 from sarah.services.imports.parsed import ParsedImport
 from sarah.services.imports.result import ImportResult
 from sarah.services.imports.stats import BulkStatistics, DayServiceSums, DaySums, bulk_statistics
-from sarah.services.revisions import next_revision
+from sarah.services.revisions import next_revision, this_installation
 from sarah.services.sites import ensure_site_in
 from sarah.services.text import fold
 from sarah.vocabulary import CHANNELS
@@ -68,6 +68,7 @@ class _Match:
 class Writer:
     def __init__(self, session: Session, parsed: ParsedImport, dry_run: bool) -> None:
         self.s = session
+        self.me = this_installation(session)  # changed_by of every row this import writes
         self.p = parsed
         self.dry_run = dry_run
         self.n = len(parsed)
@@ -290,6 +291,7 @@ class Writer:
                     "search_key": person.search_key,
                     "origin_site_id": self.site_ids[site],
                     "revision": self.site_revisions[site],
+                    "changed_by": self.me,
                 }
             )
             if len(batch) >= CHUNK:
@@ -301,7 +303,9 @@ class Writer:
             stmt = (
                 update(visitors)
                 .where(visitors.c.id == bindparam("b_id"))
-                .values(sex=bindparam("b_sex"), revision=bindparam("b_revision"))
+                .values(
+                    sex=bindparam("b_sex"), revision=bindparam("b_revision"), changed_by=self.me
+                )
             )
             self.s.execute(
                 stmt,
@@ -373,6 +377,7 @@ class Writer:
         sum_services = [s.id.hex for s in p.catalogue.services]
         agents = p.agent_names
         group_person, revisions = p.group_person, self.site_revisions
+        me = fmt.id(self.me)
         # Every row to add in date order, given random ids in increasing order, batch after
         # batch: the id, import key (date first), site-date and service indexes, and the
         # statistics sums, then grow at their end instead of at random pages all over
@@ -408,6 +413,7 @@ class Writer:
                         "import_key": import_key,
                         "origin_site_id": site_ids[site],
                         "revision": revisions[site],
+                        "changed_by": me,
                     }
                 )
                 for si in combo:
