@@ -15,7 +15,8 @@ from sarah.services.sync.keys import NetworkKey, installed_key, key_file_text
 
 
 def installation_db(path: Path) -> Path:
-    """A migrated database with its ``installation`` row (migration 0004 will make it)."""
+    """A migrated database with its ``installation`` row: made here until migration 0004 (which
+    makes it) is in, a no-op afterwards."""
     engine = open_database(path)
     try:
         with engine.begin() as conn:
@@ -25,7 +26,12 @@ def installation_db(path: Path) -> Path:
                     "(id INTEGER PRIMARY KEY, network_key TEXT NULL)"
                 )
             )
-            conn.execute(text("INSERT OR IGNORE INTO installation (id) VALUES (1)"))
+            conn.execute(
+                text(
+                    "INSERT INTO installation (id) SELECT 1 "
+                    "WHERE NOT EXISTS (SELECT 1 FROM installation)"
+                )
+            )
     finally:
         engine.dispose()
     return path
