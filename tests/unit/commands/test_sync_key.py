@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from sarah.cli import main
 from sarah.services.database import open_database
@@ -15,25 +14,8 @@ from sarah.services.sync.keys import NetworkKey, installed_key, key_file_text
 
 
 def installation_db(path: Path) -> Path:
-    """A migrated database with its ``installation`` row: made here until migration 0004 (which
-    makes it) is in, a no-op afterwards."""
-    engine = open_database(path)
-    try:
-        with engine.begin() as conn:
-            conn.execute(
-                text(
-                    "CREATE TABLE IF NOT EXISTS installation "
-                    "(id INTEGER PRIMARY KEY, network_key TEXT NULL)"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO installation (id) SELECT 1 "
-                    "WHERE NOT EXISTS (SELECT 1 FROM installation)"
-                )
-            )
-    finally:
-        engine.dispose()
+    """A database migrated to head: its ``installation`` row has no network key yet."""
+    open_database(path).dispose()
     return path
 
 

@@ -138,6 +138,8 @@ def test_importing_the_installed_key_again_changes_nothing(installation: Engine)
     assert installed_key(installation) == key
     assert install_key(installation, key) is False
     assert installed_key(installation) == key
+    with installation.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM installation")).scalar_one() == 1
 
 
 def test_another_networks_key_is_refused_unless_replacing_on_purpose(installation: Engine) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from sarah.errors import UserError
 from sarah.services.sync.errors import SyncRefused
@@ -17,6 +18,8 @@ from sarah.services.sync.package import (
     CHUNK,
     MAGIC,
     MIN_CHUNK,
+    chunk_nonce,
+    new_header,
     open_package,
     read_package,
     write_package,
@@ -304,3 +307,36 @@ def test_a_missing_package_is_a_plain_user_error(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="introuvable"):
         read_package(tmp_path / "absent.sarahsync", KEY, tmp_path / "lu")
     assert not (tmp_path / "lu").exists()
+
+
+def sealed_by_hand(path: Path, plaintexts: list[bytes]) -> Path:
+    """A package whose chunks are sealed with the right key but hold what SARAH never writes."""
+    header = new_header(KEY, MIN_CHUNK)
+    aead = AESGCM(KEY.secret)
+    body = b""
+    for counter, plaintext in enumerate(plaintexts):
+        last = counter == len(plaintexts) - 1
+        record = aead.encrypt(chunk_nonce(header, counter, last), plaintext, header.raw)
+        body += len(record).to_bytes(4, "big") + record
+    path.write_bytes(header.raw + body)
+    return path
+
+
+@pytest.mark.parametrize(
+    "plaintext",
+    [b"pas du zlib", zlib.compress(b"x" * 5000)[:-6], zlib.compress(b"x") + b"en trop"],
+    ids=["not-zlib", "zlib-cut", "after-zlib"],
+)
+def test_an_authenticated_body_that_sarah_never_writes_is_refused(
+    tmp_path: Path, plaintext: bytes
+) -> None:
+    assert refused(sealed_by_hand(tmp_path / "p.sarahsync", [plaintext])) == "tampered"
+
+
+def test_chunks_sealed_by_hand_in_order_read_back(tmp_path: Path) -> None:
+    stream = zlib.compress(os.urandom(3000), 1)
+    pieces = [stream[i : i + MIN_CHUNK] for i in range(0, len(stream), MIN_CHUNK)]
+    package = sealed_by_hand(tmp_path / "p.sarahsync", pieces)
+    out = tmp_path / "lu"
+    read_package(package, KEY, out)
+    assert out.read_bytes() == zlib.decompress(stream)
