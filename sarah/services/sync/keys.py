@@ -18,11 +18,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, update
 
 from sarah.db import read_connection, write_session
 from sarah.errors import UserError
 from sarah.exports.files import write_text_atomically
+from sarah.schema import installation
 from sarah.services.sync.errors import (
     DamagedKey,
     KeyAlreadyInstalled,
@@ -152,8 +153,7 @@ def read_key_file(path: Path) -> NetworkKey:
 
 # --- the key kept by this installation ------------------------------------------------------------
 
-SELECT_KEY = text("SELECT network_key FROM installation")
-UPDATE_KEY = text("UPDATE installation SET network_key = :key")
+SELECT_KEY = select(installation.c.network_key)
 DAMAGED_INSTALLED_KEY = (
     "La clé du réseau enregistrée dans cette installation est abîmée : importez de nouveau le "
     "fichier de clé du réseau (sarah sync key import FICHIER)."
@@ -165,6 +165,10 @@ def _stored_key_text(session: Session) -> str | None:
     if row is None:  # migration 0004 inserts the one row: its absence is a bug, not a user's act
         raise RuntimeError("the installation table has no row")
     return None if row[0] is None else str(row[0])
+
+
+def _store(session: Session, key: NetworkKey) -> None:
+    session.execute(update(installation).values(network_key=key.text))
 
 
 def _id_of_text(value: str) -> str:
@@ -200,7 +204,7 @@ def install_key(engine: Engine, key: NetworkKey, *, replace: bool = False) -> bo
                 f"du réseau {key.id} n'a pas été installée. Changer de réseau n'est pas anodin "
                 "(les paquets de l'ancien réseau ne pourront plus être lus ici)."
             )
-        session.execute(UPDATE_KEY, {"key": key.text})
+        _store(session, key)
     return True
 
 
@@ -224,7 +228,7 @@ def create_network_key(engine: Engine, output: Path, created: date) -> NetworkKe
                     "importez-y le fichier de clé de ce réseau (sarah sync key import FICHIER)."
                 )
             written = write_key_file(output, key, created)
-            session.execute(UPDATE_KEY, {"key": key.text})
+            _store(session, key)
     except BaseException:
         if written is not None:
             with contextlib.suppress(OSError):
