@@ -1,7 +1,8 @@
 """`sarah sync ...`: exchanges between the installations of a network.
 
-For now ``sync key create --output KEYFILE`` and ``sync key import KEYFILE``. Each action is
-one entry of :data:`ACTIONS`, keyed by its words (``("key", "create")``); ``run`` dispatches.
+``sync export --output FILE``, ``sync import FILE [--dry-run]``, ``sync status``, ``sync key create --output
+KEYFILE`` and ``sync key import KEYFILE``. Each action is one entry of :data:`ACTIONS`, keyed by
+its words (``("key", "create")``); ``run`` dispatches.
 """
 
 from __future__ import annotations
@@ -61,7 +62,69 @@ def run_key_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sender_name(args: argparse.Namespace) -> str:
+    from sarah.settings import load_settings
+
+    return getattr(args, "name", None) or load_settings().home_site or "Coordination"
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from sarah.services.sync.export import export_package
+    from sarah.services.sync.words import export_json, export_lines
+
+    engine = database(args)
+    try:
+        result = export_package(engine, Path(args.output).expanduser(), name=_sender_name(args))
+    finally:
+        engine.dispose()
+    if args.format == "json":
+        print(json.dumps(export_json(result), ensure_ascii=False))
+    else:
+        print("\n".join(export_lines(result)))
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from sarah.errors import InvalidInput
+    from sarah.services.sync.receive import import_package
+    from sarah.services.sync.words import import_json, import_lines
+
+    path = Path(args.file).expanduser()
+    if not path.is_file():
+        raise InvalidInput(f"Paquet introuvable : {path}.")
+    engine = database(args)
+    try:
+        result = import_package(engine, path, dry_run=args.dry_run)
+    finally:
+        engine.dispose()
+    if args.format == "json":
+        print(json.dumps(import_json(result), ensure_ascii=False))
+    else:
+        print("\n".join(import_lines(result)))
+    return 0
+
+
+def run_status(args: argparse.Namespace) -> int:
+    from sarah.services.sync.status import network_status, status_json, status_lines
+    from sarah.settings import load_settings
+
+    engine = database(args)
+    try:
+        status = network_status(engine, load_settings().home_site)
+    finally:
+        engine.dispose()
+    today = date.today()
+    if args.format == "json":
+        print(json.dumps(status_json(status, today), ensure_ascii=False))
+    else:
+        print("\n".join(status_lines(status, today)))
+    return 0
+
+
 ACTIONS: dict[tuple[str, ...], Callable[[argparse.Namespace], int]] = {
+    ("export",): run_export,
+    ("status",): run_status,
+    ("import",): run_import,
     ("key", "create"): run_key_create,
     ("key", "import"): run_key_import,
 }
@@ -109,4 +172,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.set_defaults(func=run)
     actions = parser.add_subparsers(dest="sync_action", metavar="ACTION", required=True)
+    export_help = "écrire dans FICHIER tout ce que cette installation détient (paquet chiffré)"
+    export = actions.add_parser("export", help=export_help, description=export_help)
+    export.add_argument("--output", required=True, metavar="FICHIER", help="le paquet à écrire")
+    export.add_argument(
+        "--name", metavar="NOM", help="qui l'envoie (défaut : le Point Relais de ce poste)"
+    )
+    _add_format(export)
+    import_help = (
+        "fusionner le paquet FICHIER dans cette installation (tout ou rien ; l'importer de "
+        "nouveau ne change rien)"
+    )
+    imported = actions.add_parser("import", help=import_help, description=import_help)
+    imported.add_argument("file", metavar="FICHIER", help="le paquet reçu")
+    imported.add_argument(
+        "--dry-run", action="store_true", help="dire ce qui changerait, sans rien enregistrer"
+    )
+    _add_format(imported)
+    status_help = "les sites que cette installation connaît, ce qu'elle en a, quand chacun a écrit"
+    status = actions.add_parser("status", help=status_help, description=status_help)
+    _add_format(status)
     _register_key(actions)

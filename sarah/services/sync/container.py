@@ -1,0 +1,95 @@
+"""The rows of a sync package: a SQLite file holding every travelling row and a manifest.
+
+A package's plaintext is a small SQLite database (docs/sync.md): one table per travelling table
+of ``sarah.schema`` with the same columns, values exactly as stored, and a ``manifest`` table
+holding one JSON text. SQLite copies the rows in and out in C (``INSERT … SELECT`` over an
+attached file), which is what makes a year of ten sites a fraction of a second each way, and
+the merge one set of SQL statements per table.
+
+The container is written in this installation's private data folder, never beside the package
+(a USB key): names and birth dates only leave it encrypted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Table
+
+from sarah import paths, schema
+
+# In the order rows may be inserted (what a row refers to comes first).
+TABLES: tuple[Table, ...] = (
+    schema.sites,
+    schema.services,
+    schema.visitors,
+    schema.visitor_merges,
+    schema.contacts,
+    schema.contact_services,
+    schema.closed_days,
+)
+FORMAT = 1  # of the container's tables and manifest (the envelope has its own)
+
+
+def columns(table: Table) -> list[str]:
+    return [c.name for c in table.c]
+
+
+def column_list(table: Table, prefix: str = "") -> str:
+    return ", ".join(f"{prefix}{name}" for name in columns(table))
+
+
+@dataclass(frozen=True)
+class Container:
+    """A container file on disk and the manifest it holds."""
+
+    path: Path
+    manifest: dict[str, object]
+
+
+def scratch_folder() -> Path:
+    """Where containers live while a package is written or read (private, local)."""
+    folder = paths.data_dir() / "synchronisation"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@contextlib.contextmanager
+def scratch_file(suffix: str) -> Iterator[Path]:
+    """A new file in the scratch folder, removed (with its journal) when the block ends."""
+    handle, name = tempfile.mkstemp(prefix="conteneur-", suffix=suffix, dir=scratch_folder())
+    import os
+
+    os.close(handle)
+    path = Path(name)
+    try:
+        yield path
+    finally:
+        for leftover in (path, path.with_name(path.name + "-journal")):
+            leftover.unlink(missing_ok=True)
+
+
+def create_tables(conn: sqlite3.Connection, alias: str) -> None:
+    """The container's tables in the database attached as ``alias`` (no constraint: the rows
+    are checked when read, and the installation's own schema holds the rules)."""
+    for table in TABLES:
+        conn.execute(f"CREATE TABLE {alias}.{table.name} ({column_list(table)})")
+    conn.execute(f"CREATE TABLE {alias}.manifest (json TEXT NOT NULL)")
+
+
+def write_manifest(conn: sqlite3.Connection, alias: str, manifest: dict[str, object]) -> None:
+    conn.execute(f"INSERT INTO {alias}.manifest (json) VALUES (?)", (json.dumps(manifest),))
+
+
+def clean_scratch_folder() -> None:
+    """Containers left by a run that was killed (they hold names in clear): removed."""
+    folder = paths.data_dir() / "synchronisation"
+    if folder.is_dir():
+        for leftover in folder.glob("conteneur-*"):
+            leftover.unlink(missing_ok=True)

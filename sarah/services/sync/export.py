@@ -1,0 +1,142 @@
+"""`sarah sync export`: everything this installation holds, in one package (docs/sync.md).
+
+A package holds every travelling row, its own and those received, so that any one package is
+enough on its own: nobody needs to know what the other side already has. The rows are read in
+one snapshot (a read transaction: the desk goes on writing meanwhile), copied into a container
+by SQLite itself, and sealed with the network key.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from sarah import __version__
+from sarah.db import BUSY_TIMEOUT_MS, head_revision, sqlite_path, translate_errors
+from sarah.errors import InvalidInput
+from sarah.services.sync.container import FORMAT as CONTAINER_FORMAT
+from sarah.services.sync.container import (
+    TABLES,
+    column_list,
+    create_tables,
+    scratch_file,
+    write_manifest,
+)
+from sarah.services.sync.errors import NoKey
+from sarah.services.sync.keys import installed_key
+from sarah.services.sync.package import write_package
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    installation: str
+    sites: list[dict[str, object]]  # name, contacts (live), of every site the package holds
+    rows: int
+    size: int
+
+
+def sqlite_database(engine: Engine) -> Path:
+    db = sqlite_path(engine)
+    if db is None:
+        raise InvalidInput(
+            "La synchronisation par paquets relie des postes qui ont chacun leur fichier SQLite. "
+            "Une base PostgreSQL est déjà commune à tout son réseau : il n'y a rien à échanger."
+        )
+    return db
+
+
+def no_key_here() -> NoKey:
+    return NoKey(
+        "Cette installation n'a pas de clé de réseau : aucun paquet ne peut être écrit ni lu. "
+        "À la coordination : sarah sync key create --output cle-reseau.txt ; sur chaque poste : "
+        "sarah sync key import cle-reseau.txt."
+    )
+
+
+def _manifest(conn: sqlite3.Connection, name: str) -> dict[str, object]:
+    """What the package says of itself (read in the export's snapshot)."""
+    me, clock = conn.execute("SELECT id, clock FROM main.installation").fetchone()
+    tables: dict[str, dict[str, int]] = {}
+    for t in TABLES:
+        revision = "revision" if "revision" in t.c else "0"
+        rows, total = conn.execute(
+            f"SELECT count(*), coalesce(sum({revision}), 0) FROM pkg.{t.name}"
+        ).fetchone()
+        tables[t.name] = {"rows": int(rows), "revision_sum": int(total)}
+    sites = [
+        {"id": sid, "name": sname, "deleted": deleted is not None, "contacts": n}
+        for sid, sname, deleted, n in conn.execute(
+            "SELECT s.id, s.name, s.deleted_at, (SELECT count(*) FROM pkg.contacts c "
+            "WHERE c.site_id = s.id AND c.deleted_at IS NULL) FROM pkg.sites s ORDER BY s.name"
+        )
+    ]
+    highest: dict[str, int] = {}
+    for t in TABLES:
+        if "changed_by" not in t.c:
+            continue
+        query = f"SELECT changed_by, max(revision) FROM pkg.{t.name} GROUP BY changed_by"
+        for by, top in conn.execute(query):
+            key = by or ""
+            highest[key] = max(highest.get(key, 0), int(top))
+    return {
+        "format": CONTAINER_FORMAT,
+        "schema": head_revision(),
+        "program": __version__,
+        "installation": {"id": me, "name": name, "clock": int(clock)},
+        "exported_at": datetime.now().replace(microsecond=0).isoformat(),
+        "tables": tables,
+        "sites": sites,
+        "highest": highest,
+    }
+
+
+def fill_container(db: Path, container: Path, name: str) -> dict[str, object]:
+    """Copy every travelling row of ``db`` into ``container``, in one snapshot; the manifest."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute("ATTACH DATABASE ? AS pkg", (str(container),))
+        conn.execute("PRAGMA pkg.journal_mode=OFF")  # a scratch file: nothing to roll back to
+        conn.execute("PRAGMA pkg.synchronous=OFF")
+        create_tables(conn, "pkg")
+        conn.execute("BEGIN")  # one snapshot of main for every table
+        for table in TABLES:
+            cols = column_list(table)
+            conn.execute(
+                f"INSERT INTO pkg.{table.name} ({cols}) SELECT {cols} FROM main.{table.name}"
+            )
+        manifest = _manifest(conn, name)
+        write_manifest(conn, "pkg", manifest)
+        conn.execute("COMMIT")
+        conn.execute("DETACH DATABASE pkg")
+    finally:
+        conn.close()
+    return manifest
+
+
+def export_package(engine: Engine, output: Path, *, name: str) -> ExportResult:
+    """Write this installation's package to ``output`` (replaced atomically; nothing left
+    behind on failure). ``name`` says who sends it (the home site, or the coordination)."""
+    db = sqlite_database(engine)
+    key = installed_key(engine)
+    if key is None:
+        raise no_key_here()
+    with scratch_file(".sqlite") as container, translate_errors():
+        manifest = fill_container(db, container, name)
+        write_package(container, output, key)
+    tables = manifest["tables"]
+    assert isinstance(tables, dict)
+    sites = manifest["sites"]
+    assert isinstance(sites, list)
+    return ExportResult(
+        path=output,
+        installation=name,
+        sites=[{"name": s["name"], "contacts": s["contacts"]} for s in sites if not s["deleted"]],
+        rows=sum(int(t["rows"]) for t in tables.values()),
+        size=output.stat().st_size,
+    )

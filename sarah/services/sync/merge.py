@@ -1,0 +1,220 @@
+"""Merging a package's rows into this installation (docs/sync.md, "Merge rules").
+
+Every travelling row is a versioned register: the row with the greater version
+(``revision``, then ``changed_by``) wins, here and everywhere, so the result does not depend on
+the order packages arrive in, on duplicates or on stale packages; a row already held at the same
+version is left alone, which is why re-importing changes nothing. Tombstones are rows like any
+other. A contact's services travel with it: when its version wins, its services are those of
+the package.
+
+Rows that name the same thing twice are made one the same way everywhere: two sites of the
+same name (created at two installations) become the one with the smaller id, the other kept as
+a tombstone renamed "<name> ~<id>", every row of it pointing at the one kept; of two closed-day
+marks of one site and day, or two contacts of one spreadsheet row (same import key), the one
+with the smaller id is kept and the other dropped.
+
+Everything runs in SQL over the attached container, in one transaction of the caller.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from sqlalchemy import Table
+
+from sarah import schema
+from sarah.services.sync.container import TABLES, columns
+
+VERSIONED = tuple(t for t in TABLES if "revision" in t.c)
+# Columns that name a site: rewritten through the map of sites made one.
+SITE_COLUMNS = ("site_id", "origin_site_id")
+
+
+def _version(alias: str) -> str:
+    return f"({alias}.revision, coalesce({alias}.changed_by, ''))"
+
+
+@dataclass
+class MergeCounts:
+    new: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    both_sides: int = 0  # rows changed here and at the sender since they last heard of each other
+    sites_made_one: int = 0
+    duplicates_dropped: int = 0
+
+
+def _site_map(conn: sqlite3.Connection) -> int:
+    """temp.site_map: sites of one name held under two ids -> the smaller id (both ways)."""
+    conn.execute("CREATE TEMP TABLE site_map (loser TEXT PRIMARY KEY, canonical TEXT NOT NULL)")
+    conn.execute(
+        "INSERT OR IGNORE INTO temp.site_map (loser, canonical) "
+        "SELECT max(p.id, m.id), min(p.id, m.id) FROM pkg.sites p "
+        "JOIN main.sites m ON m.name = p.name AND m.id <> p.id"
+    )
+    # A site made one before (kept renamed): its rows in the package point at the one kept.
+    conn.execute(
+        "INSERT OR IGNORE INTO temp.site_map (loser, canonical) "
+        "SELECT m.id, k.id FROM main.sites m JOIN main.sites k "
+        "ON m.name = k.name || ' ~' || substr(m.id, 1, 8) AND k.id < m.id"
+    )
+    return int(conn.execute("SELECT count(*) FROM temp.site_map").fetchone()[0])
+
+
+def _mapped(col: str, alias: str = "p") -> str:
+    return (
+        f"coalesce((SELECT canonical FROM temp.site_map WHERE loser = {alias}.{col}), "
+        f"{alias}.{col})"
+    )
+
+
+def _select_list(table: Table) -> str:
+    """The package's columns as this installation stores them (sites made one applied)."""
+    out = []
+    for col in columns(table):
+        if col in SITE_COLUMNS:
+            out.append(_mapped(col))
+        elif table is schema.sites and col == "name":
+            out.append(
+                "CASE WHEN p.id IN (SELECT loser FROM temp.site_map) "
+                "THEN p.name || ' ~' || substr(p.id, 1, 8) ELSE p.name END"
+            )
+        elif table is schema.sites and col == "deleted_at":
+            out.append(
+                "CASE WHEN p.id IN (SELECT loser FROM temp.site_map) "
+                "THEN coalesce(p.deleted_at, p.created_at) ELSE p.deleted_at END"
+            )
+        else:
+            out.append(f"p.{col}")
+    return ", ".join(out)
+
+
+def _winners(conn: sqlite3.Connection, table: Table, counts: MergeCounts) -> None:
+    """temp.won_<table>: the package's rows that are new here or carry a newer version."""
+    name = table.name
+    conn.execute(
+        f"CREATE TEMP TABLE won_{name} AS SELECT p.id AS id, m.id IS NULL AS is_new "
+        f"FROM pkg.{name} p LEFT JOIN main.{name} m ON m.id = p.id "
+        f"WHERE m.id IS NULL OR {_version('p')} > {_version('m')}"
+    )
+    conn.execute(f"CREATE UNIQUE INDEX temp.won_{name}_id ON won_{name} (id)")
+    new, updated = conn.execute(
+        f"SELECT coalesce(sum(is_new), 0), coalesce(sum(NOT is_new), 0) FROM temp.won_{name}"
+    ).fetchone()
+    counts.new[name], counts.updated[name] = int(new), int(updated)
+
+
+def _both_sides(conn: sqlite3.Connection, highest: dict[str, int], me: str) -> int:
+    """Rows changed here since the sender last heard from us, and there since we last heard
+    from its writer: the same row edited at two places between exchanges."""
+    seen_here: dict[str, int] = {}
+    for table in VERSIONED:
+        for by, top in conn.execute(
+            f"SELECT coalesce(changed_by, ''), max(revision) FROM main.{table.name} "
+            "GROUP BY changed_by"
+        ):
+            seen_here[by] = max(seen_here.get(by, 0), int(top))
+    conn.execute("CREATE TEMP TABLE seen_here (by TEXT PRIMARY KEY, top INTEGER NOT NULL)")
+    conn.executemany("INSERT INTO temp.seen_here VALUES (?, ?)", seen_here.items())
+    known_of_me = int(highest.get(me, 0))
+    total = 0
+    for table in VERSIONED:
+        total += int(
+            conn.execute(
+                f"SELECT count(*) FROM pkg.{table.name} p JOIN main.{table.name} m ON m.id = p.id "
+                f"WHERE {_version('p')} <> {_version('m')} AND m.changed_by = ? "
+                "AND m.revision > ? AND coalesce(p.changed_by, '') <> ? AND p.revision > "
+                "coalesce((SELECT top FROM temp.seen_here WHERE by = coalesce(p.changed_by, '')), 0)",
+                (me, known_of_me, me),
+            ).fetchone()[0]
+        )
+    return total
+
+
+def plan_merge(conn: sqlite3.Connection, highest: dict[str, int], me: str) -> MergeCounts:
+    """What the merge would do, in temp tables only (main is not written)."""
+    counts = MergeCounts()
+    counts.sites_made_one = _site_map(conn)
+    for table in VERSIONED:
+        _winners(conn, table, counts)
+    counts.both_sides = _both_sides(conn, highest, me)
+    return counts
+
+
+def _apply_site_map_here(conn: sqlite3.Connection) -> None:
+    """This installation's own sites that lost to a package's: renamed, tombstoned, and every
+    row of them pointing at the one kept."""
+    conn.execute(
+        "UPDATE main.sites SET name = name || ' ~' || substr(id, 1, 8), "
+        "deleted_at = coalesce(deleted_at, created_at) "
+        "WHERE id IN (SELECT loser FROM temp.site_map) AND name NOT LIKE '% ~' || substr(id, 1, 8)"
+    )
+    for table in VERSIONED:
+        for col in SITE_COLUMNS:
+            if col in table.c:
+                conn.execute(
+                    f"UPDATE main.{table.name} SET {col} = {_mapped(col, 'main.' + table.name)} "
+                    f"WHERE {col} IN (SELECT loser FROM temp.site_map)"
+                )
+
+
+def _upsert(conn: sqlite3.Connection, table: Table) -> None:
+    name, cols = table.name, columns(table)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id")
+    conn.execute(
+        f"INSERT INTO main.{name} ({', '.join(cols)}) SELECT {_select_list(table)} "
+        f"FROM pkg.{name} p WHERE p.id IN (SELECT id FROM temp.won_{name}) "
+        f"ON CONFLICT(id) DO UPDATE SET {updates}"
+    )
+
+
+_SAME_THING = {
+    # table: how a package row and a row here name the same thing (site ids made one first)
+    "closed_days": f"m.site_id = {_mapped('site_id')} AND m.day = p.day",
+    "contacts": "m.import_key = p.import_key",
+}
+
+
+def _drop_duplicates(conn: sqlite3.Connection, counts: MergeCounts) -> None:
+    """Of two closed-day marks of one site and day, or two contacts of one spreadsheet row,
+    the one with the smaller id is kept (here, and so everywhere); the other is dropped."""
+    for name, same in _SAME_THING.items():
+        conn.execute(
+            f"CREATE TEMP TABLE dup_{name} AS SELECT max(p.id, m.id) AS id "
+            f"FROM pkg.{name} p JOIN main.{name} m ON {same} AND m.id <> p.id "
+            f"WHERE p.id IN (SELECT id FROM temp.won_{name})"
+        )
+        if name == "contacts":
+            conn.execute(
+                "DELETE FROM main.contact_services WHERE contact_id IN "
+                "(SELECT id FROM temp.dup_contacts)"
+            )
+        dropped = conn.execute(
+            f"DELETE FROM main.{name} WHERE id IN (SELECT id FROM temp.dup_{name})"
+        ).rowcount
+        conn.execute(f"DELETE FROM temp.won_{name} WHERE id IN (SELECT id FROM temp.dup_{name})")
+        counts.duplicates_dropped += max(dropped, 0)
+
+
+def apply_merge(conn: sqlite3.Connection, counts: MergeCounts) -> None:
+    """Write the planned merge into main (inside the caller's write transaction)."""
+    _apply_site_map_here(conn)
+    _drop_duplicates(conn, counts)
+    for table in VERSIONED:
+        _upsert(conn, table)
+    conn.execute(
+        "DELETE FROM main.contact_services WHERE contact_id IN (SELECT id FROM temp.won_contacts)"
+    )
+    conn.execute(
+        "INSERT INTO main.contact_services (contact_id, service_id) "
+        "SELECT contact_id, service_id FROM pkg.contact_services "
+        "WHERE contact_id IN (SELECT id FROM temp.won_contacts)"
+    )
+    top = (
+        "SELECT max(revision) FROM ("
+        + " UNION ALL ".join(
+            f"SELECT max(revision) AS revision FROM pkg.{t.name}" for t in VERSIONED
+        )
+        + ")"
+    )
+    conn.execute(f"UPDATE main.installation SET clock = max(clock, coalesce(({top}), 0))")

@@ -1,0 +1,160 @@
+"""`sarah sync import`: check a package whole, back up, merge it in one transaction.
+
+Order of work: the envelope is authenticated and decrypted into a private scratch file, the
+container is checked (tables, manifest, every value's shape); only then a verified backup is
+taken and the rows are merged, all or nothing (docs/sync.md). ``dry_run`` stops after the plan:
+it says what would change and writes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from sarah.db import BUSY_TIMEOUT_MS, translate_errors
+from sarah.services.backups.create import backup_before
+from sarah.services.sync.container import scratch_file
+from sarah.services.sync.export import no_key_here, sqlite_database
+from sarah.services.sync.keys import installed_key
+from sarah.services.sync.merge import MergeCounts, apply_merge, plan_merge
+from sarah.services.sync.package import read_package
+from sarah.services.sync.validate import InvalidContent, check_container
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    package: Path
+    sender: str
+    exported_at: str
+    dry_run: bool
+    counts: MergeCounts
+    sites: list[dict[str, object]] = field(default_factory=list)
+    backup: Path | None = None
+
+    @property
+    def changed(self) -> int:
+        return sum(self.counts.new.values()) + sum(self.counts.updated.values())
+
+
+@contextlib.contextmanager
+def _attached(engine: Engine, container: Path) -> Iterator[sqlite3.Connection]:
+    """A connection of the engine's pool (its PRAGMAs: foreign keys, WAL, secure delete) with
+    the container attached as ``pkg``, in autocommit until the caller begins."""
+    fairy = engine.raw_connection()
+    try:
+        conn = fairy.driver_connection
+        assert isinstance(conn, sqlite3.Connection)
+        level = conn.isolation_level
+        conn.isolation_level = None
+        try:
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            conn.execute("ATTACH DATABASE ? AS pkg", (f"file:{container.as_posix()}?mode=ro",))
+            try:
+                yield conn
+            finally:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                conn.execute("DETACH DATABASE pkg")
+        finally:
+            conn.isolation_level = level
+    finally:
+        fairy.close()
+
+
+def _remember_sender(conn: sqlite3.Connection, manifest: dict[str, object]) -> None:
+    who = manifest["installation"]
+    assert isinstance(who, dict)
+    conn.execute(
+        "INSERT INTO main.sync_peers (installation_id, name, exported_at, received_at, clock, "
+        "manifest) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(installation_id) DO UPDATE SET "
+        "name = excluded.name, exported_at = excluded.exported_at, "
+        "received_at = excluded.received_at, clock = excluded.clock, "
+        "manifest = excluded.manifest WHERE excluded.exported_at >= sync_peers.exported_at",
+        (
+            str(who.get("id")),
+            str(who.get("name") or "?"),
+            str(manifest.get("exported_at", "")).replace("T", " "),
+            datetime.now().replace(microsecond=0).isoformat(" "),
+            int(who.get("clock") or 0),
+            json.dumps({k: manifest[k] for k in ("sites", "tables", "program", "schema")}),
+        ),
+    )
+
+
+def _plan(engine: Engine, container: Path, manifest: dict[str, object]) -> MergeCounts:
+    """What merging would change (temp tables only: nothing here is written)."""
+    with _attached(engine, container) as conn, translate_errors():
+        conn.execute("BEGIN")
+        return plan_merge(conn, _highest(manifest), _me(conn))
+
+
+def _highest(manifest: dict[str, object]) -> dict[str, int]:
+    highest = manifest["highest"]
+    assert isinstance(highest, dict)
+    return {str(k): int(v) for k, v in highest.items()}
+
+
+def _me(conn: sqlite3.Connection) -> str:
+    return str(conn.execute("SELECT id FROM main.installation").fetchone()[0])
+
+
+def _merge(
+    engine: Engine, container: Path, manifest: dict[str, object], package: Path, apply: bool
+) -> MergeCounts:
+    """Merge (or, without ``apply``, only note that the sender was heard from), all or nothing."""
+    with _attached(engine, container) as conn, translate_errors():
+        me = _me(conn)
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("PRAGMA defer_foreign_keys = ON")
+        counts = plan_merge(conn, _highest(manifest), me)
+        if apply:
+            apply_merge(conn, counts)
+        who = manifest["installation"]
+        if isinstance(who, dict) and who.get("id") != me:
+            _remember_sender(conn, manifest)
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.IntegrityError:
+            conn.execute("ROLLBACK")
+            raise InvalidContent(
+                f"Le paquet {package.name} est incohérent (des lignes renvoient à des fiches "
+                "absentes). Il n'a pas été importé ; rien n'a été modifié."
+            ) from None
+    return counts
+
+
+def import_package(engine: Engine, package: Path, *, dry_run: bool = False) -> ImportResult:
+    """Merge ``package`` into this installation (or, with ``dry_run``, say what it would do)."""
+    sqlite_database(engine)
+    key = installed_key(engine)
+    if key is None:
+        raise no_key_here()
+    with scratch_file(".sqlite") as container:
+        read_package(package, key, container)
+        manifest = check_container(container, package)
+        counts = _plan(engine, container, manifest)
+        changes = sum(counts.new.values()) + sum(counts.updated.values())
+        backup = None
+        if not dry_run:
+            # A package that brings nothing new only says when its sender was last heard of:
+            # no backup is spent on it.
+            backup = backup_before(engine, "synchronisation") if changes else None
+            counts = _merge(engine, container, manifest, package, apply=changes > 0)
+    who = manifest["installation"]
+    sites = manifest["sites"]
+    return ImportResult(
+        package=package,
+        sender=str(who.get("name")) if isinstance(who, dict) else "?",
+        exported_at=str(manifest.get("exported_at", "")),
+        dry_run=dry_run,
+        counts=counts,
+        sites=[s for s in sites if isinstance(s, dict)] if isinstance(sites, list) else [],
+        backup=backup.path if backup else None,
+    )

@@ -1,0 +1,158 @@
+"""Checking a decrypted container before anything of it is merged.
+
+The envelope proves the package was written by a holder of the network's key; this proves it
+is what a SARAH writes: a sound SQLite file, the expected tables and columns, a manifest of a
+known format and schema, as many rows as the manifest says, and values of the right shape.
+Anything else refuses the whole package (nothing is merged).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import ClassVar
+
+from sarah.db import known_revisions
+from sarah.dbfile import SQLITE_MAGIC
+from sarah.services.sync.container import FORMAT, TABLES, columns
+from sarah.services.sync.errors import SyncRefused
+from sarah.vocabulary import CHANNELS
+
+MAX_MANIFEST = 1 << 20
+
+
+class InvalidContent(SyncRefused):
+    """The package opens with the key but does not hold what SARAH writes."""
+
+    code: ClassVar[str] = "invalid_content"
+
+
+class NewerSchema(SyncRefused):
+    """Written by a newer SARAH, with a schema this version does not know."""
+
+    code: ClassVar[str] = "newer_schema"
+
+
+HEX_ID = "(length({c}) = 32 AND {c} NOT GLOB '*[^0-9a-f]*')"
+# Columns whose shape is checked row by row (SQL over the whole table: one statement each).
+_ID_COLUMNS = {
+    "sites": ("id", "origin_site_id", "changed_by"),
+    "services": ("id", "origin_site_id", "changed_by"),
+    "visitors": ("id", "merged_into_id", "origin_site_id", "changed_by"),
+    "visitor_merges": ("id", "survivor_id", "absorbed_id", "origin_site_id", "changed_by"),
+    "contacts": ("id", "site_id", "visitor_id", "origin_site_id", "changed_by"),
+    "contact_services": ("contact_id", "service_id"),
+    "closed_days": ("id", "site_id", "origin_site_id", "changed_by"),
+}
+_REQUIRED_IDS = {"id", "site_id", "survivor_id", "absorbed_id", "contact_id", "service_id"}
+_DAY = "'[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'"
+_RULES = {
+    "sites": ["name IS NOT NULL AND length(trim(name)) > 0"],
+    "services": ["code IS NOT NULL AND length(code) > 0", "label IS NOT NULL"],
+    "visitors": [
+        "last_name IS NOT NULL",
+        "sex IS NULL OR sex IN ('F', 'H')",
+        f"birth_date IS NULL OR birth_date GLOB {_DAY}",
+    ],
+    "contacts": [
+        "channel IN (" + ", ".join(f"'{c}'" for c in CHANNELS) + ")",
+        f"local_date GLOB {_DAY}",
+        "local_time GLOB '[0-2][0-9]:[0-5][0-9]:[0-5][0-9]*'",
+    ],
+    "closed_days": [f"day GLOB {_DAY}"],
+}
+
+
+def _refuse(path: Path, why: str) -> InvalidContent:
+    return InvalidContent(
+        f"Le paquet {path.name} s'ouvre avec la clé du réseau mais ne contient pas ce qu'écrit "
+        f"SARAH ({why}). Il n'a pas été importé ; rien n'a été modifié."
+    )
+
+
+def _shape_problems(conn: sqlite3.Connection) -> list[str]:
+    problems = []
+    for table in TABLES:
+        rules = list(_RULES.get(table.name, []))
+        for col in _ID_COLUMNS[table.name]:
+            check = HEX_ID.format(c=col)
+            rules.append(check if col in _REQUIRED_IDS else f"({col} IS NULL OR {check})")
+        if "revision" in table.c:
+            rules.append("typeof(revision) = 'integer' AND revision >= 0")
+        bad = conn.execute(
+            f"SELECT count(*) FROM {table.name} WHERE NOT ({' AND '.join(rules)})"
+        ).fetchone()[0]
+        if bad:
+            problems.append(f"{bad} ligne(s) de la table {table.name} mal formée(s)")
+    return problems
+
+
+def _manifest(conn: sqlite3.Connection, path: Path) -> dict[str, object]:
+    rows = conn.execute("SELECT json FROM manifest LIMIT 2").fetchall()
+    if len(rows) != 1 or not isinstance(rows[0][0], str) or len(rows[0][0]) > MAX_MANIFEST:
+        raise _refuse(path, "description du paquet absente ou illisible")
+    try:
+        manifest = json.loads(rows[0][0])
+    except ValueError:
+        raise _refuse(path, "description du paquet illisible") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("format"), int):
+        raise _refuse(path, "description du paquet incomplète")
+    if manifest["format"] > FORMAT:
+        raise NewerSchema(
+            f"Le paquet {path.name} a été écrit par une version plus récente de SARAH (contenu "
+            f"au format {manifest['format']}). Mettez SARAH à jour sur ce poste, puis importez-le "
+            "de nouveau. Rien n'a été modifié."
+        )
+    if manifest.get("schema") not in known_revisions():
+        raise NewerSchema(
+            f"Le paquet {path.name} vient d'une version plus récente de SARAH (schéma "
+            f"« {manifest.get('schema')} » inconnu ici). Mettez SARAH à jour sur ce poste, puis "
+            "importez-le de nouveau. Rien n'a été modifié."
+        )
+    for field in ("installation", "tables", "sites", "highest"):
+        if field not in manifest:
+            raise _refuse(path, f"description du paquet sans « {field} »")
+    return manifest
+
+
+def _check_tables(conn: sqlite3.Connection, path: Path, manifest: dict[str, object]) -> None:
+    present = {
+        name: [row[1] for row in conn.execute(f"PRAGMA table_info({name})")]
+        for (name,) in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")
+    }
+    tables = manifest["tables"]
+    if not isinstance(tables, dict):
+        raise _refuse(path, "description des tables illisible")
+    for table in TABLES:
+        if present.get(table.name) != columns(table):
+            raise _refuse(path, f"table {table.name} absente ou de colonnes inattendues")
+        said = tables.get(table.name)
+        count = conn.execute(f"SELECT count(*) FROM {table.name}").fetchone()[0]
+        if not isinstance(said, dict) or said.get("rows") != count:
+            raise _refuse(path, f"la table {table.name} n'a pas le nombre de lignes annoncé")
+
+
+def check_container(path: Path, package: Path) -> dict[str, object]:
+    """The manifest of a sound container; a refusal (nothing merged) otherwise."""
+    with path.open("rb") as fh:
+        if fh.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+            raise _refuse(package, "pas de données SARAH à l'intérieur")
+    conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    try:
+        try:
+            verdict = conn.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError:
+            raise _refuse(package, "données intérieures abîmées") from None
+        if verdict != [("ok",)]:
+            raise _refuse(package, "données intérieures abîmées")
+        manifest = _manifest(conn, package)
+        _check_tables(conn, package, manifest)
+        problems = _shape_problems(conn)
+        if problems:
+            raise _refuse(package, "; ".join(problems[:3]))
+        return manifest
+    except sqlite3.DatabaseError:
+        raise _refuse(package, "données intérieures illisibles") from None
+    finally:
+        conn.close()
