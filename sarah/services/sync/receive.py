@@ -22,6 +22,7 @@ from sarah.db import BUSY_TIMEOUT_MS, translate_errors
 from sarah.services.backups.create import backup_before
 from sarah.services.sync.container import scratch_file
 from sarah.services.sync.export import no_key_here, sqlite_database
+from sarah.services.sync.identity import make_people_one
 from sarah.services.sync.keys import installed_key
 from sarah.services.sync.merge import MergeCounts, apply_merge, plan_merge
 from sarah.services.sync.package import read_package
@@ -35,6 +36,7 @@ class ImportResult:
     exported_at: str
     dry_run: bool
     counts: MergeCounts
+    people_made_one: int = 0  # records of one person at two sites, now one
     sites: list[dict[str, object]] = field(default_factory=list)
     backup: Path | None = None
 
@@ -105,20 +107,39 @@ def _me(conn: sqlite3.Connection) -> str:
     return str(conn.execute("SELECT id FROM main.installation").fetchone()[0])
 
 
+@dataclass(frozen=True)
+class _Merged:
+    counts: MergeCounts
+    people_made_one: int
+
+
 def _merge(
-    engine: Engine, container: Path, manifest: dict[str, object], package: Path, apply: bool
-) -> MergeCounts:
-    """Merge (or, without ``apply``, only note that the sender was heard from), all or nothing."""
+    engine: Engine,
+    container: Path,
+    manifest: dict[str, object],
+    package: Path,
+    *,
+    apply: bool,
+    keep: bool,
+) -> _Merged:
+    """Merge in one transaction, then make one person of records of one person at two sites.
+    Without ``apply``, only note that the sender was heard from; without ``keep``, roll it all
+    back (an exact preview: the dry run)."""
     with _attached(engine, container) as conn, translate_errors():
         me = _me(conn)
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("PRAGMA defer_foreign_keys = ON")
         counts = plan_merge(conn, _highest(manifest), me)
+        people = 0
         if apply:
             apply_merge(conn, counts)
+            people = make_people_one(conn, me)
         who = manifest["installation"]
         if isinstance(who, dict) and who.get("id") != me:
             _remember_sender(conn, manifest)
+        if not keep:
+            conn.execute("ROLLBACK")
+            return _Merged(counts, people)
         try:
             conn.execute("COMMIT")
         except sqlite3.IntegrityError:
@@ -127,7 +148,7 @@ def _merge(
                 f"Le paquet {package.name} est incohérent (des lignes renvoient à des fiches "
                 "absentes). Il n'a pas été importé ; rien n'a été modifié."
             ) from None
-    return counts
+    return _Merged(counts, people)
 
 
 def import_package(engine: Engine, package: Path, *, dry_run: bool = False) -> ImportResult:
@@ -141,12 +162,15 @@ def import_package(engine: Engine, package: Path, *, dry_run: bool = False) -> I
         manifest = check_container(container, package)
         counts = _plan(engine, container, manifest)
         changes = sum(counts.new.values()) + sum(counts.updated.values())
-        backup = None
-        if not dry_run:
+        merged, backup = _Merged(counts, 0), None
+        if dry_run:
+            if changes:  # the exact outcome, people made one included, then rolled back
+                merged = _merge(engine, container, manifest, package, apply=True, keep=False)
+        else:
             # A package that brings nothing new only says when its sender was last heard of:
             # no backup is spent on it.
             backup = backup_before(engine, "synchronisation") if changes else None
-            counts = _merge(engine, container, manifest, package, apply=changes > 0)
+            merged = _merge(engine, container, manifest, package, apply=changes > 0, keep=True)
     who = manifest["installation"]
     sites = manifest["sites"]
     return ImportResult(
@@ -154,7 +178,8 @@ def import_package(engine: Engine, package: Path, *, dry_run: bool = False) -> I
         sender=str(who.get("name")) if isinstance(who, dict) else "?",
         exported_at=str(manifest.get("exported_at", "")),
         dry_run=dry_run,
-        counts=counts,
+        counts=merged.counts,
+        people_made_one=merged.people_made_one,
         sites=[s for s in sites if isinstance(s, dict)] if isinstance(sites, list) else [],
         backup=backup.path if backup else None,
     )

@@ -62,6 +62,11 @@ def import_lines(result: ImportResult) -> list[str]:
         lines.append("Rien de nouveau : cette installation avait déjà tout ce qu'il contient.")
     else:
         lines.append(" ; ".join(p for p in (new, updated) if p) + ".")
+    if result.people_made_one:
+        lines.append(
+            f"{count_of(result.people_made_one, 'personne reconnue', 'personnes reconnues')} sur "
+            "deux sites (mêmes nom, prénom et date de naissance) : une seule fiche désormais."
+        )
     if c.both_sides:
         lines.append(
             f"{count_of(c.both_sides, 'modification faite', 'modifications faites')} des deux "
@@ -94,6 +99,7 @@ def import_json(result: ImportResult) -> dict[str, object]:
         "both_sides": c.both_sides,
         "sites_made_one": c.sites_made_one,
         "duplicates_dropped": c.duplicates_dropped,
+        "people_made_one": result.people_made_one,
         "changed": result.changed,
         "backup": str(result.backup) if result.backup else None,
         "sites": result.sites,

@@ -1,0 +1,172 @@
+"""One person, several sites (docs/sync.md, "One person, several sites").
+
+After a merge of packages, in the same transaction:
+
+1. Records of the same person made at two sites — same folded last and first names
+   (``search_key``, as the spreadsheet import compares them) and the same birth date — become one
+   person, the same way everywhere: the record with the smallest id survives, the others are
+   merged into it through the ordinary merge (contacts moved, profile completed, record
+   tombstoned, a trace that the person's page shows and that can be undone). The trace's id is
+   derived from the two records, and its date from theirs, so that every installation writes
+   the same trace. Records without a birth date, or spelled differently, are never merged here:
+   they are only proposed ("doublons probables entre sites").
+2. No live contact points at a merged record: a contact typed at one site on a record that
+   another site had merged away meanwhile follows it to the record kept.
+
+Each change takes a new version of this installation, like a merge made by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from dataclasses import dataclass
+
+# Derives the trace id of an automatic merge from its two records (uuid5).
+SAME_PERSON = uuid.UUID("5f0c3a8e-52c1-4c57-9a36-6e1f4d3b2a77")
+AGENT = "synchronisation (même personne sur deux sites)"
+
+
+@dataclass(frozen=True)
+class PersonMerge:
+    survivor: str
+    absorbed: str
+
+
+def _next_revision(conn: sqlite3.Connection) -> int:
+    return int(
+        conn.execute("UPDATE main.installation SET clock = clock + 1 RETURNING clock").fetchone()[0]
+    )
+
+
+def _profile(row: sqlite3.Row | tuple[object, ...]) -> str:
+    last, first, sex, born = row
+    return json.dumps(
+        {"last_name": last, "first_name": first, "sex": sex, "birth_date": born},
+        ensure_ascii=False,
+    )
+
+
+def same_people(conn: sqlite3.Connection) -> list[PersonMerge]:
+    """Live records of one person (names and birth date) made at more than one site."""
+    groups = conn.execute(
+        "SELECT group_concat(id) FROM (SELECT id, search_key, birth_date, origin_site_id "
+        "FROM main.visitors "
+        "WHERE deleted_at IS NULL AND merged_into_id IS NULL AND birth_date IS NOT NULL "
+        "AND search_key <> '' ORDER BY id) GROUP BY search_key, birth_date "
+        "HAVING count(*) > 1 AND count(DISTINCT coalesce(origin_site_id, '')) > 1"
+    ).fetchall()
+    merges: list[PersonMerge] = []
+    for (ids,) in groups:
+        survivor, *others = sorted(str(ids).split(","))
+        merges.extend(PersonMerge(survivor, other) for other in others)
+    return merges
+
+
+def _merge_one(conn: sqlite3.Connection, m: PersonMerge, me: str) -> None:
+    revision = _next_revision(conn)
+    fields = "last_name, first_name, sex, birth_date"
+    survivor = conn.execute(f"SELECT {fields} FROM main.visitors WHERE id = ?", (m.survivor,))
+    absorbed = conn.execute(f"SELECT {fields} FROM main.visitors WHERE id = ?", (m.absorbed,))
+    survivor_before, absorbed_profile = _profile(survivor.fetchone()), _profile(absorbed.fetchone())
+    moving = conn.execute(
+        "SELECT id, deleted_at FROM main.contacts WHERE visitor_id = ?", (m.absorbed,)
+    ).fetchall()
+    moved_ids = sorted(str(uuid.UUID(cid)) for cid, _deleted in moving)
+    live = sum(1 for _cid, deleted in moving if deleted is None)
+    conn.execute(
+        "UPDATE main.contacts SET visitor_id = ?, revision = ?, changed_by = ? "
+        "WHERE visitor_id = ?",
+        (m.survivor, revision, me, m.absorbed),
+    )
+    (merged_at,) = conn.execute(
+        "SELECT max(created_at) FROM main.visitors WHERE id IN (?, ?)", (m.survivor, m.absorbed)
+    ).fetchone()
+    conn.execute(
+        "UPDATE main.visitors SET sex = coalesce(sex, (SELECT sex FROM main.visitors WHERE id = ?)),"
+        " birth_date = coalesce(birth_date, (SELECT birth_date FROM main.visitors WHERE id = ?)),"
+        " revision = ?, changed_by = ? WHERE id = ?",
+        (m.absorbed, m.absorbed, revision, me, m.survivor),
+    )
+    conn.execute(
+        "UPDATE main.visitors SET merged_into_id = ?, deleted_at = ?, revision = ?, "
+        "changed_by = ? WHERE id = ?",
+        (m.survivor, merged_at, revision, me, m.absorbed),
+    )
+    trace = uuid.uuid5(SAME_PERSON, f"{m.survivor}:{m.absorbed}").hex
+    conn.execute(
+        "INSERT INTO main.visitor_merges (id, survivor_id, absorbed_id, merged_at, moved_contacts, "
+        "absorbed_profile, survivor_profile, moved_contact_ids, agent, origin_site_id, revision, "
+        "changed_by, created_at, updated_at, deleted_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, NULL) "
+        "ON CONFLICT(id) DO UPDATE SET merged_at = excluded.merged_at, "
+        "moved_contacts = excluded.moved_contacts, absorbed_profile = excluded.absorbed_profile, "
+        "survivor_profile = excluded.survivor_profile, "
+        "moved_contact_ids = excluded.moved_contact_ids, revision = excluded.revision, "
+        "changed_by = excluded.changed_by, deleted_at = NULL",
+        (
+            trace,
+            m.survivor,
+            m.absorbed,
+            merged_at,
+            live,
+            absorbed_profile,
+            survivor_before,
+            json.dumps(moved_ids),
+            AGENT,
+            revision,
+            me,
+            merged_at,
+            merged_at,
+        ),
+    )
+
+
+def follow_merges(conn: sqlite3.Connection, me: str) -> int:
+    """Contacts still on a merged record move to the record kept (through chains of merges)."""
+    conn.execute(
+        "CREATE TEMP TABLE kept_record AS WITH RECURSIVE chain(id, kept) AS ("
+        " SELECT id, merged_into_id FROM main.visitors WHERE merged_into_id IS NOT NULL"
+        " UNION SELECT c.id, v.merged_into_id FROM chain c JOIN main.visitors v ON v.id = c.kept"
+        " WHERE v.merged_into_id IS NOT NULL)"
+        " SELECT id, kept FROM chain WHERE kept IN (SELECT id FROM main.visitors"
+        " WHERE merged_into_id IS NULL)"
+    )
+    strays = conn.execute(
+        "SELECT count(*) FROM main.contacts WHERE visitor_id IN (SELECT id FROM temp.kept_record)"
+    ).fetchone()[0]
+    if strays:
+        revision = _next_revision(conn)
+        conn.execute(
+            "UPDATE main.contacts SET visitor_id = (SELECT kept FROM temp.kept_record k "
+            "WHERE k.id = main.contacts.visitor_id), revision = ?, changed_by = ? "
+            "WHERE visitor_id IN (SELECT id FROM temp.kept_record)",
+            (revision, me),
+        )
+    conn.execute("DROP TABLE temp.kept_record")
+    return int(strays)
+
+
+def make_people_one(conn: sqlite3.Connection, me: str) -> int:
+    """Steps 1 and 2 above; the number of records merged."""
+    merges = same_people(conn)
+    for m in merges:
+        _merge_one(conn, m, me)
+    follow_merges(conn, me)
+    return len(merges)
+
+
+def likely_duplicates(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Pairs of live records from two sites with the same folded names but no birth date on
+    at least one of them: proposed to a person, never merged alone."""
+    return [
+        (a, b)
+        for a, b in conn.execute(
+            "SELECT a.id, b.id FROM main.visitors a JOIN main.visitors b "
+            "ON a.search_key = b.search_key AND a.id < b.id "
+            "AND coalesce(a.origin_site_id, '') <> coalesce(b.origin_site_id, '') "
+            "WHERE a.deleted_at IS NULL AND b.deleted_at IS NULL AND a.search_key <> '' "
+            "AND (a.birth_date IS NULL OR b.birth_date IS NULL)"
+        )
+    ]
