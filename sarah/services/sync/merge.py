@@ -131,8 +131,18 @@ def _both_sides(conn: sqlite3.Connection, highest: dict[str, int], me: str) -> i
     return total
 
 
+def _drop_scratch_tables(conn: sqlite3.Connection) -> None:
+    """The temp tables of an earlier merge: they outlive its COMMIT on the pooled connection,
+    and the next import on the same engine would find them in its way."""
+    scratch = ["site_map", "seen_here"]
+    scratch += [f"{prefix}_{t.name}" for t in VERSIONED for prefix in ("won", "dup")]
+    for name in scratch:
+        conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+
+
 def plan_merge(conn: sqlite3.Connection, highest: dict[str, int], me: str) -> MergeCounts:
     """What the merge would do, in temp tables only (main is not written)."""
+    _drop_scratch_tables(conn)
     counts = MergeCounts()
     counts.sites_made_one = _site_map(conn)
     for table in VERSIONED:
