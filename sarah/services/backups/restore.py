@@ -7,6 +7,7 @@ from __future__ import annotations
 import glob
 import os
 import sqlite3
+import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -135,7 +136,32 @@ def _database_sound(db: Path) -> bool:
         return False
 
 
-def _copy_in(backup: Path, incoming: Path, expected: dict[str, int]) -> int | None:
+def _current_clock(db: Path) -> int:
+    """The version clock of the database being replaced (0 when it has none or is unreadable)."""
+    try:
+        conn = connect_ro(db)
+        try:
+            row = conn.execute("SELECT max(clock) FROM installation").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
+    return int(row[0] or 0) if row else 0
+
+
+def _new_identity(conn: sqlite3.Connection, clock_floor: int) -> None:
+    """A restored installation writes as a new one (docs/sync.md): its changes after the restore
+    must never carry a version it already gave to a change made before the restore and perhaps
+    already sent to other sites. So it takes a new id, and a clock past the one it replaces."""
+    if conn.execute("SELECT 1 FROM sqlite_schema WHERE name = 'installation'").fetchone():
+        conn.execute(
+            "UPDATE installation SET id = ?, clock = max(clock, ?)", (uuid.uuid4().hex, clock_floor)
+        )
+
+
+def _copy_in(
+    backup: Path, incoming: Path, expected: dict[str, int], clock_floor: int = 0
+) -> int | None:
     """Copy the backup beside the database, fsync, check; returns its live contacts."""
     try:
         src = connect_ro(backup)
@@ -143,6 +169,7 @@ def _copy_in(backup: Path, incoming: Path, expected: dict[str, int]) -> int | No
             dst = sqlite3.connect(incoming, isolation_level=None)
             try:
                 src.backup(dst)
+                _new_identity(dst, clock_floor)
                 dst.execute("PRAGMA journal_mode=DELETE")
             finally:
                 dst.close()
@@ -203,7 +230,8 @@ def restore_backup(
     db.parent.mkdir(parents=True, exist_ok=True)
     incoming = incoming_path(db)
     with backup_errors(db.parent, "Restauration"):
-        contacts = _copy_in(backup, incoming, info.counts)
+        floor = _current_clock(db) if sound else 0
+        contacts = _copy_in(backup, incoming, info.counts, floor)
         moves = plan_moves(db, f"{when:%Y%m%d-%H%M%S}")
         try:
             journal = write_journal(db, backup, incoming, moves, info.counts, contacts)

@@ -358,3 +358,29 @@ def test_the_temporary_files_of_a_backup_still_running_are_left_alone(folder: Pa
     other_pc.write_bytes(b"maybe still running on another PC")
     assert clean_temporary_files(folder) == [dead]
     assert running.exists() and its_manifest.exists() and other_pc.exists()
+
+
+def _identity(db: Path) -> tuple[str, int]:
+    conn = sqlite3.connect(f"file:{db.as_posix()}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT id, clock FROM installation").fetchone()
+    finally:
+        conn.close()
+    return str(row[0]), int(row[1])
+
+
+def test_a_restored_installation_writes_as_a_new_one(
+    engine: Engine, db_path: Path, folder: Path
+) -> None:
+    """Changes made after a restore never reuse a version given before it (docs/sync.md)."""
+    add_contacts(engine, 2)
+    info = create_backup(db_path, folder)
+    add_contacts(engine, 3)  # versions given after the backup, perhaps already sent elsewhere
+    engine.dispose()
+    before_id, before_clock = _identity(db_path)
+    backup_id, backup_clock = _identity(info.path)
+    assert backup_id == before_id and backup_clock < before_clock
+    restore_backup(db_path, info.path, folder=folder)
+    after_id, after_clock = _identity(db_path)
+    assert after_id != before_id
+    assert after_clock >= before_clock
