@@ -26,6 +26,13 @@ class Settings:
     # backup, at least 1 Go. The newest verified backup is kept whatever its size.
     backup_folder_limit_mb: int | None = None
     closed_days: list[str] = field(default_factory=list)  # ISO dates marked "jour de fermeture"
+    # Sync (docs/guide-synchronisation.md): the folder packages go through between sites (a
+    # network share or a USB key); None: no automatic exchange.
+    exchange_dir: str | None = None
+    # A coordination installation has no desk of its own: it sends as "Coordination" and
+    # watches every site of the network for silence.
+    coordination: bool = False
+    silent_days: int = 14  # the Réseau view warns of a site silent for longer than this
 
     def backup_path(self) -> Path:
         return Path(self.backup_dir) if self.backup_dir else paths.default_backup_dir()
@@ -40,8 +47,27 @@ def load_settings(path: Path | None = None) -> Settings:
     except (OSError, ValueError):
         # A damaged settings file must not stop the desk: start from defaults.
         return Settings()
-    known = {f.name for f in fields(Settings)}
-    return Settings(**{k: v for k, v in raw.items() if k in known})
+    if not isinstance(raw, dict):
+        return Settings()
+    # Keys of older or newer versions are dropped; a value of the wrong type (edited by hand)
+    # falls back to its default rather than stopping the desk.
+    defaults = Settings()
+    values = {}
+    for f in fields(Settings):
+        if f.name in raw and _same_kind(raw[f.name], getattr(defaults, f.name), f.type):
+            values[f.name] = raw[f.name]
+    return Settings(**values)
+
+
+def _same_kind(value: object, default: object, annotation: object) -> bool:
+    """A value fits a field when it is of its default's type, or None where None is allowed."""
+    if value is None:
+        return "None" in str(annotation)
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and (default is None or isinstance(default, bool))
+    if default is None:  # str | None, int | None
+        return isinstance(value, str if "str" in str(annotation) else int)
+    return isinstance(value, type(default))
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:

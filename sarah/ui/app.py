@@ -102,6 +102,11 @@ def build_main_window(args: argparse.Namespace) -> tuple[MainWindow | None, int]
     window = MainWindow(ctx)
     window.about_to_close.connect(engine.dispose)
     start_backups(window, opened)  # pending check, start-up backup, 30-minute timer
+    from sarah.ui.sync.install import start_exchange
+    from sarah.ui.workers import when_idle
+
+    # The exchange folder's first round once the check and the start-up backup have ended.
+    when_idle(lambda: start_exchange(window), context=window)
     return window, 0
 
 

@@ -186,6 +186,7 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        self.file_menu, self.quit_action = file_menu, quit_action  # entries go before Quitter
         self.screens_menu = bar.addMenu("&Écrans")
         entry = bar.addMenu("&Saisie")
         for (label, key), slot in zip(
@@ -421,3 +422,8 @@ def install_other_screens(window: MainWindow, ctx: AppContext) -> None:
     visitors.visitor_changed.connect(lambda _id: statistics.mark_stale())
     window.journal.deleted.connect(lambda _e: statistics.mark_stale())
     window.journal.restored.connect(lambda _e: statistics.mark_stale())
+
+    # Sync (helper S3): Fichier > Synchroniser…, the Réseau screen, the dossier d'échange.
+    from sarah.ui.sync.install import install_sync
+
+    install_sync(window, ctx)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -87,10 +88,26 @@ class FirstStartDialog(QDialog):
             self.site_list.hide()
             form.addRow("&Nom du Point Relais :", self.new_site_edit)
         form.addRow("&Votre nom (agent) :", self.agent_edit)
+        form.addRow("", self._coordination_box())
         # Typing a new site unselects the list; picking in the list clears what was typed.
         self.new_site_edit.textEdited.connect(self._typed_new_site)
         self.site_list.currentRowChanged.connect(self._picked_site)
         return form
+
+    def _coordination_box(self) -> QCheckBox:
+        """A coordination installation receives every site and has no desk of its own: its
+        packages say "Coordination", and the Réseau view watches every site for silence. It
+        still names a Point Relais, the one its screens open on (one of the network's sites)."""
+        self.coordination_check = QCheckBox(
+            "Installation de c&oordination (pas d'accueil sur ce poste)", self
+        )
+        self.coordination_check.setObjectName("coordination")
+        self.coordination_check.setChecked(self.settings.coordination)
+        self.coordination_check.setToolTip(
+            "Pour la coordination ou la supervision : ce poste reçoit les paquets de tous les "
+            "sites. Choisissez alors le Point Relais affiché par défaut."
+        )
+        return self.coordination_check
 
     def _buttons(self, first_time: bool) -> QHBoxLayout:
         self.ok_button = QPushButton("&Commencer" if first_time else "&Enregistrer", self)
@@ -149,6 +166,7 @@ class FirstStartDialog(QDialog):
             site = ensure_site(self.engine, name)
             self.settings.home_site = site.name
             self.settings.agent_name = agent
+            self.settings.coordination = self.coordination_check.isChecked()
             save_settings(self.settings)
         except OSError as exc:  # the settings file: its folder read-only, a full disk...
             self.error_label.setText(f"Réglages impossibles à enregistrer : {exc.strerror or exc}.")

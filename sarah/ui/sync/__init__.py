@@ -1,0 +1,1 @@
+"""Sync in the window: Synchroniser dialog, Réseau screen, dossier d'échange."""

@@ -1,0 +1,74 @@
+"""The network key part of the Synchroniser dialog: which network this post belongs to, or how
+to join one ("Importer la clé du réseau…": the file the coordination made)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from sarah.services.sync.keys import install_key, installed_key, read_key_file
+from sarah.ui.context import AppContext
+from sarah.ui.dialogs.crash import failure_text
+from sarah.ui.style import ERROR_STYLE
+
+NO_KEY_TEXT = (
+    "<b>Ce poste n'a pas encore la clé du réseau</b> : sans elle, aucun paquet ne peut être "
+    "écrit ni lu. Demandez à la coordination le fichier de clé du réseau (par exemple "
+    "<i>cle-reseau.txt</i>, créé une seule fois avec <i>sarah sync key create</i>), puis "
+    "importez-le ici."
+)
+
+
+class KeyBox(QGroupBox):
+    key_changed = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__("Clé du réseau", parent)
+        self.ctx = ctx
+        self.has_key = False
+        self.text = QLabel(self)
+        self.text.setObjectName("keyText")
+        self.text.setWordWrap(True)
+        self.import_button = QPushButton("Importer la &clé du réseau…", self)
+        self.import_button.setObjectName("importKey")
+        self.import_button.clicked.connect(self.choose_key_file)
+        self.import_button.setEnabled(not ctx.read_only)
+        row = QHBoxLayout(self)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.import_button)
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            key = installed_key(self.ctx.engine)
+        except Exception as exc:  # a damaged stored key says what to do
+            self.has_key = False
+            self.text.setStyleSheet(ERROR_STYLE)
+            self.text.setText(failure_text("Clé du réseau", exc, self))
+            self.import_button.show()
+            return
+        self.has_key = key is not None
+        self.text.setStyleSheet("")
+        self.text.setText(f"Ce poste fait partie du réseau <b>{key.id}</b>." if key else NO_KEY_TEXT)
+        self.import_button.setVisible(key is None)
+
+    def choose_key_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, "Importer la clé du réseau", "", "Clé du réseau (*.txt);;Tous les fichiers (*)"
+        )
+        if path:
+            self.import_key_file(Path(path))
+
+    def import_key_file(self, path: Path) -> bool:
+        """Install the key written in ``path`` (a small file: read here, on the GUI thread)."""
+        try:
+            install_key(self.ctx.engine, read_key_file(path))
+        except Exception as exc:  # not a key file, another network's key already here...
+            self.text.setStyleSheet(ERROR_STYLE)
+            self.text.setText(failure_text("Clé non importée", exc, self))
+            return False
+        self.refresh()
+        self.key_changed.emit()
+        return True
