@@ -50,9 +50,14 @@ def sqlite_database(engine: Engine) -> Path:
     return db
 
 
-def no_key_here() -> NoKey:
+def no_key_here(package: Path | None = None) -> NoKey:
+    about = (
+        f"le paquet {package.name} ne peut pas être lu"
+        if package
+        else "aucun paquet ne peut être écrit ni lu"
+    )
     return NoKey(
-        "Cette installation n'a pas de clé de réseau : aucun paquet ne peut être écrit ni lu. "
+        f"Cette installation n'a pas de clé de réseau : {about}. "
         "À la coordination : sarah sync key create --output cle-reseau.txt ; sur chaque poste : "
         "sarah sync key import cle-reseau.txt."
     )

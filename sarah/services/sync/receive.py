@@ -156,7 +156,7 @@ def import_package(engine: Engine, package: Path, *, dry_run: bool = False) -> I
     sqlite_database(engine)
     key = installed_key(engine)
     if key is None:
-        raise no_key_here()
+        raise no_key_here(package)
     with scratch_file(".sqlite") as container:
         read_package(package, key, container)
         manifest = check_container(container, package)

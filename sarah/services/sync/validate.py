@@ -104,6 +104,8 @@ def _manifest(conn: sqlite3.Connection, path: Path) -> dict[str, object]:
             f"au format {manifest['format']}). Mettez SARAH à jour sur ce poste, puis importez-le "
             "de nouveau. Rien n'a été modifié."
         )
+    if not isinstance(manifest.get("schema"), str) or not manifest["schema"]:
+        raise _refuse(path, "description du paquet sans schéma")
     if manifest.get("schema") not in known_revisions():
         raise NewerSchema(
             f"Le paquet {path.name} vient d'une version plus récente de SARAH (schéma "

@@ -170,7 +170,9 @@ def _sealed(content: Callable[[Path], None]) -> Maker:
     return make
 
 
-def _sarah_container(change_manifest: Callable[[dict[str, object]], None]) -> Callable[[Path], None]:
+def _sarah_container(
+    change_manifest: Callable[[dict[str, object]], None],
+) -> Callable[[Path], None]:
     """The siège's real container, its manifest then changed (a newer writer, say)."""
 
     def write(inside: Path) -> None:
@@ -284,24 +286,15 @@ BAD: dict[str, Bad] = {
     "manifest-without-schema": Bad(
         _sealed(_sarah_container(_without("schema"))), "invalid_content"
     ),
-    "not-a-package": Bad(_text("date;heure;site\n01/02/2026;09:00;Grésilles\n".encode()), "not_a_package"),
+    "not-a-package": Bad(
+        _text("date;heure;site\n01/02/2026;09:00;Grésilles\n".encode()), "not_a_package"
+    ),
     "a-database-file": Bad(_database_file, "not_a_package"),
     "empty-file": Bad(_text(b""), "not_a_package"),
     "missing-file": Bad(_missing, None),
     "a-folder": Bad(_folder, None),
 }
-KNOWN = {  # reported to the coordinator (sarah/services/sync/ is not this test's to change)
-    "no-key-here": pytest.mark.xfail(
-        strict=True,
-        reason="receive.import_package refuses before opening the package: no_key_here() does "
-        "not name the file",
-    ),
-    "manifest-without-schema": pytest.mark.xfail(
-        strict=True,
-        reason="validate._manifest calls a manifest without a schema 'newer' (schéma « None » "
-        "inconnu ici) instead of not SARAH's content",
-    ),
-}
+KNOWN: dict[str, pytest.MarkDecorator] = {}  # gaps found are fixed, none left
 
 
 @dataclass
@@ -345,7 +338,7 @@ def _cases(*known: str) -> list[object]:
 
 
 @pytest.mark.parametrize("dry_run", [False, True], ids=["import", "dry-run"])
-@pytest.mark.parametrize("case", _cases("no-key-here"))
+@pytest.mark.parametrize("case", _cases())
 def test_a_bad_package_is_refused_at_the_command_line_and_nothing_changes(
     scene_for: Callable[[str], Scene], capsys: pytest.CaptureFixture[str], case: str, dry_run: bool
 ) -> None:
@@ -400,7 +393,16 @@ def test_a_real_process_exits_2_with_a_french_line_and_no_traceback(
     scene = scene_for(case)
     env = {**os.environ, "SARAH_BASEDIR": str(basedir), "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
-        [sys.executable, "-m", "sarah.cli", "--db", str(scene.db), "sync", "import", str(scene.package)],
+        [
+            sys.executable,
+            "-m",
+            "sarah.cli",
+            "--db",
+            str(scene.db),
+            "sync",
+            "import",
+            str(scene.package),
+        ],
         capture_output=True,
         text=True,
         env=env,
