@@ -178,6 +178,11 @@ class SyncDialog(QDialog):
         self.status.setStyleSheet(ERROR_STYLE)
         self.status.setText(failure_text(what, exc, self))
 
+    def activate(self) -> None:
+        """Back to this dialog after a file chooser: without a window manager (a kiosk
+        session) nothing activates it, and the keyboard would reach no window."""
+        self.activateWindow()
+
     def reject(self) -> None:
         if not self.busy:  # Échap while an import runs does not leave it unreported
             super().reject()
@@ -186,6 +191,7 @@ class SyncDialog(QDialog):
 
     def choose_export_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Dossier où écrire le paquet (clé USB)")
+        self.activate()
         if folder:
             self.export_to(Path(folder))
 
@@ -214,6 +220,7 @@ class SyncDialog(QDialog):
         paths, _filter = QFileDialog.getOpenFileNames(
             self, "Paquets à importer", "", PACKAGE_FILTER
         )
+        self.activate()
         if paths:
             self.preview([Path(p) for p in paths])
 

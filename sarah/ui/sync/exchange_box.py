@@ -56,6 +56,7 @@ class ExchangeBox(QGroupBox):
     def choose_folder(self) -> None:
         start = self.exchange.settings.exchange_dir or ""
         folder = QFileDialog.getExistingDirectory(self, "Dossier d'échange", start)
+        self.window().activateWindow()  # no window manager: the keyboard must come back here
         if folder:
             self.set_folder(Path(folder))
 

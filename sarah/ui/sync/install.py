@@ -78,10 +78,15 @@ def open_sync_dialog(window: Any, parts: SyncParts) -> SyncDialog:
         parts.dialog.deleteLater()
     dialog = SyncDialog(window.ctx, parts.exchange, window)
     dialog.data_changed.connect(window.reload_all)
-    dialog.finished.connect(lambda _code: parts.screen.mark_stale())
+    dialog.finished.connect(lambda _code: _dialog_closed(window, parts))
     parts.dialog = dialog
     dialog.open()
     return dialog
+
+
+def _dialog_closed(window: Any, parts: SyncParts) -> None:
+    parts.screen.mark_stale()
+    window.activateWindow()  # no window manager (a kiosk session): the keyboard comes back
 
 
 def _show_line(parts: SyncParts, text: str) -> None:

@@ -58,6 +58,7 @@ class KeyBox(QGroupBox):
         path, _filter = QFileDialog.getOpenFileName(
             self, "Importer la clé du réseau", "", "Clé du réseau (*.txt);;Tous les fichiers (*)"
         )
+        self.window().activateWindow()  # no window manager: the keyboard must come back here
         if path:
             self.import_key_file(Path(path))
 
