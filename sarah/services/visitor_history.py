@@ -7,8 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from sarah.db import read_session
 from sarah.errors import InvalidInput
@@ -152,6 +152,39 @@ def search_visitors(
     with read_session(engine) as s:
         found = visitors_named(s, words, limit, then_by_birth_date=True)
         return _rows(s, found, today, young_age_limit)
+
+
+def duplicates_between_sites(
+    engine: Engine, *, today: date | None = None, young_age_limit: int = YOUNG_AGE_LIMIT
+) -> list[VisitorRow]:
+    """Records of two sites that only look alike: the same folded names, a birth date missing
+    on at least one (docs/sync.md, rule 6). A sync never merges them alone; they are listed
+    side by side for a person to confirm with "Fusionner avec une autre fiche…"."""
+    a, b = aliased(Visitor), aliased(Visitor)
+    live = and_(
+        a.deleted_at.is_(None),
+        b.deleted_at.is_(None),
+        a.merged_into_id.is_(None),
+        b.merged_into_id.is_(None),
+    )
+    pairs = (
+        select(a.id, b.id)
+        .join(b, and_(a.search_key == b.search_key, a.id < b.id))
+        .where(
+            live,
+            a.search_key != "",
+            func.coalesce(a.origin_site_id, "") != func.coalesce(b.origin_site_id, ""),
+            or_(a.birth_date.is_(None), b.birth_date.is_(None)),
+        )
+        .order_by(a.search_key, a.id, b.id)
+        .limit(SEARCH_LIMIT)
+    )
+    with read_session(engine) as s:
+        order: list[uuid.UUID] = []
+        for first, second in s.execute(pairs):
+            order.extend(i for i in (first, second) if i not in order)
+        found = {v.id: v for v in s.scalars(select(Visitor).where(Visitor.id.in_(order)))}
+        return _rows(s, [found[i] for i in order], today or date.today(), young_age_limit)
 
 
 def _resolve(s: Session, visitor_id: uuid.UUID) -> Visitor:

@@ -9,7 +9,8 @@ After a merge of packages, in the same transaction:
    tombstoned, a trace that the person's page shows and that can be undone). The trace's id is
    derived from the two records, and its date from theirs, so that every installation writes
    the same trace. Records without a birth date, or spelled differently, are never merged here:
-   they are only proposed ("doublons probables entre sites").
+   they are only proposed ("doublons probables entre sites",
+   :func:`sarah.services.visitor_history.duplicates_between_sites`).
 2. No live contact points at a merged record: a contact typed at one site on a record that
    another site had merged away meanwhile follows it to the record kept.
 
@@ -155,18 +156,3 @@ def make_people_one(conn: sqlite3.Connection, me: str) -> int:
         _merge_one(conn, m, me)
     follow_merges(conn, me)
     return len(merges)
-
-
-def likely_duplicates(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    """Pairs of live records from two sites with the same folded names but no birth date on
-    at least one of them: proposed to a person, never merged alone."""
-    return [
-        (a, b)
-        for a, b in conn.execute(
-            "SELECT a.id, b.id FROM main.visitors a JOIN main.visitors b "
-            "ON a.search_key = b.search_key AND a.id < b.id "
-            "AND coalesce(a.origin_site_id, '') <> coalesce(b.origin_site_id, '') "
-            "WHERE a.deleted_at IS NULL AND b.deleted_at IS NULL AND a.search_key <> '' "
-            "AND (a.birth_date IS NULL OR b.birth_date IS NULL)"
-        )
-    ]

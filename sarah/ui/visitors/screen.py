@@ -187,6 +187,7 @@ class VisitorsScreen(QWidget):
             self.status.clear_message()
         if self.search.text().strip():
             self._run_search()
+        self.pane.count_duplicates()  # a package received may have brought look-alikes
         if self.history is None or self.profile.is_dirty():
             return
         try:

@@ -5,17 +5,33 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sarah.errors import UserError
-from sarah.services.visitor_history import search_visitors
+from sarah.services.visitor_history import duplicates_between_sites, search_visitors
 from sarah.ui.context import AppContext
 from sarah.ui.style import ERROR_COLOUR, HINT_COLOUR
 from sarah.ui.table_models.visitor_models import VisitorSearchModel
 from sarah.ui.visitors.tables import read_only_table
+from sarah.vocabulary import count_of
 
 HINT = f"color: {HINT_COLOUR};"
 HINT_ERROR = f"color: {ERROR_COLOUR};"
+
+
+DUPLICATES_HINT = (
+    "Fiches de deux sites au même nom, sans date de naissance sur l'une d'elles : la "
+    "synchronisation ne les réunit pas seule. Ouvrez-en une, vérifiez avec la personne, puis "
+    "« Fusionner avec une autre fiche… » (l'autre y est proposée en premier)."
+)
 
 
 def hint_text(found: int, typed: str) -> str:
@@ -53,6 +69,10 @@ class SearchPane(QWidget):
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet(HINT)
+        self.duplicates_button = QPushButton()
+        self.duplicates_button.setToolTip(DUPLICATES_HINT)
+        self.duplicates_button.setVisible(False)
+        self.duplicates_button.clicked.connect(self.show_duplicates)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -62,6 +82,7 @@ class SearchPane(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.results, 1)
         layout.addWidget(self.hint)
+        layout.addWidget(self.duplicates_button)
 
     def run_search(self, text: str, current: uuid.UUID | None) -> None:
         """List the people ``text`` finds, ``current`` selected (not opened) when among them."""
@@ -81,6 +102,35 @@ class SearchPane(QWidget):
         if row is not None:
             self.select_row(row, load=False)
         self.show_hint()
+
+    def count_duplicates(self) -> None:
+        """Say (on a button under the list) how many records of two sites only look alike."""
+        try:
+            n = len(duplicates_between_sites(self.ctx.engine))
+        except UserError:
+            n = 0  # the list is a help: a locked base only hides it until the next look
+        self.duplicates_button.setText(f"Doublons probables entre sites : {count_of(n, 'fiche')}…")
+        self.duplicates_button.setVisible(n > 0)
+
+    def show_duplicates(self) -> None:
+        """List the records of two sites that only look alike, each pair side by side."""
+        try:
+            rows = duplicates_between_sites(
+                self.ctx.engine, young_age_limit=self.ctx.settings.young_age_limit
+            )
+        except UserError as exc:
+            self.show_hint(exc.message, error=True)
+            return
+        selection = self.results.selectionModel()
+        blocked = selection.blockSignals(True)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.results_model.set_rows(rows)
+        selection.blockSignals(blocked)
+        self.show_hint(DUPLICATES_HINT)
+        if rows:
+            self.results.setFocus()
 
     def show_hint(self, message: str | None = None, *, error: bool = False) -> None:
         self.hint.setStyleSheet(HINT_ERROR if error else HINT)
