@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,10 +64,10 @@ def scratch_folder() -> Path:
 
 @contextlib.contextmanager
 def scratch_file(suffix: str) -> Iterator[Path]:
-    """A new file in the scratch folder, removed (with its journal) when the block ends."""
+    """A new file in the scratch folder, removed (with its journal) when the block ends.
+    Containers left there by a run that was killed are removed first."""
+    clean_scratch_folder()
     handle, name = tempfile.mkstemp(prefix="conteneur-", suffix=suffix, dir=scratch_folder())
-    import os
-
     os.close(handle)
     path = Path(name)
     try:
@@ -87,9 +89,20 @@ def write_manifest(conn: sqlite3.Connection, alias: str, manifest: dict[str, obj
     conn.execute(f"INSERT INTO {alias}.manifest (json) VALUES (?)", (json.dumps(manifest),))
 
 
-def clean_scratch_folder() -> None:
-    """Containers left by a run that was killed (they hold names in clear): removed."""
+LEFTOVER_SECONDS = 6 * 3600  # older than any export or import still running
+
+
+def clean_scratch_folder(now: float | None = None) -> list[Path]:
+    """Containers left by a run that was killed (they hold names in clear) are removed; those
+    of a run still under way (another window, a command) are younger and stay."""
     folder = paths.data_dir() / "synchronisation"
-    if folder.is_dir():
-        for leftover in folder.glob("conteneur-*"):
-            leftover.unlink(missing_ok=True)
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    limit = (now if now is not None else time.time()) - LEFTOVER_SECONDS
+    for leftover in folder.glob("conteneur-*"):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < limit:
+                leftover.unlink()
+                removed.append(leftover)
+    return removed

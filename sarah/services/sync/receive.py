@@ -107,6 +107,14 @@ def _me(conn: sqlite3.Connection) -> str:
     return str(conn.execute("SELECT id FROM main.installation").fetchone()[0])
 
 
+def _incoherent(package: Path) -> InvalidContent:
+    return InvalidContent(
+        f"Le paquet {package.name} est incohérent avec cette installation (des lignes renvoient "
+        "à des fiches absentes, ou deux fiches différentes portent le même code). Il n'a pas été "
+        "importé ; rien n'a été modifié."
+    )
+
+
 @dataclass(frozen=True)
 class _Merged:
     counts: MergeCounts
@@ -132,7 +140,10 @@ def _merge(
         counts = plan_merge(conn, _highest(manifest), me)
         people = 0
         if apply:
-            apply_merge(conn, counts)
+            try:
+                apply_merge(conn, counts)
+            except sqlite3.IntegrityError:
+                raise _incoherent(package) from None
             people = make_people_one(conn, me)
         who = manifest["installation"]
         if isinstance(who, dict) and who.get("id") != me:
@@ -144,10 +155,7 @@ def _merge(
             conn.execute("COMMIT")
         except sqlite3.IntegrityError:
             conn.execute("ROLLBACK")
-            raise InvalidContent(
-                f"Le paquet {package.name} est incohérent (des lignes renvoient à des fiches "
-                "absentes). Il n'a pas été importé ; rien n'a été modifié."
-            ) from None
+            raise _incoherent(package) from None
     return _Merged(counts, people)
 
 
