@@ -9,8 +9,10 @@ background; failures are lines of the dialog (a bug also opens the crash dialog)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -155,6 +157,28 @@ class SyncDialog(QDialog):
         self.import_button.setEnabled(ready and not self.ctx.read_only and bool(accepted))
         self.close_button.setEnabled(not self.busy)
 
+    def _run(
+        self,
+        text: str,
+        task: Callable[..., Any],
+        *args: Any,
+        when_ended: Callable[[Worker], None] | None = None,
+        **callbacks: Any,
+    ) -> Worker:
+        """Start ``task`` in the background as the dialog's one job. Its end is heard only
+        while it is still that job: a preview's late "finished" never ends the import that
+        the user started right after its result."""
+        started: list[Worker] = []
+
+        def ended() -> None:
+            if started and started[0] is self._worker:
+                (when_ended or (lambda _w: self._stop()))(started[0])
+
+        worker = run_in_background(task, *args, on_finished=ended, **callbacks)
+        started.append(worker)  # before any signal is delivered: they come through the loop
+        self._start(worker, text)
+        return worker
+
     def _start(self, worker: Worker, text: str) -> None:
         self._worker = worker
         self.status.setStyleSheet("")
@@ -196,7 +220,8 @@ class SyncDialog(QDialog):
             self.export_to(Path(folder))
 
     def export_to(self, folder: Path) -> None:
-        worker = run_in_background(
+        self._run(
+            f"Écriture du paquet dans {folder}…",
             export_to_folder,
             self.ctx.engine,
             folder,
@@ -204,9 +229,7 @@ class SyncDialog(QDialog):
             date.today(),
             on_result=self._exported,
             on_error=lambda exc: self._failed("Export impossible", exc),
-            on_finished=self._stop,
         )
-        self._start(worker, f"Écriture du paquet dans {folder}…")
 
     def _exported(self, result: object) -> None:
         assert isinstance(result, ExportResult)
@@ -227,16 +250,15 @@ class SyncDialog(QDialog):
     def preview(self, paths: list[Path]) -> None:
         self._preview = []
         self.report.clear()
-        worker = run_in_background(
+        self._run(
+            "Lecture des paquets…",
             preview_packages,
             self.ctx.engine,
             paths,
             on_result=self._previewed,
             on_error=lambda exc: self._failed("Lecture impossible", exc),
             on_progress=self._on_progress,
-            on_finished=self._stop,
         )
-        self._start(worker, "Lecture des paquets…")
 
     def _previewed(self, outcomes: object) -> None:
         assert isinstance(outcomes, list)
@@ -263,16 +285,16 @@ class SyncDialog(QDialog):
         if not paths or self.busy:
             return
         self._imported = []
-        worker = run_in_background(
+        self._run(
+            "Import des paquets…",
             import_packages,
             self.ctx.engine,
             paths,
             self._imported,
             on_error=lambda exc: self._failed("Import impossible", exc),
             on_progress=self._on_progress,
-            on_finished=lambda: self._import_finished(len(paths)),
+            when_ended=lambda worker: self._import_finished(worker, len(paths)),
         )
-        self._start(worker, "Import des paquets…")
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
 
@@ -282,8 +304,8 @@ class SyncDialog(QDialog):
             self.cancel_button.setEnabled(False)
             self.status.setText("Arrêt après le paquet en cours…")
 
-    def _import_finished(self, asked: int) -> None:
-        cancelled = self._worker is not None and self._worker.cancelled
+    def _import_finished(self, worker: Worker, asked: int) -> None:
+        cancelled = worker.cancelled
         done = list(self._imported)
         self._preview = []
         self._stop()

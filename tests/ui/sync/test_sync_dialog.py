@@ -120,3 +120,40 @@ def test_a_bug_while_reading_opens_the_crash_dialog(
     assert "erreur inattendue" in dialog.report.toPlainText()
     assert dialog.findChildren(CrashDialog)
     assert not dialog.import_button.isEnabled()
+
+
+def test_arreter_stops_between_two_packages_and_says_what_was_imported(
+    qtbot, ctx, other_package, monkeypatch, contacts_of
+) -> None:
+    import threading
+
+    from sarah.ui.sync import dialog as dialog_module
+    from sarah.ui.sync.tasks import import_one
+
+    first, second = other_package("a.sarahsync"), other_package("b.sarahsync")
+    started, go = threading.Event(), threading.Event()
+
+    def slow_import(engine, paths, done):  # type: ignore[no-untyped-def]
+        yield 0, len(paths), "Import de a…"
+        started.set()
+        go.wait(10)  # the user presses "Arrêter" while the first package is merged
+        done.append(import_one(engine, paths[0], dry_run=False))
+        yield 1, len(paths), "Import de b…"
+        done.append(import_one(engine, paths[1], dry_run=False))  # never reached
+        return list(done)
+
+    monkeypatch.setattr(dialog_module, "import_packages", slow_import)
+    sync = _dialog(qtbot, ctx)
+    with qtbot.waitSignal(sync.previewed, timeout=10000):
+        sync.preview([first, second])
+    sync.import_previewed()
+    assert sync.cancel_button.isVisible() and not sync.close_button.isEnabled()
+    assert started.wait(10)
+    with qtbot.waitSignal(sync.import_ended, timeout=20000) as blocker:
+        sync.cancel_button.click()
+        go.set()
+    assert [o.path for o in blocker.args[0]] == [first]
+    assert sync.status.text() == (
+        "Import arrêté : 1 paquet importé sur 2 ; les suivants n'ont pas été touchés."
+    )
+    assert contacts_of(ctx.engine) == 2 and sync.close_button.isEnabled()
