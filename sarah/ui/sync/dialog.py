@@ -62,7 +62,8 @@ class SyncDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Synchroniser avec les autres sites")
-        self.setMinimumWidth(640)
+        # Wrapped labels under-report their height: a size that holds every part.
+        self.setMinimumSize(680, 640)
         self._worker: Worker | None = None
         self._preview: list[PackageOutcome] = []
         self._imported: list[PackageOutcome] = []

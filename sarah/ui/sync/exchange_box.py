@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -67,7 +68,7 @@ class ExchangeBox(QGroupBox):
     def _show_folder(self) -> None:
         folder = self.exchange.folder()
         self.folder_label.setText(
-            f"Dossier : <b>{folder}</b>" if folder else "Aucun dossier d'échange sur ce poste."
+            f"Dossier : <b>{html.escape(str(folder))}</b>" if folder else "Aucun dossier d'échange sur ce poste."
         )
         self.stop_button.setEnabled(folder is not None)
 

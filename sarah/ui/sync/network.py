@@ -7,6 +7,7 @@ after a change (``mark_stale``), or with F5.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -44,7 +45,7 @@ def home_of(ctx: AppContext) -> str | None:
 
 def silence_text(sites: list[SiteStatus], days: int) -> str:
     """The banner's words for the silent sites."""
-    names = ", ".join(s.name for s in sites)
+    names = html.escape(", ".join(s.name for s in sites))  # the banner is rich text
     never = all(s.heard_at is None for s in sites)
     since = "n'a jamais rien envoyé ici" if never else f"n'a rien envoyé depuis plus de {days} jours"
     if len(sites) > 1:

@@ -45,6 +45,23 @@ def test_without_a_key_the_dialog_says_how_to_get_one(qtbot, ctx, tmp_path, othe
     assert dialog.export_button.isEnabled() and dialog.choose_button.isEnabled()
 
 
+def test_the_coordination_can_create_the_networks_key_once(qtbot, ctx, tmp_path) -> None:
+    dialog = _dialog(qtbot, ctx)
+    assert dialog.key_box.create_button.isHidden()  # a desk joins a network, it does not make one
+    ctx.settings.coordination = True
+    dialog = _dialog(qtbot, ctx)
+    assert dialog.key_box.create_button.isVisible()
+    existing = tmp_path / "existe.txt"
+    existing.write_text("ma seule copie")
+    assert not dialog.key_box.create_key_file(existing)
+    assert "Clé non créée : " in dialog.key_box.text.text() and installed_key(ctx.engine) is None
+    assert existing.read_text() == "ma seule copie"
+    assert dialog.key_box.create_key_file(tmp_path / "cle-reseau.txt")
+    key = installed_key(ctx.engine)
+    assert key is not None and f"Clé du réseau <b>{key.id}</b> créée" in dialog.key_box.text.text()
+    assert dialog.key_box.create_button.isHidden() and dialog.export_button.isEnabled()
+
+
 def test_export_writes_a_package_named_after_the_site_and_the_day(
     qtbot, ctx, key_file, tmp_path
 ) -> None:
