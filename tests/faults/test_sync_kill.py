@@ -37,7 +37,6 @@ from sarah.services.contacts import delete_contact
 from sarah.services.database import open_database
 from sarah.services.imports.run import import_file
 from sarah.services.statistics.upkeep import statistics_drift
-from sarah.services.sync.container import clean_scratch_folder
 from sarah.services.sync.export import export_package
 from sarah.services.sync.keys import create_network_key, install_key, read_key_file
 from sarah.services.sync.receive import import_package
@@ -141,7 +140,8 @@ def _reset(scene: Scene, backups: Path) -> None:
     shutil.copyfile(scene.template, scene.receiver)
     if backups.exists():
         shutil.rmtree(backups)
-    clean_scratch_folder()
+    # What a kill left: removed by hand (clean_scratch_folder keeps files younger than a run).
+    shutil.rmtree(paths.data_dir() / "synchronisation", ignore_errors=True)
 
 
 def _scene(tmp: Path, backups: Path) -> Scene:
@@ -242,7 +242,8 @@ def test_an_import_killed_at_any_point_is_all_or_nothing(
 
 @pytest.mark.xfail(
     strict=False,
-    reason="nothing calls container.clean_scratch_folder() at start-up yet (reported)",
+    reason="a killed run's container stays until a sync more than LEFTOVER_SECONDS (6 h) "
+    "later: neither check_database nor open_database removes it (reported)",
 )
 def test_the_next_start_removes_the_container_a_killed_import_left(
     basedir: Path, tmp_path: Path
