@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from sarah.services.sync.status import NetworkStatus, SiteStatus, network_status
+from sarah.settings import save_settings
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import failure_text
 from sarah.ui.style import ERROR_STYLE, HINT_COLOUR
@@ -108,10 +110,32 @@ class NetworkScreen(QWidget):
     def _top_row(self) -> QHBoxLayout:
         self.sync_button = QPushButton("&Synchroniser…", self)
         self.sync_button.clicked.connect(self.sync_requested.emit)
+        self.silent_spin = QSpinBox(self)
+        self.silent_spin.setObjectName("silentDays")
+        self.silent_spin.setRange(1, 365)
+        self.silent_spin.setSuffix(" jours")
+        self.silent_spin.setValue(self.ctx.settings.silent_days)
+        self.silent_spin.setToolTip("Un site dont rien n'est arrivé depuis plus longtemps est signalé")
+        self.silent_spin.valueChanged.connect(self.set_silent_days)
+        label = QLabel("&Avertir après :", self)
+        label.setBuddy(self.silent_spin)
         row = QHBoxLayout()
         row.addWidget(self.key_line, 1)
+        row.addWidget(label)
+        row.addWidget(self.silent_spin)
         row.addWidget(self.sync_button)
         return row
+
+    def set_silent_days(self, days: int) -> None:
+        """Remember how long a site may stay silent (settings saved), then look again."""
+        self.ctx.settings.silent_days = days
+        try:
+            save_settings(self.ctx.settings)
+        except OSError as exc:  # the settings file's folder read-only, a full disk...
+            self.error_line.setText(f"Réglage non enregistré : {exc.strerror or exc}.")
+            return
+        if self.status is not None:
+            self.show_status(self.status)
 
     # --- reading ------------------------------------------------------------------------------
 

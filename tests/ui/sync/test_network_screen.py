@@ -68,3 +68,15 @@ def test_a_coordination_post_watches_every_site(qtbot, ctx, other_package) -> No
     assert "ce poste" not in [row[3] for row in _cells(screen)]
     # Grésilles never sent anything here: with Villeneuve heard of, it is pointed out too.
     assert "2 sites (Grésilles, Villeneuve)" in screen.banner.text()
+
+
+def test_the_silence_delay_is_set_on_the_screen_and_kept(qtbot, ctx, other_package) -> None:
+    from sarah import paths
+    from sarah.settings import load_settings
+
+    import_package(ctx.engine, other_package())
+    screen = _screen(qtbot, ctx, date.today() + timedelta(days=10))
+    assert screen.banner.isHidden() and screen.silent_spin.value() == 14
+    screen.silent_spin.setValue(7)
+    assert screen.banner.isVisible() and "plus de 7 jours" in screen.banner.text()
+    assert load_settings(paths.settings_file()).silent_days == 7
