@@ -89,13 +89,22 @@ def _select_list(table: Table) -> str:
     return ", ".join(out)
 
 
+# Rows no installation ever changed (the catalogue of migration 0001, made at each installation
+# with its own timestamps) share one version everywhere: of two such copies the older wins, so
+# that every installation ends with the same row, whoever it heard of first.
+_OLDER_UNVERSIONED = (
+    "(p.changed_by IS NULL AND m.changed_by IS NULL AND p.revision = m.revision "
+    "AND (p.created_at, p.updated_at) < (m.created_at, m.updated_at))"
+)
+
+
 def _winners(conn: sqlite3.Connection, table: Table, counts: MergeCounts) -> None:
     """temp.won_<table>: the package's rows that are new here or carry a newer version."""
     name = table.name
     conn.execute(
         f"CREATE TEMP TABLE won_{name} AS SELECT p.id AS id, m.id IS NULL AS is_new "
         f"FROM pkg.{name} p LEFT JOIN main.{name} m ON m.id = p.id "
-        f"WHERE m.id IS NULL OR {_version('p')} > {_version('m')}"
+        f"WHERE m.id IS NULL OR {_version('p')} > {_version('m')} OR {_OLDER_UNVERSIONED}"
     )
     conn.execute(f"CREATE UNIQUE INDEX temp.won_{name}_id ON won_{name} (id)")
     new, updated = conn.execute(

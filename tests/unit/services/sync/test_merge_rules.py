@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from sarah.services.database import open_database
 from sarah.services.sites import ensure_site
+from sarah.services.sync.container import TABLES
 from sarah.services.sync.export import export_package
 from sarah.services.sync.keys import NetworkKey, install_key
 from sarah.services.sync.receive import import_package
@@ -18,6 +21,16 @@ def installation(path: Path, key: NetworkKey, home: str) -> Engine:
     install_key(engine, key)
     ensure_site(engine, home)
     return engine
+
+
+def rows_of(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every travelling row but the sites' (their last write here is local bookkeeping)."""
+    with sqlite3.connect(db) as conn:
+        return {
+            t.name: sorted(conn.execute(f"SELECT * FROM {t.name}").fetchall(), key=repr)
+            for t in TABLES
+            if t.name != "sites"
+        }
 
 
 def test_two_imports_through_one_engine_both_merge(tmp_path: Path) -> None:
@@ -31,6 +44,32 @@ def test_two_imports_through_one_engine_both_merge(tmp_path: Path) -> None:
         assert import_package(b, package).counts.new["sites"] == 1
         again = import_package(b, package)
         assert sum(again.counts.new.values()) + sum(again.counts.updated.values()) == 0
+    finally:
+        a.dispose()
+        b.dispose()
+
+
+def test_the_catalogue_each_installation_was_born_with_ends_the_same_everywhere(
+    tmp_path: Path,
+) -> None:
+    # Migration 0001 writes the catalogue at each installation with that moment's timestamps
+    # and no version: every copy had the same version (0, none), so each installation kept its
+    # own and their rows never became the same. Now the older copy wins.
+    key = NetworkKey.generate()
+    a = installation(tmp_path / "a.sqlite", key, "Grésilles")
+    time.sleep(1.1)  # timestamps are to the second
+    b = installation(tmp_path / "b.sqlite", key, "Chenôve")
+    try:
+        assert rows_of(tmp_path / "a.sqlite")["services"] != rows_of(tmp_path / "b.sqlite")["services"]
+        from_a = export_package(a, tmp_path / "a.sarahsync", name="Grésilles").path
+        from_b = export_package(b, tmp_path / "b.sarahsync", name="Chenôve").path
+        import_package(a, from_b)
+        import_package(b, from_a)
+        assert rows_of(tmp_path / "a.sqlite") == rows_of(tmp_path / "b.sqlite")
+        for package in (from_a, from_b):  # and nothing moves any more
+            for engine in (a, b):
+                again = import_package(engine, package)
+                assert sum(again.counts.new.values()) + sum(again.counts.updated.values()) == 0
     finally:
         a.dispose()
         b.dispose()
