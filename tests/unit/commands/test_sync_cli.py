@@ -201,6 +201,22 @@ def _without(field: str) -> Callable[[dict[str, object]], None]:
     return lambda manifest: manifest.__delitem__(field)
 
 
+def _contacts_of_absent_people(inside: Path) -> None:
+    """A container that passes every check of its own but whose contacts name people it does
+    not hold (and this installation neither): seen only when the rows meet the database."""
+    manifest = fill_container(Path(os.environ["S4_SIEGE"]), inside, "Siège")
+    conn = sqlite3.connect(inside)
+    try:
+        conn.execute("DELETE FROM visitors")
+        tables = manifest["tables"]
+        assert isinstance(tables, dict)
+        tables["visitors"] = {"rows": 0, "revision_sum": 0}
+        conn.execute("UPDATE manifest SET json = ?", (json.dumps(manifest),))
+        conn.commit()
+    finally:
+        conn.close()
+
+
 def _random_bytes(inside: Path) -> None:
     inside.write_bytes(os.urandom(200_000))
 
@@ -280,6 +296,7 @@ BAD: dict[str, Bad] = {
     "newer-envelope-format": Bad(_from_good(_newer_envelope), "newer_format"),
     "newer-schema": Bad(_sealed(_sarah_container(_schema("9999"))), "newer_schema"),
     "newer-container-format": Bad(_sealed(_sarah_container(_container_format(2))), "newer_schema"),
+    "contacts-of-absent-people": Bad(_sealed(_contacts_of_absent_people), "invalid_content"),
     "sealed-random-bytes": Bad(_sealed(_random_bytes), "invalid_content"),
     "sealed-foreign-sqlite": Bad(_sealed(_foreign_sqlite), "invalid_content"),
     "sealed-wrong-tables": Bad(_sealed(_wrong_tables), "invalid_content"),
@@ -294,7 +311,13 @@ BAD: dict[str, Bad] = {
     "missing-file": Bad(_missing, None),
     "a-folder": Bad(_folder, None),
 }
-KNOWN: dict[str, pytest.MarkDecorator] = {}  # gaps found are fixed, none left
+KNOWN: dict[str, pytest.MarkDecorator] = {  # reported to the coordinator
+    "contacts-of-absent-people": pytest.mark.xfail(
+        strict=True,
+        reason="dangling references are found only at the merge's COMMIT: a backup is taken "
+        "first, and --dry-run (rolled back before COMMIT) says the package is fine",
+    ),
+}
 
 
 @dataclass
@@ -338,7 +361,7 @@ def _cases(*known: str) -> list[object]:
 
 
 @pytest.mark.parametrize("dry_run", [False, True], ids=["import", "dry-run"])
-@pytest.mark.parametrize("case", _cases())
+@pytest.mark.parametrize("case", _cases(*KNOWN))
 def test_a_bad_package_is_refused_at_the_command_line_and_nothing_changes(
     scene_for: Callable[[str], Scene], capsys: pytest.CaptureFixture[str], case: str, dry_run: bool
 ) -> None:
