@@ -108,7 +108,7 @@ class NetworkScreen(QWidget):
         refresh.activated.connect(self.refresh)
 
     def _top_row(self) -> QHBoxLayout:
-        self.sync_button = QPushButton("&Synchroniser…", self)
+        self.sync_button = QPushButton("S&ynchroniser…", self)  # Alt+S is the Saisie menu
         self.sync_button.clicked.connect(self.sync_requested.emit)
         self.silent_spin = QSpinBox(self)
         self.silent_spin.setObjectName("silentDays")
@@ -117,7 +117,7 @@ class NetworkScreen(QWidget):
         self.silent_spin.setValue(self.ctx.settings.silent_days)
         self.silent_spin.setToolTip("Un site dont rien n'est arrivé depuis plus longtemps est signalé")
         self.silent_spin.valueChanged.connect(self.set_silent_days)
-        label = QLabel("&Avertir après :", self)
+        label = QLabel("A&vertir après :", self)
         label.setBuddy(self.silent_spin)
         row = QHBoxLayout()
         row.addWidget(self.key_line, 1)
