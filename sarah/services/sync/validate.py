@@ -88,6 +88,33 @@ def _shape_problems(conn: sqlite3.Connection) -> list[str]:
     return problems
 
 
+# Every row a row names is in the package too: a package is a complete snapshot of what its
+# sender holds, so a reference to a row it does not carry is not SARAH's writing.
+_REFERENCES = (
+    ("contacts", "site_id", "sites"),
+    ("contacts", "visitor_id", "visitors"),
+    ("contact_services", "contact_id", "contacts"),
+    ("contact_services", "service_id", "services"),
+    ("visitors", "merged_into_id", "visitors"),
+    ("visitor_merges", "survivor_id", "visitors"),
+    ("visitor_merges", "absorbed_id", "visitors"),
+    ("closed_days", "site_id", "sites"),
+    *((t.name, "origin_site_id", "sites") for t in TABLES if "origin_site_id" in t.c),
+)
+
+
+def _dangling(conn: sqlite3.Connection) -> list[str]:
+    problems = []
+    for table, column, target in _REFERENCES:
+        n = conn.execute(
+            f"SELECT count(*) FROM {table} WHERE {column} IS NOT NULL AND {column} NOT IN "
+            f"(SELECT id FROM {target})"
+        ).fetchone()[0]
+        if n:
+            problems.append(f"{n} ligne(s) de {table} renvoient à des fiches absentes du paquet")
+    return problems
+
+
 def _manifest(conn: sqlite3.Connection, path: Path) -> dict[str, object]:
     rows = conn.execute("SELECT json FROM manifest LIMIT 2").fetchall()
     if len(rows) != 1 or not isinstance(rows[0][0], str) or len(rows[0][0]) > MAX_MANIFEST:
@@ -150,7 +177,7 @@ def check_container(path: Path, package: Path) -> dict[str, object]:
             raise _refuse(package, "données intérieures abîmées")
         manifest = _manifest(conn, package)
         _check_tables(conn, package, manifest)
-        problems = _shape_problems(conn)
+        problems = _shape_problems(conn) or _dangling(conn)
         if problems:
             raise _refuse(package, "; ".join(problems[:3]))
         return manifest

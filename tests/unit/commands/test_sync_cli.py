@@ -311,13 +311,7 @@ BAD: dict[str, Bad] = {
     "missing-file": Bad(_missing, None),
     "a-folder": Bad(_folder, None),
 }
-KNOWN: dict[str, pytest.MarkDecorator] = {  # reported to the coordinator
-    "contacts-of-absent-people": pytest.mark.xfail(
-        strict=True,
-        reason="dangling references are found only at the merge's COMMIT: a backup is taken "
-        "first, and --dry-run (rolled back before COMMIT) says the package is fine",
-    ),
-}
+KNOWN: dict[str, pytest.MarkDecorator] = {}  # every gap found is fixed
 
 
 @dataclass
