@@ -63,9 +63,10 @@ def run_key_import(args: argparse.Namespace) -> int:
 
 
 def _sender_name(args: argparse.Namespace) -> str:
+    from sarah.services.sync.sender import sender_name
     from sarah.settings import load_settings
 
-    return getattr(args, "name", None) or load_settings().home_site or "Coordination"
+    return getattr(args, "name", None) or sender_name(load_settings())
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -105,12 +106,13 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
+    from sarah.services.sync.sender import desk_site
     from sarah.services.sync.status import network_status, status_json, status_lines
     from sarah.settings import load_settings
 
     engine = database(args)
     try:
-        status = network_status(engine, load_settings().home_site)
+        status = network_status(engine, desk_site(load_settings()))
     finally:
         engine.dispose()
     today = date.today()

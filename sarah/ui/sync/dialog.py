@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from sarah.services.sync.export import ExportResult
+from sarah.services.sync.sender import sender_name
 from sarah.services.sync.words import export_lines, import_lines
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import failure_text
@@ -42,7 +43,6 @@ from sarah.ui.sync.tasks import (
     import_packages,
     package_file_name,
     preview_packages,
-    sender_name,
 )
 from sarah.ui.workers import Worker, run_in_background
 from sarah.vocabulary import count_of

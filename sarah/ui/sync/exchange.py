@@ -15,11 +15,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
+from sarah.services.sync.sender import sender_name
 from sarah.settings import Settings, save_settings
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import failure_text
 from sarah.ui.sync.exchange_round import FolderUnreachable, RoundReport, exchange_round
-from sarah.ui.sync.tasks import sender_name
 from sarah.ui.workers import run_in_background
 from sarah.vocabulary import count_of
 

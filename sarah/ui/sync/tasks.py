@@ -18,22 +18,13 @@ from sqlalchemy import Engine
 
 from sarah.services.sync.export import ExportResult, export_package
 from sarah.services.sync.receive import ImportResult, import_package
-from sarah.settings import Settings
 
 PACKAGE_SUFFIX = ".sarahsync"
-COORDINATION_NAME = "Coordination"
 # Characters no file system of a USB key or a Windows share accepts in a name.
 UNSAFE_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
 MAX_NAME_PART = 60
 
 Progress = tuple[int, int, str]
-
-
-def sender_name(settings: Settings) -> str:
-    """Who this installation's packages say they come from: its site, or the coordination."""
-    if settings.coordination or not settings.home_site:
-        return COORDINATION_NAME
-    return settings.home_site
 
 
 def safe_file_part(name: str) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from sarah.services.sync.sender import sender_name
 from sarah.settings import Settings
-from sarah.ui.sync.tasks import import_packages, package_file_name, safe_file_part, sender_name
+from sarah.ui.sync.tasks import import_packages, package_file_name, safe_file_part
 
 
 def test_the_file_name_says_who_and_when_and_suits_any_file_system() -> None:
