@@ -100,7 +100,20 @@ class MainWindow(QMainWindow):
         self.gap_banner.catch_up_requested.connect(self.open_catch_up)
 
         install_other_screens(self, ctx)
+        if ctx.settings.coordination:
+            self._without_desk()
         self.resize(1280, 720)
+
+    DESK_SCREENS = ("accueil", "journal", "saisie")
+
+    def _without_desk(self) -> None:
+        """A coordination post has no reception desk: its screens are the others'
+        (statistics, network, visitors); the desk's tabs and shortcuts are not offered."""
+        for key in self.DESK_SCREENS:
+            self.tabs.setTabVisible(self.tabs.indexOf(self._screens[key]), False)
+            self._screen_actions[key].setVisible(False)
+            self._screen_actions[key].setEnabled(False)
+        self.show_screen("statistiques")
 
     # --- plugging screens in -------------------------------------------------------------------
 

@@ -68,9 +68,14 @@ class GapBanner(QFrame):
         return list(self._days)
 
     def refresh(self, today: date | None = None) -> None:
-        """Look for gaps again; show the banner only if there are some."""
+        """Look for gaps again; show the banner only if there are some (never at a
+        coordination post: no desk types contacts there, the Réseau screen watches the sites)."""
         if today is not None:
             self._today = today
+        if self.ctx.settings.coordination:
+            self._days = []
+            self.setVisible(False)
+            return
         try:
             today = self._today if self._today is not None else self._clock()
             self._days = gap_days(self.ctx.engine, self.ctx.site.id, today=today)
