@@ -1,0 +1,258 @@
+"""Convergence (docs/spec/interfaces.md, "Sync packages"): random histories at three
+installations, made through SARAH's services, with random exchanges among them (duplicates,
+stale packages, relays); after a final full exchange every installation holds the same rows and
+the same reports, equal to those of one database where every operation was made in turn."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers.sync_world import BIRTHS, DAYS, FIRST_NAMES, HOMES, LABELS, Package, World, rows_of
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine
+
+from sarah.services.database import open_database
+
+# Operation kinds the comparison with one database leaves out (the rows-identical test keeps
+# them), because the merge rules cannot give what one database would hold: kind -> why.
+LEFT_OUT_OF_ONE_DATABASE: dict[str, str] = {
+    "twin": "the records of one person at two sites are made one at each installation by a "
+    "merge of its own, whose contacts moved take that installation's newest version: a stale "
+    "package brought in first gets its contacts moved, and then beats the later edit of them "
+    "(test_packages_in_two_orders_with_a_person_at_two_sites)",
+}
+# Not a kind but a timing, left out the same way: the same row changed at two installations
+# before either heard of the other's change. The greater version wins, which is not always the
+# change made last; so that test makes an operation only where every earlier change of its rows
+# is known (World.causal), and never edits or merges a person recorded at two sites before
+# the records are made one.
+
+INSTALLATIONS = tuple(HOMES)
+CHANNELS = ("physique", "telephone")
+
+
+@pytest.fixture
+def worlds() -> Iterator[list[World]]:
+    made: list[World] = []
+    yield made
+    for world in made:
+        world.close()
+        shutil.rmtree(world.root, ignore_errors=True)
+
+
+def new_world(worlds: list[World], *, causal: bool) -> World:
+    world = World.create(Path(tempfile.mkdtemp(prefix="sarah-sync-")), causal=causal)
+    worlds.append(world)
+    return world
+
+
+def contact_fields(world: World, data: st.DataObject, name: str) -> tuple:
+    day = data.draw(st.sampled_from(DAYS))
+    channel = data.draw(st.sampled_from(CHANNELS))
+    visitor = data.draw(st.sampled_from([None, *world.visitors(name)]))
+    live = [s for s, _label, retired in world.services(name) if not retired]
+    services = data.draw(st.lists(st.sampled_from(live[:6]), max_size=3, unique=True))
+    return day, channel, visitor, services
+
+
+def profile(data: st.DataObject) -> tuple:
+    return (
+        data.draw(st.sampled_from(FIRST_NAMES)),
+        data.draw(st.sampled_from(["F", "H", None])),
+        data.draw(st.sampled_from(BIRTHS)),
+    )
+
+
+# kind -> (what it acts on at an installation, or None; what it does with one of them)
+Candidates = Callable[[World, str], list[Any]]
+Action = Callable[[World, st.DataObject, str, Any], object]
+STEPS: dict[str, tuple[Candidates | None, Action]] = {
+    "visitor": (None, lambda w, d, n, _: w.create_visitor(n, *profile(d))),
+    "contact": (None, lambda w, d, n, _: w.log_contact(n, *contact_fields(w, d, n))),
+    "edit contact": (
+        World.contacts,
+        lambda w, d, n, c: w.update_contact(n, c, *contact_fields(w, d, n)),
+    ),
+    "delete contact": (World.contacts, lambda w, d, n, c: w.delete_contact(n, c)),
+    "edit visitor": (World.visitors, lambda w, d, n, v: w.update_visitor(n, v, *profile(d))),
+    "merge": (
+        lambda w, n: w.visitors(n)[1:],
+        lambda w, d, n, v: w.merge_visitors(n, d.draw(st.sampled_from(w.visitors(n))), v),
+    ),
+    "unmerge": (World.merges, lambda w, d, n, m: w.unmerge(n, m)),
+    "add service": (None, lambda w, d, n, _: w.add_service(n, d.draw(st.sampled_from(LABELS)))),
+    "rename service": (
+        lambda w, n: w.services(n)[:6],
+        lambda w, d, n, s: w.rename_service(n, s, d.draw(st.sampled_from(LABELS)) + " (nouveau)"),
+    ),
+    "retire service": (lambda w, n: w.services(n)[:6], lambda w, d, n, s: w.retire_service(n, s)),
+    "move service": (
+        lambda w, n: w.services(n)[:6],
+        lambda w, d, n, s: w.move_service(n, s, d.draw(st.sampled_from([-2, -1, 1, 3]))),
+    ),
+    "closed day": (None, lambda w, d, n, _: w.close_day(n, d.draw(st.sampled_from(DAYS)))),
+    "twin": (None, lambda w, d, n, _: w.create_twin(n, d.draw(st.integers(0, 10)))),
+    "export": (None, lambda w, d, n, _: w.export(n)),
+    "import": (lambda w, _n: w.packages, lambda w, d, n, p: w.receive(n, p)),
+}
+KINDS = (*STEPS, "contact", "contact", "visitor", "merge", "export", "import", "import")
+
+
+def one_step(world: World, data: st.DataObject) -> None:
+    """One operation of a random kind at a random installation that has something to act on."""
+    left_out = LEFT_OUT_OF_ONE_DATABASE if world.causal else {}
+    kind = data.draw(st.sampled_from([k for k in KINDS if k not in left_out]))
+    candidates, action = STEPS[kind]
+    if candidates is None:
+        action(world, data, data.draw(st.sampled_from(INSTALLATIONS)), None)
+        return
+    held = {name: candidates(world, name) for name in INSTALLATIONS}
+    able = [name for name in INSTALLATIONS if held[name]]
+    if able:
+        name = data.draw(st.sampled_from(able))
+        action(world, data, name, data.draw(st.sampled_from(held[name])))
+
+
+def run_history(world: World, data: st.DataObject) -> None:
+    for _ in range(data.draw(st.integers(5, 30), label="steps")):
+        one_step(world, data)
+    world.full_exchange()
+
+
+def assert_same_everywhere(world: World) -> None:
+    rows = {name: world.rows(name) for name in INSTALLATIONS}
+    for name in INSTALLATIONS[1:]:
+        for table, held in rows[name].items():
+            first = rows[INSTALLATIONS[0]][table]
+            assert held == first, (
+                f"{table} differs between A and {name}:\n"
+                f"only at A: {sorted(set(first) - set(held), key=repr)}\n"
+                f"only at {name}: {sorted(set(held) - set(first), key=repr)}\n" + "\n".join(world.log)
+            )
+    reports = {name: world.reports(world.engines[name]) for name in INSTALLATIONS}
+    for name in INSTALLATIONS:
+        assert world.drift(world.engines[name]) == [], name
+        assert reports[name] == reports["A"], name
+
+
+SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.mark.slow
+@SETTINGS
+@given(data=st.data())
+def test_every_installation_ends_with_the_same_rows(worlds: list[World], data: st.DataObject) -> None:
+    world = new_world(worlds, causal=False)
+    run_history(world, data)
+    assert_same_everywhere(world)
+
+
+@pytest.mark.slow
+@SETTINGS
+@given(data=st.data())
+def test_the_network_reports_what_one_database_of_everything_reports(
+    worlds: list[World], data: st.DataObject
+) -> None:
+    world = new_world(worlds, causal=True)
+    run_history(world, data)
+    assert_same_everywhere(world)
+    assert world.d is not None
+    assert world.reports(world.engines["A"]) == world.reports(world.d), "\n".join(world.log)
+
+
+# --- fixed histories ---------------------------------------------------------------------------
+
+
+def small_network(world: World, *, twin: bool = True) -> dict[str, Package]:
+    """A little of everything at each installation, with a relay, a stale package and a
+    person recorded at two sites; the packages each one wrote along the way."""
+    for name, first in zip(INSTALLATIONS, FIRST_NAMES, strict=True):
+        world.create_visitor(name, first, "F", BIRTHS[1])
+        world.create_visitor(name, first, "H", None)
+        world.log_contact(name, DAYS[1], "physique", world.visitors(name)[0], [])
+        world.close_day(name, DAYS[2])
+    b1, b2 = world.visitors("B")
+    world.merge_visitors("B", b1, b2)
+    world.add_service("C", LABELS[0])
+    packages = {"A old": world.export("A")}
+    contact = world.contacts("A")[0]
+    world.update_contact("A", contact, DAYS[3], "telephone", contact[1], [])
+    world.receive("B", world.export("C"))
+    packages["B relay"] = world.export("B")  # C's rows, through B
+    if twin:
+        assert world.create_twin("C", 0)  # A's first visitor, not yet heard of at C
+    for name in INSTALLATIONS:
+        packages[name] = world.export(name)
+    return packages
+
+
+def test_importing_a_package_again_changes_nothing(worlds: list[World]) -> None:
+    world = new_world(worlds, causal=False)
+    packages = small_network(world)
+    world.full_exchange()
+    for name in INSTALLATIONS:
+        db = world.root / f"{name}.sqlite"
+        before = rows_of(db, local_too=True)
+        for package in [*packages.values(), *world.packages]:
+            again = world.receive(name, package)
+            assert again.changed == 0, (name, package.path.name, again.counts)
+            # (both_sides is not always zero yet: test_merge_rules, "a package imported twice")
+            assert again.counts.sites_made_one == again.counts.duplicates_dropped == 0
+            assert again.people_made_one == 0
+            assert again.backup is None
+        assert rows_of(db, local_too=True) == before, name
+
+
+def copy_of(world: World, name: str, copy: str) -> Engine:
+    """The same installation, file and all, to replay another order of imports on."""
+    with sqlite3.connect(world.root / f"{name}.sqlite") as source, sqlite3.connect(
+        world.root / f"{copy}.sqlite"
+    ) as target:
+        source.backup(target)
+    world.at(copy)
+    return open_database(world.root / f"{copy}.sqlite")
+
+
+def imported_in_two_orders(world: World, packages: dict[str, Package]) -> None:
+    world.engines["C2"] = copy_of(world, "C", "C2")
+    world.known["C2"] = set()
+    first = [packages["A"], packages["B relay"], packages["A old"], packages["B"]]
+    for package in first:
+        world.receive("C", package)
+    for package in [packages["B"], packages["A old"], *reversed(first)]:  # duplicates too
+        world.receive("C2", package)
+    assert rows_of(world.root / "C.sqlite") == rows_of(world.root / "C2.sqlite")
+    assert world.reports(world.engines["C"]) == world.reports(world.engines["C2"])
+
+
+def test_packages_imported_in_two_orders_give_the_same_rows(worlds: list[World]) -> None:
+    world = new_world(worlds, causal=False)
+    imported_in_two_orders(world, small_network(world, twin=False))
+
+
+@pytest.mark.xfail(reason=LEFT_OUT_OF_ONE_DATABASE["twin"].split(" (")[0])
+def test_packages_in_two_orders_with_a_person_at_two_sites(
+    worlds: list[World], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # C records A's first visitor without knowing of A's record, under the smaller id (so it is
+    # the one kept). At C the newer package of A comes first; at C2 (the same installation,
+    # another order) A's old package does: its contact of that visitor is moved to the record
+    # kept with a version of C2 newer than A's later edit of it, and the edit is lost at C2.
+    world = new_world(worlds, causal=False)
+    packages = small_network(world, twin=False)
+    with monkeypatch.context() as smallest_id:
+        smallest_id.setattr(uuid, "uuid4", lambda: uuid.UUID(int=1))
+        assert world.create_twin("C", 0)
+    imported_in_two_orders(world, packages)
