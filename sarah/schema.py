@@ -202,6 +202,15 @@ sync_peers = Table(
     Column("manifest", Text, nullable=False),
 )
 
+# Per writing installation, the highest revision of its changes ever received here: a change
+# of that writer with a greater revision was not seen before (docs/sync.md, "both sides").
+sync_seen = Table(
+    "sync_seen",
+    metadata,
+    Column("writer", Uuid, primary_key=True),
+    Column("top", Integer, nullable=False),
+)
+
 # --- derived tables that make the semester tables fast on SQLite (docs/statistiques.md) -----
 # They hold nothing a user typed: every row is a sum over live contacts, kept up to date inside
 # the same transaction as the change by SQLite triggers (migration 0002), whatever program path

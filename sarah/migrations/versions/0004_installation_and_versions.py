@@ -13,6 +13,8 @@ versioned register; its version is the pair (``revision``, ``changed_by``):
 - ``sync_peers``: what this installation last received from each other one (when its package
   was written and read, its clock then, what it said of itself): the Réseau view and
   ``sync status``; local knowledge, it does not travel;
+- ``sync_seen``: per writing installation, the highest revision of its changes ever received
+  here (what tells an edit made at two places between exchanges from an old one);
 - ``changed_by`` on every travelling table: the installation whose change made the row's current
   version (NULL for rows written before this revision: they sort first, all alike).
 
@@ -53,13 +55,16 @@ def upgrade() -> None:
         sa.Column("clock", sa.Integer(), nullable=False),
         sa.Column("manifest", sa.Text(), nullable=False),
     )
+    op.create_table(
+        "sync_seen",
+        sa.Column("writer", sa.Uuid(), primary_key=True),
+        sa.Column("top", sa.Integer(), nullable=False),
+    )
     for table in TRAVELLING:
         # A plain ADD COLUMN (no batch copy): the statistics triggers on these tables stay.
         op.add_column(table, sa.Column("changed_by", sa.Uuid(), nullable=True))
     clock = " ".join(f"UNION ALL SELECT max(revision) AS r FROM {t}" for t in TRAVELLING)
-    highest = (
-        f"(SELECT coalesce(max(r), 0) FROM (SELECT max(last_revision) AS r FROM sites {clock}) AS revisions)"
-    )
+    highest = f"(SELECT coalesce(max(r), 0) FROM (SELECT max(last_revision) AS r FROM sites {clock}) AS revisions)"
     installation = sa.table("installation", sa.column("id", sa.Uuid()), sa.column("clock"))
     op.execute(installation.insert().values(id=uuid.uuid4(), clock=sa.text(highest)))
 
@@ -68,5 +73,6 @@ def downgrade() -> None:
     for table in reversed(TRAVELLING):
         # ALTER TABLE … DROP COLUMN (SQLite 3.35+, PostgreSQL): no table copy, triggers kept.
         op.execute(f"ALTER TABLE {table} DROP COLUMN changed_by")
+    op.drop_table("sync_seen")
     op.drop_table("sync_peers")
     op.drop_table("installation")
