@@ -58,7 +58,14 @@ def _site_map(conn: sqlite3.Connection) -> int:
         "SELECT m.id, k.id FROM main.sites m JOIN main.sites k "
         "ON m.name = k.name || ' ~' || substr(m.id, 1, 8) AND k.id < m.id"
     )
-    return int(conn.execute("SELECT count(*) FROM temp.site_map").fetchone()[0])
+    # Counted: the sites made one by this package, not those made one before (a stale package
+    # still holds the loser under its first name; a newer one, renamed).
+    return int(
+        conn.execute(
+            "SELECT count(*) FROM temp.site_map s WHERE NOT EXISTS (SELECT 1 FROM main.sites x "
+            "WHERE x.id = s.loser AND x.name LIKE '% ~' || substr(x.id, 1, 8))"
+        ).fetchone()[0]
+    )
 
 
 def _mapped(col: str, alias: str = "p") -> str:

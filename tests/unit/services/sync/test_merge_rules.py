@@ -100,3 +100,25 @@ def test_a_package_imported_twice_reports_no_change_made_on_both_sides(tmp_path:
     finally:
         a.dispose()
         b.dispose()
+
+
+def test_a_site_made_one_is_counted_once(tmp_path: Path) -> None:
+    # Every later import of a package holding the site made one (under its first name, or
+    # renamed) counted it again: "1 site made one" on every exchange after.
+    key = NetworkKey.generate()
+    a = installation(tmp_path / "a.sqlite", key, "Grésilles")
+    b = installation(tmp_path / "b.sqlite", key, "Chenôve")
+    try:
+        for engine in (a, b):
+            ensure_site(engine, "Quetigny")  # created at both, unawares
+        old_b = export_package(b, tmp_path / "b-old.sarahsync", name="Chenôve").path
+        assert import_package(a, old_b).counts.sites_made_one == 1
+        from_a = export_package(a, tmp_path / "a.sarahsync", name="Grésilles").path
+        import_package(b, from_a)  # 1, or 0 when B's site is the one kept (the other comes dead)
+        new_b = export_package(b, tmp_path / "b.sarahsync", name="Chenôve").path
+        for engine, package in ((a, old_b), (a, new_b), (b, from_a), (b, old_b)):
+            assert import_package(engine, package).counts.sites_made_one == 0
+        assert [s.name for s in list_sites(a)] == [s.name for s in list_sites(b)]
+    finally:
+        a.dispose()
+        b.dispose()
