@@ -33,7 +33,7 @@ from sarah.services.catalogue import (
 from sarah.services.contacts import ContactDraft, delete_contact, log_contact, update_contact
 from sarah.services.database import open_database
 from sarah.services.desk.days import mark_closed_day
-from sarah.services.sites import ensure_site
+from sarah.services.sites import ensure_site, list_sites
 from sarah.services.statistics.tables import semester_tables
 from sarah.services.statistics.upkeep import statistics_drift
 from sarah.services.sync.container import TABLES
@@ -241,12 +241,29 @@ class World:
         self.record(name, [twin, ("group", twin)], f"twin {twin} of {vid} ({last})")
         return True
 
+    def add_site(self, name: str, site: str) -> None:
+        """A site created at ``name`` (maybe at another installation too, unawares)."""
+        self.at(name)
+        sid = ensure_site(self.engines[name], site).id
+        self.to_d[sid] = sid
+        if self.causal:
+            self.at("D")
+            assert self.d is not None
+            self.to_d[sid] = self.d_sites[site] = ensure_site(self.d, site).id
+        self.record(name, [], f"site {site} ({sid})")
+
+    def sites(self, name: str) -> list[uuid.UUID]:
+        """The live sites ``name`` holds."""
+        return self.in_order_made([s.id for s in list_sites(self.engines[name]) if s.id in self.to_d])
+
     def draft(
-        self, name: str, day: date, channel: str, visitor: uuid.UUID | None, services: list[uuid.UUID], d: bool
+        self, name: str, day: date, channel: str, visitor: uuid.UUID | None, services: list[uuid.UUID], d: bool,
+        site: uuid.UUID | None = None,
     ) -> ContactDraft:
         m = self.to_d if d else {}
+        where = site or self.home[name]
         return ContactDraft(
-            site_id=m.get(self.home[name], self.home[name]),
+            site_id=m.get(where, where),
             channel=channel,
             local_date=day,
             local_time=time(10),
@@ -254,19 +271,24 @@ class World:
             service_ids=[m.get(s, s) for s in services],
         )
 
-    def log_contact(self, name: str, day: date, channel: str, visitor: uuid.UUID | None, services: list[uuid.UUID]) -> bool:
+    def log_contact(
+        self, name: str, day: date, channel: str, visitor: uuid.UUID | None, services: list[uuid.UUID],
+        site: uuid.UUID | None = None,
+    ) -> bool:
         keys: list[object] = [("group", visitor)] if visitor else []
         if not self.allowed(name, keys):
             return False
         created: list[uuid.UUID] = []
         cid = self.both(
             name,
-            lambda e: log_contact(e, self.draft(name, day, channel, visitor, services, False)).id,
-            lambda e: created.append(log_contact(e, self.draft(name, day, channel, visitor, services, True)).id),
+            lambda e: log_contact(e, self.draft(name, day, channel, visitor, services, False, site)).id,
+            lambda e: created.append(
+                log_contact(e, self.draft(name, day, channel, visitor, services, True, site)).id
+            ),
         )
         assert isinstance(cid, uuid.UUID)
         self.to_d[cid] = created[0] if created else cid
-        self.record(name, [cid, *keys], f"contact {cid} {day} {channel} visitor={visitor} {len(services)} services")
+        self.record(name, [cid, *keys], f"contact {cid} {day} {channel} visitor={visitor} site={site}")
         return True
 
     def update_contact(
@@ -391,16 +413,19 @@ class World:
         self.record(name, keys, f"move service {label} by {step}")
         return True
 
-    def close_day(self, name: str, day: date) -> bool:
-        keys: list[object] = [("closed", HOMES[name], day)]
-        if not self.allowed(name, keys):
+    def close_day(self, name: str, site: str, day: date) -> bool:
+        """``site`` closed on ``day``, marked at ``name`` (a coordination marks other sites':
+        two installations may mark the same day, each with a row of its own)."""
+        here = {s.name: s.id for s in list_sites(self.engines[name])}
+        keys: list[object] = [("closed", site, day)]
+        if site not in here or not self.allowed(name, keys):
             return False
         self.both(
             name,
-            lambda e: mark_closed_day(e, self.home[name], day),
-            lambda e: mark_closed_day(e, self.d_sites[HOMES[name]], day),
+            lambda e: mark_closed_day(e, here[site], day),
+            lambda e: mark_closed_day(e, self.d_sites[site], day),
         )
-        self.record(name, keys, f"closed day {day}")
+        self.record(name, keys, f"closed day {site} {day}")
         return True
 
     # --- exchanges -------------------------------------------------------------------------

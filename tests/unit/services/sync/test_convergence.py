@@ -36,6 +36,7 @@ LEFT_OUT_OF_ONE_DATABASE: dict[str, str] = {
 # the records are made one.
 
 INSTALLATIONS = tuple(HOMES)
+NEW_SITE = "Quetigny"  # one name only: two new sites would list in different orders than in D
 CHANNELS = ("physique", "telephone")
 
 
@@ -77,6 +78,13 @@ Action = Callable[[World, st.DataObject, str, Any], object]
 STEPS: dict[str, tuple[Candidates | None, Action]] = {
     "visitor": (None, lambda w, d, n, _: w.create_visitor(n, *profile(d))),
     "contact": (None, lambda w, d, n, _: w.log_contact(n, *contact_fields(w, d, n))),
+    # A contact entered for another site (catch-up entry by a coordination, say).
+    "contact elsewhere": (
+        World.sites,
+        lambda w, d, n, site: w.log_contact(n, *contact_fields(w, d, n), site=site),
+    ),
+    # The same new site may be created at two installations: it ends as one site.
+    "site": (None, lambda w, d, n, _: w.add_site(n, NEW_SITE)),
     "edit contact": (
         World.contacts,
         lambda w, d, n, c: w.update_contact(n, c, *contact_fields(w, d, n)),
@@ -98,12 +106,19 @@ STEPS: dict[str, tuple[Candidates | None, Action]] = {
         lambda w, n: w.services(n)[:6],
         lambda w, d, n, s: w.move_service(n, s, d.draw(st.sampled_from([-2, -1, 1, 3]))),
     ),
-    "closed day": (None, lambda w, d, n, _: w.close_day(n, d.draw(st.sampled_from(DAYS)))),
+    "closed day": (
+        None,
+        lambda w, d, n, _: w.close_day(
+            n,
+            d.draw(st.sampled_from([*HOMES.values(), NEW_SITE, HOMES[n], HOMES[n]])),
+            d.draw(st.sampled_from(DAYS)),
+        ),
+    ),
     "twin": (None, lambda w, d, n, _: w.create_twin(n, d.draw(st.integers(0, 10)))),
     "export": (None, lambda w, d, n, _: w.export(n)),
     "import": (lambda w, _n: w.packages, lambda w, d, n, p: w.receive(n, p)),
 }
-KINDS = (*STEPS, "contact", "contact", "visitor", "merge", "export", "import", "import")
+KINDS = (*STEPS, *["contact"] * 4, "edit contact", "visitor", "merge", "export", *["import"] * 3)
 
 
 def one_step(world: World, data: st.DataObject) -> None:
@@ -122,7 +137,7 @@ def one_step(world: World, data: st.DataObject) -> None:
 
 
 def run_history(world: World, data: st.DataObject) -> None:
-    for _ in range(data.draw(st.integers(5, 30), label="steps")):
+    for _ in range(data.draw(st.integers(5, 40), label="steps")):
         one_step(world, data)
     world.full_exchange()
 
@@ -182,9 +197,13 @@ def small_network(world: World, *, twin: bool = True) -> dict[str, Package]:
         world.create_visitor(name, first, "F", BIRTHS[1])
         world.create_visitor(name, first, "H", None)
         world.log_contact(name, DAYS[1], "physique", world.visitors(name)[0], [])
-        world.close_day(name, DAYS[2])
+        world.close_day(name, HOMES[name], DAYS[2])
+        world.close_day(name, HOMES["A"], DAYS[3])  # the same day marked at each installation
     b1, b2 = world.visitors("B")
     world.merge_visitors("B", b1, b2)
+    for name in ("A", "B"):  # one new site, created at two installations
+        world.add_site(name, NEW_SITE)
+        world.log_contact(name, DAYS[4], "physique", None, [], site=world.sites(name)[-1])
     world.add_service("C", LABELS[0])
     packages = {"A old": world.export("A")}
     contact = world.contacts("A")[0]
@@ -235,6 +254,7 @@ def imported_in_two_orders(world: World, packages: dict[str, Package]) -> None:
         world.receive("C2", package)
     assert rows_of(world.root / "C.sqlite") == rows_of(world.root / "C2.sqlite")
     assert world.reports(world.engines["C"]) == world.reports(world.engines["C2"])
+    assert sum(r.counts.sites_made_one for r in world.imports) >= 2  # the new site, each order
 
 
 def test_packages_imported_in_two_orders_give_the_same_rows(worlds: list[World]) -> None:
