@@ -12,7 +12,15 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ("bench_import", "bench_engine", "bench_desk", "bench_statistics_screen", "bench_backup")
+ORDER = (
+    "bench_import",
+    "bench_engine",
+    "bench_desk",
+    "bench_statistics_screen",
+    "bench_backup",
+    "bench_startup",
+    "bench_sync",
+)
 
 
 def main() -> int:

@@ -91,7 +91,7 @@ def run_import(args: argparse.Namespace) -> int:
     from sarah.services.sync.words import import_json, import_lines
 
     path = Path(args.file).expanduser()
-    if not path.is_file():
+    if not path.exists():
         raise InvalidInput(f"Paquet introuvable : {path}.")
     engine = database(args)
     try:

@@ -32,6 +32,7 @@ from sarah.dbfile import ReadOnlyDatabase, is_writable, refuse_foreign_file, ref
 from sarah.errors import DatabaseDamaged, UserError
 from sarah.services.backups.journal import database_traces, recover_interrupted_restore
 from sarah.services.backups.location import refuse_unsafe_location
+from sarah.services.sync.container import clean_scratch_folder
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +130,8 @@ def open_database(
     recover from an interrupted restore is passed to ``on_notice`` (and logged).
     """
     path = sqlite_file(target)
+    # Rows in clear that a killed sync import left in the private scratch folder go first.
+    clean_scratch_folder()
     if path is not None:
         refuse_unsafe_location(path)  # before any folder or file is created
         refuse_unusable_path(path)

@@ -155,8 +155,7 @@ def update_visitor(
             raise InvalidInput("Cette personne n'existe plus (fusionnée ou supprimée).")
         v.last_name, v.first_name, v.sex, v.birth_date = last, first, sex, birth_date
         v.search_key = search_key(last, first)
-        if site_id:
-            v.revision = next_revision(s, site_id)
+        v.revision = next_revision(s, site_id)  # with or without a site: the edit travels
         return _info(v)
 
 

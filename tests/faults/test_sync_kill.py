@@ -197,9 +197,7 @@ def _next_start(scene: Scene, backups: Path) -> list[Path]:
     return sorted((paths.data_dir() / "synchronisation").glob("conteneur-*"))
 
 
-def test_an_import_killed_at_any_point_is_all_or_nothing(
-    basedir: Path, tmp_path: Path
-) -> None:
+def test_an_import_killed_at_any_point_is_all_or_nothing(basedir: Path, tmp_path: Path) -> None:
     backups = basedir / "data" / "sauvegardes"  # the default folder: `sarah sync import` uses it
     scene = _scene(tmp_path, backups)
     argv = ["--db", str(scene.receiver), "sync", "import", str(scene.package)]
@@ -240,11 +238,6 @@ def test_an_import_killed_at_any_point_is_all_or_nothing(
     print(f"outcomes {outcomes}; kills that left a decrypted container behind: {leftovers}")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="a killed run's container stays until a sync more than LEFTOVER_SECONDS (6 h) "
-    "later: neither check_database nor open_database removes it (reported)",
-)
 def test_the_next_start_removes_the_container_a_killed_import_left(
     basedir: Path, tmp_path: Path
 ) -> None:
@@ -262,4 +255,3 @@ def test_the_next_start_removes_the_container_a_killed_import_left(
     check_database(scene.receiver, backups)  # what a start does first
     open_database(scene.receiver).dispose()
     assert list(scratch.glob("conteneur-*")) == []
-

@@ -16,6 +16,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -67,7 +68,9 @@ def scratch_file(suffix: str) -> Iterator[Path]:
     """A new file in the scratch folder, removed (with its journal) when the block ends.
     Containers left there by a run that was killed are removed first."""
     clean_scratch_folder()
-    handle, name = tempfile.mkstemp(prefix="conteneur-", suffix=suffix, dir=scratch_folder())
+    handle, name = tempfile.mkstemp(
+        prefix=f"conteneur-{os.getpid()}-", suffix=suffix, dir=scratch_folder()
+    )
     os.close(handle)
     path = Path(name)
     try:
@@ -92,9 +95,27 @@ def write_manifest(conn: sqlite3.Connection, alias: str, manifest: dict[str, obj
 LEFTOVER_SECONDS = 6 * 3600  # older than any export or import still running
 
 
+def _owner_gone(path: Path) -> bool:
+    """Whether the process that made ``path`` (its pid is in the name) has ended. Unknown on
+    Windows (signalling a process to ask would interrupt it) or for a name without a pid."""
+    if sys.platform == "win32":
+        return False
+    parts = path.name.split("-")
+    if len(parts) < 3 or not parts[1].isdigit():
+        return False
+    try:
+        os.kill(int(parts[1]), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists but is not ours to signal: alive
+        return False
+    return False
+
+
 def clean_scratch_folder(now: float | None = None) -> list[Path]:
-    """Containers left by a run that was killed (they hold names in clear) are removed; those
-    of a run still under way (another window, a command) are younger and stay."""
+    """Containers left by a run that was killed (they hold names in clear) are removed: those
+    whose process has ended, and any older than a run can last; a run still under way (another
+    window, a command) keeps its own."""
     folder = paths.data_dir() / "synchronisation"
     removed: list[Path] = []
     if not folder.is_dir():
@@ -102,7 +123,7 @@ def clean_scratch_folder(now: float | None = None) -> list[Path]:
     limit = (now if now is not None else time.time()) - LEFTOVER_SECONDS
     for leftover in folder.glob("conteneur-*"):
         with contextlib.suppress(OSError):
-            if leftover.stat().st_mtime < limit:
+            if leftover.stat().st_mtime < limit or _owner_gone(leftover):
                 leftover.unlink()
                 removed.append(leftover)
     return removed

@@ -93,7 +93,7 @@ def _open_for_reading(path: Path, what: str) -> IO[bytes]:
     except FileNotFoundError as exc:
         raise UserError(f"{what} {path} est introuvable.") from exc
     except IsADirectoryError as exc:
-        raise UserError(f"{path} est un dossier : donnez le nom d'un fichier.") from exc
+        raise UserError(f"{what} {path} est un dossier : donnez le nom d'un fichier.") from exc
     except OSError as exc:
         raise UserError(f"Impossible de lire {what.lower()} {path} : {exc.strerror}.") from exc
 
