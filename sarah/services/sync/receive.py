@@ -26,7 +26,7 @@ from sarah.services.sync.identity import make_people_one
 from sarah.services.sync.keys import installed_key
 from sarah.services.sync.merge import MergeCounts, apply_merge, plan_merge
 from sarah.services.sync.package import read_package
-from sarah.services.sync.validate import InvalidContent, check_container
+from sarah.services.sync.validate import InvalidContent, check_container, check_rows
 
 
 @dataclass(frozen=True)
@@ -90,11 +90,17 @@ def _remember_sender(conn: sqlite3.Connection, manifest: dict[str, object]) -> N
     )
 
 
-def _plan(engine: Engine, container: Path, manifest: dict[str, object]) -> MergeCounts:
-    """What merging would change (temp tables only: nothing here is written)."""
+def _plan(
+    engine: Engine, container: Path, manifest: dict[str, object], package: Path
+) -> MergeCounts:
+    """What merging would change (temp tables only: nothing here is written), once every row
+    it would write has been checked. The merge itself, in its write transaction, can only write
+    fewer of them: the rows held here only ever get newer meanwhile."""
     with _attached(engine, container) as conn, translate_errors():
         conn.execute("BEGIN")
-        return plan_merge(conn, _highest(manifest), _me(conn))
+        counts = plan_merge(conn, _highest(manifest), _me(conn))
+        check_rows(conn, package)
+        return counts
 
 
 def _highest(manifest: dict[str, object]) -> dict[str, int]:
@@ -168,7 +174,7 @@ def import_package(engine: Engine, package: Path, *, dry_run: bool = False) -> I
     with scratch_file(".sqlite") as container:
         read_package(package, key, container)
         manifest = check_container(container, package)
-        counts = _plan(engine, container, manifest)
+        counts = _plan(engine, container, manifest, package)
         changes = sum(counts.new.values()) + sum(counts.updated.values())
         merged, backup = _Merged(counts, 0), None
         if dry_run:
