@@ -86,12 +86,13 @@ def _ids_rule(table: str) -> str:
 
 
 def _subject(table: str, only_winners: bool) -> str:
-    """The rows of ``table`` to check: all, or only those the merge would write."""
+    """The rows of ``table`` to check, as the first term of a WHERE (SQLite tests the terms in
+    order: rows the merge will not write cost one lookup, never the checks)."""
     if not only_winners:
-        return ""
+        return "1"
     if table == "contact_services":
-        return " AND contact_id IN (SELECT id FROM temp.won_contacts)"
-    return f" AND id IN (SELECT id FROM temp.won_{table})"
+        return "contact_id IN (SELECT id FROM temp.won_contacts)"
+    return f"id IN (SELECT id FROM temp.won_{table})"
 
 
 def _shape_problems(conn: sqlite3.Connection, alias: str, only_winners: bool) -> list[str]:
@@ -101,8 +102,8 @@ def _shape_problems(conn: sqlite3.Connection, alias: str, only_winners: bool) ->
         if "revision" in table.c:
             rules.append("typeof(revision) = 'integer' AND revision >= 0")
         bad = conn.execute(
-            f"SELECT count(*) FROM {alias}.{table.name} WHERE NOT ({' AND '.join(rules)})"
-            + _subject(table.name, only_winners)
+            f"SELECT count(*) FROM {alias}.{table.name} WHERE {_subject(table.name, only_winners)}"
+            f" AND NOT ({' AND '.join(rules)})"
         ).fetchone()[0]
         if bad:
             problems.append(f"{bad} ligne(s) de la table {table.name} mal formée(s)")
@@ -128,8 +129,8 @@ def _dangling(conn: sqlite3.Connection, alias: str, only_winners: bool) -> list[
     problems = []
     for table, column, target in _REFERENCES:
         n = conn.execute(
-            f"SELECT count(*) FROM {alias}.{table} WHERE {column} IS NOT NULL AND {column} NOT IN "
-            f"(SELECT id FROM {alias}.{target})" + _subject(table, only_winners)
+            f"SELECT count(*) FROM {alias}.{table} WHERE {_subject(table, only_winners)} "
+            f"AND {column} IS NOT NULL AND {column} NOT IN (SELECT id FROM {alias}.{target})"
         ).fetchone()[0]
         if n:
             problems.append(f"{n} ligne(s) de {table} renvoient à des fiches absentes du paquet")
