@@ -207,7 +207,9 @@ def exchange(folder: Path, label: str, write: object, *, profile: bool = False) 
     source = folder / "contacts.csv"
     started = time.perf_counter()
     contacts = write(source, labels)
-    print(f"{label}: {contacts:,} rows generated in {time.perf_counter() - started:.0f} s", flush=True)
+    print(
+        f"{label}: {contacts:,} rows generated in {time.perf_counter() - started:.0f} s", flush=True
+    )
     csv_import = run_child(folder, "csv", sender, str(source))
     source.unlink()
     print(f"  CSV import {csv_import.seconds:.1f} s", flush=True)
@@ -222,9 +224,7 @@ def exchange(folder: Path, label: str, write: object, *, profile: bool = False) 
     again = run_child(folder, "import", receiver, str(package), profile=profile)
     print(f"  again {again.seconds:.1f} s", flush=True)
     assert first.said["changed"] and not again.said["changed"], (first.said, again.said)
-    return Exchange(
-        label, contacts, csv_import, export, first, again, package.stat().st_size / 1e6
-    )
+    return Exchange(label, contacts, csv_import, export, first, again, package.stat().st_size / 1e6)
 
 
 def _verdict(ok: bool) -> str:

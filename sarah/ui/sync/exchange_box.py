@@ -68,7 +68,9 @@ class ExchangeBox(QGroupBox):
     def _show_folder(self) -> None:
         folder = self.exchange.folder()
         self.folder_label.setText(
-            f"Dossier : <b>{html.escape(str(folder))}</b>" if folder else "Aucun dossier d'échange sur ce poste."
+            f"Dossier : <b>{html.escape(str(folder))}</b>"
+            if folder
+            else "Aucun dossier d'échange sur ce poste."
         )
         self.stop_button.setEnabled(folder is not None)
 

@@ -82,7 +82,9 @@ def own_file_name(sender: str, installation_id: str) -> str:
     return f"SARAH-{safe_file_part(sender)}-{short}{PACKAGE_SUFFIX}"
 
 
-def new_packages(folder: Path, own: str, seen: set[FileVersion]) -> Iterator[tuple[Path, FileVersion]]:
+def new_packages(
+    folder: Path, own: str, seen: set[FileVersion]
+) -> Iterator[tuple[Path, FileVersion]]:
     """The other installations' package versions not imported yet, oldest first. Files being
     written (``.<name>.partiel``) and hidden files are not packages yet."""
     found = []

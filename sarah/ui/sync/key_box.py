@@ -82,7 +82,9 @@ class KeyBox(QGroupBox):
             return
         self.has_key = key is not None
         self.text.setStyleSheet("")
-        self.text.setText(f"Ce poste fait partie du réseau <b>{key.id}</b>." if key else NO_KEY_TEXT)
+        self.text.setText(
+            f"Ce poste fait partie du réseau <b>{key.id}</b>." if key else NO_KEY_TEXT
+        )
         self.import_button.setVisible(key is None)
         self.create_button.setVisible(key is None and self.ctx.settings.coordination)
 

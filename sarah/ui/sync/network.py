@@ -49,7 +49,9 @@ def silence_text(sites: list[SiteStatus], days: int) -> str:
     """The banner's words for the silent sites."""
     names = html.escape(", ".join(s.name for s in sites))  # the banner is rich text
     never = all(s.heard_at is None for s in sites)
-    since = "n'a jamais rien envoyé ici" if never else f"n'a rien envoyé depuis plus de {days} jours"
+    since = (
+        "n'a jamais rien envoyé ici" if never else f"n'a rien envoyé depuis plus de {days} jours"
+    )
     if len(sites) > 1:
         since = since.replace("n'a", "n'ont")
     who = f"{count_of(len(sites), 'site', 'sites')} ({names})"
@@ -115,7 +117,9 @@ class NetworkScreen(QWidget):
         self.silent_spin.setRange(1, 365)
         self.silent_spin.setSuffix(" jours")
         self.silent_spin.setValue(self.ctx.settings.silent_days)
-        self.silent_spin.setToolTip("Un site dont rien n'est arrivé depuis plus longtemps est signalé")
+        self.silent_spin.setToolTip(
+            "Un site dont rien n'est arrivé depuis plus longtemps est signalé"
+        )
         self.silent_spin.valueChanged.connect(self.set_silent_days)
         label = QLabel("A&vertir après :", self)
         label.setBuddy(self.silent_spin)

@@ -121,9 +121,7 @@ def test_a_package_of_nothing_new_changes_nothing_and_says_so(
 
 
 @pytest.mark.allow_log("unexpected error")
-def test_a_bug_while_reading_opens_the_crash_dialog(
-    qtbot, ctx, other_package, monkeypatch
-) -> None:
+def test_a_bug_while_reading_opens_the_crash_dialog(qtbot, ctx, other_package, monkeypatch) -> None:
     from sarah.ui.dialogs.crash import CrashDialog
     from sarah.ui.sync import tasks
 

@@ -21,12 +21,16 @@ def test_the_file_menu_offers_synchroniser_before_quitter(window) -> None:
     assert texts.index("S&ynchroniser…") == texts.index("&Quitter") - 1
 
 
-@pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise")  # the offscreen platform, not a bug
+@pytest.mark.qt_log_ignore(
+    "propagateSizeHints", "does not support raise"
+)  # the offscreen platform, not a bug
 def test_ctrl_8_shows_the_network_and_ctrl_shift_s_opens_the_dialog(qtbot, window, keys) -> None:
     keys.press(Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
     assert window.current_screen_key() == SCREEN_KEY
     assert isinstance(window.screen_for(SCREEN_KEY), NetworkScreen)
-    keys.press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    keys.press(
+        Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     parts = sync_parts(window)
     assert parts is not None and isinstance(parts.dialog, SyncDialog)
     qtbot.waitUntil(parts.dialog.isVisible)
