@@ -130,6 +130,10 @@ def _both_sides(conn: sqlite3.Connection, highest: dict[str, int], me: str) -> i
             "GROUP BY changed_by"
         ):
             seen_here[by] = max(seen_here.get(by, 0), int(top))
+    # A writer's change held here may since have been replaced by a newer one: what was ever
+    # received of each writer is kept apart (sync_seen, written by every merge).
+    for by, top in conn.execute("SELECT writer, top FROM main.sync_seen"):
+        seen_here[by] = max(seen_here.get(by, 0), int(top))
     conn.execute("CREATE TEMP TABLE seen_here (by TEXT PRIMARY KEY, top INTEGER NOT NULL)")
     conn.executemany("INSERT INTO temp.seen_here VALUES (?, ?)", seen_here.items())
     known_of_me = int(highest.get(me, 0))
@@ -157,13 +161,17 @@ def _drop_scratch_tables(conn: sqlite3.Connection) -> None:
 
 
 def plan_merge(conn: sqlite3.Connection, highest: dict[str, int], me: str) -> MergeCounts:
-    """What the merge would do, in temp tables only (main is not written)."""
+    """What the merge would do, in temp tables; in main, only what was heard of each writer
+    (sync_seen), which the caller's transaction keeps or, for a preview, rolls back."""
     _drop_scratch_tables(conn)
     counts = MergeCounts()
     counts.sites_made_one = _site_map(conn)
     for table in VERSIONED:
         _winners(conn, table, counts)
     counts.both_sides = _both_sides(conn, highest, me)
+    # Heard of, even when nothing is taken from the package (its rows all older): else a later
+    # import of it would find its writers' changes unseen and report them made on both sides.
+    _remember_writers(conn)
     return counts
 
 
@@ -244,3 +252,16 @@ def apply_merge(conn: sqlite3.Connection, counts: MergeCounts) -> None:
         + ")"
     )
     conn.execute(f"UPDATE main.installation SET clock = max(clock, coalesce(({top}), 0))")
+
+
+def _remember_writers(conn: sqlite3.Connection) -> None:
+    """sync_seen: the highest revision received of each writer, this package's rows included."""
+    changes = " UNION ALL ".join(
+        f"SELECT changed_by, revision FROM pkg.{t.name} WHERE changed_by IS NOT NULL"
+        for t in VERSIONED
+    )
+    conn.execute(
+        f"INSERT INTO main.sync_seen (writer, top) SELECT changed_by, max(revision) "
+        f"FROM ({changes}) WHERE true GROUP BY changed_by "
+        "ON CONFLICT(writer) DO UPDATE SET top = max(top, excluded.top)"
+    )

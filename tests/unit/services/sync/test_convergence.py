@@ -150,7 +150,8 @@ def assert_same_everywhere(world: World) -> None:
             assert held == first, (
                 f"{table} differs between A and {name}:\n"
                 f"only at A: {sorted(set(first) - set(held), key=repr)}\n"
-                f"only at {name}: {sorted(set(held) - set(first), key=repr)}\n" + "\n".join(world.log)
+                f"only at {name}: {sorted(set(held) - set(first), key=repr)}\n"
+                + "\n".join(world.log)
             )
     reports = {name: world.reports(world.engines[name]) for name in INSTALLATIONS}
     for name in INSTALLATIONS:
@@ -168,7 +169,9 @@ SETTINGS = settings(
 @pytest.mark.slow
 @SETTINGS
 @given(data=st.data())
-def test_every_installation_ends_with_the_same_rows(worlds: list[World], data: st.DataObject) -> None:
+def test_every_installation_ends_with_the_same_rows(
+    worlds: list[World], data: st.DataObject
+) -> None:
     world = new_world(worlds, causal=False)
     run_history(world, data)
     assert_same_everywhere(world)
@@ -185,6 +188,8 @@ def test_the_network_reports_what_one_database_of_everything_reports(
     assert_same_everywhere(world)
     assert world.d is not None
     assert world.reports(world.engines["A"]) == world.reports(world.d), "\n".join(world.log)
+    # No row was changed at two places unawares: no import may say so.
+    assert [r.counts.both_sides for r in world.imports if r.counts.both_sides] == []
 
 
 # --- fixed histories ---------------------------------------------------------------------------
@@ -227,8 +232,8 @@ def test_importing_a_package_again_changes_nothing(worlds: list[World]) -> None:
         for package in [*packages.values(), *world.packages]:
             again = world.receive(name, package)
             assert again.changed == 0, (name, package.path.name, again.counts)
-            # (both_sides is not always zero yet: test_merge_rules, "a package imported twice")
-            assert again.counts.sites_made_one == again.counts.duplicates_dropped == 0
+            assert again.counts.both_sides == again.counts.sites_made_one == 0
+            assert again.counts.duplicates_dropped == 0
             assert again.people_made_one == 0
             assert again.backup is None
         assert rows_of(db, local_too=True) == before, name
@@ -236,9 +241,10 @@ def test_importing_a_package_again_changes_nothing(worlds: list[World]) -> None:
 
 def copy_of(world: World, name: str, copy: str) -> Engine:
     """The same installation, file and all, to replay another order of imports on."""
-    with sqlite3.connect(world.root / f"{name}.sqlite") as source, sqlite3.connect(
-        world.root / f"{copy}.sqlite"
-    ) as target:
+    with (
+        sqlite3.connect(world.root / f"{name}.sqlite") as source,
+        sqlite3.connect(world.root / f"{copy}.sqlite") as target,
+    ):
         source.backup(target)
     world.at(copy)
     return open_database(world.root / f"{copy}.sqlite")

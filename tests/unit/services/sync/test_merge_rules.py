@@ -6,7 +6,6 @@ import sqlite3
 import time
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine
 
 from sarah.services.database import open_database
@@ -62,7 +61,9 @@ def test_the_catalogue_each_installation_was_born_with_ends_the_same_everywhere(
     time.sleep(1.1)  # timestamps are to the second
     b = installation(tmp_path / "b.sqlite", key, "Chenôve")
     try:
-        assert rows_of(tmp_path / "a.sqlite")["services"] != rows_of(tmp_path / "b.sqlite")["services"]
+        assert (
+            rows_of(tmp_path / "a.sqlite")["services"] != rows_of(tmp_path / "b.sqlite")["services"]
+        )
         from_a = export_package(a, tmp_path / "a.sarahsync", name="Grésilles").path
         from_b = export_package(b, tmp_path / "b.sarahsync", name="Chenôve").path
         import_package(a, from_b)
@@ -77,12 +78,10 @@ def test_the_catalogue_each_installation_was_born_with_ends_the_same_everywhere(
         b.dispose()
 
 
-@pytest.mark.xfail(
-    reason="both_sides measures what was seen of a writer by the rows held now: once a row of "
-    "A is changed here, A's earlier revisions look unseen (needs the highest revision received "
-    "from each writer, kept across imports)"
-)
 def test_a_package_imported_twice_reports_no_change_made_on_both_sides(tmp_path: Path) -> None:
+    # What was seen of a writer was read from the rows held: once B changed A's row, A's
+    # change looked unseen, and every later import of A's old package reported a change made
+    # on both sides. What was ever received of each writer is kept now (sync_seen).
     key = NetworkKey.generate()
     a = installation(tmp_path / "a.sqlite", key, "Grésilles")
     b = installation(tmp_path / "b.sqlite", key, "Chenôve")
@@ -92,8 +91,15 @@ def test_a_package_imported_twice_reports_no_change_made_on_both_sides(tmp_path:
         import_package(b, package)
         chenove = next(s.id for s in list_sites(b) if s.name == "Chenôve")
         # Changed at B after B had A's version: not a change made on both sides.
-        update_visitor(b, person.id, last_name="Martin", first_name="Léa", sex=None,
-                       birth_date=None, site_id=chenove)
+        update_visitor(
+            b,
+            person.id,
+            last_name="Martin",
+            first_name="Léa",
+            sex=None,
+            birth_date=None,
+            site_id=chenove,
+        )
         again = import_package(b, package)
         assert again.changed == 0
         assert again.counts.both_sides == 0
@@ -119,6 +125,27 @@ def test_a_site_made_one_is_counted_once(tmp_path: Path) -> None:
         for engine, package in ((a, old_b), (a, new_b), (b, from_a), (b, old_b)):
             assert import_package(engine, package).counts.sites_made_one == 0
         assert [s.name for s in list_sites(a)] == [s.name for s in list_sites(b)]
+    finally:
+        a.dispose()
+        b.dispose()
+
+
+def test_an_edit_made_at_two_places_is_reported_on_both_sides(tmp_path: Path) -> None:
+    key = NetworkKey.generate()
+    a = installation(tmp_path / "a.sqlite", key, "Grésilles")
+    b = installation(tmp_path / "b.sqlite", key, "Chenôve")
+    try:
+        person = create_visitor(a, last_name="Martin", site_id=list_sites(a)[0].id)
+        import_package(b, export_package(a, tmp_path / "a0.sarahsync", name="Grésilles").path)
+        for engine, first in ((a, "Léa"), (b, "Jean")):  # each unaware of the other's
+            site = next(s.id for s in list_sites(engine) if s.name in ("Grésilles", "Chenôve"))
+            update_visitor(engine, person.id, last_name="Martin", first_name=first, sex=None,
+                           birth_date=None, site_id=site)
+        from_a = export_package(a, tmp_path / "a.sarahsync", name="Grésilles").path
+        from_b = export_package(b, tmp_path / "b.sarahsync", name="Chenôve").path
+        assert import_package(a, from_b).counts.both_sides == 1
+        assert import_package(b, from_a).counts.both_sides == 1
+        assert import_package(a, from_b).counts.both_sides == 0  # said once
     finally:
         a.dispose()
         b.dispose()
