@@ -46,7 +46,13 @@ from sarah.services.visitors import merge_visitors, update_visitor
 
 HOMES = {"A": "Fontaine d'Ouche", "B": "Grésilles", "C": "Chenôve"}
 # Few days, in two semesters, so that contacts meet at period edges and first contacts move.
-DAYS = (date(2025, 9, 15), date(2025, 12, 31), date(2026, 1, 2), date(2026, 3, 10), date(2026, 6, 30))
+DAYS = (
+    date(2025, 9, 15),
+    date(2025, 12, 31),
+    date(2026, 1, 2),
+    date(2026, 3, 10),
+    date(2026, 6, 30),
+)
 PERIODS = (Period.semester("2025-S2"), Period.semester("2026-S1"), Period(DAYS[0], DAYS[-1]))
 BIRTHS = (None, date(1990, 5, 1), date(2001, 3, 10), date(1955, 11, 30))
 FIRST_NAMES = ("Léa", "Jean", "Aïcha")
@@ -159,7 +165,9 @@ class World:
 
     def services(self, name: str) -> list[tuple[uuid.UUID, str, bool]]:
         return [
-            (s.id, s.label, s.retired) for s in list_services(self.engines[name]) if s.id in self.to_d
+            (s.id, s.label, s.retired)
+            for s in list_services(self.engines[name])
+            if s.id in self.to_d
         ]
 
     def merges(self, name: str) -> list[tuple[uuid.UUID, uuid.UUID, uuid.UUID]]:
@@ -174,7 +182,9 @@ class World:
 
     # --- operations ------------------------------------------------------------------------
 
-    def both(self, name: str, here: Callable[[Engine], object], there: Callable[[Engine], object]) -> object:
+    def both(
+        self, name: str, here: Callable[[Engine], object], there: Callable[[Engine], object]
+    ) -> object:
         """Do it at ``name``, then in D; a refusal at ``name`` is made nowhere."""
         self.at(name)
         result = here(self.engines[name])
@@ -193,13 +203,22 @@ class World:
 
         def here(e: Engine) -> uuid.UUID:
             return create_visitor_service(
-                e, last_name=last, first_name=first, sex=sex, birth_date=born, site_id=self.home[name]
+                e,
+                last_name=last,
+                first_name=first,
+                sex=sex,
+                birth_date=born,
+                site_id=self.home[name],
             ).id
 
         created: list[uuid.UUID] = []
 
         def there(e: Engine) -> None:
-            created.append(create_visitor_service(e, last_name=last, first_name=first, sex=sex, birth_date=born).id)
+            created.append(
+                create_visitor_service(
+                    e, last_name=last, first_name=first, sex=sex, birth_date=born
+                ).id
+            )
 
         vid = self.both(name, here, there)
         assert isinstance(vid, uuid.UUID)
@@ -254,10 +273,18 @@ class World:
 
     def sites(self, name: str) -> list[uuid.UUID]:
         """The live sites ``name`` holds."""
-        return self.in_order_made([s.id for s in list_sites(self.engines[name]) if s.id in self.to_d])
+        return self.in_order_made(
+            [s.id for s in list_sites(self.engines[name]) if s.id in self.to_d]
+        )
 
     def draft(
-        self, name: str, day: date, channel: str, visitor: uuid.UUID | None, services: list[uuid.UUID], d: bool,
+        self,
+        name: str,
+        day: date,
+        channel: str,
+        visitor: uuid.UUID | None,
+        services: list[uuid.UUID],
+        d: bool,
         site: uuid.UUID | None = None,
     ) -> ContactDraft:
         m = self.to_d if d else {}
@@ -272,7 +299,12 @@ class World:
         )
 
     def log_contact(
-        self, name: str, day: date, channel: str, visitor: uuid.UUID | None, services: list[uuid.UUID],
+        self,
+        name: str,
+        day: date,
+        channel: str,
+        visitor: uuid.UUID | None,
+        services: list[uuid.UUID],
         site: uuid.UUID | None = None,
     ) -> bool:
         keys: list[object] = [("group", visitor)] if visitor else []
@@ -281,27 +313,45 @@ class World:
         created: list[uuid.UUID] = []
         cid = self.both(
             name,
-            lambda e: log_contact(e, self.draft(name, day, channel, visitor, services, False, site)).id,
+            lambda e: (
+                log_contact(e, self.draft(name, day, channel, visitor, services, False, site)).id
+            ),
             lambda e: created.append(
                 log_contact(e, self.draft(name, day, channel, visitor, services, True, site)).id
             ),
         )
         assert isinstance(cid, uuid.UUID)
         self.to_d[cid] = created[0] if created else cid
-        self.record(name, [cid, *keys], f"contact {cid} {day} {channel} visitor={visitor} site={site}")
+        self.record(
+            name, [cid, *keys], f"contact {cid} {day} {channel} visitor={visitor} site={site}"
+        )
         return True
 
     def update_contact(
-        self, name: str, contact: tuple[uuid.UUID, uuid.UUID | None], day: date, channel: str, visitor: uuid.UUID | None, services: list[uuid.UUID]
+        self,
+        name: str,
+        contact: tuple[uuid.UUID, uuid.UUID | None],
+        day: date,
+        channel: str,
+        visitor: uuid.UUID | None,
+        services: list[uuid.UUID],
     ) -> bool:
         cid, before = contact
-        keys: list[object] = [cid, *([("group", before)] if before else []), *([("group", visitor)] if visitor else [])]
+        keys: list[object] = [
+            cid,
+            *([("group", before)] if before else []),
+            *([("group", visitor)] if visitor else []),
+        ]
         if not self.allowed(name, keys):
             return False
         self.both(
             name,
-            lambda e: update_contact(e, cid, self.draft(name, day, channel, visitor, services, False)),
-            lambda e: update_contact(e, self.to_d[cid], self.draft(name, day, channel, visitor, services, True)),
+            lambda e: update_contact(
+                e, cid, self.draft(name, day, channel, visitor, services, False)
+            ),
+            lambda e: update_contact(
+                e, self.to_d[cid], self.draft(name, day, channel, visitor, services, True)
+            ),
         )
         self.record(name, keys, f"edit contact {cid} {day} {channel} visitor={visitor}")
         return True
@@ -311,19 +361,41 @@ class World:
         keys: list[object] = [cid, *([("group", visitor)] if visitor else [])]
         if not self.allowed(name, keys):
             return False
-        self.both(name, lambda e: delete_contact(e, cid), lambda e: delete_contact(e, self.to_d[cid]))
+        self.both(
+            name, lambda e: delete_contact(e, cid), lambda e: delete_contact(e, self.to_d[cid])
+        )
         self.record(name, keys, f"delete contact {cid}")
         return True
 
-    def update_visitor(self, name: str, vid: uuid.UUID, first: str, sex: str | None, born: date | None) -> bool:
+    def update_visitor(
+        self, name: str, vid: uuid.UUID, first: str, sex: str | None, born: date | None
+    ) -> bool:
         if not self.allowed(name, [vid]) or (self.causal and self.to_d[vid] in self.twins):
             return False
         with read_connection(self.engines[name]) as conn:
-            last = conn.execute(select(schema.visitors.c.last_name).where(schema.visitors.c.id == vid)).scalar_one()
+            last = conn.execute(
+                select(schema.visitors.c.last_name).where(schema.visitors.c.id == vid)
+            ).scalar_one()
         self.both(
             name,
-            lambda e: update_visitor(e, vid, last_name=last, first_name=first, sex=sex, birth_date=born, site_id=self.home[name]),
-            lambda e: update_visitor(e, self.to_d[vid], last_name=last, first_name=first, sex=sex, birth_date=born, site_id=self.d_sites[HOMES[name]]),
+            lambda e: update_visitor(
+                e,
+                vid,
+                last_name=last,
+                first_name=first,
+                sex=sex,
+                birth_date=born,
+                site_id=self.home[name],
+            ),
+            lambda e: update_visitor(
+                e,
+                self.to_d[vid],
+                last_name=last,
+                first_name=first,
+                sex=sex,
+                birth_date=born,
+                site_id=self.d_sites[HOMES[name]],
+            ),
         )
         self.record(name, [vid], f"edit visitor {vid} {first} {sex} {born}")
         return True
@@ -338,7 +410,9 @@ class World:
         self.both(
             name,
             lambda e: merge_visitors(e, survivor, absorbed, site_id=self.home[name]),
-            lambda e: merge_visitors(e, self.to_d[survivor], self.to_d[absorbed], site_id=self.d_sites[HOMES[name]]),
+            lambda e: merge_visitors(
+                e, self.to_d[survivor], self.to_d[absorbed], site_id=self.d_sites[HOMES[name]]
+            ),
         )
         mid = _merge_of(self.engines[name], absorbed)
         there = _merge_of(self.d, self.to_d[absorbed]) if self.causal else mid
@@ -370,7 +444,11 @@ class World:
         except UserError:
             return False  # the label is taken here
         self.to_d[sid] = sid
-        self.in_d(lambda e: self.to_d.update({sid: add_service(e, label, site_id=self.d_sites[HOMES[name]]).id}))
+        self.in_d(
+            lambda e: self.to_d.update(
+                {sid: add_service(e, label, site_id=self.d_sites[HOMES[name]]).id}
+            )
+        )
         self.record(name, [sid, ("label", label)], f"add service {label} ({sid})")
         return True
 
@@ -384,7 +462,9 @@ class World:
             rename_service(self.engines[name], sid, label, site_id=self.home[name])
         except UserError:
             return False
-        self.in_d(lambda e: rename_service(e, self.to_d[sid], label, site_id=self.d_sites[HOMES[name]]))
+        self.in_d(
+            lambda e: rename_service(e, self.to_d[sid], label, site_id=self.d_sites[HOMES[name]])
+        )
         self.record(name, keys, f"rename service {old} -> {label}")
         return True
 
@@ -395,7 +475,9 @@ class World:
         self.both(
             name,
             lambda e: retire_service(e, sid, not retired, site_id=self.home[name]),
-            lambda e: retire_service(e, self.to_d[sid], not retired, site_id=self.d_sites[HOMES[name]]),
+            lambda e: retire_service(
+                e, self.to_d[sid], not retired, site_id=self.d_sites[HOMES[name]]
+            ),
         )
         self.record(name, [sid], f"{'bring back' if retired else 'retire'} service {label}")
         return True

@@ -139,8 +139,15 @@ def test_an_edit_made_at_two_places_is_reported_on_both_sides(tmp_path: Path) ->
         import_package(b, export_package(a, tmp_path / "a0.sarahsync", name="Grésilles").path)
         for engine, first in ((a, "Léa"), (b, "Jean")):  # each unaware of the other's
             site = next(s.id for s in list_sites(engine) if s.name in ("Grésilles", "Chenôve"))
-            update_visitor(engine, person.id, last_name="Martin", first_name=first, sex=None,
-                           birth_date=None, site_id=site)
+            update_visitor(
+                engine,
+                person.id,
+                last_name="Martin",
+                first_name=first,
+                sex=None,
+                birth_date=None,
+                site_id=site,
+            )
         from_a = export_package(a, tmp_path / "a.sarahsync", name="Grésilles").path
         from_b = export_package(b, tmp_path / "b.sarahsync", name="Chenôve").path
         assert import_package(a, from_b).counts.both_sides == 1
