@@ -11,10 +11,13 @@ After a merge of packages, in the same transaction:
    the same trace. Records without a birth date, or spelled differently, are never merged here:
    they are only proposed ("doublons probables entre sites",
    :func:`sarah.services.visitor_history.duplicates_between_sites`).
-2. No live contact points at a merged record: a contact typed at one site on a record that
-   another site had merged away meanwhile follows it to the record kept.
+2. No contact points at a merged record: a contact typed at one site on a record that another
+   site had merged away meanwhile follows it to the record kept.
 
-Each change takes a new version of this installation, like a merge made by hand.
+The records and the trace take a new version of this installation, like a merge made by hand.
+Moving contacts takes none: it follows from the records alone, so every installation holding
+them moves the same contacts the same way, and an edit of one of those contacts made at another
+site meanwhile (its own, newer version) is kept, then moved in its turn.
 """
 
 from __future__ import annotations
@@ -58,11 +61,27 @@ def same_people(conn: sqlite3.Connection) -> list[PersonMerge]:
         "AND search_key <> '' ORDER BY id) GROUP BY search_key, birth_date "
         "HAVING count(*) > 1 AND count(DISTINCT coalesce(origin_site_id, '')) > 1"
     ).fetchall()
+    undone = {
+        str(row[0])
+        for row in conn.execute(
+            "SELECT id FROM main.visitor_merges WHERE deleted_at IS NOT NULL AND agent = ?",
+            (AGENT,),
+        )
+    }
     merges: list[PersonMerge] = []
     for (ids,) in groups:
         survivor, *others = sorted(str(ids).split(","))
-        merges.extend(PersonMerge(survivor, other) for other in others)
+        merges.extend(
+            PersonMerge(survivor, other)
+            for other in others
+            # A person who undid this automatic merge said they are two people: never again.
+            if _trace_id(PersonMerge(survivor, other)) not in undone
+        )
     return merges
+
+
+def _trace_id(m: PersonMerge) -> str:
+    return uuid.uuid5(SAME_PERSON, f"{m.survivor}:{m.absorbed}").hex
 
 
 def _merge_one(conn: sqlite3.Connection, m: PersonMerge, me: str) -> None:
@@ -76,10 +95,10 @@ def _merge_one(conn: sqlite3.Connection, m: PersonMerge, me: str) -> None:
     ).fetchall()
     moved_ids = sorted(str(uuid.UUID(cid)) for cid, _deleted in moving)
     live = sum(1 for _cid, deleted in moving if deleted is None)
+    # Moving the contacts takes no version (rule 7): every installation holding the merge moves
+    # them the same way, and an edit of a contact made elsewhere meanwhile is not beaten by it.
     conn.execute(
-        "UPDATE main.contacts SET visitor_id = ?, revision = ?, changed_by = ? "
-        "WHERE visitor_id = ?",
-        (m.survivor, revision, me, m.absorbed),
+        "UPDATE main.contacts SET visitor_id = ? WHERE visitor_id = ?", (m.survivor, m.absorbed)
     )
     (merged_at,) = conn.execute(
         "SELECT max(created_at) FROM main.visitors WHERE id IN (?, ?)", (m.survivor, m.absorbed)
@@ -95,7 +114,7 @@ def _merge_one(conn: sqlite3.Connection, m: PersonMerge, me: str) -> None:
         "changed_by = ? WHERE id = ?",
         (m.survivor, merged_at, revision, me, m.absorbed),
     )
-    trace = uuid.uuid5(SAME_PERSON, f"{m.survivor}:{m.absorbed}").hex
+    trace = _trace_id(m)
     conn.execute(
         "INSERT INTO main.visitor_merges (id, survivor_id, absorbed_id, merged_at, moved_contacts, "
         "absorbed_profile, survivor_profile, moved_contact_ids, agent, origin_site_id, revision, "
@@ -124,7 +143,7 @@ def _merge_one(conn: sqlite3.Connection, m: PersonMerge, me: str) -> None:
     )
 
 
-def follow_merges(conn: sqlite3.Connection, me: str) -> int:
+def follow_merges(conn: sqlite3.Connection) -> int:
     """Contacts still on a merged record move to the record kept (through chains of merges)."""
     conn.execute(
         "CREATE TEMP TABLE kept_record AS WITH RECURSIVE chain(id, kept) AS ("
@@ -135,16 +154,10 @@ def follow_merges(conn: sqlite3.Connection, me: str) -> int:
         " WHERE merged_into_id IS NULL)"
     )
     strays = conn.execute(
-        "SELECT count(*) FROM main.contacts WHERE visitor_id IN (SELECT id FROM temp.kept_record)"
-    ).fetchone()[0]
-    if strays:
-        revision = _next_revision(conn)
-        conn.execute(
-            "UPDATE main.contacts SET visitor_id = (SELECT kept FROM temp.kept_record k "
-            "WHERE k.id = main.contacts.visitor_id), revision = ?, changed_by = ? "
-            "WHERE visitor_id IN (SELECT id FROM temp.kept_record)",
-            (revision, me),
-        )
+        "UPDATE main.contacts SET visitor_id = (SELECT kept FROM temp.kept_record k "
+        "WHERE k.id = main.contacts.visitor_id) "
+        "WHERE visitor_id IN (SELECT id FROM temp.kept_record)"
+    ).rowcount
     conn.execute("DROP TABLE temp.kept_record")
     return int(strays)
 
@@ -154,5 +167,5 @@ def make_people_one(conn: sqlite3.Connection, me: str) -> int:
     merges = same_people(conn)
     for m in merges:
         _merge_one(conn, m, me)
-    follow_merges(conn, me)
+    follow_merges(conn)
     return len(merges)

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from sarah.reports.tables import Period
-from sarah.services.contacts import ContactDraft, log_contact
+from sarah.services.catalogue import list_services
+from sarah.services.contacts import ContactDraft, log_contact, update_contact
 from sarah.services.database import open_database
 from sarah.services.sites import SiteInfo, ensure_site
 from sarah.services.statistics.tables import semester_tables
@@ -19,6 +20,7 @@ from sarah.services.sync.export import export_package
 from sarah.services.sync.keys import NetworkKey, install_key
 from sarah.services.sync.receive import import_package
 from sarah.services.visitor_history import duplicates_between_sites, visitor_history
+from sarah.services.visitor_merges import unmerge_visitors
 from sarah.services.visitors import create_visitor, merge_visitors
 
 S1 = Period(date(2019, 1, 1), date(2019, 6, 30))
@@ -133,3 +135,58 @@ def test_a_contact_typed_on_a_record_merged_away_elsewhere_follows_it(
         assert semester_tables(desk.engine, S1).total.persons.total == 1
         assert len(visitor_history(desk.engine, kept).contacts) == 3
     assert fo.rows("contacts") == gr.rows("contacts")
+
+
+def test_an_edit_made_meanwhile_at_the_other_site_is_not_beaten_by_the_automatic_merge(
+    desks: tuple[Desk, Desk], tmp_path: Path
+) -> None:
+    """Grésilles corrects a contact of Léa while Fontaine d'Ouche, receiving an older package,
+    makes her two records one: the correction is kept everywhere, on the record kept."""
+    fo, gr = desks
+    lea_fo = fo.person("Durand", "Léa", date(2000, 5, 1))
+    lea_gr = gr.person("Durand", "Léa", date(2000, 5, 1))
+    fo.contact(lea_fo, date(2019, 2, 4))
+    gr.contact(lea_gr, date(2019, 3, 11))
+    [contact] = [r for r in gr.rows("contacts")]
+    contact_id = uuid.UUID(str(contact[columns_of(gr, "contacts").index("id")]))
+    gr.send_to(fo, tmp_path)  # Fontaine d'Ouche makes her one (an automatic merge)
+    services = list_services(gr.engine)[:2]
+    update_contact(  # meanwhile at Grésilles: the services of that contact corrected
+        gr.engine,
+        contact_id,
+        ContactDraft(
+            gr.site.id, "telephone", date(2019, 3, 11), time(10), lea_gr, [s.id for s in services]
+        ),
+    )
+    _exchange(fo, gr, tmp_path)
+    for desk in (fo, gr):
+        report = semester_tables(desk.engine, S1)
+        assert report.total.persons.total == 1
+        assert report.by_site["Grésilles"].contacts["telephone"] == 1  # the correction stays
+        assert sum(s.count for s in report.by_site["Grésilles"].services) == 2
+    assert fo.rows("contacts") == gr.rows("contacts")
+
+
+def test_an_automatic_merge_undone_stays_undone_everywhere(
+    desks: tuple[Desk, Desk], tmp_path: Path
+) -> None:
+    fo, gr = desks
+    a = fo.person("Durand", "Léa", date(2000, 5, 1))
+    b = gr.person("Durand", "Léa", date(2000, 5, 1))
+    fo.contact(a, date(2019, 2, 4))
+    gr.contact(b, date(2019, 3, 11))
+    _exchange(fo, gr, tmp_path)
+    [trace] = visitor_history(fo.engine, a).merges
+    unmerge_visitors(fo.engine, trace.id, site_id=fo.site.id)  # "they are two people"
+    _exchange(fo, gr, tmp_path)
+    for desk in (fo, gr):
+        assert semester_tables(desk.engine, S1).total.persons.total == 2
+    assert fo.rows("visitors") == gr.rows("visitors")
+
+
+def columns_of(desk: Desk, table: str) -> list[str]:
+    conn = sqlite3.connect(f"file:{desk.path.as_posix()}?mode=ro", uri=True)
+    try:
+        return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+    finally:
+        conn.close()
