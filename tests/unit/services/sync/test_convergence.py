@@ -33,7 +33,9 @@ LEFT_OUT_OF_ONE_DATABASE: dict[str, str] = {
 # before either heard of the other's change. The greater version wins, which is not always the
 # change made last; so that test makes an operation only where every earlier change of its rows
 # is known (World.causal), and never edits or merges a person recorded at two sites before
-# the records are made one.
+# the records are made one. That rule also keeps out a service added at one installation under
+# a label another one had given, then renamed, unawares: both take the code of the label, so
+# the id, and are one service (one database would have made a second code).
 
 INSTALLATIONS = tuple(HOMES)
 NEW_SITE = "Quetigny"  # one name only: two new sites would list in different orders than in D
