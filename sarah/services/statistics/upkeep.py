@@ -21,7 +21,7 @@ def _day_sql(expr: str) -> str:
 
 
 # Same statements as migration 0002's first filling.
-_REBUILD = (
+REBUILD_STATEMENTS = (
     "DELETE FROM stat_visits",
     "DELETE FROM stat_day_services",
     "DELETE FROM stat_days",
@@ -49,7 +49,7 @@ def rebuild_statistics(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
     with write_session(engine) as session:
-        for statement in _REBUILD:
+        for statement in REBUILD_STATEMENTS:
             session.execute(text(statement))
 
 
@@ -61,9 +61,9 @@ def statistics_drift(engine: Engine) -> list[str]:
     if engine.dialect.name != "sqlite":
         return []
     fresh = {  # table -> (query, index of the first count column)
-        "stat_days": (_REBUILD[5], 2),
-        "stat_day_services": (_REBUILD[6], 3),
-        "stat_visits": (_REBUILD[7], 3),
+        "stat_days": (REBUILD_STATEMENTS[5], 2),
+        "stat_day_services": (REBUILD_STATEMENTS[6], 3),
+        "stat_visits": (REBUILD_STATEMENTS[7], 3),
     }
     problems: list[str] = []
     with read_session(engine) as session:

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from sarah.db import BUSY_TIMEOUT_MS, translate_errors
 from sarah.services.backups.create import backup_before
+from sarah.services.sync.bulk import bulk_merge, is_bulk
 from sarah.services.sync.container import scratch_file
 from sarah.services.sync.export import no_key_here, sqlite_database
 from sarah.services.sync.identity import make_people_one
@@ -146,11 +147,12 @@ def _merge(
         counts = plan_merge(conn, _highest(manifest), me)
         people = 0
         if apply:
-            try:
-                apply_merge(conn, counts)
-            except sqlite3.IntegrityError:
-                raise _incoherent(package) from None
-            people = make_people_one(conn, me)
+            with bulk_merge(conn, is_bulk(conn)):
+                try:
+                    apply_merge(conn, counts)
+                except sqlite3.IntegrityError:
+                    raise _incoherent(package) from None
+                people = make_people_one(conn, me)
         who = manifest["installation"]
         if isinstance(who, dict) and who.get("id") != me:
             _remember_sender(conn, manifest)

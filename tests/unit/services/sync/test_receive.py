@@ -110,3 +110,43 @@ def test_containers_left_by_a_killed_run_are_removed_those_in_use_stay(basedir: 
     assert clean_scratch_folder() == [old]
     assert not old.exists() and young.exists()
     assert folder == paths.data_dir() / "synchronisation"
+
+
+def test_a_large_first_merge_done_in_bulk_keeps_the_statistics_and_the_schema(
+    pair: tuple[Engine, Engine, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In bulk (triggers and person indexes set aside, sums computed again): the same sums as
+    row by row, and the schema exactly as before."""
+    import sarah.services.sync.bulk as bulk
+    from sarah.services.statistics.upkeep import statistics_drift
+
+    a, b, _package = pair
+    site = ensure_site(a, "Grésilles")
+    for day in range(1, 29):
+        log_contact(a, ContactDraft(site.id, "telephone", date(2019, 3, day), clock(9)))
+    package = tmp_path / "bigger.sarahsync"
+    export_package(a, package, name="Grésilles")
+    schema_before = _schema(tmp_path / "b.sqlite")
+    monkeypatch.setattr(bulk, "BULK_MIN_CONTACTS", 10)
+    used: list[bool] = []
+    real = bulk.is_bulk
+    monkeypatch.setattr(
+        "sarah.services.sync.receive.is_bulk", lambda conn: used.append(real(conn)) or used[-1]
+    )
+    import_package(b, package)
+    assert used == [True]
+    assert statistics_drift(b) == []
+    assert _schema(tmp_path / "b.sqlite") == schema_before
+    # And the triggers work again: a contact typed now is counted.
+    log_contact(
+        b, ContactDraft(ensure_site(b, "Grésilles").id, "physique", date(2019, 4, 1), clock(9))
+    )
+    assert statistics_drift(b) == []
+
+
+def _schema(db: Path) -> list[tuple[str, str, str]]:
+    conn = sqlite3.connect(db)
+    try:
+        return sorted(conn.execute("SELECT type, name, sql FROM sqlite_master"))
+    finally:
+        conn.close()
