@@ -88,6 +88,10 @@ def _manifest(conn: sqlite3.Connection, name: str) -> dict[str, object]:
         for by, top in conn.execute(query):
             key = by or ""
             highest[key] = max(highest.get(key, 0), int(top))
+    # What was ever received of each writer counts too: a writer's change replaced here since
+    # (by a newer one) is still a change this installation has seen.
+    for by, top in conn.execute("SELECT writer, top FROM main.sync_seen"):
+        highest[str(by)] = max(highest.get(str(by), 0), int(top))
     return {
         "format": CONTAINER_FORMAT,
         "schema": head_revision(),

@@ -6,7 +6,6 @@ import sqlite3
 import time
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine
 
 from sarah.services.database import open_database
@@ -159,11 +158,6 @@ def test_an_edit_made_at_two_places_is_reported_on_both_sides(tmp_path: Path) ->
         b.dispose()
 
 
-@pytest.mark.xfail(
-    reason="a package's manifest says what its sender heard of each writer from the rows it "
-    "holds (export._manifest 'highest'), not from sync_seen: once the sender changed A's row, "
-    "A's own change looks unknown to it"
-)
 def test_an_edit_made_after_seeing_the_other_is_not_reported_on_both_sides(
     tmp_path: Path,
 ) -> None:
