@@ -14,8 +14,10 @@ After a merge of packages, in the same transaction:
 2. No contact points at a merged record: a contact typed at one site on a record that another
    site had merged away meanwhile follows it to the record kept.
 
-The records and the trace take a new version of this installation, like a merge made by hand.
-Moving contacts takes none: it follows from the records alone, so every installation holding
+The records and the trace take a version derived from the records joined (their greater
+revision + 1, and as writer an id derived from each row's content), not from this
+installation's clock: every installation that makes the merge from the same rows writes the
+same rows, whatever order it received them in. Moving contacts takes none: it follows from the records alone, so every installation holding
 them moves the same contacts the same way, and an edit of one of those contacts made at another
 site meanwhile (its own, newer version) is kept, then moved in its turn.
 """
@@ -36,12 +38,6 @@ AGENT = "synchronisation (même personne sur deux sites)"
 class PersonMerge:
     survivor: str
     absorbed: str
-
-
-def _next_revision(conn: sqlite3.Connection) -> int:
-    return int(
-        conn.execute("UPDATE main.installation SET clock = clock + 1 RETURNING clock").fetchone()[0]
-    )
 
 
 def _profile(row: sqlite3.Row | tuple[object, ...]) -> str:
@@ -84,8 +80,29 @@ def _trace_id(m: PersonMerge) -> str:
     return uuid.uuid5(SAME_PERSON, f"{m.survivor}:{m.absorbed}").hex
 
 
-def _merge_one(conn: sqlite3.Connection, m: PersonMerge, me: str) -> None:
-    revision = _next_revision(conn)
+def _stamp_derived(conn: sqlite3.Connection, table: str, row_id: str, revision: int) -> None:
+    """Give a row the automatic merge wrote its derived version: ``revision``, and as writer an
+    id derived from the row's content (the merge's own tie-break). Two installations that
+    made the same merge from the same rows write the same version; from rows that differed,
+    two versions of which the same one wins everywhere."""
+    cols = [r[1] for r in conn.execute(f"PRAGMA main.table_info({table})")]
+    kept = [c for c in cols if c not in ("revision", "changed_by", "updated_at")]
+    content = conn.execute(
+        f"SELECT {', '.join(kept)} FROM main.{table} WHERE id = ?", (row_id,)
+    ).fetchone()
+    writer = uuid.uuid5(SAME_PERSON, json.dumps([table, *content], default=str)).hex
+    conn.execute(
+        f"UPDATE main.{table} SET revision = ?, changed_by = ? WHERE id = ?",
+        (revision, writer, row_id),
+    )
+
+
+def _merge_one(conn: sqlite3.Connection, m: PersonMerge) -> None:
+    # The merge's version is derived from the records it joins, not from this installation's
+    # clock: every installation that makes it from the same rows writes the same rows.
+    (revision,) = conn.execute(
+        "SELECT max(revision) + 1 FROM main.visitors WHERE id IN (?, ?)", (m.survivor, m.absorbed)
+    ).fetchone()
     fields = "last_name, first_name, sex, birth_date"
     survivor = conn.execute(f"SELECT {fields} FROM main.visitors WHERE id = ?", (m.survivor,))
     absorbed = conn.execute(f"SELECT {fields} FROM main.visitors WHERE id = ?", (m.absorbed,))
@@ -105,26 +122,24 @@ def _merge_one(conn: sqlite3.Connection, m: PersonMerge, me: str) -> None:
     ).fetchone()
     conn.execute(
         "UPDATE main.visitors SET sex = coalesce(sex, (SELECT sex FROM main.visitors WHERE id = ?)),"
-        " birth_date = coalesce(birth_date, (SELECT birth_date FROM main.visitors WHERE id = ?)),"
-        " revision = ?, changed_by = ? WHERE id = ?",
-        (m.absorbed, m.absorbed, revision, me, m.survivor),
+        " birth_date = coalesce(birth_date, (SELECT birth_date FROM main.visitors WHERE id = ?))"
+        " WHERE id = ?",
+        (m.absorbed, m.absorbed, m.survivor),
     )
     conn.execute(
-        "UPDATE main.visitors SET merged_into_id = ?, deleted_at = ?, revision = ?, "
-        "changed_by = ? WHERE id = ?",
-        (m.survivor, merged_at, revision, me, m.absorbed),
+        "UPDATE main.visitors SET merged_into_id = ?, deleted_at = ? WHERE id = ?",
+        (m.survivor, merged_at, m.absorbed),
     )
     trace = _trace_id(m)
     conn.execute(
         "INSERT INTO main.visitor_merges (id, survivor_id, absorbed_id, merged_at, moved_contacts, "
         "absorbed_profile, survivor_profile, moved_contact_ids, agent, origin_site_id, revision, "
         "changed_by, created_at, updated_at, deleted_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, NULL) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, NULL, ?, ?, NULL) "
         "ON CONFLICT(id) DO UPDATE SET merged_at = excluded.merged_at, "
         "moved_contacts = excluded.moved_contacts, absorbed_profile = excluded.absorbed_profile, "
         "survivor_profile = excluded.survivor_profile, "
-        "moved_contact_ids = excluded.moved_contact_ids, revision = excluded.revision, "
-        "changed_by = excluded.changed_by, deleted_at = NULL",
+        "moved_contact_ids = excluded.moved_contact_ids, deleted_at = NULL",
         (
             trace,
             m.survivor,
@@ -135,12 +150,17 @@ def _merge_one(conn: sqlite3.Connection, m: PersonMerge, me: str) -> None:
             survivor_before,
             json.dumps(moved_ids),
             AGENT,
-            revision,
-            me,
             merged_at,
             merged_at,
         ),
     )
+    for table, row_id in (
+        ("visitors", m.survivor),
+        ("visitors", m.absorbed),
+        ("visitor_merges", trace),
+    ):
+        _stamp_derived(conn, table, row_id, revision)
+    conn.execute("UPDATE main.installation SET clock = max(clock, ?)", (revision,))
 
 
 def follow_merges(conn: sqlite3.Connection) -> int:
@@ -162,10 +182,10 @@ def follow_merges(conn: sqlite3.Connection) -> int:
     return int(strays)
 
 
-def make_people_one(conn: sqlite3.Connection, me: str) -> int:
+def make_people_one(conn: sqlite3.Connection) -> int:
     """Steps 1 and 2 above; the number of records merged."""
     merges = same_people(conn)
     for m in merges:
-        _merge_one(conn, m, me)
+        _merge_one(conn, m)
     follow_merges(conn)
     return len(merges)

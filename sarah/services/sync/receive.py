@@ -152,7 +152,7 @@ def _merge(
                     apply_merge(conn, counts)
                 except sqlite3.IntegrityError:
                     raise _incoherent(package) from None
-                people = make_people_one(conn, me)
+                people = make_people_one(conn)
         who = manifest["installation"]
         if isinstance(who, dict) and who.get("id") != me:
             _remember_sender(conn, manifest)

@@ -266,11 +266,6 @@ def test_packages_imported_in_two_orders_give_the_same_rows(worlds: list[World])
     imported_in_two_orders(world, small_network(world, twin=False))
 
 
-@pytest.mark.xfail(
-    reason="the automatic merge of one person at two sites gives its rows (the two records, "
-    "the trace) the installation's next clock value, which depends on what it imported before: "
-    "the same rows, under another revision"
-)
 def test_packages_in_two_orders_with_a_person_at_two_sites(
     worlds: list[World], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,7 +7,6 @@ import time
 from datetime import date
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine
 
 from sarah.services.database import open_database
@@ -187,11 +186,6 @@ def test_an_edit_made_after_seeing_the_other_is_not_reported_on_both_sides(
         b.dispose()
 
 
-@pytest.mark.xfail(
-    reason="each installation makes one person of the two records with versions of its own "
-    "(identity.py): the next exchange reports the two records and the trace as changed on both "
-    "sides, and takes the other's versions"
-)
 def test_one_person_made_one_at_two_installations_is_no_change_on_both_sides(
     tmp_path: Path,
 ) -> None:
