@@ -201,7 +201,7 @@ def _touch(row: Service, revision: int | None) -> None:
 
 
 def _revision(s: Session, site_id: uuid.UUID | None) -> int | None:
-    return next_revision(s, site_id)
+    return next_revision(s)
 
 
 # --- changes -------------------------------------------------------------------------------------

@@ -89,7 +89,7 @@ def _insert(s: Session, draft: ContactDraft, entered_at: datetime) -> SavedConta
         visitor_id=draft.visitor_id,
         agent=draft.agent,
         origin_site_id=draft.site_id,
-        revision=next_revision(s, draft.site_id),
+        revision=next_revision(s),
     )
     s.add(contact)
     s.flush()
@@ -124,7 +124,7 @@ def update_contact(engine: Engine, contact_id: uuid.UUID, draft: ContactDraft) -
         contact.local_time = draft.local_time
         contact.visitor_id = draft.visitor_id
         contact.agent = draft.agent or contact.agent
-        contact.revision = next_revision(s, draft.site_id)
+        contact.revision = next_revision(s)
         s.execute(delete(contact_services).where(contact_services.c.contact_id == contact_id))
         _write_services(s, contact_id, draft.service_ids)
 
@@ -135,7 +135,7 @@ def delete_contact(engine: Engine, contact_id: uuid.UUID) -> None:
         contact = _live_contact(s, contact_id)
         if contact.deleted_at is None:
             contact.deleted_at = datetime.now()
-            contact.revision = next_revision(s, contact.site_id)
+            contact.revision = next_revision(s)
 
 
 def restore_contact(engine: Engine, contact_id: uuid.UUID) -> None:
@@ -144,7 +144,7 @@ def restore_contact(engine: Engine, contact_id: uuid.UUID) -> None:
         contact = _live_contact(s, contact_id)
         if contact.deleted_at is not None:
             contact.deleted_at = None
-            contact.revision = next_revision(s, contact.site_id)
+            contact.revision = next_revision(s)
 
 
 class ContactRowsInvalid(InvalidInput):

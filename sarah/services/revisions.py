@@ -19,30 +19,23 @@ from sqlalchemy import Connection, event, select, update
 from sqlalchemy.orm import Session, attributes
 
 from sarah.models.base import Travelling
-from sarah.schema import installation, sites
+from sarah.schema import installation
 
 _INSTALLATION_KEY = "sarah.installation_id"
 
 
-def next_revision(bind: Session | Connection, site_id: uuid.UUID | None) -> int:
-    """The revision of a change made now (at ``site_id``, when the change belongs to a site),
-    inside the caller's transaction.
-
-    Advances the installation's clock; the site remembers it as its last write (the backups'
-    "has anything changed?" reads the sites' ``last_revision``). A change with no site (a
-    coordination installation's catalogue edit) still takes a new revision: a change that kept
-    its old one would lose against the version it replaces.
-    """
-    value = int(
+def next_revision(bind: Session | Connection) -> int:
+    """The revision of a change made now, inside the caller's transaction: the installation's
+    clock, advanced. Every change takes one, with or without a site (a coordination post's
+    catalogue edit too): a change that kept its old revision would lose against the version it
+    replaces. The backups' "has anything changed?" reads the clock as well."""
+    return int(
         bind.execute(
             update(installation)
             .values(clock=installation.c.clock + 1)
             .returning(installation.c.clock)
         ).scalar_one()
     )
-    if site_id is not None:
-        bind.execute(update(sites).where(sites.c.id == site_id).values(last_revision=value))
-    return value
 
 
 def this_installation(bind: Session | Connection) -> uuid.UUID:

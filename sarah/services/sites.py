@@ -56,7 +56,10 @@ def ensure_site_in(session: Session, name: str) -> Site:
         session.add(site)
         session.flush()
     elif site.deleted_at is not None:
+        from sarah.services.revisions import next_revision
+
         site.deleted_at = None
+        site.revision = next_revision(session)  # brought back: a change that travels
     return site
 
 

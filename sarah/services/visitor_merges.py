@@ -220,7 +220,7 @@ def unmerge_visitors(
     """
     with write_session(engine) as s:
         m, survivor, absorbed, plan = _plan(s, merge_id)
-        revision, me = next_revision(s, site_id), this_installation(s)
+        revision, me = next_revision(s), this_installation(s)
         ids = _moved_ids(m)
         for start in range(0, len(ids), ID_CHUNK):
             s.execute(

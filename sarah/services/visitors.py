@@ -116,7 +116,7 @@ def create_visitor(
     site_id: uuid.UUID | None = None,
 ) -> VisitorInfo:
     with write_session(engine) as s:
-        revision = next_revision(s, site_id)
+        revision = next_revision(s)
         return _info(
             create_visitor_in(
                 s,
@@ -155,7 +155,7 @@ def update_visitor(
             raise InvalidInput("Cette personne n'existe plus (fusionnée ou supprimée).")
         v.last_name, v.first_name, v.sex, v.birth_date = last, first, sex, birth_date
         v.search_key = search_key(last, first)
-        v.revision = next_revision(s, site_id)  # with or without a site: the edit travels
+        v.revision = next_revision(s)  # with or without a site: the edit travels
         return _info(v)
 
 
@@ -321,7 +321,7 @@ def merge_visitors(
         raise InvalidInput("Une fiche ne peut pas être fusionnée avec elle-même.")
     with write_session(engine) as s:
         survivor, absorbed = _live_visitor(s, survivor_id), _live_visitor(s, absorbed_id)
-        revision = next_revision(s, site_id)
+        revision = next_revision(s)
         moving = s.execute(
             select(Contact.id, Contact.deleted_at).where(Contact.visitor_id == absorbed_id)
         ).all()

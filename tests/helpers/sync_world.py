@@ -56,10 +56,9 @@ DAYS = (
 PERIODS = (Period.semester("2025-S2"), Period.semester("2026-S1"), Period(DAYS[0], DAYS[-1]))
 BIRTHS = (None, date(1990, 5, 1), date(2001, 3, 10), date(1955, 11, 30))
 FIRST_NAMES = ("Léa", "Jean", "Aïcha")
-# Columns of travelling rows that are written without a new version, and so differ between
-# installations: a site's ``last_revision`` is this installation's last write at that site
-# (sarah.services.revisions.next_revision), and that write moves the row's ``updated_at``.
-LOCAL_ONLY = {"sites": ("last_revision", "updated_at")}
+# Columns of travelling rows written without a new version, and so allowed to differ between
+# installations: none (a site's ``last_revision`` is no longer written at each change).
+LOCAL_ONLY: dict[str, tuple[str, ...]] = {}
 LABELS = ("Atelier numérique", "Permanence CAF", "Café des parents")
 
 

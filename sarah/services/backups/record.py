@@ -73,8 +73,9 @@ def manifest_path(backup: Path) -> Path:
 
 
 def fingerprint(conn: sqlite3.Connection, counts: dict[str, int] | None = None) -> str:
-    """Changes whenever something is saved: the rows of each table, the site counters (every
-    write transaction bumps its site's ``last_revision``), catalogue edits, the schema version.
+    """Changes whenever something is saved: the rows of each table, the installation's version
+    clock (every change advances it, docs/sync.md) and what sync imports received of each
+    writer, catalogue edits, the schema version.
 
     Cheap (counts read the smallest index) and the same in every process, unlike
     ``PRAGMA data_version`` (per connection) or the header's change counter (not kept up to
@@ -82,7 +83,9 @@ def fingerprint(conn: sqlite3.Connection, counts: dict[str, int] | None = None) 
     counts = table_counts(conn) if counts is None else counts
     parts = [f"{t}={n}" for t, n in sorted(counts.items())]
     for sql in (
-        "SELECT coalesce(sum(last_revision), 0) FROM sites",
+        "SELECT coalesce(sum(last_revision), 0) FROM sites",  # schemas before 0004
+        "SELECT clock FROM installation",
+        "SELECT coalesce(sum(top), 0) FROM sync_seen",
         "SELECT coalesce(max(updated_at), '') FROM sites",
         "SELECT coalesce(max(updated_at), '') FROM services",
         "SELECT coalesce(max(version_num), '') FROM alembic_version",

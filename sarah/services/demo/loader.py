@@ -107,7 +107,7 @@ def _demo_sites(s: Session) -> tuple[list[uuid.UUID], Revisions]:
     this load writes for each."""
     sites = [ensure_site_in(s, name) for name in SITE_NAMES]
     site_ids = [site.id for site in sites]
-    revision = [next_revision(s, sid) for sid in site_ids]
+    revision = [next_revision(s) for _site in site_ids]
     if sites[0].position > sites[1].position:
         # A site created earlier (first start of the desk) must not upset the report's order.
         sites[0].position, sites[1].position = sites[1].position, sites[0].position

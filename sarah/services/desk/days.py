@@ -78,7 +78,7 @@ def mark_closed_day(
         existing = s.scalar(
             select(ClosedDay).where(ClosedDay.site_id == site_id, ClosedDay.day == day)
         )
-        revision = next_revision(s, site_id)
+        revision = next_revision(s)
         if existing is None:
             s.add(
                 ClosedDay(

@@ -187,7 +187,7 @@ class Writer:
                     continue
                 site = ensure_site_in(self.s, name)
             self.site_ids[index] = site.id
-            self.site_revisions[index] = next_revision(self.s, site.id)
+            self.site_revisions[index] = next_revision(self.s)
 
     # -- people --
 
