@@ -179,9 +179,16 @@ def _check_tables(conn: sqlite3.Connection, path: Path, manifest: dict[str, obje
         if present.get(table.name) != columns(table):
             raise _refuse(path, f"table {table.name} absente ou de colonnes inattendues")
         said = tables.get(table.name)
-        count = conn.execute(f"SELECT count(*) FROM {table.name}").fetchone()[0]
+        revision = "revision" if "revision" in table.c else "0"
+        count, total = conn.execute(
+            f"SELECT count(*), coalesce(sum({revision}), 0) FROM {table.name}"
+        ).fetchone()
         if not isinstance(said, dict) or said.get("rows") != count:
             raise _refuse(path, f"la table {table.name} n'a pas le nombre de lignes annoncé")
+        if said.get("revision_sum") != total:  # the manifest's checksum of the versions
+            raise _refuse(
+                path, f"les versions de la table {table.name} ne sont pas celles annoncées"
+            )
 
 
 def check_rows(conn: sqlite3.Connection, package: Path, *, only_winners: bool = True) -> None:

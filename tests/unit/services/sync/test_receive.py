@@ -150,3 +150,26 @@ def _schema(db: Path) -> list[tuple[str, str, str]]:
         return sorted(conn.execute("SELECT type, name, sql FROM sqlite_master"))
     finally:
         conn.close()
+
+
+def test_rows_whose_versions_are_not_those_the_manifest_sums_up_are_refused(
+    pair: tuple[Engine, Engine, Path], tmp_path: Path
+) -> None:
+    a, b, _package = pair
+    container, bad = tmp_path / "c.sqlite", tmp_path / "edited.sarahsync"
+    fill_container(tmp_path / "a.sqlite", container, "Grésilles")
+    conn = sqlite3.connect(container)
+    conn.execute("UPDATE contacts SET revision = revision + 1")  # a version edited afterwards
+    conn.commit()
+    conn.close()
+    from sarah.services.sync.keys import installed_key
+
+    key = installed_key(b)
+    assert key is not None
+    write_package(container, bad, key)
+    before = dump(tmp_path / "b.sqlite")
+    with pytest.raises(InvalidContent) as refused:
+        import_package(b, bad)
+    assert "versions de la table contacts" in refused.value.message
+    assert dump(tmp_path / "b.sqlite") == before
+    assert a is not None
