@@ -155,7 +155,7 @@ def _schema(db: Path) -> list[tuple[str, str, str]]:
 def test_rows_whose_versions_are_not_those_the_manifest_sums_up_are_refused(
     pair: tuple[Engine, Engine, Path], tmp_path: Path
 ) -> None:
-    a, b, _package = pair
+    _a, b, _package = pair
     container, bad = tmp_path / "c.sqlite", tmp_path / "edited.sarahsync"
     fill_container(tmp_path / "a.sqlite", container, "Grésilles")
     conn = sqlite3.connect(container)
@@ -172,4 +172,3 @@ def test_rows_whose_versions_are_not_those_the_manifest_sums_up_are_refused(
         import_package(b, bad)
     assert "versions de la table contacts" in refused.value.message
     assert dump(tmp_path / "b.sqlite") == before
-    assert a is not None
