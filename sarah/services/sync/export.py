@@ -73,11 +73,23 @@ def _manifest(conn: sqlite3.Connection, name: str) -> dict[str, object]:
             f"SELECT count(*), coalesce(sum({revision}), 0) FROM pkg.{t.name}"
         ).fetchone()
         tables[t.name] = {"rows": int(rows), "revision_sum": int(total)}
+    per_site = {
+        sid: (int(n), int(top or 0))
+        for sid, n, top in conn.execute(
+            "SELECT site_id, sum(deleted_at IS NULL), max(revision) FROM pkg.contacts "
+            "GROUP BY site_id"
+        )
+    }
     sites = [
-        {"id": sid, "name": sname, "deleted": deleted is not None, "contacts": n}
-        for sid, sname, deleted, n in conn.execute(
-            "SELECT s.id, s.name, s.deleted_at, (SELECT count(*) FROM pkg.contacts c "
-            "WHERE c.site_id = s.id AND c.deleted_at IS NULL) FROM pkg.sites s ORDER BY s.name"
+        {
+            "id": sid,
+            "name": sname,
+            "deleted": deleted is not None,
+            "contacts": per_site.get(sid, (0, 0))[0],  # live ones
+            "highest_revision": per_site.get(sid, (0, 0))[1],  # of its contacts, tombstones too
+        }
+        for sid, sname, deleted in conn.execute(
+            "SELECT id, name, deleted_at FROM pkg.sites ORDER BY name"
         )
     ]
     highest: dict[str, int] = {}
