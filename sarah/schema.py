@@ -211,6 +211,38 @@ sync_seen = Table(
     Column("top", Integer, nullable=False),
 )
 
+# Who may open the window, with which role (local to an installation: not in sync packages).
+# The name is also the agent name written on contacts; the password is an argon2id hash.
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Uuid, primary_key=True, default=new_id),
+    Column("name", String(120), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("disabled_at", DateTime, nullable=True),
+    Column("failed_attempts", Integer, nullable=False, server_default="0"),
+    Column("locked_until", DateTime, nullable=True),
+    Column("last_login_at", DateTime, nullable=True),
+    Column("created_at", DateTime, nullable=False, server_default=func.current_timestamp()),
+    CheckConstraint("role IN ('agent', 'coordinateur', 'admin')", name="role"),
+)
+
+# Who did what, append-only; each entry chained to the previous one by a SHA-256 hash.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("target", Text, nullable=True),
+    Column("details", Text, nullable=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Index("ix_audit_log_at", "at"),
+)
+
 # --- derived tables that make the semester tables fast on SQLite (docs/statistiques.md) -----
 # They hold nothing a user typed: every row is a sum over live contacts, kept up to date inside
 # the same transaction as the change by SQLite triggers (migration 0002), whatever program path
