@@ -20,6 +20,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "contacts",
     "report",
     "sync",
+    "accounts",
+    "audit",
 )  # each helper module adds its name here
 
 EXIT_USER_ERROR = 2
