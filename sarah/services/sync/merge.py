@@ -251,7 +251,10 @@ def apply_merge(conn: sqlite3.Connection, counts: MergeCounts) -> None:
         )
         + ")"
     )
-    conn.execute(f"UPDATE main.installation SET clock = max(clock, coalesce(({top}), 0))")
+    # Lamport's rule on receiving: past everything received, and one more, so that a merge
+    # that changed anything moves the clock even when the rows it brought are older (what the
+    # dossier d'échange reads to know that its package must be written again).
+    conn.execute(f"UPDATE main.installation SET clock = max(clock, coalesce(({top}), 0)) + 1")
 
 
 def _remember_writers(conn: sqlite3.Connection) -> None:
