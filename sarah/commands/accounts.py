@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from sarah.services.accounts.store import Account
 
 FORMATS = ("texte", "json")
-ROLES = ("agent", "coordinateur", "admin")  # sarah.services.accounts.store.ROLES, kept light
 
 
 def password_from_stdin() -> str:
@@ -145,6 +144,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from sarah.services.accounts.store import ROLES
+
     parser = subparsers.add_parser(
         "accounts", help="comptes : qui peut ouvrir SARAH, avec quel rôle"
     )
