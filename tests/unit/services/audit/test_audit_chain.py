@@ -4,6 +4,7 @@ with plain SQL (as someone with the file and a SQLite tool would) is found at th
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -174,18 +175,36 @@ def test_an_entry_inserted_by_hand_is_found(engine: Engine, db_path: Path) -> No
     assert verify_chain(engine).broken_at == 3
 
 
-def test_writers_serialise_on_the_write_transaction(engine: Engine) -> None:
-    """Two engines on one file, alternating: each reads the last entry inside its BEGIN
-    IMMEDIATE, so the chain stays one line."""
+def test_writers_serialise_on_the_write_transaction(engine: Engine, db_path: Path) -> None:
+    """Two desks (two engines on one file, two threads) writing at once: each reads the last
+    entry inside its BEGIN IMMEDIATE, so the chain stays one line."""
     from sarah.services.database import open_database
 
-    url_path = Path(str(engine.url.database))
-    other = open_database(url_path)
+    other = open_database(db_path)
+
+    def desk(eng: Engine, name: str) -> None:
+        for _ in range(15):
+            with write_session(eng) as session:
+                record(session, name, "login")
+
     try:
-        for i in range(6):
-            with write_session(engine if i % 2 else other) as session:
-                record(session, f"poste{i % 2}", "login")
+        threads = [
+            threading.Thread(target=desk, args=(eng, name))
+            for eng, name in ((engine, "poste1"), (other, "poste2"))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     finally:
         other.dispose()
     check = verify_chain(engine)
-    assert check.intact and check.entries == 6
+    assert check.intact and check.entries == 30
+
+
+def test_the_chain_on_postgresql(pg_engine: Engine) -> None:
+    _fill(pg_engine, 5)
+    assert verify_chain(pg_engine).intact
+    with pg_engine.begin() as conn:
+        conn.execute(audit_log.update().where(audit_log.c.seq == 2).values(actor="mallory"))
+    assert verify_chain(pg_engine).broken_at == 2
