@@ -105,11 +105,13 @@ def _french_moment(moment: datetime) -> str:
 
 def account_line(account: Account) -> str:
     state = (
-        "actif" if account.disabled_at is None
+        "actif"
+        if account.disabled_at is None
         else f"désactivé le {_french_moment(account.disabled_at)}"
     )
     last = (
-        "jamais connecté" if account.last_login_at is None
+        "jamais connecté"
+        if account.last_login_at is None
         else f"dernière connexion {_french_moment(account.last_login_at)}"
     )
     return f"{account.name} — {account.role}, {state}, {last}"

@@ -158,8 +158,7 @@ def wait_words(wait: timedelta) -> str:
 def _refuse_while_waiting(row: Any, now: datetime) -> None:
     if row.locked_until is not None and now < row.locked_until:
         raise LoginRefused(
-            "Trop d'essais manqués : réessayez dans "
-            f"{wait_words(row.locked_until - now)}."
+            f"Trop d'essais manqués : réessayez dans {wait_words(row.locked_until - now)}."
         )
 
 

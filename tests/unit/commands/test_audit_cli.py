@@ -62,9 +62,7 @@ def test_list_json_shape_and_period(logged: Path, capsys: pytest.CaptureFixture[
     }
 
 
-def test_list_says_where_the_chain_breaks(
-    logged: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_list_says_where_the_chain_breaks(logged: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with sqlite3.connect(logged) as conn:
         conn.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
     assert main(["--db", str(logged), "audit", "list", "--format", "json"]) == 0
@@ -103,7 +101,10 @@ def test_bad_dates_exit_2_in_french(
 
 
 def test_purge_records_itself_under_the_os_user(
-    engine: Engine, db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    engine: Engine,
+    db_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr("getpass.getuser", lambda: "marie")
     old = datetime.now() - timedelta(days=800)

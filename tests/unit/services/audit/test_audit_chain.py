@@ -75,9 +75,10 @@ def test_a_record_on_a_core_connection(engine: Engine) -> None:
 
 
 def test_an_unknown_action_is_refused(engine: Engine) -> None:
-    with pytest.raises(InvalidInput, match="Action de journal inconnue"), write_session(
-        engine
-    ) as session:
+    with (
+        pytest.raises(InvalidInput, match="Action de journal inconnue"),
+        write_session(engine) as session,
+    ):
         record(session, "alice", "dance")
 
 
