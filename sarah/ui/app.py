@@ -66,6 +66,10 @@ def build_main_window(args: argparse.Namespace) -> tuple[MainWindow | None, int]
     Returns ``(window, exit_code)``; ``window`` is None when the program must stop
     (user error already shown, or first start cancelled).
     """
+    from sarah.services.accounts.store import has_accounts
+    from sarah.ui.accounts.install import install_accounts
+    from sarah.ui.accounts.login import ask_login
+    from sarah.ui.accounts.signing_in import sign_in
     from sarah.ui.context import AppContext
     from sarah.ui.dialogs.crash import show_user_error
     from sarah.ui.dialogs.first_start import FirstStartDialog
@@ -86,7 +90,13 @@ def build_main_window(args: argparse.Namespace) -> tuple[MainWindow | None, int]
     except UserError as exc:
         show_user_error(exc, None, blocking=True)
         return None, EXIT_USER_ERROR
-    if site is None or not settings.agent_name:
+    account = None
+    if has_accounts(engine):  # before any name shows: the quick login
+        account = ask_login(engine)
+        if account is None:
+            engine.dispose()
+            return None, 0
+    if site is None or not (settings.agent_name or account):
         dialog = FirstStartDialog(engine, settings)
         if dialog.exec() != FirstStartDialog.DialogCode.Accepted or dialog.site is None:
             engine.dispose()
@@ -99,7 +109,10 @@ def build_main_window(args: argparse.Namespace) -> tuple[MainWindow | None, int]
         agent=settings.agent_name or "",
         read_only=opened.read_only,
     )
+    if account is not None:
+        sign_in(ctx, account)
     window = MainWindow(ctx)
+    install_accounts(window, account)  # idle lock, or the admin creation while none exists
     window.about_to_close.connect(engine.dispose)
     start_backups(window, opened)  # pending check, start-up backup, 30-minute timer
     from sarah.ui.sync.install import start_exchange

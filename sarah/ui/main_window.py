@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
 
 from sarah.services.desk.journal import JournalEntry
+from sarah.ui.accounts.signing_in import signed_in_account
 from sarah.ui.closing import WindowClosing
 from sarah.ui.context import AppContext
 from sarah.ui.desk.catchup import CatchupScreen
@@ -70,10 +71,7 @@ class MainWindow(QMainWindow):
         self.update_title()
 
         self._build_menus()
-        self.statusBar().showMessage(
-            f"Point Relais : {ctx.site.name} — agent : {ctx.agent or 'non renseigné'} — "
-            "F1 : raccourcis clavier"
-        )
+        self.show_workstation_line()
 
         # The reception desk screens
         self.desk = DeskScreen(ctx, self)
@@ -317,16 +315,21 @@ class MainWindow(QMainWindow):
         if site is None:
             return
         self.ctx.site = site
-        self.ctx.agent = self.ctx.settings.agent_name or ""
+        if signed_in_account() is None:  # a signed-in account names the agent, not the settings
+            self.ctx.agent = self.ctx.settings.agent_name or ""
         self.update_title()
-        self.statusBar().showMessage(
-            f"Point Relais : {site.name} — agent : {self.ctx.agent or 'non renseigné'} — "
-            "F1 : raccourcis clavier"
-        )
+        self.show_workstation_line()
         self.desk.refresh_count()
         self.journal.refresh()
         self.catchup.refresh_day()
         self.gap_banner.refresh()
+
+    def show_workstation_line(self) -> None:
+        """The status line naming this desk's site and agent (after a login, a change)."""
+        self.statusBar().showMessage(
+            f"Point Relais : {self.ctx.site.name} — agent : {self.ctx.agent or 'non renseigné'} "
+            "— F1 : raccourcis clavier"
+        )
 
     def import_spreadsheet(self, path: Path | None = None) -> QDialog | None:
         """Fichier > Importer un tableur: check a .csv/.xlsx file, show what it holds, import it.
