@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from sarah.db import read_session, write_session
 from sarah.errors import InvalidInput
 from sarah.models import Contact, Service, Site, Visitor, contact_services
+from sarah.services.audit.actor import current_actor
+from sarah.services.audit.log import record
 from sarah.services.revisions import next_revision
 from sarah.vocabulary import CHANNELS
 
@@ -136,6 +138,7 @@ def delete_contact(engine: Engine, contact_id: uuid.UUID) -> None:
         if contact.deleted_at is None:
             contact.deleted_at = datetime.now()
             contact.revision = next_revision(s)
+            record(s, current_actor(), "delete_contact", str(contact_id))
 
 
 def restore_contact(engine: Engine, contact_id: uuid.UUID) -> None:

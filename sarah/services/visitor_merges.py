@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session
 from sarah.db import read_session, write_session
 from sarah.errors import InvalidInput
 from sarah.models import Contact, Visitor, VisitorMerge
+from sarah.services.audit.actor import current_actor
+from sarah.services.audit.log import record
 from sarah.services.revisions import next_revision, this_installation
 from sarah.services.visitors import VisitorInfo, display_name
 
@@ -242,6 +244,13 @@ def unmerge_visitors(
         m.deleted_at = datetime.now()
         m.revision = revision
         s.flush()
+        record(
+            s,
+            current_actor(),
+            "unmerge",
+            str(merge_id),
+            {"survivor": str(survivor.id), "restored": str(absorbed.id)},
+        )
         return UnmergePlan(
             plan.merge_id,
             _info(survivor),

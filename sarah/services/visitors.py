@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 from sarah.db import read_session, write_session
 from sarah.errors import InvalidInput
 from sarah.models import Contact, Visitor, VisitorMerge
+from sarah.services.audit.actor import current_actor
+from sarah.services.audit.log import record
 from sarah.services.revisions import next_revision, this_installation
 from sarah.services.text import fold, search_key
 from sarah.settings import YOUNG_AGE_LIMIT
@@ -358,4 +360,11 @@ def merge_visitors(
             )
         )
         s.flush()
+        record(
+            s,
+            current_actor(),
+            "merge",
+            str(survivor_id),
+            {"absorbed": str(absorbed_id), "moved_contacts": live_moved},
+        )
         return MergeResult(_info(survivor), live_moved)

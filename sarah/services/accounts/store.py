@@ -18,6 +18,8 @@ from sarah.db import read_connection, write_session
 from sarah.errors import InvalidInput, UserError
 from sarah.schema import accounts
 from sarah.services.accounts import passwords
+from sarah.services.audit.actor import current_actor
+from sarah.services.audit.log import record
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -98,6 +100,7 @@ def add_account(engine: Engine, name: str, role: str, password: str) -> Account:
         session.execute(
             accounts.insert().values(id=new_id, name=name, role=role, password_hash=password_hash)
         )
+        record(session, current_actor(), "account", name, {"change": "add", "role": role})
         return _account(session, new_id)
 
 
@@ -135,6 +138,7 @@ def disable_account(engine: Engine, name: str, now: datetime | None = None) -> b
             )
         stamp = now or datetime.now()
         session.execute(update(accounts).where(accounts.c.id == row.id).values(disabled_at=stamp))
+        record(session, current_actor(), "account", row.name, {"change": "disable"})
     return True
 
 
@@ -155,11 +159,11 @@ def wait_words(wait: timedelta) -> str:
     return f"{-(-seconds // 60)} min"
 
 
-def _refuse_while_waiting(row: Any, now: datetime) -> None:
+def _wait_refusal(row: Any, now: datetime) -> str | None:
+    """The refusal while a wait after failures runs, else None."""
     if row.locked_until is not None and now < row.locked_until:
-        raise LoginRefused(
-            f"Trop d'essais manqués : réessayez dans {wait_words(row.locked_until - now)}."
-        )
+        return f"Trop d'essais manqués : réessayez dans {wait_words(row.locked_until - now)}."
+    return None
 
 
 def _record_failure(session: Session, row: Any, now: datetime) -> None:
@@ -192,7 +196,9 @@ def _login(session: Session, name: str, password: str, now: datetime) -> Account
     if row is None:
         passwords.spend_verification_time(password)
         return WRONG_NAME_OR_PASSWORD
-    _refuse_while_waiting(row, now)
+    waiting = _wait_refusal(row, now)
+    if waiting is not None:
+        return waiting  # returned, not raised, so that the refusal is audited
     if not passwords.password_matches(row.password_hash, password):
         _record_failure(session, row, now)
         return WRONG_NAME_OR_PASSWORD
@@ -202,12 +208,23 @@ def _login(session: Session, name: str, password: str, now: datetime) -> Account
     return _account(session, row.id)
 
 
+def _record_login(session: Session, name: str, outcome: Account | str) -> None:
+    """The login's audit entry, in the transaction of the attempt counter: the account's name on
+    a success, the name as typed (trimmed, cut to 120) on a failure; never the password."""
+    if isinstance(outcome, str):
+        typed = name.strip()[:NAME_MAX]
+        record(session, current_actor(), "login_failed", typed, {"reason": outcome})
+    else:
+        record(session, current_actor(), "login", outcome.name)
+
+
 def authenticate(engine: Engine, name: str, password: str, now: datetime | None = None) -> Account:
     """The account when the name and password match; else :class:`LoginRefused`, with the same
     message for an unknown name as for a wrong password. Each wrong password makes the next try
     wait longer (:func:`wait_after`); a success resets the count."""
     with write_session(engine) as session:
         outcome = _login(session, name, password, now or datetime.now())
+        _record_login(session, name, outcome)
     if isinstance(outcome, str):
         raise LoginRefused(outcome)
     return outcome

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,25 +51,70 @@ def record(
     this one is inserted. ``action`` is one of :data:`ACTION_LABELS`. ``details`` is a JSON
     object of plain facts (counts, file names, ids); never a password or a password hash.
     """
-    if action not in ACTION_LABELS:
-        raise InvalidInput(f"Action de journal inconnue : « {action} ».")
-    when = (at or datetime.now()).replace(microsecond=0)
+    when = _entry_time(action, at)
     last = bind.execute(
         select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
     ).first()
-    seq, prev_hash = (1, GENESIS) if last is None else (last.seq + 1, last.hash)
-    text = canonical_details(details)
-    digest = entry_hash(seq, when, actor, action, target, text, prev_hash)
-    bind.execute(
-        insert(audit_log).values(
-            seq=seq,
-            at=when,
-            actor=actor,
-            action=action,
-            target=target,
-            details=text,
-            prev_hash=prev_hash,
-            hash=digest,
-        )
+    values = _entry_values(
+        None if last is None else (last.seq, last.hash), when, actor, action, target, details
     )
-    return Recorded(seq, digest)
+    bind.execute(insert(audit_log).values(**values))
+    return Recorded(values["seq"], values["hash"])
+
+
+def record_sqlite(
+    conn: sqlite3.Connection,
+    actor: str,
+    action: str,
+    target: str | None = None,
+    details: Mapping[str, Any] | None = None,
+    at: datetime | None = None,
+) -> Recorded:
+    """:func:`record` through a raw sqlite3 connection (sync merge, restore), same chain.
+
+    The caller holds the write transaction (BEGIN IMMEDIATE) and commits it. ``at`` is stored
+    as SQLAlchemy stores a DateTime on SQLite, so the entry reads back as the hash saw it.
+    """
+    when = _entry_time(action, at)
+    last = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    values = _entry_values(
+        None if last is None else (last[0], last[1]), when, actor, action, target, details
+    )
+    stored = {**values, "at": when.strftime(SQLITE_DATETIME)}
+    columns = ", ".join(stored)
+    marks = ", ".join(f":{name}" for name in stored)
+    conn.execute(f"INSERT INTO audit_log ({columns}) VALUES ({marks})", stored)
+    return Recorded(values["seq"], values["hash"])
+
+
+SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's storage format for DateTime on SQLite
+
+
+def _entry_time(action: str, at: datetime | None) -> datetime:
+    """Refuse an unknown action; the entry's time, to the second."""
+    if action not in ACTION_LABELS:
+        raise InvalidInput(f"Action de journal inconnue : « {action} ».")
+    return (at or datetime.now()).replace(microsecond=0)
+
+
+def _entry_values(
+    last: tuple[int, str] | None,
+    when: datetime,
+    actor: str,
+    action: str,
+    target: str | None,
+    details: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The new entry's columns, chained after ``last`` (seq, hash) or opening the log."""
+    seq, prev_hash = (1, GENESIS) if last is None else (last[0] + 1, last[1])
+    text = canonical_details(details)
+    return {
+        "seq": seq,
+        "at": when,
+        "actor": actor,
+        "action": action,
+        "target": target,
+        "details": text,
+        "prev_hash": prev_hash,
+        "hash": entry_hash(seq, when, actor, action, target, text, prev_hash),
+    }

@@ -13,6 +13,8 @@ from datetime import datetime
 from pathlib import Path
 
 from sarah.errors import DatabaseDamaged, DatabaseLocked, UserError
+from sarah.services.audit.actor import current_actor
+from sarah.services.audit.log import record_sqlite
 from sarah.services.backups.create import (
     backup_errors,
     create_backup_or_abort,
@@ -190,6 +192,21 @@ def _copy_in(
     return contacts
 
 
+def _record_restore(db: Path, backup: Path) -> None:
+    """The restore's audit entry, written in the restored file once it is in place (the file
+    that was current is replaced, so that is where the log goes on). After the journal is
+    removed: the restore's checks compare row counts, which this entry changes. A backup older
+    than the audit log has no table to write in (the next start's migration creates it)."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        if conn.execute("SELECT 1 FROM sqlite_schema WHERE name = 'audit_log'").fetchone():
+            conn.execute("BEGIN IMMEDIATE")
+            record_sqlite(conn, current_actor(), "restore", backup.name)
+            conn.execute("COMMIT")
+    finally:
+        conn.close()  # closing without COMMIT rolls back
+
+
 def restore_backup(
     db: Path,
     backup: Path,
@@ -256,6 +273,7 @@ def restore_backup(
             undo_restore(db)
             raise
         remove_journal(journal)
+        _record_restore(db, backup)
     return RestoreResult(
         backup, db, safety, [aside for _live, aside in moves], info.counts, contacts, recovered
     )

@@ -16,8 +16,10 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from sarah import __version__
-from sarah.db import BUSY_TIMEOUT_MS, head_revision, sqlite_path, translate_errors
+from sarah.db import BUSY_TIMEOUT_MS, head_revision, sqlite_path, translate_errors, write_session
 from sarah.errors import InvalidInput
+from sarah.services.audit.actor import current_actor
+from sarah.services.audit.log import record
 from sarah.services.sync.container import FORMAT as CONTAINER_FORMAT
 from sarah.services.sync.container import (
     TABLES,
@@ -154,10 +156,13 @@ def export_package(engine: Engine, output: Path, *, name: str) -> ExportResult:
     assert isinstance(tables, dict)
     sites = manifest["sites"]
     assert isinstance(sites, list)
+    rows = sum(int(t["rows"]) for t in tables.values())
+    with write_session(engine) as session:  # after the file is written: only a sent one is logged
+        record(session, current_actor(), "sync_export", output.name, {"sender": name, "rows": rows})
     return ExportResult(
         path=output,
         installation=name,
         sites=[{"name": s["name"], "contacts": s["contacts"]} for s in sites if not s["deleted"]],
-        rows=sum(int(t["rows"]) for t in tables.values()),
+        rows=rows,
         size=output.stat().st_size,
     )

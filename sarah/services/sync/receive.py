@@ -19,6 +19,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from sarah.db import BUSY_TIMEOUT_MS, translate_errors
+from sarah.services.audit.actor import current_actor
+from sarah.services.audit.log import record_sqlite
 from sarah.services.backups.create import backup_before
 from sarah.services.sync.bulk import bulk_merge, is_bulk
 from sarah.services.sync.container import scratch_file
@@ -128,6 +130,24 @@ class _Merged:
     people_made_one: int
 
 
+def _record_received(
+    conn: sqlite3.Connection,
+    package: Path,
+    manifest: dict[str, object],
+    counts: MergeCounts,
+    people: int,
+) -> None:
+    """The audit entry of a merge, in its transaction: the package's file, sender and counts."""
+    who = manifest["installation"]
+    details = {
+        "sender": str(who.get("name")) if isinstance(who, dict) else "?",
+        "new": sum(counts.new.values()),
+        "updated": sum(counts.updated.values()),
+        "people_made_one": people,
+    }
+    record_sqlite(conn, current_actor(), "sync_import", package.name, details)
+
+
 def _merge(
     engine: Engine,
     container: Path,
@@ -156,6 +176,8 @@ def _merge(
         who = manifest["installation"]
         if isinstance(who, dict) and who.get("id") != me:
             _remember_sender(conn, manifest)
+        if apply and keep:
+            _record_received(conn, package, manifest, counts, people)
         if not keep:
             conn.execute("ROLLBACK")
             return _Merged(counts, people)
