@@ -131,13 +131,19 @@ class IdleLock(QObject):
         self.timer.stop()
         self._focus_before = QApplication.focusWidget()
         self._hide_other_windows()
-        self.window.statusBar().hide()
-        self.window.menuBar().hide()
+        for part in self._window_parts():
+            part.hide()
         self.screen.setGeometry(self.window.rect())
         self.screen.show()
         self.screen.raise_()
         self.screen.ask(self.account)
         self.locked.emit()
+
+    def _window_parts(self) -> list[QWidget]:
+        """Hidden, not only covered, while locked: nothing under the lock can be read."""
+        central = self.window.centralWidget()
+        parts = [self.window.menuBar(), self.window.statusBar()]
+        return [*parts, central] if central is not None else parts
 
     def _hide_other_windows(self) -> None:
         """Dialogs of the window (a visitor's page, a report) would show names over the lock."""
@@ -155,8 +161,8 @@ class IdleLock(QObject):
             self.account = account
             self.account_changed.emit(account)
         self.screen.hide()
-        self.window.menuBar().show()
-        self.window.statusBar().show()
+        for part in self._window_parts():
+            part.show()
         for widget in self._hidden:
             widget.show()
         self._hidden = []

@@ -13,7 +13,8 @@ from sarah.services.sites import ensure_site
 from sarah.settings import Settings, save_settings
 from sarah.ui.accounts.login import LoginDialog
 from sarah.ui.accounts.signing_in import signed_in_role
-from tests.ui.accounts.conftest import OTHER_PASSWORD, PASSWORD
+PASSWORD = "Accueil-Gresilles-2026"  # as in conftest.py
+OTHER_PASSWORD = "Bureau-Coordination-9"
 
 
 def test_arrow_keys_pick_the_name_and_a_wrong_password_says_so(
