@@ -54,7 +54,7 @@ class CreateAdminDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Créer")
-        buttons.accepted.connect(self.create)
+        buttons.accepted.connect(self.create_account)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(
@@ -65,7 +65,7 @@ class CreateAdminDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
-    def create(self) -> None:
+    def create_account(self) -> None:
         """Add the admin account; a problem is shown and what was typed stays."""
         if self.password_edit.text() != self.confirm_edit.text():
             self.message.setText("Les deux mots de passe ne sont pas les mêmes.")

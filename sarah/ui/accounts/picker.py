@@ -3,7 +3,7 @@ field, Entrée. Shared by the login before the window and the lock screen's user
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QVBoxLayout, QWidget
 from sqlalchemy import Engine
@@ -32,10 +32,11 @@ class AccountPicker(QWidget):
         self.message.setObjectName("login_message")
         self.message.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("&Compte :", self, buddy=self.names))
-        layout.addWidget(self.names, 1)
-        layout.addWidget(QLabel("&Mot de passe :", self, buddy=self.password))
-        layout.addWidget(self.password)
+        for caption, field in (("&Compte :", self.names), ("&Mot de passe :", self.password)):
+            label = QLabel(caption, self)
+            label.setBuddy(field)
+            layout.addWidget(label)
+            layout.addWidget(field, 1 if field is self.names else 0)
         layout.addWidget(self.message)
         self.password.installEventFilter(self)
         self.reload()
@@ -55,12 +56,12 @@ class AccountPicker(QWidget):
         item = self.names.currentItem()
         return item.text() if item is not None else ""
 
-    def eventFilter(self, watched: object, event: object) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Up and Down in the password field move in the list: the name is picked without
         # leaving the field.
         if watched is self.password and isinstance(event, QKeyEvent):
             step = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}.get(Qt.Key(event.key()), 0)
-            if step and event.type() == QKeyEvent.Type.KeyPress:
+            if step and event.type() == QEvent.Type.KeyPress:
                 row = self.names.currentRow() + step
                 self.names.setCurrentRow(max(0, min(row, self.names.count() - 1)))
                 return True

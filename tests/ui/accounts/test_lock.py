@@ -101,14 +101,14 @@ def test_the_first_admin_is_created_from_the_file_menu(qtbot, make_window, ctx, 
     dialog.name_edit.setText("Karim")
     dialog.password_edit.setText("court")
     dialog.confirm_edit.setText("court")
-    dialog.create()
+    dialog.create_account()
     assert dialog.message.text().startswith("Compte non créé : Mot de passe trop faible")
     dialog.password_edit.setText(OTHER_PASSWORD)
-    dialog.create()
+    dialog.create_account()
     assert dialog.message.text() == "Les deux mots de passe ne sont pas les mêmes."
     dialog.confirm_edit.setText(OTHER_PASSWORD)
     with qtbot.waitSignal(dialog.created):
-        dialog.create()
+        dialog.create_account()
     assert [(a.name, a.role) for a in list_accounts(engine)] == [("Karim", "admin")]
     assert window.ctx.agent == "Karim" and not action.isVisible()
     assert window.findChild(IdleLock) is not None

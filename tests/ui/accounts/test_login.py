@@ -13,6 +13,7 @@ from sarah.services.sites import ensure_site
 from sarah.settings import Settings, save_settings
 from sarah.ui.accounts.login import LoginDialog
 from sarah.ui.accounts.signing_in import signed_in_role
+
 PASSWORD = "Accueil-Gresilles-2026"  # as in conftest.py
 OTHER_PASSWORD = "Bureau-Coordination-9"
 
