@@ -70,13 +70,13 @@ class LockScreen(QFrame):
         """Ask the password of ``account`` only: its name is not shown (a visitor may look)."""
         self.picker.reload()
         self.picker.choose(account.name)
-        self.picker.names.hide()
+        self.picker.show_names(False)
         self.picker.message.clear()
         self.switch_button.show()
         self.picker.password.setFocus()
 
     def show_every_account(self) -> None:
-        self.picker.names.show()
+        self.picker.show_names(True)
         self.switch_button.hide()
         self.picker.password.setFocus()
 

@@ -31,12 +31,15 @@ class AccountPicker(QWidget):
         self.message = QLabel(self)
         self.message.setObjectName("login_message")
         self.message.setWordWrap(True)
+        self.names_label = QLabel("&Compte :", self)
+        self.names_label.setBuddy(self.names)
+        password_label = QLabel("&Mot de passe :", self)
+        password_label.setBuddy(self.password)
         layout = QVBoxLayout(self)
-        for caption, field in (("&Compte :", self.names), ("&Mot de passe :", self.password)):
-            label = QLabel(caption, self)
-            label.setBuddy(field)
-            layout.addWidget(label)
-            layout.addWidget(field, 1 if field is self.names else 0)
+        layout.addWidget(self.names_label)
+        layout.addWidget(self.names, 1)
+        layout.addWidget(password_label)
+        layout.addWidget(self.password)
         layout.addWidget(self.message)
         self.password.installEventFilter(self)
         self.reload()
@@ -46,6 +49,11 @@ class AccountPicker(QWidget):
         self.names.clear()
         self.names.addItems([a.name for a in list_accounts(self.engine) if a.active])
         self.names.setCurrentRow(0)
+
+    def show_names(self, shown: bool) -> None:
+        """The list of names, hidden on the lock screen until « Changer d'utilisateur »."""
+        self.names_label.setVisible(shown)
+        self.names.setVisible(shown)
 
     def choose(self, name: str) -> None:
         matches = self.names.findItems(name, Qt.MatchFlag.MatchFixedString)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
-
 from sarah.services.accounts.store import Account
+from sarah.services.audit.actor import set_actor
 from sarah.ui.context import AppContext
 
 # The account signed in on this window (one window per process, like the audit's actor).
@@ -17,7 +16,7 @@ def sign_in(ctx: AppContext, account: Account) -> None:
     audit log; its role is kept for the screens that will check it."""
     ctx.agent = account.name
     _signed_in[:] = [account]
-    _tell_audit(account.name)
+    set_actor(account.name)  # audit entries name the account from now on
 
 
 def signed_in_account() -> Account | None:
@@ -28,12 +27,3 @@ def signed_in_account() -> Account | None:
 def signed_in_role() -> str | None:
     account = signed_in_account()
     return account.role if account else None
-
-
-def _tell_audit(name: str) -> None:
-    # The audit's actor module comes with another step: skip when it is not there yet.
-    try:
-        actor = importlib.import_module("sarah.services.audit.actor")
-    except ModuleNotFoundError:
-        return
-    actor.set_actor(name)

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine
 
 from sarah.services.accounts.store import Account, add_account
+from sarah.services.audit import actor
 from sarah.ui.accounts import signing_in
 
 PASSWORD = "Accueil-Gresilles-2026"
@@ -16,9 +17,11 @@ OTHER_PASSWORD = "Bureau-Coordination-9"
 
 @pytest.fixture(autouse=True)
 def nobody_signed_in() -> Iterator[None]:
+    """Signing in is process-wide (window account, audit actor): undone after each test."""
     signing_in._signed_in.clear()
     yield
     signing_in._signed_in.clear()
+    actor._actor = None  # later tests' audit entries name the OS user again
 
 
 @pytest.fixture

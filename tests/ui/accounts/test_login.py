@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from sarah.services.accounts.store import add_account
+from sarah.services.audit.actor import current_actor
 from sarah.services.sites import ensure_site
 from sarah.settings import Settings, save_settings
 from sarah.ui.accounts.login import LoginDialog
@@ -89,6 +90,7 @@ def test_the_window_opens_as_the_account_that_logged_in(qtbot, db_path: Path, en
     qtbot.addWidget(window)
     assert window.ctx.agent == "Amina"  # the name on each contact comes from the account
     assert signed_in_role() == "coordinateur"
+    assert current_actor() == "Amina"  # the audit log names the account
     assert "agent : Amina" in window.statusBar().currentMessage()
     assert window.findChild(object, "lock_action") is not None
     window.close()
