@@ -112,3 +112,19 @@ def test_the_first_admin_is_created_from_the_file_menu(qtbot, make_window, ctx, 
     assert [(a.name, a.role) for a in list_accounts(engine)] == [("Karim", "admin")]
     assert window.ctx.agent == "Karim" and not action.isVisible()
     assert window.findChild(IdleLock) is not None
+
+
+def test_open_dialogs_hide_behind_the_lock_and_come_back(
+    qtbot, make_window, ctx, agent_account
+) -> None:
+    window, idle = _locked_window(make_window, ctx, agent_account)
+    shortcuts = window.show_shortcuts()  # a window-modal dialog, as the screens open them
+    qtbot.waitExposed(shortcuts)
+    with qtbot.waitSignal(idle.locked):
+        idle.lock()
+    assert not shortcuts.isVisible()
+    assert idle.is_locked
+    idle.screen.picker.password.setText(PASSWORD)
+    with qtbot.waitSignal(idle.unlocked):
+        idle.screen.picker.try_password()
+    assert shortcuts.isVisible()
