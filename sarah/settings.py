@@ -33,7 +33,8 @@ class Settings:
     # watches every site of the network for silence.
     coordination: bool = False
     silent_days: int = 14  # the Réseau view warns of a site silent for longer than this
-    lock_minutes: int = 10  # the window locks after this long without a key or the mouse
+    # The window locks after this long without a key or the mouse (0: only at Ctrl+L).
+    lock_minutes: int = 10
 
     def backup_path(self) -> Path:
         return Path(self.backup_dir) if self.backup_dir else paths.default_backup_dir()

@@ -114,7 +114,11 @@ class IdleLock(QObject):
         return self.screen.isVisible()
 
     def restart_timer(self) -> None:
-        self.timer.start(max(1, int(self.ctx.settings.lock_minutes * 60_000)))
+        minutes = self.ctx.settings.lock_minutes
+        if minutes <= 0:  # 0 (set by hand) turns the idle lock off; Ctrl+L still locks
+            self.timer.stop()
+            return
+        self.timer.start(max(1, int(minutes * 60_000)))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and isinstance(event, QResizeEvent):

@@ -128,3 +128,11 @@ def test_open_dialogs_hide_behind_the_lock_and_come_back(
     with qtbot.waitSignal(idle.unlocked):
         idle.screen.picker.try_password()
     assert shortcuts.isVisible()
+
+
+def test_no_idle_lock_when_the_setting_is_zero(make_window, ctx, agent_account) -> None:
+    ctx.settings.lock_minutes = 0
+    _window, idle = _locked_window(make_window, ctx, agent_account)
+    assert not idle.timer.isActive()
+    idle.lock()  # Ctrl+L still locks
+    assert idle.is_locked
