@@ -17,6 +17,7 @@ class AppContext:
     site: SiteInfo  # the home site of this installation
     agent: str
     read_only: bool = False  # True when the start-up check found a damaged file
+    role: str | None = None  # the signed-in account's role; None while there are no accounts
 
     def save_settings(self) -> None:
         save_settings(self.settings)

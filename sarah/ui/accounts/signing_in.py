@@ -7,7 +7,6 @@ from sarah.services.audit.actor import set_actor
 from sarah.ui.context import AppContext
 
 # The account signed in on this window (one window per process, like the audit's actor).
-# AppContext has no role field yet; the screens that will check roles read it here.
 _signed_in: list[Account] = []
 
 
@@ -15,6 +14,7 @@ def sign_in(ctx: AppContext, account: Account) -> None:
     """From now on the window acts as ``account``: its name goes on each contact and in the
     audit log; its role is kept for the screens that will check it."""
     ctx.agent = account.name
+    ctx.role = account.role
     _signed_in[:] = [account]
     set_actor(account.name)  # audit entries name the account from now on
 

@@ -89,7 +89,7 @@ def test_the_window_opens_as_the_account_that_logged_in(qtbot, db_path: Path, en
     assert code == 0 and window is not None
     qtbot.addWidget(window)
     assert window.ctx.agent == "Amina"  # the name on each contact comes from the account
-    assert signed_in_role() == "coordinateur"
+    assert signed_in_role() == window.ctx.role == "coordinateur"
     assert current_actor() == "Amina"  # the audit log names the account
     assert "agent : Amina" in window.statusBar().currentMessage()
     assert window.findChild(object, "lock_action") is not None
