@@ -186,6 +186,9 @@ installation = Table(
     Column("clock", Integer, nullable=False, server_default="0"),
     Column("network_key", Text, nullable=True),
     Column("created_at", DateTime, nullable=False, server_default=func.current_timestamp()),
+    # The audit log's newest entry (migration 0005): entries removed from its end are found.
+    Column("audit_seq", Integer, nullable=True),
+    Column("audit_hash", String(64), nullable=True),
 )
 
 # What this installation last received from each other one (sync): when that installation wrote

@@ -12,7 +12,9 @@ what accounts protect against and what they do not.
   ``coordinateur``, ``admin``), an argon2id password hash (never the password), when it was
   disabled, the failed attempts and until when logging in waits;
 - ``audit_log``: append-only entries (who, when, what, on which record or file), each chained to
-  the previous one by a SHA-256 hash so that an entry removed or edited is found.
+  the previous one by a SHA-256 hash so that an entry removed or edited is found;
+- ``installation.audit_seq`` / ``audit_hash``: the newest entry, written with it, so that
+  entries removed from the end of the log are found too.
 """
 
 from collections.abc import Sequence
@@ -54,9 +56,13 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(64), nullable=False),
     )
     op.create_index("ix_audit_log_at", "audit_log", ["at"])
+    op.add_column("installation", sa.Column("audit_seq", sa.Integer(), nullable=True))
+    op.add_column("installation", sa.Column("audit_hash", sa.String(64), nullable=True))
 
 
 def downgrade() -> None:
+    op.execute("ALTER TABLE installation DROP COLUMN audit_hash")
+    op.execute("ALTER TABLE installation DROP COLUMN audit_seq")
     op.drop_index("ix_audit_log_at", table_name="audit_log")
     op.drop_table("audit_log")
     op.drop_table("accounts")

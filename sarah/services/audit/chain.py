@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from sqlalchemy import Engine, select
 
 from sarah.db import read_connection
-from sarah.schema import audit_log
+from sarah.schema import audit_log, installation
 from sarah.vocabulary import count_of
 
 GENESIS = "0" * 64
@@ -175,4 +175,27 @@ def verify_chain(engine: Engine) -> ChainCheck:
         anchors = _anchors(
             conn.execute(select(audit_log.c.details).where(audit_log.c.action == "purge")).scalars()
         )
-        return check_rows(conn.execute(select(*columns).order_by(audit_log.c.seq)), anchors)
+        verdict = check_rows(conn.execute(select(*columns).order_by(audit_log.c.seq)), anchors)
+        if not verdict.intact:
+            return verdict
+        last = conn.execute(
+            select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
+        ).first()
+        head = conn.execute(select(installation.c.audit_seq, installation.c.audit_hash)).first()
+    return _end_problem(verdict, last, head) or verdict
+
+
+def _end_problem(verdict: ChainCheck, last: Any, head: Any) -> ChainCheck | None:
+    """The newest entry is the one the installation noted with it: entries removed from the
+    end of the log (which no link can show) are found this way."""
+    if head is None or head[0] is None:
+        return None  # nothing noted yet (a log written before the note existed)
+    if last is None or (int(last[0]), str(last[1])) != (int(head[0]), str(head[1])):
+        kept = 0 if last is None else int(last[0])
+        return ChainCheck(
+            verdict.entries,
+            kept + 1,
+            f"la fin du journal a été retirée ou modifiée (la dernière entrée notée est la n° "
+            f"{head[0]})",
+        )
+    return None

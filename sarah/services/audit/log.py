@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
 from sarah.errors import InvalidInput
-from sarah.schema import audit_log
+from sarah.schema import audit_log, installation
 from sarah.services.audit.actions import ACTION_LABELS
 from sarah.services.audit.chain import GENESIS, canonical_details, entry_hash
 
@@ -59,6 +59,7 @@ def record(
         None if last is None else (last.seq, last.hash), when, actor, action, target, details
     )
     bind.execute(insert(audit_log).values(**values))
+    bind.execute(update(installation).values(audit_seq=values["seq"], audit_hash=values["hash"]))
     return Recorded(values["seq"], values["hash"])
 
 
@@ -84,6 +85,9 @@ def record_sqlite(
     columns = ", ".join(stored)
     marks = ", ".join(f":{name}" for name in stored)
     conn.execute(f"INSERT INTO audit_log ({columns}) VALUES ({marks})", stored)
+    conn.execute(
+        "UPDATE installation SET audit_seq = ?, audit_hash = ?", (values["seq"], values["hash"])
+    )
     return Recorded(values["seq"], values["hash"])
 
 

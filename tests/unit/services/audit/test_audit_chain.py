@@ -153,6 +153,25 @@ def test_a_deleted_entry_is_found(engine: Engine, db_path: Path, seq: int) -> No
     assert "a disparu" in check.message or "a été supprimée" in check.message
 
 
+@pytest.mark.parametrize("removed", [1, 3])
+def test_entries_removed_from_the_end_are_found(
+    engine: Engine, db_path: Path, removed: int
+) -> None:
+    """No link shows that the newest entries are gone: the installation's note of the newest
+    one does."""
+    _fill(engine, 8)
+    _sql(db_path, f"DELETE FROM audit_log WHERE seq > {8 - removed}")
+    check = verify_chain(engine)
+    assert check.broken_at == 9 - removed
+    assert "la fin du journal a été retirée" in check.message and "n° 8" in check.message
+
+
+def test_the_whole_log_removed_is_found(engine: Engine, db_path: Path) -> None:
+    _fill(engine, 3)
+    _sql(db_path, "DELETE FROM audit_log")
+    assert not verify_chain(engine).intact
+
+
 def test_two_swapped_entries_are_found(engine: Engine, db_path: Path) -> None:
     _fill(engine, 8)
     _sql(
