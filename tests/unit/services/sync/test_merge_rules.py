@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from datetime import date
 from pathlib import Path
 
@@ -59,8 +58,16 @@ def test_the_catalogue_each_installation_was_born_with_ends_the_same_everywhere(
     # own and their rows never became the same. Now the older copy wins.
     key = NetworkKey.generate()
     a = installation(tmp_path / "a.sqlite", key, "Grésilles")
-    time.sleep(1.1)  # timestamps are to the second
     b = installation(tmp_path / "b.sqlite", key, "Chenôve")
+    # B was born an hour later (said outright rather than waited for: timestamps are to the
+    # second, and two installations made in the same second would carry the same ones).
+    conn = sqlite3.connect(tmp_path / "b.sqlite")
+    with conn:
+        conn.execute(
+            "UPDATE services SET created_at = datetime(created_at, '+1 hour'), "
+            "updated_at = datetime(updated_at, '+1 hour')"
+        )
+    conn.close()
     try:
         assert (
             rows_of(tmp_path / "a.sqlite")["services"] != rows_of(tmp_path / "b.sqlite")["services"]
