@@ -291,17 +291,19 @@ def merge_preview(engine: Engine, survivor_id: uuid.UUID, absorbed_id: uuid.UUID
         return MergePreview(_info(survivor), _info(absorbed), int(count or 0))
 
 
-def profile_snapshot(v: Visitor) -> str:
-    """A record's profile as the JSON text a merge trace keeps."""
+def profile_json(last_name: str, first_name: str, sex: str | None, born: str | None) -> str:
+    """A profile as the JSON text a merge trace keeps (``born``: ISO date, as stored), the one
+    form an undo reads, whoever wrote the trace (a person, or a sync's automatic merge)."""
     return json.dumps(
-        {
-            "last_name": v.last_name,
-            "first_name": v.first_name,
-            "sex": v.sex,
-            "birth_date": v.birth_date.isoformat() if v.birth_date else None,
-        },
+        {"last_name": last_name, "first_name": first_name, "sex": sex, "birth_date": born},
         ensure_ascii=False,
     )
+
+
+def profile_snapshot(v: Visitor) -> str:
+    """A record's profile as the JSON text a merge trace keeps."""
+    born = v.birth_date.isoformat() if v.birth_date else None
+    return profile_json(v.last_name, v.first_name, v.sex, born)
 
 
 def merge_visitors(

@@ -29,6 +29,8 @@ import sqlite3
 import uuid
 from dataclasses import dataclass
 
+from sarah.services.visitors import profile_json
+
 # Derives the trace id of an automatic merge from its two records (uuid5).
 SAME_PERSON = uuid.UUID("5f0c3a8e-52c1-4c57-9a36-6e1f4d3b2a77")
 AGENT = "synchronisation (même personne sur deux sites)"
@@ -40,12 +42,8 @@ class PersonMerge:
     absorbed: str
 
 
-def _profile(row: sqlite3.Row | tuple[object, ...]) -> str:
-    last, first, sex, born = row
-    return json.dumps(
-        {"last_name": last, "first_name": first, "sex": sex, "birth_date": born},
-        ensure_ascii=False,
-    )
+def _profile(row: tuple[str, str, str | None, str | None]) -> str:
+    return profile_json(*row)
 
 
 def same_people(conn: sqlite3.Connection) -> list[PersonMerge]:

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, func, select
 from sarah import schema
 from sarah.db import read_connection
 from sarah.services.sync.keys import installed_key
+from sarah.vocabulary import count_of
 
 SILENT_DAYS = 14
 
@@ -141,8 +142,6 @@ def status_json(status: NetworkStatus, today: date) -> dict[str, object]:
 
 
 def status_lines(status: NetworkStatus, today: date) -> list[str]:
-    from sarah.vocabulary import count_of
-
     lines = [
         f"Réseau : {status.key_id}" if status.key_id else "Aucune clé de réseau installée ici."
     ]
