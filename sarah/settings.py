@@ -35,6 +35,10 @@ class Settings:
     silent_days: int = 14  # the Réseau view warns of a site silent for longer than this
     # The window locks after this long without a key or the mouse (0: only at Ctrl+L).
     lock_minutes: int = 10
+    # RGPD (docs/rgpd.md): a person whose last contact is older than this has their identity
+    # erased; audit entries older than ``audit_months`` are purged (the CNIL's 6 to 12 months).
+    retention_months: int = 24
+    audit_months: int = 12
 
     def backup_path(self) -> Path:
         return Path(self.backup_dir) if self.backup_dir else paths.default_backup_dir()

@@ -16,6 +16,8 @@ ACTION_LABELS: dict[str, str] = {
     "restore": "restauration de sauvegarde",
     "purge": "purge du journal",
     "erase": "effacement d'identité",
+    "retention_purge": "purge de conservation (identités effacées)",
+    "backups_replaced": "sauvegardes remplacées après effacement",
     "settings": "modification des réglages",
     "account": "modification de compte",
 }
