@@ -69,6 +69,13 @@ def run(args: argparse.Namespace) -> int:
     if fmt not in FORMATS:
         raise InvalidInput(f"Format « {args.format} » inconnu : json, csv ou xlsx.")
     period = period_from(args)
+    mask_small = bool(getattr(args, "mask_small", False))
+    if mask_small and fmt == "json":
+        raise InvalidInput(
+            "--masquer-petits-effectifs vaut pour les formats csv et xlsx, faits pour être lus "
+            "et publiés : le JSON est lu par des programmes et garde les nombres exacts. "
+            "Ajoutez --format csv ou --format xlsx."
+        )
     if fmt != "json" and not args.output:
         raise InvalidInput(
             f"Le format {fmt} s'écrit dans un fichier : ajoutez --output rapport.{fmt}."
@@ -107,12 +114,14 @@ def run(args: argparse.Namespace) -> int:
     elif fmt == "csv":
         from sarah.exports.csv_report import write_report_csv
 
-        path = write_report_csv(report, args.output, meta)
+        path = write_report_csv(report, args.output, meta, mask_small=mask_small)
     else:
         from sarah.exports.xlsx_report import write_report_xlsx
 
-        path = write_report_xlsx(report, args.output, meta)
-    print(f"Rapport écrit : {path} ({period.label}, {', '.join(report.sites) or 'aucun site'}).")
+        path = write_report_xlsx(report, args.output, meta, mask_small=mask_small)
+    masked = " ; effectifs de 1 à 4 masqués (« < 5 »)" if mask_small else ""
+    sites = ", ".join(report.sites) or "aucun site"
+    print(f"Rapport écrit : {path} ({period.label}, {sites}{masked}).")
     return 0
 
 
@@ -146,4 +155,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--format", default="json", metavar="json|csv|xlsx", help="défaut : json")
     parser.add_argument("--output", metavar="FICHIER", help="fichier à écrire")
+    parser.add_argument(
+        "--masquer-petits-effectifs",
+        dest="mask_small",
+        action="store_true",
+        help="csv et xlsx : les effectifs de 1 à 4 écrits « < 5 » (publication hors financeurs)",
+    )
     parser.set_defaults(func=run)

@@ -4,6 +4,8 @@ A few lines saying what the file is (period, sites, who, when, program), then th
 one after the other, each under its title, separated by a blank line; percentages as shown in
 the report ("54 %"), counts as plain integers. Names (sites, services, the agent) are text:
 one that starts like a formula ("=", "+", "-", "@") gets a leading "'" (OWASP's advice).
+With ``mask_small``, counts from 1 to 4 are written "< 5" and the file says so
+(sarah.exports.small_counts).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 from fractions import Fraction
 from pathlib import Path
 
+from sarah.exports import small_counts
 from sarah.exports.cells import SafeCsvWriter
 from sarah.exports.files import write_atomically
 from sarah.exports.meta import ExportMeta
@@ -20,7 +23,7 @@ from sarah.reports.grids import report_grids
 from sarah.reports.tables import Report, percent_text
 
 
-def report_csv_text(report: Report, meta: ExportMeta) -> str:
+def report_csv_text(report: Report, meta: ExportMeta, *, mask_small: bool = False) -> str:
     out = io.StringIO()
     w = SafeCsvWriter(out)
     w.writerow(["Statistiques des Points Relais"])
@@ -29,6 +32,8 @@ def report_csv_text(report: Report, meta: ExportMeta) -> str:
     w.writerow(["Produit par", meta.produced_by or "non renseigné"])
     w.writerow(["Date de génération", meta.generated_at.strftime("%d/%m/%Y %H:%M")])
     w.writerow(["Version du programme", f"SARAH {meta.program_version}"])
+    if mask_small:
+        w.writerow(["Petits effectifs", small_counts.NOTICE + "."])
     for grid in report_grids(report):
         w.writerow([])
         w.writerow([grid.title])
@@ -41,13 +46,14 @@ def report_csv_text(report: Report, meta: ExportMeta) -> str:
         for row in grid.rows:
             label = row.label + (" (service retiré)" if row.retired else "")
             cells: list[object] = [label]
-            for kind, value in zip(grid.kinds, row.values, strict=True):
-                if kind == "share":
+            shown = small_counts.grid_values(grid.kinds, row.values, mask_small)
+            for kind, value in zip(grid.kinds, shown, strict=True):
+                if kind == "share" and not isinstance(value, str):
                     cells.append(percent_text(value if isinstance(value, Fraction) else None))
                 else:
                     cells.append(value)
             w.writerow(cells)
-    notes = report.notes()
+    notes = small_counts.notes(report.notes(), mask_small)
     if notes:
         w.writerow([])
         for note in notes:
@@ -55,7 +61,13 @@ def report_csv_text(report: Report, meta: ExportMeta) -> str:
     return out.getvalue()
 
 
-def write_report_csv(report: Report, path: str | os.PathLike[str], meta: ExportMeta) -> Path:
+def write_report_csv(
+    report: Report,
+    path: str | os.PathLike[str],
+    meta: ExportMeta,
+    *,
+    mask_small: bool = False,
+) -> Path:
     """Write the CSV atomically (UTF-8 with BOM so that Excel reads the accents right)."""
-    data = report_csv_text(report, meta).encode("utf-8-sig")
+    data = report_csv_text(report, meta, mask_small=mask_small).encode("utf-8-sig")
     return write_atomically(path, lambda fh: fh.write(data))

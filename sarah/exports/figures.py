@@ -10,13 +10,13 @@ from sarah.reports.figures import Figures
 from sarah.reports.tables import Report
 
 
-def write_xlsx(path: Path, figures: Figures, meta: Any) -> str:
+def write_xlsx(path: Path, figures: Figures, meta: Any, mask_small: bool = False) -> str:
     # openpyxl is imported on the first export, not when the window opens.
     from sarah.exports.files import save_workbook
     from sarah.exports.xlsx_analysis import add_analysis_sheets
     from sarah.exports.xlsx_report import build_report_workbook
 
-    wb = build_report_workbook(figures.report, meta)
+    wb = build_report_workbook(figures.report, meta, mask_small=mask_small)
     add_analysis_sheets(
         wb,
         figures.report,
@@ -25,15 +25,16 @@ def write_xlsx(path: Path, figures: Figures, meta: Any) -> str:
         comparison=figures.comparison,
         ratio_rows=figures.ratios,
         charts=True,
+        mask_small=mask_small,
     )
     save_workbook(wb, path)
     return str(path)
 
 
-def write_csv(path: Path, figures: Figures, meta: Any) -> str:
+def write_csv(path: Path, figures: Figures, meta: Any, mask_small: bool = False) -> str:
     from sarah.exports.csv_report import write_report_csv
 
-    write_report_csv(figures.report, path, meta)
+    write_report_csv(figures.report, path, meta, mask_small=mask_small)
     return str(path)
 
 

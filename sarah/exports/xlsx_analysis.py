@@ -4,7 +4,8 @@
 "Ratios", and "Graphiques" with native Excel charts (contacts per month per site, service mix per
 site, young/adult x sex per site; hatched for black and white printers, see xlsx_charts.py),
 their data under them. Numbers are stored as numbers; shares as exact values with a percent
-format. No Qt here.
+format. With ``mask_small``, counts from 1 to 4 are "< 5", what rests on them "masqué", and
+each sheet says so (sarah.exports.small_counts). No Qt here.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sarah.exports import small_counts
 from sarah.exports.cells import put
 from sarah.exports.xlsx_charts import (
     MIX_CHART,
@@ -62,13 +64,17 @@ def sites_text(sites: Sequence[str]) -> str:
     return ", ".join(sites) if sites else "aucun"
 
 
-def meta_lines(meta: ExportMeta, period: Period, sites: Sequence[str]) -> list[str]:
-    """Who produced the figures, when, for which period and sites, with which program."""
+def meta_lines(
+    meta: ExportMeta, period: Period, sites: Sequence[str], mask_small: bool = False
+) -> list[str]:
+    """Who produced the figures, when, for which period and sites, with which program (and,
+    when they are, that small counts are masked)."""
     return [
         f"Période : {period.text}",
         f"Sites : {sites_text(sites)}",
         f"Produit par : {meta.produced_by or 'non renseigné'}, "
         f"le {meta.generated_at:%d/%m/%Y à %H:%M}, avec SARAH {meta.program_version}",
+        *([small_counts.NOTICE + "."] if mask_small else []),
     ]
 
 
@@ -103,6 +109,8 @@ def _value_cell(
         cell.font = BOLD
     if number_format:
         cell.number_format = number_format
+    if value in (small_counts.MASK, small_counts.MASKED_SHARE):
+        cell.alignment = Alignment(horizontal="right")
 
 
 def _exact(value: Fraction | None) -> float | None:
@@ -121,13 +129,15 @@ def _print_setup(ws: Worksheet, header_row: int) -> None:
 # --- sheets -----------------------------------------------------------------------------------
 
 
-def add_months_sheet(wb: Workbook, months: MonthBreakdown, meta: ExportMeta) -> Worksheet:
+def add_months_sheet(
+    wb: Workbook, months: MonthBreakdown, meta: ExportMeta, mask_small: bool = False
+) -> Worksheet:
     ws: Worksheet = wb.create_sheet(MONTHS_SHEET)  # typed Any: it may be a write-only sheet
     row = _head(
         ws,
         "Contacts et personnes par mois",
         [
-            *meta_lines(meta, months.period, months.sites),
+            *meta_lines(meta, months.period, months.sites, mask_small),
             "Personnes : personnes distinctes du mois (contacts anonymes exclus). La ligne "
             "« Période » compte chaque personne une fois sur toute la période.",
             "Hachuré : mois nettement plus calme que d'habitude pour ce site (absence, oubli de "
@@ -157,8 +167,10 @@ def add_months_sheet(wb: Workbook, months: MonthBreakdown, meta: ExportMeta) -> 
         for i, name in enumerate(columns):
             cell = month.total if name == TOTAL else month.by_site[name]
             col = 2 + 2 * i
-            _value_cell(ws, r, col, cell.contacts, bold=name == TOTAL)
-            _value_cell(ws, r, col + 1, cell.people, bold=name == TOTAL)
+            contacts = small_counts.count(cell.contacts, mask_small)
+            _value_cell(ws, r, col, contacts, bold=name == TOTAL)
+            people = small_counts.count(cell.people, mask_small)
+            _value_cell(ws, r, col + 1, people, bold=name == TOTAL)
             if cell.low:
                 ws.cell(row=r, column=col).fill = LOW_FILL
         low = [s for s in months.sites if month.by_site[s].low]
@@ -167,8 +179,8 @@ def add_months_sheet(wb: Workbook, months: MonthBreakdown, meta: ExportMeta) -> 
     _value_cell(ws, r, 1, "Période", bold=True)
     for i, name in enumerate(columns):
         cell = months.period_total if name == TOTAL else months.period_by_site[name]
-        _value_cell(ws, r, 2 + 2 * i, cell.contacts, bold=True)
-        _value_cell(ws, r, 3 + 2 * i, cell.people, bold=True)
+        _value_cell(ws, r, 2 + 2 * i, small_counts.count(cell.contacts, mask_small), bold=True)
+        _value_cell(ws, r, 3 + 2 * i, small_counts.count(cell.people, mask_small), bold=True)
     _value_cell(ws, r, note_col, None)
     ws.column_dimensions["A"].width = 28
     for col in range(2, note_col):
@@ -179,13 +191,15 @@ def add_months_sheet(wb: Workbook, months: MonthBreakdown, meta: ExportMeta) -> 
     return ws
 
 
-def add_comparison_sheet(wb: Workbook, comparison: Comparison, meta: ExportMeta) -> Worksheet:
+def add_comparison_sheet(
+    wb: Workbook, comparison: Comparison, meta: ExportMeta, mask_small: bool = False
+) -> Worksheet:
     ws: Worksheet = wb.create_sheet(COMPARISON_SHEET)  # typed Any: it may be a write-only sheet
     row = _head(
         ws,
         "Comparaison avec la même période un an plus tôt",
         [
-            *meta_lines(meta, comparison.current, comparison.sites),
+            *meta_lines(meta, comparison.current, comparison.sites, mask_small),
             f"Comparée à : {comparison.previous.text}",
             "Services rapprochés par leur code : un service renommé reste sur sa ligne, un "
             "service retiré garde la sienne. Évolution = (N − N-1) / N-1.",
@@ -220,10 +234,15 @@ def add_comparison_sheet(wb: Workbook, comparison: Comparison, meta: ExportMeta)
         for i, name in enumerate(columns):
             value = line.values[name]
             col = 2 + 3 * i
-            _value_cell(ws, r, col, value.previous, bold=line.bold)
-            _value_cell(ws, r, col + 1, value.current, bold=line.bold)
+            previous = small_counts.count(value.previous, mask_small)
+            _value_cell(ws, r, col, previous, bold=line.bold)
+            _value_cell(
+                ws, r, col + 1, small_counts.count(value.current, mask_small), bold=line.bold
+            )
             change = value.change
-            if change is None:
+            if small_counts.change_masked(value, mask_small):
+                _value_cell(ws, r, col + 2, small_counts.MASKED_SHARE, bold=line.bold)
+            elif change is None:
                 _value_cell(ws, r, col + 2, value.change_text, bold=line.bold)
                 ws.cell(row=r, column=col + 2).alignment = Alignment(horizontal="right")
             else:
@@ -239,10 +258,11 @@ def add_comparison_sheet(wb: Workbook, comparison: Comparison, meta: ExportMeta)
 
 
 def add_ratios_sheet(
-    wb: Workbook, report: Report, rows: list[Ratio], meta: ExportMeta
+    wb: Workbook, report: Report, rows: list[Ratio], meta: ExportMeta, mask_small: bool = False
 ) -> Worksheet:
     ws: Worksheet = wb.create_sheet(RATIOS_SHEET)  # typed Any: it may be a write-only sheet
-    row = _head(ws, "Ratios par site", meta_lines(meta, report.period, report.sites))
+    lines = meta_lines(meta, report.period, report.sites, mask_small)
+    row = _head(ws, "Ratios par site", lines)
     columns = [*report.sites, TOTAL]
     _header_cell(ws, row, 1, "Ratio")
     for i, name in enumerate(columns):
@@ -255,7 +275,9 @@ def add_ratios_sheet(
         fmt = PERCENT if ratio.kind == "share" else DECIMAL
         for i, name in enumerate(columns):
             value = ratio.values[name]
-            if value is None:
+            if small_counts.ratio_masked(report, ratio.key, name, mask_small):
+                _value_cell(ws, r, 2 + i, small_counts.MASKED_SHARE)
+            elif value is None:
                 _value_cell(ws, r, 2 + i, "—")
             else:
                 _value_cell(ws, r, 2 + i, _exact(value), number_format=fmt, bold=name == TOTAL)
@@ -274,7 +296,7 @@ def _data_block(
     row: int,
     corner: str,
     headings: Sequence[str],
-    lines: Sequence[tuple[str, Sequence[int | float]]],
+    lines: Sequence[tuple[str, Sequence[int | float | str]]],
     number_format: str | None = None,
 ) -> int:
     """A chart's data: a header row of series names, then one labelled line per category;
@@ -289,9 +311,14 @@ def _data_block(
     return row + len(lines)
 
 
-def _months_chart(ws: Worksheet, months: MonthBreakdown, data_row: int, anchor: int) -> int:
+def _months_chart(
+    ws: Worksheet, months: MonthBreakdown, data_row: int, anchor: int, mask: bool
+) -> int:
     """Contacts per month per site; returns the row for the next data block."""
-    lines = [(m.label, [m.by_site[name].contacts for name in months.sites]) for m in months.months]
+    lines = [
+        (m.label, [small_counts.count(m.by_site[name].contacts, mask) for name in months.sites])
+        for m in months.months
+    ]
     last = _data_block(ws, data_row, "Mois", months.sites, lines)
     chart = clustered_bars(
         ws, "col", "Contacts par mois et par site", data_row, last, len(months.sites)
@@ -301,10 +328,20 @@ def _months_chart(ws: Worksheet, months: MonthBreakdown, data_row: int, anchor: 
     return last + 3
 
 
-def _service_mix_chart(ws: Worksheet, report: Report, data_row: int, anchor: int) -> int:
+def _service_mix_chart(
+    ws: Worksheet, report: Report, data_row: int, anchor: int, mask: bool
+) -> int:
     """Share of each service in the site's services; returns the row for the next data block."""
-    lines = [
-        (label, [report.by_site[name].service_share(code) for name in report.sites])
+    lines: list[tuple[str, list[float | str]]] = [
+        (
+            label,
+            [
+                small_counts.MASKED_SHARE
+                if small_counts.service_share_masked(report, name, code, mask)
+                else report.by_site[name].service_share(code)
+                for name in report.sites
+            ],
+        )
         for code, label in report.service_rows
     ]
     last = _data_block(
@@ -335,12 +372,20 @@ def _people_groups(report: Report) -> list[tuple[str, str]]:
 
 
 def _people_chart(
-    ws: Worksheet, report: Report, groups: list[tuple[str, str]], data_row: int, anchor: int
+    ws: Worksheet,
+    report: Report,
+    groups: list[tuple[str, str]],
+    rows: tuple[int, int],  # the data's first row, the chart's anchor
+    mask: bool,
 ) -> None:
     """Young/adult x sex per site (table 3)."""
+    data_row, anchor = rows
     headings = [f"{AGE_WORDS[age]} {SEX_WORDS[sex]}" for age, sex in groups]
     lines = [
-        (name, [report.by_site[name].persons.cells[age][sex] for age, sex in groups])
+        (
+            name,
+            [small_counts.count(report.by_site[name].persons.cells[a][s], mask) for a, s in groups],
+        )
         for name in report.sites
     ]
     last = _data_block(ws, data_row, "Site", headings, lines)
@@ -373,11 +418,16 @@ def _print_charts(ws: Worksheet, anchors: list[int]) -> None:
 
 
 def add_charts_sheet(
-    wb: Workbook, report: Report, months: MonthBreakdown | None, meta: ExportMeta
+    wb: Workbook,
+    report: Report,
+    months: MonthBreakdown | None,
+    meta: ExportMeta,
+    mask_small: bool = False,
 ) -> Worksheet:
-    """Three native charts, their data laid out on the same sheet under them."""
+    """Three native charts, their data laid out on the same sheet under them (a masked value
+    is text: the chart draws no bar for it)."""
     ws: Worksheet = wb.create_sheet(CHARTS_SHEET)  # typed Any: it may be a write-only sheet
-    _head(ws, "Graphiques", meta_lines(meta, report.period, report.sites))
+    _head(ws, "Graphiques", meta_lines(meta, report.period, report.sites, mask_small))
     monthly = months if months is not None and months.months else None
     # The charts one under the other, each given the rows its height covers; then the data.
     anchors = chart_rows([*([MONTHS_CHART] if monthly else []), MIX_CHART, PEOPLE_CHART])
@@ -385,10 +435,10 @@ def add_charts_sheet(
     data_row = anchors[-1] + 1
     put(ws, data_row - 1, 1, "Données des graphiques").font = TITLE
     if monthly is not None:
-        data_row = _months_chart(ws, monthly, data_row, next(next_anchor))
-    data_row = _service_mix_chart(ws, report, data_row, next(next_anchor))
+        data_row = _months_chart(ws, monthly, data_row, next(next_anchor), mask_small)
+    data_row = _service_mix_chart(ws, report, data_row, next(next_anchor), mask_small)
     groups = _people_groups(report)
-    _people_chart(ws, report, groups, data_row, next(next_anchor))
+    _people_chart(ws, report, groups, (data_row, next(next_anchor)), mask_small)
     ws.column_dimensions["A"].width = 50
     for col in range(2, 2 + max(len(report.sites), len(groups))):
         ws.column_dimensions[get_column_letter(col)].width = 16
@@ -405,14 +455,15 @@ def add_analysis_sheets(
     comparison: Comparison | None = None,
     ratio_rows: list[Ratio] | None = None,
     charts: bool = True,
+    mask_small: bool = False,
 ) -> Workbook:
     """Append the window's sheets to the engine's workbook (same period, sites and meta)."""
     if months is not None:
-        add_months_sheet(wb, months, meta)
+        add_months_sheet(wb, months, meta, mask_small)
     if comparison is not None:
-        add_comparison_sheet(wb, comparison, meta)
+        add_comparison_sheet(wb, comparison, meta, mask_small)
     if ratio_rows is not None:
-        add_ratios_sheet(wb, report, ratio_rows, meta)
+        add_ratios_sheet(wb, report, ratio_rows, meta, mask_small)
     if charts:
-        add_charts_sheet(wb, report, months, meta)
+        add_charts_sheet(wb, report, months, meta, mask_small)
     return wb

@@ -5,7 +5,8 @@ checks), then "Contacts", "Services", "Personnes concernées", "Nouveaux publics
 the tables of the 2019 activity report. Percentages are stored as exact values with a
 percentage format; totals are bold; headings frozen; each sheet prints on A4 landscape, one
 page wide. Other modules may append sheets before saving with
-:func:`sarah.exports.files.save_workbook`.
+:func:`sarah.exports.files.save_workbook`. With ``mask_small``, counts from 1 to 4 are written
+"< 5" and every sheet says so (sarah.exports.small_counts).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sarah.exports import small_counts
 from sarah.exports.cells import put
 from sarah.exports.files import save_workbook
 from sarah.exports.meta import ExportMeta
@@ -65,7 +67,7 @@ def _print_setup(ws: Worksheet, title_rows: str | None = None) -> None:
         ws.print_title_rows = title_rows
 
 
-def _value(v: int | Fraction | None) -> int | float | None:
+def _value(v: int | float | Fraction | None) -> int | float | None:
     # Excel has no fractions: the nearest binary number (exact to 15 digits) is stored.
     return float(v) if isinstance(v, Fraction) else v
 
@@ -106,14 +108,17 @@ def _write_headings(ws: Worksheet, grid: TableGrid) -> int:
     return header_rows
 
 
-def _write_line(ws: Worksheet, grid: TableGrid, grid_row: GridRow, row: int) -> None:
+def _write_line(
+    ws: Worksheet, grid: TableGrid, grid_row: GridRow, row: int, mask_small: bool
+) -> None:
     """One line of the table: its label, its numbers; a total line bold and shaded."""
     label = grid_row.label + (" (service retiré)" if grid_row.retired else "")
     head = put(ws, row, 1, label)
     head.alignment = LEFT
     head.border = BOX
-    for i, v in enumerate(grid_row.values):
-        cell = put(ws, row, i + 2, _value(v))
+    shown = small_counts.grid_values(grid.kinds, grid_row.values, mask_small)
+    for i, v in enumerate(shown):
+        cell = put(ws, row, i + 2, v if isinstance(v, str) else _value(v))
         cell.border = BOX
         cell.alignment = Alignment(horizontal="right", vertical="center")
         cell.number_format = PERCENT_FORMAT if grid.kinds[i] == "share" else COUNT_FORMAT
@@ -141,14 +146,14 @@ def _size_columns(ws: Worksheet, grid: TableGrid) -> None:
         ws.row_dimensions[FIRST_TABLE_ROW + 1].height = 45
 
 
-def _write_table(ws: Worksheet, grid: TableGrid, report: Report) -> int:
+def _write_table(ws: Worksheet, grid: TableGrid, report: Report, mask_small: bool) -> int:
     """Write one table; returns the row after it."""
     put(ws, 1, 1, f"{grid.title} — {report.period.text}").font = TITLE
     put(ws, 2, 1, "Sites : " + ", ".join(report.sites)).font = NOTE
     header_rows = _write_headings(ws, grid)
     row = FIRST_TABLE_ROW + header_rows
     for grid_row in grid.rows:
-        _write_line(ws, grid, grid_row, row)
+        _write_line(ws, grid, grid_row, row, mask_small)
         row += 1
     # Headings and the label column stay in view while scrolling; printed on every page.
     ws.freeze_panes = ws.cell(row=FIRST_TABLE_ROW + header_rows, column=2).coordinate
@@ -157,14 +162,26 @@ def _write_table(ws: Worksheet, grid: TableGrid, report: Report) -> int:
     return row
 
 
-def _sheet_sums(grid: TableGrid, ws: Worksheet) -> bool:
-    """Read back the written cells: each total equals the sum of its parts."""
+def _sheet_sums(grid: TableGrid, ws: Worksheet, mask_small: bool) -> bool:
+    """Read back the written cells: each total equals the sum of its parts (masked: each cell
+    is what the masked table shows, and the table's own numbers add up)."""
     first = FIRST_TABLE_ROW + (2 if grid.groups else 1)
     # The numbers written above (openpyxl types a cell's value as any kind of cell content).
     values: list[list[Any]] = [
         [ws.cell(row=first + r, column=c + 2).value for c in range(len(grid.headings))]
         for r in range(len(grid.rows))
     ]
+    if mask_small:
+        expected = [
+            [v if isinstance(v, str) else _value(v) for v in shown]
+            for shown in (small_counts.grid_values(grid.kinds, r.values, True) for r in grid.rows)
+        ]
+        exact = [[_value(v) for v in r.values] for r in grid.rows]
+        return values == expected and _sums_hold(grid, exact)
+    return _sums_hold(grid, values)
+
+
+def _sums_hold(grid: TableGrid, values: list[list[Any]]) -> bool:
     if grid.key in ("contacts", "services"):
         *parts, total = values
         sites = len(grid.headings) - 1
@@ -187,7 +204,7 @@ def _sheet_sums(grid: TableGrid, ws: Worksheet) -> bool:
 
 
 def _write_information(
-    ws: Worksheet, report: Report, meta: ExportMeta, checks: list[Check]
+    ws: Worksheet, report: Report, meta: ExportMeta, checks: list[Check], mask_small: bool
 ) -> None:
     ws.title = INFO_SHEET
     ws.column_dimensions["A"].width = 30
@@ -201,6 +218,8 @@ def _write_information(
         ("Produit par", meta.produced_by or "non renseigné"),
         ("Âge limite « jeune »", f"moins de {report.young_age_limit} ans"),
     ]
+    if mask_small:
+        facts.append(("Petits effectifs", small_counts.NOTICE + "."))
     row = 3
     for word, value in facts:
         put(ws, row, 1, word).font = BOLD
@@ -224,7 +243,7 @@ def _write_information(
         ws.row_dimensions[row].height = 15 * lines
         row += 1
 
-    notes = report.notes()
+    notes = small_counts.notes(report.notes(), mask_small)
     if notes:
         section("À savoir pour lire ces tableaux")
         for note in notes:
@@ -241,7 +260,9 @@ def _write_information(
     _print_setup(ws)
 
 
-def build_report_workbook(report: Report, meta: ExportMeta) -> Workbook:
+def build_report_workbook(
+    report: Report, meta: ExportMeta, *, mask_small: bool = False
+) -> Workbook:
     """The workbook in memory; callers may append sheets, then save it atomically."""
     wb = Workbook()
     info = wb.active
@@ -249,20 +270,24 @@ def build_report_workbook(report: Report, meta: ExportMeta) -> Workbook:
     sheets: list[tuple[TableGrid, Worksheet]] = []
     for grid in report_grids(report):
         ws = wb.create_sheet(SHEET_NAMES[grid.key])
-        _write_table(ws, grid, report)
+        _write_table(ws, grid, report, mask_small)
         sheets.append((grid, ws))
+    report_notes = small_counts.notes(report.notes(), mask_small)
     notes = {
-        "contacts": [n for n in report.notes() if "anonyme" in n],
-        "persons": [n for n in report.notes() if "plusieurs Points Relais" in n],
+        "contacts": [n for n in report_notes if "anonyme" in n],
+        "persons": [n for n in report_notes if "plusieurs Points Relais" in n],
     }
     for grid, ws in sheets:
         row = ws.max_row + 2
-        for note in notes.get(grid.key, []):
+        for note in [
+            *notes.get(grid.key, []),
+            *([small_counts.NOTICE + "."] if mask_small else []),
+        ]:
             put(ws, row, 1, note).font = NOTE
             row += 1
         source = f"Source : SARAH {meta.program_version}, {meta.generated_at:%d/%m/%Y %H:%M}"
         put(ws, row, 1, source).font = NOTE
-    written = all(_sheet_sums(grid, ws) for grid, ws in sheets)
+    written = all(_sheet_sums(grid, ws, mask_small) for grid, ws in sheets)
     checks = [
         *report.checks(),
         Check(
@@ -272,10 +297,16 @@ def build_report_workbook(report: Report, meta: ExportMeta) -> Workbook:
             "" if written else "un total du classeur diffère de la somme de ses parties",
         ),
     ]
-    _write_information(info, report, meta, checks)
+    _write_information(info, report, meta, checks, mask_small)
     return wb
 
 
-def write_report_xlsx(report: Report, path: str | os.PathLike[str], meta: ExportMeta) -> Path:
+def write_report_xlsx(
+    report: Report,
+    path: str | os.PathLike[str],
+    meta: ExportMeta,
+    *,
+    mask_small: bool = False,
+) -> Path:
     """Build and save the workbook (all or nothing)."""
-    return save_workbook(build_report_workbook(report, meta), path)
+    return save_workbook(build_report_workbook(report, meta, mask_small=mask_small), path)
