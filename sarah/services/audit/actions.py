@@ -15,6 +15,7 @@ ACTION_LABELS: dict[str, str] = {
     "sync_import": "synchronisation : réception",
     "restore": "restauration de sauvegarde",
     "purge": "purge du journal",
+    "export_audit": "export du journal",
     "erase": "effacement d'identité",
     "retention_purge": "purge de conservation (identités effacées)",
     "backups_replaced": "sauvegardes remplacées après effacement",

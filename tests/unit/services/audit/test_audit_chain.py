@@ -86,6 +86,7 @@ def test_every_action_has_french_words() -> None:
     assert set(ACTIONS) == {
         "login", "login_failed", "export_named", "drilldown_named", "merge", "unmerge",
         "delete_contact", "import", "sync_export", "sync_import", "restore", "purge", "erase",
+        "export_audit",
         "settings", "account", "retention_purge", "backups_replaced",
     }  # fmt: skip
     assert all(ACTION_LABELS[a] for a in ACTIONS)

@@ -1,0 +1,195 @@
+"""An entry's details in plain French, for the admin's screen and its export (not raw JSON).
+
+The actions whose details SARAH writes itself get a sentence; any other key (a new action, an
+entry typed by hand) is shown as « mot : valeur ». Technical keys that only the chain check
+needs (the purge's anchor) are left out: the screen shows the chain's verdict instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from sarah.vocabulary import count_of, count_text
+
+HIDDEN_KEYS = frozenset({"anchor", "first_kept"})
+
+# The French word of the keys SARAH's services write, for the generic « mot : valeur » form.
+KEY_WORDS: dict[str, str] = {
+    "reason": "motif",
+    "change": "changement",
+    "role": "rôle",
+    "sender": "installation",
+    "rows": "lignes",
+    "new": "nouveau",
+    "old": "ancien",
+    "updated": "mises à jour",
+    "people": "personnes",
+    "persons": "personnes",
+    "people_made_one": "personnes réunies",
+    "file": "fichier",
+    "fichier": "fichier",
+    "count": "nombre",
+    "removed": "retirées",
+    "before": "avant le",
+    "absorbed": "fiche absorbée",
+    "survivor": "fiche gardée",
+    "restored": "fiche rétablie",
+    "moved_contacts": "contacts déplacés",
+    "visitor": "fiche",
+    "visitors": "fiches",
+    "erased": "identités effacées",
+    "backups": "sauvegardes",
+    "replaced": "remplacées",
+    "kept": "gardée",
+    "pseudonymised": "pseudonymisé",
+    "filters": "filtres",
+    "chain": "vérification",
+    "format": "format",
+    "setting": "réglage",
+    "value": "valeur",
+    "texte": "texte",
+    "valeur": "valeur",
+}
+
+CHANGE_WORDS = {
+    "add": "compte créé",
+    "disable": "compte désactivé",
+    "enable": "compte réactivé",
+    "password": "nouveau mot de passe",
+    "role": "rôle changé",
+}
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def value_text(value: Any) -> str:
+    """One value in French: counts with thousands spaced, ISO days as JJ/MM/AAAA, oui/non."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, int):
+        return count_text(value)
+    if isinstance(value, float):
+        return str(value).replace(".", ",")
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        try:
+            return f"{date.fromisoformat(value):%d/%m/%Y}"
+        except ValueError:
+            return value
+    if isinstance(value, list | tuple):
+        return ", ".join(value_text(v) for v in value)
+    if isinstance(value, Mapping):
+        return generic_text(value)
+    return str(value)
+
+
+def generic_text(details: Mapping[str, Any]) -> str:
+    """« mot : valeur » pairs, in the stored (sorted) order, technical keys left out."""
+    return " ; ".join(
+        f"{KEY_WORDS.get(str(key), str(key))} : {value_text(value)}"
+        for key, value in details.items()
+        if key not in HIDDEN_KEYS
+    )
+
+
+def _n(details: Mapping[str, Any], key: str) -> int:
+    value = details.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _login_failed(d: Mapping[str, Any]) -> str:
+    return f"motif : {d.get('reason', '—')}"
+
+
+def _account(d: Mapping[str, Any]) -> str:
+    change = str(d.get("change", ""))
+    words = CHANGE_WORDS.get(change, change or "modification")
+    rest = {k: v for k, v in d.items() if k != "change"}
+    if "role" in rest and len(rest) == 1:
+        return f"{words}, rôle {rest['role']}"
+    return "; ".join([words, *([generic_text(rest)] if rest else [])])
+
+
+def _import(d: Mapping[str, Any]) -> str:
+    return (
+        f"{count_of(_n(d, 'rows_read'), 'ligne lue', 'lignes lues')}, "
+        f"{count_of(_n(d, 'contacts_added'), 'contact ajouté', 'contacts ajoutés')}, "
+        f"{count_of(_n(d, 'skipped_existing'), 'déjà présent', 'déjà présents')}, "
+        f"{count_of(_n(d, 'visitors_created'), 'fiche créée', 'fiches créées')}, "
+        f"{count_of(_n(d, 'visitors_matched'), 'fiche retrouvée', 'fiches retrouvées')}, "
+        f"{count_of(_n(d, 'sites_created'), 'site créé', 'sites créés')}"
+    )
+
+
+def _sync_export(d: Mapping[str, Any]) -> str:
+    return f"installation {d.get('sender', '?')} : {count_of(_n(d, 'rows'), 'ligne')}"
+
+
+def _sync_import(d: Mapping[str, Any]) -> str:
+    return (
+        f"de {d.get('sender', '?')} : "
+        f"{count_of(_n(d, 'new'), 'ligne nouvelle', 'lignes nouvelles')}, "
+        f"{count_of(_n(d, 'updated'), 'mise à jour', 'mises à jour')}, "
+        f"{count_of(_n(d, 'people_made_one'), 'personne réunie', 'personnes réunies')}"
+    )
+
+
+def _merge(d: Mapping[str, Any]) -> str:
+    moved = count_of(_n(d, "moved_contacts"), "contact déplacé", "contacts déplacés")
+    return f"fiche absorbée {d.get('absorbed', '?')} ; {moved}"
+
+
+def _unmerge(d: Mapping[str, Any]) -> str:
+    return f"fiche gardée {d.get('survivor', '?')} ; fiche rétablie {d.get('restored', '?')}"
+
+
+def _purge(d: Mapping[str, Any]) -> str:
+    removed = count_of(_n(d, "removed"), "entrée retirée", "entrées retirées")
+    before = d.get("before")
+    return f"{removed} (antérieures au {value_text(before)})" if before else removed
+
+
+def _export_audit(d: Mapping[str, Any]) -> str:
+    words = count_of(_n(d, "rows"), "entrée exportée", "entrées exportées")
+    filters = d.get("filters")
+    text = " + un texte" if d.get("text_filter") else ""
+    return f"{words} ; filtres : {filters}{text}" if filters else words
+
+
+def _settings(d: Mapping[str, Any]) -> str:
+    if set(d) >= {"old", "new"}:
+        rest = {k: v for k, v in d.items() if k not in ("old", "new")}
+        change = f"{value_text(d['old'])} → {value_text(d['new'])}"
+        return "; ".join([change, *([generic_text(rest)] if rest else [])])
+    return generic_text(d)
+
+
+SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "login_failed": _login_failed,
+    "account": _account,
+    "import": _import,
+    "sync_export": _sync_export,
+    "sync_import": _sync_import,
+    "merge": _merge,
+    "unmerge": _unmerge,
+    "purge": _purge,
+    "export_audit": _export_audit,
+    "settings": _settings,
+}
+
+
+def details_text(action: str, details: Mapping[str, Any] | None) -> str:
+    """What an entry's details say, in French; "" when it has none."""
+    if not details:
+        return ""
+    sentence = SENTENCES.get(action)
+    if sentence is not None:
+        try:
+            return sentence(details)
+        except (TypeError, ValueError, AttributeError):
+            pass  # details of another shape (typed by hand): the generic form shows them all
+    return generic_text(details)
