@@ -1,7 +1,8 @@
 """`sarah audit ...`: the audit log (who did what), read and purged from the command line.
 
-``audit list [--from AAAA-MM-JJ] [--to AAAA-MM-JJ] [--format json]`` prints the entries and,
-at the end, the verdict of the hash chain over the whole log. ``audit purge [--months N]``
+``audit list [--from AAAA-MM-JJ] [--to AAAA-MM-JJ] [--action A]... [--actor NOM]... [--format
+json]`` prints the entries and, at the end, the verdict of the hash chain over the whole log
+(whatever the filters). ``audit purge [--months N]``
 removes the entries older than the retention period and records itself, under the OS user's
 name.
 """
@@ -19,7 +20,9 @@ from sarah.errors import InvalidInput
 from sarah.vocabulary import count_of
 
 if TYPE_CHECKING:
-    from sarah.services.audit.listing import AuditEntry
+    from sqlalchemy import Engine
+
+    from sarah.services.audit.listing import AuditEntry, AuditFilter
 
 FORMATS = ("texte", "json")
 
@@ -37,6 +40,34 @@ def _span(args: argparse.Namespace) -> tuple[date | None, date | None]:
             f"Période impossible : --to ({end:%d/%m/%Y}) est avant --from ({start:%d/%m/%Y})."
         )
     return start, end
+
+
+def _actions(words: list[str] | None) -> frozenset[str]:
+    """The action codes asked for: a code (``login``) or its French words (« connexion »)."""
+    from sarah.services.audit.actions import ACTION_LABELS
+
+    by_words = {label.casefold(): code for code, label in ACTION_LABELS.items()}
+    found: set[str] = set()
+    for word in words or []:
+        code = (
+            word.strip() if word.strip() in ACTION_LABELS else by_words.get(word.strip().casefold())
+        )
+        if code is None:
+            known = ", ".join(ACTION_LABELS)
+            raise InvalidInput(f"Action inconnue : « {word} ». Actions possibles : {known}.")
+        found.add(code)
+    return frozenset(found)
+
+
+def _filter(engine: Engine, args: argparse.Namespace, actions: frozenset[str]) -> AuditFilter:
+    from sarah.services.audit.listing import AuditFilter, actors_named
+
+    actors: set[str] = set()
+    for name in args.actor or []:
+        # Case and accents aside; a name nobody bears selects nothing (not everything).
+        actors |= actors_named(engine, name) or {name}
+    start, end = _span(args)
+    return AuditFilter(start, end, frozenset(actors), actions)
 
 
 def entry_json(entry: AuditEntry) -> dict[str, Any]:
@@ -64,10 +95,11 @@ def run_list(args: argparse.Namespace) -> int:
     from sarah.services.audit.chain import verify_chain
     from sarah.services.audit.listing import list_entries
 
-    start, end = _span(args)  # checked before the database is opened
+    _span(args)  # checked before the database is opened
+    actions = _actions(args.action)
     engine = database(args)
     try:
-        entries = list_entries(engine, start, end)
+        entries = list_entries(engine, wanted=_filter(engine, args, actions))
         check = verify_chain(engine)
     finally:
         engine.dispose()
@@ -76,7 +108,8 @@ def run_list(args: argparse.Namespace) -> int:
         listed = {"entries": [entry_json(e) for e in entries], "chain": chain}
         print(json.dumps(listed, ensure_ascii=False))
     else:
-        lines = [entry_line(e) for e in entries] or ["Aucune entrée pour cette période."]
+        nothing = "ces filtres" if args.action or args.actor else "cette période"
+        lines = [entry_line(e) for e in entries] or [f"Aucune entrée pour {nothing}."]
         print("\n".join([*lines, f"Vérification : {check.message}."]))
     return 0
 
@@ -137,6 +170,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     listed = actions.add_parser("list", help=list_help, description=list_help)
     listed.add_argument("--from", dest="start", metavar="AAAA-MM-JJ", help="premier jour inclus")
     listed.add_argument("--to", dest="end", metavar="AAAA-MM-JJ", help="dernier jour inclus")
+    listed.add_argument(
+        "--action",
+        action="append",
+        metavar="A",
+        help="seulement cette action (login, merge… ou ses mots : « connexion ») ; répétable",
+    )
+    listed.add_argument(
+        "--actor",
+        action="append",
+        metavar="NOM",
+        help="seulement les entrées de ce nom (sans tenir compte des majuscules) ; répétable",
+    )
     _add_format(listed)
     purge_help = "retirer les entrées plus anciennes que la durée de conservation"
     purge = actions.add_parser("purge", help=purge_help, description=purge_help)

@@ -143,3 +143,41 @@ def test_purge_says_what_it_removed(
     out = capsys.readouterr().out
     assert out.startswith("Journal : 2 entrées d'avant le ") and "retirées ; la purge" in out
     assert out.rstrip().endswith("(entrée n° 3).")
+
+
+def test_list_by_action_code_or_french_words(
+    logged: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", str(logged), "audit", "list", "--action", "merge"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "n° 3 — 04/03/2026 09:30:00 — alice — fusion de fiches — fiche 42",
+        "Vérification : journal intègre (3 entrées).",  # the whole log, whatever the filters
+    ]
+    argv = ["--db", str(logged), "audit", "list", "--action", "Connexion", "--action", "merge"]
+    assert main([*argv, "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [e["seq"] for e in out["entries"]] == [1, 3]
+
+
+def test_list_by_actor_case_aside(logged: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(logged), "audit", "list", "--actor", "BOB", "--format", "json"]) == 0
+    assert [e["seq"] for e in json.loads(capsys.readouterr().out)["entries"]] == [2]
+    argv = ["--db", str(logged), "audit", "list", "--actor", "alice", "--action", "login"]
+    assert main(argv) == 0
+    assert (
+        capsys.readouterr().out.splitlines()[0] == "n° 1 — 02/03/2026 09:30:00 — alice — connexion"
+    )
+
+
+def test_list_by_an_actor_nobody_is(logged: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(logged), "audit", "list", "--actor", "ali"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "Aucune entrée pour ces filtres."
+
+
+def test_an_unknown_action_exits_2_in_french(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", str(db_path), "audit", "list", "--action", "danse"]) == 2
+    err = capsys.readouterr().err
+    assert "Action inconnue : « danse »" in err and "login" in err
+    assert not db_path.exists()  # refused before the database is opened
