@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sync",
     "accounts",
     "audit",
+    "privacy",
 )  # each helper module adds its name here
 
 EXIT_USER_ERROR = 2
@@ -95,6 +96,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         help="dossier unique pour données, réglages, journaux et sauvegardes (tests, essais)",
     )
     parser.add_argument(
+        "--compte",
+        metavar="NOM",
+        help="le compte qui agit, quand la base a des comptes (ou la variable SARAH_COMPTE ; "
+        "mot de passe : SARAH_MOT_DE_PASSE, sinon demandé)",
+    )
+    parser.add_argument(
         "--smoke",
         action="store_true",
         help="vérification d'une installation : base neuve, classeur Excel, puis quitter",
@@ -108,18 +115,53 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--basedir")
+GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--basedir", "--compte")
+
+
+def first_word_index(argv: Sequence[str]) -> int | None:
+    """Where the first word is that is neither an option nor the value of a global option."""
+    skip = False
+    for index, word in enumerate(argv):
+        if skip:
+            skip = False
+        elif word in GLOBAL_OPTIONS_WITH_VALUE:
+            skip = True
+        elif not word.startswith("-"):
+            return index
+    return None
 
 
 def first_word(argv: Sequence[str]) -> str | None:
     """The first word that is neither an option nor the value of a global option."""
-    words = iter(argv)
-    for word in words:
-        if word in GLOBAL_OPTIONS_WITH_VALUE:
-            next(words, None)
-        elif not word.startswith("-"):
-            return word
-    return None
+    index = first_word_index(argv)
+    return None if index is None else argv[index]
+
+
+def _sub_commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def command_words(parser: argparse.ArgumentParser, argv: Sequence[str]) -> tuple[str, ...]:
+    """The chosen command and sub-commands ("backup", "restore"), found by walking the parsers
+    over the words typed: the first word each level knows is the one argparse took."""
+    start = first_word_index(argv)
+    if start is None:
+        return ()
+    path: list[str] = []
+    rest = list(argv[start:])
+    choices = _sub_commands(parser)
+    while choices:
+        index = next((i for i, word in enumerate(rest) if word in choices), None)
+        if index is None:
+            break
+        word = rest[index]
+        path.append(word)
+        choices = _sub_commands(choices[word])
+        rest = rest[index + 1 :]
+    return tuple(path)
 
 
 def commands_needed(argv: Sequence[str]) -> str | None:
@@ -151,13 +193,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_app(args)
         if not hasattr(args, "func"):
             parser.parse_args([*words, "--help"])
-        return int(args.func(args) or 0)
+        return run_command(args, command_words(parser, words))
     except UserError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("Interrompu : rien n'a été enregistré pour l'opération en cours.", file=sys.stderr)
         return 130
+
+
+def run_command(args: argparse.Namespace, words: tuple[str, ...]) -> int:
+    """Run the command, as the acting account when the database has accounts."""
+    from sarah.commands import acting_account, command_permission
+
+    permission = command_permission(words)
+    if permission is None:
+        return int(args.func(args) or 0)
+    with acting_account(args, permission):
+        return int(args.func(args) or 0)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sarah.commands import database
+from sarah.commands import accounts_exist, database, database_target
 from sarah.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -51,14 +51,16 @@ def password_from_terminal(name: str) -> str:
 
 def run_add(args: argparse.Namespace) -> int:
     from sarah.services.accounts.passwords import check_password
-    from sarah.services.accounts.store import account_name, add_account
+    from sarah.services.accounts.store import ADMIN, FIRST_MUST_BE_ADMIN, account_name, add_account
 
     name = account_name(args.name)  # a bad name is refused before any password is asked
+    if args.role != ADMIN and accounts_exist(database_target(args)) is False:
+        raise InvalidInput(FIRST_MUST_BE_ADMIN)
     password = password_from_stdin() if args.password_stdin else password_from_terminal(name)
     check_password(name, password)  # before the database opens
     engine = database(args)
     try:
-        account = add_account(engine, args.name, args.role, password)
+        account = add_account(engine, args.name, args.role, password, first_must_be_admin=True)
     finally:
         engine.dispose()
     print(f"Compte « {account.name} » créé, rôle {account.role}.")

@@ -50,12 +50,20 @@ def may(role: str | None, permission: str) -> bool:
     return role in ROLE_ORDER and ROLE_ORDER.index(role) >= ROLE_ORDER.index(needed)
 
 
+def allowed_roles(permission: str) -> tuple[str, ...]:
+    """The roles that may do ``permission``, lowest first."""
+    needed = PERMISSIONS[permission]
+    return ROLE_ORDER[ROLE_ORDER.index(needed) :]
+
+
+def who_may(permission: str) -> str:
+    """Who may do it, in French: "aux coordinateurs et aux administrateurs"."""
+    return "aux " + " et aux ".join(ROLE_WORDS[r] for r in allowed_roles(permission))
+
+
 def refusal(permission: str) -> str:
     """The French sentence for a refusal: who may do it."""
-    needed = PERMISSIONS[permission]
-    allowed = ROLE_ORDER[ROLE_ORDER.index(needed) :]
-    words = " et aux ".join(ROLE_WORDS[r] for r in allowed)
-    return f"Action réservée aux {words} : votre compte ne le permet pas."
+    return f"Action réservée {who_may(permission)} : votre compte ne le permet pas."
 
 
 def require(role: str | None, permission: str) -> None:

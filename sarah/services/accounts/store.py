@@ -86,13 +86,26 @@ def _row_named(session: Session, name: str) -> Any | None:
     return next((row for row in rows if row.name.casefold() == wanted), None)
 
 
-def add_account(engine: Engine, name: str, role: str, password: str) -> Account:
-    """A new active account; its password must follow the rules (see ``passwords``)."""
+FIRST_MUST_BE_ADMIN = (
+    "Cette base n'a encore aucun compte : le premier doit être un administrateur (rôle admin), "
+    "qui créera ensuite ceux des agents et des coordinateurs. Rien n'a été créé."
+)
+
+
+def add_account(
+    engine: Engine, name: str, role: str, password: str, *, first_must_be_admin: bool = False
+) -> Account:
+    """A new active account; its password must follow the rules (see ``passwords``). With
+    ``first_must_be_admin`` (the command line, the Comptes screen), the first account of a
+    database is refused unless it is an admin: roles start to apply as soon as one exists, and
+    nobody could then manage the accounts."""
     name = account_name(name)
     check_role(role)
     passwords.check_password(name, password)
     password_hash = passwords.hash_password(password)
     with write_session(engine) as session:
+        if first_must_be_admin and role != ADMIN and not _any_account(session):
+            raise InvalidInput(FIRST_MUST_BE_ADMIN)
         existing = _row_named(session, name)
         if existing is not None:
             raise InvalidInput(f"Un compte nommé « {existing.name} » existe déjà.")
@@ -118,6 +131,38 @@ def has_accounts(engine: Engine) -> bool:
         return bool(conn.execute(select(func.count()).select_from(accounts)).scalar_one())
 
 
+def _any_account(session: Session) -> bool:
+    return bool(session.execute(select(func.count()).select_from(accounts)).scalar_one())
+
+
+def _existing_row(session: Session, name: str) -> Any:
+    row = _row_named(session, name)
+    if row is None:
+        raise InvalidInput(f"Aucun compte nommé « {name.strip()} ».")
+    return row
+
+
+def set_password(engine: Engine, name: str, password: str) -> Account:
+    """An admin gives the account a new password (a forgotten one): the rules apply, the wait
+    after failed attempts ends. The password is never written anywhere but as its hash."""
+    passwords.check_password(name, password)
+    password_hash = passwords.hash_password(password)  # slow: outside the write transaction
+    with write_session(engine) as session:
+        row = _existing_row(session, name)
+        passwords.check_password(row.name, password)  # the name as kept, whatever its case
+        session.execute(
+            update(accounts)
+            .where(accounts.c.id == row.id)
+            .values(
+                password_hash=password_hash,
+                failed_attempts=0,
+                locked_until=None,
+            )
+        )
+        record(session, current_actor(), "account", row.name, {"change": "password"})
+        return _account(session, row.id)
+
+
 def _active_admins(session: Session) -> int:
     query = select(func.count()).where(accounts.c.role == ADMIN, accounts.c.disabled_at.is_(None))
     return int(session.execute(query).scalar_one())
@@ -126,9 +171,7 @@ def _active_admins(session: Session) -> int:
 def disable_account(engine: Engine, name: str, now: datetime | None = None) -> bool:
     """Disable the account; False when it already was. The last active admin stays active."""
     with write_session(engine) as session:
-        row = _row_named(session, name)
-        if row is None:
-            raise InvalidInput(f"Aucun compte nommé « {name.strip()} ».")
+        row = _existing_row(session, name)
         if row.disabled_at is not None:
             return False
         if row.role == ADMIN and _active_admins(session) <= 1:

@@ -1,15 +1,21 @@
-"""`sarah accounts add|list|disable` on a real SQLite database; exit 2 for every user error."""
+"""`sarah accounts add|list|disable` on a real SQLite database; exit 2 for every user error.
+
+The first account is the admin "Amina" (the first must be an admin); once it exists, the
+commands act as Amina (SARAH_COMPTE, SARAH_MOT_DE_PASSE: tests/unit/commands/test_command_roles.py
+checks the roles)."""
 
 from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 
 from sarah.cli import main
+from sarah.services.audit import actor
 from sarah.services.accounts import passwords
 from sarah.services.accounts.store import authenticate
 from sarah.services.database import open_database
@@ -20,6 +26,14 @@ GOOD = "Bonjour-2026x"
 @pytest.fixture(autouse=True)
 def cheap_hasher(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(passwords, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
+
+
+@pytest.fixture(autouse=True)
+def acting_as_amina(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("SARAH_COMPTE", "Amina")
+    monkeypatch.setenv("SARAH_MOT_DE_PASSE", GOOD)
+    yield
+    actor._actor = None
 
 
 @pytest.fixture
@@ -85,10 +99,9 @@ def test_list_as_text(
     add(db, monkeypatch, "Bruno", "agent")
     capsys.readouterr()
     assert sarah(db, "list") == 0
-    assert capsys.readouterr().out.splitlines() == [
-        "Amina — admin, actif, jamais connecté",
-        "Bruno — agent, actif, jamais connecté",
-    ]
+    amina, bruno = capsys.readouterr().out.splitlines()
+    assert amina.startswith("Amina — admin, actif, dernière connexion ")  # to act, as admin
+    assert bruno == "Bruno — agent, actif, jamais connecté"
 
 
 def test_asked_twice_on_a_terminal(
@@ -97,8 +110,8 @@ def test_asked_twice_on_a_terminal(
     typed = iter([GOOD, GOOD])
     monkeypatch.setattr("sys.stdin", Terminal())
     monkeypatch.setattr("getpass.getpass", lambda prompt: next(typed))
-    assert sarah(db, "add", "Amina", "--role", "coordinateur") == 0
-    assert [a["role"] for a in listed(db, capsys)] == ["coordinateur"]
+    assert sarah(db, "add", "Amina", "--role", "admin") == 0
+    assert [a["role"] for a in listed(db, capsys)] == ["admin"]
 
 
 def test_two_different_passwords_on_the_terminal_create_nothing(
@@ -107,7 +120,7 @@ def test_two_different_passwords_on_the_terminal_create_nothing(
     typed = iter([GOOD, GOOD + "!"])
     monkeypatch.setattr("sys.stdin", Terminal())
     monkeypatch.setattr("getpass.getpass", lambda prompt: next(typed))
-    assert sarah(db, "add", "Amina", "--role", "agent") == 2
+    assert sarah(db, "add", "Amina", "--role", "admin") == 2
     assert "diffèrent" in user_error(capsys)
     assert listed(db, capsys) == []
 
@@ -116,7 +129,7 @@ def test_without_a_terminal_the_password_must_come_from_stdin(
     db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(GOOD + "\n"))
-    assert sarah(db, "add", "Amina", "--role", "agent") == 2
+    assert sarah(db, "add", "Amina", "--role", "admin") == 2
     assert "--password-stdin" in user_error(capsys)
 
 
@@ -137,7 +150,7 @@ def test_refused_passwords_and_names(
     password: str,
     message: str,
 ) -> None:
-    assert add(db, monkeypatch, name, "agent", password) == 2
+    assert add(db, monkeypatch, name, "admin", password) == 2
     err = user_error(capsys)
     assert message in err
     assert not password or password not in err
@@ -147,9 +160,9 @@ def test_refused_passwords_and_names(
 def test_a_name_taken_whatever_its_case(
     db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    add(db, monkeypatch, "Amina", "agent")
+    add(db, monkeypatch, "Amina", "admin")
     capsys.readouterr()
-    assert add(db, monkeypatch, "AMINA", "admin") == 2
+    assert add(db, monkeypatch, "AMINA", "agent") == 2
     assert "existe déjà" in user_error(capsys)
 
 
@@ -178,3 +191,13 @@ def test_disable(
     assert "Aucun compte" in user_error(capsys)
     states = {a["name"]: a["active"] for a in listed(db, capsys)}
     assert states == {"Amina": True, "Bruno": False}
+
+
+def test_the_first_account_must_be_an_admin(
+    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert add(db, monkeypatch, "Bruno", "agent") == 2
+    assert "le premier doit être un administrateur" in user_error(capsys)
+    assert listed(db, capsys) == []
+    assert add(db, monkeypatch, "Amina", "admin") == 0
+    assert add(db, monkeypatch, "Bruno", "agent") == 0
