@@ -108,10 +108,7 @@ def _login_failed(d: Mapping[str, Any]) -> str:
 def _account(d: Mapping[str, Any]) -> str:
     change = str(d.get("change", ""))
     words = CHANGE_WORDS.get(change, change or "modification")
-    rest = {k: v for k, v in d.items() if k != "change"}
-    if "role" in rest and len(rest) == 1:
-        return f"{words}, rôle {rest['role']}"
-    return "; ".join([words, *([generic_text(rest)] if rest else [])])
+    return f"{words}, rôle {d['role']}" if "role" in d else words
 
 
 def _import(d: Mapping[str, Any]) -> str:
@@ -161,24 +158,104 @@ def _export_audit(d: Mapping[str, Any]) -> str:
 
 
 def _settings(d: Mapping[str, Any]) -> str:
-    if set(d) >= {"old", "new"}:
-        rest = {k: v for k, v in d.items() if k not in ("old", "new")}
-        change = f"{value_text(d['old'])} → {value_text(d['new'])}"
-        return "; ".join([change, *([generic_text(rest)] if rest else [])])
-    return generic_text(d)
+    return f"{value_text(d.get('old'))} → {value_text(d.get('new'))}"
 
 
-SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
-    "login_failed": _login_failed,
-    "account": _account,
-    "import": _import,
-    "sync_export": _sync_export,
-    "sync_import": _sync_import,
-    "merge": _merge,
-    "unmerge": _unmerge,
-    "purge": _purge,
-    "export_audit": _export_audit,
-    "settings": _settings,
+COUNT_WORDS = (  # key, singular, plural: the counts SARAH's services write
+    ("rows", "ligne", "lignes"),
+    ("people", "personne", "personnes"),
+    ("persons", "personne", "personnes"),
+    ("records", "fiche", "fiches"),
+    ("contacts", "contact", "contacts"),
+)
+
+
+def _counts(d: Mapping[str, Any], kept: bool = False) -> list[str]:
+    """The counts among ``d``'s keys; ``kept``: contacts are said kept without the identity."""
+    words = []
+    for key, one, many in COUNT_WORDS:
+        if key in d:
+            if kept and key == "contacts":
+                one, many = "contact gardé sans identité", "contacts gardés sans identité"
+            words.append(count_of(_n(d, key), one, many))
+    return words
+
+
+_COUNT_KEYS = {key for key, _one, _many in COUNT_WORDS}
+
+
+def _export_named(d: Mapping[str, Any]) -> str:
+    words = [f"fichier {d['file']}"] if "file" in d else []
+    words += _counts(d)
+    if "format" in d:
+        words.append(f"format {d['format']}")
+    return " ; ".join(words)
+
+
+def _drilldown_named(d: Mapping[str, Any]) -> str:
+    words = _counts(d)
+    cell = [
+        f"{word} {value_text(d[key])}"
+        for key, word in (("table", "tableau"), ("row", "ligne"), ("sex", "sexe"), ("site", "site"))
+        if d.get(key) is not None
+    ]
+    if d.get("month"):
+        cell.append(f"mois de {value_text(d['month'])}")
+    period = str(d.get("period", ""))
+    if "/" in period:
+        start, end = period.split("/", 1)
+        cell.append(f"du {value_text(start)} au {value_text(end)}")
+    if d.get("sites") is not None:
+        cell.append(f"sites : {value_text(d['sites'])}")
+    return " ; ".join([*words, ", ".join(cell)] if cell else words)
+
+
+def _erasure(d: Mapping[str, Any]) -> str:
+    words = []
+    if d.get("reason") == "request":
+        words.append("à la demande de la personne")
+    if d.get("cutoff"):
+        words.append(f"dernier contact avant le {value_text(d['cutoff'])}")
+    words += _counts(d, kept=True)
+    return " ; ".join(words)
+
+
+def _backups_replaced(d: Mapping[str, Any]) -> str:
+    removed = d["removed"]
+    names = ", ".join(str(n) for n in removed)
+    return f"{count_of(len(removed), 'sauvegarde retirée', 'sauvegardes retirées')} : {names}"
+
+
+Sentence = Callable[[Mapping[str, Any]], str]
+_CELL_KEYS = frozenset({"table", "row", "sex", "site", "month", "period", "sites"})
+_IMPORT_KEYS = frozenset(
+    {
+        "rows_read",
+        "contacts_added",
+        "skipped_existing",
+        "visitors_created",
+        "visitors_matched",
+        "sites_created",
+    }
+)
+
+# Each action's sentence and the keys it says; any other key follows as « mot : valeur ».
+SENTENCES: dict[str, tuple[Sentence, frozenset[str]]] = {
+    "login_failed": (_login_failed, frozenset({"reason"})),
+    "account": (_account, frozenset({"change", "role"})),
+    "import": (_import, _IMPORT_KEYS),
+    "sync_export": (_sync_export, frozenset({"sender", "rows"})),
+    "sync_import": (_sync_import, frozenset({"sender", "new", "updated", "people_made_one"})),
+    "merge": (_merge, frozenset({"absorbed", "moved_contacts"})),
+    "unmerge": (_unmerge, frozenset({"survivor", "restored"})),
+    "purge": (_purge, frozenset({"removed", "before"})),
+    "export_audit": (_export_audit, frozenset({"rows", "filters", "text_filter", "format"})),
+    "settings": (_settings, frozenset({"old", "new"})),
+    "export_named": (_export_named, frozenset({"file", "format", *_COUNT_KEYS})),
+    "drilldown_named": (_drilldown_named, _CELL_KEYS | _COUNT_KEYS),
+    "erase": (_erasure, frozenset({"reason", "cutoff", *_COUNT_KEYS})),
+    "retention_purge": (_erasure, frozenset({"reason", "cutoff", *_COUNT_KEYS})),
+    "backups_replaced": (_backups_replaced, frozenset({"removed"})),
 }
 
 
@@ -186,10 +263,12 @@ def details_text(action: str, details: Mapping[str, Any] | None) -> str:
     """What an entry's details say, in French; "" when it has none."""
     if not details:
         return ""
-    sentence = SENTENCES.get(action)
-    if sentence is not None:
-        try:
-            return sentence(details)
-        except (TypeError, ValueError, AttributeError):
-            pass  # details of another shape (typed by hand): the generic form shows them all
-    return generic_text(details)
+    sentence, said = SENTENCES.get(action, (None, frozenset()))
+    if sentence is None or not said & details.keys():
+        return generic_text(details)  # another action, or details typed by hand
+    try:
+        words = sentence(details)
+    except (TypeError, ValueError, AttributeError, KeyError):
+        return generic_text(details)  # values of another shape: show them as they are
+    rest = {k: v for k, v in details.items() if k not in said and k not in HIDDEN_KEYS}
+    return " ; ".join([w for w in (words, generic_text(rest) if rest else "") if w])
