@@ -274,6 +274,8 @@ class StatisticsScreen(QWidget):
             list(report.sites),
             cell,
             young_age_limit=self.ctx.settings.young_age_limit,
+            role=self.ctx.role,
+            make_meta=lambda: export_meta(self.ctx),
             parent=self,
         )
         self.last_drilldown = dialog

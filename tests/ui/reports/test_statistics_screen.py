@@ -584,7 +584,7 @@ def test_a_bug_in_the_drilldown_opens_the_crash_dialog(
         raise RuntimeError("bug in the contacts")
 
     screen = _screen(qtbot, demo)
-    monkeypatch.setattr(drilldown_module, "contacts_behind", broken)
+    monkeypatch.setattr(drilldown_module, "view_drilldown", broken)
     model = screen.tables["contacts"].grid_model
     dialog = screen.open_drilldown(model.data(model.index(1, 2), REF_ROLE))
     assert dialog is not None
