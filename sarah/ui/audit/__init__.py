@@ -1,0 +1,1 @@
+"""The admin's view of the audit log (Journal d'audit)."""
