@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sarah.services.audit.describe import details_text
 from sarah.services.privacy.person_export import HeldMerge, PersonData, born_words
 from sarah.vocabulary import CHANNEL_NAMES, NOT_GIVEN, count_of
 
@@ -56,7 +57,7 @@ def explanation(retention_months: int) -> list[str]:
 
 
 def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value))
+    return html.escape("" if value is None else str(value), quote=False)
 
 
 def _when(value: datetime | None) -> str:
@@ -151,29 +152,12 @@ def _merges(data: PersonData) -> str:
     return _table(headers, [_merge_row(m) for m in data.merges])
 
 
-# The keys the acts write in an audit entry's details, in words (others are shown as they are).
-DETAIL_WORDS = {
-    "absorbed": "fiche réunie",
-    "survivor": "fiche gardée",
-    "restored": "fiche rendue",
-    "moved_contacts": "contacts déplacés",
-    "contacts": "contacts",
-    "file": "fichier",
-    "format": "format",
-}
-
-
-def details_words(details: dict[str, Any] | None) -> str:
-    if not details:
-        return ""
-    return " ; ".join(f"{DETAIL_WORDS.get(k, k)} : {v}" for k, v in sorted(details.items()))
-
-
 def _audit(data: PersonData) -> str:
     if not data.audit:
         return "<p>Aucune action du journal ne concerne cette fiche.</p>"
     rows = [
-        (str(e.seq), _when(e.at), e.actor, e.label, details_words(e.details)) for e in data.audit
+        (str(e.seq), _when(e.at), e.actor, e.label, details_text(e.action, e.details))
+        for e in data.audit
     ]
     return _table(("N°", "Date", "Par", "Action", "Détails"), rows)
 

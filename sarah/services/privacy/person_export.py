@@ -52,6 +52,7 @@ from sarah.services.audit.actions import action_label
 from sarah.services.audit.actor import current_actor
 from sarah.services.audit.log import record
 from sarah.services.desk.search import search_visitors
+from sarah.services.text import fold
 from sarah.services.visitors import display_name
 
 FORMAT_NAME = "sarah.person-export"
@@ -177,8 +178,15 @@ def _resolve(s: Session, visitor_id: uuid.UUID, *, erased: str = ERASED) -> Visi
 
 def person_summary(engine: Engine, visitor_id: uuid.UUID) -> str:
     """« DUPONT Léa, née le 03/04/1990 » for the question before an erasure; PersonNotFound
-    when there is no such person or the identity is already erased."""
+    when there is no such person, the identity is already erased, or the record was merged
+    into another (the erasure is asked of the record that absorbed it)."""
     with read_session(engine) as s:
+        v = s.get(Visitor, visitor_id)
+        if v is not None and v.merged_into_id is not None and not is_erased(v):
+            raise PersonNotFound(
+                "Cette fiche a été fusionnée dans une autre : effacez la fiche qui l'a absorbée "
+                f"({v.merged_into_id}), ce qui efface aussi celle-ci."
+            )
         v = _resolve(s, visitor_id, erased=ALREADY_ERASED)
         return f"{display_name(v.last_name, v.first_name)}, {born_words(v.sex, v.birth_date)}"
 
@@ -235,17 +243,17 @@ def _sites_of(engine: Engine, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]
     """The sites each record came from or was seen at: first the site of origin."""
     out: dict[uuid.UUID, list[str]] = {i: [] for i in ids}
     with read_session(engine) as s:
-        names = dict(s.execute(select(Site.id, Site.name)).tuples().all())
+        names = dict(s.execute(select(Site.id, Site.name)).all())
         for record_id, origin in s.execute(
             select(Visitor.id, Visitor.origin_site_id).where(Visitor.id.in_(ids))
-        ).tuples():
+        ):
             if origin in names:
                 out[record_id].append(names[origin])
         for seen_id, site_id in s.execute(
             select(Contact.visitor_id, Contact.site_id)
             .where(Contact.visitor_id.in_(ids), Contact.deleted_at.is_(None))
             .distinct()
-        ).tuples():
+        ):
             if seen_id is not None and names.get(site_id) and names[site_id] not in out[seen_id]:
                 out[seen_id].append(names[site_id])
     return out
@@ -294,7 +302,7 @@ def _contacts(s: Session, ids: set[uuid.UUID]) -> tuple[HeldContact, ...]:
         .join(Contact, Contact.id == contact_services.c.contact_id)
         .where(Contact.visitor_id.in_(ids))
         .order_by(Service.position)
-    ).tuples():
+    ):
         labels.setdefault(cid, []).append(label)
     return tuple(
         HeldContact(
@@ -490,6 +498,20 @@ def export_person(
             current_actor(),
             "export_named",
             str(data.id),
-            {"file": written.name, "format": fmt, "contacts": len(data.contacts)},
+            {
+                "file": audited_file_name(written.name, data),
+                "format": fmt,
+                "contacts": len(data.contacts),
+            },
         )
     return ExportDone(written, fmt, len(data.contacts), data.id)
+
+
+def audited_file_name(name: str, data: PersonData) -> str:
+    """The file name as the audit entry keeps it: as is, unless it holds the person's last or
+    first name (« dupont.pdf »): the entry outlives the identity, so only the extension stays."""
+    folded = fold(name)
+    words = {w for w in fold(f"{data.last_name} {data.first_name}").replace("-", " ").split()}
+    if any(len(w) > 2 and w in folded for w in words):
+        return f"*{Path(name).suffix} (nom non noté : il contient le nom de la personne)"
+    return name

@@ -1,5 +1,6 @@
 """The right of the Visiteurs screen once a person is chosen: the profile and its buttons, the
-summary of the visits, the merges into this record, the visits per site, every contact."""
+summary of the visits, the merges into this record, the visits per site, every contact; and the
+person's rights (export of their data, erasure of their identity: sarah.ui.visitors.person_rights)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from sarah.services.visitor_history import VisitorHistory
 from sarah.ui.context import AppContext
 from sarah.ui.table_models.visitor_models import VisitorContactsModel, VisitorSitesModel
 from sarah.ui.visitors.merges_panel import MergesPanel
+from sarah.ui.visitors.person_rights import PersonRights
 from sarah.ui.visitors.profile_form import ProfileForm
 from sarah.ui.visitors.tables import read_only_table
 from sarah.vocabulary import count_of
@@ -51,6 +53,8 @@ class PersonPage(QWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.rights = PersonRights(ctx, self)
+        self.export_button, self.erase_button = self.rights.export_button, self.rights.erase_button
         self.title = self._title()
         self.profile = ProfileForm(ctx.settings.young_age_limit)
         buttons = self._buttons()
@@ -96,6 +100,8 @@ class PersonPage(QWidget):
         buttons.addWidget(self.revert_button)
         buttons.addStretch(1)
         buttons.addWidget(self.merge_button)
+        buttons.addWidget(self.rights.export_button)
+        buttons.addWidget(self.rights.erase_button)
         return buttons
 
     def _sites_box(self) -> QGroupBox:
@@ -128,7 +134,10 @@ class PersonPage(QWidget):
         self._fit_sites(len(history.sites))
         self.summary.setText(summary_text(history))
         self.merges_panel.set_traces(history.merges)
-        self.merges_panel.chain_focus(self.merge_button, self.contacts_view)
+        self.merges_panel.chain_focus(self.merge_button, self.export_button)
+        QWidget.setTabOrder(self.export_button, self.erase_button)
+        QWidget.setTabOrder(self.erase_button, self.contacts_view)
+        self.rights.set_history(history)
 
     def _fit_sites(self, sites: int) -> None:
         """The sites table as high as its rows, up to SITE_ROWS_SHOWN."""

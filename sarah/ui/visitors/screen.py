@@ -109,6 +109,8 @@ class VisitorsScreen(QWidget):
         self.merges_panel.undo_requested.connect(self.start_unmerge)
         self.merges_panel.unmerged.connect(self._after_unmerge)
         self.merges_panel.failed.connect(lambda text: self.say(text, "error"))
+        self.page.rights.message.connect(self.say)
+        self.page.rights.erased.connect(self._after_erase)
 
     def _tab_order(self) -> None:
         chain: list[QWidget] = [
@@ -362,6 +364,14 @@ class VisitorsScreen(QWidget):
         )
         self.visitor_changed.emit(survivor_id)
         self.visitor_changed.emit(absorbed_id)
+
+    def _after_erase(self, visitor_id: uuid.UUID) -> None:
+        """The identity is gone: leave the page (nothing left to show) and search again."""
+        self.history = None
+        self.right.setCurrentIndex(0)
+        self._update_buttons()
+        self._run_search()
+        self.visitor_changed.emit(visitor_id)
 
     # --- undoing a merge --------------------------------------------------------------------
 
