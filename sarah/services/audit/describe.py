@@ -62,6 +62,16 @@ CHANGE_WORDS = {
     "role": "rôle changé",
 }
 
+# The statistics tables a drill-down names (sarah.services.statistics.drilldown.TABLES).
+TABLE_WORDS = {
+    "contacts": "contacts",
+    "services": "services",
+    "persons": "personnes concernées",
+    "new_persons": "nouveaux publics",
+    "months_contacts": "contacts par mois",
+    "months_people": "personnes par mois",
+}
+
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -194,10 +204,12 @@ def _export_named(d: Mapping[str, Any]) -> str:
 
 def _drilldown_named(d: Mapping[str, Any]) -> str:
     words = _counts(d)
+    table = d.get("table")
+    shown = {**d, "table": TABLE_WORDS.get(str(table), table)} if table is not None else d
     cell = [
-        f"{word} {value_text(d[key])}"
+        f"{word} {value_text(shown[key])}"
         for key, word in (("table", "tableau"), ("row", "ligne"), ("sex", "sexe"), ("site", "site"))
-        if d.get(key) is not None
+        if shown.get(key) is not None
     ]
     if d.get("month"):
         cell.append(f"mois de {value_text(d['month'])}")

@@ -216,8 +216,10 @@ class AuditScreen(QWidget):
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
+        # One line per entry, tight: more of the log at a glance (the tooltip shows a cut cell).
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
-        for column, width in enumerate((60, 140, 190, 230, 230)):
+        for column, width in enumerate((50, 135, 160, 215, 190)):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

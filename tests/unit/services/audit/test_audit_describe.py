@@ -34,7 +34,7 @@ from sarah.services.audit.describe import details_text
         ("drilldown_named",
          {"month": None, "people": 3, "period": "2026-07-01/2026-12-31", "row": "jeunes",
           "sex": "F", "site": "total", "sites": "tous", "table": "persons"},
-         "3 personnes ; tableau persons, ligne jeunes, sexe F, site total, "
+         "3 personnes ; tableau personnes concernées, ligne jeunes, sexe F, site total, "
          "du 01/07/2026 au 31/12/2026, sites : tous"),
         ("erase", {"contacts": 6, "persons": 1, "reason": "request", "records": 2},
          "à la demande de la personne ; 1 personne ; 2 fiches ; 6 contacts gardés sans identité"),
