@@ -79,11 +79,13 @@ def print_charts(figures: Figures) -> list[ChartToPrint]:
     return charts
 
 
-def prepare_pdf(figures: Figures, meta: ExportMeta) -> PdfDocument:
-    """GUI thread: the charts drawn to images and the HTML that shows them."""
+def prepare_pdf(figures: Figures, meta: ExportMeta, *, mask_small: bool = False) -> PdfDocument:
+    """GUI thread: the charts drawn to images and the HTML that shows them. With small counts
+    masked, no chart: a bar's height would give a masked count away."""
+    charts = [] if mask_small else print_charts(figures)
     images = {
         f"chart{i}.png": render_chart(build(), size)
-        for i, (build, size) in enumerate(print_charts(figures), start=1)
+        for i, (build, size) in enumerate(charts, start=1)
     }
     html = statistics_html(
         figures.report,
@@ -92,6 +94,7 @@ def prepare_pdf(figures: Figures, meta: ExportMeta) -> PdfDocument:
         comparison=figures.comparison,
         ratio_rows=figures.ratios,
         chart_names=list(images),
+        mask_small=mask_small,
     )
     return PdfDocument(
         html=html,

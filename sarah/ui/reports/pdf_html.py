@@ -1,20 +1,27 @@
 """The statistics as one HTML document for Qt's rich text (sarah.ui.reports.pdf_export prints
 it): title, who produced it, the checks, the four tables, the months, the ratios, the comparison
-and the charts' images. Plain strings, no Qt object: it can be built on any thread."""
+and the charts' images. Plain strings, no Qt object: it can be built on any thread. With
+``mask_small`` (publication outside the funders), counts from 1 to 4 read "< 5", what rests on
+them "masqué" (sarah.exports.small_counts), and the document says so under its title."""
 
 from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from sarah.exports import small_counts
 from sarah.exports.xlsx_analysis import meta_lines
-from sarah.reports.comparison import Comparison
+from sarah.reports.comparison import ComparedValue, Comparison
 from sarah.reports.months import MonthBreakdown
 from sarah.reports.ratios import Ratio
-from sarah.reports.tables import Report
+from sarah.reports.tables import TOTAL, Report
 from sarah.ui.reports.grids import (
+    CHANGE,
+    COUNT,
     SECTION,
+    SHARE,
     Grid,
     GridCell,
     comparison_grid,
@@ -44,6 +51,10 @@ td.low { background-color: #d1d5db; }
 td.bold { font-weight: bold; }
 """
 PAGE_BREAK = '<div style="page-break-before: always;"></div>'
+CHARTS_LEFT_OUT = (
+    "Graphiques non repris dans ce document : leurs barres laisseraient lire les petits "
+    "effectifs masqués."
+)
 
 MAX_PRINTED_COLUMNS = 12  # value columns side by side on an A4 landscape page
 # Share of a full-width table given to its row labels (service labels are long, months short).
@@ -165,7 +176,8 @@ def _cell_html(cell: GridCell) -> str:
         )
         if wanted
     ]
-    text = html.escape(cell.text).replace(" %", "&nbsp;%")
+    # "54 %" and "< 5" never broken, nor their space dropped.
+    text = html.escape(cell.text).replace(" %", "&nbsp;%").replace("&lt; ", "&lt;&nbsp;")
     if cell.flagged:
         text += " ▼"
     attr = f' class="{" ".join(classes)}"' if classes else ""
@@ -178,9 +190,34 @@ def _check(text: str) -> str:
     return f'<p class="check">{text}</p>'
 
 
-def _heading_html(report: Report, meta: ExportMeta) -> list[str]:
+def _masked_cell(cell: GridCell, previous: GridCell | None) -> GridCell:
+    """A count of 1 to 4 as "< 5"; a share of such a count, or a change where either year is
+    one, as "masqué"."""
+    value = cell.value
+    if cell.kind == COUNT and small_counts.is_small(value):
+        return replace(cell, value=small_counts.MASK, ref=None)
+    if cell.kind == SHARE and previous is not None and previous.value == small_counts.MASK:
+        return replace(cell, value=small_counts.MASKED_SHARE, kind=COUNT)
+    if cell.kind == CHANGE and isinstance(value, ComparedValue):
+        if small_counts.change_masked(value, True):
+            return replace(cell, value=small_counts.MASKED_SHARE, kind=COUNT)
+    return cell
+
+
+def masked_grid(grid: Grid) -> Grid:
+    """The grid as published with small counts masked (the screen keeps the exact figures)."""
+    rows = []
+    for row in grid.rows:
+        out: list[GridCell] = []
+        for cell in row:
+            out.append(_masked_cell(cell, out[-1] if out else None))
+        rows.append(out)
+    return Grid(grid.key, grid.title, grid.headers, rows, grid.groups)
+
+
+def _heading_html(report: Report, meta: ExportMeta, mask_small: bool = False) -> list[str]:
     parts = ["<h1>Statistiques des Points Relais</h1>"]
-    lines = meta_lines(meta, report.period, report.sites)
+    lines = meta_lines(meta, report.period, report.sites, mask_small)
     parts += [f'<p class="meta">{html.escape(line)}</p>' for line in lines]
     checks = report.checks()
     failed = [c for c in checks if not c.passed]
@@ -189,21 +226,23 @@ def _heading_html(report: Report, meta: ExportMeta) -> list[str]:
         parts += [_check(f"✗ {html.escape(c.label)} {html.escape(c.detail)}") for c in failed]
     else:
         parts.append(_check(f"<b>✓ Totaux vérifiés</b> ({len(checks)} contrôles réussis)."))
-    parts += [_check(html.escape(note)) for note in report.notes()]
+    notes = small_counts.notes(report.notes(), mask_small)
+    parts += [_check(html.escape(note)) for note in notes]
     return parts
 
 
-def _report_tables_html(report: Report) -> list[str]:
+def _report_tables_html(report: Report, mask_small: bool = False) -> list[str]:
     parts = []
     for grid in report_grids(report):
         if grid.key == "persons":  # the two people tables together on a page
             parts.append(PAGE_BREAK)
-        parts.append(grid_html(grid))
+        parts.append(grid_html(masked_grid(grid) if mask_small else grid))
     return parts
 
 
-def _months_html(months: MonthBreakdown) -> list[str]:
-    parts = [PAGE_BREAK, grid_html(months_grid(months))]
+def _months_html(months: MonthBreakdown, mask_small: bool = False) -> list[str]:
+    grid = months_grid(months)
+    parts = [PAGE_BREAK, grid_html(masked_grid(grid) if mask_small else grid)]
     if months.low_months:
         parts.append(
             _check(
@@ -214,21 +253,36 @@ def _months_html(months: MonthBreakdown) -> list[str]:
     return parts
 
 
-def _ratios_html(report: Report, ratio_rows: Sequence[Ratio]) -> list[str]:
+def _ratios_html(
+    report: Report, ratio_rows: Sequence[Ratio], mask_small: bool = False
+) -> list[str]:
     grid = ratios_grid(report, list(ratio_rows))
     # Definitions under the table, so that the figures of every site keep their room.
     grid.headers = grid.headers[:-1]
     grid.rows = [row[:-1] for row in grid.rows]
+    if mask_small:
+        columns = [*report.sites, TOTAL]
+        grid.rows = [
+            [row[0]]
+            + [
+                GridCell(small_counts.MASKED_SHARE, COUNT, bold=cell.bold)
+                if small_counts.ratio_masked(report, ratio.key, name, True)
+                else cell
+                for name, cell in zip(columns, row[1:], strict=True)
+            ]
+            for ratio, row in zip(ratio_rows, grid.rows, strict=True)
+        ]
     return [grid_html(grid)] + [
         _check(f"<b>{html.escape(ratio.label)}</b> : {html.escape(ratio.explanation)}.")
         for ratio in ratio_rows
     ]
 
 
-def _comparison_html(comparison: Comparison) -> list[str]:
+def _comparison_html(comparison: Comparison, mask_small: bool = False) -> list[str]:
+    grid = comparison_grid(comparison)
     return [
         PAGE_BREAK,
-        grid_html(comparison_grid(comparison)),
+        grid_html(masked_grid(grid) if mask_small else grid),
         _check(
             "Services rapprochés par leur code : un service renommé garde sa "
             "ligne ; un service retiré aussi."
@@ -244,17 +298,20 @@ def statistics_html(
     comparison: Comparison | None,
     ratio_rows: Sequence[Ratio] | None,
     chart_names: Sequence[str] = (),
+    mask_small: bool = False,
 ) -> str:
     """The whole document; ``chart_names`` are the image resources the charts are stored as."""
     parts = [f"<html><head><style>{STYLE}</style></head><body>"]
-    parts += _heading_html(report, meta)
-    parts += _report_tables_html(report)
+    parts += _heading_html(report, meta, mask_small)
+    parts += _report_tables_html(report, mask_small)
     if months is not None:
-        parts += _months_html(months)
+        parts += _months_html(months, mask_small)
     if ratio_rows is not None:
-        parts += _ratios_html(report, ratio_rows)
+        parts += _ratios_html(report, ratio_rows, mask_small)
     if comparison is not None:
-        parts += _comparison_html(comparison)
+        parts += _comparison_html(comparison, mask_small)
+    if mask_small:
+        parts.append(_check(html.escape(CHARTS_LEFT_OUT)))
     for name in chart_names:
         parts.append(PAGE_BREAK)
         parts.append(f'<p align="center"><img src="{name}" width="{CHART_WIDTH}"/></p>')

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -30,6 +31,12 @@ EXPORT_BUTTONS = {
     "csv": ("CSV…", "Les quatre tableaux en CSV (séparateur ;)"),
     "pdf": ("PDF…", "Document PDF A4 paysage à imprimer"),
 }
+MASK_SMALL = "Masquer les petits effectifs (« < 5 »)"
+MASK_SMALL_TIP = (
+    "Pour une publication hors financeurs : dans les fichiers exportés, les effectifs de 1 à 4 "
+    "sont écrits « < 5 » et les pourcentages qui en dépendent « masqué » ; le fichier le dit. "
+    "L'écran garde les nombres exacts. Décoché pour les financeurs."
+)
 
 
 class StatisticsBar(QWidget):
@@ -47,6 +54,8 @@ class StatisticsBar(QWidget):
             button.setToolTip(tooltip)
             button.setEnabled(False)  # nothing to export before the figures are computed
             self.export_buttons[kind] = button
+        self.mask_small = QCheckBox(MASK_SMALL)
+        self.mask_small.setToolTip(MASK_SMALL_TIP)  # off by default: funders read exact figures
 
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
@@ -87,6 +96,7 @@ class StatisticsBar(QWidget):
         for button in self.export_buttons.values():
             export_row.addWidget(button)
         column.addLayout(export_row)
+        column.addWidget(self.mask_small)
         column.addStretch(1)
         return column
 

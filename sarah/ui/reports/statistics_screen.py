@@ -293,13 +293,13 @@ class StatisticsScreen(QWidget):
 
     def export_xlsx(self, path: Path) -> None:
         if self.figures is not None:
-            meta = export_meta(self.ctx)
-            self._write_in_background("Classeur Excel", write_xlsx, path, self.figures, meta)
+            meta, mask = export_meta(self.ctx), self.bar.mask_small.isChecked()
+            self._write_in_background("Classeur Excel", write_xlsx, path, self.figures, meta, mask)
 
     def export_csv(self, path: Path) -> None:
         if self.figures is not None:
-            meta = export_meta(self.ctx)
-            self._write_in_background("Fichier CSV", write_csv, path, self.figures, meta)
+            meta, mask = export_meta(self.ctx), self.bar.mask_small.isChecked()
+            self._write_in_background("Fichier CSV", write_csv, path, self.figures, meta, mask)
 
     def export_pdf(self, path: Path) -> None:
         """Charts drawn and HTML built here (charts are graphics widgets), printed off the GUI
@@ -308,7 +308,8 @@ class StatisticsScreen(QWidget):
 
         if self.figures is None:
             return
-        document = prepare_pdf(self.figures, export_meta(self.ctx))
+        mask = self.bar.mask_small.isChecked()
+        document = prepare_pdf(self.figures, export_meta(self.ctx), mask_small=mask)
         self._write_in_background("Document PDF", write_pdf, path, document)
 
     def _write_in_background(self, what: str, write: Callable[..., str], *args: Any) -> None:
