@@ -4,7 +4,8 @@ Opening the contacts behind a number (:func:`view_drilldown`) shows names to a r
 see them (``export_named``) and leaves one ``drilldown_named`` entry in the audit log: the
 cell (its title, table, row, column, period, sites) and how many people were shown, never a
 name. A role that may not sees the stable code of each person instead
-(sarah.services.privacy.pseudonyms), and nothing is logged: no name was shown.
+(sarah.services.privacy.pseudonyms), and nothing is logged: no name was shown. So does anyone
+on a database opened read-only (a damaged file): names are never shown without their entry.
 
 The export (:func:`export_drilldown`) is pseudonymised unless asked otherwise: a code instead of
 the name, and no first name, no birth date either (sex and age group stay). The named form
@@ -104,16 +105,17 @@ def view_drilldown(
     cell: CellRef,
     *,
     role: str | None,
+    read_only: bool = False,
     young_age_limit: int = YOUNG_AGE_LIMIT,
     limit: int = 5000,
 ) -> DrillDown:
     """The contacts behind ``cell`` as the window shows them: with names (audited) for a role
-    that may see them, with codes otherwise."""
+    that may see them, with codes otherwise or when the audit log cannot be written."""
     found = contacts_behind(
         engine, period, sites, cell, young_age_limit=young_age_limit, limit=limit
     )
     people = _visitor_ids(engine, found.lines)
-    if not may(role, "export_named"):
+    if read_only or not may(role, "export_named"):
         key = installation_pseudonym_key(engine)
         lines = [
             replace(line, visitor=pseudonym(people[line.contact_id], key))

@@ -72,6 +72,7 @@ class DrillDownDialog(QDialog):
         *,
         young_age_limit: int,
         role: str | None = None,
+        read_only: bool = False,
         make_meta: Callable[[], ExportMeta] = _default_meta,
         parent: QWidget | None = None,
     ) -> None:
@@ -82,6 +83,7 @@ class DrillDownDialog(QDialog):
         self.cell = cell
         self.found: DrillDown | None = None  # not "result": QDialog.result() is the exit code
         self.engine, self.role, self._make_meta = engine, role, make_meta
+        self.read_only = read_only
         self._exports: list[Worker] = []  # never cancelled: a file is being written
 
         self.title = QLabel("Recherche des contacts…")
@@ -126,6 +128,7 @@ class DrillDownDialog(QDialog):
             sites,
             cell,
             role=role,
+            read_only=read_only,
             young_age_limit=young_age_limit,
             limit=LIMIT,
             on_result=self._on_result,
@@ -135,7 +138,13 @@ class DrillDownDialog(QDialog):
     def _export_row(self) -> QHBoxLayout:
         self.pseudonymised = QCheckBox(PSEUDONYMISED)
         self.pseudonymised.setChecked(True)  # a file that names nobody, unless asked otherwise
-        if may(self.role, "export_named"):
+        if self.read_only:
+            self.pseudonymised.setEnabled(False)
+            self.pseudonymised.setToolTip(
+                "Base ouverte en lecture seule : un export nominatif ne pourrait pas être "
+                "inscrit au journal."
+            )
+        elif may(self.role, "export_named"):
             self.pseudonymised.setToolTip(
                 "Coché : chaque personne est un code stable, sans nom, prénom ni date de "
                 "naissance. Décoché : les noms sont dans le fichier (export inscrit au journal)."

@@ -275,6 +275,7 @@ class StatisticsScreen(QWidget):
             cell,
             young_age_limit=self.ctx.settings.young_age_limit,
             role=self.ctx.role,
+            read_only=self.ctx.read_only,
             make_meta=lambda: export_meta(self.ctx),
             parent=self,
         )

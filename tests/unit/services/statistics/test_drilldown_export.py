@@ -217,3 +217,13 @@ def test_a_drilldown_of_anonymous_contacts_only_shows_no_name_and_logs_nothing(
     )
     assert [line.visitor for line in found.lines] == ["Anonyme"]
     assert entries(engine) == []
+
+
+def test_on_a_database_opened_read_only_names_are_not_shown(
+    engine: Engine, people: tuple[VisitorInfo, VisitorInfo]
+) -> None:
+    """No entry could be written: codes, as for a role that may not see names."""
+    lea, _yanis = people
+    found = view_drilldown(engine, S1, None, CellRef("contacts"), role=None, read_only=True)
+    assert found.lines[0].visitor == pseudonym(lea.id, installation_pseudonym_key(engine))
+    assert entries(engine) == []

@@ -169,3 +169,16 @@ def test_a_named_export_to_a_missing_folder_says_so_and_logs_nothing(
     assert [e.action for e in entries(engine)] == ["drilldown_named"]
     assert all(b.isEnabled() for b in dialog.export_buttons.values())
     dialog.close()
+
+
+def test_read_only_the_export_stays_pseudonymised(qtbot, ctx, people, engine: Engine) -> None:
+    ctx.read_only = True
+    dialog = DrillDownDialog(ctx.engine, S1, None, ALL_CONTACTS, young_age_limit=26, read_only=True)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
+        dialog.show()
+    assert dialog.model.line(0).visitor.startswith("P-")
+    assert dialog.pseudonymised.isChecked() and not dialog.pseudonymised.isEnabled()
+    assert "lecture seule" in dialog.pseudonymised.toolTip()
+    assert entries(engine) == []
+    dialog.close()
