@@ -43,13 +43,8 @@ def run_purge(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from sarah.services.privacy.person_export import (
-        PersonData,
-        export_person,
-        find_person,
-        format_for,
-        parse_person_id,
-    )
+    from sarah.services.privacy.person_export import PersonData, export_person, format_for
+    from sarah.services.privacy.person_find import find_person, parse_person_id
     from sarah.settings import load_settings
 
     output = Path(args.output).expanduser()
@@ -94,7 +89,7 @@ def _confirmed(summary: str) -> bool:
 
 
 def run_erase(args: argparse.Namespace) -> int:
-    from sarah.services.privacy.person_export import parse_person_id, person_summary
+    from sarah.services.privacy.person_find import parse_person_id, person_summary
     from sarah.services.privacy.purge import erase_on_request
     from sarah.settings import load_settings
 

@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from sarah.services.audit.describe import details_text
-from sarah.services.privacy.person_export import HeldMerge, PersonData, born_words
+from sarah.services.privacy.person_export import HeldMerge, PersonData
+from sarah.services.privacy.person_find import born_words
 from sarah.vocabulary import CHANNEL_NAMES, NOT_GIVEN, count_of
 
 TITLE = "Données personnelles détenues par SARAH"

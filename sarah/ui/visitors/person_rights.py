@@ -22,10 +22,10 @@ from sarah.services.accounts.roles import may, refusal
 from sarah.services.privacy.person_export import (
     ExportDone,
     PersonData,
-    born_words,
     export_person,
     format_for,
 )
+from sarah.services.privacy.person_find import born_words
 from sarah.services.visitor_history import VisitorHistory
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import failure_text

@@ -15,12 +15,8 @@ from sqlalchemy import Engine, select
 from sarah.db import read_connection
 from sarah.schema import audit_log
 from sarah.services.privacy.person_document import person_html
-from sarah.services.privacy.person_export import (
-    PersonNotFound,
-    export_person,
-    find_person,
-    read_person,
-)
+from sarah.services.privacy.person_export import export_person, read_person
+from sarah.services.privacy.person_find import PersonNotFound, find_person
 from sarah.services.visitor_merges import merge_traces, unmerge_visitors
 from sarah.settings import Settings
 
