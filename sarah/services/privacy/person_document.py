@@ -39,21 +39,25 @@ PROFILE_WORDS = {
 
 
 def explanation(retention_months: int) -> list[str]:
-    """What SARAH is, why it holds this, how long, and the person's rights (plain French)."""
+    """What SARAH is, why it holds this, how long, and the person's rights, in the words of
+    the notice shown at the desk (docs/rgpd.md, section 2)."""
     return [
-        "SARAH est le logiciel des Points Relais emploi. À chaque visite ou appel, l'accueil y "
-        "note qui est venu, quel jour, dans quel Point Relais, par quel moyen (sur place ou au "
-        "téléphone) et quels services ont été rendus. Ces informations servent à vous "
-        "accompagner d'une visite à l'autre et à calculer les tableaux d'activité remis aux "
-        "financeurs ; ces tableaux ne contiennent que des nombres, jamais de nom.",
+        "SARAH est le logiciel des Points Relais emploi. Quand vous venez ou quand vous "
+        "appelez, l'accueil y note votre visite : quel jour, dans quel Point Relais, sur place "
+        "ou au téléphone, et quels services vous ont été rendus. Cela sert à vous retrouver "
+        "plus vite la prochaine fois, à ne pas vous compter deux fois, et à compter combien de "
+        "personnes sont aidées : ceux qui financent les Points Relais reçoivent seulement des "
+        "chiffres, jamais votre nom. SARAH ne sert pas à vous évaluer ni à prendre une "
+        "décision à votre sujet. Seule l'équipe des Points Relais emploi voit ces informations.",
         "Ce document rassemble tout ce que SARAH détient sur vous : votre fiche, chacun de vos "
         "contacts (y compris ceux qui ont été supprimés), les fiches en double réunies à la "
         "vôtre et les actions du journal qui concernent votre fiche. Il répond à votre droit "
         "d'accès (article 15 du RGPD).",
-        f"Votre nom, votre prénom et votre date de naissance sont effacés {retention_months} "
-        "mois après votre dernier contact. Vous pouvez demander à l'accueil qu'ils soient "
+        f"Si vous ne revenez pas pendant {retention_months} mois, votre nom, votre prénom et "
+        "votre date de naissance sont effacés. Vous pouvez demander à l'accueil qu'ils soient "
         "corrigés, ou effacés dès maintenant ; seuls restent alors, sans rien qui vous "
-        "désigne, le sexe et les contacts comptés dans les tableaux.",
+        "désigne, le sexe et les contacts comptés dans les tableaux. Si vous n'êtes pas "
+        "d'accord avec notre réponse, vous pouvez vous plaindre à la CNIL (www.cnil.fr).",
     ]
 
 

@@ -173,7 +173,7 @@ def test_the_document_says_what_sarah_is_and_lists_everything(
         "Données personnelles détenues par SARAH",
         "SARAH est le logiciel des Points Relais emploi",
         "droit d'accès",
-        "effacés 18 mois après votre dernier contact",
+        "Si vous ne revenez pas pendant 18 mois",
         "DUPONT Léa",
         "née le 03/04/1990",
         "par Claire",
