@@ -1,10 +1,10 @@
 """The Journal d'audit screen (admin only): who did what, newest first, with filters, the chain's
 verdict and an export.
 
-The filters are applied in SQL and the table reads a page at a time (:mod:`.model`), so a log of
-100,000 entries opens at once; the chain check reads every entry, so it runs in the background
-and the banner says « Vérification… » meanwhile. Keyboard: every filter has its Alt letter,
-Entrée in the search field applies it at once, F5 reads the log again.
+The filters are applied in SQL and the table reads a page at a time (table_models.audit_log),
+so a log of 100,000 entries opens at once; the chain check reads every entry, so it runs in the
+background and the banner says « Vérification… » meanwhile. Keyboard: every filter has its Alt
+letter, Entrée in the search field applies it at once, F5 reads the log again.
 """
 
 from __future__ import annotations
@@ -36,11 +36,11 @@ from sarah.services.audit.actions import ACTION_LABELS
 from sarah.services.audit.chain import ChainCheck, verify_chain
 from sarah.services.audit.export import AuditExport, export_audit, filters_text, verdict_text
 from sarah.services.audit.listing import AuditFilter, actors_seen
-from sarah.ui.audit.model import AuditLogModel
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import failure_text
 from sarah.ui.reports.period_picker import DateField
 from sarah.ui.style import ERROR_COLOUR, ERROR_STYLE, HINT_COLOUR, SUCCESS_COLOUR
+from sarah.ui.table_models.audit_log import AuditLogModel
 from sarah.ui.workers import run_in_background
 from sarah.vocabulary import count_of
 

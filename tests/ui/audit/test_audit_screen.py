@@ -143,6 +143,7 @@ def test_driven_by_the_keyboard(qtbot, ctx, logged, keys, tmp_path: Path) -> Non
     with qtbot.waitSignal(screen.exported, timeout=10000):
         keys.press(Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)  # &Exporter…
     assert out.exists()
+    qtbot.waitUntil(lambda: not screen.checking)  # the log read again, with the export in it
 
 
 def test_the_export_writes_the_shown_entries_and_is_logged(
