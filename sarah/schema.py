@@ -119,6 +119,9 @@ visitors = Table(
     Column("search_key", String(250), nullable=False, default=""),
     # Set on the absorbed record when two records of one person are merged.
     Column("merged_into_id", Uuid, ForeignKey("visitors.id"), nullable=True, default=None),
+    # When the identity was erased (retention purge or request, docs/rgpd.md): names are then
+    # "", the birth date NULL; the sex and the contacts stay, so that no table changes.
+    Column("erased_at", DateTime, nullable=True, default=None),
     *travelling_columns(),
     CheckConstraint("sex IS NULL OR sex IN ('F', 'H')", name="sex"),
     Index("ix_visitors_search_key", "search_key"),
@@ -159,6 +162,10 @@ contacts = Table(
     # Fingerprint of the source row for contacts that came from a spreadsheet import, so that
     # importing the same file again adds nothing.
     Column("import_key", String(64), nullable=True, unique=True, default=None),
+    # The person's age in whole years on the contact's date, written when their identity is
+    # erased (NULL before): what the tables need of the birth date, for any age threshold or
+    # funder's age bands, without the birth date.
+    Column("age_years", Integer, nullable=True, default=None),
     *travelling_columns(),
     CheckConstraint("channel IN ('physique', 'telephone')", name="channel"),
     # Reports: contacts of a period at a site.

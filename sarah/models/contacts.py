@@ -25,3 +25,4 @@ class Contact(Travelling, Base):
     visitor_id: Mapped[uuid.UUID | None]
     agent: Mapped[str | None]
     import_key: Mapped[str | None]
+    age_years: Mapped[int | None]  # written when the person's identity is erased

@@ -22,6 +22,7 @@ class Visitor(Travelling, Base):
     birth_date: Mapped[date | None]
     search_key: Mapped[str]
     merged_into_id: Mapped[uuid.UUID | None]
+    erased_at: Mapped[datetime | None]  # identity erased (docs/rgpd.md)
 
 
 class VisitorMerge(Travelling, Base):
