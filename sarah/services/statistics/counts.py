@@ -23,8 +23,9 @@ from sqlalchemy import (
 
 from sarah.reports.tables import Period
 from sarah.services.statistics.sql import (
-    age_group_expr,
     age_group_of_days,
+    age_group_of_years,
+    contact_age_group,
     contact_services,
     contacts,
     day_number,
@@ -116,6 +117,8 @@ def _direct_counts(
             contacts.c.visitor_id,
             contacts.c.site_id,
             func.min(contacts.c.local_date).label("first_date"),
+            # Age only goes up: the smallest kept age is the one of the first contact.
+            func.min(contacts.c.age_years).label("first_age"),
         )
         .where(part, contacts.c.visitor_id.is_not(None))
         .group_by(contacts.c.visitor_id, contacts.c.site_id)
@@ -129,7 +132,11 @@ def _direct_counts(
     )
     # ... and at any selected site (total row).
     firsts_all = (
-        select(contacts.c.visitor_id, func.min(contacts.c.local_date).label("first_date"))
+        select(
+            contacts.c.visitor_id,
+            func.min(contacts.c.local_date).label("first_date"),
+            func.min(contacts.c.age_years).label("first_age"),
+        )
         .where(part, contacts.c.visitor_id.is_not(None))
         .group_by(contacts.c.visitor_id)
         .subquery("firsts_all")
@@ -144,7 +151,9 @@ def _direct_counts(
         (firsts, earlier_here, firsts.c.site_id),
         (firsts_all, earlier_anywhere, None),
     ):
-        age = age_group_expr(visitors.c.birth_date, source.c.first_date, limit).label("age")
+        age = contact_age_group(
+            source.c.first_age, visitors.c.birth_date, source.c.first_date, limit
+        ).label("age")
         sex = sex_expr(visitors.c.sex).label("sex")
         is_new = case((earlier, 0), else_=1).label("is_new")
         keys = [] if key is None else [key]
@@ -257,7 +266,29 @@ def _derived_counts(
     )
     rows = union_all(here, anywhere).cte("people_rows").prefix_with("MATERIALIZED")
     is_new = rows.c.is_new
-    age = age_group_of_days(stat_persons.c.birth_day, rows.c.first_day, limit).label("age")
+    # An erased identity has no birth day: the age its contact of that day kept (docs/rgpd.md).
+    kept_age = (
+        select(func.min(contacts.c.age_years))
+        .where(
+            contacts.c.visitor_id == stat_persons.c.visitor_id,
+            contacts.c.local_date
+            == func.printf(
+                "%04d-%02d-%02d",
+                rows.c.first_day / 10000,
+                rows.c.first_day / 100 % 100,
+                rows.c.first_day % 100,
+            ),
+            contacts.c.deleted_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+    age = case(
+        (
+            stat_persons.c.birth_day.is_not(None),
+            age_group_of_days(stat_persons.c.birth_day, rows.c.first_day, limit),
+        ),
+        else_=age_group_of_years(kept_age, limit),
+    ).label("age")
     sex = sex_expr(stat_persons.c.sex).label("sex")
     stmt = (
         select(rows.c.row_key, age, sex, is_new, func.count())

@@ -19,8 +19,8 @@ from sarah.models import Contact, Service, Site, Visitor, contact_services
 from sarah.reports.tables import Period
 from sarah.services.sites import SiteInfo
 from sarah.services.statistics.months import chosen_sites, live_in_period
-from sarah.services.statistics.sql import age_group_expr, sex_expr
-from sarah.services.visitors import age_group, display_name
+from sarah.services.statistics.sql import contact_age_group, sex_expr
+from sarah.services.visitors import ERASED_NAME, age_group, display_name
 from sarah.settings import YOUNG_AGE_LIMIT
 from sarah.vocabulary import AGE_GROUPS, CHANNEL_NAMES, NOT_GIVEN, SEXES
 
@@ -165,6 +165,13 @@ def _services_of(
     return out
 
 
+def _group(birth: date | None, kept_age: int | None, on: date, young_age_limit: int) -> str:
+    """The age group on ``on``: from the age an erased identity's contact kept, else the birth."""
+    if kept_age is not None:
+        return "jeunes" if kept_age < young_age_limit else "adultes"
+    return age_group(birth, on, young_age_limit)
+
+
 def _display_name(last: str | None, first: str | None) -> str:
     if last is None:
         return "Anonyme"
@@ -216,6 +223,8 @@ def _base() -> Rows:
             Visitor.sex,
             Visitor.birth_date,
             Contact.visitor_id,
+            Contact.age_years,
+            Visitor.erased_at,
         )
         .join(Site, Site.id == Contact.site_id)
         .outerjoin(Visitor, Visitor.id == Contact.visitor_id)
@@ -294,7 +303,8 @@ def _people_statement(_s: Session, q: _Query) -> Statement:
     if q.cell.table != "months_people" and q.cell.row != "total":
         on_day = Contact.local_date
         stmt = stmt.where(
-            age_group_expr(Visitor.birth_date, on_day, q.young_age_limit) == q.cell.row
+            contact_age_group(Contact.age_years, Visitor.birth_date, on_day, q.young_age_limit)
+            == q.cell.row
         )
     if q.cell.table != "months_people" and q.cell.sex is not None:
         stmt = stmt.where(sex_expr(Visitor.sex) == q.cell.sex)
@@ -328,19 +338,22 @@ def _lines(
     lines: list[ContactLine] = []
     seen: set[uuid.UUID] = set()
     count = 0
-    for cid, d, t, site, channel, last, first_name, sex, birth, visitor_id in s.execute(stmt):
+    for row in s.execute(stmt):
+        cid, d, t, site, channel, last, first_name, sex, birth, visitor_id, kept_age, erased = row
         if cell.table in ONE_PER_PERSON:
             if visitor_id in seen:
                 continue  # a later contact on the same first day
             seen.add(visitor_id)
         known = visitor_id is not None
-        group = age_group(birth, d, young_age_limit) if known else None
+        group = _group(birth, kept_age, d, young_age_limit) if known else None
         sex_key = (sex or "NR") if known else None
         if not _in_people_cell(cell, group, sex_key):
             continue
         count += 1
         if len(lines) < limit:
-            visitor = _display_name(last, first_name) if known else "Anonyme"
+            visitor = (
+                ERASED_NAME if erased else _display_name(last, first_name) if known else "Anonyme"
+            )
             lines.append(ContactLine(cid, d, t, site, channel, visitor, group, sex_key, ()))
     return count, lines
 

@@ -34,6 +34,8 @@ __all__ = [
     "Method",
     "age_group_expr",
     "age_group_of_days",
+    "age_group_of_years",
+    "contact_age_group",
     "contact_services",
     "contacts",
     "date_number",
@@ -112,6 +114,30 @@ def age_group_expr(
     return case(
         (birth_date.is_(None), literal("NR")),
         else_=age_group_of_days(date_number(birth_date), date_number(on), limit),
+    )
+
+
+def age_group_of_years(years: SQLColumnExpression[Any], limit: int) -> ColumnElement[str]:
+    """'jeunes', 'adultes' or 'NR' from an age in whole years (``contacts.age_years``, kept
+    when an identity is erased; NULL: unknown)."""
+    return case(
+        (years.is_(None), literal("NR")),
+        (years < limit, literal("jeunes")),
+        else_=literal("adultes"),
+    )
+
+
+def contact_age_group(
+    age_years: SQLColumnExpression[Any],
+    birth_date: SQLColumnExpression[date | None],
+    on: SQLColumnExpression[date],
+    limit: int,
+) -> ColumnElement[str]:
+    """A contact's age group: from the age it keeps once the identity is erased, else from the
+    birth date on the contact's day (the same group: the age was computed by the same rule)."""
+    return case(
+        (age_years.is_not(None), age_group_of_years(age_years, limit)),
+        else_=age_group_expr(birth_date, on, limit),
     )
 
 
