@@ -105,6 +105,11 @@ def _blocker(s: Session, m: VisitorMerge) -> str | None:
     survivor, absorbed = s.get(Visitor, m.survivor_id), s.get(Visitor, m.absorbed_id)
     if survivor is None or absorbed is None:
         return "Une des deux fiches n'existe plus : cette fusion ne peut pas être annulée."
+    if survivor.erased_at is not None or absorbed.erased_at is not None:
+        return (
+            "L'identité de cette personne a été effacée (les profils d'avant la fusion avec) : "
+            "cette fusion ne peut plus être annulée."
+        )
     kept = display_name(survivor.last_name, survivor.first_name)
     if survivor.merged_into_id is not None:
         top = _top(s, survivor)

@@ -43,8 +43,14 @@ def age_group(birth_date: date | None, day: date, limit: int = YOUNG_AGE_LIMIT) 
     return "jeunes" if age_on(birth_date, day) < limit else "adultes"
 
 
+ERASED_NAME = "Identité effacée"
+
+
 def display_name(last_name: str | None, first_name: str | None) -> str:
-    """How a person is named on every screen and list: 'DUPONT Léa' (last name in capitals)."""
+    """How a person is named on every screen and list: 'DUPONT Léa' (last name in capitals);
+    an erased identity (names "") as such."""
+    if last_name == "" and not first_name:
+        return ERASED_NAME
     return f"{(last_name or '').upper()} {first_name or ''}".strip()
 
 
@@ -155,6 +161,8 @@ def update_visitor(
         v = s.get(Visitor, visitor_id)
         if v is None or v.deleted_at is not None:
             raise InvalidInput("Cette personne n'existe plus (fusionnée ou supprimée).")
+        if v.erased_at is not None:
+            raise InvalidInput("L'identité de cette personne a été effacée : rien à modifier.")
         v.last_name, v.first_name, v.sex, v.birth_date = last, first, sex, birth_date
         v.search_key = search_key(last, first)
         v.revision = next_revision(s)  # with or without a site: the edit travels
@@ -162,8 +170,11 @@ def update_visitor(
 
 
 def live_visitors() -> ColumnElement[bool]:
-    """The records in use: neither deleted nor merged into another one."""
-    return and_(Visitor.deleted_at.is_(None), Visitor.merged_into_id.is_(None))
+    """The records in use: neither deleted, nor merged into another one, nor erased (an erased
+    identity can no longer be found, picked or merged: docs/rgpd.md)."""
+    return and_(
+        Visitor.deleted_at.is_(None), Visitor.merged_into_id.is_(None), Visitor.erased_at.is_(None)
+    )
 
 
 def _key_starts(prefix: str) -> ColumnElement[bool]:
@@ -275,6 +286,10 @@ def _live_visitor(s: Session, visitor_id: uuid.UUID) -> Visitor:
     v = s.get(Visitor, visitor_id)
     if v is None or v.deleted_at is not None or v.merged_into_id is not None:
         raise InvalidInput("Une des deux fiches n'existe plus (déjà fusionnée ou supprimée).")
+    if v.erased_at is not None:
+        raise InvalidInput(
+            "L'identité d'une des deux fiches a été effacée : elle ne peut plus être fusionnée."
+        )
     return v
 
 
