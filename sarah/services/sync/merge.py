@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Table
 
 from sarah import schema
+from sarah.services.privacy.erase import ERASED_PROFILE
 from sarah.services.sync.container import TABLES, columns
 
 VERSIONED = tuple(t for t in TABLES if "revision" in t.c)
@@ -42,6 +43,7 @@ class MergeCounts:
     both_sides: int = 0  # rows changed here and at the sender since they last heard of each other
     sites_made_one: int = 0
     duplicates_dropped: int = 0
+    erased: int = 0  # identities erased here because the package brought their erasure
 
 
 def _site_map(conn: sqlite3.Connection) -> int:
@@ -105,13 +107,22 @@ _OLDER_UNVERSIONED = (
 )
 
 
+# An erased identity wins over any version that still has it, older or newer (docs/rgpd.md):
+# an identity once erased anywhere is erased everywhere; between two erased ones, the version.
+_ERASURE_WINS = "(p.erased_at IS NOT NULL AND m.erased_at IS NULL)"
+_ERASURE_KEPT = "(m.erased_at IS NOT NULL AND p.erased_at IS NULL)"
+
+
 def _winners(conn: sqlite3.Connection, table: Table, counts: MergeCounts) -> None:
     """temp.won_<table>: the package's rows that are new here or carry a newer version."""
     name = table.name
+    newer = f"({_version('p')} > {_version('m')} OR {_OLDER_UNVERSIONED})"
+    if table is schema.visitors:
+        newer = f"({_ERASURE_WINS} OR (NOT {_ERASURE_KEPT} AND {newer}))"
     conn.execute(
         f"CREATE TEMP TABLE won_{name} AS SELECT p.id AS id, m.id IS NULL AS is_new "
         f"FROM pkg.{name} p LEFT JOIN main.{name} m ON m.id = p.id "
-        f"WHERE m.id IS NULL OR {_version('p')} > {_version('m')} OR {_OLDER_UNVERSIONED}"
+        f"WHERE m.id IS NULL OR {newer}"
     )
     conn.execute(f"CREATE UNIQUE INDEX temp.won_{name}_id ON won_{name} (id)")
     new, updated = conn.execute(
@@ -154,7 +165,7 @@ def _both_sides(conn: sqlite3.Connection, highest: dict[str, int], me: str) -> i
 def _drop_scratch_tables(conn: sqlite3.Connection) -> None:
     """The temp tables of an earlier merge: they outlive its COMMIT on the pooled connection,
     and the next import on the same engine would find them in its way."""
-    scratch = ["site_map", "seen_here"]
+    scratch = ["site_map", "seen_here", "erasure_births"]
     scratch += [f"{prefix}_{t.name}" for t in VERSIONED for prefix in ("won", "dup")]
     for name in scratch:
         conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
@@ -234,6 +245,7 @@ def apply_merge(conn: sqlite3.Connection, counts: MergeCounts) -> None:
     """Write the planned merge into main (inside the caller's write transaction)."""
     _apply_site_map_here(conn)
     _drop_duplicates(conn, counts)
+    _keep_births_of_erased(conn)
     for table in VERSIONED:
         _upsert(conn, table)
     conn.execute(
@@ -255,6 +267,80 @@ def apply_merge(conn: sqlite3.Connection, counts: MergeCounts) -> None:
     # that changed anything moves the clock even when the rows it brought are older (what the
     # dossier d'échange reads to know that its package must be written again).
     conn.execute(f"UPDATE main.installation SET clock = max(clock, coalesce(({top}), 0)) + 1")
+    counts.erased = _finish_erasures(conn)
+
+
+def _keep_births_of_erased(conn: sqlite3.Connection) -> None:
+    """temp.erasure_births: the birth dates an erasure met here is about to remove (this
+    installation's, erased by the package) or to refuse (the package's, erased here), so that
+    the contacts only one side held get their age too (:func:`_finish_erasures`)."""
+    conn.execute(
+        "CREATE TEMP TABLE erasure_births AS "
+        "SELECT m.id AS visitor_id, m.birth_date AS birth_date, 1 AS here FROM main.visitors m "
+        "JOIN pkg.visitors p ON p.id = m.id WHERE p.erased_at IS NOT NULL AND m.erased_at IS NULL "
+        "UNION ALL SELECT p.id, p.birth_date, 0 FROM pkg.visitors p JOIN main.visitors m "
+        "ON m.id = p.id WHERE m.erased_at IS NOT NULL AND p.erased_at IS NULL"
+    )
+
+
+_AGE = (
+    "(CAST(strftime('%Y%m%d', main.contacts.local_date) AS INTEGER) "
+    "- CAST(strftime('%Y%m%d', b.birth_date) AS INTEGER)) / 10000"
+)
+
+
+def _finish_erasures(conn: sqlite3.Connection) -> int:
+    """After the rows are in: what an erasure changes beyond the rows the package brought
+    (sarah.services.privacy.erase, the same rules): records merged into an erased one erased
+    too, ages on the contacts only this side held, merge traces emptied. Returns how many
+    identities held here were erased by the package."""
+    erased_here = int(
+        conn.execute("SELECT count(*) FROM temp.erasure_births WHERE here = 1").fetchone()[0]
+    )
+    pending = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM main.visitors a JOIN main.visitors s "
+        "ON s.id = a.merged_into_id WHERE a.erased_at IS NULL AND s.erased_at IS NOT NULL) "
+        "OR EXISTS (SELECT 1 FROM main.contacts c JOIN temp.erasure_births b "
+        "ON b.visitor_id = c.visitor_id WHERE c.age_years IS NULL AND b.birth_date IS NOT NULL) "
+        f"OR EXISTS (SELECT 1 FROM main.visitor_merges t WHERE {_TRACE_TO_EMPTY})"
+    ).fetchone()[0]
+    if not pending:
+        return erased_here
+    (revision,) = conn.execute(
+        "UPDATE main.installation SET clock = clock + 1 RETURNING clock"
+    ).fetchone()
+    me = conn.execute("SELECT id FROM main.installation").fetchone()[0]
+    while conn.execute(
+        "UPDATE main.visitors SET last_name = '', first_name = '', birth_date = NULL, "
+        "search_key = '', erased_at = (SELECT s.erased_at FROM main.visitors s "
+        "WHERE s.id = main.visitors.merged_into_id), revision = ?, changed_by = ? "
+        "WHERE erased_at IS NULL AND merged_into_id IN "
+        "(SELECT id FROM main.visitors WHERE erased_at IS NOT NULL)",
+        (revision, me),
+    ).rowcount:
+        pass  # a merge of a merge: one level a round
+    conn.execute(
+        f"UPDATE main.contacts SET age_years = (SELECT {_AGE} FROM temp.erasure_births b "
+        "WHERE b.visitor_id = main.contacts.visitor_id), revision = ?, changed_by = ? "
+        "WHERE age_years IS NULL AND visitor_id IN "
+        "(SELECT visitor_id FROM temp.erasure_births WHERE birth_date IS NOT NULL)",
+        (revision, me),
+    )
+    conn.execute(
+        "UPDATE main.visitor_merges AS t SET absorbed_profile = ?, "
+        "survivor_profile = CASE WHEN survivor_profile IS NULL THEN NULL ELSE ? END, "
+        f"revision = ?, changed_by = ? WHERE {_TRACE_TO_EMPTY}",
+        (ERASED_PROFILE, ERASED_PROFILE, revision, me),
+    )
+    return erased_here
+
+
+_TRACE_TO_EMPTY = (
+    "(t.survivor_id IN (SELECT id FROM main.visitors WHERE erased_at IS NOT NULL) "
+    "OR t.absorbed_id IN (SELECT id FROM main.visitors WHERE erased_at IS NOT NULL)) "
+    f"AND (t.absorbed_profile <> '{ERASED_PROFILE}' OR (t.survivor_profile IS NOT NULL "
+    f"AND t.survivor_profile <> '{ERASED_PROFILE}'))"
+)
 
 
 def _remember_writers(conn: sqlite3.Connection) -> None:

@@ -22,6 +22,7 @@ from sarah.db import BUSY_TIMEOUT_MS, translate_errors
 from sarah.services.audit.actor import current_actor
 from sarah.services.audit.log import record_sqlite
 from sarah.services.backups.create import backup_before
+from sarah.services.privacy.purge import replace_backups_after_erasure
 from sarah.services.sync.bulk import bulk_merge, is_bulk
 from sarah.services.sync.container import scratch_file
 from sarah.services.sync.export import no_key_here, sqlite_database
@@ -42,6 +43,10 @@ class ImportResult:
     people_made_one: int = 0  # records of one person at two sites, now one
     sites: list[dict[str, object]] = field(default_factory=list)
     backup: Path | None = None
+    # Erasures the package brought (docs/rgpd.md): the backups that held those identities,
+    # replaced by a fresh verified one.
+    backups_replaced: list[Path] = field(default_factory=list)
+    fresh_backup: Path | None = None
 
     @property
     def changed(self) -> int:
@@ -209,6 +214,10 @@ def import_package(engine: Engine, package: Path, *, dry_run: bool = False) -> I
             # no backup is spent on it.
             backup = backup_before(engine, "synchronisation") if changes else None
             merged = _merge(engine, container, manifest, package, apply=changes > 0, keep=True)
+    fresh: Path | None = None
+    replaced: list[Path] = []
+    if not dry_run and merged.counts.erased:
+        fresh, replaced = replace_backups_after_erasure(engine)
     who = manifest["installation"]
     sites = manifest["sites"]
     return ImportResult(
@@ -220,4 +229,6 @@ def import_package(engine: Engine, package: Path, *, dry_run: bool = False) -> I
         people_made_one=merged.people_made_one,
         sites=[s for s in sites if isinstance(s, dict)] if isinstance(sites, list) else [],
         backup=backup.path if backup else None,
+        backups_replaced=replaced,
+        fresh_backup=fresh,
     )

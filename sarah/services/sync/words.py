@@ -82,8 +82,20 @@ def import_lines(result: ImportResult) -> list[str]:
             f"{count_of(c.duplicates_dropped, 'doublon', 'doublons')} (même ligne de tableur "
             "importée à deux endroits, ou même jour de fermeture) : un seul exemplaire gardé."
         )
+    if c.erased:
+        lines.append(
+            f"{count_of(c.erased, 'identité effacée', 'identités effacées')} à un autre poste "
+            "(durée de conservation ou demande de la personne) : effacée(s) ici aussi, les "
+            "contacts restent comptés."
+        )
     if result.backup is not None:
         lines.append(f"Sauvegarde vérifiée faite avant l'import : {result.backup.name}.")
+    if result.backups_replaced and result.fresh_backup is not None:
+        lines.append(
+            f"{count_of(len(result.backups_replaced), 'sauvegarde', 'sauvegardes')} qui "
+            f"contenai{'en' if len(result.backups_replaced) > 1 else ''}t ces identités "
+            f"remplacée(s) par une sauvegarde vérifiée : {result.fresh_backup.name}."
+        )
     return lines
 
 
@@ -100,6 +112,8 @@ def import_json(result: ImportResult) -> dict[str, object]:
         "sites_made_one": c.sites_made_one,
         "duplicates_dropped": c.duplicates_dropped,
         "people_made_one": result.people_made_one,
+        "erased": c.erased,
+        "backups_replaced": [str(p) for p in result.backups_replaced],
         "changed": result.changed,
         "backup": str(result.backup) if result.backup else None,
         "sites": result.sites,
