@@ -365,6 +365,11 @@ class VisitorsScreen(QWidget):
         self.visitor_changed.emit(survivor_id)
         self.visitor_changed.emit(absorbed_id)
 
+    def apply_role(self) -> None:
+        """After a change of user (the main window calls it): the person's rights buttons
+        follow the new role at once."""
+        self.page.rights.update_buttons()
+
     def _after_erase(self, visitor_id: uuid.UUID) -> None:
         """The identity is gone: leave the page (nothing left to show) and search again."""
         self.history = None

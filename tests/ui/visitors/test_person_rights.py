@@ -83,6 +83,18 @@ def test_the_buttons_are_there_only_for_the_roles_that_may(
         assert "réservée aux coordinateurs" in screen.status.text()
 
 
+def test_the_buttons_follow_a_change_of_user_at_once(
+    qtbot, engine: Engine, world: PersonWorld
+) -> None:  # type: ignore[no-untyped-def]
+    ctx = _ctx(engine, "admin")
+    screen = _screen(qtbot, ctx)
+    assert screen.page.erase_button.isVisible()
+    ctx.role = "agent"  # « Changer d'utilisateur »: the main window then calls apply_role
+    screen.apply_role()
+    assert not screen.page.erase_button.isVisible()
+    assert not screen.page.export_button.isVisible()
+
+
 def test_a_damaged_base_opened_read_only_greys_both(
     qtbot, engine: Engine, world: PersonWorld
 ) -> None:  # type: ignore[no-untyped-def]
