@@ -24,7 +24,7 @@ def install_accounts(window: MainWindow, account: Account | None) -> None:
 
 def start_idle_lock(window: MainWindow, account: Account) -> IdleLock:
     idle = IdleLock(window.ctx, window, account)
-    idle.account_changed.connect(lambda _a: window.show_workstation_line())
+    idle.account_changed.connect(lambda _a: _account_changed(window))
     action = QAction("&Verrouiller le poste", window)
     action.setObjectName("lock_action")
     action.setShortcut(QKeySequence(LOCK_KEY))
@@ -50,8 +50,14 @@ def offer_admin_creation(window: MainWindow) -> None:
         menu_entry.setVisible(False)
         menu_entry.setEnabled(False)
         sign_in(window.ctx, account)
-        window.show_workstation_line()
+        _account_changed(window)
         start_idle_lock(window, account)
 
     action.triggered.connect(open_dialog)
     window.file_menu.insertAction(window.quit_action, action)
+
+
+def _account_changed(window: MainWindow) -> None:
+    """Another account acts now: its name on the status line, its role's screens only."""
+    window.show_workstation_line()
+    window.apply_role()

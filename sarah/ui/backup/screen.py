@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from sarah.db import sqlite_path
+from sarah.services.accounts.roles import may, refusal
 from sarah.services.backups.listing import RECHECK_HOURS, check_backups, list_backups
 from sarah.services.backups.record import BackupInfo
 from sarah.services.backups.restore import RestoreResult, restore_backup
@@ -242,9 +243,23 @@ class BackupScreen(QWidget):
 
     def _update_buttons(self) -> None:
         busy = self.auto.running
+        may_restore = may(self.ctx.role, "restore")  # admins only, once accounts exist
         self.backup_button.setEnabled(not busy and not self.ctx.read_only)
-        self.restore_button.setEnabled(not busy and self.model.rowCount() > 0)
-        self.restore_file_button.setEnabled(not busy)
+        self.restore_button.setVisible(may_restore)
+        self.restore_file_button.setVisible(may_restore)
+        self.restore_button.setEnabled(may_restore and not busy and self.model.rowCount() > 0)
+        self.restore_file_button.setEnabled(may_restore and not busy)
+
+    def apply_role(self) -> None:
+        """The window's role changed: the Restaurer buttons follow."""
+        self._update_buttons()
+
+    def _refused_restore(self) -> bool:
+        """True (and said) when the role may not restore: a double click, a slot called."""
+        if may(self.ctx.role, "restore"):
+            return False
+        self.inform("Action non permise", refusal("restore"))
+        return True
 
     # --- backup now ----------------------------------------------------------------------------
 
@@ -333,11 +348,15 @@ class BackupScreen(QWidget):
         self.restore(chosen.path, chosen)
 
     def restore_from_file(self) -> None:
+        if self._refused_restore():
+            return
         chosen = self.choose_file(self.folder())
         if chosen is not None:
             self.restore(chosen, None)
 
     def restore(self, path: Path, info: BackupInfo | None) -> None:
+        if self._refused_restore():
+            return
         db = sqlite_path(self.ctx.engine)
         if db is None:
             self.message.setText("La restauration ne concerne qu'une base SQLite locale.")
