@@ -74,7 +74,7 @@ class PersonRights(QObject):
         self.page = parent
         self.history: VisitorHistory | None = None
         self.busy = False
-        self.export_button = QPushButton("E&xporter ses données…", parent)
+        self.export_button = QPushButton("Exporter ses &données…", parent)
         self.export_button.setToolTip(
             "Droit d'accès : tout ce que SARAH détient sur cette personne, en PDF ou en JSON"
         )

@@ -132,11 +132,16 @@ def test_export_through_the_save_dialog_writes_the_pdf_and_audits_it(
     assert screen.page.export_button.isEnabled()  # ready for another
 
 
-def test_export_as_json(qtbot, engine: Engine, world: PersonWorld, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    screen = _screen(qtbot, _ctx(engine, None))
+def test_export_as_json_from_the_keyboard(
+    qtbot, engine: Engine, world: PersonWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "acces.json"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *_a: (str(target), "Données JSON (*.json)")
+    )
+    screen = _screen(qtbot, _ctx(engine, None))
     with qtbot.waitSignal(screen.page.rights.exported, timeout=WAIT):
-        assert screen.page.rights.export_data(target)
+        qtbot.keyClick(screen.profile.last_name, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
     data = json.loads(target.read_text(encoding="utf-8"))
     assert data["person"]["id"] == str(world.lea.id) and len(data["contacts"]) == 4
 
