@@ -1,0 +1,100 @@
+"""An erasure travels: the installations that receive it erase too, age their own contacts of
+the person, keep every table, and replace their backups that held the identity."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from helpers.sync_world import World, rows_of
+from sqlalchemy import select
+
+from sarah.db import read_connection
+from sarah.schema import contacts, visitors
+from sarah.services.backups.create import create_backup
+from sarah.services.backups.listing import list_backups
+from sarah.services.privacy.purge import erase_on_request
+from sarah.settings import load_settings
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    w = World.create(tmp_path, causal=False)
+    yield w
+    w.close()
+
+
+def person_named(world: World, name: str, last: str) -> object:
+    with read_connection(world.engines[name]) as conn:
+        return conn.execute(select(visitors.c.id).where(visitors.c.last_name == last)).scalar_one()
+
+
+def test_an_erasure_at_one_site_is_made_everywhere_and_no_table_moves(world: World) -> None:
+    world.create_visitor("A", "Léa", "F", date(2000, 3, 1))  # 25, then 26 on 1 March 2026
+    world.create_visitor("A", "Jean", "H", date(1980, 1, 1))
+    lea, jean = world.visitors("A")
+    world.log_contact("A", date(2025, 9, 15), "physique", lea, [])
+    world.log_contact("A", date(2026, 3, 10), "physique", jean, [])
+    world.full_exchange()
+    # B sees Léa at its own desk before it hears of the erasure.
+    world.log_contact("B", date(2026, 1, 2), "telephone", lea, [])
+    world.log_contact("B", date(2026, 6, 30), "physique", lea, [])
+    stale = world.export("A")  # a package of A from before the erasure
+    world.full_exchange()
+    before = {name: world.reports(e) for name, e in world.engines.items()}
+    for name in world.engines:
+        world.at(name)
+        folder = load_settings().backup_path()
+        folder.mkdir(parents=True, exist_ok=True)
+        create_backup(world.root / f"{name}.sqlite", folder, "manuelle")
+    world.log_contact("B", date(2026, 6, 30), "telephone", lea, [])  # not yet at A
+    before_b = world.reports(world.engines["B"])
+
+    world.at("A")
+    erase_on_request(world.engines["A"], load_settings(), lea)
+    package = world.export("A")
+    result = world.receive("B", package)
+    assert result.counts.erased == 1
+    assert result.backups_replaced and result.fresh_backup is not None
+    # B erased Léa too; its contacts A never had kept their age; nothing B counts moved.
+    with read_connection(world.engines["B"]) as conn:
+        row = conn.execute(select(visitors).where(visitors.c.id == lea)).one()
+        ages = conn.execute(
+            select(contacts.c.local_date, contacts.c.age_years).where(contacts.c.visitor_id == lea)
+        ).all()
+    assert (row.last_name, row.first_name, row.birth_date) == ("", "", None)
+    assert row.sex == "F"
+    assert sorted(ages) == [
+        (date(2025, 9, 15), 25),
+        (date(2026, 1, 2), 25),
+        (date(2026, 6, 30), 26),
+        (date(2026, 6, 30), 26),
+    ]
+    assert world.reports(world.engines["B"]) == before_b
+    # The name is gone from B's file and from every backup B keeps.
+    b_files = [world.root / "B.sqlite", *load_settings().backup_path().iterdir()]
+    name = b"Nom1"  # Léa's last name (World names people in the order they were made)
+    assert all(name not in f.read_bytes() for f in b_files if f.is_file())
+    kept = [b.path for b in list_backups()]
+    assert result.fresh_backup in kept
+    assert not [p for p in kept if p.name.startswith("manuelle")]  # it held Léa: replaced
+    assert all(not p.exists() for p in result.backups_replaced)
+
+    # A package of before the erasure brings nothing of Léa back.
+    world.receive("B", stale)
+    with read_connection(world.engines["B"]) as conn:
+        assert conn.execute(
+            select(visitors.c.last_name).where(visitors.c.id == lea)
+        ).scalar_one() == ""
+    # Everyone converges on the same rows, and the same tables as before the erasure.
+    world.full_exchange()
+    rows = {n: rows_of(world.root / f"{n}.sqlite") for n in world.engines}
+    assert rows["A"] == rows["B"] == rows["C"]
+    after = {name: world.reports(e) for name, e in world.engines.items()}
+    assert after["A"] == after["B"] == after["C"] == before_b
+    assert all(world.drift(e) == [] for e in world.engines.values())
+    # Jean, who was not erased, is untouched everywhere.
+    assert person_named(world, "C", "Nom2") == jean
+    assert before["A"] == before["C"]  # (the tables every installation had before)
