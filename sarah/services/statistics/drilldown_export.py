@@ -12,6 +12,8 @@ the name, and no first name, no birth date either (sex and age group stay). The 
 needs ``export_named`` and leaves one ``export_named`` entry (file name, how many rows and
 people), in the transaction during which the file is written: no file without its entry. A
 pseudonymised file names nobody: it is not an "export nominatif" and is not logged as one.
+An erased identity stays « Identité effacée » in every form, without a code: nothing links its
+contacts to anyone any more.
 """
 
 from __future__ import annotations
@@ -44,9 +46,9 @@ from sarah.services.statistics.drilldown import (
     DrillDown,
     contacts_behind,
 )
+from sarah.services.visitors import ERASED_NAME
 from sarah.settings import YOUNG_AGE_LIMIT
 
-ANONYMOUS = "Anonyme"
 SEX_WORDS = {"F": "F", "H": "H", "NR": "non renseigné"}
 FORMATS = ("xlsx", "csv")
 
@@ -69,8 +71,9 @@ class ExportedList:
 
 
 def _visitor_ids(engine: Engine, lines: Sequence[ContactLine]) -> dict[uuid.UUID, uuid.UUID]:
-    """The person of each listed contact that has one (contact id -> visitor id)."""
-    ids = [line.contact_id for line in lines]
+    """The person of each listed contact that has one with an identity (contact id -> visitor
+    id): neither anonymous contacts nor erased identities."""
+    ids = [line.contact_id for line in lines if line.visitor != ERASED_NAME]
     out: dict[uuid.UUID, uuid.UUID] = {}
     with read_connection(engine) as conn:
         for i in range(0, len(ids), 500):
@@ -140,7 +143,8 @@ def contact_list(
     rows: list[list[str | int | float | None]] = []
     for line in found.lines:
         vid = people.get(line.contact_id)
-        who = ANONYMOUS if vid is None else line.visitor if key is None else pseudonym(vid, key)
+        # Anonymous contacts and erased identities as the window shows them.
+        who = line.visitor if vid is None or key is None else pseudonym(vid, key)
         rows.append(
             [
                 f"{line.local_date:%d/%m/%Y}",

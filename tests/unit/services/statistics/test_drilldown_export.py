@@ -227,3 +227,29 @@ def test_on_a_database_opened_read_only_names_are_not_shown(
     found = view_drilldown(engine, S1, None, CellRef("contacts"), role=None, read_only=True)
     assert found.lines[0].visitor == pseudonym(lea.id, installation_pseudonym_key(engine))
     assert entries(engine) == []
+
+
+def test_an_erased_identity_has_no_code_and_is_not_counted_as_a_name_shown(
+    engine: Engine, people: tuple[VisitorInfo, VisitorInfo], tmp_path: Path
+) -> None:
+    from sarah.db import write_session
+    from sarah.services.privacy.erase import erase_in
+
+    lea, yanis = people
+    with write_session(engine) as s:
+        erase_in(s.connection(), [lea.id])
+    before = len(entries(engine))
+    found = view_drilldown(engine, S1, None, CellRef("contacts"), role="coordinateur")
+    assert [line.visitor for line in found.lines][:3] == [
+        "Identité effacée",
+        "Identité effacée",
+        "MARTIN Yanis",
+    ]
+    [entry] = entries(engine)[before:]
+    assert json.loads(entry.details)["people"] == 1  # only Yanis's name was shown
+    path = tmp_path / "liste.csv"
+    result = export_drilldown(engine, found, path, "csv", META)
+    text = path.read_text(encoding="utf-8-sig")
+    assert text.count("Identité effacée") == 2 and result.people == 1
+    assert pseudonym(lea.id, installation_pseudonym_key(engine)) not in text
+    assert pseudonym(yanis.id, installation_pseudonym_key(engine)) in text
