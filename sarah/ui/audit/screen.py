@@ -111,7 +111,8 @@ class AuditScreen(QWidget):
         refresh = QShortcut(QKeySequence(Qt.Key.Key_F5), self)
         refresh.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         refresh.activated.connect(self.refresh)
-        self.refresh()
+        # Nothing is read until the screen is shown: a window that opens with this tab hidden
+        # does not check a long chain at start-up.
 
     # --- building ------------------------------------------------------------------------------
 
@@ -406,5 +407,5 @@ class AuditScreen(QWidget):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
-        if not self.refused and self.check is not None and not self.checking:
-            self.refresh()  # entries written since the screen was last shown
+        if not self.refused and not self.checking:
+            self.refresh()  # first shown, or entries written since it was last shown

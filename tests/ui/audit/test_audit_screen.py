@@ -194,6 +194,21 @@ def test_refused_to_a_role_that_may_not(qtbot, ctx, logged) -> None:
     assert not _screen(qtbot, ctx).refused
 
 
+def test_nothing_is_read_until_shown_and_read_again_when_shown(qtbot, ctx, logged) -> None:
+    screen = AuditScreen(ctx, today=lambda: TODAY)
+    qtbot.addWidget(screen)
+    assert screen.model.rowCount() == 0 and screen.check is None and not screen.checking
+    screen.show()
+    qtbot.waitUntil(lambda: screen.check is not None and not screen.checking)
+    assert len(_rows(screen)) == 5
+    screen.hide()
+    with write_session(ctx.engine) as session:
+        record(session, "Nadia B.", "login")
+    screen.show()
+    qtbot.waitUntil(lambda: screen.check is not None and screen.check.entries == 6)
+    assert _rows(screen)[0][0] == "6"
+
+
 def test_a_read_only_database_cannot_be_exported(qtbot, ctx, logged) -> None:
     ctx.read_only = True
     screen = _screen(qtbot, ctx)
