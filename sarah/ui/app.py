@@ -120,6 +120,12 @@ def build_main_window(args: argparse.Namespace) -> tuple[MainWindow | None, int]
 
     # The exchange folder's first round once the check and the start-up backup have ended.
     when_idle(lambda: start_exchange(window), context=window)
+    from sarah.ui.privacy.upkeep import install_privacy_upkeep
+
+    # Then the day's purges (audit log, retention), and again after each midnight.
+    upkeep = install_privacy_upkeep(window, ctx)
+    statistics = window.screen_for("statistiques")
+    upkeep.finished.connect(lambda _r: getattr(statistics, "mark_stale", lambda: None)())
     return window, 0
 
 
