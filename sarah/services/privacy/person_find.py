@@ -24,7 +24,7 @@ class PersonNotFound(InvalidInput):
 
 def is_erased(v: Visitor) -> bool:
     """The identity was erased (retention purge or on request; migration 0006)."""
-    return getattr(v, "erased_at", None) is not None
+    return v.erased_at is not None
 
 
 ERASED = (
