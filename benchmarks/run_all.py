@@ -20,6 +20,7 @@ ORDER = (
     "bench_backup",
     "bench_startup",
     "bench_sync",
+    "bench_privacy",
 )
 
 

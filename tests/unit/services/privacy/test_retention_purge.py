@@ -331,3 +331,25 @@ def test_a_contact_entered_after_an_erasure_counts_with_the_age_kept(engine: Eng
     for method in ("direct", "derived"):
         after = report_for_sites(engine, period, [site], young_age_limit=20, method=method)
         assert after.to_json() == before  # 19 years old that day: jeune below 20
+
+
+def test_the_purge_keeps_every_table_on_postgresql(pg_engine: Engine, tmp_path: Path) -> None:
+    """A network on one server purges the same way (no backup file there: the server's own)."""
+    h = build_history(pg_engine, tmp_path / "unused.sqlite", tmp_path)
+    selections = [h.sites, h.sites[:1]]
+    before = [
+        report_for_sites(pg_engine, p, chosen, method="direct").to_json()
+        for p in periods()
+        for chosen in selections
+    ]
+    outcome = purge_expired(pg_engine, h.settings, today=TODAY)
+    assert outcome.erased == len(due(h)) > 20 and outcome.backup is None
+    after = [
+        report_for_sites(pg_engine, p, chosen, method="direct").to_json()
+        for p in periods()
+        for chosen in selections
+    ]
+    assert after == before
+    with read_connection(pg_engine) as conn:
+        names = conn.execute(select(visitors.c.last_name).where(visitors.c.erased_at.is_not(None)))
+        assert set(names.scalars()) == {""}
