@@ -66,7 +66,7 @@ class PersonPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
+        layout.addLayout(self._title_row())
         layout.addWidget(self.profile)
         layout.addLayout(buttons)
         layout.addWidget(self.summary)
@@ -100,9 +100,16 @@ class PersonPage(QWidget):
         buttons.addWidget(self.revert_button)
         buttons.addStretch(1)
         buttons.addWidget(self.merge_button)
-        buttons.addWidget(self.rights.export_button)
-        buttons.addWidget(self.rights.erase_button)
         return buttons
+
+    def _title_row(self) -> QHBoxLayout:
+        """The name, and the person's rights on the same line (the row of the profile's
+        buttons must fit a 1366-pixel screen with larger fonts)."""
+        row = QHBoxLayout()
+        row.addWidget(self.title, 1)
+        row.addWidget(self.rights.export_button)
+        row.addWidget(self.rights.erase_button)
+        return row
 
     def _sites_box(self) -> QGroupBox:
         self.sites_model = VisitorSitesModel(self)
