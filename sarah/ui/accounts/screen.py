@@ -118,7 +118,7 @@ class AccountsScreen(QWidget):
         return self.table
 
     def _build_buttons(self) -> QHBoxLayout:
-        self.add_button = QPushButton("&Ajouter…", self)
+        self.add_button = QPushButton("A&jouter…", self)
         self.add_button.setToolTip("Créer le compte d'une personne (nom, rôle, mot de passe)")
         self.add_button.clicked.connect(self.add_account)
         self.disable_button = QPushButton("&Désactiver", self)
