@@ -134,10 +134,12 @@ def test_driven_by_the_keyboard(qtbot, ctx, logged, keys, tmp_path: Path) -> Non
     keys.press(Qt.Key.Key_Down)
     assert screen.actor_combo.currentText() == "Karim T."
     assert [r[0] for r in _rows(screen)] == ["3", "2"]
-    keys.press(Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)  # &Du
+    keys.press(Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)  # &Du: ticked, as if clicked
     assert screen.from_box.hasFocus()
-    keys.press(Qt.Key.Key_Space)
-    assert screen.from_box.isChecked() and screen.from_date.isEnabled()
+    qtbot.waitUntil(screen.from_box.isChecked)
+    assert screen.from_date.isEnabled()
+    keys.press(Qt.Key.Key_Tab)
+    assert screen.from_date.hasFocus()
     out = tmp_path / "journal.csv"
     screen.choose_file = lambda: out
     with qtbot.waitSignal(screen.exported, timeout=10000):
