@@ -53,11 +53,15 @@ _RULES = {
         "last_name IS NOT NULL",
         "sex IS NULL OR sex IN ('F', 'H')",
         f"birth_date IS NULL OR birth_date GLOB {_DAY}",
+        # An erased identity has no name and no birth date left (docs/rgpd.md).
+        "erased_at IS NULL OR (typeof(erased_at) = 'text' AND last_name = '' "
+        "AND first_name = '' AND birth_date IS NULL)",
     ],
     "contacts": [
         "channel IN (" + ", ".join(f"'{c}'" for c in CHANNELS) + ")",
         f"local_date GLOB {_DAY}",
         "local_time GLOB '[0-2][0-9]:[0-5][0-9]:[0-5][0-9]*'",
+        "age_years IS NULL OR (typeof(age_years) = 'integer' AND age_years BETWEEN -200 AND 200)",
     ],
     "closed_days": [f"day GLOB {_DAY}"],
 }
@@ -176,7 +180,7 @@ def _check_tables(conn: sqlite3.Connection, path: Path, manifest: dict[str, obje
     if not isinstance(tables, dict):
         raise _refuse(path, "description des tables illisible")
     for table in TABLES:
-        if present.get(table.name) != columns(table):
+        if sorted(present.get(table.name, [])) != sorted(columns(table)):
             raise _refuse(path, f"table {table.name} absente ou de colonnes inattendues")
         said = tables.get(table.name)
         revision = "revision" if "revision" in table.c else "0"
@@ -201,6 +205,31 @@ def check_rows(conn: sqlite3.Connection, package: Path, *, only_winners: bool = 
         raise _refuse(package, "; ".join(problems[:3]))
 
 
+# Columns added to travelling tables since packages exist, by the migration that added them: a
+# package of an installation not yet updated lacks them and reads as NULL (nothing erased).
+LATER_COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "0006": (("visitors", "erased_at", "DATETIME"), ("contacts", "age_years", "INTEGER")),
+}
+
+
+def _add_later_columns(path: Path) -> bool:
+    """Give the container (a scratch copy of ours) the columns its older SARAH did not have."""
+    missing = []
+    conn = sqlite3.connect(path)
+    try:
+        for columns_added in LATER_COLUMNS.values():
+            for table, column, kind in columns_added:
+                held = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+                if held and column not in held:
+                    missing.append((table, column, kind))
+        for table, column, kind in missing:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+        conn.commit()
+    finally:
+        conn.close()
+    return bool(missing)
+
+
 def check_container(path: Path, package: Path) -> dict[str, object]:
     """The manifest of a sound container (file, tables, description, counts); a refusal
     (nothing merged) otherwise. The rows themselves: :func:`check_rows`, once the plan says
@@ -217,6 +246,9 @@ def check_container(path: Path, package: Path) -> dict[str, object]:
         if verdict != [("ok",)]:
             raise _refuse(package, "données intérieures abîmées")
         manifest = _manifest(conn, package)
+        if _add_later_columns(path):
+            conn.close()
+            conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
         _check_tables(conn, package, manifest)
         return manifest
     except sqlite3.DatabaseError:

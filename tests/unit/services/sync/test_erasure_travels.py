@@ -85,9 +85,10 @@ def test_an_erasure_at_one_site_is_made_everywhere_and_no_table_moves(world: Wor
     # A package of before the erasure brings nothing of Léa back.
     world.receive("B", stale)
     with read_connection(world.engines["B"]) as conn:
-        assert conn.execute(
-            select(visitors.c.last_name).where(visitors.c.id == lea)
-        ).scalar_one() == ""
+        assert (
+            conn.execute(select(visitors.c.last_name).where(visitors.c.id == lea)).scalar_one()
+            == ""
+        )
     # Everyone converges on the same rows, and the same tables as before the erasure.
     world.full_exchange()
     rows = {n: rows_of(world.root / f"{n}.sqlite") for n in world.engines}
@@ -98,3 +99,38 @@ def test_an_erasure_at_one_site_is_made_everywhere_and_no_table_moves(world: Wor
     # Jean, who was not erased, is untouched everywhere.
     assert person_named(world, "C", "Nom2") == jean
     assert before["A"] == before["C"]  # (the tables every installation had before)
+
+
+def test_a_package_of_a_sarah_not_yet_updated_is_read(world: World, tmp_path: Path) -> None:
+    """A site still on the version before erasures (schema 0005): its package lacks the two
+    columns; it is read as "nothing erased", not refused."""
+    import json
+    import sqlite3
+
+    from sarah.services.sync.keys import installed_key
+    from sarah.services.sync.package import read_package, write_package
+
+    world.create_visitor("A", "Léa", "F", date(2000, 3, 1))
+    (lea,) = world.visitors("A")
+    world.log_contact("A", date(2025, 9, 15), "physique", lea, [])
+    package = world.export("A")
+    key = installed_key(world.engines["A"])
+    assert key is not None
+    container = tmp_path / "old.sqlite"
+    read_package(package.path, key, container)
+    with sqlite3.connect(container) as conn:
+        conn.execute("ALTER TABLE visitors DROP COLUMN erased_at")
+        conn.execute("ALTER TABLE contacts DROP COLUMN age_years")
+        manifest = json.loads(conn.execute("SELECT json FROM manifest").fetchone()[0])
+        conn.execute("UPDATE manifest SET json = ?", (json.dumps({**manifest, "schema": "0005"}),))
+    old = tmp_path / "ancien.sarahsync"
+    write_package(container, old, key)
+    world.at("B")
+    from sarah.services.sync.receive import import_package
+
+    result = import_package(world.engines["B"], old)
+    assert result.counts.new["visitors"] == 1 and result.counts.erased == 0
+    with read_connection(world.engines["B"]) as conn:
+        assert conn.execute(
+            select(visitors.c.last_name, visitors.c.erased_at).where(visitors.c.id == lea)
+        ).one() == ("Nom1", None)
