@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -71,6 +72,8 @@ class PasswordDialog(QDialog):
         self.layout_.addWidget(self.message)
         self.layout_.addWidget(self.buttons)
         self.setMinimumWidth(520)
+        # Word-wrapped lines that change as one types: the dialog grows rather than overlaps.
+        self.layout_.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
 
     def add_password_rows(self) -> None:
         self.form.addRow("&Mot de passe :", self.password_edit)
@@ -89,6 +92,8 @@ class PasswordDialog(QDialog):
         confirm = self.confirm_edit.text()
         if problem is None and confirm and confirm != password:
             problem = NOT_THE_SAME
+        if problem is not None:
+            problem = problem.split(" Il faut ")[0]  # the rule itself is shown above
         self.verdict.setText(problem or GOOD_PASSWORD)
         self.verdict.setStyleSheet(ERROR_STYLE if problem else SUCCESS_STYLE)
 

@@ -50,9 +50,9 @@ SETTING_WORDS = {
     "lock_minutes": "Verrouillage après",
 }
 SETTING_HINTS = {
-    "retention_months": "mois sans contact (de 6 à 120 ; 24 par défaut)",
-    "audit_months": "mois (de 6 à 12, comme le recommande la CNIL)",
-    "lock_minutes": "minutes sans clavier ni souris (0 : seulement Ctrl+L)",
+    "retention_months": "sans contact : nom, prénom et date de naissance (de 6 à 120 ; 24 par défaut)",
+    "audit_months": "puis purgé (de 6 à 12, comme le recommande la CNIL ; 12 par défaut)",
+    "lock_minutes": "sans clavier ni souris (0 : seulement Ctrl+L ; 10 par défaut)",
 }
 
 
@@ -139,6 +139,7 @@ class AccountsScreen(QWidget):
         group = QGroupBox("Confidentialité", self)
         form = QFormLayout(group)
         self.setting_boxes: dict[str, QSpinBox] = {}
+        widest = 0
         for name, rule in RULES.items():
             box = QSpinBox(group)
             box.setObjectName(name)
@@ -156,6 +157,9 @@ class AccountsScreen(QWidget):
             label.setBuddy(box)
             form.addRow(label, row)
             self.setting_boxes[name] = box
+            widest = max(widest, box.sizeHint().width())
+        for box in self.setting_boxes.values():
+            box.setMinimumWidth(widest)  # the values in one column
         self.save_button = QPushButton("&Enregistrer les réglages", group)
         self.save_button.clicked.connect(self.save_settings)
         self.settings_message = QLabel(group)
