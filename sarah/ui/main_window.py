@@ -496,6 +496,7 @@ class MainWindow(QMainWindow):
         return shortcuts_html(
             (action.text(), action.shortcut().toString(native))
             for action in self._screen_actions.values()
+            if action.isVisible()  # the role's screens only
         )
 
     def show_shortcuts(self) -> QDialog:

@@ -213,3 +213,12 @@ def test_a_coordination_post_opens_an_agent_on_the_visitors(
     window = signed_window(make_window, ctx, agent_account)
     assert shown_tabs(window) == ["Visiteurs"]
     assert window.current_screen_key() == "visiteurs"
+
+
+def test_the_shortcuts_help_lists_the_role_s_screens_only(
+    qtbot, make_window, ctx, agent_account
+) -> None:
+    window = signed_window(make_window, ctx, agent_account)
+    html = window.shortcuts_html()
+    assert "Visiteurs" in html and "Journal du jour" in html
+    assert "Statistiques" not in html and "Comptes" not in html and "Réseau" not in html
