@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import csv
 import shutil
-import subprocess
 import threading
 from collections.abc import Iterator
 from datetime import date, time
 from pathlib import Path
 
 import pytest
+from helpers.pdf_text import pdf_pages, pdf_text
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
@@ -419,13 +419,10 @@ def test_pdf_export_is_a_landscape_a4_with_title_period_sites_and_author(
     path = tmp_path / "stats.pdf"
     with qtbot.waitSignal(screen.exported, timeout=WAIT):
         screen.export_pdf(path)
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
-    fields = dict(line.split(":", 1) for line in info.stdout.splitlines() if ":" in line)
-    assert int(fields["Pages"]) >= 5
-    assert "842 x 595" in fields["Page size"]  # A4 landscape, in points
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    pages, size = pdf_pages(path)
+    assert pages >= 5
+    assert size == (842, 595)  # A4 landscape, in points
+    text = pdf_text(path)
     for expected in (
         "Statistiques des Points Relais",
         "1er semestre 2019",
@@ -450,9 +447,7 @@ def test_pdf_tables_running_onto_the_next_page_repeat_their_headings(
     path = tmp_path / "stats.pdf"
     with qtbot.waitSignal(screen.exported, timeout=WAIT):
         screen.export_pdf(path)
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(path)
     pages = text.split("\f")
     start = next(i for i, p in enumerate(pages) if "Comparaison : 1er semestre 2019" in p)
     # The comparison of the demonstration semester is longer than a page.

@@ -5,13 +5,13 @@ and says so; the screen itself keeps the exact figures."""
 from __future__ import annotations
 
 import csv
-import subprocess
 from collections.abc import Iterator
 from datetime import date, time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.pdf_text import pdf_text
 from openpyxl import load_workbook
 from PySide6.QtCore import QThreadPool
 
@@ -107,17 +107,11 @@ def test_the_csv_masks_and_says_so(qtbot, screen, tmp_path) -> None:  # type: ig
 def test_the_pdf_masks_says_so_and_leaves_the_charts_out(qtbot, screen, tmp_path) -> None:  # type: ignore[no-untyped-def]
     screen.bar.mask_small.setChecked(True)
     path = exported(qtbot, screen, tmp_path / "publication.pdf")
-    text = (
-        subprocess.run(
-            ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
-        )
-        .stdout.replace("ﬀ", "ff")
-        .replace("ﬁ", "fi")
-        .replace("\xa0", " ")
-    )
+    text = pdf_text(path)
     flat = " ".join(text.split())
     assert " ".join(NOTICE.split()) in flat
     assert " ".join(CHARTS_LEFT_OUT.split()) in flat
     line = next(x for x in text.splitlines() if "Téléphoniques" in x)
-    assert "< 5" in line and " 3 " not in f"{line} "
+    # ("< 5" may come out as "<5": the tools differ on the narrow space inside it.)
+    assert "<5" in line.replace(" ", "") and " 3 " not in f"{line} "
     assert "masqué" in text

@@ -5,11 +5,10 @@ page is left), each absent for the roles that may not."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from helpers.pdf_text import pdf_text
 from helpers.person_world import PersonWorld, build_person_world
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
@@ -122,11 +121,8 @@ def test_export_through_the_save_dialog_writes_the_pdf_and_audits_it(
     # The name offered holds no name: it goes into the audit log, which outlives identities.
     assert Path(asked[0]).name.startswith("donnees-personne-") and "dupont" not in asked[0].lower()
     assert path.read_bytes().startswith(b"%PDF")
-    if shutil.which("pdftotext"):
-        text = subprocess.run(
-            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-        ).stdout
-        assert "DUPONT Léa" in text and "Fontaine d'Ouche" in text and "par Claire" in text
+    text = pdf_text(path)
+    assert "DUPONT Léa" in text and "Fontaine d'Ouche" in text and "par Claire" in text
     assert ("export_named", str(world.lea.id)) in _actions(engine)
     assert "exportées dans" in screen.status.text() and screen.status.kind == "ok"
     assert screen.page.export_button.isEnabled()  # ready for another

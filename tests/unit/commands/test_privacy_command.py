@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import uuid
@@ -15,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.pdf_text import pdf_text
 from helpers.person_world import PersonWorld, build_person_world
 from sqlalchemy import Engine, select
 
@@ -47,17 +47,6 @@ def _names(engine: Engine, world: PersonWorld) -> tuple[str, object]:
             select(visitors.c.last_name, visitors.c.birth_date).where(visitors.c.id == world.lea.id)
         ).one()
     return row.last_name, row.birth_date
-
-
-def pdf_text(path: Path) -> str:
-    """The text of a PDF: pdftotext (poppler) when installed, else pypdf when in the venv."""
-    if shutil.which("pdftotext"):
-        done = subprocess.run(
-            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-        )
-        return done.stdout.replace("ﬁ", "fi").replace("ﬀ", "ff")
-    pypdf = pytest.importorskip("pypdf", reason="neither pdftotext nor pypdf to read the PDF")
-    return "\n".join(page.extract_text() for page in pypdf.PdfReader(str(path)).pages)
 
 
 # --- export -------------------------------------------------------------------------------------
