@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from sarah.services.audit.retention import AuditPurge
 from sarah.services.audit.upkeep import purge_audit_if_due
-from sarah.services.privacy.purge import PrivacyOutcome, Progress, purge_expired
+from sarah.services.privacy.purge import PrivacyOutcome, Progress, ShouldStop, purge_expired
 from sarah.settings import Settings
 
 
@@ -22,7 +22,7 @@ class DailyUpkeep:
     def words(self) -> str:
         """What the status bar says; "" when nothing was done (the usual day)."""
         lines = []
-        if self.retention.erased:
+        if self.retention.erased or self.retention.replaced:
             lines.append(self.retention.words())
         if self.audit is not None and self.audit.removed:
             lines.append(
@@ -38,8 +38,11 @@ def daily_upkeep(
     *,
     today: date | None = None,
     progress: Progress | None = None,
+    should_stop: ShouldStop | None = None,
 ) -> DailyUpkeep:
     """The audit log's purge (if not done today), then the retention purge."""
     audit = purge_audit_if_due(engine, settings.audit_months, today)
-    retention = purge_expired(engine, settings, today=today, progress=progress)
+    retention = purge_expired(
+        engine, settings, today=today, progress=progress, should_stop=should_stop
+    )
     return DailyUpkeep(audit, retention)

@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from sarah.db import BUSY_TIMEOUT_MS, translate_errors
+from sarah.errors import UserError
 from sarah.services.audit.actor import current_actor
 from sarah.services.audit.log import record_sqlite
 from sarah.services.backups.create import backup_before
@@ -47,6 +48,7 @@ class ImportResult:
     # replaced by a fresh verified one.
     backups_replaced: list[Path] = field(default_factory=list)
     fresh_backup: Path | None = None
+    replacement_postponed: str | None = None  # why the backups could not be replaced now
 
     @property
     def changed(self) -> int:
@@ -151,6 +153,14 @@ def _record_received(
         "people_made_one": people,
     }
     record_sqlite(conn, current_actor(), "sync_import", package.name, details)
+    if counts.erased:  # erased here too: an erasure like the others (its backups are replaced)
+        record_sqlite(
+            conn,
+            current_actor(),
+            "erase",
+            package.name,
+            {"reason": "sync", "sender": details["sender"], "persons": counts.erased},
+        )
 
 
 def _merge(
@@ -216,8 +226,12 @@ def import_package(engine: Engine, package: Path, *, dry_run: bool = False) -> I
             merged = _merge(engine, container, manifest, package, apply=changes > 0, keep=True)
     fresh: Path | None = None
     replaced: list[Path] = []
+    postponed = None
     if not dry_run and merged.counts.erased:
-        fresh, replaced = replace_backups_after_erasure(engine)
+        try:
+            fresh, replaced = replace_backups_after_erasure(engine)
+        except UserError as exc:  # the import itself is done: the next daily purge replaces
+            postponed = exc.message
     who = manifest["installation"]
     sites = manifest["sites"]
     return ImportResult(
@@ -231,4 +245,5 @@ def import_package(engine: Engine, package: Path, *, dry_run: bool = False) -> I
         backup=backup.path if backup else None,
         backups_replaced=replaced,
         fresh_backup=fresh,
+        replacement_postponed=postponed,
     )

@@ -90,6 +90,11 @@ def import_lines(result: ImportResult) -> list[str]:
         )
     if result.backup is not None:
         lines.append(f"Sauvegarde vérifiée faite avant l'import : {result.backup.name}.")
+    if result.replacement_postponed:
+        lines.append(
+            "Les sauvegardes qui contiennent ces identités seront remplacées à la prochaine "
+            f"purge quotidienne : {result.replacement_postponed}"
+        )
     if result.backups_replaced and result.fresh_backup is not None:
         lines.append(
             f"{count_of(len(result.backups_replaced), 'sauvegarde', 'sauvegardes')} qui "

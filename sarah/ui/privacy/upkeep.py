@@ -4,10 +4,11 @@ midnight; off the GUI thread, in short transactions, so the desk never waits for
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QMainWindow
 
 from sarah.services.privacy.upkeep import DailyUpkeep, daily_upkeep
@@ -37,6 +38,15 @@ class PrivacyUpkeep(QObject):
         self._today = today
         self.last_day: date | None = None
         self.running = False
+        # Set when the window is asked to close: the purge stops after its current batch, so
+        # that closing waits a fraction of a second, not for the whole purge.
+        self.stopping = threading.Event()
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.stopping.set()
+        return False
 
     def run_when_idle(self) -> None:
         """After the work already under way (the start-up backup): the purge makes its own."""
@@ -48,7 +58,7 @@ class PrivacyUpkeep(QObject):
     def run_if_due(self) -> bool:
         """Start today's purges unless they ran today, one runs, or the base is read-only."""
         day = self._today()
-        if self.ctx.read_only or self.running or self.last_day == day:
+        if self.ctx.read_only or self.running or self.last_day == day or self.stopping.is_set():
             return False
         self.running = True
         self.last_day = day
@@ -57,6 +67,7 @@ class PrivacyUpkeep(QObject):
             self.ctx.engine,
             self.ctx.settings,
             today=day,
+            should_stop=self.stopping.is_set,
             on_result=self._done,
             on_error=self._error,
         )

@@ -81,3 +81,14 @@ def test_a_read_only_base_is_not_purged(qtbot, ctx, make_visitor) -> None:  # ty
     window = QMainWindow()
     qtbot.addWidget(window)
     assert not PrivacyUpkeep(ctx, window, today=lambda: date(2026, 12, 2)).run_if_due()
+
+
+def test_closing_the_window_stops_the_purge_between_batches(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    upkeep = PrivacyUpkeep(ctx, window, today=lambda: date(2026, 12, 2))
+    assert not upkeep.stopping.is_set()
+    window.close()
+    assert upkeep.stopping.is_set()  # the purge's should_stop now says yes
+    assert not upkeep.run_if_due()  # and none starts while closing

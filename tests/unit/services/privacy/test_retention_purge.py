@@ -353,3 +353,35 @@ def test_the_purge_keeps_every_table_on_postgresql(pg_engine: Engine, tmp_path: 
     with read_connection(pg_engine) as conn:
         names = conn.execute(select(visitors.c.last_name).where(visitors.c.erased_at.is_not(None)))
         assert set(names.scalars()) == {""}
+
+
+def test_a_purge_stopped_between_batches_is_finished_by_the_next_run(
+    history: History, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window closing stops the purge after its current batch; what was erased stays
+    erased, and the next run erases the rest and replaces the backups then."""
+    h = history
+    monkeypatch.setattr("sarah.services.privacy.purge.BATCH", 10)
+    folder = h.settings.backup_path()
+    create_backup(h.db, folder, "manuelle")
+    asked = []
+
+    def stop_after_two() -> bool:
+        asked.append(1)
+        return len(asked) > 2
+
+    first = purge_expired(h.engine, h.settings, today=TODAY, should_stop=stop_after_two)
+    assert first.stopped and first.erased == 20 and first.backup is None
+    assert any(b.path.name.startswith("manuelle") for b in list_backups(folder))
+    second = purge_expired(h.engine, h.settings, today=TODAY)
+    assert second.erased == len(due(h)) - 20 and not second.stopped
+    assert [b.path for b in list_backups(folder)] == [second.backup]
+    # Nothing due, but a replacement still owed (an erasure came by sync, say): it is done.
+    with write_session(h.engine) as s:
+        from sarah.services.audit.log import record
+
+        record(s, "test", "erase", "paquet.sarahsync", {"reason": "sync", "persons": 1})
+    third = purge_expired(h.engine, h.settings, today=TODAY)
+    assert third.due == 0 and third.backup is not None and third.backup != second.backup
+    assert "Nouvelle sauvegarde vérifiée" in third.words()
+    assert purge_expired(h.engine, h.settings, today=TODAY).backup is None  # owed no more

@@ -3,16 +3,17 @@ the person, keep every table, and replace their backups that held the identity."
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from helpers.sync_world import World, rows_of
-from sqlalchemy import select
+from helpers.sync_world import HOMES, World, rows_of
+from sqlalchemy import Engine, select
 
 from sarah.db import read_connection
-from sarah.schema import contacts, visitors
+from sarah.schema import audit_log, contacts, visitors
 from sarah.services.backups.create import create_backup
 from sarah.services.backups.listing import list_backups
 from sarah.services.privacy.purge import erase_on_request
@@ -24,6 +25,13 @@ def world(tmp_path: Path) -> Iterator[World]:
     w = World.create(tmp_path, causal=False)
     yield w
     w.close()
+
+
+def erasures(engine: Engine) -> list[dict[str, object]]:
+    """The details of the audit log's erasure entries."""
+    with read_connection(engine) as conn:
+        rows = conn.execute(select(audit_log.c.details).where(audit_log.c.action == "erase"))
+        return [json.loads(d) for d in rows.scalars()]
 
 
 def person_named(world: World, name: str, last: str) -> object:
@@ -57,6 +65,7 @@ def test_an_erasure_at_one_site_is_made_everywhere_and_no_table_moves(world: Wor
     package = world.export("A")
     result = world.receive("B", package)
     assert result.counts.erased == 1
+    assert erasures(world.engines["B"]) == [{"persons": 1, "reason": "sync", "sender": HOMES["A"]}]
     assert result.backups_replaced and result.fresh_backup is not None
     # B erased Léa too; its contacts A never had kept their age; nothing B counts moved.
     with read_connection(world.engines["B"]) as conn:
