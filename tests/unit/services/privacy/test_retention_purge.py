@@ -26,8 +26,8 @@ from sarah.services.sites import SiteInfo, ensure_site, resolve_sites
 from sarah.services.statistics.drilldown import CellRef, contacts_behind
 from sarah.services.statistics.tables import report_for_sites
 from sarah.services.statistics.upkeep import statistics_drift
-from sarah.services.visitor_merges import unmerge_visitors
 from sarah.services.text import search_key
+from sarah.services.visitor_merges import unmerge_visitors
 from sarah.services.visitors import merge_visitors, visitors_named
 from sarah.settings import Settings
 
