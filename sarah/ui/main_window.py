@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sarah.services.accounts.roles import may, refusal
 from sarah.services.desk.journal import JournalEntry
+from sarah.ui.accounts.gating import RoleGate
 from sarah.ui.accounts.signing_in import signed_in_account
 from sarah.ui.closing import WindowClosing
 from sarah.ui.context import AppContext
@@ -37,24 +37,6 @@ from sarah.ui.help import FORM_SHORTCUTS, open_about_box, open_shortcuts_dialog,
 
 # The date is looked at again this long after midnight (a desk PC stays open for days).
 AFTER_MIDNIGHT_MS = 60_000
-
-# The permission each screen needs (sarah.services.accounts.roles); a screen not listed here
-# (a test's, a new part's) is offered to every role.
-SCREEN_PERMISSIONS: dict[str, str] = {
-    "accueil": "desk",
-    "journal": "desk",
-    "saisie": "desk",
-    "visiteurs": "visitors",
-    "statistiques": "statistics",
-    "catalogue": "catalogue",
-    "reseau": "sync",
-    "sauvegardes": "backup",
-    "comptes": "accounts",
-    "audit": "audit",
-}
-REFUSAL_TITLE = "Action non permise"
-ACCOUNTS_SHORTCUT = "Ctrl+Shift+C"
-AUDIT_SHORTCUT = "Ctrl+Shift+J"
 
 
 class MainWindow(QMainWindow):
@@ -82,9 +64,6 @@ class MainWindow(QMainWindow):
         self._screen_actions: dict[str, QAction] = {}
         self._used_shortcuts: set[str] = set()
         self._menus: dict[str, QMenu] = {}
-        self.refusal_box: QMessageBox | None = None
-        self._applying_role = False
-        self._shown: QWidget | None = None  # the last screen shown that the role may see
         self.closing = WindowClosing(self, last_work=self.last_work.emit, tell=self.tell_closing)
 
         central = QWidget(self)
@@ -93,12 +72,12 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(central)
         self.tabs.setObjectName("screens")
         self.tabs.setDocumentMode(True)
-        self.tabs.currentChanged.connect(self._screen_changed)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addLayout(self._banners)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
+        self.gate = RoleGate(self)  # before any screen: each tab added is checked
         self.update_title()
 
         self._build_menus()
@@ -131,103 +110,32 @@ class MainWindow(QMainWindow):
         install_other_screens(self, ctx)
         self.apply_role()
         if ctx.settings.coordination:
-            self._show_first_offered(("statistiques",))
+            self.gate.show_first_offered(("statistiques",))
         self.resize(1280, 720)
 
-    DESK_SCREENS = ("accueil", "journal", "saisie")
-
-    # --- what the signed-in role is offered ----------------------------------------------------
+    # --- what the signed-in role is offered (sarah.ui.accounts.gating) ------------------------
 
     def may(self, permission: str) -> bool:
-        """Whether the signed-in role may (everything while the database has no accounts)."""
-        return may(self.ctx.role, permission)
+        return self.gate.may(permission)
 
     def may_see(self, key: str) -> bool:
-        permission = SCREEN_PERMISSIONS.get(key)
-        return permission is None or self.may(permission)
-
-    def _offered(self, key: str) -> bool:
-        """A coordination post has no reception desk: its screens are the others' (statistics,
-        network, visitors); a role sees only its own screens."""
-        if self.ctx.settings.coordination and key in self.DESK_SCREENS:
-            return False
-        return self.may_see(key)
+        return self.gate.may_see(key)
 
     def apply_role(self) -> None:
         """Offer the screens, menu entries and shortcuts of the signed-in role only (at start,
-        after « Changer d'utilisateur », when the first admin is created): the others' tabs are
-        hidden, their actions hidden and disabled so that their shortcut does nothing."""
-        before = self.current_screen_key()  # Qt moves off a hidden tab to its neighbour
-        self._applying_role = True
-        try:
-            for key, widget in self._screens.items():
-                offered = self._offered(key)
-                self.tabs.setTabVisible(self.tabs.indexOf(widget), offered)
-                self._screen_actions[key].setVisible(offered)
-                self._screen_actions[key].setEnabled(offered)
-            may_import = self.may("import")
-            self.import_action.setVisible(may_import)
-            self.import_action.setEnabled(may_import and not self.ctx.read_only)
-            sync = getattr(self, "_sync_parts", None)
-            if sync is not None:
-                sync.action.setVisible(self.may("sync"))
-                sync.action.setEnabled(self.may("sync"))
-            for widget in self._screens.values():
-                follow = getattr(widget, "apply_role", None)
-                if callable(follow):
-                    follow()  # a screen's own buttons (Restaurer, Comptes' actions)
-        finally:
-            self._applying_role = False
-        current = self.current_screen_key()
-        if current is None or not self._offered(current) or before != current:
-            self._show_first_offered()
-        else:
-            self._shown = self.tabs.currentWidget()
+        after « Changer d'utilisateur », when the first admin is created)."""
+        self.gate.apply()
 
-    def _show_first_offered(self, preferred: tuple[str, ...] = ()) -> None:
-        keys = [*preferred, *self._screens]
-        key = next((k for k in keys if k in self._screens and self._offered(k)), None)
-        if key is not None:
-            self._applying_role = True
-            try:
-                self.tabs.setCurrentWidget(self._screens[key])
-            finally:
-                self._applying_role = False
-            self._shown = self._screens[key]
-
-    def refuse(self, permission: str) -> QMessageBox:
-        """The French message naming who may; a window-modal box that does not block."""
-        if self.refusal_box is not None:
-            self.refusal_box.close()
-            self.refusal_box.deleteLater()
-        box = QMessageBox(QMessageBox.Icon.Warning, REFUSAL_TITLE, refusal(permission))
-        box.setParent(self, box.windowFlags())
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.open()
-        self.refusal_box = box
-        return box
+    @property
+    def refusal_box(self) -> QMessageBox | None:
+        return self.gate.box
 
     def permitted(self, permission: str) -> bool:
-        """True when the role may; else the refusal is shown."""
-        if self.may(permission):
+        """True when the role may; else the refusal naming who may is shown."""
+        if self.gate.may(permission):
             return True
-        self.refuse(permission)
+        self.gate.refuse(permission)
         return False
-
-    def _screen_changed(self, index: int) -> None:
-        """A screen reached another way than its (hidden) tab: refused, the last one stays."""
-        widget = self.tabs.widget(index)
-        key = next((k for k, w in self._screens.items() if w is widget), None)
-        if self._applying_role or key is None or self.may_see(key):
-            self._shown = widget
-            return
-        back = self._shown if self._shown is not None else self.desk
-        self._applying_role = True
-        try:
-            self.tabs.setCurrentWidget(back)
-        finally:
-            self._applying_role = False
-        self.refuse(SCREEN_PERMISSIONS[key])
 
     # --- plugging screens in -------------------------------------------------------------------
 
@@ -244,7 +152,7 @@ class MainWindow(QMainWindow):
         self._used_shortcuts.add(shortcut)
         self._screens[key] = widget
         index = self.tabs.addTab(widget, title)
-        if not self._offered(key):  # hidden at once: apply_role runs once all are added
+        if not self.gate.offered(key):  # hidden at once: apply_role runs once all are added
             self.tabs.setTabVisible(index, False)
         self.tabs.setTabToolTip(index, f"{title} — {shortcut}")
         action = QAction(title, self)
@@ -260,7 +168,7 @@ class MainWindow(QMainWindow):
         """Show the screen; one the role may not see is refused (the current one stays)."""
         widget = self._screens[key]
         if not self.may_see(key):
-            self.refuse(SCREEN_PERMISSIONS[key])
+            self.gate.refuse_screen(key)
             return self.tabs.currentWidget()
         self.tabs.setCurrentWidget(widget)
         return widget
@@ -271,6 +179,10 @@ class MainWindow(QMainWindow):
 
     def screen_keys(self) -> list[str]:
         return list(self._screens)
+
+    def screen_action(self, key: str) -> QAction:
+        """The menu entry and shortcut of the screen plugged in under ``key``."""
+        return self._screen_actions[key]
 
     def current_screen_key(self) -> str | None:
         current = self.tabs.currentWidget()
@@ -567,14 +479,7 @@ def install_other_screens(window: MainWindow, ctx: AppContext) -> None:
 
     install_sync(window, ctx)
 
-    # Accounts (admin only): the accounts, the privacy settings.
-    from sarah.ui.accounts.screen import AccountsScreen
+    # Accounts (admin only): Comptes, and the Journal d'audit of helper D.
+    from sarah.ui.accounts.admin_screens import install_account_screens
 
-    window.add_screen("comptes", "Comptes", AccountsScreen(ctx, window), ACCOUNTS_SHORTCUT)
-
-    # Journal d'audit (helper D, admin only), built again for the role after a change of user.
-    from sarah.ui.accounts.host import RoleScreenHost
-    from sarah.ui.audit.screen import AuditScreen
-
-    audit = RoleScreenHost(ctx, "audit", lambda parent: AuditScreen(ctx, parent), window)
-    window.add_screen("audit", "Journal d'audit", audit, AUDIT_SHORTCUT)
+    install_account_screens(window, ctx)

@@ -15,9 +15,9 @@ import pytest
 from argon2 import PasswordHasher
 
 from sarah.cli import main
-from sarah.services.audit import actor
 from sarah.services.accounts import passwords
 from sarah.services.accounts.store import authenticate
+from sarah.services.audit import actor
 from sarah.services.database import open_database
 
 GOOD = "Bonjour-2026x"

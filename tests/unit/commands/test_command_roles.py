@@ -141,7 +141,9 @@ def test_a_role_lacking_the_permission_is_refused_and_nothing_is_done(
     role: str,
 ) -> None:
     before = state(db)
-    code = run_as(db, monkeypatch, BELOW[role], *_words(words, tmp_path), stdin="Accueil-Dijon-2027\n")
+    code = run_as(
+        db, monkeypatch, BELOW[role], *_words(words, tmp_path), stdin="Accueil-Dijon-2027\n"
+    )
     captured = capsys.readouterr()
     assert code == 2
     assert captured.out == "" and "Traceback" not in captured.err
