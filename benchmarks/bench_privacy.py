@@ -16,6 +16,7 @@ compared before and after (they must be identical). Results go to the "privacy" 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
@@ -45,14 +46,15 @@ DESK = textwrap.dedent(
     from sarah.services.sites import resolve_sites
     engine = open_database(sys.argv[1])
     site = resolve_sites(engine, None)[0]
-    draft = ContactDraft(site.id, "telephone", date(2019, 12, 31), dtime(12))
+    # A day after the five years compared: the desk's calls must not change their tables.
+    draft = ContactDraft(site.id, "telephone", date(2021, 2, 26), dtime(12))
     log_contact(engine, draft)
     print("ready", flush=True)
     import select
     while True:
         start = time.perf_counter()
         log_contact(engine, draft)
-        print(f"{(time.perf_counter() - start) * 1000:.1f}", flush=True)
+        print(f"{time.time():.3f} {(time.perf_counter() - start) * 1000:.1f}", flush=True)
         ready, _, _ = select.select([sys.stdin], [], [], 0.2)
         if ready and not sys.stdin.readline():
             break
@@ -90,6 +92,19 @@ def tables(engine: object) -> list[dict[str, object]]:
     return [semester_tables(engine, p).to_json() for p in semesters()]  # type: ignore[arg-type]
 
 
+def slowest_by_step(
+    saves: list[tuple[float, ...]], spans: list[tuple[str, float, float]]
+) -> dict[str, float]:
+    """The slowest save while each step ran (a save ends at ``at``; it began ms earlier)."""
+    slowest: dict[str, float] = {}
+    # "backup before" first: the fresh backup's function runs inside it too.
+    ordered = sorted(spans, key=lambda span: span[0] != "backup before")
+    for at, ms in saves:
+        step = next((n for n, a, b in ordered if a <= at - ms / 1000 <= b), "erasure")
+        slowest[step] = max(slowest.get(step, 0.0), ms)
+    return slowest
+
+
 def measure(workdir: Path) -> dict[str, object]:
     from sarah import paths
     from sarah.services.database import open_database
@@ -107,27 +122,35 @@ def measure(workdir: Path) -> dict[str, object]:
     before = tables(engine)
 
     steps: dict[str, float] = {}
+    spans: list[tuple[str, float, float]] = []  # (step, wall-clock start, end)
 
     def timed(name: str, fn):  # type: ignore[no-untyped-def]
         def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
-            start = time.perf_counter()
+            start, wall = time.perf_counter(), time.time()
             try:
                 return fn(*args, **kwargs)
             finally:
                 steps[name] = steps.get(name, 0.0) + time.perf_counter() - start
+                spans.append((name, wall, time.time()))
 
         return wrapper
 
     purge._backup = timed("backup before", purge._backup)  # type: ignore[assignment]
     purge.wipe_freed_bytes = timed("checkpoint", purge.wipe_freed_bytes)  # type: ignore[assignment]
     purge.create_backup_or_abort = timed("fresh backup", purge.create_backup_or_abort)  # type: ignore[assignment]
+    # Each write transaction of the purge, from BEGIN IMMEDIATE to COMMIT: what a desk's save
+    # may have to wait for.
     batches: list[float] = []
-    mark = [0.0]
+    plain_session = purge.write_session
 
-    def progress(done: int, total: int) -> None:
-        now = time.perf_counter()
-        batches.append(now - mark[0])
-        mark[0] = now
+    @contextlib.contextmanager
+    def timed_session(engine):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        with plain_session(engine) as session:
+            yield session
+        batches.append(time.perf_counter() - start)
+
+    purge.write_session = timed_session  # type: ignore[assignment]
 
     desk = subprocess.Popen(
         [sys.executable, "-c", DESK, str(db)],
@@ -139,11 +162,12 @@ def measure(workdir: Path) -> dict[str, object]:
     assert desk.stdout is not None and desk.stdin is not None
     assert desk.stdout.readline().strip() == "ready"  # the desk says it is at work
     start = time.perf_counter()
-    mark[0] = start
-    outcome = purge.purge_expired(engine, settings, today=today, progress=progress)
+    outcome = purge.purge_expired(engine, settings, today=today)
     total = time.perf_counter() - start
     desk.stdin.close()
-    saves = [float(line) for line in desk.stdout.read().split()]
+    timed_saves = [tuple(map(float, line.split())) for line in desk.stdout.read().splitlines()]
+    saves = [ms for _at, ms in timed_saves]
+    slowest = slowest_by_step(timed_saves, spans)
     desk.wait()
     after = tables(engine)
     # The checkpoint runs twice (after the erasure, after the removal): both in "checkpoint";
@@ -161,9 +185,11 @@ def measure(workdir: Path) -> dict[str, object]:
         "steps": steps,
         "erasure": sum(batches),
         "batches": len(batches),
+        "batch_size": purge.BATCH,
         "batch_max": max(batches),
         "batch_p50": statistics.median(batches),
         "saves": saves,
+        "slowest": slowest,
         "same_tables": after == before,
         "size_mb": db.stat().st_size / 1e6,
     }
@@ -185,13 +211,16 @@ def report(r: dict[str, object]) -> str:
         f"| contacts given the age of their day | {r['contacts']:,} |",
         f"| whole purge | {r['total']:.1f} s |",
         f"| verified backup before | {steps['backup before']:.1f} s |",
-        f"| erasure: {r['batches']} transactions of 200 people | {r['erasure']:.1f} s |",
+        f"| erasure: {r['batches']} transactions of {r['batch_size']} people | {r['erasure']:.1f} s |",
         f"| longest transaction (the longest a desk can wait) | {r['batch_max'] * 1000:.0f} ms (median {r['batch_p50'] * 1000:.0f} ms) |",
         f"| WAL checkpoints (after the erasure, after the removal) | {steps['checkpoint']:.1f} s |",
         f"| fresh verified backup | {steps['fresh backup']:.1f} s |",
         f"| backups replaced | {r['replaced']} |",
         f"| desk saving a contact every 0.2 s meanwhile: saves | {len(saves)} |",
         f"| ... p50 / p95 / max | {statistics.median(saves):.0f} / {p95:.0f} / {max(saves):.0f} ms |",
+        "| ... slowest save while each step ran | "
+        + ", ".join(f"{k}: {v:.0f} ms" for k, v in sorted(r["slowest"].items()))  # type: ignore[attr-defined]
+        + " |",
         f"| the ten semesters' tables before and after | {'identical' if r['same_tables'] else 'DIFFERENT'} |",
         "",
         "The desk is never blocked: a save waits at most for the one batch under way (the "
