@@ -39,6 +39,7 @@ from sarah.services.backups.listing import list_backups
 from sarah.services.backups.record import BackupInfo, configured_backup_folder, manifest_path
 from sarah.services.privacy.erase import Erased, due_for_erasure, erase_in, erased_ids
 from sarah.settings import Settings
+from sarah.vocabulary import count_of
 
 CHECKPOINT_ATTEMPTS = 5  # each waits the busy timeout for readers to let go
 BATCH = 100  # people per transaction: about a tenth of a second on a 1,000,000-contact base
@@ -78,22 +79,27 @@ class PrivacyOutcome:
                 lines = [f"{head} Aucune nouvelle identité à effacer."]
             else:
                 lines = [
-                    f"{head} {_people(self.erased)} effacée(s) ({self.contacts} contacts gardés "
-                    "sans identité, les tableaux restent identiques)."
+                    f"{head} {count_of(self.erased, 'identité effacée', 'identités effacées')} "
+                    f"({count_of(self.contacts, 'contact gardé', 'contacts gardés')} sans "
+                    "identité : les tableaux restent identiques)."
                 ]
             if self.stopped:
                 lines.append(
-                    f"Purge interrompue par la fermeture : les {_people(self.due - self.erased)} "
-                    "restantes seront effacées à la prochaine ouverture."
+                    "Purge interrompue par la fermeture : "
+                    f"{count_of(self.due - self.erased, 'identité restante', 'identités restantes')}"
+                    ", effacée(s) à la prochaine ouverture."
                 )
         else:
             lines = ["Identité effacée à la demande de la personne ; ses contacts restent comptés."]
         if self.backup is not None:
             lines.append(f"Nouvelle sauvegarde vérifiée : {self.backup.name}.")
         if self.replaced:
+            n = len(self.replaced)
             lines.append(
-                f"{len(self.replaced)} sauvegarde(s) qui contenaient ces identités ont été "
-                "supprimées et remplacées par celle-ci."
+                f"{count_of(n, 'ancienne sauvegarde', 'anciennes sauvegardes')} qui "
+                f"{'contenait' if n == 1 else 'contenaient'} ces identités "
+                f"{'a été supprimée' if n == 1 else 'ont été supprimées'}, remplacée"
+                f"{'' if n == 1 else 's'} par celle-ci."
             )
         return "\n".join(lines)
 
@@ -113,7 +119,7 @@ class PrivacyOutcome:
 
 
 def _people(n: int) -> str:
-    return f"{n} personne{'s' if n > 1 else ''}"
+    return count_of(n, "personne")
 
 
 def retention_cutoff(settings: Settings, today: date | None = None) -> date:

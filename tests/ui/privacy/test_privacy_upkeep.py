@@ -38,7 +38,7 @@ def test_the_purge_runs_in_the_background_once_a_day(  # type: ignore[no-untyped
     with qtbot.waitSignal(upkeep.finished, timeout=60_000) as done:
         assert upkeep.run_if_due()
     assert done.args[0].retention.erased == 1
-    assert "1 personne effacée" in window.statusBar().currentMessage()
+    assert "1 identité effacée" in window.statusBar().currentMessage()
     with read_connection(ctx.engine) as conn:
         assert (
             conn.execute(

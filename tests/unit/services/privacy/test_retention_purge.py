@@ -224,7 +224,10 @@ def test_the_erased_text_is_gone_from_the_file_its_wal_and_every_backup(
     names = [b.path.name for b in list_backups(folder)]
     assert names == [outcome.backup.name]
     assert len(outcome.replaced) == 2  # the manual one and the one made just before the purge
-    assert "remplacées" in outcome.words()
+    assert (
+        "2 anciennes sauvegardes qui contenaient ces identités ont été supprimées"
+        in outcome.words()
+    )
 
 
 def test_an_erased_person_cannot_be_searched_merged_or_unmerged(history: History) -> None:
