@@ -40,9 +40,11 @@ WINDOW_SHORTCUTS = (
 )
 
 
-def shortcuts_html(screens: Iterable[tuple[str, str]]) -> str:
-    """The table of every shortcut: the screens' ``(title, key)`` first, then the others."""
-    rows = [*screens, *FORM_SHORTCUTS, *OTHER_SHORTCUTS, *WINDOW_SHORTCUTS]
+def shortcuts_html(screens: Iterable[tuple[str, str]], *, can_import: bool = True) -> str:
+    """The table of every shortcut: the screens' ``(title, key)`` first, then the others
+    (Ctrl+I only where importing is possible: the role, a base not read-only)."""
+    window = [row for row in WINDOW_SHORTCUTS if can_import or row[1] != "Ctrl+I"]
+    rows = [*screens, *FORM_SHORTCUTS, *OTHER_SHORTCUTS, *window]
     body = "".join(
         f"<tr><td>{label}</td><td style='padding-left:16px'><b>{key}</b></td></tr>"
         for label, key in rows

@@ -214,6 +214,7 @@ class MainWindow(QMainWindow):
         workstation.setToolTip("Changer le Point Relais de ce poste ou le nom de l'agent")
         workstation.triggered.connect(self.edit_workstation)
         file_menu.addAction(workstation)
+        self.workstation_action = workstation
         self.import_action = QAction("&Importer un tableur…", self)
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
         self.import_action.setToolTip(
@@ -406,9 +407,12 @@ class MainWindow(QMainWindow):
     def shortcuts_html(self) -> str:
         native = QKeySequence.SequenceFormat.NativeText
         return shortcuts_html(
-            (action.text(), action.shortcut().toString(native))
-            for action in self._screen_actions.values()
-            if action.isVisible()  # the role's screens only
+            (
+                (action.text(), action.shortcut().toString(native))
+                for action in self._screen_actions.values()
+                if action.isVisible()  # the role's screens only
+            ),
+            can_import=self.import_action.isEnabled(),
         )
 
     def show_shortcuts(self) -> QDialog:

@@ -67,6 +67,9 @@ class RoleGate:
                 window.tabs.setTabVisible(window.tabs.indexOf(window.screen_for(key)), offered)
                 window.screen_action(key).setVisible(offered)
                 window.screen_action(key).setEnabled(offered)
+            # The home site is the installation's setting (whose contacts it counts): admins'.
+            window.workstation_action.setVisible(self.may("settings"))
+            window.workstation_action.setEnabled(self.may("settings"))
             may_import = self.may("import")
             window.import_action.setVisible(may_import)
             window.import_action.setEnabled(may_import and not window.ctx.read_only)

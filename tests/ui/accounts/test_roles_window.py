@@ -222,3 +222,5 @@ def test_the_shortcuts_help_lists_the_role_s_screens_only(
     html = window.shortcuts_html()
     assert "Visiteurs" in html and "Journal du jour" in html
     assert "Statistiques" not in html and "Comptes" not in html and "Réseau" not in html
+    assert "Ctrl+I" not in html  # an agent does not import
+    assert not window.workstation_action.isVisible()  # nor changes the installation's site
