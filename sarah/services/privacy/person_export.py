@@ -35,7 +35,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +48,12 @@ from sarah.errors import InvalidInput, UserError
 from sarah.exports.files import write_atomically
 from sarah.models import Contact, Service, Site, Visitor, VisitorMerge, contact_services
 from sarah.schema import audit_log
-from sarah.services.audit.actions import action_label
 from sarah.services.audit.actor import current_actor
+from sarah.services.audit.listing import AuditEntry
 from sarah.services.audit.log import record
 from sarah.services.privacy.person_find import resolve_person
 from sarah.services.text import fold
+from sarah.services.visitor_history import ContactLine
 from sarah.services.visitors import display_name
 
 FORMAT_NAME = "sarah.person-export"
@@ -61,15 +62,9 @@ FORMATS = ("pdf", "json")
 
 
 @dataclass(frozen=True)
-class HeldContact:
-    id: uuid.UUID
-    local_date: date
-    local_time: time
-    site: str
-    channel: str
-    services: tuple[str, ...]  # current labels, in catalogue order
-    agent: str | None
-    entered_at: datetime
+class HeldContact(ContactLine):
+    """A contact as the person page lists it, deleted ones too (the export holds them all)."""
+
     deleted_at: datetime | None
 
     @property
@@ -93,20 +88,6 @@ class HeldMerge:
 
 
 @dataclass(frozen=True)
-class HeldAuditEntry:
-    seq: int
-    at: datetime
-    actor: str
-    action: str
-    target: str | None
-    details: dict[str, Any] | None
-
-    @property
-    def label(self) -> str:
-        return action_label(self.action)
-
-
-@dataclass(frozen=True)
 class PersonData:
     """Everything held about one person, read in one transaction."""
 
@@ -120,7 +101,7 @@ class PersonData:
     origin_site: str | None
     contacts: tuple[HeldContact, ...]
     merges: tuple[HeldMerge, ...]
-    audit: tuple[HeldAuditEntry, ...]
+    audit: tuple[AuditEntry, ...]
     produced_at: datetime
     produced_by: str
     program: str
@@ -222,7 +203,7 @@ def _merges(s: Session, ids: set[uuid.UUID]) -> tuple[HeldMerge, ...]:
     )
 
 
-def _audit(s: Session, targets: Iterable[str]) -> tuple[HeldAuditEntry, ...]:
+def _audit(s: Session, targets: Iterable[str]) -> tuple[AuditEntry, ...]:
     t = audit_log.c
     rows = s.execute(
         select(t.seq, t.at, t.actor, t.action, t.target, t.details)
@@ -230,7 +211,7 @@ def _audit(s: Session, targets: Iterable[str]) -> tuple[HeldAuditEntry, ...]:
         .order_by(t.seq)
     ).all()
     return tuple(
-        HeldAuditEntry(r.seq, r.at, r.actor, r.action, r.target, _profile(r.details)) for r in rows
+        AuditEntry(r.seq, r.at, r.actor, r.action, r.target, _profile(r.details)) for r in rows
     )
 
 
