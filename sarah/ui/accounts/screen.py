@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -32,6 +31,7 @@ from sarah.ui.accounts.dialogs import AddAccountDialog, NewPasswordDialog, Passw
 from sarah.ui.accounts.lock import IdleLock
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import failure_text
+from sarah.ui.dialogs.questions import ask
 from sarah.ui.style import ERROR_STYLE, HINT_COLOUR, SUCCESS_STYLE
 
 COLUMNS = ("Nom", "Rôle", "État", "Dernière connexion", "Créé le")
@@ -60,17 +60,6 @@ def _moment(moment: datetime | None, never: str = "jamais") -> str:
     return never if moment is None else f"{moment:%d/%m/%Y %H:%M}"
 
 
-def _ask(parent: QWidget, title: str, text: str) -> bool:
-    answer = QMessageBox.question(
-        parent,
-        title,
-        text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
-
-
 class AccountsScreen(QWidget):
     """``accounts_changed`` after an account was added, disabled or given a new password;
     ``settings_saved`` carries the names of the settings changed."""
@@ -84,7 +73,7 @@ class AccountsScreen(QWidget):
         self.accounts: list[Account] = []
         self.dialog: PasswordDialog | None = None
         # Replaceable in tests: the question before disabling.
-        self.confirm: Callable[[str, str], bool] = lambda t, x: _ask(self, t, x)
+        self.confirm: Callable[[str, str], bool] = lambda t, x: ask(self, t, x)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Comptes</h2>", self))
         intro = QLabel(INTRO, self)

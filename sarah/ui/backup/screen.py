@@ -30,6 +30,7 @@ from sarah.services.backups.status import BackupState, backup_state
 from sarah.ui.backup.auto import AutoBackup
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import failure_text
+from sarah.ui.dialogs.questions import ask
 from sarah.ui.style import ERROR_COLOUR, SUCCESS_COLOUR
 from sarah.ui.table_models.backup_list import BackupTableModel, reason_label
 from sarah.ui.workers import run_in_background, when_idle
@@ -47,17 +48,6 @@ EXPLANATION = (
 )
 
 
-def _ask(parent: QWidget, title: str, text: str) -> bool:
-    answer = QMessageBox.question(
-        parent,
-        title,
-        text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
-
-
 class BackupScreen(QWidget):
     database_replaced = Signal(object)  # RestoreResult
     folder_changed = Signal(object)  # Path
@@ -69,7 +59,7 @@ class BackupScreen(QWidget):
         self.ctx = ctx
         self.auto = auto
         # Replaceable in tests: questions and file choosers.
-        self.confirm: Callable[[str, str], bool] = lambda t, x: _ask(self, t, x)
+        self.confirm: Callable[[str, str], bool] = lambda t, x: ask(self, t, x)
         self.choose_folder: Callable[[Path], Path | None] = self._choose_folder
         self.choose_file: Callable[[Path], Path | None] = self._choose_file
         self.inform: Callable[[str, str], object] = lambda t, x: QMessageBox.information(self, t, x)
