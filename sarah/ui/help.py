@@ -42,7 +42,7 @@ WINDOW_SHORTCUTS = (
 
 def shortcuts_html(screens: Iterable[tuple[str, str]], *, can_import: bool = True) -> str:
     """The table of every shortcut: the screens' ``(title, key)`` first, then the others
-    (Ctrl+I only where importing is possible: the role, a base not read-only)."""
+    (Ctrl+I only for the roles that import)."""
     window = [row for row in WINDOW_SHORTCUTS if can_import or row[1] != "Ctrl+I"]
     rows = [*screens, *FORM_SHORTCUTS, *OTHER_SHORTCUTS, *window]
     body = "".join(

@@ -412,7 +412,7 @@ class MainWindow(QMainWindow):
                 for action in self._screen_actions.values()
                 if action.isVisible()  # the role's screens only
             ),
-            can_import=self.import_action.isEnabled(),
+            can_import=self.import_action.isVisible(),  # the role; read-only still lists it
         )
 
     def show_shortcuts(self) -> QDialog:

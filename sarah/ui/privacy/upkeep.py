@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QMainWindow
 
 from sarah.services.privacy.upkeep import DailyUpkeep, daily_upkeep
@@ -41,6 +41,10 @@ class PrivacyUpkeep(QObject):
         # Set when the window is asked to close: the purge stops after its current batch, so
         # that closing waits a fraction of a second, not for the whole purge.
         self.stopping = threading.Event()
+        # A thread of its own: a first purge of years may take minutes, and must never hold
+        # one of the shared pool's threads that saving a contact needs.
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
         window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -66,6 +70,7 @@ class PrivacyUpkeep(QObject):
             daily_upkeep,
             self.ctx.engine,
             self.ctx.settings,
+            pool=self.pool,
             today=day,
             should_stop=self.stopping.is_set,
             on_result=self._done,
