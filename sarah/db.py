@@ -50,14 +50,23 @@ SQLITE_PRAGMAS = (
 )
 
 
+# Every way of naming a PostgreSQL server maps to the one driver SARAH ships (psycopg 3):
+# the form users type (postgresql://), the libpq one (postgres://) and a driver-named one.
+POSTGRES_SCHEMES = ("postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2")
+POSTGRES_DRIVER = "postgresql+psycopg"
+
+
 def database_url(target: str | os.PathLike[str] | None) -> str:
     """A SQLite file path or an SQLAlchemy URL; None means the default database."""
     if target is None:
         return f"sqlite:///{paths.default_database()}"
     text = os.fspath(target)
-    if "://" in text:
-        return text
-    return f"sqlite:///{Path(text).expanduser().resolve()}"
+    if "://" not in text:
+        return f"sqlite:///{Path(text).expanduser().resolve()}"
+    scheme, rest = text.split("://", 1)
+    if scheme.lower() in POSTGRES_SCHEMES:
+        return f"{POSTGRES_DRIVER}://{rest}"
+    return text
 
 
 def sqlite_file(target: str | os.PathLike[str] | None) -> Path | None:

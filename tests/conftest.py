@@ -14,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from helpers.logfail import fail_on_logged_problems  # noqa: F401 - an autouse fixture
 
-POSTGRES_SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
+POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
 
 
 @pytest.fixture(autouse=True)
