@@ -34,3 +34,13 @@ class DiskFull(UserError):
 
 class InvalidInput(UserError):
     """A file, a date or a value typed by the user is not acceptable."""
+
+
+class ServerUnreachable(UserError):
+    """The PostgreSQL server does not answer (host unknown, port closed, network down): worth
+    trying again when it comes back; nothing was written."""
+
+
+class ServerRefused(UserError):
+    """The PostgreSQL server answers but refuses: unknown database, wrong user or password,
+    missing rights. Trying again changes nothing until a setting is corrected."""
