@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import getpass
 import logging
 import os
 import re
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import DBAPIError
 
 from sarah import paths
@@ -36,6 +37,8 @@ from sarah.errors import DatabaseDamaged, DatabaseLocked, DiskFull, UserError
 if TYPE_CHECKING:
     from sqlalchemy import Connection
     from sqlalchemy.orm import Session
+
+    from sarah.server_probe import Server
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -93,7 +96,7 @@ def create_db_engine(target: str | os.PathLike[str] | None, *, read_only: bool =
     """An engine with the project's connection settings. Does not touch the schema."""
     url = make_url(database_url(target))
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return _server_engine(url)
 
     path = Path(url.database) if url.database else None
     if path is not None and not read_only:
@@ -127,6 +130,62 @@ def create_db_engine(target: str | os.PathLike[str] | None, *, read_only: bool =
         conn.exec_driver_sql("BEGIN" if read_only else f"BEGIN {mode}")  # type: ignore[attr-defined]
 
     return engine
+
+
+# A server that does not answer is told within this delay (libpq waits forever by default).
+CONNECT_TIMEOUT_S = 5
+
+
+def _server_engine(url: URL) -> Engine:
+    """A PostgreSQL engine whose failures a user can act on arrive as ServerUnreachable or
+    ServerRefused naming the host, port, database and user (see sarah.server_probe)."""
+    connect_args: dict[str, object] = {}
+    if "connect_timeout" not in url.query:
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
+    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    event.listen(engine, "handle_error", _on_server_error)
+    return engine
+
+
+def server_of(url: URL) -> Server:
+    """Where a PostgreSQL URL points, with libpq's defaults for what it leaves out."""
+    from sarah.server_probe import Server
+
+    user = url.username or getpass.getuser()
+    query = {k: v if isinstance(v, str) else v[-1] for k, v in url.query.items()}
+    return Server(
+        host=url.host or query.get("host") or "/var/run/postgresql",
+        port=url.port or int(query.get("port") or 5432),
+        database=url.database or user,
+        user=user,
+        password=url.password if isinstance(url.password, str) else None,
+        sslmode=query.get("sslmode", "prefer"),
+    )
+
+
+def server_error(url: URL, exc: BaseException) -> UserError | None:
+    """The French message for a server's failure: sorted by its SQLSTATE, or, for a failed or
+    lost connection (which has none), by a probe of the network and the server."""
+    import psycopg
+
+    from sarah import server_probe
+
+    server = server_of(url)
+    sqlstate = getattr(exc, "sqlstate", None)
+    if isinstance(sqlstate, str):
+        return server_probe.error_for_sqlstate(server, sqlstate)
+    if not isinstance(exc, psycopg.OperationalError):
+        return None
+    timeout = float(url.query.get("connect_timeout") or CONNECT_TIMEOUT_S)  # type: ignore[arg-type]
+    found = server_probe.probe(server, timeout)
+    log.info("PostgreSQL connection failed; the probe found %s %s", found.outcome, found.sqlstate)
+    return server_probe.error_for_probe(server, found, timeout)
+
+
+def _on_server_error(ctx: ExceptionContext) -> BaseException | None:
+    if ctx.is_pre_ping or ctx.engine is None:  # a stale pooled connection: the pool reconnects
+        return None
+    return server_error(ctx.engine.url, ctx.original_exception)
 
 
 def reader(engine: Engine) -> Engine:

@@ -1,0 +1,1 @@
+"""A PostgreSQL server: what is wrong when it cannot be reached, conflicts retried."""
