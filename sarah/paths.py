@@ -67,9 +67,24 @@ def settings_file() -> Path:
     return config_dir() / "settings.json"
 
 
+def bundle_dir() -> Path | None:
+    """The frozen build's folder of files (PyInstaller's ``sys._MEIPASS``), None when not frozen."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    return Path(frozen) if frozen else None
+
+
 def migrations_dir() -> Path:
     """Alembic's scripts, inside the package: an installed wheel or a frozen build migrates."""
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        return Path(frozen) / "sarah" / "migrations"
+    bundle = bundle_dir()
+    if bundle is not None:
+        return bundle / "sarah" / "migrations"
     return Path(__file__).resolve().parent / "migrations"
+
+
+def icon_file() -> Path | None:
+    """SARAH's mark (packaging/sarah.png): in the frozen build, or beside the package in a source
+    checkout; None where neither has it (a wheel carries no icon)."""
+    bundle = bundle_dir()
+    root = bundle if bundle is not None else Path(__file__).resolve().parent.parent
+    icon = root / "packaging" / "sarah.png"
+    return icon if icon.is_file() else None

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sarah import __version__
 from sarah.services.desk.journal import JournalEntry
 from sarah.ui.accounts.gating import RoleGate
 from sarah.ui.accounts.signing_in import signed_in_account
@@ -400,7 +401,7 @@ class MainWindow(QMainWindow):
 
     def update_title(self) -> None:
         suffix = " (lecture seule)" if self.ctx.read_only else ""
-        self.setWindowTitle(f"SARAH — {self.ctx.site.name}{suffix}")
+        self.setWindowTitle(f"SARAH {__version__} — {self.ctx.site.name}{suffix}")
 
     # --- help ----------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from sqlalchemy import select
 
-from sarah import paths
+from sarah import __version__, paths
 from sarah.db import read_session
 from sarah.errors import DatabaseLocked
 from sarah.models import Contact, Site
@@ -22,7 +22,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def test_title_names_the_site_and_the_desk_has_the_focus(qtbot, window) -> None:
-    assert window.windowTitle() == "SARAH — Grésilles"
+    assert window.windowTitle() == f"SARAH {__version__} — Grésilles"
     assert window.current_screen_key() == "accueil"
     qtbot.waitUntil(window.desk.form.search_edit.hasFocus)
     assert window.screen_keys()[:3] == ["accueil", "journal", "saisie"]
@@ -189,7 +189,7 @@ def test_build_main_window_asks_site_and_agent_once(qtbot, db_path: Path) -> Non
     window, code = build_main_window(argparse.Namespace(db=str(db_path)))
     assert code == 0 and window is not None
     qtbot.addWidget(window)
-    assert window.windowTitle() == "SARAH — Grésilles"
+    assert window.windowTitle() == f"SARAH {__version__} — Grésilles"
     assert window.ctx.agent == "Nadia"
     window.close()
     # Second start: straight to the window, no question.
@@ -334,7 +334,7 @@ def test_workstation_can_be_changed_later(qtbot, window, engine) -> None:
     dialog.agent_edit.setText("Karim")
     with qtbot.waitSignal(dialog.accepted):
         dialog.ok_button.click()
-    assert window.windowTitle() == "SARAH — Fontaine d'Ouche"
+    assert window.windowTitle() == f"SARAH {__version__} — Fontaine d'Ouche"
     assert window.ctx.site.name == "Fontaine d'Ouche" and window.ctx.agent == "Karim"
     assert "Fontaine d'Ouche" in window.journal.title_label.text()
     assert load_settings().home_site == "Fontaine d'Ouche"
