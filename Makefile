@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench clean
+.PHONY: run test test-fast lint bench dist clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,12 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
+
+# The frozen build (PyInstaller, installer.spec): dist/sarah-<version>/ with `sarah` (the window)
+# and `sarah-console` (the command line). On Windows it makes the .exe files: docs/installation.md.
+dist: $(STAMP)
+	$(BIN)/pyinstaller --noconfirm --clean installer.spec
+	dist/sarah-$$($(BIN)/python -c 'import sarah; print(sarah.__version__)')/sarah-console --smoke
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .coverage
