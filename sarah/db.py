@@ -430,9 +430,13 @@ def current_revision(engine: Engine) -> str | None:
     """The stored schema revision, read in a deferred transaction: no write lock is taken, so
     a report never waits for (or fails on) another program that is writing."""
     with translate_errors(), reader(engine).connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        return _stored_revision(conn)
+
+
+def _stored_revision(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
 def has_user_tables(engine: Engine) -> bool:
@@ -451,13 +455,28 @@ def refuse_newer_schema(engine: Engine, current: str | None) -> None:
         raise DatabaseTooNew(too_new_message(shown, current))
 
 
+# pg_advisory_xact_lock key of SARAH's migrations ("SARAHMIG"); advisory locks are per database.
+MIGRATION_LOCK_KEY = 0x5341_5241_484D_4947
+
+
 def upgrade_schema(engine: Engine) -> None:
     """Upgrade the schema to the newest revision in one transaction (all or nothing) and mark
     a SQLite file as SARAH's. Nothing else: the backup that must come first is the caller's
-    (sarah.services.database.open_database)."""
+    (sarah.services.database.open_database).
+
+    On a server, desks that open an older database at the same moment take turns: each
+    migration holds a transaction-level advisory lock, and the revision is read again under
+    it, so a desk that waited finds the work done (or a newer SARAH's schema, refused)."""
     from alembic import command
 
     with translate_errors(), engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+            current = _stored_revision(conn)
+            refuse_newer_schema(engine, current)
+            if current == head_revision():
+                log.info("the schema was brought to %s by another desk meanwhile", current)
+                return
         command.upgrade(alembic_config(conn), "head")
         if sqlite_path(engine) is not None:
             _mark_as_sarah(conn)
