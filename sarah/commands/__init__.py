@@ -32,6 +32,7 @@ COMMAND_PERMISSIONS: dict[tuple[str, ...], str] = {
     ("sync",): "sync",
     ("backup", "create"): "backup",
     ("backup", "list"): "backup",
+    ("backup", "migrate"): "backup",
     ("backup", "restore"): "restore",
     ("accounts",): "accounts",
     ("audit", "list"): "audit",

@@ -1,9 +1,21 @@
-"""`sarah backup create|list|restore FILE`: manual backups (automatic ones run anyway)."""
+"""`sarah backup create|list|restore FILE|migrate`: manual backups (automatic ones run anyway).
+
+On a SQLite file: verified copies of the file, put back by ``restore``. On a PostgreSQL server:
+verified pg_dump copies taken from this desk; ``restore`` says who puts one back (the server's
+administrator, with pg_restore) rather than pretending; ``migrate`` upgrades the schema as a
+deliberate step, with a copy first, or ``--sans-sauvegarde`` on the strength of the server's own
+backups.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import URL
 
 from sarah.commands import database, database_target
 from sarah.db import database_url, sqlite_path
@@ -34,9 +46,19 @@ def _database_file(args: argparse.Namespace) -> Path:
     return Path(url.database)
 
 
+def _server_url(args: argparse.Namespace) -> URL | None:
+    """The URL of the PostgreSQL server named by --db or the settings, None for a file."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url(database_target(args)))
+    return url if url.get_backend_name() == "postgresql" else None
+
+
 def run_create(args: argparse.Namespace) -> int:
     engine = database(args)  # refuses a damaged or badly placed database, migrates
     try:
+        if engine.dialect.name == "postgresql":
+            return _create_dump(engine, _folder(args))
         db = sqlite_path(engine)
         if db is None:
             raise UserError("Les sauvegardes de SARAH concernent une base SQLite locale.")
@@ -52,10 +74,65 @@ def run_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def _create_dump(engine: Engine, folder: Path) -> int:
+    from sarah.services.backups.server_dump import drain, dump_server_steps
+
+    info = drain(dump_server_steps(engine, folder, REASON_MANUAL))
+    print(
+        f"Copie pg_dump vérifiée : {info.path} ({human_size(info.size)}, "
+        f"{count_text(info.tables)} tables, {count_text(info.contacts)} contacts)."
+    )
+    print(
+        "Elle est remise en place sur le serveur par son administrateur (pg_restore) : "
+        "« sarah backup restore FICHIER » affiche les commandes."
+    )
+    return 0
+
+
+def _list_dumps(folder: Path, server: URL) -> int:
+    from sarah.services.backups.server_dump import server_label
+    from sarah.services.backups.server_listing import dump_state_text, list_dumps
+
+    clean_temporary_files(folder)  # copies left by killed pg_dumps (never those of a live one)
+    dumps = list_dumps(folder, server)
+    if not dumps:
+        print(f"Aucune copie pg_dump de {server_label(server)} dans {folder}.")
+    else:
+        print(f"Copies pg_dump de {server_label(server)} dans {folder} (la plus récente d'abord) :")
+    for d in dumps:
+        print(
+            f"  {d.created_at:%d/%m/%Y %H:%M:%S}  {human_size(d.size):>10}  "
+            f"{count_text(d.contacts):>9} contacts  {dump_state_text(d):<40}  "
+            f"{d.reason:<20}  {d.path.name}"
+        )
+    print("Sauvegardes du serveur : " + _server_state_line(server))
+    print(
+        "Une copie est remise en place sur le serveur par son administrateur : "
+        "« sarah backup restore FICHIER » affiche les commandes."
+    )
+    return 0
+
+
+def _server_state_line(server: URL) -> str:
+    from sarah.db import create_db_engine
+    from sarah.services.backups.server_state import server_backup_state
+
+    engine = create_db_engine(server.render_as_string(hide_password=False))
+    try:
+        return server_backup_state(engine).message.removeprefix("Sauvegardes du serveur : ")
+    except UserError as exc:
+        return f"état illisible : {exc.message}"
+    finally:
+        engine.dispose()
+
+
 def run_list(args: argparse.Namespace) -> int:
     folder = _folder(args)
     if not folder.is_dir():
         raise UserError(f"Le dossier de sauvegarde {folder} est inaccessible.")
+    server = _server_url(args)
+    if server is not None:
+        return _list_dumps(folder, server)
     clean_temporary_files(folder)  # copies left by killed backups (never those of a live one)
     backups = check_backups(folder) if args.verify else list_backups(folder)
     if not backups:
@@ -92,11 +169,16 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    db = _database_file(args)
     backup = Path(args.file).expanduser()
     if not backup.is_absolute() and not backup.exists():
         candidate = _folder(args) / backup
         backup = candidate if candidate.exists() else backup
+    server = _server_url(args)
+    if server is not None:
+        from sarah.services.backups.server_listing import restore_explanation
+
+        raise UserError(restore_explanation(server, backup.resolve()))
+    db = _database_file(args)
     result = restore_backup(db, backup, folder=_folder(args))
     if result.recovered:
         print(result.recovered)
@@ -106,6 +188,52 @@ def run_restore(args: argparse.Namespace) -> int:
     for path in result.moved_aside:
         print(f"Mis de côté (non effacé) : {path}")
     return 0
+
+
+class ConfirmServerBackups(argparse.Action):
+    """``--sans-sauvegarde``: set as soon as it is read, so that the database's opening (before
+    the command, when an account signs in) honours it too."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        from sarah.services.backups.server_migration import NO_DUMP_ENV
+
+        os.environ[NO_DUMP_ENV] = "1"
+        setattr(namespace, self.dest, True)
+
+
+def run_migrate(args: argparse.Namespace) -> int:
+    from sarah.db import current_revision, head_revision
+    from sarah.services.database import migrate_to_head, open_database
+
+    engine = open_database(database_target(args), migrate=False, on_notice=_say)
+    try:
+        before = current_revision(engine)
+        copy = migrate_to_head(engine, _folder(args))
+        after = current_revision(engine)
+    finally:
+        engine.dispose()
+    if before == after:
+        print(f"La base est à jour (schéma {after}) : rien à faire.")
+        return 0
+    print(f"Base mise à jour : schéma {before or 'vide'} → {after or head_revision()}.")
+    if copy is not None:
+        print(f"Copie vérifiée faite avant la mise à jour : {copy}")
+    elif getattr(args, "without_dump", False):
+        print(
+            "Aucune copie faite par SARAH (--sans-sauvegarde) : ce sont les sauvegardes du "
+            "serveur qui protègent la version d'avant."
+        )
+    return 0
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -140,5 +268,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "remettre une sauvegarde en place, sans question : la base actuelle est d'abord "
         "sauvegardée puis mise de côté avec ses fichiers -wal/-shm (jamais effacée)",
     )
-    restore.add_argument("file", metavar="FICHIER", help="le fichier de sauvegarde (.sqlite)")
+    restore.add_argument(
+        "file",
+        metavar="FICHIER",
+        help="le fichier de sauvegarde (.sqlite) ; sur un serveur PostgreSQL, affiche les "
+        "commandes pg_restore que l'administrateur du serveur lance",
+    )
     restore.set_defaults(func=run_restore)
+    migrate = add(
+        "migrate",
+        "mettre la base à jour pour cette version de SARAH (ce que fait aussi son ouverture) : "
+        "une sauvegarde vérifiée d'abord, copie pg_dump sur un serveur PostgreSQL",
+    )
+    migrate.add_argument(
+        "--sans-sauvegarde",
+        dest="without_dump",
+        nargs=0,
+        action=ConfirmServerBackups,
+        default=False,
+        help="serveur PostgreSQL sans pg_dump sur ce poste : mettre à jour sans copie, "
+        "l'administrateur confirmant que les sauvegardes du serveur sont en place et récentes "
+        "(équivaut à SARAH_MIGRATION_SANS_SAUVEGARDE=1)",
+    )
+    migrate.set_defaults(func=run_migrate)

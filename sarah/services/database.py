@@ -45,7 +45,9 @@ def migrate_to_head(engine: Engine, backup_dir: Path | None = None) -> Path | No
     """Bring the schema to the newest version; back the file up first when the schema changes.
 
     The backup is a verified one (sarah.services.backups) in ``backup_dir``, by default the
-    backup folder of the settings; if it cannot be made, nothing is migrated. Returns the path of
+    backup folder of the settings; if it cannot be made, nothing is migrated. On PostgreSQL it
+    is a verified pg_dump copy taken by the first desk under a lock on the server, or, without
+    pg_dump, a refusal saying what to do (sarah.services.backups.server_migration). Returns the path of
     the backup taken, if any. The upgrade itself is one transaction: all or nothing. A schema
     from a newer SARAH is refused before anything is written. Reading the revision takes no
     write lock: an up-to-date database is not written at all.
@@ -63,6 +65,17 @@ def migrate_to_head(engine: Engine, backup_dir: Path | None = None) -> Path | No
     from sarah.services.backups.rotation import rotate_quietly
 
     copy: Path | None = None
+    if engine.dialect.name == "postgresql" and has_user_tables(engine):
+        from sarah.services.backups.server_migration import dump_then_migrate
+
+        # Under a lock on the server: a verified pg_dump copy first, or a clear refusal.
+        return dump_then_migrate(
+            engine,
+            backup_dir or configured_backup_folder(),
+            lambda: current_revision(engine),
+            head,
+            lambda: upgrade_schema(engine),
+        )
     if path is not None and has_user_tables(engine):
         folder = backup_dir or configured_backup_folder()
         copy = create_backup_or_abort(
