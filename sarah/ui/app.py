@@ -21,7 +21,9 @@ from sarah.services.sites import SiteInfo, list_sites
 from sarah.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from sarah.ui.backup.startup import OpenedDatabase
     from sarah.ui.main_window import MainWindow
+    from sarah.ui.server.location_panel import ChosenLocation
 
 EXIT_USER_ERROR = 2
 
@@ -60,6 +62,59 @@ def database_writable(engine: Engine) -> bool:
     return path is None or is_writable(path)
 
 
+def open_window_data(
+    args: argparse.Namespace, settings: Settings, first: list[ChosenLocation]
+) -> OpenedDatabase | None:
+    """The window's data: at first start, where it lives is asked first (then put in
+    ``first`` and in the settings, which are saved with the site and the agent); a server that
+    does not answer or refuses shows its dialog until it answers. None: the agent quit."""
+    from sarah.ui.server.location_panel import ChosenLocation
+    from sarah.ui.server.opening import open_for_window, remember_in_settings
+
+    from_command_line = getattr(args, "db", None)
+    if from_command_line is not None:
+        return open_for_window(from_command_line)  # corrections there are not kept
+    if settings.database is not None or settings.home_site is not None:
+        return open_for_window(settings.database, remember=remember_in_settings(settings))
+    chosen = ask_data_location()
+    if chosen is None:
+        return None
+    first.append(chosen)
+    settings.database = chosen.target
+
+    def corrected(again: ChosenLocation) -> None:  # the dialog's fields, kept in memory
+        settings.database = again.target
+        first[0] = ChosenLocation(again.target, again.password or chosen.password)
+
+    return open_for_window(chosen.target, password=chosen.password or None, remember=corrected)
+
+
+def ask_data_location() -> ChosenLocation | None:
+    """The first start's first step (replaceable in tests): None when the agent cancelled."""
+    from sarah.ui.server.location_dialog import DataLocationDialog
+
+    dialog = DataLocationDialog()
+    if dialog.exec() != DataLocationDialog.DialogCode.Accepted:
+        return None
+    return dialog.chosen
+
+
+def keep_first_password(chosen: ChosenLocation) -> None:
+    """The server's password typed at first start goes to the keychain once the settings are
+    saved; where none works, the agent is told it will be asked at each start."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from sarah.services.server.keychain import store_password
+    from sarah.services.server.location import server_fields
+    from sarah.ui.server.moving import NO_KEYCHAIN
+
+    fields = server_fields(chosen.target) if chosen.target else None
+    if fields is None or not chosen.password:
+        return
+    if not store_password(fields, chosen.password):
+        QMessageBox.information(None, "SARAH — mot de passe du serveur", NO_KEYCHAIN)
+
+
 def build_main_window(args: argparse.Namespace) -> tuple[MainWindow | None, int]:
     """Open the database, ask for the site and agent on first start, build the window.
 
@@ -70,17 +125,16 @@ def build_main_window(args: argparse.Namespace) -> tuple[MainWindow | None, int]
     from sarah.ui.accounts.install import install_accounts
     from sarah.ui.accounts.login import ask_login
     from sarah.ui.accounts.signing_in import sign_in
+    from sarah.ui.backup.startup import start_backups
     from sarah.ui.context import AppContext
     from sarah.ui.dialogs.crash import show_user_error
     from sarah.ui.dialogs.first_start import FirstStartDialog
     from sarah.ui.main_window import MainWindow
 
     settings = load_settings()
-    target = getattr(args, "db", None) or settings.database
-    from sarah.ui.backup.startup import open_checked_database, start_backups
-
+    first: list[ChosenLocation] = []  # the place chosen at first start, if it was asked
     try:
-        opened = open_checked_database(target)  # start-up check; damaged file: restore or read-only
+        opened = open_window_data(args, settings, first)
         if opened is None:
             return None, 0
         engine = opened.engine
@@ -97,11 +151,13 @@ def build_main_window(args: argparse.Namespace) -> tuple[MainWindow | None, int]
             engine.dispose()
             return None, 0
     if site is None or not (settings.agent_name or account):
-        dialog = FirstStartDialog(engine, settings)
+        dialog = FirstStartDialog(engine, settings, show_location=False)
         if dialog.exec() != FirstStartDialog.DialogCode.Accepted or dialog.site is None:
             engine.dispose()
             return None, 0
         site = dialog.site
+    if first:
+        keep_first_password(first[0])
     ctx = AppContext(
         engine=engine,
         settings=settings,
@@ -112,6 +168,9 @@ def build_main_window(args: argparse.Namespace) -> tuple[MainWindow | None, int]
     if account is not None:
         sign_in(ctx, account)
     window = MainWindow(ctx)
+    from sarah.ui.server.status import install_data_location
+
+    install_data_location(window, ctx)  # "Données : …" in the status bar; a lost server's banner
     install_accounts(window, account)  # idle lock, or the admin creation while none exists
     window.about_to_close.connect(engine.dispose)
     start_backups(window, opened)  # pending check, start-up backup, 30-minute timer

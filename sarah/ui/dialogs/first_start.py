@@ -1,7 +1,9 @@
 """First start of an installation: the home site (chosen or created) and the agent's name.
 
 Stored in the per-installation settings (sarah.settings, platformdirs config folder). Also
-reachable later from Fichier > Poste de travail to change them.
+reachable later from Fichier > Poste de travail to change them, with where the data lives (a
+file on this PC or a server: sarah.ui.server); at first start that choice is a step of its own
+before this dialog (sarah.ui.server.location_dialog), since the sites are read from the data.
 """
 
 from __future__ import annotations
@@ -25,17 +27,34 @@ from sqlalchemy import Engine
 from sarah.services.sites import SiteInfo, ensure_site, list_sites
 from sarah.settings import Settings, save_settings
 from sarah.ui.dialogs.crash import failure_text
+from sarah.ui.server.attempt import Attempt, try_server
+from sarah.ui.server.location_panel import ChosenLocation, DataLocationPanel
+from sarah.ui.server.moving import keep_location, location_problem, tell_restart
 from sarah.ui.style import ERROR_STYLE
+from sarah.ui.workers import run_in_background
 
 
 class FirstStartDialog(QDialog):
-    """On accept: ``site`` is the chosen or created site; the settings are saved."""
+    """On accept: ``site`` is the chosen or created site; the settings are saved.
 
-    def __init__(self, engine: Engine, settings: Settings, parent: QWidget | None = None) -> None:
+    With ``show_location`` (Fichier > Poste de travail), where the data lives can be changed
+    too: then the new place is saved for the next start, ``moved_to`` says where, and ``site``
+    stays None (this window goes on with the data it has until SARAH restarts).
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        parent: QWidget | None = None,
+        *,
+        show_location: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.engine = engine
         self.settings = settings
         self.site: SiteInfo | None = None
+        self.moved_to: ChosenLocation | None = None
         self.setWindowTitle("SARAH — premier démarrage")
         self._sites = list_sites(engine)
         first_time = settings.home_site is None
@@ -46,6 +65,10 @@ class FirstStartDialog(QDialog):
         self.error_label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self._intro(first_time))
+        self.location_panel: DataLocationPanel | None = None
+        if show_location:
+            self.location_panel = DataLocationPanel(settings.database, self)
+            layout.addWidget(self.location_panel)
         layout.addLayout(self._form())
         layout.addWidget(self.error_label)
         layout.addLayout(self._buttons(first_time))
@@ -152,15 +175,16 @@ class FirstStartDialog(QDialog):
         return item.text() if item is not None and item.isSelected() else ""
 
     def _accept(self) -> None:
+        if self.location_panel is not None and self.location_panel.changed():
+            self._move_data(self.location_panel)
+            return
         name = self.chosen_site_name()
-        agent = " ".join(self.agent_edit.text().split())
         if not name:
             self.error_label.setText("Choisissez le Point Relais de ce poste, ou tapez son nom.")
             (self.site_list if self._sites else self.new_site_edit).setFocus()
             return
-        if not agent:
-            self.error_label.setText("Indiquez votre nom : il accompagne chaque contact saisi.")
-            self.agent_edit.setFocus()
+        agent = self._agent_or_say()
+        if agent is None:
             return
         try:
             site = ensure_site(self.engine, name)
@@ -176,3 +200,68 @@ class FirstStartDialog(QDialog):
             return
         self.site = site
         self.accept()
+
+    def _agent_or_say(self) -> str | None:
+        agent = " ".join(self.agent_edit.text().split())
+        if not agent:
+            self.error_label.setText("Indiquez votre nom : il accompagne chaque contact saisi.")
+            self.agent_edit.setFocus()
+            return None
+        return agent
+
+    # --- moving the data (Poste de travail) --------------------------------------------------
+
+    def _move_data(self, panel: DataLocationPanel) -> None:
+        """A new place is checked first (a file SARAH would refuse, a server that does not
+        answer or holds other data), then saved for the next start."""
+        problem = panel.problem()
+        chosen = panel.chosen()
+        if problem is None and not chosen.on_server:
+            problem = location_problem(chosen)
+        if problem is not None:
+            self.error_label.setText(problem)
+            return
+        if self._agent_or_say() is None:
+            return
+        if not chosen.on_server:
+            self._keep(chosen)
+            return
+        self.ok_button.setEnabled(False)
+        self.error_label.setText("Test de la connexion au serveur…")
+        run_in_background(
+            try_server,
+            panel.connect_url(),
+            on_result=lambda attempt: self._server_tested(panel, chosen, attempt),
+            on_error=self._test_failed,
+        )
+
+    def _test_failed(self, exc: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        self.error_label.setText(failure_text("Test impossible", exc, self))
+
+    def _server_tested(
+        self, panel: DataLocationPanel, chosen: ChosenLocation, attempt: Attempt
+    ) -> None:
+        self.ok_button.setEnabled(True)
+        if not attempt.usable:
+            self.error_label.setText(attempt.words())
+            panel.say(attempt.words(), error=True)
+            if attempt.field is not None:
+                panel.server_form.focus(attempt.field)
+            return
+        self._keep(chosen)
+
+    def _keep(self, chosen: ChosenLocation) -> None:
+        name = self.chosen_site_name()
+        if name:
+            self.settings.home_site = name
+        self.settings.agent_name = self._agent_or_say()
+        self.settings.coordination = self.coordination_check.isChecked()
+        try:
+            keychain_ok = keep_location(self.settings, chosen)
+        except OSError as exc:
+            self.error_label.setText(f"Réglages impossibles à enregistrer : {exc.strerror or exc}.")
+            return
+        self.moved_to = chosen
+        self.accept()
+        tell_restart(self.parentWidget(), chosen, keychain_ok)
