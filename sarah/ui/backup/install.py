@@ -26,8 +26,14 @@ class BackupParts:
 def install_backups(window: Any, ctx: AppContext) -> BackupParts | None:
     """Add the Sauvegardes screen and the status widget; automatic backups start later
     (:func:`sarah.ui.backup.startup.start_backups`), once the start-up check has passed."""
+    if ctx.engine.dialect.name == "postgresql":
+        from sarah.ui.backup.server_screen import install_server_backups
+
+        # The server's own screen: its backups, this desk's pg_dump copies, who restores.
+        install_server_backups(window, ctx, SCREEN_KEY, SHORTCUT)
+        return None
     if sqlite_path(ctx.engine) is None:
-        return None  # a PostgreSQL server is backed up by its own tools
+        return None  # an in-memory database: nothing to back up
     auto = AutoBackup(
         lambda: sqlite_path(ctx.engine),
         ctx.settings.backup_path,
