@@ -36,7 +36,7 @@ class ServerFieldsForm(QWidget):
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("&Hôte :", self.host_edit)
-        form.addRow("P&ort :", self.port_spin)
+        form.addRow("Po&rt :", self.port_spin)
         form.addRow("&Base :", self.database_edit)
         form.addRow("&Utilisateur :", self.user_edit)
         form.addRow("&Mot de passe :", self.password_edit)
