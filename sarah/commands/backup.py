@@ -240,7 +240,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = subparsers.add_parser(
         "backup",
         help="sauvegardes manuelles : créer, lister, restaurer",
-        description="Sauvegardes vérifiées de la base (les sauvegardes automatiques ont lieu de toute façon).",
+        description="Sauvegardes vérifiées de la base (les sauvegardes automatiques ont lieu de "
+        "toute façon). Sur un serveur PostgreSQL : copies pg_dump vérifiées faites depuis ce "
+        "poste (pg_dump trouvé par SARAH_PG_DUMP ou le PATH) ; la restauration est le travail "
+        "de l'administrateur du serveur (docs/serveur.md).",
     )
     actions = parser.add_subparsers(dest="backup_action", metavar="ACTION", required=True)
 
