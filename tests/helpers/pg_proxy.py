@@ -28,6 +28,13 @@ class PgProxy:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self.connections = 0  # how many clients were forwarded (tests may check it moved)
+        self._lose_commit_answer = threading.Event()
+        self._cut_on_answer: set[socket.socket] = set()
+
+    def lose_next_commit_answer(self) -> None:
+        """The next COMMIT reaches the server, which commits; its answer is lost on the way
+        back and the connection cut: a save whose answer was lost."""
+        self._lose_commit_answer.set()
 
     def url(self, database: str, user: str = "postgres") -> str:
         return f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
@@ -117,7 +124,13 @@ class PgProxy:
     ) -> None:
         try:
             data = source.recv(65536)
-            if data:
+            if data and source in self._cut_on_answer:
+                data = b""  # the server's answer to the COMMIT: lost, and the pair cut
+                self._cut_on_answer.discard(source)
+            elif data:
+                if self._lose_commit_answer.is_set() and b"COMMIT" in data:
+                    self._lose_commit_answer.clear()
+                    self._cut_on_answer.add(target)
                 target.sendall(data)
                 return
         except OSError:

@@ -78,3 +78,26 @@ def test_a_lost_server_keeps_the_entry_and_the_banner_goes_when_it_is_back(
         keys.press(Qt.Key.Key_F9)
     assert "appel anonyme" in form.status_label.text()
     assert _contacts(pg_engine) == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a contact's id is made at each save (services/contacts.py _insert: uuid4) and the "
+    "desk says 'Non enregistré … Rien n'a été enregistré', so a save whose COMMIT answer was "
+    "lost is saved again by the next Entrée",
+)
+def test_a_save_whose_answer_was_lost_is_not_saved_twice(
+    qtbot, keys, server_window, proxy: PgProxy, pg_engine: Engine
+) -> None:
+    form = server_window.desk.form  # type: ignore[attr-defined]
+    keys.press(Qt.Key.Key_Return)
+    keys.press(Qt.Key.Key_G)
+    proxy.lose_next_commit_answer()  # the server commits; the desk never hears of it
+    with qtbot.waitSignal(form.save_failed, timeout=20_000):
+        keys.press(Qt.Key.Key_F9)
+    assert form.status_label.text().startswith("Non enregistré : ")
+    assert _contacts(pg_engine) == 1  # it was saved, though the desk could not know
+    form.services_view.setFocus()
+    with qtbot.waitSignal(form.saved, timeout=20_000):
+        keys.press(Qt.Key.Key_F9)  # the agent saves again, as the form invites
+    assert _contacts(pg_engine) == 1
