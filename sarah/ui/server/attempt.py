@@ -9,8 +9,14 @@ from sqlalchemy.engine import make_url
 from sarah import server_probe
 from sarah.db import CONNECT_TIMEOUT_S, database_url, server_of
 from sarah.errors import ServerRefused, ServerUnreachable, UserError
-from sarah.services.server.location import ServerCheck, check_words, inspect_server
-from sarah.ui.server.fields_form import DATABASE, HOST, PASSWORD, PORT, USER
+from sarah.services.server.location import (
+    ServerCheck,
+    check_words,
+    inspect_server,
+    server_fields,
+)
+from sarah.services.server.reach import server_problem
+from sarah.ui.server.fields_form import DATABASE, HOST, PASSWORD, PORT, TLS, USER
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,33 @@ def try_server(url: str) -> Attempt:
     wait for)."""
     try:
         return Attempt(inspect_server(url))
-    except ServerRefused as exc:
-        return Attempt(None, exc, refused_field(url))
     except UserError as exc:
-        return Attempt(None, exc)
+        return failed_attempt(url, exc)
+
+
+def failed_attempt(url: str, exc: UserError) -> Attempt:
+    """What a failure to connect means for the form: a refusal and its field, or a server to
+    wait for (a server that answers but not with the TLS required is a refusal)."""
+    if isinstance(exc, ServerRefused):
+        return Attempt(None, exc, refused_field(url))
+    if isinstance(exc, ServerUnreachable) and _refuses_tls(url):
+        return Attempt(None, ServerRefused(tls_refused_message(url)), TLS)
+    return Attempt(None, exc)
+
+
+def _refuses_tls(url: str) -> bool:
+    """Encryption required, the connection failed, yet the server answers SARAH's probe (which
+    accepts a server without TLS): what fails is the server's lack of TLS."""
+    fields = server_fields(url)
+    return fields is not None and fields.encrypted and server_problem(url) is None
+
+
+def tls_refused_message(url: str) -> str:
+    fields = server_fields(url)
+    label = fields.label if fields is not None else url
+    return (
+        f"Le serveur ({label}) répond, mais n'accepte pas les connexions chiffrées (TLS) que "
+        "ce poste exige. Demandez à l'administrateur du serveur d'activer TLS "
+        "(docs/serveur.md), ou décochez « Exiger le chiffrement » si le réseau est sûr. "
+        "Rien n'a été enregistré."
+    )

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QSpinBox, QWidg
 from sarah.services.server.keychain import DEFAULT_PORT, ServerFields
 
 # The field a refusal or an unreachable server points to (see sarah.ui.server.problems).
-HOST, PORT, DATABASE, USER, PASSWORD = "host", "port", "database", "user", "password"
+HOST, PORT, DATABASE, USER, PASSWORD, TLS = "host", "port", "database", "user", "password", "tls"
 
 
 class ServerFieldsForm(QWidget):
@@ -84,6 +84,9 @@ class ServerFieldsForm(QWidget):
 
     def focus(self, name: str) -> None:
         """The cursor in the field to correct, its text selected so that typing replaces it."""
+        if name == TLS:
+            self.tls_check.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
         if name == PORT:
             self.port_spin.setFocus(Qt.FocusReason.OtherFocusReason)
             self.port_spin.selectAll()

@@ -22,7 +22,7 @@ from sarah.services.server.location import server_fields
 from sarah.settings import Settings
 from sarah.ui.backup.startup import OpenedDatabase, open_checked_database
 from sarah.ui.server import problem_dialog
-from sarah.ui.server.attempt import refused_field
+from sarah.ui.server.attempt import failed_attempt
 from sarah.ui.server.location_panel import ChosenLocation, canonical
 from sarah.ui.server.moving import keep_location
 from sarah.ui.server.problem_dialog import (
@@ -84,14 +84,16 @@ def open_for_window(
                 remember(asked.chosen)
         try:
             return open_checked_database(url)
-        except ServerUnreachable as exc:
-            asked = _dialog(url, exc, UNREACHABLE)
-        except ServerRefused as exc:
-            asked = _dialog(url, exc, REFUSED)
+        except (ServerUnreachable, ServerRefused) as exc:
+            asked = _dialog(url, exc)
 
 
-def _dialog(url: str, exc: ServerUnreachable | ServerRefused, mode: str) -> ServerProblemDialog:
-    field = refused_field(url) if mode == REFUSED else None
+def _dialog(url: str, exc: ServerUnreachable | ServerRefused) -> ServerProblemDialog:
+    attempt = failed_attempt(url, exc)
     return ServerProblemDialog(
-        url, exc, mode=mode, field=field, retry_seconds=problem_dialog.RETRY_SECONDS
+        url,
+        attempt.error,
+        mode=UNREACHABLE if attempt.unreachable else REFUSED,
+        field=attempt.field,
+        retry_seconds=problem_dialog.RETRY_SECONDS,
     )

@@ -152,3 +152,34 @@ def test_without_a_keychain_the_password_is_asked_at_start(
     assert "demande à chaque démarrage" in str(seen["message"]) and seen["focus"] is True
     assert "sesame" not in paths.settings_file().read_text(encoding="utf-8")
     window.close()
+
+
+def test_encryption_required_of_a_server_without_tls_points_to_the_choice(
+    qtbot, keys, pg_engine: Engine, memory_keyring
+) -> None:
+    from sqlalchemy import text
+
+    from sarah.ui.app import build_main_window
+
+    with pg_engine.connect() as conn:
+        if conn.execute(text("SHOW ssl")).scalar_one() == "on":
+            pytest.skip("this PostgreSQL server accepts TLS: nothing to refuse")
+    name = str(pg_engine.url.database)
+    _desk_settings(pg_engine, f"postgresql://postgres@127.0.0.1:5432/{name}?sslmode=require")
+    seen: dict[str, object] = {}
+
+    def refused(dialog: ServerProblemDialog) -> None:
+        seen["message"] = dialog.message_label.text()
+        seen["focus"] = dialog.form.tls_check.hasFocus()
+        seen["retrying"] = dialog.timer.isActive()
+        keys.press(Qt.Key.Key_Space)  # "Exiger le chiffrement" unchecked
+        keys.press(Qt.Key.Key_Return)
+
+    _on_dialog(qtbot, refused)
+    window, code = build_main_window(argparse.Namespace(db=None))
+    assert code == 0 and window is not None
+    qtbot.addWidget(window)
+    assert "n'accepte pas les connexions chiffrées (TLS)" in str(seen["message"])
+    assert seen["focus"] is True and seen["retrying"] is False
+    assert load_settings().database == f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    window.close()
