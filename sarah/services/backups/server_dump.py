@@ -162,6 +162,8 @@ def _run(command: list[str], url: URL, what: str) -> str:
             env=child_environment(url),
             capture_output=True,
             text=True,
+            encoding="utf-8",  # the database's names, whatever the desk's code page
+            errors="replace",
             creationflags=NO_WINDOW,
             check=False,
         )

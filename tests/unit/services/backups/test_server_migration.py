@@ -93,6 +93,30 @@ def test_backup_migrate_with_pg_dump_says_where_the_copy_is(
     assert len([p for p in folder.iterdir() if p.suffix == ".dump"]) == 1
 
 
+def test_a_desk_of_an_older_sarah_refuses_a_newer_schema_and_writes_nothing(
+    server_url: str, tmp_path: Path
+) -> None:
+    from sqlalchemy import create_engine
+
+    from sarah.dbfile import DatabaseTooNew
+
+    newer = create_engine(server_url)
+    with newer.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0099_de_demain'")
+    newer.dispose()
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    engine = open_database(server_url, migrate=False)
+    try:
+        with pytest.raises(DatabaseTooNew) as caught:
+            migrate_to_head(engine, folder)
+    finally:
+        engine.dispose()
+    assert "version plus récente de SARAH" in caught.value.message
+    assert "0099_de_demain" in caught.value.message
+    assert revision_of(server_url) == "0099_de_demain" and list(folder.iterdir()) == []
+
+
 CHILD = """
 import sys
 from pathlib import Path
