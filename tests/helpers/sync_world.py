@@ -89,12 +89,16 @@ class World:
     # --- setting up ------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, root: Path, *, causal: bool) -> World:
+    def create(cls, root: Path, *, causal: bool, servers: dict[str, Engine] | None = None) -> World:
+        """``servers``: installations that are a PostgreSQL database (an engine migrated to
+        head) instead of their own SQLite file."""
         world = cls(root, causal)
         key = NetworkKey.generate()
         for name, site in HOMES.items():
             world.at(name)
-            engine = world.engines[name] = open_database(root / f"{name}.sqlite")
+            engine = world.engines[name] = (servers or {}).get(name) or open_database(
+                root / f"{name}.sqlite"
+            )
             install_key(engine, key)
             world.home[name] = ensure_site(engine, site).id
             world.known[name] = set()
@@ -110,7 +114,7 @@ class World:
 
     def close(self) -> None:
         for engine in [*self.engines.values(), self.d]:
-            if engine is not None:
+            if engine is not None and engine.dialect.name == "sqlite":  # servers: their fixture's
                 engine.dispose()
         paths.set_basedir(None)
 
@@ -571,3 +575,15 @@ def _merge_of(engine: Engine | None, absorbed: uuid.UUID) -> uuid.UUID | None:
             select(m.c.id).where(m.c.absorbed_id == absorbed, m.c.deleted_at.is_(None))
         ).scalar()
     return uuid.UUID(str(found)) if found is not None else None
+
+
+def typed_rows(engine: Engine) -> dict[str, list[tuple]]:
+    """Every travelling row of any installation, SQLite file or PostgreSQL server, as SARAH
+    reads it (ids, dates and times as Python values): what two engines can be compared by."""
+    out = {}
+    with read_connection(engine) as conn:
+        for t in TABLES:
+            local = LOCAL_ONLY.get(t.name, ())
+            cols = [c for c in t.c if c.name not in local]
+            out[t.name] = sorted((tuple(r) for r in conn.execute(select(*cols))), key=repr)
+    return out

@@ -3,7 +3,8 @@
 A package holds every travelling row, its own and those received, so that any one package is
 enough on its own: nobody needs to know what the other side already has. The rows are read in
 one snapshot (a read transaction: the desk goes on writing meanwhile), copied into a container
-by SQLite itself, and sealed with the network key.
+by SQLite itself (from a PostgreSQL server: by sqlite3, in batches), and sealed with the
+network key.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from sqlalchemy import Engine
 
 from sarah import __version__
 from sarah.db import BUSY_TIMEOUT_MS, head_revision, sqlite_path, translate_errors, write_session
-from sarah.errors import InvalidInput
 from sarah.services.audit.actor import current_actor
 from sarah.services.audit.log import record
 from sarah.services.sync.container import FORMAT as CONTAINER_FORMAT
@@ -31,6 +31,7 @@ from sarah.services.sync.container import (
 from sarah.services.sync.errors import NoKey
 from sarah.services.sync.keys import installed_key
 from sarah.services.sync.package import write_package
+from sarah.services.sync.server_rows import copy_rows_out, hex_id
 
 
 @dataclass(frozen=True)
@@ -40,16 +41,6 @@ class ExportResult:
     sites: list[dict[str, object]]  # name, contacts (live), of every site the package holds
     rows: int
     size: int
-
-
-def sqlite_database(engine: Engine) -> Path:
-    db = sqlite_path(engine)
-    if db is None:
-        raise InvalidInput(
-            "La synchronisation par paquets relie des postes qui ont chacun leur fichier SQLite. "
-            "Une base PostgreSQL est déjà commune à tout son réseau : il n'y a rien à échanger."
-        )
-    return db
 
 
 def no_key_here(package: Path | None = None) -> NoKey:
@@ -68,6 +59,21 @@ def no_key_here(package: Path | None = None) -> NoKey:
 def _manifest(conn: sqlite3.Connection, name: str) -> dict[str, object]:
     """What the package says of itself (read in the export's snapshot)."""
     me, clock = conn.execute("SELECT id, clock FROM main.installation").fetchone()
+    seen = conn.execute("SELECT writer, top FROM main.sync_seen").fetchall()
+    return manifest_of(conn, name, str(me), int(clock), seen)
+
+
+def manifest_of(
+    conn: sqlite3.Connection,
+    name: str,
+    me: str,
+    clock: int,
+    seen: list[tuple[str, int]],
+) -> dict[str, object]:
+    """The manifest of the container attached to ``conn`` as ``pkg``: its counts, sites and
+    writers, with who writes it (``me``: its id as stored on SQLite, 32 hex digits), its clock
+    and what it ever received of each writer (``seen``, sync_seen), read in the same snapshot
+    as the rows."""
     tables: dict[str, dict[str, int]] = {}
     for t in TABLES:
         revision = "revision" if "revision" in t.c else "0"
@@ -104,7 +110,7 @@ def _manifest(conn: sqlite3.Connection, name: str) -> dict[str, object]:
             highest[key] = max(highest.get(key, 0), int(top))
     # What was ever received of each writer counts too: a writer's change replaced here since
     # (by a newer one) is still a change this installation has seen.
-    for by, top in conn.execute("SELECT writer, top FROM main.sync_seen"):
+    for by, top in seen:
         highest[str(by)] = max(highest.get(str(by), 0), int(top))
     return {
         "format": CONTAINER_FORMAT,
@@ -142,15 +148,41 @@ def fill_container(db: Path, container: Path, name: str) -> dict[str, object]:
     return manifest
 
 
+def fill_container_from_server(engine: Engine, container: Path, name: str) -> dict[str, object]:
+    """:func:`fill_container` for a PostgreSQL installation: the rows read in one snapshot (a
+    read-only REPEATABLE READ transaction: the desks go on writing meanwhile), written into the
+    container by sqlite3 in bounded batches, values as SQLite stores them (server_rows)."""
+    snapshot = engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    with snapshot.connect() as conn, conn.begin():
+        me, clock = conn.exec_driver_sql("SELECT id, clock FROM installation").one()
+        seen = [
+            (hex_id(writer), int(top))
+            for writer, top in conn.exec_driver_sql("SELECT writer, top FROM sync_seen")
+        ]
+        copy_rows_out(conn, container)
+    sq = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        sq.execute("ATTACH DATABASE ? AS pkg", (str(container),))
+        manifest = manifest_of(sq, name, hex_id(me), int(clock), seen)
+        write_manifest(sq, "pkg", manifest)
+        sq.execute("DETACH DATABASE pkg")
+    finally:
+        sq.close()
+    return manifest
+
+
 def export_package(engine: Engine, output: Path, *, name: str) -> ExportResult:
     """Write this installation's package to ``output`` (replaced atomically; nothing left
     behind on failure). ``name`` says who sends it (the home site, or the coordination)."""
-    db = sqlite_database(engine)
+    db = sqlite_path(engine)
     key = installed_key(engine)
     if key is None:
         raise no_key_here()
     with scratch_file(".sqlite") as container, translate_errors():
-        manifest = fill_container(db, container, name)
+        if db is None:
+            manifest = fill_container_from_server(engine, container, name)
+        else:
+            manifest = fill_container(db, container, name)
         write_package(container, output, key)
     tables = manifest["tables"]
     assert isinstance(tables, dict)

@@ -3,7 +3,8 @@
 Order of work: the envelope is authenticated and decrypted into a private scratch file, the
 container is checked (tables, manifest, every value's shape); only then a verified backup is
 taken and the rows are merged, all or nothing (docs/sync.md). ``dry_run`` stops after the plan:
-it says what would change and writes nothing.
+it says what would change and writes nothing. On a PostgreSQL installation the merge is the
+server's (server_receive).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from sarah.db import BUSY_TIMEOUT_MS, translate_errors
+from sarah.db import BUSY_TIMEOUT_MS, sqlite_path, translate_errors
 from sarah.errors import UserError
 from sarah.services.audit.actor import current_actor
 from sarah.services.audit.log import record_sqlite
@@ -26,11 +27,12 @@ from sarah.services.backups.create import backup_before
 from sarah.services.privacy.purge import replace_backups_after_erasure
 from sarah.services.sync.bulk import bulk_merge, is_bulk
 from sarah.services.sync.container import scratch_file
-from sarah.services.sync.export import no_key_here, sqlite_database
+from sarah.services.sync.export import no_key_here
 from sarah.services.sync.identity import make_people_one
-from sarah.services.sync.keys import installed_key
+from sarah.services.sync.keys import NetworkKey, installed_key
 from sarah.services.sync.merge import MergeCounts, apply_merge, plan_merge
 from sarah.services.sync.package import read_package
+from sarah.services.sync.server_receive import check_every_row, merge_on_server
 from sarah.services.sync.validate import InvalidContent, check_container, check_rows
 
 
@@ -49,6 +51,8 @@ class ImportResult:
     backups_replaced: list[Path] = field(default_factory=list)
     fresh_backup: Path | None = None
     replacement_postponed: str | None = None  # why the backups could not be replaced now
+    # A PostgreSQL installation: no SQLite backup is taken or replaced, the server's own are.
+    on_server: bool = False
 
     @property
     def changed(self) -> int:
@@ -204,12 +208,36 @@ def _merge(
     return _Merged(counts, people)
 
 
+def _import_on_server(
+    engine: Engine, package: Path, key: NetworkKey, dry_run: bool
+) -> ImportResult:
+    """A PostgreSQL installation: every row checked SQLite-side, then one server transaction
+    (server_receive). No SQLite backup before or after: the server's own backups."""
+    with scratch_file(".sqlite") as container:
+        read_package(package, key, container)
+        manifest = check_container(container, package)
+        check_every_row(container, package)
+        merged = merge_on_server(engine, container, manifest, package, keep=not dry_run)
+    who, sites = manifest["installation"], manifest["sites"]
+    return ImportResult(
+        package=package,
+        sender=str(who.get("name")) if isinstance(who, dict) else "?",
+        exported_at=str(manifest.get("exported_at", "")),
+        dry_run=dry_run,
+        counts=merged.counts,
+        people_made_one=merged.people_made_one,
+        sites=[s for s in sites if isinstance(s, dict)] if isinstance(sites, list) else [],
+        on_server=True,
+    )
+
+
 def import_package(engine: Engine, package: Path, *, dry_run: bool = False) -> ImportResult:
     """Merge ``package`` into this installation (or, with ``dry_run``, say what it would do)."""
-    sqlite_database(engine)
     key = installed_key(engine)
     if key is None:
         raise no_key_here(package)
+    if sqlite_path(engine) is None:
+        return _import_on_server(engine, package, key, dry_run)
     with scratch_file(".sqlite") as container:
         read_package(package, key, container)
         manifest = check_container(container, package)

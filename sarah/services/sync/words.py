@@ -90,6 +90,7 @@ def import_lines(result: ImportResult) -> list[str]:
         )
     if result.backup is not None:
         lines.append(f"Sauvegarde vérifiée faite avant l'import : {result.backup.name}.")
+    lines += _server_lines(result)
     if result.replacement_postponed:
         lines.append(
             "Les sauvegardes qui contiennent ces identités seront remplacées à la prochaine "
@@ -100,6 +101,23 @@ def import_lines(result: ImportResult) -> list[str]:
             f"{count_of(len(result.backups_replaced), 'sauvegarde', 'sauvegardes')} qui "
             f"contenai{'en' if len(result.backups_replaced) > 1 else ''}t ces identités "
             f"remplacée(s) par une sauvegarde vérifiée : {result.fresh_backup.name}."
+        )
+    return lines
+
+
+def _server_lines(result: ImportResult) -> list[str]:
+    """A PostgreSQL installation takes no SQLite backup: say what protects the data instead."""
+    if not result.on_server or result.dry_run or not result.changed:
+        return []
+    lines = [
+        "Base sur un serveur PostgreSQL : pas de sauvegarde de SARAH avant l'import, ce sont "
+        "les sauvegardes du serveur (pg_dump) qui protègent les données."
+    ]
+    if result.counts.erased:
+        lines.append(
+            "Les sauvegardes du serveur faites avant cet import contiennent encore ces "
+            "identités : SARAH ne peut pas les remplacer, elles disparaissent quand elles sont "
+            "renouvelées (voir la rotation des sauvegardes du serveur)."
         )
     return lines
 
@@ -122,6 +140,7 @@ def import_json(result: ImportResult) -> dict[str, object]:
         "changed": result.changed,
         "backup": str(result.backup) if result.backup else None,
         "sites": result.sites,
+        "on_server": result.on_server,
     }
 
 

@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel
 
-from sarah.db import sqlite_path
 from sarah.ui.context import AppContext
 from sarah.ui.style import HINT_COLOUR
 from sarah.ui.sync.dialog import SyncDialog
@@ -31,10 +30,9 @@ class SyncParts:
     dialog: SyncDialog | None = None
 
 
-def install_sync(window: Any, ctx: AppContext) -> SyncParts | None:
-    """Sync joins installations that each have their SQLite file: none for PostgreSQL."""
-    if sqlite_path(ctx.engine) is None:
-        return None
+def install_sync(window: Any, ctx: AppContext) -> SyncParts:
+    """Sync joins the installations of a network: sites on their own SQLite file and a
+    PostgreSQL installation alike (its offline sites feed it by packages, docs/sync.md)."""
     screen = NetworkScreen(ctx, window)
     window.add_screen(SCREEN_KEY, "Réseau", screen, SHORTCUT)
     exchange = ExchangeFolder(ctx, window)
