@@ -52,7 +52,9 @@ def test_moving_to_a_server_is_kept_for_the_next_start(
         ("SARAH", f"postgres@127.0.0.1:5432/{name}"): "mot-de-passe-du-serveur"
     }
     assert window.ctx.engine is before and window.ctx.site.name == "Grésilles"  # until restart
-    notice.reject()
+    [close_now] = [b for b in notice.buttons() if b.text() == "&Fermer SARAH maintenant"]
+    close_now.click()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=30_000)
 
 
 def test_without_a_keychain_the_move_says_the_password_will_be_asked(
