@@ -23,7 +23,13 @@ from sarah.db import (
     sqlite_path,
     translate_errors,
 )
-from sarah.services.server.keychain import DEFAULT_PORT, ServerFields
+from sarah.services.server.keychain import (
+    DEFAULT_PORT,
+    ServerFields,
+    stored_password,
+    url_password,
+    with_password,
+)
 
 
 def is_server(target: str | None) -> bool:
@@ -49,6 +55,16 @@ def server_fields(target: str) -> ServerFields | None:
         port=url.port or DEFAULT_PORT,
         sslmode=mode if isinstance(mode, str) else None,
     )
+
+
+def with_kept_password(target: str | None, password: str | None = None) -> str | None:
+    """What to connect to: a server's URL with its password (the one given, else the one
+    written in the URL, else the keychain's); a file or None as it is. For the window and the
+    commands, whose settings keep a server's URL without its password."""
+    fields = server_fields(target) if target else None
+    if target is None or fields is None:
+        return target
+    return with_password(target, password or url_password(target) or stored_password(fields))
 
 
 def connection_encrypted(engine: Engine) -> bool | None:

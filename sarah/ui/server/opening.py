@@ -14,11 +14,8 @@ from sarah.errors import ServerRefused, ServerUnreachable
 from sarah.services.server.keychain import (
     keychain_available,
     store_password,
-    stored_password,
-    url_password,
-    with_password,
 )
-from sarah.services.server.location import server_fields
+from sarah.services.server.location import server_fields, with_kept_password
 from sarah.settings import Settings
 from sarah.ui.backup.startup import OpenedDatabase, open_checked_database
 from sarah.ui.server import problem_dialog
@@ -33,15 +30,6 @@ from sarah.ui.server.problem_dialog import (
 )
 
 Remember = Callable[[ChosenLocation], None]
-
-
-def connect_url(target: str, password: str | None = None) -> str:
-    """A server's URL with its password: the one given, or written in the URL, or kept in
-    the keychain (none of them: the URL as is)."""
-    fields = server_fields(target)
-    if fields is None:
-        return target
-    return with_password(target, password or url_password(target) or stored_password(fields))
 
 
 def remember_in_settings(settings: Settings) -> Remember:
@@ -70,7 +58,7 @@ def open_for_window(
     """
     if target is None or server_fields(target) is None:
         return open_checked_database(target)
-    url = connect_url(target, password)
+    url = with_kept_password(target, password) or target
     asked: ServerProblemDialog | None = None
     if make_url(database_url(url)).password is None and not keychain_available():
         asked = ServerProblemDialog(url, None, mode=PASSWORD_ASKED)

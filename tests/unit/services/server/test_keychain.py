@@ -74,3 +74,15 @@ def test_without_a_keychain_nothing_is_stored_and_that_is_said(fail_keyring) -> 
     assert store_password(FIELDS, "sesame") is False
     assert stored_password(FIELDS) is None
     forget_password(FIELDS)  # no error either
+
+
+def test_a_server_url_gets_the_keychain_password_a_file_stays_itself(memory_keyring) -> None:  # noqa: F811
+    from sarah.services.server.location import with_kept_password
+
+    kept = server_url(FIELDS)
+    assert with_kept_password(kept) == kept  # nothing kept yet
+    store_password(FIELDS, "sesame")
+    assert make_url(with_kept_password(kept) or "").password == "sesame"
+    assert make_url(with_kept_password(kept, "typed") or "").password == "typed"
+    assert with_kept_password("C:/données/sarah.sqlite") == "C:/données/sarah.sqlite"
+    assert with_kept_password(None) is None
