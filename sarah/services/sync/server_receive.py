@@ -2,12 +2,13 @@
 
 The package is opened and checked as on SQLite, SQLite-side: the envelope, the container, and
 every row's shape and references (all rows here, before anything reaches the server). Then one
-transaction on the server: this installation's row locked (every versioned write moves its
-clock, so writers wait for the merge and the merge for them), the container's tables copied
-into TEMP tables, the plan, the merge (server_merge, server_identity), the sender remembered,
-the audit entry; COMMIT, or ROLLBACK for a dry run. A value the server cannot hold or a row
-that contradicts another (SQLSTATE classes 22 and 23) refuses the whole package, as SQLite's
-integrity errors do: nothing is written.
+transaction on the server: the container's tables copied into TEMP tables, this
+installation's row locked (every versioned write moves its clock first, so the desks' saves
+wait for the merge and the merge for them, without deadlock), the plan, the merge
+(server_merge, server_identity), the sender remembered, the audit entry; COMMIT, or ROLLBACK
+for a dry run. A value the server cannot hold or a row that contradicts another (SQLSTATE
+classes 22 and 23) refuses the whole package, as SQLite's integrity errors do: nothing is
+written.
 
 A server has no SQLite backups: none is taken before the merge and none replaced after an
 erasure; the server's own backups (pg_dump, docs/serveur.md) hold an erased identity until
@@ -164,8 +165,8 @@ def merge_on_server(
             pg: Any = conn.connection.driver_connection
             assert pg is not None
             with _refused_as_incoherent(package):
+                load_into_temp_tables(pg, container)  # before the lock: desks save meanwhile
                 (me,) = pg.execute("SELECT id FROM installation FOR UPDATE").fetchone()
-                load_into_temp_tables(pg, container)
                 counts = plan_merge(pg, _highest(manifest), me)
                 merged = ServerMerge(counts, 0)
                 if sum(counts.new.values()) + sum(counts.updated.values()):

@@ -309,3 +309,24 @@ def test_a_server_without_the_network_key_says_so(pg_engine: Engine, tmp_path: P
     with pytest.raises(SyncRefused) as refusal:
         export_package(pg_engine, tmp_path / "x.sarahsync", name="Coordination")
     assert refusal.value.code == "no_key"
+
+
+def test_the_exchange_folder_carries_packages_between_a_site_and_the_server(
+    world: World, tmp_path: Path
+) -> None:
+    from sarah.ui.sync.exchange_round import exchange_round
+
+    folder = tmp_path / "echange"
+    folder.mkdir()
+    world.create_visitor("A", "Léa", "F", date(2000, 3, 1))
+    world.log_contact("A", DAYS[1], "physique", world.visitors("A")[0], [])
+    world.log_contact(SERVER, DAYS[2], "telephone", None, [])
+    rounds = []
+    for name in ("A", SERVER, "A"):  # the site deposits, the server takes it and deposits its own
+        world.at(name)
+        rounds.append(exchange_round(world.engines[name], folder, HOMES[name]))
+    senders = [[o.result.sender for o in r.received if o.result] for r in rounds]
+    assert senders == [[], [HOMES["A"]], [HOMES[SERVER]]]
+    assert all(r.exported is not None for r in rounds)
+    assert typed_rows(world.engines["A"]) == typed_rows(world.engines[SERVER])
+    assert len(list(folder.glob("*.sarahsync"))) == 2  # one package per installation
