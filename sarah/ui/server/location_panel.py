@@ -90,6 +90,7 @@ class DataLocationPanel(QGroupBox):
         self._lay_out()
         self.server_radio.toggled.connect(self._show_choice)
         self._initial = target
+        self._initial_password = ""
         self._fill(target)
 
     def _lay_out(self) -> None:
@@ -117,7 +118,8 @@ class DataLocationPanel(QGroupBox):
             self.file_radio.setChecked(True)
             self.file_edit.setText(target or "")
         else:
-            self.server_form.set_fields(fields, stored_password(fields))
+            self._initial_password = stored_password(fields) or ""
+            self.server_form.set_fields(fields, self._initial_password)
             self.server_radio.setChecked(True)
         self._show_choice()
 
@@ -163,8 +165,12 @@ class DataLocationPanel(QGroupBox):
         return ChosenLocation(str(Path(text).expanduser()))
 
     def changed(self) -> bool:
-        """True when the choice is not where the data lived when the panel opened."""
-        return canonical(self.chosen().target) != canonical(self._initial)
+        """True when the choice is not where the data lived when the panel opened, or the
+        server's password is not the one the keychain gave (a new password: kept once tried)."""
+        chosen = self.chosen()
+        if canonical(chosen.target) != canonical(self._initial):
+            return True
+        return chosen.on_server and chosen.password != self._initial_password
 
     def connect_url(self) -> str:
         """The URL to try: the server's fields with the password typed."""

@@ -93,3 +93,29 @@ def test_a_file_in_a_cloud_folder_is_refused_before_anything_is_saved(
     assert "synchronisé" in dialog.error_label.text()
     assert dialog.isVisible() and window.ctx.settings.database is None
     dialog.reject()
+
+
+def test_a_new_password_for_the_same_server_is_tried_then_kept(
+    qtbot, engine, pg_engine: Engine, memory_keyring
+) -> None:
+    from sarah.services.server.keychain import server_url
+    from sarah.services.server.location import server_fields
+    from sarah.settings import Settings
+    from sarah.ui.dialogs.first_start import FirstStartDialog
+
+    url = server_url(server_fields(pg_engine.url.render_as_string(False)))  # type: ignore[arg-type]
+    label = f"postgres@127.0.0.1:5432/{pg_engine.url.database}"
+    memory_keyring.kept[("SARAH", label)] = "ancien"
+    settings = Settings(home_site="Grésilles", agent_name="Nadia", database=url)
+    dialog = FirstStartDialog(engine, settings)
+    qtbot.addWidget(dialog)
+    form = dialog.location_panel.server_form
+    assert dialog.location_panel.server_radio.isChecked()
+    assert form.password_edit.text() == "ancien"  # from the keychain, shown as dots
+    dialog.agent_edit.setText("Nadia")
+    dialog.new_site_edit.setText("Grésilles")
+    form.password_edit.setText("nouveau")
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted, timeout=20_000)
+    assert memory_keyring.kept == {("SARAH", label): "nouveau"}
+    assert "nouveau" not in paths.settings_file().read_text(encoding="utf-8")
