@@ -123,3 +123,44 @@ def test_first_start_on_a_server_keeps_the_password_out_of_the_settings(
     qtbot.waitUntil(lambda: "chiffré" in label.text())
     assert label.text().startswith(f"Données : serveur postgres@127.0.0.1:5432/{name} (")
     window.close()
+
+
+def test_first_start_without_a_keychain_says_the_password_will_be_asked(
+    qtbot, pg_engine: Engine, fail_keyring
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from sarah.ui.app import build_main_window
+    from sarah.ui.dialogs.first_start import FirstStartDialog
+    from sarah.ui.server.moving import NO_KEYCHAIN
+
+    name = str(pg_engine.url.database)
+    told: list[str] = []
+
+    def fill(dialog) -> bool:  # type: ignore[no-untyped-def]
+        if isinstance(dialog, DataLocationDialog):
+            dialog.panel.server_radio.setChecked(True)
+            form = dialog.panel.server_form
+            form.host_edit.setText("127.0.0.1")
+            form.database_edit.setText(name)
+            form.user_edit.setText("postgres")
+            form.password_edit.setText("sesame-secret")
+            dialog.ok_button.click()
+            return True
+        if isinstance(dialog, FirstStartDialog):
+            dialog.new_site_edit.setText("Grésilles")
+            dialog.agent_edit.setText("Nadia")
+            dialog.ok_button.click()
+            return True
+        assert isinstance(dialog, QMessageBox)
+        told.append(dialog.text())
+        dialog.accept()
+        return False
+
+    _answer(fill)
+    window, code = build_main_window(argparse.Namespace(db=None))
+    assert code == 0 and window is not None
+    qtbot.addWidget(window)
+    assert told == [NO_KEYCHAIN]
+    assert "sesame-secret" not in paths.settings_file().read_text(encoding="utf-8")
+    window.close()
