@@ -112,7 +112,10 @@ def _plan(
     fewer of them: the rows held here only ever get newer meanwhile."""
     with _attached(engine, container) as conn, translate_errors():
         conn.execute("BEGIN")
-        counts = plan_merge(conn, _highest(manifest), _me(conn))
+        try:
+            counts = plan_merge(conn, _highest(manifest), _me(conn))
+        except sqlite3.IntegrityError:  # one id twice in a table of the package
+            raise _incoherent(package) from None
         check_rows(conn, package)
         return counts
 

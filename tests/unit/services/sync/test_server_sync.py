@@ -238,6 +238,9 @@ HOSTILE: dict[str, Callable[[Path, NetworkKey, Path], Path]] = {
     "invalid_content (count)": lambda p, k, t: _rewrite_container(
         p, k, t, lambda c: c.execute("DELETE FROM closed_days")
     ),
+    "invalid_content (same id twice)": lambda p, k, t: _rewrite_container(
+        p, k, t, _one_contact_twice
+    ),
     "newer_schema": lambda p, k, t: _rewrite_container(
         p,
         k,
@@ -245,6 +248,15 @@ HOSTILE: dict[str, Callable[[Path, NetworkKey, Path], Path]] = {
         lambda c: c.execute("UPDATE manifest SET json = json_set(json, '$.schema', '9999')"),
     ),
 }
+
+
+def _one_contact_twice(conn: sqlite3.Connection) -> None:
+    """The same contact id twice, the manifest's counts made to agree."""
+    conn.execute("INSERT INTO contacts SELECT * FROM contacts")
+    manifest = json.loads(conn.execute("SELECT json FROM manifest").fetchone()[0])
+    manifest["tables"]["contacts"]["rows"] *= 2
+    manifest["tables"]["contacts"]["revision_sum"] *= 2
+    conn.execute("UPDATE manifest SET json = ?", (json.dumps(manifest),))
 
 
 def _other_network(package: Path, key: NetworkKey, target: Path) -> Path:
