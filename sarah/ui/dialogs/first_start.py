@@ -64,7 +64,7 @@ class FirstStartDialog(QDialog):
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.addWidget(self._intro(first_time))
+        layout.addWidget(self._intro(first_time, show_location))
         self.location_panel: DataLocationPanel | None = None
         if show_location:
             self.location_panel = DataLocationPanel(settings.database, self)
@@ -77,14 +77,15 @@ class FirstStartDialog(QDialog):
 
     # --- the dialog's parts, top to bottom ---------------------------------------------------
 
-    def _intro(self, first_time: bool) -> QLabel:
+    def _intro(self, first_time: bool, show_location: bool) -> QLabel:
         intro = QLabel(
             (
                 "<b>Bienvenue dans SARAH.</b><br>Indiquez le Point Relais de ce poste et votre "
                 "nom : ils seront retenus sur cet ordinateur."
             )
             if first_time
-            else "<b>Poste de travail</b><br>Point Relais de ce poste et nom de l'agent."
+            else "<b>Poste de travail</b><br>Point Relais de ce poste et nom de l'agent"
+            + (", et où sont les données." if show_location else ".")
         )
         intro.setWordWrap(True)
         return intro
