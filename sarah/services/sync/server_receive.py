@@ -30,10 +30,11 @@ from typing import Any
 import psycopg
 from sqlalchemy import Connection, Engine
 
+from sarah import schema
 from sarah.db import translate_errors
 from sarah.services.audit.actor import current_actor
 from sarah.services.audit.log import record
-from sarah.services.sync.merge import MergeCounts
+from sarah.services.sync.merge import VERSIONED, MergeCounts
 from sarah.services.sync.server_identity import make_people_one
 from sarah.services.sync.server_merge import apply_merge, plan_merge
 from sarah.services.sync.server_rows import load_into_temp_tables
@@ -165,11 +166,14 @@ def merge_on_server(
             pg: Any = conn.connection.driver_connection
             assert pg is not None
             with _refused_as_incoherent(package):
-                load_into_temp_tables(pg, container)  # before the lock: desks save meanwhile
+                # Before the lock: desks save meanwhile. A contact's services are only read
+                # when its version wins (a package that brings nothing never copies them).
+                load_into_temp_tables(pg, container, VERSIONED)
                 (me,) = pg.execute("SELECT id FROM installation FOR UPDATE").fetchone()
                 counts = plan_merge(pg, _highest(manifest), me)
                 merged = ServerMerge(counts, 0)
                 if sum(counts.new.values()) + sum(counts.updated.values()):
+                    load_into_temp_tables(pg, container, (schema.contact_services,))
                     apply_merge(pg, counts)
                     merged = ServerMerge(counts, make_people_one(pg))
                     if keep:

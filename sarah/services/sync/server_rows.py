@@ -92,14 +92,14 @@ def _container_rows(path: Path, table: Table) -> Iterator[list[tuple[object, ...
         conn.close()
 
 
-def load_into_temp_tables(pg: Any, container: Path) -> None:
+def load_into_temp_tables(pg: Any, container: Path, tables: tuple[Table, ...] = TABLES) -> None:
     """The container's tables as TEMP tables ``pkg_<table>`` of the server's types (dropped at
     the end of the caller's transaction), by COPY, indexed and analysed for the merge's joins.
 
     ``pg`` is the psycopg connection inside the merge's transaction. The temp tables carry the
     columns' types and lengths but no constraint: a value the server cannot hold (a day that
     does not exist, a name too long for its column) fails the COPY with a data exception."""
-    for table in TABLES:
+    for table in tables:
         cols = ", ".join(f'"{c}"' for c in columns(table))
         pg.execute(
             f"CREATE TEMP TABLE pkg_{table.name} ON COMMIT DROP AS "

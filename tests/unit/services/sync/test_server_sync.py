@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from helpers.sync_world import BIRTHS, DAYS, HOMES, LABELS, World, typed_rows
+from helpers.sync_world import BIRTHS, DAYS, HOMES, LABELS, Package, World, typed_rows
 from sqlalchemy import Engine, func, select
 
 from sarah.db import read_connection
@@ -342,3 +342,29 @@ def test_the_exchange_folder_carries_packages_between_a_site_and_the_server(
     assert all(r.exported is not None for r in rounds)
     assert typed_rows(world.engines["A"]) == typed_rows(world.engines[SERVER])
     assert len(list(folder.glob("*.sarahsync"))) == 2  # one package per installation
+
+
+def test_the_command_line_on_a_server(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`sarah --db postgresql://… sync export / import`: a package out, a site's package in
+    (JSON says it went to a server, with no SQLite backup), a cut package refused, exit 2."""
+    from sarah.cli import main
+
+    url = world.engines[SERVER].url.render_as_string(hide_password=False)
+    world.log_contact("A", DAYS[1], "physique", None, [])
+    site_package = world.export("A")
+    world.at(SERVER)
+    package = tmp_path / "serveur.sarahsync"
+    export = ["--db", url, "sync", "export", "--output", str(package), "--name", HOMES[SERVER]]
+    assert main(export) == 0
+    assert main(["--db", url, "sync", "import", str(site_package.path), "--format", "json"]) == 0
+    said = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert said["new"]["contacts"] == 1 and said["on_server"] and said["backup"] is None
+    cut = tmp_path / "coupe.sarahsync"
+    cut.write_bytes(package.read_bytes()[:300])
+    assert main(["--db", url, "sync", "import", str(cut)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Erreur : ") and "coupe.sarahsync" in err and "Traceback" not in err
+    world.at("C")
+    assert world.receive("C", Package(package, SERVER, frozenset())).counts.new["sites"] == 1
