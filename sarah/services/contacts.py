@@ -30,6 +30,9 @@ class ContactDraft:
     visitor_id: uuid.UUID | None = None
     service_ids: Sequence[uuid.UUID] = field(default_factory=tuple)
     agent: str | None = None
+    # Made once per entry by the form: a save whose COMMIT answer was lost (a server gone
+    # mid-save) and is tried again records the entry once, as last typed, never twice.
+    contact_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def _write_services(s: Session, contact_id: uuid.UUID, service_ids: Sequence[uui
 def _insert(s: Session, draft: ContactDraft, entered_at: datetime) -> SavedContact:
     """Add one checked draft, born at its site, and its services."""
     contact = Contact(
-        id=uuid.uuid4(),
+        id=draft.contact_id or uuid.uuid4(),
         site_id=draft.site_id,
         local_date=draft.local_date,
         local_time=draft.local_time,
@@ -100,10 +103,33 @@ def _insert(s: Session, draft: ContactDraft, entered_at: datetime) -> SavedConta
 
 
 def log_contact(engine: Engine, draft: ContactDraft) -> SavedContact:
-    """Record one contact. Returns only after COMMIT: the caller may then say "Enregistré"."""
+    """Record one contact. Returns only after COMMIT: the caller may then say "Enregistré".
+
+    An entry already recorded under the draft's ``contact_id`` (the first try committed, its
+    answer never came back) is brought to what the draft says now instead of being added again.
+    """
     with write_session(engine) as s:
         _validate(s, draft)
-        return _insert(s, draft, datetime.now())
+        earlier = s.get(Contact, draft.contact_id) if draft.contact_id else None
+        if earlier is None:
+            return _insert(s, draft, datetime.now())
+        _rewrite(s, earlier, draft)
+        return SavedContact(earlier.id, earlier.entered_at)
+
+
+def _rewrite(s: Session, contact: Contact, draft: ContactDraft) -> None:
+    """Replace what a live contact records by the draft (its entry time stays the original)."""
+    if contact.deleted_at is not None:
+        raise InvalidInput("Ce contact a été supprimé : rétablissez-le avant de le modifier.")
+    contact.site_id = draft.site_id
+    contact.channel = draft.channel
+    contact.local_date = draft.local_date
+    contact.local_time = draft.local_time
+    contact.visitor_id = draft.visitor_id
+    contact.agent = draft.agent or contact.agent
+    contact.revision = next_revision(s)
+    s.execute(delete(contact_services).where(contact_services.c.contact_id == contact.id))
+    _write_services(s, contact.id, draft.service_ids)
 
 
 def _live_contact(s: Session, contact_id: uuid.UUID) -> Contact:
@@ -117,18 +143,7 @@ def update_contact(engine: Engine, contact_id: uuid.UUID, draft: ContactDraft) -
     """Replace what was recorded for a contact (its entry time stays the original one)."""
     with write_session(engine) as s:
         _validate(s, draft)
-        contact = _live_contact(s, contact_id)
-        if contact.deleted_at is not None:
-            raise InvalidInput("Ce contact a été supprimé : rétablissez-le avant de le modifier.")
-        contact.site_id = draft.site_id
-        contact.channel = draft.channel
-        contact.local_date = draft.local_date
-        contact.local_time = draft.local_time
-        contact.visitor_id = draft.visitor_id
-        contact.agent = draft.agent or contact.agent
-        contact.revision = next_revision(s)
-        s.execute(delete(contact_services).where(contact_services.c.contact_id == contact_id))
-        _write_services(s, contact_id, draft.service_ids)
+        _rewrite(s, _live_contact(s, contact_id), draft)
 
 
 def delete_contact(engine: Engine, contact_id: uuid.UUID) -> None:

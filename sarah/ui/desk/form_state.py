@@ -12,10 +12,10 @@ The rules the desk keeps (the widgets in form.py only ask):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Literal
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from sarah.errors import UserError
 from sarah.services.contacts import ContactDraft
@@ -139,6 +139,9 @@ class FormState:
     editing: JournalEntry | None = None
     channel: str = "physique"
     last_saved: str | None = None
+    # The id the entry will be recorded under, made anew once an entry is saved or given up:
+    # trying a save again after a lost answer records it once (services.contacts.log_contact).
+    entry_id: UUID = field(default_factory=uuid4)
 
     def touched(self) -> None:
         """The agent changed something: the form is no longer the one just saved."""
@@ -169,6 +172,7 @@ class FormState:
     def escape(self) -> bool:
         """Échap: give up the edit in progress (True), or empty the form (False)."""
         self.touched()
+        self.entry_id = uuid4()
         was_editing = self.editing is not None
         self.clear()
         return was_editing
@@ -184,6 +188,7 @@ class FormState:
         """COMMIT returned: the form empties and refuses the same save until something changes."""
         self.clear()
         self.last_saved = summary
+        self.entry_id = uuid4()
 
     def why_not(
         self, *, anonymous: bool, typed: str, checked: Sequence[UUID], read_only: bool = False
@@ -262,6 +267,7 @@ class FormState:
             visitor_id=None if anonymous or self.visitor is None else self.visitor.id,
             service_ids=tuple(checked),
             agent=agent,
+            contact_id=self.entry_id,
         )
 
     def summary(self, draft: ContactDraft, *, dated: bool) -> str:

@@ -80,12 +80,6 @@ def test_a_lost_server_keeps_the_entry_and_the_banner_goes_when_it_is_back(
     assert _contacts(pg_engine) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a contact's id is made at each save (services/contacts.py _insert: uuid4) and the "
-    "desk says 'Non enregistré … Rien n'a été enregistré', so a save whose COMMIT answer was "
-    "lost is saved again by the next Entrée",
-)
 def test_a_save_whose_answer_was_lost_is_not_saved_twice(
     qtbot, keys, server_window, proxy: PgProxy, pg_engine: Engine
 ) -> None:

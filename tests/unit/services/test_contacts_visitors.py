@@ -60,6 +60,32 @@ def test_logged_contact_is_stored_with_its_services_once(engine: Engine) -> None
     assert n == 2
 
 
+def test_an_entry_saved_again_under_its_id_is_recorded_once_as_last_typed(engine: Engine) -> None:
+    """The desk tries a save again after a lost answer: one contact, with the second content."""
+    import uuid
+
+    site = ensure_site(engine, "Grésilles")
+    services = list_services(engine)
+    entry = uuid.uuid4()
+    first = ContactDraft(site.id, "telephone", date(2019, 2, 1), time(9), contact_id=entry)
+    again = ContactDraft(
+        site.id,
+        "physique",
+        date(2019, 2, 1),
+        time(9),
+        service_ids=[services[2].id],
+        contact_id=entry,
+    )
+    saved_first = log_contact(engine, first)
+    saved_again = log_contact(engine, again)
+    assert saved_first == saved_again and saved_first.id == entry
+    with read_session(engine) as s:
+        rows = s.execute(select(Contact.id, Contact.channel)).all()
+        kept = s.scalars(select(contact_services.c.service_id)).all()
+    assert rows == [(entry, "physique")]
+    assert kept == [services[2].id]
+
+
 def test_future_date_and_unknown_channel_are_refused(engine: Engine) -> None:
     site = ensure_site(engine, "Grésilles")
     with pytest.raises(InvalidInput, match="futur"):
