@@ -197,8 +197,11 @@ def run_app(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("SARAH")
-    app.setApplicationDisplayName("SARAH")
+    # No application display name: Qt would add " — SARAH" to titles that already start with it.
     app.setOrganizationName(paths.APP_AUTHOR)
+    from sarah.ui.icon import install_app_icon
+
+    install_app_icon(app)  # SARAH's mark on every window and the taskbar
     setup_logging()
     install_french_translations(app)
     install_excepthook()
