@@ -61,6 +61,8 @@ def hex_id(value: object) -> str:
 def copy_rows_out(conn: Connection, container: Path) -> None:
     """Every travelling row ``conn`` sees (the caller's snapshot) into the container's tables,
     created here. The container is a scratch file: no journal, no sync."""
+    pg: Any = conn.connection.driver_connection  # psycopg's, in the caller's transaction
+    assert pg is not None
     out = sqlite3.connect(container, isolation_level=None)
     try:
         out.execute("PRAGMA journal_mode=OFF")
@@ -73,10 +75,11 @@ def copy_rows_out(conn: Connection, container: Path) -> None:
                 f"INSERT INTO {table.name} ({', '.join(cols)}) "
                 f"VALUES ({', '.join('?' for _ in cols)})"
             )
-            streamed = conn.execution_options(stream_results=True, max_row_buffer=BATCH_ROWS)
-            result = streamed.exec_driver_sql(select_as_sqlite(table))
-            for rows in result.partitions(BATCH_ROWS):
-                out.executemany(insert, [tuple(r) for r in rows])
+            with pg.cursor(name=f"sarah_sync_{table.name}") as cursor:  # on the server side
+                cursor.itersize = BATCH_ROWS
+                cursor.execute(select_as_sqlite(table))
+                while rows := cursor.fetchmany(BATCH_ROWS):
+                    out.executemany(insert, rows)
         out.execute("COMMIT")
     finally:
         out.close()
