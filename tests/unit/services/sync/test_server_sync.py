@@ -4,15 +4,22 @@ changes nothing, and a hostile package is refused on the server as on a site."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import shutil
 import sqlite3
+import tempfile
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from helpers.sync_world import BIRTHS, DAYS, HOMES, LABELS, Package, World, typed_rows
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
+from test_convergence import run_history  # the random histories (every kind of operation)
 
 from sarah.db import read_connection
 from sarah.schema import audit_log, contacts, sync_peers, visitors
@@ -29,6 +36,7 @@ from sarah.settings import load_settings
 pytestmark = pytest.mark.postgres
 
 SERVER = "B"  # Grésilles' installation is the network's PostgreSQL database
+POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"  # the pg_engine fixture's
 
 
 @pytest.fixture
@@ -368,3 +376,53 @@ def test_the_command_line_on_a_server(
     assert err.startswith("Erreur : ") and "coupe.sarahsync" in err and "Traceback" not in err
     world.at("C")
     assert world.receive("C", Package(package, SERVER, frozenset())).counts.new["sites"] == 1
+
+
+# --- random histories with a server -----------------------------------------------------------
+
+
+@contextlib.contextmanager
+def server_database() -> Iterator[Engine]:
+    """A fresh migrated PostgreSQL database for one hypothesis example (as the pg_engine
+    fixture, which is made once per test), dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    name = f"sarah_sync_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        engine = open_database(f"{POSTGRES_SERVER}/{name}")
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_random_histories_with_a_server_end_with_the_same_data(
+    pg_engine: Engine, data: st.DataObject
+) -> None:  # pg_engine: skipped where no server answers
+    """test_convergence's random histories (every kind of operation, duplicates, stale
+    packages, relays), with Grésilles' installation on the server."""
+    root = Path(tempfile.mkdtemp(prefix="sarah-sync-server-"))
+    try:
+        with server_database() as server:
+            world = World.create(root, causal=False, servers={SERVER: server})
+            try:
+                run_history(world, data)
+                assert_same_data(world)
+            finally:
+                world.close()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
