@@ -32,7 +32,7 @@ from sarah.services.sync.identity import make_people_one
 from sarah.services.sync.keys import NetworkKey, installed_key
 from sarah.services.sync.merge import MergeCounts, apply_merge, plan_merge
 from sarah.services.sync.package import read_package
-from sarah.services.sync.server_receive import check_every_row, merge_on_server
+from sarah.services.sync.server_receive import merge_on_server
 from sarah.services.sync.validate import InvalidContent, check_container, check_rows
 
 
@@ -214,12 +214,11 @@ def _merge(
 def _import_on_server(
     engine: Engine, package: Path, key: NetworkKey, dry_run: bool
 ) -> ImportResult:
-    """A PostgreSQL installation: every row checked SQLite-side, then one server transaction
-    (server_receive). No SQLite backup before or after: the server's own backups."""
+    """A PostgreSQL installation: the container checked SQLite-side, then one server
+    transaction (server_receive). No SQLite backup before or after: the server's own backups."""
     with scratch_file(".sqlite") as container:
         read_package(package, key, container)
         manifest = check_container(container, package)
-        check_every_row(container, package)
         merged = merge_on_server(engine, container, manifest, package, keep=not dry_run)
     who, sites = manifest["installation"], manifest["sites"]
     return ImportResult(

@@ -1,14 +1,14 @@
 """`sarah sync import` on a PostgreSQL installation (docs/sync.md, "On a PostgreSQL server").
 
-The package is opened and checked as on SQLite, SQLite-side: the envelope, the container, and
-every row's shape and references (all rows here, before anything reaches the server). Then one
-transaction on the server: the container's tables copied into TEMP tables, this
-installation's row locked (every versioned write moves its clock first, so the desks' saves
-wait for the merge and the merge for them, without deadlock), the plan, the merge
-(server_merge, server_identity), the sender remembered, the audit entry; COMMIT, or ROLLBACK
-for a dry run. A value the server cannot hold or a row that contradicts another (SQLSTATE
-classes 22 and 23) refuses the whole package, as SQLite's integrity errors do: nothing is
-written.
+The package is opened and checked as on SQLite, SQLite-side: the envelope, the container and
+the shape of every id, before anything reaches the server. Then one transaction on the server:
+the container's tables copied into TEMP tables, this installation's row locked (every versioned
+write moves its clock first, so the desks' saves wait for the merge and the merge for them,
+without deadlock), the plan, the shape and references of every row it would write
+(SQLite-side, as on a site), the merge (server_merge, server_identity), the sender remembered,
+the audit entry; COMMIT, or ROLLBACK for a dry run. A value the server cannot hold or a row
+that contradicts another (SQLSTATE classes 22 and 23) refuses the whole package, as SQLite's
+integrity errors do: nothing is written.
 
 A server has no SQLite backups: none is taken before the merge and none replaced after an
 erasure; the server's own backups (pg_dump, docs/serveur.md) hold an erased identity until
@@ -37,8 +37,8 @@ from sarah.services.audit.log import record
 from sarah.services.sync.merge import VERSIONED, MergeCounts
 from sarah.services.sync.server_identity import make_people_one
 from sarah.services.sync.server_merge import apply_merge, plan_merge
-from sarah.services.sync.server_rows import load_into_temp_tables
-from sarah.services.sync.validate import InvalidContent, check_rows
+from sarah.services.sync.server_rows import BATCH_ROWS, load_into_temp_tables
+from sarah.services.sync.validate import InvalidContent, check_ids, check_rows
 
 DATA_EXCEPTION = "22"  # SQLSTATE classes: a value the server cannot hold
 INTEGRITY_VIOLATION = "23"  # a row that contradicts another (key, reference, uniqueness)
@@ -50,12 +50,31 @@ class ServerMerge:
     people_made_one: int
 
 
-def check_every_row(container: Path, package: Path) -> None:
-    """validate.check_rows over the whole container (no plan exists yet on this side)."""
+def check_container_ids(container: Path, package: Path) -> None:
+    """validate.check_ids on the container, before the server reads any of it."""
     conn = sqlite3.connect(":memory:")
     try:
         conn.execute("ATTACH DATABASE ? AS pkg", (f"file:{container.as_posix()}?mode=ro",))
-        check_rows(conn, package, only_winners=False)
+        check_ids(conn, package)
+    finally:
+        conn.close()
+
+
+def check_winners(pg: Any, container: Path, package: Path) -> None:
+    """validate.check_rows, SQLite-side, over the rows the plan would write (as on a site:
+    rows already held at their version are never written, so they need no look). The plan's
+    ``won_<table>`` ids are copied from the server into the checking connection."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute("ATTACH DATABASE ? AS pkg", (f"file:{container.as_posix()}?mode=ro",))
+        for table in VERSIONED:
+            conn.execute(f"CREATE TEMP TABLE won_{table.name} (id TEXT PRIMARY KEY)")
+            insert = f"INSERT INTO temp.won_{table.name} (id) VALUES (?)"
+            with pg.cursor() as cursor:
+                cursor.execute(f"SELECT replace(id::text, '-', '') FROM won_{table.name}")
+                while rows := cursor.fetchmany(BATCH_ROWS):
+                    conn.executemany(insert, rows)
+        check_rows(conn, package)
     finally:
         conn.close()
 
@@ -161,6 +180,7 @@ def merge_on_server(
     run's exact preview). A package that brings nothing new only says when its sender was
     last heard of (and what it had seen of each writer)."""
     sender = sender_id(manifest, package)
+    check_container_ids(container, package)
     with translate_errors(), engine.connect() as conn:
         with conn.begin() as transaction:
             pg: Any = conn.connection.driver_connection
@@ -171,6 +191,7 @@ def merge_on_server(
                 load_into_temp_tables(pg, container, VERSIONED)
                 (me,) = pg.execute("SELECT id FROM installation FOR UPDATE").fetchone()
                 counts = plan_merge(pg, _highest(manifest), me)
+                check_winners(pg, container, package)
                 merged = ServerMerge(counts, 0)
                 if sum(counts.new.values()) + sum(counts.updated.values()):
                     load_into_temp_tables(pg, container, (schema.contact_services,))

@@ -205,6 +205,21 @@ def check_rows(conn: sqlite3.Connection, package: Path, *, only_winners: bool = 
         raise _refuse(package, "; ".join(problems[:3]))
 
 
+def check_ids(conn: sqlite3.Connection, package: Path) -> None:
+    """Every id of every row is 32 lowercase hex digits (NULL where allowed): what a server
+    needs before it reads the ids as uuids, so that the rows its plan names are the rows
+    :func:`check_rows` looks at (``pkg`` attached to ``conn``)."""
+    problems = []
+    for table in TABLES:
+        bad = conn.execute(
+            f"SELECT count(*) FROM pkg.{table.name} WHERE NOT ({_ids_rule(table.name)})"
+        ).fetchone()[0]
+        if bad:
+            problems.append(f"{bad} ligne(s) de la table {table.name} mal formée(s)")
+    if problems:
+        raise _refuse(package, "; ".join(problems[:3]))
+
+
 # Columns added to travelling tables since packages exist, by the migration that added them: a
 # package of an installation not yet updated lacks them and reads as NULL (nothing erased).
 LATER_COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {

@@ -246,6 +246,9 @@ HOSTILE: dict[str, Callable[[Path, NetworkKey, Path], Path]] = {
     "invalid_content (count)": lambda p, k, t: _rewrite_container(
         p, k, t, lambda c: c.execute("DELETE FROM closed_days")
     ),
+    "invalid_content (id in capitals)": lambda p, k, t: _rewrite_container(
+        p, k, t, lambda c: c.execute("UPDATE visitors SET id = upper(id)")
+    ),
     "invalid_content (same id twice)": lambda p, k, t: _rewrite_container(
         p, k, t, _one_contact_twice
     ),
