@@ -46,12 +46,17 @@ def record(
 ) -> Recorded:
     """Append one entry in the caller's transaction (committed or rolled back with it).
 
-    ``bind`` must be inside a write transaction (``write_session``; BEGIN IMMEDIATE on SQLite):
-    that is what serialises two writers, so the last entry read here is still the last when
-    this one is inserted. ``action`` is one of :data:`ACTION_LABELS`. ``details`` is a JSON
-    object of plain facts (counts, file names, ids); never a password or a password hash.
+    ``bind`` must be inside a write transaction (``write_session``; BEGIN IMMEDIATE on SQLite,
+    the installation row locked on PostgreSQL): that is what serialises two writers, so the
+    last entry read here is still the last when this one is inserted. ``action`` is one of
+    :data:`ACTION_LABELS`. ``details`` is a JSON object of plain facts (counts, file names,
+    ids); never a password or a password hash.
     """
     when = _entry_time(action, at)
+    # On PostgreSQL two desks write at once: the lock on the installation row (which notes the
+    # newest entry) makes the second wait, then read the first one's entry as the last.
+    # SQLite has no FOR UPDATE and needs none (BEGIN IMMEDIATE).
+    bind.execute(select(installation.c.audit_seq).with_for_update())
     last = bind.execute(
         select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
     ).first()

@@ -1,12 +1,11 @@
-"""The audit log's hash chain on a real SQLite file: an entry edited, deleted, or two swapped
-with plain SQL (as someone with the file and a SQLite tool would) is found at the right seq."""
+"""The audit log's hash chain on a real database: an entry edited, deleted, or two swapped
+with plain SQL (as someone with the file and a SQLite tool, or psql, would) is found at the
+right seq."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
@@ -34,10 +33,11 @@ def _fill(engine: Engine, n: int, start: datetime = START) -> None:
             )
 
 
-def _sql(db: Path, *statements: str) -> None:
-    with sqlite3.connect(db) as conn:
+def _sql(engine: Engine, *statements: str) -> None:
+    """Plain SQL behind SARAH's back, in one transaction (as someone with a SQL tool would)."""
+    with engine.begin() as conn:
         for statement in statements:
-            conn.execute(statement)
+            conn.exec_driver_sql(statement)
 
 
 def test_an_empty_log_is_intact(engine: Engine) -> None:
@@ -112,9 +112,9 @@ def test_the_os_user_is_the_command_line_actor(monkeypatch: pytest.MonkeyPatch) 
         "UPDATE audit_log SET target = NULL WHERE seq = 4",
     ],
 )
-def test_an_edited_entry_is_found(engine: Engine, db_path: Path, statement: str) -> None:
+def test_an_edited_entry_is_found(engine: Engine, statement: str) -> None:
     _fill(engine, 8)
-    _sql(db_path, statement)
+    _sql(engine, statement)
     check = verify_chain(engine)
     assert not check.intact and check.broken_at == 4
     assert check.message == (
@@ -122,22 +122,20 @@ def test_an_edited_entry_is_found(engine: Engine, db_path: Path, statement: str)
     )
 
 
-def test_the_first_entry_pointing_elsewhere_is_found(engine: Engine, db_path: Path) -> None:
+def test_the_first_entry_pointing_elsewhere_is_found(engine: Engine) -> None:
     _fill(engine, 3)
-    _sql(db_path, "UPDATE audit_log SET prev_hash = hash WHERE seq = 1")
+    _sql(engine, "UPDATE audit_log SET prev_hash = hash WHERE seq = 1")
     assert verify_chain(engine).message == (
         "journal rompu à l'entrée n° 1 : elle n'ouvre plus le journal (modifiée)"
     )
 
 
-def test_an_edited_entry_with_a_recomputed_hash_breaks_the_next_link(
-    engine: Engine, db_path: Path
-) -> None:
+def test_an_edited_entry_with_a_recomputed_hash_breaks_the_next_link(engine: Engine) -> None:
     _fill(engine, 8)
     with read_connection(engine) as conn:
         row = conn.execute(select(audit_log).where(audit_log.c.seq == 4)).one()
     forged = entry_hash(4, row.at, "mallory", row.action, row.target, row.details, row.prev_hash)
-    _sql(db_path, f"UPDATE audit_log SET actor = 'mallory', hash = '{forged}' WHERE seq = 4")
+    _sql(engine, f"UPDATE audit_log SET actor = 'mallory', hash = '{forged}' WHERE seq = 4")
     check = verify_chain(engine)
     assert check.broken_at == 5
     assert check.message == (
@@ -146,37 +144,35 @@ def test_an_edited_entry_with_a_recomputed_hash_breaks_the_next_link(
 
 
 @pytest.mark.parametrize("seq", [1, 5])
-def test_a_deleted_entry_is_found(engine: Engine, db_path: Path, seq: int) -> None:
+def test_a_deleted_entry_is_found(engine: Engine, seq: int) -> None:
     _fill(engine, 8)
-    _sql(db_path, f"DELETE FROM audit_log WHERE seq = {seq}")
+    _sql(engine, f"DELETE FROM audit_log WHERE seq = {seq}")
     check = verify_chain(engine)
     assert check.broken_at == seq
     assert "a disparu" in check.message or "a été supprimée" in check.message
 
 
 @pytest.mark.parametrize("removed", [1, 3])
-def test_entries_removed_from_the_end_are_found(
-    engine: Engine, db_path: Path, removed: int
-) -> None:
+def test_entries_removed_from_the_end_are_found(engine: Engine, removed: int) -> None:
     """No link shows that the newest entries are gone: the installation's note of the newest
     one does."""
     _fill(engine, 8)
-    _sql(db_path, f"DELETE FROM audit_log WHERE seq > {8 - removed}")
+    _sql(engine, f"DELETE FROM audit_log WHERE seq > {8 - removed}")
     check = verify_chain(engine)
     assert check.broken_at == 9 - removed
     assert "la fin du journal a été retirée" in check.message and "n° 8" in check.message
 
 
-def test_the_whole_log_removed_is_found(engine: Engine, db_path: Path) -> None:
+def test_the_whole_log_removed_is_found(engine: Engine) -> None:
     _fill(engine, 3)
-    _sql(db_path, "DELETE FROM audit_log")
+    _sql(engine, "DELETE FROM audit_log")
     assert not verify_chain(engine).intact
 
 
-def test_two_swapped_entries_are_found(engine: Engine, db_path: Path) -> None:
+def test_two_swapped_entries_are_found(engine: Engine) -> None:
     _fill(engine, 8)
     _sql(
-        db_path,
+        engine,
         "UPDATE audit_log SET seq = -1 WHERE seq = 3",
         "UPDATE audit_log SET seq = 3 WHERE seq = 6",
         "UPDATE audit_log SET seq = 6 WHERE seq = -1",
@@ -184,10 +180,10 @@ def test_two_swapped_entries_are_found(engine: Engine, db_path: Path) -> None:
     assert verify_chain(engine).broken_at == 3
 
 
-def test_an_entry_inserted_by_hand_is_found(engine: Engine, db_path: Path) -> None:
+def test_an_entry_inserted_by_hand_is_found(engine: Engine) -> None:
     _fill(engine, 4)
     _sql(
-        db_path,
+        engine,
         "UPDATE audit_log SET seq = seq + 100 WHERE seq >= 3",  # two steps: seq is unique
         "UPDATE audit_log SET seq = seq - 99 WHERE seq >= 100",
         "INSERT INTO audit_log (seq, at, actor, action, prev_hash, hash) "
@@ -196,12 +192,12 @@ def test_an_entry_inserted_by_hand_is_found(engine: Engine, db_path: Path) -> No
     assert verify_chain(engine).broken_at == 3
 
 
-def test_writers_serialise_on_the_write_transaction(engine: Engine, db_path: Path) -> None:
+def test_writers_serialise_on_the_write_transaction(engine: Engine, db_target: str) -> None:
     """Two desks (two engines on one file, two threads) writing at once: each reads the last
     entry inside its BEGIN IMMEDIATE, so the chain stays one line."""
     from sarah.services.database import open_database
 
-    other = open_database(db_path)
+    other = open_database(db_target)
 
     def desk(eng: Engine, name: str) -> None:
         for _ in range(15):
