@@ -17,6 +17,10 @@ from sarah.errors import DatabaseDamaged
 from sarah.services import database as opening
 from sarah.services.database import open_database
 
+pytestmark = pytest.mark.sqlite_only(
+    "quick_check once per change of the SQLite file (size, mtime, WAL)"
+)
+
 
 def make_quiet(path: Path) -> None:
     """As if nobody had written the file for a minute (instead of waiting for it)."""

@@ -4,7 +4,6 @@ verdict at the end (or in the JSON), French messages and exit 2 for bad dates.""
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -19,18 +18,18 @@ START = datetime(2026, 3, 2, 9, 30)
 
 
 @pytest.fixture
-def logged(engine: Engine, db_path: Path) -> Path:
+def logged(engine: Engine, db_target: str) -> str:
     """Three entries on 02/03, 03/03 and 04/03/2026."""
     with write_session(engine) as session:
         record(session, "alice", "login", at=START)
         record(session, "bob", "export_named", target="export.xlsx", details={"lignes": 12},
                at=START + timedelta(days=1))  # fmt: skip
         record(session, "alice", "merge", target="fiche 42", at=START + timedelta(days=2))
-    return db_path
+    return db_target
 
 
 def test_list_prints_the_entries_then_the_verdict(
-    logged: Path, capsys: pytest.CaptureFixture[str]
+    logged: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["--db", str(logged), "audit", "list"]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -42,7 +41,7 @@ def test_list_prints_the_entries_then_the_verdict(
     ]
 
 
-def test_list_json_shape_and_period(logged: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_list_json_shape_and_period(logged: str, capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["--db", str(logged), "audit", "list", "--from", "2026-03-03", "--to", "2026-03-03"]
     assert main([*argv, "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
@@ -62,9 +61,11 @@ def test_list_json_shape_and_period(logged: Path, capsys: pytest.CaptureFixture[
     }
 
 
-def test_list_says_where_the_chain_breaks(logged: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with sqlite3.connect(logged) as conn:
-        conn.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
+def test_list_says_where_the_chain_breaks(
+    engine: Engine, logged: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with engine.begin() as conn:  # behind SARAH's back, as with a SQL tool
+        conn.exec_driver_sql("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
     assert main(["--db", str(logged), "audit", "list", "--format", "json"]) == 0
     chain = json.loads(capsys.readouterr().out)["chain"]
     assert chain["intact"] is False and chain["broken_at"] == 2
@@ -75,7 +76,7 @@ def test_list_says_where_the_chain_breaks(logged: Path, capsys: pytest.CaptureFi
     )
 
 
-def test_an_empty_period(logged: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_empty_period(logged: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", str(logged), "audit", "list", "--from", "2027-01-01"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "Aucune entrée pour cette période.",
@@ -102,7 +103,7 @@ def test_bad_dates_exit_2_in_french(
 
 def test_purge_records_itself_under_the_os_user(
     engine: Engine,
-    db_path: Path,
+    db_target: str,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -111,10 +112,10 @@ def test_purge_records_itself_under_the_os_user(
     with write_session(engine) as session:
         record(session, "alice", "login", at=old)
         record(session, "alice", "login")
-    assert main(["--db", str(db_path), "audit", "purge", "--format", "json"]) == 0
+    assert main(["--db", db_target, "audit", "purge", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["removed"] == 1 and out["seq"] == 3
-    assert main(["--db", str(db_path), "audit", "list", "--format", "json"]) == 0
+    assert main(["--db", db_target, "audit", "list", "--format", "json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert [(e["seq"], e["actor"], e["action"]) for e in listed["entries"]] == [
         (2, "alice", "login"),
@@ -123,30 +124,30 @@ def test_purge_records_itself_under_the_os_user(
     assert listed["chain"]["intact"] is True
 
 
-def test_purge_with_nothing_to_remove(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", str(db_path), "audit", "purge"]) == 0
+def test_purge_with_nothing_to_remove(db_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", db_target, "audit", "purge"]) == 0
     assert "rien n'a été retiré" in capsys.readouterr().out
 
 
-def test_purge_months_must_be_positive(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", str(db_path), "audit", "purge", "--months", "0"]) == 2
+def test_purge_months_must_be_positive(db_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", db_target, "audit", "purge", "--months", "0"]) == 2
     assert "Durée impossible" in capsys.readouterr().err
 
 
 def test_purge_says_what_it_removed(
-    engine: Engine, db_path: Path, capsys: pytest.CaptureFixture[str]
+    engine: Engine, db_target: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with write_session(engine) as session:
         for days in (900, 800):
             record(session, "alice", "login", at=datetime.now() - timedelta(days=days))
-    assert main(["--db", str(db_path), "audit", "purge", "--months", "24"]) == 0
+    assert main(["--db", db_target, "audit", "purge", "--months", "24"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Journal : 2 entrées d'avant le ") and "retirées ; la purge" in out
     assert out.rstrip().endswith("(entrée n° 3).")
 
 
 def test_list_by_action_code_or_french_words(
-    logged: Path, capsys: pytest.CaptureFixture[str]
+    logged: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["--db", str(logged), "audit", "list", "--action", "merge"]) == 0
     assert capsys.readouterr().out.splitlines() == [
@@ -159,7 +160,7 @@ def test_list_by_action_code_or_french_words(
     assert [e["seq"] for e in out["entries"]] == [1, 3]
 
 
-def test_list_by_actor_case_aside(logged: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_list_by_actor_case_aside(logged: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", str(logged), "audit", "list", "--actor", "BOB", "--format", "json"]) == 0
     assert [e["seq"] for e in json.loads(capsys.readouterr().out)["entries"]] == [2]
     argv = ["--db", str(logged), "audit", "list", "--actor", "alice", "--action", "login"]
@@ -169,7 +170,7 @@ def test_list_by_actor_case_aside(logged: Path, capsys: pytest.CaptureFixture[st
     )
 
 
-def test_list_by_an_actor_nobody_is(logged: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_list_by_an_actor_nobody_is(logged: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", str(logged), "audit", "list", "--actor", "ali"]) == 0
     assert capsys.readouterr().out.splitlines()[0] == "Aucune entrée pour ces filtres."
 

@@ -53,11 +53,11 @@ def _names(engine: Engine, world: PersonWorld) -> tuple[str, object]:
 
 
 def test_export_by_id_writes_the_json_and_says_where(
-    world: PersonWorld, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    world: PersonWorld, db_target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "acces.json"
     code, out, err = run(
-        capsys, db_path, "person", "export", "--id", str(world.lea.id), "--output", str(target)
+        capsys, db_target, "person", "export", "--id", str(world.lea.id), "--output", str(target)
     )
     assert (code, err) == (0, "")
     assert out.strip() == (
@@ -70,13 +70,13 @@ def test_export_by_id_writes_the_json_and_says_where(
 def test_export_by_search_refuses_several_people_and_lists_them(
     world: PersonWorld,
     engine: Engine,
-    db_path: Path,
+    db_target: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     target = tmp_path / "acces.json"
     code, out, err = run(
-        capsys, db_path, "person", "export", "--search", "dup", "--output", str(target)
+        capsys, db_target, "person", "export", "--search", "dup", "--output", str(target)
     )
     assert code == 2 and out == ""
     assert "2 personnes correspondent à « dup » : choisissez-la avec --id." in err
@@ -86,17 +86,17 @@ def test_export_by_search_refuses_several_people_and_lists_them(
     assert "export_named" not in _actions(engine)
 
     code, _out, err = run(
-        capsys, db_path, "person", "export", "--search", "dupont léa", "--output", str(target)
+        capsys, db_target, "person", "export", "--search", "dupont léa", "--output", str(target)
     )
     assert code == 0 and target.exists()
 
 
 def test_export_by_search_finding_nobody_says_so(
-    world: PersonWorld, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    world: PersonWorld, db_target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, _out, err = run(
         capsys,
-        db_path,
+        db_target,
         "person",
         "export",
         "--search",
@@ -118,7 +118,7 @@ def test_export_by_search_finding_nobody_says_so(
 def test_export_mistakes_are_french_and_exit_2(
     world: PersonWorld,
     engine: Engine,
-    db_path: Path,
+    db_target: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -128,7 +128,7 @@ def test_export_mistakes_are_french_and_exit_2(
     monkeypatch.chdir(tmp_path)
     if "absent" in words[-1]:
         words = ["--id", str(world.lea.id), *words[2:]]
-    code, _out, err = run(capsys, db_path, "person", "export", *words)
+    code, _out, err = run(capsys, db_target, "person", "export", *words)
     assert code == 2 and message in err and "Traceback" not in err
     assert list(tmp_path.glob("a.*")) == [] and list(tmp_path.glob("fiche.*")) == []
     assert "export_named" not in _actions(engine)
@@ -145,24 +145,24 @@ def test_export_mistakes_are_french_and_exit_2(
 )
 def test_export_words_argparse_refuses_are_french_and_exit_2(
     world: PersonWorld,
-    db_path: Path,
+    db_target: str,
     capsys: pytest.CaptureFixture[str],
     words: list[str],
     message: str,
 ) -> None:
     with pytest.raises(SystemExit) as stopped:
-        run(capsys, db_path, "person", "export", *words)
+        run(capsys, db_target, "person", "export", *words)
     assert stopped.value.code == 2 and message in capsys.readouterr().err
 
 
 def test_the_pdf_is_made_without_any_display(
-    world: PersonWorld, db_path: Path, tmp_path: Path
+    world: PersonWorld, db_target: str, tmp_path: Path
 ) -> None:
     """A coordinator's terminal on a server: no DISPLAY, no Qt platform chosen."""
     target = tmp_path / "acces.pdf"
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "QT_QPA_PLATFORM")}
     done = subprocess.run(
-        [sys.executable, "-m", "sarah", "--db", str(db_path), "privacy", "person", "export",
+        [sys.executable, "-m", "sarah", "--db", db_target, "privacy", "person", "export",
          "--search", "dupont lea", "--output", str(target)],
         capture_output=True, text=True, env=env, timeout=120,
     )  # fmt: skip
@@ -207,14 +207,14 @@ def medium(tmp_path: Path) -> Iterator[Path]:
 def test_a_read_only_target_is_refused_plainly(
     world: PersonWorld,
     engine: Engine,
-    db_path: Path,
+    db_target: str,
     medium: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     subprocess.run(["mount", "-o", "remount,ro", str(medium)], check=True)
     target = medium / "acces.json"
     code, _out, err = run(
-        capsys, db_path, "person", "export", "--id", str(world.lea.id), "--output", str(target)
+        capsys, db_target, "person", "export", "--id", str(world.lea.id), "--output", str(target)
     )
     assert code == 2 and "lecture seule" in err and "Traceback" not in err
     assert list(medium.iterdir()) == [] and "export_named" not in _actions(engine)
@@ -223,7 +223,7 @@ def test_a_read_only_target_is_refused_plainly(
 def test_a_full_target_is_refused_plainly_and_keeps_nothing_half_written(
     world: PersonWorld,
     engine: Engine,
-    db_path: Path,
+    db_target: str,
     medium: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -234,7 +234,7 @@ def test_a_full_target_is_refused_plainly_and_keeps_nothing_half_written(
             fh.flush()
     target = medium / "acces.json"
     code, _out, err = run(
-        capsys, db_path, "person", "export", "--id", str(world.lea.id), "--output", str(target)
+        capsys, db_target, "person", "export", "--id", str(world.lea.id), "--output", str(target)
     )
     assert code == 2 and "Le disque est plein" in err and "Traceback" not in err
     assert sorted(p.name for p in medium.iterdir()) == ["remplissage.bin"]
@@ -245,12 +245,12 @@ def test_a_full_target_is_refused_plainly_and_keeps_nothing_half_written(
 
 
 def test_erase_without_a_terminal_needs_yes(
-    world: PersonWorld, engine: Engine, db_path: Path, capsys: pytest.CaptureFixture[str]
+    world: PersonWorld, engine: Engine, db_target: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkey_stdin = io.StringIO("oui\n")  # not a terminal: nobody to ask
     sys_stdin, sys.stdin = sys.stdin, monkey_stdin
     try:
-        code, _out, err = run(capsys, db_path, "person", "erase", "--id", str(world.lea.id))
+        code, _out, err = run(capsys, db_target, "person", "erase", "--id", str(world.lea.id))
     finally:
         sys.stdin = sys_stdin
     assert code == 2 and "Relancez avec --yes" in err
@@ -265,12 +265,12 @@ class _Terminal(io.StringIO):
 def test_erase_asks_on_a_terminal_and_no_keeps_everything(
     world: PersonWorld,
     engine: Engine,
-    db_path: Path,
+    db_target: str,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(sys, "stdin", _Terminal("non\n"))
-    code, out, err = run(capsys, db_path, "person", "erase", "--id", str(world.lea.id))
+    code, out, err = run(capsys, db_target, "person", "erase", "--id", str(world.lea.id))
     assert code == 1 and "Effacement abandonné : rien n'a été changé." in err
     assert "Effacer définitivement l'identité de DUPONT Léa, née le 03/04/1990 ?" in out
     assert _names(engine, world)[0] == "Dupont" and "erase" not in _actions(engine)
@@ -279,13 +279,13 @@ def test_erase_asks_on_a_terminal_and_no_keeps_everything(
 def test_erase_confirmed_on_a_terminal_erases_then_export_and_erase_again_are_refused(
     world: PersonWorld,
     engine: Engine,
-    db_path: Path,
+    db_target: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(sys, "stdin", _Terminal("oui\n"))
-    code, out, err = run(capsys, db_path, "person", "erase", "--id", str(world.lea.id))
+    code, out, err = run(capsys, db_target, "person", "erase", "--id", str(world.lea.id))
     assert code == 0, err
     assert "Identité effacée" in out
     assert _names(engine, world) == ("", None)
@@ -293,22 +293,22 @@ def test_erase_confirmed_on_a_terminal_erases_then_export_and_erase_again_are_re
 
     target = tmp_path / "acces.json"
     code, _out, err = run(
-        capsys, db_path, "person", "export", "--id", str(world.lea.id), "--output", str(target)
+        capsys, db_target, "person", "export", "--id", str(world.lea.id), "--output", str(target)
     )
     assert code == 2 and "a été effacée" in err and not target.exists()
     code, _out, err = run(
-        capsys, db_path, "person", "export", "--search", "dupont lea", "--output", str(target)
+        capsys, db_target, "person", "export", "--search", "dupont lea", "--output", str(target)
     )
     assert code == 2 and "Personne ne correspond" in err
-    code, _out, err = run(capsys, db_path, "person", "erase", "--id", str(world.lea.id), "--yes")
+    code, _out, err = run(capsys, db_target, "person", "erase", "--id", str(world.lea.id), "--yes")
     assert code == 2 and "déjà été effacée" in err
 
 
 def test_erase_with_yes_and_json(
-    world: PersonWorld, engine: Engine, db_path: Path, capsys: pytest.CaptureFixture[str]
+    world: PersonWorld, engine: Engine, db_target: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = run(
-        capsys, db_path, "person", "erase", "--id", str(world.lea.id), "--yes", "--format", "json"
+        capsys, db_target, "person", "erase", "--id", str(world.lea.id), "--yes", "--format", "json"
     )
     assert code == 0, err
     outcome = json.loads(out)
@@ -317,12 +317,12 @@ def test_erase_with_yes_and_json(
 
 
 def test_erase_refuses_a_merged_record_and_an_unknown_id(
-    world: PersonWorld, engine: Engine, db_path: Path, capsys: pytest.CaptureFixture[str]
+    world: PersonWorld, engine: Engine, db_target: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _out, err = run(capsys, db_path, "person", "erase", "--id", str(world.twin.id), "--yes")
+    code, _out, err = run(capsys, db_target, "person", "erase", "--id", str(world.twin.id), "--yes")
     assert code == 2 and f"effacez la fiche qui l'a absorbée ({world.lea.id})" in err
     unknown = "00000000-0000-4000-8000-000000000000"
-    code, _out, err = run(capsys, db_path, "person", "erase", "--id", unknown, "--yes")
+    code, _out, err = run(capsys, db_target, "person", "erase", "--id", unknown, "--yes")
     assert code == 2 and f"Aucune personne n'a l'identifiant {unknown}" in err
     assert _names(engine, world)[0] == "Dupont"
 
@@ -331,12 +331,12 @@ def test_erase_refuses_a_merged_record_and_an_unknown_id(
 
 
 def test_purge_dry_run_prints_one_json_object_and_erases_nothing(
-    world: PersonWorld, engine: Engine, db_path: Path, capsys: pytest.CaptureFixture[str]
+    world: PersonWorld, engine: Engine, db_target: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(capsys, db_path, "purge", "--dry-run", "--format", "json")
+    code, out, err = run(capsys, db_target, "purge", "--dry-run", "--format", "json")
     assert code == 0, err
     outcome = json.loads(out)
     assert outcome["dry_run"] is True and outcome["erased"] == 0
     assert _names(engine, world)[0] == "Dupont"
-    code, out, _err = run(capsys, db_path, "purge", "--dry-run")
+    code, out, _err = run(capsys, db_target, "purge", "--dry-run")
     assert code == 0 and "simulation" in out

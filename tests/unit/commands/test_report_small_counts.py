@@ -21,7 +21,7 @@ NOTICE = "Effectifs de 1 à 4 masqués (« < 5 ») pour publication"
 
 
 @pytest.fixture
-def db(engine: Engine, db_path: Path) -> Path:
+def db(engine: Engine, db_target: str) -> str:
     """Grésilles: 6 visits by 6 women (a count kept), 3 calls (a count masked), of which
     2 anonymous; Fontaine d'Ouche: 1 visit by a man."""
     gre, fdo = ensure_site(engine, "Grésilles"), ensure_site(engine, "Fontaine d'Ouche")
@@ -38,7 +38,7 @@ def db(engine: Engine, db_path: Path) -> Path:
         engine, ContactDraft(fdo.id, "physique", date(2019, 4, 1), time(9), man.id, [rdv.id])
     )
     engine.dispose()
-    return db_path
+    return db_target
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -188,7 +188,7 @@ def test_the_csv_report_writes_names_as_quoted_text(hostile: Engine, tmp_path: P
 
 
 def test_sarah_report_on_the_command_line_writes_names_as_text(
-    hostile: Engine, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    hostile: Engine, db_target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     save_settings(Settings(agent_name=CMD))
     hostile.dispose()
@@ -197,7 +197,7 @@ def test_sarah_report_on_the_command_line_writes_names_as_text(
         code = main(
             [
                 "--db",
-                str(db_path),
+                db_target,
                 "report",
                 "--semester",
                 "2019-S1",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -114,9 +113,9 @@ def test_the_export_is_in_the_log_without_the_text_typed(logged: Engine, tmp_pat
     assert verify_chain(logged).intact
 
 
-def test_a_broken_chain_is_said_in_the_file(logged: Engine, db_path: Path, tmp_path: Path) -> None:
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
+def test_a_broken_chain_is_said_in_the_file(logged: Engine, tmp_path: Path) -> None:
+    with logged.begin() as conn:  # behind SARAH's back, as with a SQL tool
+        conn.exec_driver_sql("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
     out = tmp_path / "journal.xlsx"
     done = export_audit(logged, AuditFilter(), out, now=NOW)
     assert not done.check.intact

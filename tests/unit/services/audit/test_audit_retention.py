@@ -4,11 +4,9 @@ the anchor, and the chain that is left is still checkable (and still catches tam
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from sarah.db import write_session
 from sarah.services.audit.chain import verify_chain
@@ -74,20 +72,22 @@ def test_two_purges_in_a_row(engine: Engine) -> None:
     assert verify_chain(engine).intact
 
 
-def test_after_a_purge_tampering_is_still_found(engine: Engine, db_path: Path) -> None:
+def test_after_a_purge_tampering_is_still_found(engine: Engine) -> None:
     _monthly(engine, 20)
     purge_audit(engine, NOW, actor="admin")
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("DELETE FROM audit_log WHERE seq = 9")  # the oldest kept entry
+    with engine.begin() as conn:  # behind SARAH's back, as with a SQL tool
+        conn.exec_driver_sql("DELETE FROM audit_log WHERE seq = 9")  # the oldest kept entry
     check = verify_chain(engine)
     assert check.broken_at == 9 and "aucune purge enregistrée" in check.message
 
 
-def test_a_purge_entry_edited_is_found(engine: Engine, db_path: Path) -> None:
+def test_a_purge_entry_edited_is_found(engine: Engine) -> None:
     _monthly(engine, 20)
     purge_audit(engine, NOW, actor="admin")
-    with sqlite3.connect(db_path) as conn:
-        (details,) = conn.execute("SELECT details FROM audit_log WHERE seq = 21").fetchone()
+    with engine.begin() as conn:
+        details = conn.execute(text("SELECT details FROM audit_log WHERE seq = 21")).scalar_one()
         forged = json.loads(details) | {"removed": 2}
-        conn.execute("UPDATE audit_log SET details = ? WHERE seq = 21", (json.dumps(forged),))
+        conn.execute(
+            text("UPDATE audit_log SET details = :d WHERE seq = 21"), {"d": json.dumps(forged)}
+        )
     assert verify_chain(engine).broken_at == 21

@@ -237,6 +237,9 @@ def test_sending_and_receiving_a_package_are_logged(tmp_path: Path) -> None:
         receiver.dispose()
 
 
+@pytest.mark.sqlite_only(
+    "record_sqlite writes through a sqlite3 connection to the file (a restore)"
+)
 def test_record_sqlite_continues_the_same_chain(engine: Engine, db_path: Path) -> None:
     with write_session(engine) as session:
         record(session, ACTOR, "settings", "réglages", {"n": 1})
@@ -256,6 +259,7 @@ def test_record_sqlite_continues_the_same_chain(engine: Engine, db_path: Path) -
 # --- restore ---------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("backs up and restores the SQLite file")
 def test_a_restore_is_logged_in_the_restored_file(
     engine: Engine, db_path: Path, tmp_path: Path
 ) -> None:

@@ -24,6 +24,10 @@ from sarah.services.backups.rotation import plan_rotation, rotate_backups
 from sarah.services.backups.status import backup_state, describe_age
 from sarah.settings import Settings, save_settings
 
+pytestmark = pytest.mark.sqlite_only(
+    "backups copy, verify and restore the SQLite file (a server's backups: pg_dump)"
+)
+
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:

@@ -12,6 +12,8 @@ from sarah.cli import main
 from sarah.services.backups.listing import list_backups
 from sarah.settings import Settings, save_settings
 
+pytestmark = pytest.mark.sqlite_only("backup create/list/restore copy the SQLite file")
+
 
 def test_create_then_list(
     engine: Engine, db_path: Path, basedir: Path, capsys: pytest.CaptureFixture[str]

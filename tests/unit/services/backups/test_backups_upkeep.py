@@ -36,6 +36,10 @@ from sarah.services.backups.startup import check_database, startup_backup
 from sarah.services.backups.status import backup_state, human_size, state_text
 from sarah.settings import Settings, save_settings
 
+pytestmark = pytest.mark.sqlite_only(
+    "the backup folder's copies of the SQLite file and the restore journal"
+)
+
 MB = 1024 * 1024
 
 

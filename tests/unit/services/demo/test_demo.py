@@ -199,14 +199,14 @@ def test_command_loads_the_demo_then_the_report_prints_the_reference(
 
 
 def test_refuses_a_database_that_already_has_contacts(
-    engine: Engine, db_path: Path, capsys: pytest.CaptureFixture[str]
+    engine: Engine, db_target: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from sarah.services.contacts import ContactDraft, log_contact
     from sarah.services.sites import ensure_site
 
     site = ensure_site(engine, "Chenôve")
     log_contact(engine, ContactDraft(site.id, "physique", date(2024, 3, 4), time(10, 0)))
-    assert main(["--db", str(db_path), "demo"]) == 2
+    assert main(["--db", db_target, "demo"]) == 2
     err = capsys.readouterr().err
     assert "contient déjà 1 contact" in err
     assert "base vide" in err

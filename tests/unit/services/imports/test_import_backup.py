@@ -28,6 +28,7 @@ def _import_backups(folder: Path) -> list[tuple[bool, int | None]]:
     return [(b.verified, b.contacts) for b in list_backups(folder) if b.reason == "avant-import"]
 
 
+@pytest.mark.sqlite_only("the backup before an import is a verified copy of the SQLite file")
 def test_an_import_backs_up_the_database_as_it_was_before(engine: Engine, tmp_path: Path) -> None:
     folder = tmp_path / "sauvegardes"
     folder.mkdir()
@@ -49,6 +50,7 @@ def test_no_backup_for_a_dry_run_or_a_refused_file(engine: Engine, tmp_path: Pat
     assert _import_backups(folder) == []
 
 
+@pytest.mark.sqlite_only("the backup before an import is a verified copy of the SQLite file")
 def test_no_backup_no_import(engine: Engine, tmp_path: Path) -> None:
     save_settings(Settings(backup_dir=str(tmp_path / "cle-absente")))
     before = counts(engine)

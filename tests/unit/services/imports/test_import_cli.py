@@ -58,11 +58,11 @@ def test_second_import_says_nothing_was_added(
 
 
 def test_dry_run_announces_and_writes_nothing(
-    capsys: pytest.CaptureFixture[str], engine: Engine, db_path: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], engine: Engine, db_target: str, tmp_path: Path
 ) -> None:
     path = write_csv(tmp_path / "janvier.csv", SAMPLE_ROWS)
     before = counts(engine)
-    code, out, _ = _run(capsys, "--db", str(db_path), "contacts", "import", str(path), "--dry-run")
+    code, out, _ = _run(capsys, "--db", db_target, "contacts", "import", str(path), "--dry-run")
     assert code == 0
     assert "Simulation sur janvier.csv" in out and "rien n'a été enregistré" in out
     assert "4 contacts seraient importés, 3 nouvelles personnes" in out
@@ -70,14 +70,14 @@ def test_dry_run_announces_and_writes_nothing(
 
 
 def test_bad_rows_exit_2_with_every_problem_and_no_traceback(
-    capsys: pytest.CaptureFixture[str], engine: Engine, db_path: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], engine: Engine, db_target: str, tmp_path: Path
 ) -> None:
     rows = [list(r) for r in SAMPLE_ROWS]
     rows[1][0] = "31/02/2019"
     rows[3][3] = "courrier"
     path = write_csv(tmp_path / "faux.csv", rows)
     before = counts(engine)
-    code, out, err = _run(capsys, "--db", str(db_path), "contacts", "import", str(path))
+    code, out, err = _run(capsys, "--db", db_target, "contacts", "import", str(path))
     assert code == 2 and out == ""
     assert err.startswith("Erreur : Le fichier faux.csv n'a pas été importé (2 lignes en erreur")
     assert "ligne 3, colonne « date » : date impossible" in err
@@ -102,7 +102,7 @@ def test_bad_rows_exit_2_with_every_problem_and_no_traceback(
 )
 def test_bad_files_exit_2(
     capsys: pytest.CaptureFixture[str],
-    db_path: Path,
+    db_target: str,
     tmp_path: Path,
     name: str,
     content: bytes,
@@ -110,7 +110,7 @@ def test_bad_files_exit_2(
 ) -> None:
     path = tmp_path / name
     path.write_bytes(content)
-    code, out, err = _run(capsys, "--db", str(db_path), "contacts", "import", str(path))
+    code, out, err = _run(capsys, "--db", db_target, "contacts", "import", str(path))
     assert code == 2 and out == ""
     assert message in err and "Traceback" not in err
 
@@ -124,22 +124,22 @@ def test_missing_file_does_not_create_the_database(
     assert not db.exists()
 
 
-def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], db_target: str) -> None:
     with pytest.raises(SystemExit) as info:
-        main(["--db", str(db_path), "contacts", "import"])
+        main(["--db", db_target, "contacts", "import"])
     assert info.value.code == 2
     assert "FICHIER" in capsys.readouterr().err
-    assert main(["--db", str(db_path), "contacts"]) == 2
+    assert main(["--db", db_target, "contacts"]) == 2
     assert "import" in capsys.readouterr().err
 
 
 def test_a_backup_is_taken_before_writing_only(
-    capsys: pytest.CaptureFixture[str], engine: Engine, db_path: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], engine: Engine, db_target: str, tmp_path: Path
 ) -> None:
     good = write_csv(tmp_path / "janvier.csv", SAMPLE_ROWS)
     bad = write_csv(tmp_path / "faux.csv", [["31/02/2019", "", "X", "P", "A", "B", "", "", ""]])
-    assert _run(capsys, "--db", str(db_path), "contacts", "import", str(bad))[0] == 2
-    assert _run(capsys, "--db", str(db_path), "contacts", "import", str(good), "--dry-run")[0] == 0
+    assert _run(capsys, "--db", db_target, "contacts", "import", str(bad))[0] == 2
+    assert _run(capsys, "--db", db_target, "contacts", "import", str(good), "--dry-run")[0] == 0
     assert not [b for b in list_backups() if "import" in b.reason]
-    assert _run(capsys, "--db", str(db_path), "contacts", "import", str(good))[0] == 0
+    assert _run(capsys, "--db", db_target, "contacts", "import", str(good))[0] == 0
     assert [b for b in list_backups() if "import" in b.reason]

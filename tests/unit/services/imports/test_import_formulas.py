@@ -54,13 +54,11 @@ EXPECTED = [
 
 
 def test_dry_run_lists_each_formula_with_line_and_column_and_writes_nothing(
-    capsys: pytest.CaptureFixture[str], engine: Engine, db_path: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], engine: Engine, db_target: str, tmp_path: Path
 ) -> None:
     path = write_csv(tmp_path / "formules.csv", ROWS, header=HEADER)
     before = counts(engine)
-    code, out, err = _run(
-        capsys, "--db", str(db_path), "contacts", "import", str(path), "--dry-run"
-    )
+    code, out, err = _run(capsys, "--db", db_target, "contacts", "import", str(path), "--dry-run")
     assert code == 0 and err == ""
     assert "5 contacts seraient importés" in out
     lines = out.splitlines()
@@ -69,10 +67,10 @@ def test_dry_run_lists_each_formula_with_line_and_column_and_writes_nothing(
 
 
 def test_import_keeps_the_values_as_typed_and_says_so(
-    capsys: pytest.CaptureFixture[str], engine: Engine, db_path: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], engine: Engine, db_target: str, tmp_path: Path
 ) -> None:
     path = write_csv(tmp_path / "formules.csv", ROWS, header=HEADER)
-    code, out, _ = _run(capsys, "--db", str(db_path), "contacts", "import", str(path))
+    code, out, _ = _run(capsys, "--db", db_target, "contacts", "import", str(path))
     assert code == 0
     assert "5 contacts importés" in out and out.splitlines()[-len(EXPECTED) :] == EXPECTED
     with read_session(engine) as s:

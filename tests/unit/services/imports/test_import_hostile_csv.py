@@ -47,19 +47,19 @@ HEAD = ";".join(HEADER)
 
 
 def test_field_over_128_kib_on_the_second_line(
-    capsys: pytest.CaptureFixture[str], engine: Engine, db_path: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], engine: Engine, db_target: str, tmp_path: Path
 ) -> None:
     # Used to be a _csv.Error traceback: the header search read it with the csv module.
     path = _text_file(
         tmp_path / "long.csv", HEAD, '02/01/2019;09:30;Grésilles;P;"' + "x" * 200_000 + '";Léa;;;'
     )
-    err = _refused_by_cli(capsys, engine, db_path, path)
+    err = _refused_by_cli(capsys, engine, db_target, path)
     assert "sa ligne 2 fait plus de 131\u202f072 caractères" in err
     assert len(err) < 1000
 
 
 def test_quote_never_closed_in_the_first_lines(
-    capsys: pytest.CaptureFixture[str], engine: Engine, db_path: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], engine: Engine, db_target: str, tmp_path: Path
 ) -> None:
     # A quoted cell spanning 300 lines of 1,000 characters: over the csv module's cell limit.
     path = _text_file(
@@ -67,13 +67,13 @@ def test_quote_never_closed_in_the_first_lines(
         HEAD,
         '02/01/2019;09:30;Grésilles;P;"' + ("x" * 1000 + "\n") * 300 + '";Léa;;;',
     )
-    err = _refused_by_cli(capsys, engine, db_path, path)
+    err = _refused_by_cli(capsys, engine, db_target, path)
     assert "à partir de la ligne 2, une cellule dépasse 131\u202f072 caractères" in err
     assert "guillemet" in err and "field larger" not in err
 
 
 def test_quote_never_closed_further_down_names_its_line(
-    capsys: pytest.CaptureFixture[str], engine: Engine, db_path: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], engine: Engine, db_target: str, tmp_path: Path
 ) -> None:
     rows = (
         [";".join(GOOD)] * 40
@@ -82,7 +82,7 @@ def test_quote_never_closed_further_down_names_its_line(
     )
     path = tmp_path / "loin.csv"
     path.write_text(HEAD + "\n" + "\n".join(rows) + ("\n" + "y" * 1000) * 200, encoding="utf-8")
-    err = _refused_by_cli(capsys, engine, db_path, path)
+    err = _refused_by_cli(capsys, engine, db_target, path)
     assert "à partir de la ligne 42, une cellule dépasse" in err
 
 
@@ -139,12 +139,12 @@ def test_rows_past_the_limit_are_refused(
 
 
 def test_twenty_thousand_bad_rows_give_a_bounded_message(
-    capsys: pytest.CaptureFixture[str], engine: Engine, db_path: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], engine: Engine, db_target: str, tmp_path: Path
 ) -> None:
     # Used to print 1 MB. Now: the first 100 problems, then how many others there are.
     bad = ["02/01/2019", "09:30", "Grésilles", "pigeon voyageur " + "x" * 300, "Roux", "Ana"]
     path = write_csv(tmp_path / "faux.csv", [bad] * 20_000)
-    err = _refused_by_cli(capsys, engine, db_path, path)
+    err = _refused_by_cli(capsys, engine, db_target, path)
     assert len(err) < 20_000
     lines = err.splitlines()
     assert lines[0].startswith(
@@ -160,7 +160,7 @@ def test_twenty_thousand_bad_rows_give_a_bounded_message(
 
 
 def test_dos_file_is_recognised_and_names_are_stored_right(
-    capsys: pytest.CaptureFixture[str], engine: Engine, db_path: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], engine: Engine, db_target: str, tmp_path: Path
 ) -> None:
     # A DOS (code page 850) file used to be read as Windows-1252: "FRAN€OIS", "H‚lŠne".
     rows = [
@@ -169,7 +169,7 @@ def test_dos_file_is_recognised_and_names_are_stored_right(
     ]
     path = write_csv(tmp_path / "dos.csv", rows, encoding="cp850")
     assert "Ç".encode("cp850") == b"\x80" and b"\x80" in path.read_bytes()
-    code, out, _ = _run(capsys, db_path, path)
+    code, out, _ = _run(capsys, db_target, path)
     assert code == 0
     assert "(CSV DOS, page de code 850, séparateur « ; »)" in out
     names = {(c[4], c[5], c[2]) for c in stored_contacts(engine)}

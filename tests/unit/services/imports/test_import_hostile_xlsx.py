@@ -134,7 +134,7 @@ sys.exit(code)
 
 
 def test_zip_bomb_is_refused_from_the_zip_directory_before_it_is_inflated(
-    engine: Engine, db_path: Path, basedir: Path, tmp_path: Path
+    engine: Engine, db_target: str, basedir: Path, tmp_path: Path
 ) -> None:
     # 200 MiB of one cell in a file of a few hundred KB: refused in a separate process whose
     # peak memory stays that of a plain start (openpyxl would have taken gigabytes).
@@ -142,7 +142,7 @@ def test_zip_bomb_is_refused_from_the_zip_directory_before_it_is_inflated(
     assert path.stat().st_size < 1 * MB
     before = counts(engine)
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, "--db", str(db_path), "contacts", "import", str(path)],
+        [sys.executable, "-c", CHILD, "--db", db_target, "contacts", "import", str(path)],
         capture_output=True,
         text=True,
         env={**os.environ, "SARAH_BASEDIR": str(basedir)},
@@ -280,14 +280,14 @@ def test_part_compressed_otherwise_than_excel_does_is_refused(
 def test_damaged_sheet_is_named_without_a_traceback(
     capsys: pytest.CaptureFixture[str],
     engine: Engine,
-    db_path: Path,
+    db_target: str,
     tmp_path: Path,
     sheet: bytes,
     line: int,
 ) -> None:
     path = _workbook(tmp_path, "abime.xlsx", {SHEET: sheet})
     before = counts(engine)
-    code = main(["--db", str(db_path), "contacts", "import", str(path)])
+    code = main(["--db", db_target, "contacts", "import", str(path)])
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
     assert err == (

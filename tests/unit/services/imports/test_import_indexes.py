@@ -18,6 +18,10 @@ from sarah.services.imports import write as import_write
 from sarah.services.imports.run import import_file, import_file_steps
 from sarah.services.statistics.upkeep import statistics_drift
 
+pytestmark = pytest.mark.sqlite_only(
+    "a large first import rebuilds SQLite's indexes (their SQL read from sqlite_master)"
+)
+
 
 def _schema(engine: Engine) -> list[tuple[str, str, str]]:
     with read_session(engine) as s:

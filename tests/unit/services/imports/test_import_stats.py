@@ -19,13 +19,16 @@ from sarah.services.sites import ensure_site
 from sarah.services.statistics.upkeep import statistics_drift
 from sarah.services.visitors import create_visitor
 
+TRIGGERS_SQL = {
+    "sqlite": "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'",
+    "postgresql": "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal",
+}
+
 
 def _triggers(engine: Engine) -> list[tuple[str, str]]:
+    """Every trigger of the schema with its definition, on either engine."""
     with read_session(engine) as s:
-        return sorted(
-            (r.name, r.sql)
-            for r in s.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
-        )
+        return sorted((r[0], r[1]) for r in s.execute(text(TRIGGERS_SQL[engine.dialect.name])))
 
 
 def _rows(count: int) -> list[list[str]]:
@@ -89,6 +92,7 @@ def test_cancelled_import_writes_nothing_and_keeps_the_triggers(
     assert statistics_drift(engine) == []
 
 
+@pytest.mark.sqlite_only("PRAGMA cache_size: SQLite's page cache, raised for a large import")
 def test_page_cache_is_put_back_after_a_large_import(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

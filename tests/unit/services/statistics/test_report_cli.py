@@ -21,7 +21,7 @@ from sarah.services.visitors import create_visitor
 
 
 @pytest.fixture
-def db(engine: Engine, db_path: Path) -> Path:
+def db(engine: Engine, db_target: str) -> str:
     """Two sites, a few contacts in the first half of 2019, one before."""
     fdo, gre = ensure_site(engine, "Fontaine d'Ouche"), ensure_site(engine, "Grésilles")
     rdv = next(s for s in list_services(engine) if s.code == "participer_rdv")
@@ -34,7 +34,7 @@ def db(engine: Engine, db_path: Path) -> Path:
     ]:
         log_contact(engine, ContactDraft(site.id, "physique", day, time(9), who, [rdv.id]))
     engine.dispose()
-    return db_path
+    return db_target
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
