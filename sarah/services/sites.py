@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, select
 from sarah import schema
 from sarah.db import read_connection, write_session
 from sarah.errors import InvalidInput
+from sarah.services.server.retry import retry_on_conflict
 
 if TYPE_CHECKING:  # the ORM only where a site is written: reading them is Core (fast commands)
     from sqlalchemy.orm import Session
@@ -64,8 +65,14 @@ def ensure_site_in(session: Session, name: str) -> Site:
 
 
 def ensure_site(engine: Engine, name: str) -> SiteInfo:
-    with write_session(engine) as s:
-        return _info(ensure_site_in(s, name))
+    """The site called ``name``, created if new; two desks creating it at the same moment get
+    the same one (the second's transaction runs again and finds the first's)."""
+
+    def attempt() -> SiteInfo:
+        with write_session(engine) as s:
+            return _info(ensure_site_in(s, name))
+
+    return retry_on_conflict(attempt, what=f"le site « {' '.join(name.split())} »")
 
 
 def resolve_sites(engine: Engine, names: list[str] | None) -> list[SiteInfo]:

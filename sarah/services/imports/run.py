@@ -42,6 +42,7 @@ from sarah.services.imports.parsed import ParsedImport
 from sarah.services.imports.read import open_sheet
 from sarah.services.imports.result import ImportResult
 from sarah.services.imports.write import PROGRESS_EVERY, Progress, Writer
+from sarah.services.server.retry import IMPORT_LOCK_KEY, one_at_a_time, retry_steps_on_conflict
 
 T = TypeVar("T")
 Period = tuple[date, date]
@@ -239,15 +240,25 @@ def apply_steps(
     before_write: Callable[[], object] | None = None,
 ) -> Generator[Progress, None, ImportResult]:
     """Write checked rows in one transaction (or, for a dry run, only count what would be);
-    no backup here: :func:`import_checked_steps` makes it."""
-    if not dry_run and before_write is not None and len(parsed):
+    no backup here: :func:`import_checked_steps` makes it.
+
+    On a server, imports run one at a time (as SQLite's write transactions do): a file that
+    another desk is importing at the same moment is found already imported once its import is
+    committed. A transaction that still collides with another desk's is run again."""
+    if dry_run:
+        with read_session(engine) as s:
+            return (yield from Writer(s, parsed, dry_run).run())
+    if before_write is not None and len(parsed):
         before_write()
-    session_scope = read_session(engine) if dry_run else write_session(engine)
-    with session_scope as s:
-        result = yield from Writer(s, parsed, dry_run).run()
-        if not dry_run:
+
+    def write() -> Generator[Progress, None, ImportResult]:
+        with write_session(engine) as s:
+            one_at_a_time(s, IMPORT_LOCK_KEY)
+            result = yield from Writer(s, parsed, dry_run).run()
             record(s, current_actor(), "import", result.source_name, _audited_counts(result))
-        return result
+            return result
+
+    return (yield from retry_steps_on_conflict(write, what="l'import des contacts"))
 
 
 def _audited_counts(result: ImportResult) -> dict[str, int]:
