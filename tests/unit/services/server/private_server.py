@@ -36,6 +36,7 @@ class PrivateServer:
     port: int
     role: str
     password: str
+    pg_ctl: tuple[str, ...]  # pg_ctl on this server's data folder, as postgres
 
     def url(self, *, password: str | None = None, database: str = "postgres") -> str:
         secret = f":{password}" if password is not None else ""
@@ -78,7 +79,8 @@ def private_server() -> Iterator[PrivateServer]:
     start = [*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-o", options]
     subprocess.run([*start, "-l", str(root / "log"), "start"], check=True, capture_output=True)
     try:
-        yield PrivateServer(port=port, role=ROLE, password=PASSWORD)
+        pg_ctl = (*as_postgres, str(bindir / "pg_ctl"), "-D", str(data))
+        yield PrivateServer(port=port, role=ROLE, password=PASSWORD, pg_ctl=pg_ctl)
     finally:
         stop = [*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]
         subprocess.run(stop, check=False, capture_output=True)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from private_server import PrivateServer, free_port
+from private_server import PrivateServer, free_port, private_server
 from sqlalchemy import create_engine, text
 
 from sarah.cli import main
@@ -196,3 +196,21 @@ def test_the_probe_sorts_each_failure_for_the_window(server_up) -> None:
     assert isinstance(closed, ServerUnreachable) and worth_retrying(closed)
     unknown_host = server_problem("postgres://postgres@nulle-part.invalid/sarah")
     assert isinstance(unknown_host, ServerUnreachable)
+
+
+def test_a_server_shutting_down_is_worth_retrying(tmp_path, capsys) -> None:
+    """A smart shutdown waits for the sessions open; meanwhile new ones are turned away."""
+    with private_server() as server:
+        url = server.url(password=server.password)
+        held = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+        conn = held.raw_connection()
+        try:
+            subprocess.run([*server.pg_ctl, "-m", "smart", "-W", "stop"], check=True)
+            problem = server_problem(url)
+            assert isinstance(problem, ServerUnreachable) and worth_retrying(problem)
+            assert "s'arrête ou redémarre" in problem.message
+            code, err = _run(["--db", url, "demo"], tmp_path, capsys)
+            _assert_said(code, err, "s'arrête ou redémarre", f"127.0.0.1:{server.port}")
+        finally:
+            conn.close()
+            held.dispose()
