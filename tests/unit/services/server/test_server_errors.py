@@ -214,3 +214,23 @@ def test_a_server_shutting_down_is_worth_retrying(tmp_path, capsys) -> None:
         finally:
             conn.close()
             held.dispose()
+
+
+def test_a_server_that_stops_between_two_saves_is_said_unreachable() -> None:
+    """The engine was working; the server stops; the next save (through the pool's stale
+    connection, then a new one) says the server cannot be reached, in French."""
+    from sarah.db import create_db_engine, write_session
+    from sarah.services.sites import ensure_site
+
+    with private_server() as server:
+        engine = create_db_engine(server.url(password=server.password))
+        try:
+            with write_session(engine) as s:
+                s.connection().exec_driver_sql("CREATE TABLE essai (v int)")
+            subprocess.run([*server.pg_ctl, "-m", "fast", "-w", "stop"], check=True)
+            with pytest.raises(ServerUnreachable) as raised:
+                ensure_site(engine, "Bourroches")
+            assert f"port {server.port}" in raised.value.message
+            assert server.password not in str(raised.value)
+        finally:
+            engine.dispose()
