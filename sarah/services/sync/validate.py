@@ -206,13 +206,16 @@ def check_rows(conn: sqlite3.Connection, package: Path, *, only_winners: bool = 
 
 
 def check_ids(conn: sqlite3.Connection, package: Path) -> None:
-    """Every id of every row is 32 lowercase hex digits (NULL where allowed): what a server
-    needs before it reads the ids as uuids, so that the rows its plan names are the rows
-    :func:`check_rows` looks at (``pkg`` attached to ``conn``)."""
+    """Every row's own id (a contact's service: its contact's) is 32 lowercase hex digits:
+    what a server needs before it reads the ids as uuids, so that the rows its plan names are
+    the rows :func:`check_rows` looks at (``pkg`` attached to ``conn``); their other columns,
+    ids included, are :func:`check_rows`' own."""
     problems = []
     for table in TABLES:
+        key = "contact_id" if table.name == "contact_services" else "id"
         bad = conn.execute(
-            f"SELECT count(*) FROM pkg.{table.name} WHERE NOT ({_ids_rule(table.name)})"
+            f"SELECT count(*) FROM pkg.{table.name} WHERE NOT "
+            f"(coalesce(length({key}), 0) = 32 AND ltrim({key}, '{HEX}') = '')"
         ).fetchone()[0]
         if bad:
             problems.append(f"{bad} ligne(s) de la table {table.name} mal formée(s)")
