@@ -1,5 +1,5 @@
 """The counts of one report, two ways to the same numbers: ``direct`` over the contacts,
-``derived`` over the per-day sums SQLite keeps up to date (see sarah.services.statistics.tables)."""
+``derived`` over the per-day sums the triggers keep up to date (see sarah.services.statistics.tables)."""
 
 from __future__ import annotations
 
@@ -179,7 +179,7 @@ def _direct_counts(
 def _derived_counts(
     conn: Connection, period: Period, site_ids: list[uuid.UUID], limit: int
 ) -> _Counts:
-    """Read the sums kept by the triggers (SQLite)."""
+    """Read the sums kept by the triggers (SQLite, PostgreSQL)."""
     out = _Counts()
     first, last = day_number(period.start), day_number(period.end)
     stmt: Select[*tuple[Any, ...]] = (  # reused below for selects of other widths
@@ -267,17 +267,22 @@ def _derived_counts(
     rows = union_all(here, anywhere).cte("people_rows").prefix_with("MATERIALIZED")
     is_new = rows.c.is_new
     # An erased identity has no birth day: the age its contact of that day kept (docs/rgpd.md).
+    if conn.dialect.name == "sqlite":
+        first_date: ColumnElement[Any] = func.printf(
+            "%04d-%02d-%02d",
+            rows.c.first_day / 10000,
+            rows.c.first_day / 100 % 100,
+            rows.c.first_day % 100,
+        )
+    else:
+        first_date = func.make_date(
+            rows.c.first_day // 10000, rows.c.first_day // 100 % 100, rows.c.first_day % 100
+        )
     kept_age = (
         select(func.min(contacts.c.age_years))
         .where(
             contacts.c.visitor_id == stat_persons.c.visitor_id,
-            contacts.c.local_date
-            == func.printf(
-                "%04d-%02d-%02d",
-                rows.c.first_day / 10000,
-                rows.c.first_day / 100 % 100,
-                rows.c.first_day % 100,
-            ),
+            contacts.c.local_date == first_date,
             contacts.c.deleted_at.is_(None),
         )
         .scalar_subquery()

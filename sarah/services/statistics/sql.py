@@ -13,6 +13,7 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    text,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -40,6 +41,8 @@ __all__ = [
     "contacts",
     "date_number",
     "day_number",
+    "keeps_derived_sums",
+    "prepare_read",
     "services",
     "sex_expr",
     "stat_day_services",
@@ -50,6 +53,37 @@ __all__ = [
 ]
 
 Method = Literal["auto", "direct", "derived"]
+
+
+# A report's read transaction on PostgreSQL: one snapshot for all its queries, whatever desks
+# commit meanwhile; no JIT compilation (the planner's cost estimates of the people query make
+# PostgreSQL spend seconds compiling what runs in a fraction of that); enough memory for the
+# per-person aggregates of a semester of a large network to stay off disk; index look-ups
+# priced as what they are for tables read at every report (in memory, or on an SSD): a few
+# thousand people of two sites are then looked up one by one instead of by a scan of everyone.
+POSTGRESQL_READ_SETTINGS = (
+    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    "SET LOCAL jit = off",
+    "SET LOCAL work_mem = '64MB'",
+    "SET LOCAL random_page_cost = 1.1",
+)
+
+
+def prepare_read(conn: Any) -> None:
+    """Apply :data:`POSTGRESQL_READ_SETTINGS` as the first statements of a read transaction
+    (``conn``: a Connection or Session); nothing on another database."""
+    # A Connection has its dialect; a Session (not imported here: reports avoid the ORM) its bind.
+    dialect = conn.dialect if hasattr(conn, "dialect") else conn.get_bind().dialect
+    if dialect.name != "postgresql":
+        return
+    for statement in POSTGRESQL_READ_SETTINGS:
+        conn.execute(text(statement))
+
+
+def keeps_derived_sums(dialect: str) -> bool:
+    """Whether a database of this dialect keeps the derived sums exact by triggers (SQLite:
+    migration 0002, PostgreSQL: migration 0007)."""
+    return dialect in ("sqlite", "postgresql")
 
 
 # --- portable date arithmetic ---------------------------------------------------------------
