@@ -32,7 +32,7 @@ from sarah.dbfile import (
     readonly_uri,
     too_new_message,
 )
-from sarah.errors import DatabaseDamaged, DatabaseLocked, DiskFull, UserError
+from sarah.errors import DatabaseDamaged, DatabaseLocked, DiskFull, ServerUnreachable, UserError
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -144,7 +144,18 @@ def _server_engine(url: URL) -> Engine:
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
     engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     event.listen(engine, "handle_error", _on_server_error)
+    event.listen(engine, "begin", lambda conn: conn.info.pop(COMMITTING, None))
+    event.listen(engine, "commit", lambda conn: conn.info.__setitem__(COMMITTING, True))
     return engine
+
+
+COMMITTING = "sarah_committing"
+# The server may have committed before the answer was lost: never say that nothing was saved.
+COMMIT_ANSWER_LOST = (
+    "La connexion au serveur a été coupée au moment même d'enregistrer ({where}) : "
+    "l'enregistrement a peut-être eu lieu. Réessayez quand le serveur répond : une saisie de "
+    "l'accueil enregistrée deux fois ne compte qu'une fois ; ailleurs, vérifiez avant de refaire."
+)
 
 
 def server_of(url: URL) -> Server:
@@ -185,7 +196,15 @@ def server_error(url: URL, exc: BaseException) -> UserError | None:
 def _on_server_error(ctx: ExceptionContext) -> BaseException | None:
     if ctx.is_pre_ping or ctx.engine is None:  # a stale pooled connection: the pool reconnects
         return None
-    return server_error(ctx.engine.url, ctx.original_exception)
+    found = server_error(ctx.engine.url, ctx.original_exception)
+    conn = ctx.connection
+    if isinstance(found, ServerUnreachable) and conn is not None and conn.info.get(COMMITTING):
+        from sarah.server_probe import server_words
+
+        return ServerUnreachable(
+            COMMIT_ANSWER_LOST.format(where=server_words(server_of(ctx.engine.url)))
+        )
+    return found
 
 
 def reader(engine: Engine) -> Engine:

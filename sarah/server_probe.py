@@ -257,7 +257,8 @@ class _Scram:
 # --- the French message for each failure ------------------------------------------------------
 
 
-def _where(server: Server) -> str:
+def server_words(server: Server) -> str:
+    """The server named in a message: host, port, database and user (never the password)."""
     return f"serveur {server.host}:{server.port}, base « {server.database} », utilisateur « {server.user} »"
 
 
@@ -301,12 +302,12 @@ def error_for_sqlstate(server: Server, sqlstate: str) -> UserError | None:
         )
     if sqlstate in STOPPING or sqlstate.startswith("08"):
         return ServerUnreachable(
-            f"Le serveur {host} s'arrête ou redémarre ({_where(server)}) : réessayez dans un "
+            f"Le serveur {host} s'arrête ou redémarre ({server_words(server)}) : réessayez dans un "
             f"moment. {NOTHING_SAVED}"
         )
     if sqlstate.startswith("28"):
         return ServerRefused(
-            f"Le serveur refuse la connexion ({_where(server)} ; code {sqlstate}) : vérifiez "
+            f"Le serveur refuse la connexion ({server_words(server)} ; code {sqlstate}) : vérifiez "
             f"ces réglages avec l'administrateur du serveur. {NOTHING_SAVED}"
         )
     return None
@@ -318,7 +319,7 @@ def error_for_probe(server: Server, found: Probe, timeout: float) -> UserError:
         known = error_for_sqlstate(server, found.sqlstate)
         if known is not None:
             return known
-    where = _where(server)
+    where = server_words(server)
     messages: dict[str, UserError] = {
         HOST_UNKNOWN: ServerUnreachable(
             f"Le serveur « {server.host} » est introuvable : ce nom ne correspond à aucune "

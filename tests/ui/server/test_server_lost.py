@@ -90,6 +90,7 @@ def test_a_save_whose_answer_was_lost_is_not_saved_twice(
     with qtbot.waitSignal(form.save_failed, timeout=20_000):
         keys.press(Qt.Key.Key_F9)
     assert form.status_label.text().startswith("Non enregistré : ")
+    assert "a peut-être eu lieu" in form.status_label.text()  # never "nothing was saved"
     assert _contacts(pg_engine) == 1  # it was saved, though the desk could not know
     form.services_view.setFocus()
     with qtbot.waitSignal(form.saved, timeout=20_000):
