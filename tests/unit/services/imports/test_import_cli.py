@@ -133,6 +133,7 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], db_target: str)
     assert "import" in capsys.readouterr().err
 
 
+@pytest.mark.sqlite_only("the backup before an import is a verified copy of the SQLite file")
 def test_a_backup_is_taken_before_writing_only(
     capsys: pytest.CaptureFixture[str], engine: Engine, db_target: str, tmp_path: Path
 ) -> None:
