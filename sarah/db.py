@@ -149,13 +149,7 @@ def _server_engine(url: URL) -> Engine:
     return engine
 
 
-COMMITTING = "sarah_committing"
-# The server may have committed before the answer was lost: never say that nothing was saved.
-COMMIT_ANSWER_LOST = (
-    "La connexion au serveur a été coupée au moment même d'enregistrer ({where}) : "
-    "l'enregistrement a peut-être eu lieu. Réessayez quand le serveur répond : une saisie de "
-    "l'accueil enregistrée deux fois ne compte qu'une fois ; ailleurs, vérifiez avant de refaire."
-)
+COMMITTING = "sarah_committing"  # set at COMMIT, cleared at BEGIN (see _on_server_error)
 
 
 def server_of(url: URL) -> Server:
@@ -199,11 +193,9 @@ def _on_server_error(ctx: ExceptionContext) -> BaseException | None:
     found = server_error(ctx.engine.url, ctx.original_exception)
     conn = ctx.connection
     if isinstance(found, ServerUnreachable) and conn is not None and conn.info.get(COMMITTING):
-        from sarah.server_probe import server_words
+        from sarah.server_probe import commit_answer_lost
 
-        return ServerUnreachable(
-            COMMIT_ANSWER_LOST.format(where=server_words(server_of(ctx.engine.url)))
-        )
+        return commit_answer_lost(server_of(ctx.engine.url))
     return found
 
 

@@ -263,6 +263,19 @@ def server_words(server: Server) -> str:
 
 
 NOTHING_SAVED = "Rien n'a été enregistré."
+
+
+def commit_answer_lost(server: Server) -> ServerUnreachable:
+    """The connection was cut during COMMIT: the server may have committed, so never say that
+    nothing was saved (the desk's entry id makes its own retry safe)."""
+    return ServerUnreachable(
+        f"La connexion au serveur a été coupée au moment même d'enregistrer "
+        f"({server_words(server)}) : l'enregistrement a peut-être eu lieu. Réessayez quand le "
+        "serveur répond : une saisie de l'accueil enregistrée deux fois ne compte qu'une fois ; "
+        "ailleurs, vérifiez avant de refaire."
+    )
+
+
 STOPPING = ("57P01", "57P02", "57P03")
 
 

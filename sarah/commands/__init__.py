@@ -59,8 +59,14 @@ def command_permission(words: tuple[str, ...]) -> str | None:
 
 def database_target(args: argparse.Namespace) -> str | None:
     """``--db`` when given, else the database chosen in this installation's settings (the one the
-    window opens), else None for the default file in the data folder."""
-    return getattr(args, "db", None) or load_settings().database
+    window opens), else None for the default file in the data folder. A server's URL gets the
+    password the window keeps in the OS keychain (the settings never hold it)."""
+    target = getattr(args, "db", None) or load_settings().database
+    if target is None or "://" not in target or target.startswith("sqlite"):
+        return target  # a file: the keychain is not even imported (a command stays quick)
+    from sarah.services.server.location import with_kept_password
+
+    return with_kept_password(target)
 
 
 def database(args: argparse.Namespace) -> Engine:
