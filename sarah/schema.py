@@ -253,12 +253,12 @@ audit_log = Table(
     Index("ix_audit_log_at", "at"),
 )
 
-# --- derived tables that make the semester tables fast on SQLite (docs/statistiques.md) -----
+# --- derived tables that make the semester tables fast (docs/statistiques.md) ---------------
 # They hold nothing a user typed: every row is a sum over live contacts, kept up to date inside
-# the same transaction as the change by SQLite triggers (migration 0002), whatever program path
+# the same transaction as the change by triggers (migrations 0002, 0007, 0008), whatever path
 # wrote the contact (desk, import, sync, merge, demo). They can be rebuilt from the contacts at
-# any time (sarah.services.statistics.upkeep.rebuild_statistics). On PostgreSQL the report
-# aggregates the contacts directly and these tables stay empty. Days are integers YYYYMMDD,
+# any time (sarah.services.statistics.upkeep.rebuild_statistics). On PostgreSQL, plpgsql
+# triggers keep the same sums (migration 0007). Days are integers YYYYMMDD,
 # people are small integers (stat_persons.no): sorting and grouping integers is what makes a
 # 1,000,000-contact semester fast.
 
@@ -283,6 +283,19 @@ stat_visits = Table(
     PrimaryKeyConstraint("site_id", "day", "person_no"),
     # "Did this person come before the period (at this site / at any selected site)?"
     Index("ix_stat_visits_person_day", "person_no", "day", "site_id"),
+    sqlite_with_rowid=False,
+)
+
+# The first day a person came to a site (the smallest day of their stat_visits rows there),
+# kept from stat_visits by its own triggers (migration 0008). "Is this person new in the
+# period?" is then one comparison per person instead of a search of their earlier visits.
+stat_firsts = Table(
+    "stat_firsts",
+    metadata,
+    Column("person_no", Integer, nullable=False),
+    Column("site_id", Uuid, nullable=False),
+    Column("first_day", Integer, nullable=False),
+    PrimaryKeyConstraint("person_no", "site_id"),
     sqlite_with_rowid=False,
 )
 

@@ -4,7 +4,7 @@ from sarah.models.base import Base, Travelling, new_id
 from sarah.models.catalogue import Service
 from sarah.models.contacts import Contact, contact_services
 from sarah.models.sites import ClosedDay, Site
-from sarah.models.statistics import StatDay, StatDayService, StatPerson, StatVisit
+from sarah.models.statistics import StatDay, StatDayService, StatFirst, StatPerson, StatVisit
 from sarah.models.visitors import SEXES, Visitor, VisitorMerge
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "ClosedDay",
     "StatDay",
     "StatDayService",
+    "StatFirst",
     "StatPerson",
     "StatVisit",
     "SEXES",

@@ -32,6 +32,16 @@ class StatVisit(Base):
     n: Mapped[int]
 
 
+class StatFirst(Base):
+    """The first day a person came to a site (kept from stat_visits)."""
+
+    __table__ = schema.stat_firsts
+
+    person_no: Mapped[int]
+    site_id: Mapped[uuid.UUID]
+    first_day: Mapped[int]
+
+
 class StatDay(Base):
     """Live contacts of one site on one day: by channel, anonymous, without any service."""
 

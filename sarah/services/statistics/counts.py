@@ -18,6 +18,7 @@ from sqlalchemy import (
     literal,
     null,
     select,
+    text,
     union_all,
 )
 
@@ -32,6 +33,7 @@ from sarah.services.statistics.sql import (
     sex_expr,
     stat_day_services,
     stat_days,
+    stat_firsts,
     stat_persons,
     stat_visits,
     visitors,
@@ -213,7 +215,23 @@ def _derived_counts(
     for site_id, service_id, n in conn.execute(stmt):
         out.add(out.services, (site_id, service_id), n)
 
+    _derived_people(conn, out, first, last, site_ids, limit)
+    return out
+
+
+def _derived_people(
+    conn: Connection, out: _Counts, first: int, last: int, site_ids: list[uuid.UUID], limit: int
+) -> None:
+    """Tables 3 and 4 and the controls, from stat_visits, stat_firsts and stat_persons.
+
+    One row per person and site of the period, joined once to each table's primary key; the
+    total row's values come from the same rows by a window over the person. No two computed
+    sets are ever joined: whatever the planner's estimates (a freshly filled database, not yet
+    analysed, makes PostgreSQL expect one row of each), the work stays proportional to the
+    period's people.
+    """
     in_period = and_(stat_visits.c.site_id.in_(site_ids), stat_visits.c.day.between(first, last))
+    # Each person's first day of the period at each site.
     firsts = (
         select(
             stat_visits.c.person_no,
@@ -222,50 +240,59 @@ def _derived_counts(
         )
         .where(in_period)
         .group_by(stat_visits.c.person_no, stat_visits.c.site_id)
-        .cte("firsts")
+        .subquery("firsts")
+    )
+    # "New" = no visit before the period: the first day ever kept for the person at the site
+    # (stat_firsts, kept by triggers) is on or after its start.
+    new_here = case((stat_firsts.c.first_day >= first, 1), else_=0)
+    by_person = firsts.c.person_no
+    pairs = (
+        select(
+            firsts.c.site_id,
+            firsts.c.person_no,
+            firsts.c.first_day,
+            new_here.label("is_new"),
+            stat_persons.c.sex,
+            stat_persons.c.birth_day,
+            stat_persons.c.visitor_id,
+            func.min(firsts.c.first_day).over(partition_by=by_person).label("person_first_day"),
+            func.min(new_here).over(partition_by=by_person).label("new_at_each_site"),
+            func.row_number().over(partition_by=by_person).label("nth"),
+        )
+        .select_from(
+            firsts.join(
+                stat_firsts,
+                and_(
+                    stat_firsts.c.person_no == firsts.c.person_no,
+                    stat_firsts.c.site_id == firsts.c.site_id,
+                ),
+            ).join(stat_persons, stat_persons.c.no == firsts.c.person_no)
+        )
+        .cte("pairs")
         .prefix_with("MATERIALIZED")
     )
-    earlier = stat_visits.alias("earlier")
-
-    def came_before(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
-        # Walk the person's own visits (person, day index), never a site's whole history.
-        return (
-            select(literal(1))
-            .select_from(earlier)
-            .where(earlier.c.day < first, *conditions)
-            .with_hint(earlier, "INDEXED BY ix_stat_visits_person_day", "sqlite")
-            .exists()
+    # The total row: new when new at every site of the period and never seen before it at
+    # another selected site (looked up for those people only).
+    seen_elsewhere = (
+        select(literal(1))
+        .where(
+            stat_firsts.c.person_no == pairs.c.person_no,
+            stat_firsts.c.site_id.in_(site_ids),
+            stat_firsts.c.first_day < first,
         )
-
-    here: Select[Any] = select(
-        firsts.c.site_id.label("row_key"),
-        firsts.c.person_no,
-        firsts.c.first_day,
-        (
-            ~came_before(
-                earlier.c.person_no == firsts.c.person_no,
-                earlier.c.site_id == firsts.c.site_id,
-            )
-        ).label("is_new"),
+        .exists()
     )
-    overall = (
-        select(firsts.c.person_no, func.min(firsts.c.first_day).label("first_day"))
-        .group_by(firsts.c.person_no)
-        .subquery("overall")
+    new_anywhere = case(
+        (and_(pairs.c.new_at_each_site == 1, ~seen_elsewhere), 1),
+        else_=0,
     )
-    anywhere: Select[Any] = select(
-        null().label("row_key"),
-        overall.c.person_no,
-        overall.c.first_day,
-        (
-            ~came_before(
-                earlier.c.person_no == overall.c.person_no,
-                earlier.c.site_id.in_(site_ids),
-            )
-        ).label("is_new"),
-    )
-    rows = union_all(here, anywhere).cte("people_rows").prefix_with("MATERIALIZED")
-    is_new = rows.c.is_new
+    columns = (pairs.c.sex, pairs.c.birth_day, pairs.c.visitor_id)
+    rows = union_all(
+        select(pairs.c.site_id.label("row_key"), pairs.c.first_day, pairs.c.is_new, *columns),
+        select(null().label("row_key"), pairs.c.person_first_day, new_anywhere, *columns).where(
+            pairs.c.nth == 1
+        ),
+    ).subquery("people_rows")
     # An erased identity has no birth day: the age its contact of that day kept (docs/rgpd.md).
     if conn.dialect.name == "sqlite":
         first_date: ColumnElement[Any] = func.printf(
@@ -281,7 +308,7 @@ def _derived_counts(
     kept_age = (
         select(func.min(contacts.c.age_years))
         .where(
-            contacts.c.visitor_id == stat_persons.c.visitor_id,
+            contacts.c.visitor_id == rows.c.visitor_id,
             contacts.c.local_date == first_date,
             contacts.c.deleted_at.is_(None),
         )
@@ -289,37 +316,44 @@ def _derived_counts(
     )
     age = case(
         (
-            stat_persons.c.birth_day.is_not(None),
-            age_group_of_days(stat_persons.c.birth_day, rows.c.first_day, limit),
+            rows.c.birth_day.is_not(None),
+            age_group_of_days(rows.c.birth_day, rows.c.first_day, limit),
         ),
         else_=age_group_of_years(kept_age, limit),
     ).label("age")
-    sex = sex_expr(stat_persons.c.sex).label("sex")
-    stmt = (
-        select(rows.c.row_key, age, sex, is_new, func.count())
-        .select_from(rows.join(stat_persons, stat_persons.c.no == rows.c.person_no))
-        .group_by(rows.c.row_key, age, sex, is_new)
+    sex = sex_expr(rows.c.sex).label("sex")
+    stmt = select(rows.c.row_key, age, sex, rows.c.is_new, func.count()).group_by(
+        rows.c.row_key, age, sex, rows.c.is_new
     )
+    # Each person of the period is looked up by key, however many the planner expects (its
+    # estimate of the pairs joined to stat_firsts is often a hundred times too small, and a scan
+    # of every person ever seen then looks cheaper).
+    postgresql = conn.dialect.name == "postgresql"
+    if postgresql:
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
     for site_id, age_value, sex_value, new, n in conn.execute(stmt):
         out.add(out.people, (site_id, age_value, sex_value, bool(new)), n)
+    if postgresql:
+        conn.execute(text("SET LOCAL enable_seqscan = on"))
 
-    # Controls: contacts of identified people (per-person sums, kept by other triggers than
-    # the per-day ones) plus anonymous contacts; distinct people.
-    stmt = (
-        select(
-            stat_visits.c.site_id,
-            func.sum(stat_visits.c.n),
-            func.count(stat_visits.c.person_no.distinct()),
-        )
+    # Controls, counted from the period's visits alone (no profile, no first day): contacts of
+    # identified people (per-person sums, kept by other triggers than the per-day ones) plus
+    # anonymous contacts; distinct people at each site and in all.
+    per_person = (
+        select(stat_visits.c.site_id, stat_visits.c.person_no, func.sum(stat_visits.c.n).label("n"))
         .where(in_period)
-        .group_by(stat_visits.c.site_id)
+        .group_by(stat_visits.c.site_id, stat_visits.c.person_no)
+        .subquery("per_person")
+    )
+    stmt = select(per_person.c.site_id, func.sum(per_person.c.n), func.count()).group_by(
+        per_person.c.site_id
     )
     for site_id, named, persons in conn.execute(stmt):
         out.add(out.controls, (site_id, "contacts"), named)
         out.controls[(site_id, "persons")] = persons
     for site_id in site_ids:
         out.add(out.controls, (site_id, "contacts"), out.anonymous.get(site_id, 0))
+    distinct_people = select(stat_visits.c.person_no).where(in_period).distinct().subquery()
     out.controls[(None, "persons")] = conn.execute(
-        select(func.count(stat_visits.c.person_no.distinct())).where(in_period)
+        select(func.count()).select_from(distinct_people)
     ).scalar_one()
-    return out

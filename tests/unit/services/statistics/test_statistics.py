@@ -333,6 +333,25 @@ def test_a_deleted_first_contact_is_not_a_first_contact(world: World) -> None:
     assert world.report().total.new_persons.total == 0
 
 
+def test_newness_follows_the_first_day_as_earlier_contacts_go_and_move(world: World) -> None:
+    who = world.person("Moves", "F", date(1970, 1, 1))
+    twins = [world.contact(FDO, date(2018, 11, 5), who) for _ in range(2)]  # same first day
+    december = world.contact(FDO, date(2018, 12, 3), who)
+    world.contact(FDO, date(2019, 2, 1), who)
+    delete_contact(world.engine, twins[0])
+    assert world.report().by_site[FDO].new_persons.total == 0  # the other one is still there
+    delete_contact(world.engine, twins[1])
+    assert world.report().by_site[FDO].new_persons.total == 0  # December is now her first day
+    update_contact(world.engine, december, world.draft(FDO, date(2019, 3, 4), who))
+    assert world.report().by_site[FDO].new_persons.total == 1  # nothing before the period left
+    update_contact(world.engine, december, world.draft(GRE, date(2018, 12, 3), who))
+    r = world.report()
+    assert r.by_site[FDO].new_persons.total == 1  # she came before, but to Grésilles
+    assert r.total.new_persons.total == 0  # and the total row counts both sites
+    assert world.report(sites=[FDO]).total.new_persons.total == 1
+    assert statistics_drift(world.engine) == []
+
+
 def test_merged_records_count_once_with_the_earliest_history(world: World) -> None:
     first = world.person("Dupont", "F", date(1985, 1, 1))
     second = world.person("Dupond", "F", date(1985, 1, 1))  # the same woman, typed twice
@@ -384,7 +403,9 @@ def test_rebuild_repairs_derived_sums(engine: Engine) -> None:
     with write_session(engine) as s:
         s.execute(text("UPDATE stat_days SET physique = physique + 5"))
         s.execute(text("DELETE FROM stat_visits"))
-    assert len(statistics_drift(engine)) == 3  # one day changed (seen twice), one visit lost
+    # One day changed (seen twice), one visit lost, and with it the person's first day there
+    # (stat_firsts follows stat_visits).
+    assert len(statistics_drift(engine)) == 4
     rebuild_statistics(engine)
     assert statistics_drift(engine) == []
     assert w.report().total.contacts_total == 1

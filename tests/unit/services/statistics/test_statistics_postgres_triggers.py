@@ -302,6 +302,26 @@ def test_the_migration_fills_what_was_there_and_goes_down_cleanly(pg_engine: Eng
     assert agree(e).to_json() == report.to_json()
 
 
+def test_the_first_days_are_filled_from_the_visits_an_older_schema_kept(
+    pg_engine: Engine,
+) -> None:
+    e = pg_engine
+    fdo, gre = ensure_site(e, "Fontaine d'Ouche"), ensure_site(e, "Grésilles")
+    with e.begin() as conn:
+        command.downgrade(alembic_config(conn), "0007")  # the sums, not the first days
+    back = create_visitor(e, last_name="Martin", sex="F", birth_date=date(1980, 1, 1))
+    log_contact(e, draft(fdo, date(2018, 11, 5), back.id))  # came before the semester
+    log_contact(e, draft(fdo, date(2019, 3, 4), back.id))
+    log_contact(e, draft(gre, date(2019, 3, 4), back.id))  # her first time at Grésilles
+    with e.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")
+    report = agree(e)
+    assert report.by_site["Fontaine d'Ouche"].new_persons.total == 0
+    assert report.by_site["Grésilles"].new_persons.total == 1
+    assert report.total.new_persons.total == 0
+    assert report.total.persons.total == 1
+
+
 def test_a_drift_is_seen_and_a_rebuild_mends_it(pg_engine: Engine) -> None:
     e = pg_engine
     site = ensure_site(e, "Grésilles")
@@ -310,7 +330,8 @@ def test_a_drift_is_seen_and_a_rebuild_mends_it(pg_engine: Engine) -> None:
     with write_session(e) as s:
         s.execute(text("UPDATE stat_days SET physique = physique + 5"))
         s.execute(text("DELETE FROM stat_visits"))
-    assert len(statistics_drift(e)) == 3  # the day changed (seen twice), the visit lost
+    # The day changed (seen twice), the visit lost, and the person's first day with it.
+    assert len(statistics_drift(e)) == 4
     rebuild_statistics(e)
     assert statistics_drift(e) == []
     assert contacts_in(agree(e)) == 1
