@@ -76,6 +76,7 @@ SAVE_P95_MS = 50.0
 DESKS = 10
 SAVES_PER_DESK = 60
 DESK_AGENT = "bench-postgres-desk"
+DESK_CPU_MS: list[float] = []  # median CPU of one save in a desk process, per run of the desks
 
 
 def site_names() -> list[str]:
@@ -406,6 +407,35 @@ def measure_reports(engine: Any) -> dict[str, float]:
     report = report_for_sites(engine, period, chosen)
     out["semester_contacts"] = sum(report.total.contacts.values())
     out["semester_persons"] = report.total.persons.total
+    out.update(_people_floor(engine, period))
+    return out
+
+
+def _people_floor(engine: Any, period: Any) -> dict[str, float]:
+    """What tables 3 and 4 cannot do without, for all sites: read the period's person-days of
+    stat_visits, and group them by person and site (the first step of the people query)."""
+    from sqlalchemy import text
+
+    from sarah.services.statistics.sql import day_number, prepare_read
+
+    where = "WHERE day BETWEEN :first AND :last"
+    bounds = {"first": day_number(period.start), "last": day_number(period.end)}
+    out: dict[str, float] = {}
+    for key, sql in (
+        ("floor_rows", f"SELECT count(*) FROM stat_visits {where}"),
+        (
+            "floor_pairs",
+            f"SELECT count(*) FROM (SELECT person_no, site_id, min(day) FROM stat_visits "
+            f"{where} GROUP BY person_no, site_id) pairs",
+        ),
+    ):
+
+        def run(sql: str = sql, key: str = key) -> None:
+            with engine.connect() as conn, conn.begin():
+                prepare_read(conn)
+                out[f"{key}_n"] = conn.execute(text(sql), bounds).scalar_one()
+
+        out[f"{key}_s"], _ = _timed(run, 3)
     return out
 
 
@@ -439,15 +469,16 @@ def _desk(
         )
 
     log_contact(engine, draft())  # connection opened, caches warm
-    times = []
+    times, cpu = [], []
     for _ in range(SAVES_PER_DESK):
         d = draft()
         start.wait()  # every desk presses "Enregistrer" at the same moment
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         log_contact(engine, d)
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - used) * 1000)
     engine.dispose()
-    results.put((str(site_id), times))
+    results.put((str(site_id), times, cpu))
 
 
 def _p95(values: list[float]) -> float:
@@ -456,7 +487,8 @@ def _p95(values: list[float]) -> float:
 
 
 def measure_desks(url: str, engine: Any, *, same_site: bool) -> list[tuple[float, float, float]]:
-    """Ten desks saving at once: (median, p95, max) ms of each desk."""
+    """Ten desks saving at once: (median, p95, max) ms of each desk; the desks' own CPU per
+    save (the client's work: SQLAlchemy, psycopg) is kept in DESK_CPU_MS."""
     from sqlalchemy import text
 
     with engine.connect() as conn:
@@ -491,7 +523,8 @@ def measure_desks(url: str, engine: Any, *, same_site: bool) -> list[tuple[float
     out = [results.get(timeout=600) for _ in procs]
     for p in procs:
         p.join()
-    return [(statistics.median(t), _p95(t), max(t)) for _site, t in out]
+    DESK_CPU_MS.append(statistics.median(c for _site, _t, cpu in out for c in cpu))
+    return [(statistics.median(t), _p95(t), max(t)) for _site, t, _cpu in out]
 
 
 def remove_desk_contacts(engine: Any) -> int:
@@ -504,32 +537,40 @@ def remove_desk_contacts(engine: Any) -> int:
 
 
 def _database_size(engine: Any) -> str:
+    """The database's size and the server's memory settings, as the section prints them."""
     from sqlalchemy import text
 
     with engine.connect() as conn:
-        return str(
-            conn.execute(
-                text("SELECT pg_size_pretty(pg_database_size(current_database()))")
-            ).scalar_one()
+        size = conn.execute(
+            text("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        ).scalar_one()
+        settings = ", ".join(
+            f"{name} {conn.execute(text(f'SHOW {name}')).scalar_one()}"
+            for name in ("shared_buffers", "effective_cache_size", "work_mem")
         )
+    return f"{size} on the server (PostgreSQL: {settings})"
 
 
 def refresh_trigger_functions(url: str) -> None:
-    """The functions of migration 0007 as this checkout has them (a database built by an
-    earlier checkout keeps its data; the trigger bodies measured are the current ones)."""
+    """The trigger functions of migrations 0007 and 0008 as this checkout has them (a database
+    built by an earlier checkout keeps its data; the trigger bodies measured are the current
+    ones)."""
     import importlib.util
 
     import psycopg
 
-    path = ROOT / "sarah/migrations/versions/0007_statistics_postgresql_triggers.py"
-    spec = importlib.util.spec_from_file_location("migration_0007", path)
-    assert spec is not None and spec.loader is not None
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
-    with psycopg.connect(url) as conn:
-        for statement in migration.trigger_statements():
-            if statement.startswith("CREATE FUNCTION"):
-                conn.execute(statement.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1))
+    for name in ("0007_statistics_postgresql_triggers", "0008_statistics_first_days"):
+        path = ROOT / f"sarah/migrations/versions/{name}.py"
+        spec = importlib.util.spec_from_file_location(f"migration_{name[:4]}", path)
+        assert spec is not None and spec.loader is not None
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        with psycopg.connect(url) as conn:
+            for statement in migration.trigger_statements():
+                if statement.startswith("CREATE FUNCTION"):
+                    conn.execute(
+                        statement.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
+                    )
 
 
 def _scale(contacts: int) -> None:
@@ -637,8 +678,7 @@ def _section(
         )
     )
     return f"""Database `{DB_NAME}`: {CONTACTS:,} contacts, {VISITORS:,} people, {SITES} sites,
-{FIRST_DAY.year}–{LAST_DAY.year}, {size} on the server (PostgreSQL, default server settings:
-shared_buffers 128 MB). Built: {built}. Derived sums equal to the direct path on a sample (4 semesters × 2 and 3
+{FIRST_DAY.year}–{LAST_DAY.year}, {size}. Built: {built}. Derived sums equal to the direct path on a sample (4 semesters × 2 and 3
 sites, all sites for {SEMESTER}, a month breakdown each; the desks' semester with their
 contacts and after their deletion):
 {"yes" if not problems else "**no**: " + "; ".join(problems)}.
@@ -655,23 +695,30 @@ today's date; the machine's two cores run the ten desks and the server):
 - all ten at one site: {desk_line(desks_one)}.
 
 Where a semester's time goes: the channel, service and per-day sums are read in a few
-milliseconds even for all sites; nearly all of it is tables 3 and 4, which need, for every
-person of the period at every site (about {int(reports["semester_persons"] * 2):,} rows for all
-sites), whether an earlier visit exists there and anywhere: one look-up each in the person-day
-index of `stat_visits` (9 million rows, larger than the server's 128 MB of shared buffers on
-this machine, which other jobs shared during the run: load average {_load()}). Meeting the
-targets needs the first day of each person at each site kept as a sum of its own (a
-`stat_firsts (site, person, first day)` table kept by the same triggers: "new" becomes a
-comparison, read by site in one index range), and a server with shared buffers that hold the
-derived tables.
+milliseconds even for all sites; nearly all of it is tables 3 and 4 and their recount, which
+work person by person. Each person's first day at each site is kept (`stat_firsts`, migration
+0008), so "new in the period" is one comparison per person; what remains is reading the
+period's person-days and grouping them. That alone, for all sites, takes time the target does
+not leave: counting the semester's {int(reports["floor_rows_n"]):,} person-day rows of
+`stat_visits` takes {reports["floor_rows_s"]:.2f} s here, grouping them into
+{int(reports["floor_pairs_n"]):,} (person, site) pairs {reports["floor_pairs_s"]:.2f} s
+(load average {_load()} at the end of the run). Meeting ≤ 1 s for a hundred sites needs
+the semester's people already counted: per site, semester and (age in years, sex, new)
+kept by the triggers, read in a few hundred rows.
 
 The {removed} contacts the desks saved were deleted afterwards (the BEFORE DELETE trigger
-takes them out of the sums). Every save takes the installation's clock row
-(`next_revision`), so saves queue on it whatever their site; that row is vacuumed before each
-run of the desks (autovacuum's work on a live server: its dead versions slow every save).
+takes them out of the sums). Each desk process spends {statistics.median(DESK_CPU_MS):.1f} ms of
+CPU of its own per save (SQLAlchemy and psycopg, median): ten desks saving at once ask the
+machine's two cores, which also run the server, for about ten times that before the last
+save can end, whatever the server does; on a network each desk is its own PC. Every save also
+takes the installation's clock row (`next_revision`, held until COMMIT): a desk's insert
+advances it in the same statement as the contact's row (one round trip fewer while it is
+held). That row is vacuumed before each run of the desks (autovacuum's work on a live server:
+its dead versions slow every save).
 
 Reproduce: `.venv/bin/python benchmarks/bench_postgres.py` (needs a server: `--server
-postgresql://user@host:5432`; the first run builds the database, about 7 GB; `--rebuild` builds
+postgresql://user@host:5432`; measured on a server set as docs/serveur.md says, section 1,
+"La mémoire du serveur"; the first run builds the database, about 7 GB; `--rebuild` builds
 it again; `--no-write` leaves this file alone). Not part of `make bench`: the build takes too
 long."""
 
