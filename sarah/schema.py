@@ -257,8 +257,7 @@ audit_log = Table(
 # They hold nothing a user typed: every row is a sum over live contacts, kept up to date inside
 # the same transaction as the change by triggers (migrations 0002, 0007, 0008), whatever path
 # wrote the contact (desk, import, sync, merge, demo). They can be rebuilt from the contacts at
-# any time (sarah.services.statistics.upkeep.rebuild_statistics). On PostgreSQL, plpgsql
-# triggers keep the same sums (migration 0007). Days are integers YYYYMMDD,
+# any time (sarah.services.statistics.upkeep.rebuild_statistics). Days are integers YYYYMMDD,
 # people are small integers (stat_persons.no): sorting and grouping integers is what makes a
 # 1,000,000-contact semester fast.
 

@@ -24,16 +24,21 @@ from sarah.schema import installation
 _INSTALLATION_KEY = "sarah.installation_id"
 
 
+def _advance_clock() -> Any:
+    """The clock + 1, returning the new clock and this installation's id."""
+    return (
+        update(installation)
+        .values(clock=installation.c.clock + 1)
+        .returning(installation.c.clock, installation.c.id)
+    )
+
+
 def next_revision(bind: Session | Connection) -> int:
     """The revision of a change made now, inside the caller's transaction: the installation's
     clock, advanced. Every change takes one, with or without a site (a coordination post's
     catalogue edit too): a change that kept its old revision would lose against the version it
     replaces. The backups' "has anything changed?" reads the clock as well."""
-    clock, me = bind.execute(
-        update(installation)
-        .values(clock=installation.c.clock + 1)
-        .returning(installation.c.clock, installation.c.id)
-    ).one()
+    clock, me = bind.execute(_advance_clock()).one()
     # The flush that follows stamps changed_by: the id read here saves it a round trip while
     # the clock row is held (every other desk's save waits for it on a server).
     if isinstance(bind, Session):
@@ -55,12 +60,7 @@ def insert_changed_here(bind: Session | Connection, table: Table, values: dict[s
             insert(table).values(**values, revision=revision, changed_by=this_installation(bind))
         )
         return
-    clock = (
-        update(installation)
-        .values(clock=installation.c.clock + 1)
-        .returning(installation.c.clock, installation.c.id)
-        .cte("clock")
-    )
+    clock = _advance_clock().cte("clock")
     row = select(
         *(literal(value, table.c[name].type) for name, value in values.items()),
         clock.c.clock,
