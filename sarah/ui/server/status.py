@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 from sqlalchemy import Engine
 
@@ -32,14 +32,29 @@ BACK_TEXT = "Le serveur répond de nouveau : enregistrez avec Entrée comme d'ha
 
 
 class DataLocationLabel(QLabel):
-    """The permanent status widget: "Données : fichier …" or "Données : serveur … (chiffré)"."""
+    """The permanent status widget: "Données : fichier …" or "Données : serveur … (chiffré)".
+
+    A long path is cut in its middle so that it never widens the window (a desk's screen is
+    1366 px wide); the whole text stays in the tooltip and in :meth:`full_text`."""
+
+    MAX_CHARS = 70
 
     def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dataLocation")
         self.engine = engine
-        self.setText(where_data_lives(engine))  # from the URL at once, the connection's word next
-        self.setToolTip("Où sont les données de ce poste (Fichier > Poste de travail)")
+        self._full = ""
+        self._show(where_data_lives(engine))  # from the URL at once, the connection's word next
+
+    def full_text(self) -> str:
+        return self._full
+
+    def _show(self, text: str) -> None:
+        self._full = text
+        metrics = self.fontMetrics()
+        width = metrics.averageCharWidth() * self.MAX_CHARS
+        self.setText(metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, width))
+        self.setToolTip(f"{text}\nOù sont les données de ce poste (Fichier > Poste de travail)")
 
     def refresh(self) -> None:
         if self.engine.dialect.name == "sqlite":
@@ -49,7 +64,7 @@ class DataLocationLabel(QLabel):
         )
 
     def _encrypted(self, encrypted: bool | None) -> None:
-        self.setText(where_data_lives(self.engine, encrypted))
+        self._show(where_data_lives(self.engine, encrypted))
 
     def _unknown(self, exc: BaseException) -> None:
         log.info("encryption of the connection not read: %s", type(exc).__name__)

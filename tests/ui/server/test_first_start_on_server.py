@@ -120,8 +120,8 @@ def test_first_start_on_a_server_keeps_the_password_out_of_the_settings(
     assert saved["home_site"] == "Grésilles"
     assert memory_keyring.kept == {("SARAH", f"postgres@127.0.0.1:5432/{name}"): "sesame-secret"}
     label = window._data_location  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: "chiffré" in label.text())
-    assert label.text().startswith(f"Données : serveur postgres@127.0.0.1:5432/{name} (")
+    qtbot.waitUntil(lambda: "chiffré" in label.full_text())
+    assert label.full_text().startswith(f"Données : serveur postgres@127.0.0.1:5432/{name} (")
     window.close()
 
 

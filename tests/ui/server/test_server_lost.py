@@ -55,8 +55,8 @@ def test_a_lost_server_keeps_the_entry_and_the_banner_goes_when_it_is_back(
     form = window.desk.form  # type: ignore[attr-defined]
     watch = window._server_watch  # type: ignore[attr-defined]
     label = window._data_location  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: "chiffré" in label.text())
-    assert label.text().startswith(f"Données : serveur postgres@127.0.0.1:{proxy.port}/")
+    qtbot.waitUntil(lambda: "chiffré" in label.full_text())
+    assert label.full_text().startswith(f"Données : serveur postgres@127.0.0.1:{proxy.port}/")
     keys.press(Qt.Key.Key_Return)  # nothing searched: straight to the services
     keys.press(Qt.Key.Key_G)
     proxy.stop()  # the server goes away
