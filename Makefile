@@ -19,11 +19,16 @@ run: $(STAMP)
 # Measured 94.54 % with PostgreSQL up (CI has it); its tests skip without a server. Raise, never lower.
 COVERAGE_FLOOR := 94
 
+# Two workers (pytest-xdist), each test file whole on one of them (its module fixtures, the
+# frozen build, built once): the suite waits on the databases and child processes as much as
+# it computes, and CI has two cores.
+WORKERS := -n 2 --dist loadfile
+
 test: $(STAMP)
 	$(BIN)/ruff check sarah tests benchmarks
 	$(BIN)/ruff format --check sarah tests benchmarks
 	$(BIN)/mypy
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest --cov=sarah --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(WORKERS) --cov=sarah --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 
 # Daily work: the same gates and every test but the slow fault runs (kills, full disks, the
 # wheel). `make test` (and CI) still runs everything.
@@ -31,7 +36,7 @@ test-fast: $(STAMP)
 	$(BIN)/ruff check sarah tests benchmarks
 	$(BIN)/ruff format --check sarah tests benchmarks
 	$(BIN)/mypy
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not slow"
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(WORKERS) -q -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
