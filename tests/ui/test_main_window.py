@@ -80,11 +80,14 @@ def test_tooltips_give_the_shortcuts(window) -> None:
     assert window.tabs.tabToolTip(1) == "Journal du jour — Ctrl+2"
 
 
-def test_fits_a_1366_by_768_screen_with_larger_fonts(qtbot, ctx) -> None:
+def test_fits_a_1366_by_768_screen_with_larger_fonts(qtbot, ctx, tmp_path) -> None:
     from sarah.ui.main_window import MainWindow
 
     app = QApplication.instance()
     font = app.font()
+    # A backup folder deep in a share: its path is shown cut, never widening the window.
+    deep = tmp_path.joinpath(*["Sauvegardes du Point Relais de la Fontaine d'Ouche"] * 4)
+    ctx.settings.backup_dir = str(deep)
     try:
         bigger = app.font()
         bigger.setPointSizeF(font.pointSizeF() * 1.25)

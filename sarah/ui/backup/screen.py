@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +32,7 @@ from sarah.ui.backup.auto import AutoBackup
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import failure_text
 from sarah.ui.dialogs.questions import ask
+from sarah.ui.elide import cut_in_middle
 from sarah.ui.style import ERROR_COLOUR, SUCCESS_COLOUR
 from sarah.ui.table_models.backup_list import BackupTableModel, reason_label
 from sarah.ui.workers import run_in_background, when_idle
@@ -159,7 +161,9 @@ class BackupScreen(QWidget):
 
     def refresh(self) -> None:
         folder = self.folder()
-        self.folder_label.setText(f"Dossier des sauvegardes : <b>{folder}</b>")
+        shown = html.escape(cut_in_middle(self.folder_label, str(folder)))
+        self.folder_label.setText(f"Dossier des sauvegardes : <b>{shown}</b>")
+        self.folder_label.setToolTip(str(folder))
         run_in_background(_listing, folder, on_result=self._show_listing, on_error=self._fail)
 
     def _show_listing(self, result: tuple[list[BackupInfo], BackupState]) -> None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 from sqlalchemy import Engine
 
 from sarah.services.server.location import connection_encrypted, server_fields, where_data_lives
 from sarah.services.server.reach import server_problem
 from sarah.ui.context import AppContext
+from sarah.ui.elide import cut_in_middle
 from sarah.ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
@@ -37,8 +38,6 @@ class DataLocationLabel(QLabel):
     A long path is cut in its middle so that it never widens the window (a desk's screen is
     1366 px wide); the whole text stays in the tooltip and in :meth:`full_text`."""
 
-    MAX_CHARS = 70
-
     def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dataLocation")
@@ -51,9 +50,7 @@ class DataLocationLabel(QLabel):
 
     def _show(self, text: str) -> None:
         self._full = text
-        metrics = self.fontMetrics()
-        width = metrics.averageCharWidth() * self.MAX_CHARS
-        self.setText(metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, width))
+        self.setText(cut_in_middle(self, text))
         self.setToolTip(f"{text}\nOù sont les données de ce poste (Fichier > Poste de travail)")
 
     def refresh(self) -> None:
