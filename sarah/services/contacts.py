@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import Engine, delete, exists, func, insert, literal, select, true
+from sqlalchemy import (
+    Engine,
+    Select,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from sarah.db import read_session, write_session
@@ -42,6 +54,23 @@ class SavedContact:
     entered_at: datetime
 
 
+@functools.cache
+def _checks(with_visitor: bool, with_services: bool) -> Select[bool, bool, int]:
+    """The draft's look-ups as one statement, built once per shape (building it is most of the
+    client's work in a save)."""
+    return select(
+        exists().where(sites.c.id == bindparam("site_id"), sites.c.deleted_at.is_(None)),
+        exists().where(visitors.c.id == bindparam("visitor_id"), visitors.c.deleted_at.is_(None))
+        if with_visitor
+        else true(),
+        select(func.count())
+        .where(services.c.id.in_(bindparam("service_ids", expanding=True)))
+        .scalar_subquery()
+        if with_services
+        else literal(0),
+    )
+
+
 def _problems(s: Session, draft: ContactDraft) -> list[str]:
     """Every reason the draft cannot be recorded (empty when it can), in French."""
     problems: list[str] = []
@@ -53,16 +82,9 @@ def _problems(s: Session, draft: ContactDraft) -> list[str]:
         )
     # One round trip for the three look-ups (the desk's save is a few milliseconds of work).
     wanted = set(draft.service_ids)
+    params = {"site_id": draft.site_id, "visitor_id": draft.visitor_id, "service_ids": wanted}
     site_ok, visitor_ok, services_found = s.execute(
-        select(
-            exists().where(sites.c.id == draft.site_id, sites.c.deleted_at.is_(None)),
-            exists().where(visitors.c.id == draft.visitor_id, visitors.c.deleted_at.is_(None))
-            if draft.visitor_id is not None
-            else true(),
-            select(func.count()).where(services.c.id.in_(wanted)).scalar_subquery()
-            if wanted
-            else literal(0),
-        )
+        _checks(draft.visitor_id is not None, bool(wanted)), params
     ).one()
     if not site_ok:
         problems.append("Site inconnu : choisissez le Point Relais dans la liste.")

@@ -12,10 +12,11 @@ demo, merges' contact moves) pass :func:`this_installation` in their rows.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Any
 
-from sqlalchemy import Connection, Table, event, insert, literal, select, update
+from sqlalchemy import Connection, Insert, Table, bindparam, event, insert, select, update
 from sqlalchemy.orm import Session, attributes
 
 from sarah.models.base import Travelling
@@ -60,13 +61,22 @@ def insert_changed_here(bind: Session | Connection, table: Table, values: dict[s
             insert(table).values(**values, revision=revision, changed_by=this_installation(bind))
         )
         return
+    bind.execute(_insert_with_clock(table, tuple(values)), {f"v_{k}": v for k, v in values.items()})
+
+
+@functools.cache
+def _insert_with_clock(table: Table, columns: tuple[str, ...]) -> Insert:
+    """INSERT ... SELECT of the given columns and the advanced clock, built once per shape.
+
+    The values' parameters are named ``v_<column>``: a parameter named after a column of
+    ``installation`` (``id``...) would join the clock's UPDATE as a SET."""
     clock = _advance_clock().cte("clock")
     row = select(
-        *(literal(value, table.c[name].type) for name, value in values.items()),
+        *(bindparam(f"v_{name}", type_=table.c[name].type) for name in columns),
         clock.c.clock,
         clock.c.id,
     )
-    bind.execute(insert(table).from_select([*values, "revision", "changed_by"], row))
+    return insert(table).from_select([*columns, "revision", "changed_by"], row)
 
 
 def this_installation(bind: Session | Connection) -> uuid.UUID:
