@@ -11,7 +11,7 @@ that carries the generator's version (``sarah_bench_10m_v<N>``); a change to the
 bumps the version, and the old database is dropped. Building takes about half an hour on two
 cores and about 7 GB of disk, so it is not part of ``make bench``: run it by hand.
 
-How it is built: the schema by SARAH's migrations (triggers of migration 0007 included), the
+How it is built: the schema by SARAH's migrations (triggers of migrations 0007-0009), the
 sites through ``ensure_site``, then the visitors, contacts and service lines with COPY
 (psycopg's ``cursor.copy``) with the triggers and foreign keys off for the load
 (``session_replication_role = replica``) and the secondary indexes dropped, then rebuilt; the
@@ -26,7 +26,8 @@ erased (as the retention purge leaves them: no names or birth date, the age kept
 contact).
 
 Measured: the four tables of a semester for all 100 sites (target <= 1 s) and for two sites
-(target <= 100 ms), by the derived sums (``auto``) and, once, directly from the contacts; ten
+(target <= 100 ms), by the derived sums (``auto``) and, once, directly from the contacts; a
+year for all sites (another period than a semester: no grouped people); ten
 desks saving contacts at the same time, each a process with its own connection, through
 ``log_contact`` (target p95 <= 50 ms each), first at ten different sites, then all at one.
 The desks' contacts are deleted afterwards (so the cached database stays the same), and the
@@ -404,6 +405,9 @@ def measure_reports(engine: Any) -> dict[str, float]:
     out["two_direct_ms"], _ = (
         1000 * x for x in _timed(lambda: report_for_sites(engine, period, two, method="direct"), 3)
     )
+    # Another period than a semester takes the per-day path (no grouped people).
+    year = Period.year(int(SEMESTER[:4]))
+    out["year_s"], _ = _timed(lambda: report_for_sites(engine, year, chosen), 1)
     report = report_for_sites(engine, period, chosen)
     out["semester_contacts"] = sum(report.total.contacts.values())
     out["semester_persons"] = report.total.persons.total
@@ -421,6 +425,12 @@ def _people_floor(engine: Any, period: Any) -> dict[str, float]:
     where = "WHERE day BETWEEN :first AND :last"
     bounds = {"first": day_number(period.start), "last": day_number(period.end)}
     out: dict[str, float] = {}
+    semester = period.start.year * 10 + (1 if period.start.month == 1 else 2)
+    with engine.connect() as conn:
+        for table in ("stat_semester_people", "stat_semester_network_people"):
+            out[f"{table}_n"] = conn.execute(
+                text(f"SELECT count(*) FROM {table} WHERE semester = :s"), {"s": semester}
+            ).scalar_one()
     for key, sql in (
         ("floor_rows", f"SELECT count(*) FROM stat_visits {where}"),
         (
@@ -552,14 +562,18 @@ def _database_size(engine: Any) -> str:
 
 
 def refresh_trigger_functions(url: str) -> None:
-    """The trigger functions of migrations 0007 and 0008 as this checkout has them (a database
+    """The trigger functions of migrations 0007 to 0009 as this checkout has them (a database
     built by an earlier checkout keeps its data; the trigger bodies measured are the current
     ones)."""
     import importlib.util
 
     import psycopg
 
-    for name in ("0007_statistics_postgresql_triggers", "0008_statistics_first_days"):
+    for name in (
+        "0007_statistics_postgresql_triggers",
+        "0008_statistics_first_days",
+        "0009_statistics_semester_people",
+    ):
         path = ROOT / f"sarah/migrations/versions/{name}.py"
         spec = importlib.util.spec_from_file_location(f"migration_{name[:4]}", path)
         assert spec is not None and spec.loader is not None
@@ -695,22 +709,24 @@ today's date; the machine's two cores run the ten desks and the server):
 - all ten at one site: {desk_line(desks_one)}.
 
 Where a semester's time goes: the channel, service and per-day sums are read in a few
-milliseconds even for all sites; nearly all of it is tables 3 and 4 and their recount, which
-work person by person. Each person's first day at each site is kept (`stat_firsts`, migration
-0008), so "new in the period" is one comparison per person; what remains is reading the
-period's person-days and grouping them. That alone, for all sites, takes time the target does
-not leave: counting the semester's {int(reports["floor_rows_n"]):,} person-day rows of
-`stat_visits` takes {reports["floor_rows_s"]:.2f} s here, grouping them into
-{int(reports["floor_pairs_n"]):,} (person, site) pairs {reports["floor_pairs_s"]:.2f} s
-(load average {_load()} at the end of the run). Meeting ≤ 1 s for a hundred sites needs
-the semester's people already counted: per site, semester and (age in years, sex, new)
-kept by the triggers, read in a few hundred rows.
+milliseconds even for all sites. Tables 3 and 4 read the semester's people grouped already
+(migration 0009, kept by triggers in every write): {int(reports["stat_semester_people_n"]):,}
+rows of `stat_semester_people` (one per site and person: the site rows) and
+{int(reports["stat_semester_network_people_n"]):,} of `stat_semester_network_people` (one per
+person: the total row of every site), each grouped by age, sex and newness. Without them, the
+period's person-days are grouped at each report, which is what another period than a semester
+still does: counting the semester's {int(reports["floor_rows_n"]):,} person-day rows of
+`stat_visits` alone takes {reports["floor_rows_s"]:.2f} s here, grouping them into
+{int(reports["floor_pairs_n"]):,} (person, site) pairs {reports["floor_pairs_s"]:.2f} s, and
+the four tables of the year {SEMESTER[:4]} for all sites {reports["year_s"]:.1f} s (load
+average {_load()} at the end of the run).
 
 The {removed} contacts the desks saved were deleted afterwards (the BEFORE DELETE trigger
 takes them out of the sums). Each desk process spends {statistics.median(DESK_CPU_MS):.1f} ms of
-CPU of its own per save (SQLAlchemy and psycopg, median): ten desks saving at once ask the
-machine's two cores, which also run the server, for about ten times that before the last
-save can end, whatever the server does; on a network each desk is its own PC. Every save also
+CPU of its own per save (SQLAlchemy and psycopg, median; the save's statements are built once
+and reused): ten desks saving at once ask the machine's two cores, which also run the server,
+for about ten times that before the last save can end, whatever the server does; on a network
+each desk is its own PC. Every save also
 takes the installation's clock row (`next_revision`, held until COMMIT): a desk's insert
 advances it in the same statement as the contact's row (one round trip fewer while it is
 held). That row is vacuumed before each run of the desks (autovacuum's work on a live server:

@@ -298,6 +298,41 @@ stat_firsts = Table(
     sqlite_with_rowid=False,
 )
 
+# Each person's first day of each semester (YYYYH: 20191 = January-June 2019) at each site, with
+# the age in whole years that day (NULL: unknown), the sex, and whether the first day ever there
+# is in that semester: tables 3 and 4 of a semester, grouped already. Kept on PostgreSQL by the
+# triggers of migration 0009 (SQLite: empty, its derived path is fast enough without it).
+stat_semester_people = Table(
+    "stat_semester_people",
+    metadata,
+    Column("semester", Integer, nullable=False),
+    Column("site_id", Uuid, nullable=False),
+    Column("person_no", Integer, nullable=False),
+    Column("first_day", Integer, nullable=False),
+    Column("age_years", Integer, nullable=True),
+    Column("sex", String(1), nullable=True),
+    Column("is_new", Boolean, nullable=False),
+    PrimaryKeyConstraint("semester", "site_id", "person_no"),
+    Index("ix_stat_semester_people_person", "person_no", "semester", "site_id"),
+    sqlite_with_rowid=False,
+)
+
+# The same for every site together (the network's total row): each person's first day of each
+# semester at any site, the age that day, the sex, and whether the first day ever anywhere is in
+# that semester (migration 0009, PostgreSQL).
+stat_semester_network_people = Table(
+    "stat_semester_network_people",
+    metadata,
+    Column("semester", Integer, nullable=False),
+    Column("person_no", Integer, nullable=False),
+    Column("first_day", Integer, nullable=False),
+    Column("age_years", Integer, nullable=True),
+    Column("sex", String(1), nullable=True),
+    Column("is_new", Boolean, nullable=False),
+    PrimaryKeyConstraint("semester", "person_no"),
+    sqlite_with_rowid=False,
+)
+
 # Live contacts of one site on one day: by channel, anonymous, without any service.
 stat_days = Table(
     "stat_days",

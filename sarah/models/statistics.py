@@ -42,6 +42,33 @@ class StatFirst(Base):
     first_day: Mapped[int]
 
 
+class StatSemesterPerson(Base):
+    """A person's first day of a semester at a site, with what tables 3 and 4 count (PostgreSQL)."""
+
+    __table__ = schema.stat_semester_people
+
+    semester: Mapped[int]
+    site_id: Mapped[uuid.UUID]
+    person_no: Mapped[int]
+    first_day: Mapped[int]
+    age_years: Mapped[int | None]
+    sex: Mapped[str | None]
+    is_new: Mapped[bool]
+
+
+class StatSemesterNetworkPerson(Base):
+    """A person's first day of a semester at any site (the network's total row, PostgreSQL)."""
+
+    __table__ = schema.stat_semester_network_people
+
+    semester: Mapped[int]
+    person_no: Mapped[int]
+    first_day: Mapped[int]
+    age_years: Mapped[int | None]
+    sex: Mapped[str | None]
+    is_new: Mapped[bool]
+
+
 class StatDay(Base):
     """Live contacts of one site on one day: by channel, anonymous, without any service."""
 

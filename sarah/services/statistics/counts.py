@@ -31,10 +31,13 @@ from sarah.services.statistics.sql import (
     contacts,
     day_number,
     sex_expr,
+    sites,
     stat_day_services,
     stat_days,
     stat_firsts,
     stat_persons,
+    stat_semester_network_people,
+    stat_semester_people,
     stat_visits,
     visitors,
 )
@@ -215,8 +218,104 @@ def _derived_counts(
     for site_id, service_id, n in conn.execute(stmt):
         out.add(out.services, (site_id, service_id), n)
 
-    _derived_people(conn, out, first, last, site_ids, limit)
+    semester = _semester_of(period)
+    if semester is not None and conn.dialect.name == "postgresql":
+        _semester_people(conn, out, semester, first, site_ids, limit)
+    else:
+        _derived_people(conn, out, first, last, site_ids, limit)
     return out
+
+
+def _every_site(conn: Connection, site_ids: list[uuid.UUID]) -> bool:
+    """Whether the selection holds every site of the database (retired ones included)."""
+    every = set(conn.execute(select(sites.c.id)).scalars())
+    return every <= set(site_ids)
+
+
+def _total_row_by_person(
+    chosen: ColumnElement[bool], semester: int, first: int, site_ids: list[uuid.UUID], limit: int
+) -> Select[Any]:
+    """The total row of some of the sites: their rows grouped by person; a person new at every
+    site they came to is new unless they came to another selected site before the semester."""
+    sp = stat_semester_people
+    per_person = (
+        select(
+            sp.c.person_no,
+            func.min(sp.c.age_years).label("age_years"),
+            func.max(sp.c.sex).label("sex"),  # one profile: the same sex on every row
+            func.bool_and(sp.c.is_new).label("new_everywhere"),
+        )
+        .where(chosen)
+        .group_by(sp.c.person_no)
+        .subquery("per_person")
+    )
+    # A look-up by key for each person new everywhere they came (LIMIT 1: never a hash of
+    # every first day of the network, which the planner otherwise prefers).
+    seen_before = (
+        select(literal(1))
+        .where(
+            stat_firsts.c.person_no == per_person.c.person_no,
+            stat_firsts.c.site_id.in_(site_ids),
+            stat_firsts.c.first_day < first,
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+    is_new = case((per_person.c.new_everywhere, seen_before.is_(None)), else_=False).label("is_new")
+    total_age = age_group_of_years(per_person.c.age_years, limit).label("age")
+    total_sex = sex_expr(per_person.c.sex).label("sex")
+    return select(total_age, total_sex, is_new, func.count()).group_by(total_age, total_sex, is_new)
+
+
+def _semester_of(period: Period) -> int | None:
+    """The period as a semester YYYYH (stat_semester_people's key), or None when it is not one."""
+    s, e = period.start, period.end
+    if s.year != e.year:
+        return None
+    if (s.month, s.day, e.month, e.day) == (1, 1, 6, 30):
+        return s.year * 10 + 1
+    if (s.month, s.day, e.month, e.day) == (7, 1, 12, 31):
+        return s.year * 10 + 2
+    return None
+
+
+def _semester_people(
+    conn: Connection, out: _Counts, semester: int, first: int, site_ids: list[uuid.UUID], limit: int
+) -> None:
+    """Tables 3 and 4 of a semester on PostgreSQL, from stat_semester_people (migration 0009):
+    a person's row at a site holds their first day of the semester there, its age, the sex and
+    whether they were new there. Site rows group those rows. The total row of every site reads
+    the network's rows (stat_semester_network_people); of some sites, it groups their rows by
+    person first (the youngest age is the one of the first day at any selected site: age only
+    goes up).
+
+    No control counts on this path: its people are counted once, from this table."""
+    sp = stat_semester_people
+    chosen = and_(sp.c.semester == semester, sp.c.site_id.in_(site_ids))
+    age = age_group_of_years(sp.c.age_years, limit).label("age")
+    sex = sex_expr(sp.c.sex).label("sex")
+    stmt = (
+        select(sp.c.site_id, age, sex, sp.c.is_new, func.count())
+        .where(chosen)
+        .group_by(sp.c.site_id, age, sex, sp.c.is_new)
+    )
+    for site_id, age_value, sex_value, new, n in conn.execute(stmt):
+        out.add(out.people, (site_id, age_value, sex_value, bool(new)), n)
+
+    if _every_site(conn, site_ids):
+        # The network's total row, kept as such (stat_semester_network_people).
+        net = stat_semester_network_people
+        total_age = age_group_of_years(net.c.age_years, limit).label("age")
+        total_sex = sex_expr(net.c.sex).label("sex")
+        stmt = (
+            select(total_age, total_sex, net.c.is_new, func.count())
+            .where(net.c.semester == semester)
+            .group_by(total_age, total_sex, net.c.is_new)
+        )
+    else:
+        stmt = _total_row_by_person(chosen, semester, first, site_ids, limit)
+    for age_value, sex_value, new, n in conn.execute(stmt):
+        out.add(out.people, (None, age_value, sex_value, bool(new)), n)
 
 
 def _derived_people(

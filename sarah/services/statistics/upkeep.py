@@ -27,7 +27,35 @@ def _day_sql(expr: str) -> str:
 FIRSTS_FILL = """INSERT INTO stat_firsts (person_no, site_id, first_day)
     SELECT person_no, site_id, min(day) FROM stat_visits WHERE true GROUP BY person_no, site_id
     ON CONFLICT (person_no, site_id) DO NOTHING"""
+# PostgreSQL (migration 0009): each person's first day of each semester at each site, with the
+# age, sex and newness tables 3 and 4 count, then the same at any site (the network's total
+# row); filled last, from the tables above.
+SEMESTER_PEOPLE_ROWS = """SELECT f.semester, f.site_id, f.person_no, f.first_day,
+           CASE WHEN p.birth_day IS NOT NULL THEN (f.first_day - p.birth_day) / 10000
+                ELSE (SELECT min(c.age_years) FROM contacts c
+                      WHERE c.visitor_id = p.visitor_id AND c.site_id = f.site_id
+                        AND c.local_date = to_date(f.first_day::text, 'YYYYMMDD')
+                        AND c.deleted_at IS NULL) END,
+           p.sex, stat_semester(s.first_day) = f.semester
+    FROM (SELECT stat_semester(day) AS semester, site_id, person_no, min(day) AS first_day
+          FROM stat_visits WHERE n > 0 GROUP BY 1, 2, 3) f
+    JOIN stat_persons p ON p.no = f.person_no
+    JOIN stat_firsts s ON s.person_no = f.person_no AND s.site_id = f.site_id"""
+SEMESTER_PEOPLE_FILL = f"""INSERT INTO stat_semester_people
+    (semester, site_id, person_no, first_day, age_years, sex, is_new)
+    {SEMESTER_PEOPLE_ROWS}"""
+SEMESTER_NETWORK_ROWS = """SELECT g.semester, g.person_no, g.first_day, g.age_years, g.sex,
+           coalesce(stat_semester((SELECT min(s.first_day) FROM stat_firsts s
+                                   WHERE s.person_no = g.person_no)) = g.semester, false)
+    FROM (SELECT t.semester, t.person_no, min(t.first_day) AS first_day,
+                 min(t.age_years) AS age_years, max(t.sex) AS sex
+          FROM stat_semester_people t GROUP BY t.semester, t.person_no) g"""
+SEMESTER_NETWORK_FILL = f"""INSERT INTO stat_semester_network_people
+    (semester, person_no, first_day, age_years, sex, is_new)
+    {SEMESTER_NETWORK_ROWS}"""
 _EMPTY = (
+    "DELETE FROM stat_semester_network_people",
+    "DELETE FROM stat_semester_people",
     "DELETE FROM stat_firsts",
     "DELETE FROM stat_visits",
     "DELETE FROM stat_day_services",
@@ -78,7 +106,14 @@ POSTGRESQL_FILLS = _fills(
                SELECT 1 FROM contact_services cs WHERE cs.contact_id = c.id))""",
 )
 REBUILD_STATEMENTS = (*_EMPTY, *SQLITE_FILLS.values())
-POSTGRESQL_REBUILD_STATEMENTS = (*_EMPTY, *POSTGRESQL_FILLS.values())
+POSTGRESQL_REBUILD_STATEMENTS = (
+    *_EMPTY,
+    *POSTGRESQL_FILLS.values(),
+    SEMESTER_PEOPLE_FILL,
+    SEMESTER_NETWORK_FILL,
+)
+# The tables whose own triggers a PostgreSQL rebuild turns off: each is filled in one pass.
+_REFILLED_WITHOUT_TRIGGERS = ("stat_visits", "stat_firsts", "stat_persons")
 
 # What stat_firsts should hold, from the contacts themselves (the drift check's reference).
 _FIRSTS_FROM_CONTACTS = """SELECT p.no, c.site_id, min({day}) FROM contacts c
@@ -88,7 +123,8 @@ _FIRSTS_FROM_CONTACTS = """SELECT p.no, c.site_id, min({day}) FROM contacts c
 
 def rebuild_statements(dialect: str) -> tuple[str, ...]:
     """The statements that empty then refill the derived tables (the DELETEs first, then the
-    INSERT ... SELECT of stat_persons, stat_days, stat_day_services, stat_visits, stat_firsts)."""
+    INSERT ... SELECT of stat_persons, stat_days, stat_day_services, stat_visits, stat_firsts,
+    and on PostgreSQL stat_semester_people and stat_semester_network_people)."""
     if dialect == "postgresql":
         return POSTGRESQL_REBUILD_STATEMENTS
     return REBUILD_STATEMENTS
@@ -103,9 +139,9 @@ def rebuild_statistics(engine: Engine) -> None:
     """Recompute the derived tables from the contacts, in one transaction.
 
     On PostgreSQL the written tables are locked first (writers wait, readers go on): a desk's
-    trigger cannot add to a row between the emptying and the filling; and stat_firsts' triggers
-    are off for the transaction (its last statement fills it in one pass, instead of the
-    triggers reading millions of rows of stat_visits twice).
+    trigger cannot add to a row between the emptying and the filling; and the triggers of the
+    derived tables themselves are off for the transaction (stat_firsts and stat_semester_people
+    are filled in one pass each, instead of triggers recomputing millions of keys).
     """
     if not _kept(engine):
         return
@@ -114,11 +150,13 @@ def rebuild_statistics(engine: Engine) -> None:
             session.execute(
                 text("LOCK TABLE visitors, contacts, contact_services IN SHARE ROW EXCLUSIVE MODE")
             )
-            session.execute(text("ALTER TABLE stat_visits DISABLE TRIGGER USER"))
+            for table in _REFILLED_WITHOUT_TRIGGERS:
+                session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
         for statement in rebuild_statements(engine.dialect.name):
             session.execute(text(statement))
         if engine.dialect.name == "postgresql":
-            session.execute(text("ALTER TABLE stat_visits ENABLE TRIGGER USER"))
+            for table in _REFILLED_WITHOUT_TRIGGERS:
+                session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
 
 
 def statistics_drift(engine: Engine) -> list[str]:
@@ -137,6 +175,9 @@ def statistics_drift(engine: Engine) -> list[str]:
         "stat_visits": (fills["stat_visits"].split("\n", 1)[1], 3),
         "stat_firsts": (_FIRSTS_FROM_CONTACTS.format(day=day("c.local_date")), 2),
     }
+    if dialect == "postgresql":  # from the tables above, themselves compared to the contacts
+        fresh["stat_semester_people"] = (SEMESTER_PEOPLE_ROWS, 3)
+        fresh["stat_semester_network_people"] = (SEMESTER_NETWORK_ROWS, 2)
     birth = day("v.birth_date")
     problems: list[str] = []
     with read_session(engine) as session:

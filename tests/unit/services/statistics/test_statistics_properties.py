@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from helpers.pg_databases import PostgresUnavailable, create_test_database, drop_test_database
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, delete, insert, update
@@ -198,19 +199,39 @@ class Bench:
     labels: list[str]
 
 
-@pytest.fixture(scope="module")
-def bench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bench]:
-    engine = open_database(Path(tmp_path_factory.mktemp("props")) / "props.sqlite")
+def _bench(engine: Engine) -> Bench:
     for name in SITE_NAMES:
         ensure_site(engine, name)
     catalogue = list_services(engine)[:5]
-    yield Bench(
+    return Bench(
         engine,
         resolve_sites(engine, None),
         [s.id for s in catalogue],
         [s.label for s in catalogue],
     )
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bench]:
+    engine = open_database(Path(tmp_path_factory.mktemp("props")) / "props.sqlite")
+    yield _bench(engine)
     engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def pg_bench() -> Iterator[Bench]:
+    """The same bench on a PostgreSQL database of its own (semesters read stat_semester_people
+    there, kept by the triggers of migration 0009)."""
+    try:
+        url = create_test_database()
+    except PostgresUnavailable as exc:
+        pytest.skip(str(exc))
+    engine = open_database(url)
+    try:
+        yield _bench(engine)
+    finally:
+        engine.dispose()
+        drop_test_database(url)
 
 
 def load(bench: Bench, persons: list[Person], rows: list[Row], order: random.Random) -> None:
@@ -281,13 +302,7 @@ def invariants(report: Report) -> None:
                 assert sum(s for s in shares if s is not None) == 1
 
 
-@settings(
-    max_examples=80,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(history=histories(), seed=st.integers(0, 2**16))
-def test_engine_matches_the_definitions_whatever_the_order(
+def _matches_the_definitions(
     bench: Bench, history: tuple[list[Person], list[Row], Period, list[int]], seed: int
 ) -> None:
     persons, rows, period, site_indexes = history
@@ -307,6 +322,32 @@ def test_engine_matches_the_definitions_whatever_the_order(
     assert got["sites"] == [SITE_NAMES[i] for i in site_indexes]
     assert got["by_site"] == expected["by_site"]
     assert got["total"] == expected["total"]
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(history=histories(), seed=st.integers(0, 2**16))
+def test_engine_matches_the_definitions_whatever_the_order(
+    bench: Bench, history: tuple[list[Person], list[Row], Period, list[int]], seed: int
+) -> None:
+    _matches_the_definitions(bench, history, seed)
+
+
+# Fewer examples: each costs PostgreSQL round trips, and the kinds of write are tested one by
+# one in test_statistics_postgres_triggers.py.
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(history=histories(), seed=st.integers(0, 2**16))
+def test_postgresql_matches_the_definitions_whatever_the_order(
+    pg_bench: Bench, history: tuple[list[Person], list[Row], Period, list[int]], seed: int
+) -> None:
+    _matches_the_definitions(pg_bench, history, seed)
 
 
 def test_no_one_at_two_sites_means_the_total_row_is_the_sum(bench: Bench) -> None:
