@@ -87,6 +87,7 @@ def test_fits_a_1366_by_768_screen_with_larger_fonts(qtbot, ctx, tmp_path) -> No
     font = app.font()
     # A backup folder deep in a share: its path is shown cut, never widening the window.
     deep = tmp_path.joinpath(*["Sauvegardes du Point Relais de la Fontaine d'Ouche"] * 4)
+    deep.mkdir(parents=True)
     ctx.settings.backup_dir = str(deep)
     try:
         bigger = app.font()
