@@ -98,12 +98,23 @@ class Period:
         return Period(shift(self.start), shift(self.end))
 
     @property
+    def half_year(self) -> tuple[int, int] | None:
+        """(year, 1 or 2) when the period is exactly a semester, else None."""
+        s, e = self.start, self.end
+        if s.year != e.year:
+            return None
+        if (s.month, s.day, e.month, e.day) == (1, 1, 6, 30):
+            return (s.year, 1)
+        if (s.month, s.day, e.month, e.day) == (7, 1, 12, 31):
+            return (s.year, 2)
+        return None
+
+    @property
     def label(self) -> str:
         s, e = self.start, self.end
-        if (s.month, s.day, e.month, e.day) == (1, 1, 6, 30) and s.year == e.year:
-            return f"1er semestre {s.year}"
-        if (s.month, s.day, e.month, e.day) == (7, 1, 12, 31) and s.year == e.year:
-            return f"2nd semestre {s.year}"
+        half = self.half_year
+        if half is not None:
+            return f"{'1er' if half[1] == 1 else '2nd'} semestre {s.year}"
         if (s.month, s.day, e.month, e.day) == (1, 1, 12, 31) and s.year == e.year:
             return f"Année {s.year}"
         return span_text(s, e)

@@ -233,7 +233,7 @@ def _every_site(conn: Connection, site_ids: list[uuid.UUID]) -> bool:
 
 
 def _total_row_by_person(
-    chosen: ColumnElement[bool], semester: int, first: int, site_ids: list[uuid.UUID], limit: int
+    chosen: ColumnElement[bool], first: int, site_ids: list[uuid.UUID], limit: int
 ) -> Select[Any]:
     """The total row of some of the sites: their rows grouped by person; a person new at every
     site they came to is new unless they came to another selected site before the semester."""
@@ -269,14 +269,8 @@ def _total_row_by_person(
 
 def _semester_of(period: Period) -> int | None:
     """The period as a semester YYYYH (stat_semester_people's key), or None when it is not one."""
-    s, e = period.start, period.end
-    if s.year != e.year:
-        return None
-    if (s.month, s.day, e.month, e.day) == (1, 1, 6, 30):
-        return s.year * 10 + 1
-    if (s.month, s.day, e.month, e.day) == (7, 1, 12, 31):
-        return s.year * 10 + 2
-    return None
+    half = period.half_year
+    return None if half is None else half[0] * 10 + half[1]
 
 
 def _semester_people(
@@ -313,7 +307,7 @@ def _semester_people(
             .group_by(total_age, total_sex, net.c.is_new)
         )
     else:
-        stmt = _total_row_by_person(chosen, semester, first, site_ids, limit)
+        stmt = _total_row_by_person(chosen, first, site_ids, limit)
     for age_value, sex_value, new, n in conn.execute(stmt):
         out.add(out.people, (None, age_value, sex_value, bool(new)), n)
 
