@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "accounts",
     "audit",
     "privacy",
+    "period",
 )  # each helper module adds its name here
 
 EXIT_USER_ERROR = 2
@@ -176,9 +177,51 @@ def commands_needed(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _options(parser: argparse.ArgumentParser) -> tuple[set[str], set[str]]:
+    """Every option string of the parser and its sub-parsers, and those that take a value."""
+    every: set[str] = set()
+    valued: set[str] = set()
+    for action in parser._actions:
+        every.update(action.option_strings)
+        if action.option_strings and action.nargs != 0:
+            valued.update(action.option_strings)
+    for sub in _sub_commands(parser).values():
+        sub_every, sub_valued = _options(sub)
+        every |= sub_every
+        valued |= sub_valued
+    return every, valued
+
+
+def glue_dashed_values(parser: argparse.ArgumentParser, words: Sequence[str]) -> list[str]:
+    """``--site -Nord`` as ``--site=-Nord``: argparse takes any word that starts with "-" for
+    an option, so a site (or a name searched) whose name starts with a hyphen could not be
+    given. A word after an option that takes a value is that value unless it is an option."""
+    every, valued = _options(parser)
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        following = words[i + 1] if i + 1 < len(words) else None
+        if (
+            word in valued
+            and following is not None
+            and following.startswith("-")
+            and following not in every
+            and following.split("=", 1)[0] not in every
+            and following != "--"
+        ):
+            out.append(f"{word}={following}")
+            i += 2
+            continue
+        out.append(word)
+        i += 1
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(only=commands_needed(words))
+    words = glue_dashed_values(parser, words)
     args = parser.parse_args(words)
     if args.basedir:
         paths.set_basedir(args.basedir)

@@ -253,6 +253,42 @@ audit_log = Table(
     Index("ix_audit_log_at", "at"),
 )
 
+# A period a coordinator closed once its tables were published (sarah/services/closing/): the
+# figures as published, who and when, and a fingerprint of every contact counted then, so that
+# what changed since is listed exactly. Local to an installation, like accounts and the audit
+# log: the coordinator publishes from theirs (docs/guide-statistiques.md). Reopening keeps the
+# row (reopened_at/by): the history of publications stays.
+published_periods = Table(
+    "published_periods",
+    metadata,
+    Column("id", Uuid, primary_key=True, default=new_id),
+    Column("first_day", Date, nullable=False),
+    Column("last_day", Date, nullable=False),
+    Column("site_ids", Text, nullable=False),  # JSON list, display order at closing
+    Column("figures", Text, nullable=False),  # JSON: the report (interfaces.md) and its months
+    Column("published_at", DateTime, nullable=False),
+    Column("published_by", String(120), nullable=False),
+    Column("reopened_at", DateTime, nullable=True, default=None),
+    Column("reopened_by", String(120), nullable=True, default=None),
+    Index("ix_published_periods_first_day", "first_day", "last_day"),
+)
+
+published_contacts = Table(
+    "published_contacts",
+    metadata,
+    Column(
+        "period_id",
+        Uuid,
+        ForeignKey("published_periods.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("contact_id", Uuid, primary_key=True),
+    Column("site_id", Uuid, nullable=False),  # at closing: a selection's share of the snapshot
+    # What of the contact the tables read (site, day, channel, person, their sex and age,
+    # services), hashed: a different fingerprint is a contact changed since publication.
+    Column("fingerprint", String(32), nullable=False),
+)
+
 # --- derived tables that make the semester tables fast (docs/statistiques.md) ---------------
 # They hold nothing a user typed: every row is a sum over live contacts, kept up to date inside
 # the same transaction as the change by triggers (migrations 0002, 0007, 0008), whatever path

@@ -40,6 +40,9 @@ COMMAND_PERMISSIONS: dict[tuple[str, ...], str] = {
     ("privacy", "purge"): "purge",
     ("privacy", "person", "export"): "person_export",
     ("privacy", "person", "erase"): "erase",
+    ("period", "close"): "close_period",
+    ("period", "list"): "statistics",
+    ("period", "reopen"): "reopen_period",
 }
 STRICTEST = "erase"  # the words of a command not in the table (a mistake): admins only
 
@@ -93,12 +96,12 @@ def acting_account(args: argparse.Namespace, permission: str) -> Iterator[None]:
         return
     from sarah.services.audit import actor
 
-    previous = actor._actor
+    previous = actor._actor, actor._account
     try:
         sign_in_for_command(args, permission)
         yield
     finally:
-        actor._actor = previous  # a later command in this process acts on its own
+        actor._actor, actor._account = previous  # a later command in this process acts on its own
 
 
 def account_name_given(args: argparse.Namespace) -> str:
@@ -175,4 +178,4 @@ def sign_in_for_command(args: argparse.Namespace, permission: str) -> None:
     finally:
         engine.dispose()
     require(account.role, permission)
-    set_actor(f"{os_user_name()} (compte {account.name})")
+    set_actor(f"{os_user_name()} (compte {account.name})", account=account.name)

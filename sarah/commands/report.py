@@ -1,21 +1,28 @@
-"""`sarah report`: the four tables of a period, as JSON, CSV or an Excel workbook."""
+"""`sarah report`: the four tables of a period, as JSON, CSV or an Excel workbook; with
+``--with`` the screen's other tables, with ``--published`` a closed period's figures as
+published."""
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import re
 import sys
 from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sarah import __version__
 from sarah.commands import database
 from sarah.errors import InvalidInput
 from sarah.exports.meta import ExportMeta
 from sarah.reports.tables import Period
+from sarah.services.audit.actor import signed_in_account
 from sarah.settings import load_settings
+
+if TYPE_CHECKING:
+    from sarah.reports.figures import Figures
 
 FORMATS = ("json", "csv", "xlsx")
 
@@ -63,12 +70,29 @@ def period_from(args: argparse.Namespace) -> Period:
     return Period(start, end)
 
 
+def extras_from(text: str | None) -> tuple[str, ...]:
+    """``--with months,comparison,ratios`` as a tuple, each word checked."""
+    from sarah.services.statistics.report_figures import EXTRAS
+
+    if not text:
+        return ()
+    words = tuple(w.strip().lower() for w in text.split(",") if w.strip())
+    unknown = [w for w in words if w not in EXTRAS]
+    if unknown:
+        raise InvalidInput(
+            f"--with : « {', '.join(unknown)} » inconnu ; possibles : {', '.join(EXTRAS)} "
+            "(séparés par des virgules)."
+        )
+    return words
+
+
 def run(args: argparse.Namespace) -> int:
     # Everything the user typed is checked before the database is opened.
     fmt = (args.format or "json").lower()
     if fmt not in FORMATS:
-        raise InvalidInput(f"Format « {args.format} » inconnu : json, csv ou xlsx.")
+        raise InvalidInput(f"Format « {args.format} » inconnu : {', '.join(FORMATS)}.")
     period = period_from(args)
+    extras = extras_from(args.extras)
     mask_small = bool(getattr(args, "mask_small", False))
     if mask_small and fmt == "json":
         raise InvalidInput(
@@ -81,55 +105,92 @@ def run(args: argparse.Namespace) -> int:
             f"Le format {fmt} s'écrit dans un fichier : ajoutez --output rapport.{fmt}."
         )
 
-    from sarah.services.statistics.tables import semester_tables
+    from sarah.services.statistics.report_figures import report_figures
 
     settings = load_settings()
     engine = database(args)
     try:
-        report = semester_tables(
-            engine, period, args.site or None, young_age_limit=settings.young_age_limit
+        figures = report_figures(
+            engine,
+            period,
+            args.site or None,
+            young_age_limit=settings.young_age_limit,
+            extras=extras,
+            published=args.published,
         )
     finally:
         engine.dispose()
+    report = figures.report
 
-    if fmt == "json" and not args.output:
-        text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            # Read by `head` or a script that stopped early: not an error of ours.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    meta = ExportMeta(
-        produced_by=settings.agent_name or _user_name(),
-        generated_at=datetime.now().replace(microsecond=0),
-        program_version=__version__,
-    )
     if fmt == "json":
+        text = json.dumps(figures.to_json("ratios" in extras), ensure_ascii=False, indent=2)
+        if not args.output:
+            try:
+                sys.stdout.write(text + "\n")
+                sys.stdout.flush()
+            except BrokenPipeError:
+                # Read by `head` or a script that stopped early: not an error of ours.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
         from sarah.exports.files import write_text_atomically
 
-        text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
-        path = write_text_atomically(args.output, text)
-    elif fmt == "csv":
-        from sarah.exports.csv_report import write_report_csv
-
-        path = write_report_csv(report, args.output, meta, mask_small=mask_small)
+        path = write_text_atomically(args.output, text + "\n")
     else:
-        from sarah.exports.xlsx_report import write_report_xlsx
-
-        path = write_report_xlsx(report, args.output, meta, mask_small=mask_small)
+        meta = ExportMeta(
+            # Who is named on the file: the agent name of the settings, else the account
+            # signed in; never the operating system's user ("root" on a shared desk says
+            # nothing of a person).
+            produced_by=settings.agent_name or signed_in_account() or "",
+            generated_at=datetime.now().replace(microsecond=0),
+            program_version=__version__,
+            figures=figures.figures_text,
+        )
+        path = _write_file(fmt, figures, extras, args.output, meta, mask_small)
     masked = " ; effectifs de 1 à 4 masqués (« < 5 »)" if mask_small else ""
+    shown = " ; chiffres tels que publiés" if figures.as_published else ""
     sites = ", ".join(report.sites) or "aucun site"
-    print(f"Rapport écrit : {path} ({period.label}, {sites}{masked}).")
+    print(f"Rapport écrit : {path} ({period.label}, {sites}{masked}{shown}).")
     return 0
 
 
-def _user_name() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "non renseigné"
+def _write_file(
+    fmt: str,
+    figures: Figures,
+    extras: tuple[str, ...],
+    output: str,
+    meta: ExportMeta,
+    mask_small: bool,
+) -> Path:
+    report = figures.report
+    if fmt == "csv":
+        from sarah.exports.csv_analysis import comparison_rows, months_rows, ratios_rows
+        from sarah.exports.csv_report import write_report_csv
+
+        extra = []
+        if figures.months is not None:
+            extra.append(months_rows(figures.months, mask_small=mask_small))
+        if figures.comparison is not None:
+            extra.append(comparison_rows(figures.comparison, mask_small=mask_small))
+        if "ratios" in extras:
+            extra.append(ratios_rows(report, figures.ratios, mask_small=mask_small))
+        return write_report_csv(report, output, meta, mask_small=mask_small, extra=extra)
+    from sarah.exports.files import save_workbook
+    from sarah.exports.xlsx_analysis import add_analysis_sheets
+    from sarah.exports.xlsx_report import build_report_workbook
+
+    wb = build_report_workbook(report, meta, mask_small=mask_small)
+    if extras:
+        add_analysis_sheets(
+            wb,
+            report,
+            meta,
+            months=figures.months,
+            comparison=figures.comparison,
+            ratio_rows=figures.ratios if "ratios" in extras else None,
+            charts=figures.months is not None,
+            mask_small=mask_small,
+        )
+    return save_workbook(wb, output)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -155,6 +216,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--format", default="json", metavar="json|csv|xlsx", help="défaut : json")
     parser.add_argument("--output", metavar="FICHIER", help="fichier à écrire")
+    parser.add_argument(
+        "--with",
+        dest="extras",
+        metavar="months,comparison,ratios",
+        help="les autres tableaux de l'écran : mois, comparaison avec l'année précédente, ratios",
+    )
+    parser.add_argument(
+        "--published",
+        action="store_true",
+        help="les chiffres tels que publiés à la clôture de la période (sarah period close)",
+    )
     parser.add_argument(
         "--masquer-petits-effectifs",
         dest="mask_small",

@@ -25,6 +25,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CellValue = str | int | float | None
 
 
+class Computed(str):
+    """Text SARAH computed from numbers (a change such as "+36 %"), never a user's: the CSV
+    writes it as is, since its "+" starts no formula anyone typed."""
+
+    __slots__ = ()
+
+
 def looks_like_formula(text: str) -> bool:
     return text.startswith(FORMULA_STARTS)
 
@@ -72,7 +79,7 @@ def _csv_text(value: object) -> str:
         return ""
     if not isinstance(value, str):
         return str(value)
-    field = csv_field(value)
+    field = value if isinstance(value, Computed) else csv_field(value)
     assert isinstance(field, str)
     if field != value or any(c in field for c in ';"\r\n'):
         return '"' + field.replace('"', '""') + '"'

@@ -74,6 +74,7 @@ def meta_lines(
         f"Sites : {sites_text(sites)}",
         f"Produit par : {meta.produced_by or 'non renseigné'}, "
         f"le {meta.generated_at:%d/%m/%Y à %H:%M}, avec SARAH {meta.program_version}",
+        *([f"Chiffres {meta.figures}"] if meta.figures else []),
         *([small_counts.NOTICE + "."] if mask_small else []),
     ]
 

@@ -203,13 +203,8 @@ def _sums_hold(grid: TableGrid, values: list[list[Any]]) -> bool:
     return ok
 
 
-def _write_information(
-    ws: Worksheet, report: Report, meta: ExportMeta, checks: list[Check], mask_small: bool
-) -> None:
-    ws.title = INFO_SHEET
-    ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 110
-    put(ws, 1, 1, "Statistiques des Points Relais").font = TITLE
+def _facts(report: Report, meta: ExportMeta, mask_small: bool) -> list[tuple[str, str]]:
+    """What the file is: period, sites, when, which program, who, and how to read it."""
     facts = [
         ("Période", report.period.text),
         ("Sites", ", ".join(report.sites) or "aucun"),
@@ -218,10 +213,22 @@ def _write_information(
         ("Produit par", meta.produced_by or "non renseigné"),
         ("Âge limite « jeune »", f"moins de {report.young_age_limit} ans"),
     ]
+    if meta.figures:
+        facts.append(("Chiffres", meta.figures))
     if mask_small:
         facts.append(("Petits effectifs", small_counts.NOTICE + "."))
+    return facts
+
+
+def _write_information(
+    ws: Worksheet, report: Report, meta: ExportMeta, checks: list[Check], mask_small: bool
+) -> None:
+    ws.title = INFO_SHEET
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 110
+    put(ws, 1, 1, "Statistiques des Points Relais").font = TITLE
     row = 3
-    for word, value in facts:
+    for word, value in _facts(report, meta, mask_small):
         put(ws, row, 1, word).font = BOLD
         put(ws, row, 2, value).alignment = LEFT
         row += 1
@@ -272,15 +279,11 @@ def build_report_workbook(
         ws = wb.create_sheet(SHEET_NAMES[grid.key])
         _write_table(ws, grid, report, mask_small)
         sheets.append((grid, ws))
-    report_notes = small_counts.notes(report.notes(), mask_small)
-    notes = {
-        "contacts": [n for n in report_notes if "anonyme" in n],
-        "persons": [n for n in report_notes if "plusieurs Points Relais" in n],
-    }
+    notes = report.table_notes()
     for grid, ws in sheets:
         row = ws.max_row + 2
         for note in [
-            *notes.get(grid.key, []),
+            *small_counts.notes(notes[grid.key], mask_small),
             *([small_counts.NOTICE + "."] if mask_small else []),
         ]:
             put(ws, row, 1, note).font = NOTE

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from sarah.reports.tables import TOTAL, PeopleCounts, Period, Report, SiteTables, round_percent
 from sarah.reports.words import (
@@ -63,6 +64,31 @@ class Comparison:
     previous: Period
     sites: list[str]
     rows: list[ComparisonRow]
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``comparison`` key of the report's JSON (``report --with comparison``)."""
+
+        def value(v: ComparedValue) -> dict[str, Any]:
+            return {"previous": v.previous, "current": v.current, "change": v.change_text}
+
+        def span(p: Period) -> dict[str, str]:
+            return {"start": p.start.isoformat(), "end": p.end.isoformat()}
+
+        return {
+            "current": span(self.current),
+            "previous": span(self.previous),
+            "rows": [
+                {
+                    "section": r.section,
+                    "key": r.key,
+                    "label": r.label,
+                    "note": r.note,
+                    "by_site": {s: value(r.values[s]) for s in self.sites},
+                    "total": value(r.values[TOTAL]),
+                }
+                for r in self.rows
+            ],
+        }
 
     def row(self, section: str, key: str) -> ComparisonRow:
         for r in self.rows:

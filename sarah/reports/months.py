@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sarah.calendar_fr import MONTH_NAMES
 from sarah.reports.tables import Period
@@ -52,3 +53,51 @@ class MonthBreakdown:
     def low_months(self) -> list[tuple[str, MonthRow]]:
         """(site, month) pairs that look like an absence or a logging gap."""
         return [(s, m) for m in self.months for s in self.sites if m.by_site[s].low]
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``months`` key of the report's JSON (``report --with months``): per month, the
+        contacts and distinct people of each site and of the selection."""
+
+        def cell(c: MonthCell) -> dict[str, Any]:
+            return {"contacts": c.contacts, "people": c.people, "low": c.low}
+
+        return {
+            "months": [
+                {
+                    "month": m.key,
+                    "start": m.start.isoformat(),
+                    "end": m.end.isoformat(),
+                    "by_site": {s: cell(m.by_site[s]) for s in self.sites},
+                    "total": cell(m.total),
+                }
+                for m in self.months
+            ],
+            "period": {
+                "by_site": {s: cell(self.period_by_site[s]) for s in self.sites},
+                "total": cell(self.period_total),
+            },
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], period: Period) -> MonthBreakdown:
+        """A breakdown read back from :meth:`to_json` (the months kept at a period's closing)."""
+
+        def cell(d: dict[str, Any]) -> MonthCell:
+            return MonthCell(int(d["contacts"]), int(d["people"]), bool(d.get("low", False)))
+
+        sites = list(data["period"]["by_site"])
+        return cls(
+            period=period,
+            sites=sites,
+            months=[
+                MonthRow(
+                    start=date.fromisoformat(m["start"]),
+                    end=date.fromisoformat(m["end"]),
+                    by_site={s: cell(m["by_site"][s]) for s in sites},
+                    total=cell(m["total"]),
+                )
+                for m in data["months"]
+            ],
+            period_by_site={s: cell(data["period"]["by_site"][s]) for s in sites},
+            period_total=cell(data["period"]["total"]),
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from sarah.reports.tables import TOTAL, Report, SiteTables, round_percent, share
 
@@ -86,4 +87,25 @@ def ratios(report: Report) -> list[Ratio]:
     return [
         Ratio(key, label, kind, explanation, {c: compute(key, t) for c, t in columns.items()})
         for key, label, kind, explanation in RATIO_DEFINITIONS
+    ]
+
+
+def ratios_json(rows: list[Ratio], sites: list[str]) -> list[dict[str, Any]]:
+    """The ``ratios`` key of the report's JSON (``report --with ratios``): each value as a
+    number rounded to four decimals (None when undefined) and as the screen writes it."""
+
+    def value(r: Ratio, column: str) -> dict[str, Any]:
+        v = r.values.get(column)
+        return {"value": None if v is None else round(float(v), 4), "text": r.text(column)}
+
+    return [
+        {
+            "key": r.key,
+            "label": r.label,
+            "kind": r.kind,
+            "explanation": r.explanation,
+            "by_site": {s: value(r, s) for s in sites},
+            "total": value(r, TOTAL),
+        }
+        for r in rows
     ]

@@ -40,8 +40,8 @@ def percent_text(value: Fraction | None) -> str:
 
 
 def total_column_heading(site_count: int) -> str:
-    """'TOTAL des 2 PR' as in the reference tables."""
-    return f"TOTAL des {site_count} PR"
+    """'TOTAL des 2 PR' as in the reference tables; 'TOTAL du PR' for one site."""
+    return f"TOTAL des {site_count} PR" if site_count != 1 else "TOTAL du PR"
 
 
 def total_row_heading(site_count: int) -> str:
@@ -254,26 +254,45 @@ class Report:
         """(code, label) of the rows of table 2, in catalogue order (same for every column)."""
         return [(s.code, s.label) for s in self.total.services]
 
-    def notes(self) -> list[str]:
-        """French sentences a reader of the tables needs (anonymous contacts, shared people)."""
-        out: list[str] = []
+    def table_notes(self) -> dict[str, list[str]]:
+        """The French sentences a reader of each table needs, by table ("contacts",
+        "services", "persons", "new_persons"): anonymous contacts under table 1, people counted
+        at several sites under table 3, and under table 4 its own gap."""
+        out: dict[str, list[str]] = {
+            k: [] for k in ("contacts", "services", "persons", "new_persons")
+        }
         anonymous = self.total.anonymous_contacts
         if anonymous:
             detail = ", ".join(
                 f"{name} : {self.by_site[name].anonymous_contacts}" for name in self.sites
             )
-            out.append(
+            out["contacts"].append(
                 f"{anonymous} contact(s) anonyme(s) (personne non identifiée) : comptés dans les "
                 f"contacts et les services, pas dans les personnes ({detail})."
             )
-        if self.people_seen_at_several_sites:
-            shared = sum(t.persons.total for t in self.by_site.values()) - self.total.persons.total
-            out.append(
+        people_gap = sum(t.persons.total for t in self.by_site.values()) - self.total.persons.total
+        if people_gap > 0:
+            out["persons"].append(
                 "Des personnes sont venues dans plusieurs Points Relais : chacune compte une fois "
                 "par site et une seule fois dans la ligne du total, qui est donc plus petite que la "
-                f"somme des sites ({shared} de moins)."
+                f"somme des sites ({people_gap} de moins)."
+            )
+        new_gap = (
+            sum(t.new_persons.total for t in self.by_site.values()) - self.total.new_persons.total
+        )
+        if new_gap > 0:
+            out["new_persons"].append(
+                "Une personne est nouvelle dans un site à sa première venue dans ce site, et "
+                "nouvelle dans la ligne du total à sa première venue dans l'un des Points Relais : "
+                "venue dans un autre site avant, ou dans deux sites pour la première fois, elle ne "
+                "compte qu'une fois ou pas du tout dans le total, qui est donc plus petit que la "
+                f"somme des sites ({new_gap} de moins)."
             )
         return out
+
+    def notes(self) -> list[str]:
+        """Every table's notes (:meth:`table_notes`), in table order."""
+        return [note for notes in self.table_notes().values() for note in notes]
 
     def checks(self) -> list[Check]:
         """The arithmetic a reader would verify by hand, computed on this report."""

@@ -26,6 +26,7 @@ PERMISSIONS: dict[str, str] = {
     "backup": "coordinateur",  # manual backups, their list (automatic ones run anyway)
     "person_export": "coordinateur",  # right of access: everything held about one person
     "demo": "coordinateur",
+    "close_period": "coordinateur",  # a published semester's figures kept as published
     # admin: who may do what, how long things are kept, and what cannot be undone
     "accounts": "admin",
     "settings": "admin",  # retention, audit log, lock delay
@@ -33,6 +34,7 @@ PERMISSIONS: dict[str, str] = {
     "purge": "admin",  # the retention purge, the audit log's purge
     "erase": "admin",  # erasure of one person on request
     "audit": "admin",
+    "reopen_period": "admin",  # the published figures stop being the reference
 }
 
 ROLE_WORDS = {"agent": "agents", "coordinateur": "coordinateurs", "admin": "administrateurs"}

@@ -21,6 +21,8 @@ ACTION_LABELS: dict[str, str] = {
     "backups_replaced": "sauvegardes remplacées après effacement",
     "settings": "modification des réglages",
     "account": "modification de compte",
+    "period_close": "clôture de période (chiffres publiés)",
+    "period_reopen": "réouverture de période clôturée",
 }
 
 ACTIONS: tuple[str, ...] = tuple(ACTION_LABELS)

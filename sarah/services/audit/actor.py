@@ -10,12 +10,20 @@ from __future__ import annotations
 from sarah.services.audit.log import os_user_name
 
 _actor: str | None = None
+_account: str | None = None
 
 
-def set_actor(name: str) -> None:
-    """From now on, audit entries name ``name`` (the logged-in account)."""
-    global _actor  # the one process-wide actor, by design
+def set_actor(name: str, account: str | None = None) -> None:
+    """From now on, audit entries name ``name``; ``account``: the signed-in account's name
+    when ``name`` says more (the command line's "OS user (compte NAME)")."""
+    global _actor, _account  # the one process-wide actor, by design
     _actor = name
+    _account = account or name
+
+
+def signed_in_account() -> str | None:
+    """The account signed in (window or ``--compte``), None without one."""
+    return _account if _actor is not None else None
 
 
 def current_actor() -> str:

@@ -52,6 +52,7 @@ KEY_WORDS: dict[str, str] = {
     "value": "valeur",
     "texte": "texte",
     "valeur": "valeur",
+    "sites": "sites",
 }
 
 CHANGE_WORDS = {
@@ -232,6 +233,25 @@ def _erasure(d: Mapping[str, Any]) -> str:
     return " ; ".join(words)
 
 
+def _period_close(d: Mapping[str, Any]) -> str:
+    span = f"du {value_text(d.get('first_day'))} au {value_text(d.get('last_day'))}"
+    figures = [
+        count_of(_n(d, "contacts"), "contact"),
+        count_of(_n(d, "services"), "service"),
+        count_of(_n(d, "persons"), "personne"),
+        count_of(_n(d, "new_persons"), "personne nouvelle", "personnes nouvelles"),
+    ]
+    return f"{span} ; chiffres publiés : {', '.join(figures)}"
+
+
+def _period_reopen(d: Mapping[str, Any]) -> str:
+    span = f"du {value_text(d.get('first_day'))} au {value_text(d.get('last_day'))}"
+    return (
+        f"{span} ; publiée le {value_text(str(d.get('published_at', ''))[:10])} "
+        f"par {d.get('published_by', '?')}"
+    )
+
+
 def _backups_replaced(d: Mapping[str, Any]) -> str:
     removed = d["removed"]
     names = ", ".join(str(n) for n in removed)
@@ -268,6 +288,14 @@ SENTENCES: dict[str, tuple[Sentence, frozenset[str]]] = {
     "erase": (_erasure, frozenset({"reason", "cutoff", *_COUNT_KEYS})),
     "retention_purge": (_erasure, frozenset({"reason", "cutoff", *_COUNT_KEYS})),
     "backups_replaced": (_backups_replaced, frozenset({"removed"})),
+    "period_close": (
+        _period_close,
+        frozenset({"first_day", "last_day", "contacts", "services", "persons", "new_persons"}),
+    ),
+    "period_reopen": (
+        _period_reopen,
+        frozenset({"first_day", "last_day", "published_at", "published_by"}),
+    ),
 }
 
 

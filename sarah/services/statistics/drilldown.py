@@ -17,6 +17,8 @@ from sarah.db import read_session
 from sarah.errors import InvalidInput
 from sarah.models import Contact, Service, Site, Visitor, contact_services
 from sarah.reports.tables import Period
+from sarah.services.closing.changes import changed_contact_ids
+from sarah.services.closing.periods import publication_in
 from sarah.services.sites import SiteInfo
 from sarah.services.statistics.months import chosen_sites, live_in_period
 from sarah.services.statistics.sql import contact_age_group, sex_expr
@@ -35,7 +37,21 @@ if TYPE_CHECKING:
 AGE_LABELS = {"jeunes": "jeunes", "adultes": "adultes", "NR": "âge non renseigné"}
 SEX_LABELS = {"F": "femmes", "H": "hommes", "NR": "sexe non renseigné"}
 
-TABLES = ("contacts", "services", "persons", "new_persons", "months_contacts", "months_people")
+TABLES = (
+    "contacts",
+    "services",
+    "persons",
+    "new_persons",
+    "months_contacts",
+    "months_people",
+    "changes",  # a closed period's contacts added, changed, deleted since its publication
+)
+CHANGE_ROWS = {
+    "added": "Contacts ajoutés",
+    "changed": "Contacts modifiés",
+    "deleted": "Contacts supprimés",
+    "total": "Contacts ajoutés, modifiés ou supprimés",
+}
 
 
 @dataclass(frozen=True)
@@ -67,6 +83,8 @@ class CellRef:
                 raise InvalidInput(f"Sexe inconnu : {self.sex}.")
         if self.table.startswith("months") and self.month is None:
             raise InvalidInput("Mois manquant.")
+        if self.table == "changes" and self.row not in CHANGE_ROWS:
+            raise InvalidInput(f"Changement inconnu : {self.row}.")
 
 
 @dataclass(frozen=True)
@@ -136,6 +154,13 @@ def _describe(
             else "Une ligne par personne : son tout premier contact"
             + (" dans ce Point Relais" if cell.site else " dans l'un des sites choisis")
             + ", tombé dans la période."
+        )
+    elif cell.table == "changes":
+        what = f"{CHANGE_ROWS[cell.row]} depuis la publication"
+        why = (
+            "Un contact par ligne, tel qu'il est aujourd'hui (un contact supprimé, ou sorti de la "
+            "période ou des sites, reste listé) : la différence entre les chiffres publiés et "
+            "ceux d'aujourd'hui."
         )
     else:
         assert cell.month is not None
@@ -311,7 +336,17 @@ def _people_statement(_s: Session, q: _Query) -> Statement:
     return stmt, None
 
 
+def _changes_statement(s: Session, q: _Query) -> Statement:
+    """The contacts that differ from the period's publication (none when it is not closed)."""
+    conn = s.connection()
+    publication = publication_in(conn, q.period)
+    kinds = {} if publication is None else changed_contact_ids(conn, publication, q.scope_ids)[0]
+    ids = [cid for cid, kind in kinds.items() if q.cell.row in ("total", kind)]
+    return _base().where(Contact.id.in_(ids)), None
+
+
 STATEMENTS: dict[str, Callable[[Session, _Query], Statement]] = {
+    "changes": _changes_statement,
     "contacts": _contacts_statement,
     "months_contacts": _contacts_statement,
     "services": _services_statement,

@@ -1,5 +1,6 @@
 """What the Statistiques window computes off the GUI thread: the four tables and the ratios, the
-month breakdown, the comparison with one year earlier. Generators yield progress (done, total,
+month breakdown, the comparison with one year earlier, a closed period's publication and what
+changed since. Generators yield progress (done, total,
 message) and return what the screen shows; the generation number lets it ignore stale results."""
 
 from __future__ import annotations
@@ -10,8 +11,12 @@ from sqlalchemy import Engine
 
 from sarah.reports.comparison import Comparison, compare_reports
 from sarah.reports.months import MonthBreakdown
+from sarah.reports.publication import ChangesSincePublished, Publication
 from sarah.reports.ratios import Ratio, ratios
 from sarah.reports.tables import Period, Report
+from sarah.services.closing.changes import changes_since_published
+from sarah.services.closing.periods import publication_for
+from sarah.services.sites import resolve_sites
 from sarah.services.statistics.months import month_breakdown
 from sarah.services.statistics.tables import semester_tables
 
@@ -40,3 +45,14 @@ def compute_comparison(
         engine, report.period.shifted_years(-1), report.sites, young_age_limit=young_age_limit
     )
     return generation, compare_reports(report, previous)
+
+
+def compute_publication(
+    generation: int, engine: Engine, period: Period, sites: list[str]
+) -> tuple[int, Publication | None, ChangesSincePublished | None]:
+    """The period's publication when it is closed, and what changed since for the sites."""
+    publication = publication_for(engine, period)
+    if publication is None:
+        return generation, None, None
+    ids = [s.id for s in resolve_sites(engine, sites)]
+    return generation, publication, changes_since_published(engine, publication, ids)

@@ -40,7 +40,9 @@ def ask_export_path(parent: QWidget, report: Report, kind: str) -> Path | None:
     return Path(path)
 
 
-def export_meta(ctx: AppContext) -> ExportMeta:
+def export_meta(ctx: AppContext, figures: str = "") -> ExportMeta:
+    """``figures``: for a closed period, whether the file shows the published figures or
+    today's (Figures.figures_text)."""
     # Imported on the first export, not when the window opens.
     from sarah.exports.meta import ExportMeta
 
@@ -48,4 +50,5 @@ def export_meta(ctx: AppContext) -> ExportMeta:
         produced_by=ctx.settings.agent_name or ctx.agent or "non renseigné",
         generated_at=datetime.now().replace(microsecond=0),
         program_version=sarah.__version__,
+        figures=figures,
     )

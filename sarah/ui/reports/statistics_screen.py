@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -23,19 +23,29 @@ from sarah.exports.figures import write_csv, write_xlsx
 from sarah.reports.comparison import Comparison
 from sarah.reports.figures import Figures
 from sarah.reports.months import MonthBreakdown
+from sarah.reports.publication import ChangesSincePublished, Publication
 from sarah.reports.ratios import Ratio
 from sarah.reports.tables import Period, Report
 from sarah.services.sites import list_sites
 from sarah.services.statistics.drilldown import CellRef
-from sarah.services.statistics.figures import compute_comparison, compute_months, compute_tables
+from sarah.services.statistics.figures import (
+    compute_comparison,
+    compute_months,
+    compute_publication,
+    compute_tables,
+)
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import failure_text
 from sarah.ui.reports.drilldown import DrillDownDialog
+from sarah.ui.reports.publication_bar import PublicationBar
 from sarah.ui.reports.statistics_bar import GREEN, GREY, RED, StatisticsBar
 from sarah.ui.reports.statistics_exports import ask_export_path, export_meta
 from sarah.ui.reports.statistics_views import StatisticsTabs
 from sarah.ui.workers import Worker, run_in_background
 from sarah.vocabulary import count_of
+
+if TYPE_CHECKING:
+    from sarah.exports.meta import ExportMeta
 
 
 class StatisticsScreen(QWidget):
@@ -58,10 +68,13 @@ class StatisticsScreen(QWidget):
         self._workers: list[Worker] = []  # computations, cancelled when the selection changes
         self._exports: list[Worker] = []  # never cancelled: a file is being written
 
+        self._publication_checked = False
         self.bar = StatisticsBar(today=today)
+        self.publication_bar = PublicationBar(ctx, today=today)
         self.tabs = StatisticsTabs()
         layout = QVBoxLayout(self)
         layout.addWidget(self.bar)
+        layout.addWidget(self.publication_bar)
         layout.addWidget(self.tabs, 1)
         # What tests and the window reach directly.
         self.period_picker, self.site_picker = self.bar.period_picker, self.bar.site_picker
@@ -91,6 +104,12 @@ class StatisticsScreen(QWidget):
             button.clicked.connect(lambda _checked=False, kind=kind: self._ask_and_export(kind))
         for table in self.tables.values():
             table.cellOpened.connect(self.open_drilldown)
+        self.publication_bar.changesRequested.connect(
+            lambda: self.open_drilldown(CellRef("changes"))
+        )
+        self.publication_bar.writing.connect(self.bar.show_writing)
+        self.publication_bar.written.connect(self._on_closing_done)
+        self.publication_bar.writeFailed.connect(self._on_export_error)
         refresh = QShortcut(QKeySequence(Qt.Key.Key_F5), self)
         refresh.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         refresh.activated.connect(self.refresh)
@@ -204,6 +223,7 @@ class StatisticsScreen(QWidget):
         if generation != self._generation:
             return  # the selection changed meanwhile
         self.figures = Figures(report, ratio_rows)
+        self._publication_checked = False
         self.tabs.show_tables(report, ratio_rows)
         self.tabs.show_charts(self.figures)
         self.bar.show_status(
@@ -221,6 +241,14 @@ class StatisticsScreen(QWidget):
         young = self.ctx.settings.young_age_limit
         self._compute(
             compute_comparison, generation, engine, report, young, on_result=self._on_comparison
+        )
+        self._compute(
+            compute_publication,
+            generation,
+            engine,
+            report.period,
+            sites,
+            on_result=self._on_publication,
         )
 
     def _on_months(self, result: tuple[int, MonthBreakdown]) -> None:
@@ -240,8 +268,19 @@ class StatisticsScreen(QWidget):
         self.tabs.show_comparison(comparison)
         self._when_complete()
 
+    def _on_publication(
+        self, result: tuple[int, Publication | None, ChangesSincePublished | None]
+    ) -> None:
+        generation, publication, changes = result
+        if generation != self._generation or self.figures is None:
+            return
+        self.figures.publication, self.figures.changes = publication, changes
+        self._publication_checked = True
+        self.publication_bar.show_figures(self.figures)
+        self._when_complete()
+
     def _when_complete(self) -> None:
-        if self.figures is None or not self.figures.complete:
+        if self.figures is None or not self.figures.complete or not self._publication_checked:
             return
         self.bar.set_busy(False)
         self.bar.show_status(
@@ -260,6 +299,7 @@ class StatisticsScreen(QWidget):
 
     def _clear(self) -> None:
         self.figures = None
+        self.publication_bar.clear()
         self.tabs.clear()
 
     # --- drill-down -----------------------------------------------------------------------------
@@ -276,7 +316,7 @@ class StatisticsScreen(QWidget):
             young_age_limit=self.ctx.settings.young_age_limit,
             role=self.ctx.role,
             read_only=self.ctx.read_only,
-            make_meta=lambda: export_meta(self.ctx),
+            make_meta=self._meta,
             parent=self,
         )
         self.last_drilldown = dialog
@@ -292,14 +332,18 @@ class StatisticsScreen(QWidget):
         if path is not None:
             {"xlsx": self.export_xlsx, "csv": self.export_csv, "pdf": self.export_pdf}[kind](path)
 
+    def _meta(self) -> ExportMeta:
+        """What the file says of itself, including whether its figures are the published ones."""
+        return export_meta(self.ctx, self.figures.figures_text if self.figures else "")
+
     def export_xlsx(self, path: Path) -> None:
         if self.figures is not None:
-            meta, mask = export_meta(self.ctx), self.bar.mask_small.isChecked()
+            meta, mask = self._meta(), self.bar.mask_small.isChecked()
             self._write_in_background("Classeur Excel", write_xlsx, path, self.figures, meta, mask)
 
     def export_csv(self, path: Path) -> None:
         if self.figures is not None:
-            meta, mask = export_meta(self.ctx), self.bar.mask_small.isChecked()
+            meta, mask = self._meta(), self.bar.mask_small.isChecked()
             self._write_in_background("Fichier CSV", write_csv, path, self.figures, meta, mask)
 
     def export_pdf(self, path: Path) -> None:
@@ -310,7 +354,7 @@ class StatisticsScreen(QWidget):
         if self.figures is None:
             return
         mask = self.bar.mask_small.isChecked()
-        document = prepare_pdf(self.figures, export_meta(self.ctx), mask_small=mask)
+        document = prepare_pdf(self.figures, self._meta(), mask_small=mask)
         self._write_in_background("Document PDF", write_pdf, path, document)
 
     def _write_in_background(self, what: str, write: Callable[..., str], *args: Any) -> None:
@@ -320,6 +364,11 @@ class StatisticsScreen(QWidget):
                 write, *args, on_result=self._on_exported, on_error=self._on_export_error
             )
         )
+
+    def _on_closing_done(self, words: str) -> None:
+        self.progress.hide()
+        self.refresh()
+        self.bar.show_status(words, GREEN)
 
     def _on_exported(self, path: str) -> None:
         self.progress.hide()

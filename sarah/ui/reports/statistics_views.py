@@ -47,7 +47,8 @@ def checks_text(report: Report) -> str:
 
 def notes_text(report: Report) -> str:
     notes = [f"Contacts anonymes (personne non identifiée) : {report.total.anonymous_contacts}."]
-    notes += [n for n in report.notes() if "anonyme" not in n]
+    table_notes = report.table_notes()
+    notes += table_notes["persons"] + table_notes["new_persons"]
     return "\n".join(notes)
 
 

@@ -101,7 +101,8 @@ def test_the_csv_masks_and_says_so(qtbot, screen, tmp_path) -> None:  # type: ig
     rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
     assert ["Petits effectifs", NOTICE + "."] in rows
     assert ["Nombre d'entretiens Téléphoniques", "< 5", "< 5"] in rows
-    assert any("< 5 contact(s) anonyme(s)" in r[0] for r in rows if r)
+    # The note sits under table 1, the table it is about.
+    assert any(r[0] == "Note" and "< 5 contact(s) anonyme(s)" in r[1] for r in rows if r)
 
 
 def test_the_pdf_masks_says_so_and_leaves_the_charts_out(qtbot, screen, tmp_path) -> None:  # type: ignore[no-untyped-def]

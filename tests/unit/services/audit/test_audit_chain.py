@@ -88,6 +88,7 @@ def test_every_action_has_french_words() -> None:
         "delete_contact", "import", "sync_export", "sync_import", "restore", "purge", "erase",
         "export_audit",
         "settings", "account", "retention_purge", "backups_replaced",
+        "period_close", "period_reopen",
     }  # fmt: skip
     assert all(ACTION_LABELS[a] for a in ACTIONS)
 

@@ -1,0 +1,83 @@
+"""The figures a report asks for (``sarah report``): the four tables, today's or as published,
+with the screen's other tables when asked, and what changed since a closed period's publication.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from sqlalchemy import Engine
+
+from sarah.errors import InvalidInput
+from sarah.reports.comparison import compare_reports
+from sarah.reports.figures import Figures
+from sarah.reports.months import MonthBreakdown
+from sarah.reports.ratios import ratios
+from sarah.reports.tables import Period
+from sarah.reports.words import DEFAULT_YOUNG_AGE_LIMIT
+from sarah.services.closing.changes import changes_since_published
+from sarah.services.closing.periods import publication_for
+from sarah.services.sites import resolve_sites
+from sarah.services.statistics.months import month_breakdown
+from sarah.services.statistics.tables import report_for_sites
+
+EXTRAS = ("months", "comparison", "ratios")
+
+
+def report_figures(
+    engine: Engine,
+    period: Period,
+    sites: Sequence[str] | None = None,
+    *,
+    young_age_limit: int = DEFAULT_YOUNG_AGE_LIMIT,
+    extras: Collection[str] = (),
+    published: bool = False,
+) -> Figures:
+    """The report of ``period`` for the named sites (all when None), and:
+
+    - ``extras``: any of :data:`EXTRAS` (the months, the comparison with one year earlier, the
+      ratios);
+    - ``published``: the figures as published at the period's closing, refused when the period
+      is not closed or the selection is not the sites closed together (a total of distinct
+      people cannot be cut to fewer sites afterwards).
+    A closed period's figures say what changed since its publication either way.
+    """
+    unknown = sorted(set(extras) - set(EXTRAS))
+    if unknown:
+        raise InvalidInput(
+            f"Tableau supplémentaire inconnu : {', '.join(unknown)} (possibles : "
+            f"{', '.join(EXTRAS)})."
+        )
+    chosen = resolve_sites(engine, list(sites) if sites else None)
+    ids = [s.id for s in chosen]
+    publication = publication_for(engine, period)
+    if published:
+        if publication is None:
+            raise InvalidInput(
+                f"{period.label} n'a pas été clôturé : il n'a pas de chiffres publiés. Clôturez-le "
+                "une fois publié (sarah period close), ou retirez --published."
+            )
+        if not publication.covers(ids):
+            raise InvalidInput(
+                f"Les chiffres publiés de {period.label} sont ceux des sites clôturés ensemble "
+                f"({', '.join(publication.sites)}) : demandez-les tous (sans --site), ou retirez "
+                "--published pour les chiffres d'aujourd'hui de ces sites."
+            )
+        report = publication.report
+    else:
+        report = report_for_sites(engine, period, chosen, young_age_limit=young_age_limit)
+    figures = Figures(report=report, ratios=ratios(report), as_published=published)
+    if publication is not None:
+        figures.publication = publication
+        figures.changes = changes_since_published(engine, publication, ids)
+    if "months" in extras:
+        if published and publication is not None:
+            figures.months = MonthBreakdown.from_json(publication.months, period)
+        else:
+            figures.months = month_breakdown(engine, period, [s.name for s in chosen])
+    if "comparison" in extras:
+        previous = report_for_sites(
+            engine, period.shifted_years(-1), chosen, young_age_limit=young_age_limit
+        )
+        figures.comparison = compare_reports(report, previous)
+    return figures
