@@ -1,4 +1,5 @@
-"""`sarah report`: the four tables of a period, as JSON, CSV or an Excel workbook; with
+"""`sarah report`: the four tables of a period, as JSON, CSV, an Excel workbook or the activity
+report's section in Word (docx: the tables and the sentences written from them); with
 ``--with`` the screen's other tables, with ``--published`` a closed period's figures as
 published."""
 
@@ -24,7 +25,7 @@ from sarah.settings import load_settings
 if TYPE_CHECKING:
     from sarah.reports.figures import Figures
 
-FORMATS = ("json", "csv", "xlsx")
+FORMATS = ("json", "csv", "xlsx", "docx")
 
 
 def parse_day(text: str, option: str) -> date:
@@ -94,6 +95,12 @@ def run(args: argparse.Namespace) -> int:
     period = period_from(args)
     extras = extras_from(args.extras)
     mask_small = bool(getattr(args, "mask_small", False))
+    if mask_small and fmt == "docx":
+        raise InvalidInput(
+            "--masquer-petits-effectifs vaut pour les formats csv et xlsx : la section du "
+            "rapport d'activité (docx) écrit des phrases avec les nombres exacts, pour les "
+            "financeurs."
+        )
     if mask_small and fmt == "json":
         raise InvalidInput(
             "--masquer-petits-effectifs vaut pour les formats csv et xlsx, faits pour être lus "
@@ -162,6 +169,10 @@ def _write_file(
     mask_small: bool,
 ) -> Path:
     report = figures.report
+    if fmt == "docx":
+        from sarah.exports.docx_report import write_report_docx
+
+        return write_report_docx(report, output, meta)
     if fmt == "csv":
         from sarah.exports.csv_analysis import comparison_rows, months_rows, ratios_rows
         from sarah.exports.csv_report import write_report_csv
@@ -214,7 +225,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="NOM",
         help="un Point Relais (à répéter ; par défaut tous)",
     )
-    parser.add_argument("--format", default="json", metavar="json|csv|xlsx", help="défaut : json")
+    parser.add_argument(
+        "--format",
+        default="json",
+        metavar="json|csv|xlsx|docx",
+        help="défaut : json ; docx : la section du rapport d'activité (tableaux et phrases)",
+    )
     parser.add_argument("--output", metavar="FICHIER", help="fichier à écrire")
     parser.add_argument(
         "--with",

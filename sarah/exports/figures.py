@@ -1,5 +1,6 @@
 """The Statistiques window's exports: the workbook (the four tables, the months, the comparison,
-the ratios and native charts) and the CSV of the four tables, and the files' default names."""
+the ratios and native charts), the CSV of the four tables, the activity report's section in
+Word, and the files' default names."""
 
 from __future__ import annotations
 
@@ -49,3 +50,12 @@ def file_stem(report: Report) -> str:
         if (p.end.month, p.end.day) == (12, 31):
             return f"statistiques-{p.start.year}"
     return f"statistiques-{p.start.isoformat()}-au-{p.end.isoformat()}"
+
+
+def write_docx(path: Path, figures: Figures, meta: Any, mask_small: bool = False) -> str:
+    """The activity report's section (python-docx imported on the first export). Small
+    counts are never masked there: its sentences are written for the funders."""
+    from sarah.exports.docx_report import write_report_docx
+
+    write_report_docx(figures.report, path, meta)
+    return str(path)

@@ -119,6 +119,17 @@ def test_demo_then_the_report_gives_the_reference_semester(
     report = frozen(bundle, "--db", str(db), "report", "--semester", "2019-S1")
     assert report.returncode == 0, report.stderr[-2000:]
     assert without_anonymous(json.loads(report.stdout)) == reference()
+    # The Word section needs python-docx's template inside the bundle.
+    section = tmp_path / "section.docx"
+    word = frozen(
+        bundle, "--db", str(db), "report", "--semester", "2019-S1", "--format", "docx",
+        "--output", str(section),
+    )  # fmt: skip
+    assert word.returncode == 0, word.stderr[-2000:]
+    from docx import Document
+
+    text = " ".join(p.text for p in Document(str(section)).paragraphs)
+    assert "On dénombre 5\u202f937 contacts dont 3\u202f129 à la Fontaine d'Ouche" in text
 
 
 def test_a_mistake_is_a_french_message_and_exit_2(

@@ -30,6 +30,11 @@ EXPORT_BUTTONS = {
     ),
     "csv": ("CSV…", "Les quatre tableaux en CSV (séparateur ;)"),
     "pdf": ("PDF…", "Document PDF A4 paysage à imprimer"),
+    "docx": (
+        "Word…",
+        "La section du rapport d'activité : les quatre tableaux et les phrases qui les "
+        "commentent, à reprendre dans Word ou LibreOffice (nombres exacts, jamais masqués)",
+    ),
 }
 MASK_SMALL = "Masquer les petits effectifs (« < 5 »)"
 MASK_SMALL_TIP = (

@@ -23,6 +23,7 @@ EXPORT_FILTERS = {
     "xlsx": "Classeur Excel (*.xlsx)",
     "csv": "CSV, séparateur point-virgule (*.csv)",
     "pdf": "Document PDF (*.pdf)",
+    "docx": "Document Word (*.docx)",
 }
 
 

@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from sarah.exports.figures import write_csv, write_xlsx
+from sarah.exports.figures import write_csv, write_docx, write_xlsx
 from sarah.reports.comparison import Comparison
 from sarah.reports.figures import Figures
 from sarah.reports.months import MonthBreakdown
@@ -82,6 +82,7 @@ class StatisticsScreen(QWidget):
         self.xlsx_button = self.bar.export_buttons["xlsx"]
         self.csv_button = self.bar.export_buttons["csv"]
         self.pdf_button = self.bar.export_buttons["pdf"]
+        self.docx_button = self.bar.export_buttons["docx"]
         self.progress, self.status = self.bar.progress, self.bar.status
         self.tables, self.table_titles = self.tabs.tables, self.tabs.table_titles
         self.heading, self.checks, self.notes = self.tabs.heading, self.tabs.checks, self.tabs.notes
@@ -330,7 +331,13 @@ class StatisticsScreen(QWidget):
             return
         path = ask_export_path(self, self.figures.report, kind)
         if path is not None:
-            {"xlsx": self.export_xlsx, "csv": self.export_csv, "pdf": self.export_pdf}[kind](path)
+            exports = {
+                "xlsx": self.export_xlsx,
+                "csv": self.export_csv,
+                "pdf": self.export_pdf,
+                "docx": self.export_docx,
+            }
+            exports[kind](path)
 
     def _meta(self) -> ExportMeta:
         """What the file says of itself, including whether its figures are the published ones."""
@@ -345,6 +352,10 @@ class StatisticsScreen(QWidget):
         if self.figures is not None:
             meta, mask = self._meta(), self.bar.mask_small.isChecked()
             self._write_in_background("Fichier CSV", write_csv, path, self.figures, meta, mask)
+
+    def export_docx(self, path: Path) -> None:
+        if self.figures is not None:
+            self._write_in_background("Document Word", write_docx, path, self.figures, self._meta())
 
     def export_pdf(self, path: Path) -> None:
         """Charts drawn and HTML built here (charts are graphics widgets), printed off the GUI

@@ -412,6 +412,27 @@ def test_csv_export_opens_with_semicolons_and_bom(qtbot, demo: Engine, tmp_path:
     assert any(r[:4] == ["NOMBRE TOTAL DES CONTACTS", "3129", "2808", "5937"] for r in rows)
 
 
+def test_word_export_writes_the_report_section_with_the_reference_sentences(
+    qtbot, demo: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docx import Document
+
+    import sarah.ui.reports.statistics_screen as screen_module
+
+    screen = _screen(qtbot, demo)
+    path = tmp_path / "section.docx"
+    monkeypatch.setattr(screen_module, "ask_export_path", lambda _parent, _report, kind: path)
+    assert screen.docx_button.isEnabled() and screen.docx_button.text() == "Word…"
+    with qtbot.waitSignal(screen.exported, timeout=WAIT):
+        screen.docx_button.click()
+    text = " ".join(p.text for p in Document(str(path)).paragraphs)
+    nb = "\u202f"
+    assert f"On dénombre 5{nb}937 contacts dont 3{nb}129 à la Fontaine d'Ouche et 2{nb}808" in text
+    assert f"sont le fait de 1{nb}828 personnes différentes" in text
+    assert "493 personnes sont venues pour la première fois" in text
+    assert "Document produit le " in text and "par Claire Martin" in text
+
+
 def test_pdf_export_is_a_landscape_a4_with_title_period_sites_and_author(
     qtbot, demo: Engine, tmp_path: Path
 ) -> None:

@@ -249,3 +249,47 @@ def test_the_signed_in_account_is_named_as_producer(
     )
     assert code == 0, err
     assert "Produit par;claire" in target.read_text(encoding="utf-8-sig")
+
+
+def test_the_word_section_is_written_and_reads_back(
+    db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from docx import Document
+
+    target = tmp_path / "section.docx"
+    code, out, err = run(
+        capsys,
+        "--db",
+        db,
+        "report",
+        "--semester",
+        "2019-S1",
+        "--site",
+        "Fontaine d'Ouche",
+        "--site",
+        "Grésilles",
+        "--format",
+        "docx",
+        "--output",
+        str(target),
+    )
+    assert code == 0, err
+    text = [p.text for p in Document(str(target)).paragraphs]
+    assert "On dénombre 3 contacts dont 1 à la Fontaine d'Ouche et 2 aux Grésilles." in " ".join(
+        text
+    )
+    code, _, err = run(
+        capsys,
+        "--db",
+        db,
+        "report",
+        "--semester",
+        "2019-S1",
+        "--format",
+        "docx",
+        "--output",
+        str(tmp_path / "m.docx"),
+        "--masquer-petits-effectifs",
+    )
+    assert code == 2 and "nombres exacts" in err
+    assert not (tmp_path / "m.docx").exists()
