@@ -184,6 +184,10 @@ def _write_file(
             extra.append(comparison_rows(figures.comparison, mask_small=mask_small))
         if "ratios" in extras:
             extra.append(ratios_rows(report, figures.ratios, mask_small=mask_small))
+        if figures.completeness is not None and not mask_small:
+            from sarah.exports.completeness_sheet import completeness_csv_rows
+
+            extra.append(completeness_csv_rows(figures.completeness))
         return write_report_csv(report, output, meta, mask_small=mask_small, extra=extra)
     from sarah.exports.files import save_workbook
     from sarah.exports.xlsx_analysis import add_analysis_sheets
@@ -201,6 +205,10 @@ def _write_file(
             charts=figures.months is not None,
             mask_small=mask_small,
         )
+    if figures.completeness is not None and not mask_small:
+        from sarah.exports.completeness_sheet import write_completeness_sheet
+
+        write_completeness_sheet(wb, figures.completeness)
     return save_workbook(wb, output)
 
 
@@ -235,8 +243,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--with",
         dest="extras",
-        metavar="months,comparison,ratios",
-        help="les autres tableaux de l'écran : mois, comparaison avec l'année précédente, ratios",
+        metavar="months,comparison,ratios,completeness",
+        help="les autres tableaux de l'écran : mois, comparaison avec l'année précédente, "
+        "ratios, complétude des saisies",
     )
     parser.add_argument(
         "--published",

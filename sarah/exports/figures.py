@@ -28,14 +28,23 @@ def write_xlsx(path: Path, figures: Figures, meta: Any, mask_small: bool = False
         charts=True,
         mask_small=mask_small,
     )
+    # The entries' gaps are for the coordinator before publishing: not in a file masked for
+    # publication outside the funders.
+    if figures.completeness is not None and not mask_small:
+        from sarah.exports.completeness_sheet import write_completeness_sheet
+
+        write_completeness_sheet(wb, figures.completeness)
     save_workbook(wb, path)
     return str(path)
 
 
 def write_csv(path: Path, figures: Figures, meta: Any, mask_small: bool = False) -> str:
+    from sarah.exports.completeness_sheet import completeness_csv_rows
     from sarah.exports.csv_report import write_report_csv
 
-    write_report_csv(figures.report, path, meta, mask_small=mask_small)
+    shown = figures.completeness if not mask_small else None  # as in the workbook
+    extra = [completeness_csv_rows(shown)] if shown is not None else []
+    write_report_csv(figures.report, path, meta, mask_small=mask_small, extra=extra)
     return str(path)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sarah.reports.comparison import Comparison
+from sarah.reports.completeness import Completeness
 from sarah.reports.months import MonthBreakdown
 from sarah.reports.publication import (
     ChangesSincePublished,
@@ -25,6 +26,7 @@ class Figures:
     ratios: list[Ratio]
     months: MonthBreakdown | None = None  # computed after the four tables are shown
     comparison: Comparison | None = None
+    completeness: Completeness | None = None
     # A closed period: its publication, and what changed since for the selected sites;
     # ``as_published``: the figures shown are the published ones, not today's.
     publication: Publication | None = None
@@ -33,7 +35,7 @@ class Figures:
 
     @property
     def complete(self) -> bool:
-        return self.months is not None and self.comparison is not None
+        return all(x is not None for x in (self.months, self.comparison, self.completeness))
 
     @property
     def figures_text(self) -> str:
@@ -56,6 +58,8 @@ class Figures:
             out["months"] = self.months.to_json()
         if self.comparison is not None:
             out["comparison"] = self.comparison.to_json()
+        if self.completeness is not None:
+            out["completeness"] = self.completeness.to_json()
         if with_ratios:
             out["ratios"] = ratios_json(self.ratios, self.report.sites)
         if self.publication is not None:

@@ -12,6 +12,26 @@ from sarah.calendar_fr import MONTH_NAMES
 from sarah.reports.tables import Period
 
 
+def months_of(period: Period) -> list[tuple[date, date]]:
+    """(first, last) day of each month inside the period, in order."""
+    out: list[tuple[date, date]] = []
+    y, m = period.start.year, period.start.month
+    while (y, m) <= (period.end.year, period.end.month):
+        first = max(date(y, m, 1), period.start)
+        last = min(date(y, m, calendar.monthrange(y, m)[1]), period.end)
+        out.append((first, last))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def month_label(start: date, end: date) -> str:
+    """'mars 2019', or 'mars 2019 (du 1 au 15)' for the part of a month inside the period."""
+    text = f"{MONTH_NAMES[start.month - 1]} {start.year}"
+    if start.day != 1 or end.day != calendar.monthrange(start.year, start.month)[1]:
+        text += f" (du {start.day} au {end.day})"
+    return text
+
+
 @dataclass(frozen=True)
 class MonthCell:
     contacts: int = 0
@@ -28,11 +48,7 @@ class MonthRow:
 
     @property
     def label(self) -> str:
-        text = f"{MONTH_NAMES[self.start.month - 1]} {self.start.year}"
-        last = calendar.monthrange(self.start.year, self.start.month)[1]
-        if self.start.day != 1 or self.end.day != last:
-            text += f" (du {self.start.day} au {self.end.day})"
-        return text
+        return month_label(self.start, self.end)
 
     @property
     def key(self) -> str:

@@ -6,10 +6,12 @@ message) and return what the screen shows; the generation number lets it ignore 
 from __future__ import annotations
 
 from collections.abc import Generator
+from datetime import date
 
 from sqlalchemy import Engine
 
 from sarah.reports.comparison import Comparison, compare_reports
+from sarah.reports.completeness import Completeness
 from sarah.reports.months import MonthBreakdown
 from sarah.reports.publication import ChangesSincePublished, Publication
 from sarah.reports.ratios import Ratio, ratios
@@ -17,6 +19,7 @@ from sarah.reports.tables import Period, Report
 from sarah.services.closing.changes import changes_since_published
 from sarah.services.closing.periods import publication_for
 from sarah.services.sites import resolve_sites
+from sarah.services.statistics.completeness import period_completeness
 from sarah.services.statistics.months import month_breakdown
 from sarah.services.statistics.tables import semester_tables
 
@@ -56,3 +59,10 @@ def compute_publication(
         return generation, None, None
     ids = [s.id for s in resolve_sites(engine, sites)]
     return generation, publication, changes_since_published(engine, publication, ids)
+
+
+def compute_completeness(
+    generation: int, engine: Engine, period: Period, sites: list[str], today: date | None
+) -> tuple[int, Completeness]:
+    """What is missing from the entries, per site and month (read before publishing)."""
+    return generation, period_completeness(engine, period, sites, today=today)

@@ -3,7 +3,6 @@ shows. Queries use SQLAlchemy Core constructs that run on SQLite and PostgreSQL 
 
 from __future__ import annotations
 
-import calendar
 import statistics as pystats
 import uuid
 from collections.abc import Iterable, Sequence
@@ -17,7 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from sarah.db import read_session
 from sarah.models import Contact
-from sarah.reports.months import MonthBreakdown, MonthCell, MonthRow
+from sarah.reports.months import MonthBreakdown, MonthCell, MonthRow, months_of
 from sarah.reports.tables import Period
 from sarah.services.sites import SiteInfo, resolve_sites
 from sarah.services.statistics.sql import day_number, keeps_derived_sums, prepare_read
@@ -40,17 +39,6 @@ def live_in_period(period: Period, site_ids: Iterable[uuid.UUID]) -> ColumnEleme
 
 
 # --- month breakdown ------------------------------------------------------------------------------
-
-
-def _months_of(period: Period) -> list[tuple[date, date]]:
-    out: list[tuple[date, date]] = []
-    y, m = period.start.year, period.start.month
-    while (y, m) <= (period.end.year, period.end.month):
-        first = max(date(y, m, 1), period.start)
-        last = min(date(y, m, calendar.monthrange(y, m)[1]), period.end)
-        out.append((first, last))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
 
 
 def _flag_low_months(months: list[tuple[date, date]], counts: list[int], today: date) -> list[bool]:
@@ -154,7 +142,7 @@ def month_breakdown(
     """
     chosen = chosen_sites(engine, sites)
     site_ids = [s.id for s in chosen]
-    spans = _months_of(period)
+    spans = months_of(period)
     with read_session(engine) as s:
         dialect = s.get_bind().dialect.name
         prepare_read(s)  # PostgreSQL: one snapshot for every query, no JIT

@@ -18,10 +18,11 @@ from sarah.reports.words import DEFAULT_YOUNG_AGE_LIMIT
 from sarah.services.closing.changes import changes_since_published
 from sarah.services.closing.periods import publication_for
 from sarah.services.sites import resolve_sites
+from sarah.services.statistics.completeness import period_completeness
 from sarah.services.statistics.months import month_breakdown
 from sarah.services.statistics.tables import report_for_sites
 
-EXTRAS = ("months", "comparison", "ratios")
+EXTRAS = ("months", "comparison", "ratios", "completeness")
 
 
 def report_figures(
@@ -36,7 +37,7 @@ def report_figures(
     """The report of ``period`` for the named sites (all when None), and:
 
     - ``extras``: any of :data:`EXTRAS` (the months, the comparison with one year earlier, the
-      ratios);
+      ratios, the completeness of the entries per site and month);
     - ``published``: the figures as published at the period's closing, refused when the period
       is not closed or the selection is not the sites closed together (a total of distinct
       people cannot be cut to fewer sites afterwards).
@@ -75,6 +76,8 @@ def report_figures(
             figures.months = MonthBreakdown.from_json(publication.months, period)
         else:
             figures.months = month_breakdown(engine, period, [s.name for s in chosen])
+    if "completeness" in extras:
+        figures.completeness = period_completeness(engine, period, [s.name for s in chosen])
     if "comparison" in extras:
         previous = report_for_sites(
             engine, period.shifted_years(-1), chosen, young_age_limit=young_age_limit

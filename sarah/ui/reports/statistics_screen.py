@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from sarah.exports.figures import write_csv, write_docx, write_xlsx
 from sarah.reports.comparison import Comparison
+from sarah.reports.completeness import Completeness
 from sarah.reports.figures import Figures
 from sarah.reports.months import MonthBreakdown
 from sarah.reports.publication import ChangesSincePublished, Publication
@@ -30,6 +31,7 @@ from sarah.services.sites import list_sites
 from sarah.services.statistics.drilldown import CellRef
 from sarah.services.statistics.figures import (
     compute_comparison,
+    compute_completeness,
     compute_months,
     compute_publication,
     compute_tables,
@@ -69,6 +71,7 @@ class StatisticsScreen(QWidget):
         self._exports: list[Worker] = []  # never cancelled: a file is being written
 
         self._publication_checked = False
+        self.today = today
         self.bar = StatisticsBar(today=today)
         self.publication_bar = PublicationBar(ctx, today=today)
         self.tabs = StatisticsTabs()
@@ -244,6 +247,15 @@ class StatisticsScreen(QWidget):
             compute_comparison, generation, engine, report, young, on_result=self._on_comparison
         )
         self._compute(
+            compute_completeness,
+            generation,
+            engine,
+            report.period,
+            sites,
+            self.today,
+            on_result=self._on_completeness,
+        )
+        self._compute(
             compute_publication,
             generation,
             engine,
@@ -259,6 +271,14 @@ class StatisticsScreen(QWidget):
         self.figures.months = months
         self.tabs.show_months(months)
         self.tabs.show_charts(self.figures)
+        self._when_complete()
+
+    def _on_completeness(self, result: tuple[int, Completeness]) -> None:
+        generation, completeness = result
+        if generation != self._generation or self.figures is None:
+            return
+        self.figures.completeness = completeness
+        self.tabs.show_completeness(completeness)
         self._when_complete()
 
     def _on_comparison(self, result: tuple[int, Comparison]) -> None:

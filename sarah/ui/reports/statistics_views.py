@@ -1,5 +1,6 @@
-"""The tabs of the Statistiques screen and what each shows: the four tables with their checks, the
-month breakdown, the comparison with one year earlier, the ratios and the charts."""
+"""The tabs of the Statistiques screen and what each shows: the four tables with their checks and
+a line on the entries' completeness, the completeness per site and month, the month breakdown,
+the comparison with one year earlier, the ratios and the charts."""
 
 from __future__ import annotations
 
@@ -10,17 +11,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from sarah.reports.comparison import Comparison
+from sarah.reports.completeness import Completeness
 from sarah.reports.figures import Figures
 from sarah.reports.months import MonthBreakdown
 from sarah.reports.ratios import Ratio
 from sarah.reports.tables import Report
 from sarah.ui.reports.charts import chart_view, months_chart, people_chart, services_chart
+from sarah.ui.reports.completeness_view import CompletenessView
 from sarah.ui.reports.grid_table import GridTable, scroll_area, title_label
 from sarah.ui.reports.grids import comparison_grid, months_grid, ratios_grid, report_grids
 from sarah.ui.reports.statistics_bar import GREEN, RED
+from sarah.ui.style import SUCCESS_COLOUR, WARNING_COLOUR
 
-TABS = ("Tableaux", "Par mois", "Comparaison", "Ratios", "Graphiques")
+TABS = ("Tableaux", "Complétude", "Par mois", "Comparaison", "Ratios", "Graphiques")
 REPORT_TABLES = ("contacts", "services", "persons", "new_persons")
+COMPLETENESS_PENDING = "Complétude des saisies en cours de calcul…"
 COMPARISON_NOTE = (
     "Même période un an plus tôt. Les services sont rapprochés par leur code : un service "
     "renommé garde sa ligne, un service retiré aussi."
@@ -95,16 +100,23 @@ class StatisticsTabs(QTabWidget):
         for key, height in CHART_HEIGHTS.items():
             self.chart_views[key].setMinimumHeight(height)
 
+        # Beside the tables: what is missing from the entries, read before publishing.
+        self.completeness = CompletenessView()
+        self.completeness_line = QLabel(COMPLETENESS_PENDING)
+        self.completeness_line.setTextFormat(Qt.TextFormat.PlainText)
+        self.completeness_line.setWordWrap(True)
+
         self.addTab(scroll_area(self._tables_page()), TABS[0])
-        self.addTab(_page(self.months_note, self.tables["months"]), TABS[1])
-        self.addTab(_page(self.comparison_note, self.tables["comparison"]), TABS[2])
-        self.addTab(_page(self.tables["ratios"]), TABS[3])
-        self.addTab(scroll_area(self._charts_page()), TABS[4])
+        self.addTab(_page(self.completeness), TABS[1])
+        self.addTab(_page(self.months_note, self.tables["months"]), TABS[2])
+        self.addTab(_page(self.comparison_note, self.tables["comparison"]), TABS[3])
+        self.addTab(_page(self.tables["ratios"]), TABS[4])
+        self.addTab(scroll_area(self._charts_page()), TABS[5])
 
     def _tables_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        for w in (self.heading, self.checks, self.notes):
+        for w in (self.heading, self.checks, self.completeness_line, self.notes):
             layout.addWidget(w)
         for key in REPORT_TABLES:
             title = title_label("")
@@ -131,6 +143,8 @@ class StatisticsTabs(QTabWidget):
         self.heading.clear()
         self.checks.clear()
         self.notes.clear()
+        self.completeness_line.clear()
+        self.completeness.show_completeness(None)
         for key, title in self.table_titles.items():  # no empty frames under stale titles
             title.hide()
             self.tables[key].hide()
@@ -154,11 +168,23 @@ class StatisticsTabs(QTabWidget):
         for key in ("months", "comparison"):
             self.tables[key].set_grid(None)
         self.months_note.setText("Répartition par mois en cours de calcul…")
+        self.completeness_line.setText(COMPLETENESS_PENDING)
+        self.completeness_line.setStyleSheet("")
+        self.completeness.show_completeness(None)
         self.comparison_note.setText("Comparaison avec l'année précédente en cours de calcul…")
 
     def show_months(self, months: MonthBreakdown) -> None:
         self.tables["months"].set_grid(months_grid(months))
         self.months_note.setText(months_text(months))
+
+    def show_completeness(self, completeness: Completeness) -> None:
+        self.completeness.show_completeness(completeness)
+        complete = completeness.complete
+        sign = "✓" if complete else "⚠"
+        more = "" if complete else " Détail dans l'onglet « Complétude »."
+        self.completeness_line.setText(f"{sign} {completeness.summary()}{more}")
+        colour = SUCCESS_COLOUR if complete else WARNING_COLOUR
+        self.completeness_line.setStyleSheet(f"color: {colour};")
 
     def show_comparison(self, comparison: Comparison) -> None:
         self.tables["comparison"].set_grid(comparison_grid(comparison))

@@ -144,10 +144,14 @@ def test_with_months_comparison_and_ratios(db: str, capsys: pytest.CaptureFixtur
         "--site",
         "Grésilles",
         "--with",
-        "months,comparison,ratios",
+        "months,comparison,ratios,completeness",
     )
     assert code == 0, err
     data = json.loads(out)
+    # Grésilles has entries on two days only: every other weekday of the semester is a gap.
+    march = next(m for m in data["completeness"]["months"] if m["start"] == "2019-03-01")
+    gaps = march["by_site"]["Grésilles"]["missing_days"]["Grésilles"]
+    assert gaps[:2] == ["2019-03-04", "2019-03-05"]
     months = data["months"]["months"]
     assert [m["month"] for m in months][:3] == ["2019-01", "2019-02", "2019-03"]
     assert [m["by_site"]["Grésilles"]["contacts"] for m in months] == [0, 1, 1, 0, 0, 0]
