@@ -95,6 +95,7 @@ def prepare_pdf(figures: Figures, meta: ExportMeta, *, mask_small: bool = False)
         ratio_rows=figures.ratios,
         chart_names=list(images),
         mask_small=mask_small,
+        completeness=figures.completeness,
     )
     return PdfDocument(
         html=html,

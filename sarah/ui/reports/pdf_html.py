@@ -1,6 +1,6 @@
 """The statistics as one HTML document for Qt's rich text (sarah.ui.reports.pdf_export prints
-it): title, who produced it, the checks, the four tables, the months, the ratios, the comparison
-and the charts' images. Plain strings, no Qt object: it can be built on any thread. With
+it): title, who produced it, the checks, the four tables, the months, the ratios, the comparison,
+the completeness of the entries and the charts' images. Plain strings, no Qt object: it can be built on any thread. With
 ``mask_small`` (publication outside the funders), counts from 1 to 4 read "< 5", what rests on
 them "masqué" (sarah.exports.small_counts), and the document says so under its title."""
 
@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from sarah.exports import small_counts
 from sarah.exports.xlsx_analysis import meta_lines
 from sarah.reports.comparison import ComparedValue, Comparison
+from sarah.reports.completeness import COLUMNS as COMPLETENESS_COLUMNS
+from sarah.reports.completeness import Completeness, cell_text
 from sarah.reports.months import MonthBreakdown
 from sarah.reports.ratios import Ratio
 from sarah.reports.tables import TOTAL, Report
@@ -290,6 +292,31 @@ def _comparison_html(comparison: Comparison, mask_small: bool = False) -> list[s
     ]
 
 
+def _completeness_html(completeness: Completeness) -> list[str]:
+    """The entries' gaps per site and month: a gap marked ⚠ (never colour alone), then the
+    sentences to read before publishing."""
+    head = "".join(f"<th>{html.escape(c.heading)}</th>" for c in COMPLETENESS_COLUMNS)
+    rows = []
+    for row in completeness.rows():
+        cells = []
+        for column in COMPLETENESS_COLUMNS:
+            text = html.escape(cell_text(column, row))
+            gap = column.gap and bool(column.value(row))
+            bold = gap or row.total
+            classes = [c for c, on in (("num", column.kind != "text"), ("bold", bold)) if on]
+            shown = f"⚠ {text}" if gap else text
+            cells.append(f'<td class="{" ".join(classes)}">{shown}</td>')
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    parts = [
+        PAGE_BREAK,
+        "<h2>Complétude des saisies</h2>",
+        _check(html.escape(completeness.summary())),
+        f'<table class="grid" width="100%"><tr>{head}</tr>{"".join(rows)}</table>',
+    ]
+    parts += [_check(html.escape(sentence)) for sentence in completeness.warnings()]
+    return parts
+
+
 def statistics_html(
     report: Report,
     meta: ExportMeta,
@@ -299,6 +326,7 @@ def statistics_html(
     ratio_rows: Sequence[Ratio] | None,
     chart_names: Sequence[str] = (),
     mask_small: bool = False,
+    completeness: Completeness | None = None,
 ) -> str:
     """The whole document; ``chart_names`` are the image resources the charts are stored as."""
     parts = [f"<html><head><style>{STYLE}</style></head><body>"]
@@ -310,6 +338,8 @@ def statistics_html(
         parts += _ratios_html(report, ratio_rows, mask_small)
     if comparison is not None:
         parts += _comparison_html(comparison, mask_small)
+    if completeness is not None and not mask_small:  # for the coordinator, not a publication
+        parts += _completeness_html(completeness)
     if mask_small:
         parts.append(_check(html.escape(CHARTS_LEFT_OUT)))
     for name in chart_names:
