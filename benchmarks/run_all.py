@@ -21,6 +21,7 @@ ORDER = (
     "bench_startup",
     "bench_sync",
     "bench_privacy",
+    "bench_coordinator",
 )
 
 

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, String, cast, select
 
 from sarah.db import read_connection
 from sarah.reports.publication import ChangedContact, ChangesSincePublished, Publication
@@ -32,7 +32,9 @@ def changed_contact_ids(
     then = {
         cid: fp
         for cid, fp in conn.execute(
-            select(published_contacts.c.contact_id, published_contacts.c.fingerprint).where(
+            select(
+                cast(published_contacts.c.contact_id, String), published_contacts.c.fingerprint
+            ).where(
                 published_contacts.c.period_id == publication.id,
                 published_contacts.c.site_id.in_(list(site_ids)),
             )
@@ -42,11 +44,11 @@ def changed_contact_ids(
     for cid, (_site, fp) in now.items():
         before = then.get(cid)
         if before is None:
-            out[cid] = "added"
+            out[uuid.UUID(cid)] = "added"
         elif before != fp:
-            out[cid] = "changed"
+            out[uuid.UUID(cid)] = "changed"
     for cid in then.keys() - now.keys():
-        out[cid] = "deleted"
+        out[uuid.UUID(cid)] = "deleted"
     return out, len(now)
 
 

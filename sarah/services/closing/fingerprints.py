@@ -12,13 +12,13 @@ import hashlib
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, select
+from sqlalchemy import ColumnElement, Connection, String, and_, cast, func, select
 
 from sarah.reports.tables import Period
 from sarah.schema import contact_services, contacts, visitors
-from sarah.services.visitors import age_on
+from sarah.services.privacy.erase import age_years_expr
 
 
 def in_period(period: Period, site_ids: Iterable[uuid.UUID]) -> ColumnElement[bool]:
@@ -32,58 +32,64 @@ def in_period(period: Period, site_ids: Iterable[uuid.UUID]) -> ColumnElement[bo
 
 
 def fingerprint(
-    site_id: uuid.UUID,
-    day: date,
+    site_id: str,
+    day: str,
     channel: str,
-    visitor_id: uuid.UUID | None,
+    visitor_id: str | None,
     sex: str | None,
     age: int | None,
-    service_ids: Iterable[uuid.UUID],
+    service_ids: Iterable[str],
 ) -> str:
+    """The contact's fingerprint from its values as text (as the database writes them)."""
     parts = [
-        site_id.hex,
-        day.isoformat(),
+        site_id,
+        day,
         channel,
-        visitor_id.hex if visitor_id else "",
+        visitor_id or "",
         sex or "",
         "" if age is None else str(age),
-        ",".join(sorted(s.hex for s in service_ids)),
+        ",".join(sorted(service_ids)),
     ]
     return hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
 
 
+def _text(column: ColumnElement[Any]) -> ColumnElement[str]:
+    # Ids and days read as the database writes them: turning 100,000 of them into UUID and
+    # date objects only to write them out again was most of a closing's time.
+    return cast(column, String)
+
+
 def contact_fingerprints(
     conn: Connection, period: Period, site_ids: Iterable[uuid.UUID]
-) -> dict[uuid.UUID, tuple[uuid.UUID, str]]:
-    """Each live contact of the period at the sites: its site and its fingerprint."""
+) -> dict[str, tuple[str, str]]:
+    """Each live contact of the period at the sites, by its id as text: its site (as text) and
+    its fingerprint."""
     ids = list(site_ids)
     where = in_period(period, ids)
-    services: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    services: dict[str, list[str]] = defaultdict(list)
     for contact_id, service_id in conn.execute(
-        select(contact_services.c.contact_id, contact_services.c.service_id)
+        select(_text(contact_services.c.contact_id), _text(contact_services.c.service_id))
         .join(contacts, contacts.c.id == contact_services.c.contact_id)
         .where(where)
     ):
         services[contact_id].append(service_id)
+    age = func.coalesce(
+        contacts.c.age_years, age_years_expr(visitors.c.birth_date, contacts.c.local_date)
+    )
     rows = conn.execute(
         select(
-            contacts.c.id,
-            contacts.c.site_id,
-            contacts.c.local_date,
+            _text(contacts.c.id),
+            _text(contacts.c.site_id),
+            _text(contacts.c.local_date),
             contacts.c.channel,
-            contacts.c.visitor_id,
-            contacts.c.age_years,
+            _text(contacts.c.visitor_id),
+            age,
             visitors.c.sex,
-            visitors.c.birth_date,
         )
         .outerjoin(visitors, visitors.c.id == contacts.c.visitor_id)
         .where(where)
     )
-    out: dict[uuid.UUID, tuple[uuid.UUID, str]] = {}
-    for cid, site_id, day, channel, visitor_id, kept_age, sex, birth in rows:
-        age = age_on(birth, day) if birth is not None else kept_age
-        out[cid] = (
-            site_id,
-            fingerprint(site_id, day, channel, visitor_id, sex, age, services[cid]),
-        )
-    return out
+    return {
+        cid: (site, fingerprint(site, day, channel, visitor, sex, years, services[cid]))
+        for cid, site, day, channel, visitor, years, sex in rows
+    }

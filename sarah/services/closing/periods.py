@@ -112,7 +112,7 @@ def _already_closed(row: Any, period: Period) -> InvalidInput:
 
 def _consistent_read(
     engine: Engine, period: Period, chosen: list[SiteInfo], young_age_limit: int
-) -> tuple[Report, dict[str, Any], dict[uuid.UUID, tuple[uuid.UUID, str]]]:
+) -> tuple[Report, dict[str, Any], dict[str, tuple[str, str]]]:
     ids = [s.id for s in chosen]
     for _try in range(READ_TRIES):
         with read_connection(engine) as conn:
@@ -188,7 +188,12 @@ def close_period(
             s.execute(
                 insert(published_contacts),
                 [
-                    {"period_id": period_id, "contact_id": cid, "site_id": site, "fingerprint": fp}
+                    {
+                        "period_id": period_id,
+                        "contact_id": uuid.UUID(cid),
+                        "site_id": uuid.UUID(site),
+                        "fingerprint": fp,
+                    }
                     for cid, (site, fp) in items[first : first + INSERT_CHUNK]
                 ],
             )

@@ -15,6 +15,7 @@ from sarah.errors import InvalidInput
 from sarah.reports.tables import Period
 from sarah.schema import audit_log
 from sarah.services.accounts.roles import Forbidden
+from sarah.services.audit.describe import details_text
 from sarah.services.catalogue import list_services
 from sarah.services.closing.changes import changes_since_published
 from sarah.services.closing.periods import (
@@ -92,6 +93,10 @@ def test_closing_keeps_the_four_tables_months_who_and_when(
     assert entry is not None and entry.action == "period_close"
     assert entry.target == "1er semestre 2019"
     assert json.loads(entry.details)["contacts"] == 4
+    assert details_text(entry.action, json.loads(entry.details)) == (
+        "du 01/01/2019 au 30/06/2019 ; chiffres publiés : 4 contacts, 4 services, 2 personnes, "
+        "2 personnes nouvelles ; sites : Fontaine d'Ouche, Grésilles"
+    )
 
 
 def test_a_period_is_closed_once_and_only_when_over(
