@@ -19,7 +19,6 @@ from sarah.commands import database
 from sarah.errors import InvalidInput
 from sarah.exports.meta import ExportMeta
 from sarah.reports.tables import Period
-from sarah.services.audit.actor import signed_in_account
 from sarah.settings import load_settings
 
 if TYPE_CHECKING:
@@ -143,6 +142,8 @@ def run(args: argparse.Namespace) -> int:
 
         path = write_text_atomically(args.output, text + "\n")
     else:
+        from sarah.services.audit.actor import signed_in_account
+
         meta = ExportMeta(
             # Who is named on the file: the agent name of the settings, else the account
             # signed in; never the operating system's user ("root" on a shared desk says

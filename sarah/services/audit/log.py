@@ -7,15 +7,17 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.orm import Session
 
 from sarah.errors import InvalidInput
 from sarah.schema import audit_log, installation
 from sarah.services.audit.actions import ACTION_LABELS
 from sarah.services.audit.chain import GENESIS, canonical_details, entry_hash
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session  # a quick command writes its entry without the ORM
 
 UNKNOWN_USER = "non renseigné"
 

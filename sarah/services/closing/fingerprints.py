@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Connection, String, and_, cast, func, sele
 
 from sarah.reports.tables import Period
 from sarah.schema import contact_services, contacts, visitors
-from sarah.services.privacy.erase import age_years_expr
+from sarah.services.statistics.sql import date_number
 
 
 def in_period(period: Period, site_ids: Iterable[uuid.UUID]) -> ColumnElement[bool]:
@@ -73,8 +73,11 @@ def contact_fingerprints(
         .where(where)
     ):
         services[contact_id].append(service_id)
+    # Age in whole years on the contact's day, the statistics' rule (sarah.services.statistics
+    # .sql.date_number); the age the contact kept once the identity was erased otherwise.
     age = func.coalesce(
-        contacts.c.age_years, age_years_expr(visitors.c.birth_date, contacts.c.local_date)
+        contacts.c.age_years,
+        (date_number(contacts.c.local_date) - date_number(visitors.c.birth_date)) // 10000,
     )
     rows = conn.execute(
         select(

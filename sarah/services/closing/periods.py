@@ -28,7 +28,6 @@ from sarah.services.audit.actor import current_actor
 from sarah.services.audit.log import record
 from sarah.services.closing.fingerprints import contact_fingerprints
 from sarah.services.sites import SiteInfo, resolve_sites
-from sarah.services.statistics.months import month_breakdown
 from sarah.services.statistics.tables import report_for_sites
 
 # Tries to read figures and fingerprints of one same moment before giving up (entries arriving
@@ -113,6 +112,8 @@ def _already_closed(row: Any, period: Period) -> InvalidInput:
 def _consistent_read(
     engine: Engine, period: Period, chosen: list[SiteInfo], young_age_limit: int
 ) -> tuple[Report, dict[str, Any], dict[str, tuple[str, str]]]:
+    from sarah.services.statistics.months import month_breakdown  # the ORM: closing only
+
     ids = [s.id for s in chosen]
     for _try in range(READ_TRIES):
         with read_connection(engine) as conn:

@@ -11,15 +11,12 @@ from sqlalchemy import Engine
 from sarah.errors import InvalidInput
 from sarah.reports.comparison import compare_reports
 from sarah.reports.figures import Figures
-from sarah.reports.months import MonthBreakdown
 from sarah.reports.ratios import ratios
 from sarah.reports.tables import Period
 from sarah.reports.words import DEFAULT_YOUNG_AGE_LIMIT
 from sarah.services.closing.changes import changes_since_published
 from sarah.services.closing.periods import publication_for
 from sarah.services.sites import resolve_sites
-from sarah.services.statistics.completeness import period_completeness
-from sarah.services.statistics.months import month_breakdown
 from sarah.services.statistics.tables import report_for_sites
 
 EXTRAS = ("months", "comparison", "ratios", "completeness")
@@ -71,12 +68,19 @@ def report_figures(
     if publication is not None:
         figures.publication = publication
         figures.changes = changes_since_published(engine, publication, ids)
+    # The month breakdown and the completeness read through the ORM: imported when asked, so
+    # that a plain report stays as quick to start as a script (tests/unit/test_cli.py).
     if "months" in extras:
+        from sarah.reports.months import MonthBreakdown
+        from sarah.services.statistics.months import month_breakdown
+
         if published and publication is not None:
             figures.months = MonthBreakdown.from_json(publication.months, period)
         else:
             figures.months = month_breakdown(engine, period, [s.name for s in chosen])
     if "completeness" in extras:
+        from sarah.services.statistics.completeness import period_completeness
+
         figures.completeness = period_completeness(engine, period, [s.name for s in chosen])
     if "comparison" in extras:
         previous = report_for_sites(

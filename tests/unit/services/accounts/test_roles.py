@@ -28,6 +28,7 @@ COORDINATOR_MAY = AGENT_MAY | {
     "backup",
     "person_export",
     "demo",
+    "close_period",  # reopening is an admin's
 }
 
 
