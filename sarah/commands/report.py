@@ -123,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
             young_age_limit=settings.young_age_limit,
             extras=extras,
             published=args.published,
+            profile=args.profile,
         )
     finally:
         engine.dispose()
@@ -173,7 +174,7 @@ def _write_file(
     if fmt == "docx":
         from sarah.exports.docx_report import write_report_docx
 
-        return write_report_docx(report, output, meta)
+        return write_report_docx(report, output, meta, figures.extra_tables)
     if fmt == "csv":
         from sarah.exports.csv_analysis import comparison_rows, months_rows, ratios_rows
         from sarah.exports.csv_report import write_report_csv
@@ -189,12 +190,21 @@ def _write_file(
             from sarah.exports.completeness_sheet import completeness_csv_rows
 
             extra.append(completeness_csv_rows(figures.completeness))
-        return write_report_csv(report, output, meta, mask_small=mask_small, extra=extra)
+        return write_report_csv(
+            report,
+            output,
+            meta,
+            mask_small=mask_small,
+            extra=extra,
+            extra_tables=figures.extra_tables,
+        )
     from sarah.exports.files import save_workbook
     from sarah.exports.xlsx_analysis import add_analysis_sheets
     from sarah.exports.xlsx_report import build_report_workbook
 
-    wb = build_report_workbook(report, meta, mask_small=mask_small)
+    wb = build_report_workbook(
+        report, meta, mask_small=mask_small, extra_tables=figures.extra_tables
+    )
     if extras:
         add_analysis_sheets(
             wb,
@@ -247,6 +257,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="months,comparison,ratios,completeness",
         help="les autres tableaux de l'écran : mois, comparaison avec l'année précédente, "
         "ratios, complétude des saisies",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="fse|TRANCHES",
+        help="tableaux 3 et 4 par tranche d'âge d'un financeur : fse (FSE+ : moins de 18 ans, "
+        "18-29, 30-54, 55 et plus) ou des tranches comme 0-17,18-25,26-44,45+",
     )
     parser.add_argument(
         "--published",

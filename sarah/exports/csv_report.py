@@ -83,15 +83,19 @@ def report_csv_text(
     *,
     mask_small: bool = False,
     extra: Sequence[Sequence[Sequence[object]]] = (),
+    extra_tables: Sequence[tuple[TableGrid, list[str]]] = (),
 ) -> str:
-    """The file's text; ``extra``: more tables (csv_analysis) written after the four, each a
-    list of rows, before the definitions and checks."""
+    """The file's text; ``extra_tables``: more grids laid out like the four (a funder's age
+    bands) with their notes; ``extra``: more tables (csv_analysis), each a list of rows; both
+    after the four, before the definitions and checks."""
     out = io.StringIO()
     w = SafeCsvWriter(out)
     _write_heading(w, report, meta, mask_small)
     table_notes = report.table_notes()
     for grid in report_grids(report):
         _write_grid(w, grid, table_notes[grid.key], mask_small)
+    for grid, notes in extra_tables:
+        _write_grid(w, grid, notes, mask_small)
     for rows in extra:
         w.writerow([])
         for row in rows:
@@ -107,8 +111,11 @@ def write_report_csv(
     *,
     mask_small: bool = False,
     extra: Sequence[Sequence[Sequence[object]]] = (),
+    extra_tables: Sequence[tuple[TableGrid, list[str]]] = (),
 ) -> Path:
     """Write the CSV atomically (UTF-8 with BOM so that Excel reads the accents right)."""
-    text = report_csv_text(report, meta, mask_small=mask_small, extra=extra)
+    text = report_csv_text(
+        report, meta, mask_small=mask_small, extra=extra, extra_tables=extra_tables
+    )
     data = text.encode("utf-8-sig")
     return write_atomically(path, lambda fh: fh.write(data))

@@ -241,7 +241,13 @@ def _set_up(doc: DocumentObject, report: Report, meta: ExportMeta) -> None:
     props.comments = f"SARAH {meta.program_version}"
 
 
-def build_report_document(report: Report, meta: ExportMeta) -> DocumentObject:
+def build_report_document(
+    report: Report,
+    meta: ExportMeta,
+    extra_tables: Sequence[tuple[TableGrid, list[str]]] = (),
+) -> DocumentObject:
+    """``extra_tables``: grids laid out like the four (a funder's age bands) after them, each
+    with its notes as sentences."""
     doc = Document()
     _set_up(doc, report, meta)
     doc.add_heading(SECTION_TITLE, level=1)
@@ -258,13 +264,26 @@ def build_report_document(report: Report, meta: ExportMeta) -> DocumentObject:
         doc.add_heading(clean(grid.title), level=2)
         _add_table(doc, grid, usable)
         _add_sentences(doc, paragraphs, grid.key)
+    for grid, notes in extra_tables:
+        if _is_wide(grid) != landscape:
+            landscape = not landscape
+            _lay_out(doc.add_section(WD_SECTION.NEW_PAGE), landscape=landscape)
+        usable = Length((PAGE_HEIGHT if landscape else PAGE_WIDTH) - 2 * MARGIN)
+        doc.add_heading(clean(grid.title), level=2)
+        _add_table(doc, grid, usable)
+        _add_sentences(doc, [Paragraph(grid.key, tuple(notes))], grid.key)
     _add_footer(doc, meta)
     return doc
 
 
-def write_report_docx(report: Report, path: str | os.PathLike[str], meta: ExportMeta) -> Path:
+def write_report_docx(
+    report: Report,
+    path: str | os.PathLike[str],
+    meta: ExportMeta,
+    extra_tables: Sequence[tuple[TableGrid, list[str]]] = (),
+) -> Path:
     """Write the Word document atomically (built in memory, then put in place in one step)."""
     buffer = io.BytesIO()
-    build_report_document(report, meta).save(buffer)
+    build_report_document(report, meta, extra_tables).save(buffer)
     data = buffer.getvalue()
     return write_atomically(path, lambda fh: fh.write(data))

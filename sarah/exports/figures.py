@@ -17,7 +17,9 @@ def write_xlsx(path: Path, figures: Figures, meta: Any, mask_small: bool = False
     from sarah.exports.xlsx_analysis import add_analysis_sheets
     from sarah.exports.xlsx_report import build_report_workbook
 
-    wb = build_report_workbook(figures.report, meta, mask_small=mask_small)
+    wb = build_report_workbook(
+        figures.report, meta, mask_small=mask_small, extra_tables=figures.extra_tables
+    )
     add_analysis_sheets(
         wb,
         figures.report,
@@ -44,7 +46,14 @@ def write_csv(path: Path, figures: Figures, meta: Any, mask_small: bool = False)
 
     shown = figures.completeness if not mask_small else None  # as in the workbook
     extra = [completeness_csv_rows(shown)] if shown is not None else []
-    write_report_csv(figures.report, path, meta, mask_small=mask_small, extra=extra)
+    write_report_csv(
+        figures.report,
+        path,
+        meta,
+        mask_small=mask_small,
+        extra=extra,
+        extra_tables=figures.extra_tables,
+    )
     return str(path)
 
 
@@ -66,5 +75,5 @@ def write_docx(path: Path, figures: Figures, meta: Any, mask_small: bool = False
     counts are never masked there: its sentences are written for the funders."""
     from sarah.exports.docx_report import write_report_docx
 
-    write_report_docx(figures.report, path, meta)
+    write_report_docx(figures.report, path, meta, figures.extra_tables)
     return str(path)

@@ -12,6 +12,7 @@ page wide. Other modules may append sheets before saving with
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,8 @@ SHEET_NAMES = {
     "services": "Services",
     "persons": "Personnes concernées",
     "new_persons": "Nouveaux publics",
+    "persons_by_age": "Tranches d'âge",
+    "new_persons_by_age": "Nouveaux par tranche d'âge",
 }
 PERCENT_FORMAT = "0 %"
 COUNT_FORMAT = "#,##0"
@@ -268,22 +271,27 @@ def _write_information(
 
 
 def build_report_workbook(
-    report: Report, meta: ExportMeta, *, mask_small: bool = False
+    report: Report,
+    meta: ExportMeta,
+    *,
+    mask_small: bool = False,
+    extra_tables: Sequence[tuple[TableGrid, list[str]]] = (),
 ) -> Workbook:
-    """The workbook in memory; callers may append sheets, then save it atomically."""
+    """The workbook in memory; callers may append sheets, then save it atomically.
+    ``extra_tables``: grids laid out like the four (a funder's age bands), with their notes."""
     wb = Workbook()
     info = wb.active
     assert info is not None
+    notes = report.table_notes()
+    tables = [(grid, notes[grid.key]) for grid in report_grids(report)] + list(extra_tables)
     sheets: list[tuple[TableGrid, Worksheet]] = []
-    for grid in report_grids(report):
+    for grid, grid_notes in tables:
         ws = wb.create_sheet(SHEET_NAMES[grid.key])
         _write_table(ws, grid, report, mask_small)
         sheets.append((grid, ws))
-    notes = report.table_notes()
-    for grid, ws in sheets:
         row = ws.max_row + 2
         for note in [
-            *small_counts.notes(notes[grid.key], mask_small),
+            *small_counts.notes(grid_notes, mask_small),
             *([small_counts.NOTICE + "."] if mask_small else []),
         ]:
             put(ws, row, 1, note).font = NOTE
@@ -294,8 +302,9 @@ def build_report_workbook(
     checks = [
         *report.checks(),
         Check(
-            "Classeur : relu après écriture, chaque total des quatre tableaux est la somme de "
-            "ses parties.",
+            "Classeur : relu après écriture, chaque total des "
+            + ("quatre tableaux" if len(sheets) == 4 else f"{len(sheets)} tableaux")
+            + " est la somme de ses parties.",
             written,
             "" if written else "un total du classeur diffère de la somme de ses parties",
         ),

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sarah.reports.age_bands import AgeBandTables
 from sarah.reports.comparison import Comparison
 from sarah.reports.completeness import Completeness
+from sarah.reports.grids import TableGrid
 from sarah.reports.months import MonthBreakdown
 from sarah.reports.publication import (
     ChangesSincePublished,
@@ -27,6 +29,7 @@ class Figures:
     months: MonthBreakdown | None = None  # computed after the four tables are shown
     comparison: Comparison | None = None
     completeness: Completeness | None = None
+    age_bands: AgeBandTables | None = None  # a funder's age bands (report --profile fse)
     # A closed period: its publication, and what changed since for the selected sites;
     # ``as_published``: the figures shown are the published ones, not today's.
     publication: Publication | None = None
@@ -36,6 +39,14 @@ class Figures:
     @property
     def complete(self) -> bool:
         return all(x is not None for x in (self.months, self.comparison, self.completeness))
+
+    @property
+    def extra_tables(self) -> list[tuple[TableGrid, list[str]]]:
+        """Tables the files add after the four, with each one's notes: a funder's age bands."""
+        if self.age_bands is None:
+            return []
+        notes = self.age_bands.table_notes()
+        return [(grid, notes.get(grid.key, [])) for grid in self.age_bands.grids()]
 
     @property
     def figures_text(self) -> str:
@@ -60,6 +71,8 @@ class Figures:
             out["comparison"] = self.comparison.to_json()
         if self.completeness is not None:
             out["completeness"] = self.completeness.to_json()
+        if self.age_bands is not None:
+            out["age_bands"] = self.age_bands.to_json()
         if with_ratios:
             out["ratios"] = ratios_json(self.ratios, self.report.sites)
         if self.publication is not None:

@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import Engine
 
+from sarah.reports.age_bands import AgeBandTables, find_profile
 from sarah.reports.comparison import Comparison, compare_reports
 from sarah.reports.completeness import Completeness
 from sarah.reports.months import MonthBreakdown
@@ -19,6 +20,7 @@ from sarah.reports.tables import Period, Report
 from sarah.services.closing.changes import changes_since_published
 from sarah.services.closing.periods import publication_for
 from sarah.services.sites import resolve_sites
+from sarah.services.statistics.age_bands import age_bands_for_sites
 from sarah.services.statistics.completeness import period_completeness
 from sarah.services.statistics.months import month_breakdown
 from sarah.services.statistics.tables import semester_tables
@@ -66,3 +68,11 @@ def compute_completeness(
 ) -> tuple[int, Completeness]:
     """What is missing from the entries, per site and month (read before publishing)."""
     return generation, period_completeness(engine, period, sites, today=today)
+
+
+def compute_age_bands(
+    generation: int, engine: Engine, period: Period, sites: list[str], profile: str
+) -> tuple[int, AgeBandTables]:
+    """Tables 3 and 4 by a funder's age bands (``profile``: "fse" or typed bands)."""
+    chosen = resolve_sites(engine, sites)
+    return generation, age_bands_for_sites(engine, period, chosen, find_profile(profile))

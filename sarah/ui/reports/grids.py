@@ -102,7 +102,10 @@ TITLES = {
 
 
 def table_grid(report: Report, grid: TableGrid) -> Grid:
-    """The engine's layout of one of the four tables, with a drill-down reference per number."""
+    """The engine's layout of one of the four tables, with a drill-down reference per number;
+    another table laid out the same way (a funder's age bands) keeps its title and opens no
+    contacts (the drill-down knows the four tables' cells only)."""
+    drills = grid.key in TITLES
     rows = []
     for r, line in enumerate(grid.rows):
         label = line.label + (" (service retiré)" if line.retired else "")
@@ -113,12 +116,21 @@ def table_grid(report: Report, grid: TableGrid) -> Grid:
                 cells.append(GridCell(value, SHARE, bold=bold))
             else:
                 tip = "Contacts sans aucun service enregistré" if label == NOT_GIVEN else ""
-                cells.append(GridCell(value, COUNT, _ref(report, grid, r, c), bold, tooltip=tip))
+                ref = _ref(report, grid, r, c) if drills else None
+                cells.append(GridCell(value, COUNT, ref, bold, tooltip=tip))
         rows.append(cells)
+    headings = list(grid.headings)
+    if not drills:
+        # The screen shows one heading row: each count says its group ("18–29 ans Femmes"),
+        # as tables 3 and 4's own headings do ("Jeunes Femmes").
+        for heading, first, last in grid.groups:
+            for i in range(first, last + 1):
+                if grid.kinds[i] != "share":
+                    headings[i] = f"{heading} {headings[i]}"
     return Grid(
         grid.key,
-        TITLES[grid.key],
-        [grid.corner, *grid.headings],
+        TITLES.get(grid.key, grid.title),
+        [grid.corner, *headings],
         rows,
         [(heading, first + 1, last + 1) for heading, first, last in grid.groups],
     )

@@ -96,6 +96,7 @@ def prepare_pdf(figures: Figures, meta: ExportMeta, *, mask_small: bool = False)
         chart_names=list(images),
         mask_small=mask_small,
         completeness=figures.completeness,
+        extra_tables=figures.extra_tables,
     )
     return PdfDocument(
         html=html,

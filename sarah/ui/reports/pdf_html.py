@@ -16,6 +16,7 @@ from sarah.exports.xlsx_analysis import meta_lines
 from sarah.reports.comparison import ComparedValue, Comparison
 from sarah.reports.completeness import COLUMNS as COMPLETENESS_COLUMNS
 from sarah.reports.completeness import Completeness, cell_text
+from sarah.reports.grids import TableGrid
 from sarah.reports.months import MonthBreakdown
 from sarah.reports.ratios import Ratio
 from sarah.reports.tables import TOTAL, Report
@@ -30,6 +31,7 @@ from sarah.ui.reports.grids import (
     months_grid,
     ratios_grid,
     report_grids,
+    table_grid,
 )
 
 if TYPE_CHECKING:
@@ -113,7 +115,8 @@ def split_grid(grid: Grid, max_columns: int = MAX_PRINTED_COLUMNS) -> list[Grid]
 def grid_html(grid: Grid) -> str:
     """The grid as an HTML table, cut in several tables when too wide for the page."""
     # The people tables keep their narrow percentage columns together: up to 19 of them.
-    limit = 19 if grid.key in ("persons", "new_persons") else MAX_PRINTED_COLUMNS
+    people = ("persons", "new_persons", "persons_by_age", "new_persons_by_age")
+    limit = 19 if grid.key in people else MAX_PRINTED_COLUMNS
     return "\n".join(_table_html(part) for part in split_grid(grid, limit))
 
 
@@ -233,12 +236,24 @@ def _heading_html(report: Report, meta: ExportMeta, mask_small: bool = False) ->
     return parts
 
 
-def _report_tables_html(report: Report, mask_small: bool = False) -> list[str]:
+def _report_tables_html(
+    report: Report,
+    mask_small: bool = False,
+    extra_tables: Sequence[tuple[TableGrid, list[str]]] = (),
+) -> list[str]:
+    """The four tables, then any laid out like them (a funder's age bands) with their notes."""
     parts = []
     for grid in report_grids(report):
         if grid.key == "persons":  # the two people tables together on a page
             parts.append(PAGE_BREAK)
         parts.append(grid_html(masked_grid(grid) if mask_small else grid))
+    if extra_tables:
+        parts.append(PAGE_BREAK)
+    for engine_grid, notes in extra_tables:
+        grid = table_grid(report, engine_grid)
+        parts.append(f"<h2>{html.escape(grid.title)}</h2>")
+        parts.append(grid_html(masked_grid(grid) if mask_small else grid))
+        parts += [_check(html.escape(note)) for note in small_counts.notes(notes, mask_small)]
     return parts
 
 
@@ -327,11 +342,12 @@ def statistics_html(
     chart_names: Sequence[str] = (),
     mask_small: bool = False,
     completeness: Completeness | None = None,
+    extra_tables: Sequence[tuple[TableGrid, list[str]]] = (),
 ) -> str:
     """The whole document; ``chart_names`` are the image resources the charts are stored as."""
     parts = [f"<html><head><style>{STYLE}</style></head><body>"]
     parts += _heading_html(report, meta, mask_small)
-    parts += _report_tables_html(report, mask_small)
+    parts += _report_tables_html(report, mask_small, extra_tables)
     if months is not None:
         parts += _months_html(months, mask_small)
     if ratio_rows is not None:

@@ -7,6 +7,7 @@ from datetime import date
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -36,6 +37,17 @@ EXPORT_BUTTONS = {
         "commentent, à reprendre dans Word ou LibreOffice (nombres exacts, jamais masqués)",
     ),
 }
+# The age groups of tables 3 and 4 (key of sarah.reports.age_bands.PROFILES, or None): the
+# Mission Locale's jeunes/adultes always; a funder's bands shown below them when chosen.
+AGE_PROFILES = (
+    ("Jeunes / adultes", None),
+    ("Jeunes / adultes + tranches FSE+", "fse"),
+)
+AGE_PROFILE_TIP = (
+    "Les tableaux 3 et 4 comptent jeunes et adultes (seuil de la Mission Locale). Le Fonds "
+    "social européen (FSE+) demande d'autres tranches : moins de 18 ans, 18-29, 30-54, 55 ans "
+    "et plus. Choisies ici, elles s'ajoutent sous les tableaux et dans les exports."
+)
 MASK_SMALL = "Masquer les petits effectifs (« < 5 »)"
 MASK_SMALL_TIP = (
     "Pour une publication hors financeurs : dans les fichiers exportés, les effectifs de 1 à 4 "
@@ -59,6 +71,10 @@ class StatisticsBar(QWidget):
             button.setToolTip(tooltip)
             button.setEnabled(False)  # nothing to export before the figures are computed
             self.export_buttons[kind] = button
+        self.age_profile = QComboBox()
+        for label, key in AGE_PROFILES:
+            self.age_profile.addItem(label, key)
+        self.age_profile.setToolTip(AGE_PROFILE_TIP)
         self.mask_small = QCheckBox(MASK_SMALL)
         self.mask_small.setToolTip(MASK_SMALL_TIP)  # off by default: funders read exact figures
 
@@ -85,6 +101,13 @@ class StatisticsBar(QWidget):
         period_row.addWidget(self.period_picker)
         period_row.addStretch(1)
         column.addLayout(period_row)
+        ages_row = QHBoxLayout()
+        ages = QLabel("Â&ges :")
+        ages.setBuddy(self.age_profile)
+        ages_row.addWidget(ages)
+        ages_row.addWidget(self.age_profile)
+        ages_row.addStretch(1)
+        column.addLayout(ages_row)
         status_row = QHBoxLayout()
         status_row.addWidget(self.progress)
         status_row.addWidget(self.cancel_button)
@@ -104,6 +127,11 @@ class StatisticsBar(QWidget):
         column.addWidget(self.mask_small)
         column.addStretch(1)
         return column
+
+    def profile(self) -> str | None:
+        """The funder's age bands chosen (a key of sarah.reports.age_bands.PROFILES), or None."""
+        key = self.age_profile.currentData()
+        return str(key) if key else None
 
     def show_status(self, text: str, colour: str) -> None:
         self.status.setText(text)

@@ -20,6 +20,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from sarah.exports.figures import write_csv, write_docx, write_xlsx
+from sarah.reports.age_bands import AgeBandTables
 from sarah.reports.comparison import Comparison
 from sarah.reports.completeness import Completeness
 from sarah.reports.figures import Figures
@@ -30,6 +31,7 @@ from sarah.reports.tables import Period, Report
 from sarah.services.sites import list_sites
 from sarah.services.statistics.drilldown import CellRef
 from sarah.services.statistics.figures import (
+    compute_age_bands,
     compute_comparison,
     compute_completeness,
     compute_months,
@@ -102,6 +104,7 @@ class StatisticsScreen(QWidget):
         self.period_picker.periodChanged.connect(self._selection_changed)
         self.period_picker.periodInvalid.connect(self._period_invalid)
         self.site_picker.sitesChanged.connect(self._selection_changed)
+        self.bar.age_profile.currentIndexChanged.connect(self._selection_changed)
         self.refresh_button.clicked.connect(self.refresh)
         self.cancel_button.clicked.connect(self.cancel)
         for kind, button in self.bar.export_buttons.items():
@@ -227,7 +230,8 @@ class StatisticsScreen(QWidget):
         if generation != self._generation:
             return  # the selection changed meanwhile
         self.figures = Figures(report, ratio_rows)
-        self._publication_checked = False
+        profile = self.bar.profile()
+        self._pending = {"publication", "age_bands"} if profile else {"publication"}
         self.tabs.show_tables(report, ratio_rows)
         self.tabs.show_charts(self.figures)
         self.bar.show_status(
@@ -255,6 +259,17 @@ class StatisticsScreen(QWidget):
             self.today,
             on_result=self._on_completeness,
         )
+        self.tabs.show_age_bands(None, report)
+        if profile:
+            self._compute(
+                compute_age_bands,
+                generation,
+                engine,
+                report.period,
+                sites,
+                profile,
+                on_result=self._on_age_bands,
+            )
         self._compute(
             compute_publication,
             generation,
@@ -271,6 +286,15 @@ class StatisticsScreen(QWidget):
         self.figures.months = months
         self.tabs.show_months(months)
         self.tabs.show_charts(self.figures)
+        self._when_complete()
+
+    def _on_age_bands(self, result: tuple[int, AgeBandTables]) -> None:
+        generation, tables = result
+        if generation != self._generation or self.figures is None:
+            return
+        self.figures.age_bands = tables
+        self._pending.discard("age_bands")
+        self.tabs.show_age_bands(tables, self.figures.report)
         self._when_complete()
 
     def _on_completeness(self, result: tuple[int, Completeness]) -> None:
@@ -296,12 +320,12 @@ class StatisticsScreen(QWidget):
         if generation != self._generation or self.figures is None:
             return
         self.figures.publication, self.figures.changes = publication, changes
-        self._publication_checked = True
+        self._pending.discard("publication")
         self.publication_bar.show_figures(self.figures)
         self._when_complete()
 
     def _when_complete(self) -> None:
-        if self.figures is None or not self.figures.complete or not self._publication_checked:
+        if self.figures is None or not self.figures.complete or self._pending:
             return
         self.bar.set_busy(False)
         self.bar.show_status(

@@ -10,6 +10,7 @@ from PySide6.QtCharts import QChart
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from sarah.reports.age_bands import AgeBandTables
 from sarah.reports.comparison import Comparison
 from sarah.reports.completeness import Completeness
 from sarah.reports.figures import Figures
@@ -19,12 +20,19 @@ from sarah.reports.tables import Report
 from sarah.ui.reports.charts import chart_view, months_chart, people_chart, services_chart
 from sarah.ui.reports.completeness_view import CompletenessView
 from sarah.ui.reports.grid_table import GridTable, scroll_area, title_label
-from sarah.ui.reports.grids import comparison_grid, months_grid, ratios_grid, report_grids
+from sarah.ui.reports.grids import (
+    comparison_grid,
+    months_grid,
+    ratios_grid,
+    report_grids,
+    table_grid,
+)
 from sarah.ui.reports.statistics_bar import GREEN, RED
 from sarah.ui.style import SUCCESS_COLOUR, WARNING_COLOUR
 
 TABS = ("Tableaux", "Complétude", "Par mois", "Comparaison", "Ratios", "Graphiques")
 REPORT_TABLES = ("contacts", "services", "persons", "new_persons")
+AGE_BAND_TABLES = ("persons_by_age", "new_persons_by_age")  # with a funder's profile
 COMPLETENESS_PENDING = "Complétude des saisies en cours de calcul…"
 COMPARISON_NOTE = (
     "Même période un an plus tôt. Les services sont rapprochés par leur code : un service "
@@ -118,13 +126,18 @@ class StatisticsTabs(QTabWidget):
         layout = QVBoxLayout(page)
         for w in (self.heading, self.checks, self.completeness_line, self.notes):
             layout.addWidget(w)
-        for key in REPORT_TABLES:
+        for key in (*REPORT_TABLES, *AGE_BAND_TABLES):
             title = title_label("")
             table = GridTable(fit_height=True)
             self.tables[key], self.table_titles[key] = table, title
             layout.addSpacing(6)
             layout.addWidget(title)
             layout.addWidget(table)
+        self.age_bands_note = QLabel()
+        self.age_bands_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.age_bands_note.setWordWrap(True)
+        self.age_bands_note.hide()
+        layout.addWidget(self.age_bands_note)
         layout.addStretch(1)
         return page
 
@@ -145,6 +158,7 @@ class StatisticsTabs(QTabWidget):
         self.notes.clear()
         self.completeness_line.clear()
         self.completeness.show_completeness(None)
+        self.age_bands_note.hide()
         for key, title in self.table_titles.items():  # no empty frames under stale titles
             title.hide()
             self.tables[key].hide()
@@ -176,6 +190,23 @@ class StatisticsTabs(QTabWidget):
     def show_months(self, months: MonthBreakdown) -> None:
         self.tables["months"].set_grid(months_grid(months))
         self.months_note.setText(months_text(months))
+
+    def show_age_bands(self, tables: AgeBandTables | None, report: Report) -> None:
+        """A funder's age bands under the four tables (None: none chosen)."""
+        grids = tables.grids() if tables is not None else []
+        for key in AGE_BAND_TABLES:
+            self.table_titles[key].hide()
+            self.tables[key].hide()
+            self.tables[key].set_grid(None)
+        for grid in grids:
+            self.table_titles[grid.key].setText(grid.title)
+            self.tables[grid.key].set_grid(table_grid(report, grid))
+            self.table_titles[grid.key].show()
+            self.tables[grid.key].show()
+        notes = tables.table_notes() if tables is not None else {}
+        first = next(iter(notes.values()), [])
+        self.age_bands_note.setText(" ".join(first))
+        self.age_bands_note.setVisible(bool(first))
 
     def show_completeness(self, completeness: Completeness) -> None:
         self.completeness.show_completeness(completeness)

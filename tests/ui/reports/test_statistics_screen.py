@@ -433,6 +433,28 @@ def test_word_export_writes_the_report_section_with_the_reference_sentences(
     assert "Document produit le " in text and "par Claire Martin" in text
 
 
+def test_the_fse_profile_adds_its_age_band_tables_to_the_screen_and_the_workbook(
+    qtbot, demo: Engine, tmp_path: Path
+) -> None:
+    from sarah.services.statistics.age_bands import age_band_tables
+
+    screen = _screen(qtbot, demo)
+    assert not screen.tables["persons_by_age"].isVisibleTo(screen)
+    with qtbot.waitSignal(screen.computed, timeout=WAIT):
+        screen.bar.age_profile.setCurrentIndex(1)  # "Jeunes / adultes + tranches FSE+"
+    expected = age_band_tables(demo, S1_2019, None).total
+    rows = _texts(screen, "persons_by_age")
+    total_row = rows[-1]
+    assert total_row[0] == "2 Points Relais" and total_row[-1] == "1828"
+    headers = screen.tables["persons_by_age"].grid_model.grid.headers
+    under18 = total_row[headers.index("Moins de 18 ans Total")]
+    assert under18 == str(expected.band_total("Moins de 18 ans"))  # the engine's, shown
+    path = tmp_path / "fse.xlsx"
+    with qtbot.waitSignal(screen.exported, timeout=WAIT):
+        screen.export_xlsx(path)
+    assert "Tranches d'âge" in load_workbook(path).sheetnames
+
+
 def test_pdf_export_is_a_landscape_a4_with_title_period_sites_and_author(
     qtbot, demo: Engine, tmp_path: Path
 ) -> None:

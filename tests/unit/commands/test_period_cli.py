@@ -297,3 +297,45 @@ def test_the_word_section_is_written_and_reads_back(
     )
     assert code == 2 and "nombres exacts" in err
     assert not (tmp_path / "m.docx").exists()
+
+
+def test_the_fse_profile_on_the_command_line(
+    db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "--db", db, "report", "--semester", "2019-S1", "--profile", "fse")
+    assert code == 0, err
+    bands = json.loads(out)["age_bands"]
+    assert bands["bands"] == ["Moins de 18 ans", "18–29 ans", "30–54 ans", "55 ans et plus"]
+    # Léa (born 1 May 2000) is 18 in January 2019, Jean (2 Jan 1970) is 49: one in each band.
+    total = bands["persons"]["total"]
+    assert total["18–29 ans"] == {"F": 1, "H": 0, "NR": 0, "total": 1}
+    assert total["30–54 ans"] == {"F": 0, "H": 1, "NR": 0, "total": 1}
+    assert total["total"] == 2
+    book = tmp_path / "fse.xlsx"
+    code, _, err = run(
+        capsys,
+        "--db",
+        db,
+        "report",
+        "--semester",
+        "2019-S1",
+        "--profile",
+        "FSE",
+        "--format",
+        "xlsx",
+        "--output",
+        str(book),
+    )
+    assert code == 0, err
+    sheets = load_workbook(book).sheetnames
+    assert sheets[-2:] == ["Tranches d'âge", "Nouveaux par tranche d'âge"]
+    info = load_workbook(book).worksheets[0]
+    verdicts = [info.cell(r, 2).value for r in range(1, 60) if info.cell(r, 1).value == "vérifié"]
+    assert (
+        "Classeur : relu après écriture, chaque total des 6 tableaux est la somme de ses "
+        "parties." in verdicts
+    )
+    code, _, err = run(
+        capsys, "--db", db, "report", "--semester", "2019-S1", "--profile", "0-17,20+"
+    )
+    assert code == 2 and "sans trou ni chevauchement" in err
