@@ -255,23 +255,17 @@ def build_report_document(
     if report.sites:
         doc.add_paragraph(clean("Sites : " + ", ".join(report.sites)))
     paragraphs = report_paragraphs(report)
+    tables = [(grid, paragraphs) for grid in report_grids(report)]
+    tables += [(grid, [Paragraph(grid.key, tuple(notes))]) for grid, notes in extra_tables]
     landscape = False
-    for grid in report_grids(report):
+    for grid, sentences in tables:
         if _is_wide(grid) != landscape:
             landscape = not landscape
             _lay_out(doc.add_section(WD_SECTION.NEW_PAGE), landscape=landscape)
         usable = Length((PAGE_HEIGHT if landscape else PAGE_WIDTH) - 2 * MARGIN)
         doc.add_heading(clean(grid.title), level=2)
         _add_table(doc, grid, usable)
-        _add_sentences(doc, paragraphs, grid.key)
-    for grid, notes in extra_tables:
-        if _is_wide(grid) != landscape:
-            landscape = not landscape
-            _lay_out(doc.add_section(WD_SECTION.NEW_PAGE), landscape=landscape)
-        usable = Length((PAGE_HEIGHT if landscape else PAGE_WIDTH) - 2 * MARGIN)
-        doc.add_heading(clean(grid.title), level=2)
-        _add_table(doc, grid, usable)
-        _add_sentences(doc, [Paragraph(grid.key, tuple(notes))], grid.key)
+        _add_sentences(doc, sentences, grid.key)
     _add_footer(doc, meta)
     return doc
 

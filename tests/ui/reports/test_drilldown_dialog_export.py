@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QThreadPool
 from sqlalchemy import Engine, select
 
 from sarah.db import read_connection
@@ -29,12 +28,6 @@ from sarah.ui.reports.statistics_screen import StatisticsScreen
 S1 = Period.semester("2019-S1")
 WAIT = 30_000
 ACTOR = "Claire (coordinatrice)"
-
-
-@pytest.fixture(autouse=True)
-def _workers_finish() -> Iterator[None]:
-    yield
-    QThreadPool.globalInstance().waitForDone(WAIT)
 
 
 @pytest.fixture(autouse=True)

@@ -5,19 +5,15 @@ that say which figures they show, and who may close or reopen."""
 from __future__ import annotations
 
 import csv
-import shutil
-from collections.abc import Iterator
 from datetime import date, time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QThreadPool
 from sqlalchemy import Engine
 
 from sarah.reports.tables import Period
 from sarah.services.closing.periods import close_period, publication_for
 from sarah.services.contacts import ContactDraft, log_contact
-from sarah.services.database import open_database
 from sarah.services.sites import list_sites
 from sarah.settings import Settings
 from sarah.ui.context import AppContext
@@ -26,32 +22,6 @@ from sarah.ui.reports.statistics_screen import StatisticsScreen
 S1_2019 = Period.semester("2019-S1")
 TODAY = date(2019, 11, 8)
 WAIT = 30_000  # ms; generous for a loaded machine
-
-
-@pytest.fixture(autouse=True)
-def _workers_finish() -> Iterator[None]:
-    yield
-    QThreadPool.globalInstance().waitForDone(WAIT)
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    from sarah.services.demo.loader import load_demo
-
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    engine = open_database(path)
-    load_demo(engine)
-    engine.dispose()
-    yield path
-
-
-@pytest.fixture
-def demo(demo_file: Path, tmp_path: Path) -> Iterator[Engine]:
-    copy = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_file, copy)
-    engine = open_database(copy)
-    yield engine
-    engine.dispose()
 
 
 def _screen(qtbot, engine: Engine, role: str | None = None) -> StatisticsScreen:

@@ -7,7 +7,6 @@ the start date, and that the error message widened the window past a 1,366 px la
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, time
 
 import pytest
@@ -26,12 +25,6 @@ from sarah.ui.reports.statistics_screen import StatisticsScreen
 WAIT = 30_000
 TODAY = date(2019, 11, 8)
 LAPTOP_WIDTH = 1366
-
-
-@pytest.fixture(autouse=True)
-def _workers_finish() -> Iterator[None]:
-    yield
-    QThreadPool.globalInstance().waitForDone(WAIT)
 
 
 def _click_day(qtbot, field: QDateEdit) -> None:

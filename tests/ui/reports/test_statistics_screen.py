@@ -4,9 +4,7 @@ JSON report, months, comparison, ratios, charts, drill-down and the three export
 from __future__ import annotations
 
 import csv
-import shutil
 import threading
-from collections.abc import Iterator
 from datetime import date, time
 from pathlib import Path
 
@@ -21,7 +19,6 @@ from sarah import __version__
 from sarah.errors import DatabaseLocked
 from sarah.reports.tables import Period
 from sarah.services.contacts import ContactDraft, log_contact
-from sarah.services.database import open_database
 from sarah.services.sites import ensure_site, list_sites
 from sarah.services.statistics.months import month_breakdown
 from sarah.services.statistics.tables import semester_tables
@@ -46,34 +43,6 @@ from sarah.vocabulary import CHANNELS
 FO, GR = "Fontaine d'Ouche", "Grésilles"
 S1_2019 = Period.semester("2019-S1")
 WAIT = 30_000  # ms; generous for a loaded machine, the signal usually comes in well under 1 s
-
-
-@pytest.fixture(autouse=True)
-def _workers_finish() -> Iterator[None]:
-    """No background computation may outlive its test (it would report to a deleted widget)."""
-    yield
-    QThreadPool.globalInstance().waitForDone(WAIT)
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The demonstration data set, built once for the module and copied for each test."""
-    from sarah.services.demo.loader import load_demo
-
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    engine = open_database(path)
-    load_demo(engine)
-    engine.dispose()  # the last connection closing folds the WAL into the file
-    yield path
-
-
-@pytest.fixture
-def demo(demo_file: Path, tmp_path: Path) -> Iterator[Engine]:
-    copy = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_file, copy)
-    engine = open_database(copy)
-    yield engine
-    engine.dispose()
 
 
 def _ctx(engine: Engine) -> AppContext:

@@ -5,7 +5,6 @@ and says so; the screen itself keeps the exact figures."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,6 @@ from typing import Any
 import pytest
 from helpers.pdf_text import pdf_text
 from openpyxl import load_workbook
-from PySide6.QtCore import QThreadPool
 
 from sarah.reports.tables import Period
 from sarah.ui.reports.pdf_html import CHARTS_LEFT_OUT
@@ -22,12 +20,6 @@ from sarah.ui.reports.statistics_screen import StatisticsScreen
 S1 = Period.semester("2019-S1")
 WAIT = 30_000
 NOTICE = "Effectifs de 1 à 4 masqués (« < 5 ») pour publication"
-
-
-@pytest.fixture(autouse=True)
-def _workers_finish() -> Iterator[None]:
-    yield
-    QThreadPool.globalInstance().waitForDone(WAIT)
 
 
 @pytest.fixture
