@@ -89,6 +89,25 @@ def publication_for(engine: Engine, period: Period) -> Publication | None:
         return publication_in(conn, period)
 
 
+def publication_covering(engine: Engine, day: date, site_id: uuid.UUID) -> Publication | None:
+    """The closed period that holds ``day`` at the site, if any (the latest closed), so that a
+    late entry can say it will show as a change since the publication."""
+    with read_connection(engine) as conn:
+        rows = conn.execute(
+            select(published_periods)
+            .where(
+                published_periods.c.first_day <= day,
+                published_periods.c.last_day >= day,
+                published_periods.c.reopened_at.is_(None),
+            )
+            .order_by(published_periods.c.published_at.desc())
+        ).all()
+    for row in rows:
+        if str(site_id) in json.loads(row.site_ids):
+            return _row_publication(row)
+    return None
+
+
 def publications(engine: Engine) -> list[Publication]:
     """Every closing, reopened ones included, the newest period first."""
     with read_connection(engine) as conn:

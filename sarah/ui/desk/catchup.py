@@ -7,6 +7,7 @@ sheet. The contacts already entered for that day are listed on the right.
 
 from __future__ import annotations
 
+import html
 from datetime import date, time, timedelta
 
 from PySide6.QtCore import QDate, Qt, QTime
@@ -26,11 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from sarah.errors import InvalidInput, UserError
+from sarah.services.closing.periods import publication_covering
 from sarah.services.desk.days import french_day
 from sarah.services.desk.journal import counts_text, day_journal, journal_counts
 from sarah.ui.context import AppContext
 from sarah.ui.desk.form import ContactForm
 from sarah.ui.desk.grid import CatchupGrid
+from sarah.ui.style import WARNING_COLOUR
 from sarah.ui.table_models.desk_journal import JournalTableModel
 
 
@@ -156,12 +159,23 @@ class CatchupScreen(QWidget):
     def refresh_day(self) -> None:
         day = self.day
         late = " (saisie différée)" if day < date.today() else " (aujourd'hui)"
-        self.day_label.setText(f"<b>{french_day(day, year=True)}</b>{late}")
+        text = f"<b>{french_day(day, year=True)}</b>{late}"
         try:
             entries = day_journal(self.ctx.engine, self.ctx.site.id, day)
+            closed = publication_covering(self.ctx.engine, day, self.ctx.site.id)
         except UserError as exc:
             self.day_count_label.setText(exc.message)
             return
+        if closed is not None:
+            # Allowed (a late sheet is real activity), but the coordinator's published
+            # figures will not include it: said before typing, not discovered later.
+            text += (
+                f' <span style="color:{WARNING_COLOUR}">— période clôturée '
+                f"({html.escape(closed.period.label)}, chiffres publiés le "
+                f"{closed.published_at:%d/%m/%Y}) : ces saisies apparaîtront comme changements "
+                "depuis la publication.</span>"
+            )
+        self.day_label.setText(text)
         self.day_model.set_entries(entries)
         counts = journal_counts(entries)
         self.day_count_label.setText(f"Déjà saisis ce jour-là : <b>{counts_text(counts)}</b>")

@@ -292,3 +292,21 @@ def test_a_bug_while_saving_the_grid_keeps_the_rows_and_opens_the_crash_dialog(
     dialogs = grid.findChildren(CrashDialog)
     assert len(dialogs) == 1
     dialogs[0].accept()
+
+
+def test_a_day_of_a_closed_period_says_its_entries_will_show_as_changes(
+    qtbot, keys, window, engine
+) -> None:
+    from sarah.reports.tables import Period
+    from sarah.services.closing.periods import close_period
+
+    closed = Period(DAY - timedelta(days=30), DAY)
+    close_period(engine, closed, today=DAY + timedelta(days=1))
+    keys.press(Qt.Key.Key_3, CTRL)
+    catchup = window.catchup
+    catchup.set_day(DAY)
+    said = catchup.day_label.text()
+    assert "— période clôturée (du " in said and ", chiffres publiés le " in said
+    assert "apparaîtront comme changements depuis la publication" in said
+    catchup.set_day(DAY + timedelta(days=1))  # the day after: not closed
+    assert "clôturée" not in catchup.day_label.text()
