@@ -5,8 +5,10 @@
 
 The database (100,000 people, 400,000 contacts over three years at two sites, today included) is
 made once with bulk inserts and cached under ``benchmarks/data/`` (gitignored). Targets:
-search-as-you-type p95 <= 30 ms, saving a contact <= 50 ms, window usable <= 2 s after launch.
-Results go to the "desk" section of docs/benchmarks.md.
+search-as-you-type p95 <= 30 ms, typos and variants included (the tolerant search, issue 13),
+saving a contact <= 50 ms, window usable <= 2 s after launch. Also timed once: the coordinator's
+review of probable duplicates over the whole base, and migration 0011 filling the keys of the
+100,000 people. Results go to the "desk" section of docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -24,13 +26,19 @@ import uuid
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from sarah.services.desk.search import VisitorHit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-DESK_DB = DATA_DIR / "desk-100k.sqlite"
+DESK_DB = DATA_DIR / "desk-100k-v2.sqlite"  # v2: compound names, the derived name columns
 PEOPLE = 100_000
 CONTACTS = 400_000
 SEED = 26
@@ -52,14 +60,39 @@ LAST = (
     "Bailly Hervé Schneider Fernandez Collet Léger Bouvier Julien Prévost Millet Cousin Germain "
     "Breton Besson Langlois Rémy Pelletier Lévêque Leblanc Barré Lebrun Weber Hamon Jacob Kone "
     "Mendy Bouzid Amrani Sarr Ndiaye Camara Sow Ba Fofana Keita Toure Cherif Belkacem Saidi"
-).split()
+).split() + [  # names of several words, as a tenth of the people have one
+    "Ben Ali",
+    "El Amrani",
+    "Dupont-Martin",
+    "Da Silva",
+    "Le Goff",
+    "Ait Ahmed",
+    "N'Diaye",
+    "Ben Said",
+    "De La Fontaine",
+    "Lefebvre-Dubois",
+    "Abou Bakr",
+    "Van Damme",
+    "Le Roux",
+    "Saint-Martin",
+    "Bou Salem",
+]
 FIRST = (
     "Léa Manon Camille Inès Chloé Sarah Emma Jade Yasmine Aïcha Fatou Nadia Sophie Julie Amandine "
     "Céline Nathalie Sandrine Mélanie Océane Khadija Meryem Elif Linh Marie Lucie Lucas Hugo Théo "
     "Nathan Enzo Karim Mehdi Moussa Mamadou Youssef Thomas Nicolas Julien Kévin Anthony Sébastien "
     "Frédéric Patrick Éric Ibrahim Omar Bilal Emre Minh Pierre Louis Jean Paul Awa Mariam Fanta "
     "Samir Sofiane Rayan Adam Noah Lina Zoé Alice Louise Rose Anna Hamza Ilyes Walid Farid Djamel"
-).split()
+).split() + [
+    "Jean-Pierre",
+    "Marie-Claire",
+    "Anne-Sophie",
+    "Jean-Baptiste",
+    "Mohamed Amine",
+    "Abdel Kader",
+    "Marie Christine",
+    "Pierre-Yves",
+]
 
 
 def ensure_desk_db() -> Path:
@@ -72,6 +105,7 @@ def ensure_desk_db() -> Path:
     from sarah.models import Contact, Visitor, contact_services
     from sarah.services.catalogue import list_services
     from sarah.services.database import open_database
+    from sarah.services.name_matching import derived_columns
     from sarah.services.sites import ensure_site
     from sarah.services.text import search_key
 
@@ -96,6 +130,7 @@ def ensure_desk_db() -> Path:
                     "sex": rnd.choice("FH"),
                     "birth_date": date(1950, 1, 1) + timedelta(days=rnd.randint(0, 26_000)),
                     "search_key": search_key(last, first),
+                    **derived_columns(last, first),
                     "origin_site_id": sites[0].id,
                     "revision": 0,
                 }
@@ -157,13 +192,84 @@ def typed_queries(rnd: random.Random, people: list[tuple[str, str, date | None]]
     return queries
 
 
-def bench_search(db: Path) -> tuple[list[float], int]:
+# The neighbours of each key on an AZERTY keyboard, the desks' keyboards.
+KEYBOARD_NEIGHBOURS = {
+    "a": "zqs",
+    "z": "aes",
+    "e": "zrd",
+    "r": "etf",
+    "t": "ryg",
+    "y": "tuh",
+    "u": "yij",
+    "i": "uok",
+    "o": "ipl",
+    "p": "om",
+    "q": "asw",
+    "s": "qdz",
+    "d": "sfe",
+    "f": "dgr",
+    "g": "fht",
+    "h": "gjy",
+    "j": "hku",
+    "k": "jli",
+    "l": "kmo",
+    "m": "lp",
+    "w": "xq",
+    "x": "wc",
+    "c": "xv",
+    "v": "cb",
+    "b": "vn",
+    "n": "bm",
+}
+
+
+def typo(rnd: random.Random, word: str) -> str:
+    """One typo after the first letter: a letter dropped, doubled, swapped with the next, or a
+    neighbouring key struck instead (the first letter, the one a search starts from, is right)."""
+    from sarah.services.text import fold
+
+    word = fold(word).replace(" ", "").replace("-", "").replace("'", "")
+    i = rnd.randrange(1, len(word) - 1) if len(word) > 2 else len(word) - 1
+    kind = rnd.choice(("drop", "double", "swap", "key"))
+    if kind == "drop":
+        return word[:i] + word[i + 1 :]
+    if kind == "double":
+        return word[: i + 1] + word[i:]
+    if kind == "swap" and i + 1 < len(word):
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    return word[:i] + rnd.choice(KEYBOARD_NEIGHBOURS.get(word[i], "e")) + word[i + 1 :]
+
+
+def typo_queries(
+    rnd: random.Random, people: list[tuple[str, str, date | None]]
+) -> list[tuple[str, str | None, str | None]]:
+    """(typed, last name meant, first name meant): whole names mistyped, alone or together
+    (None: that name was not typed)."""
+    queries: list[tuple[str, str | None, str | None]] = []
+    for last, first, _born in rnd.sample(people, 150):
+        queries.append((typo(rnd, last), last, None))  # the last name alone
+        queries.append((typo(rnd, first), None, first))  # the first name alone
+        queries.append((f"{typo(rnd, last)} {first.lower()}", last, first))
+        queries.append((f"{last.lower()} {typo(rnd, first)}", last, first))
+    return queries
+
+
+def _timed(engine: Engine, typed: str) -> tuple[float, list[VisitorHit]]:
+    from sarah.services.desk.search import search_visitors
+
+    t0 = time.perf_counter()
+    hits = search_visitors(engine, typed)
+    return (time.perf_counter() - t0) * 1000, hits
+
+
+def bench_search(db: Path) -> tuple[list[float], int, list[float], float]:
+    """The keystroke mix, then the typos: (every keystroke's ms, how many were the mix, the
+    typos' ms, the share of typos that listed the name meant)."""
     from sqlalchemy import select
 
     from sarah.db import read_session
     from sarah.models import Visitor
     from sarah.services.database import open_database
-    from sarah.services.desk.search import search_visitors
 
     engine = open_database(db)
     with read_session(engine) as s:
@@ -173,16 +279,63 @@ def bench_search(db: Path) -> tuple[list[float], int]:
                 select(Visitor.last_name, Visitor.first_name, Visitor.birth_date).limit(5000)
             )
         ]
-    queries = typed_queries(random.Random(SEED), people)  # type: ignore[arg-type]
+    rnd = random.Random(SEED)
+    queries = typed_queries(rnd, people)  # type: ignore[arg-type]
+    typos = typo_queries(rnd, people)  # type: ignore[arg-type]
     for q in queries[:20]:  # warm the page cache as a desk does after its first minutes
-        search_visitors(engine, q)
-    times = []
-    for q in queries:
-        t0 = time.perf_counter()
-        search_visitors(engine, q)
-        times.append((time.perf_counter() - t0) * 1000)
+        _timed(engine, q)
+    times = [_timed(engine, q)[0] for q in queries]
+    typo_times, listed = [], 0
+    for typed, last, first in typos:
+        ms, hits = _timed(engine, typed)
+        typo_times.append(ms)
+        listed += any(last in (None, h.last_name) and first in (None, h.first_name) for h in hits)
     engine.dispose()
-    return times, len(queries)
+    return times + typo_times, len(queries), typo_times, listed / len(typos)
+
+
+def compound_share(db: Path) -> float:
+    """The share of people with a last or first name of several words."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        return float(conn.execute("SELECT avg(compound_name) FROM visitors").fetchone()[0])
+
+
+def bench_review(db: Path) -> tuple[float, int]:
+    """Seconds of the whole base's review of probable duplicates, and the pairs it lists."""
+    from sarah.services.database import open_database
+    from sarah.services.visitor_history import probable_duplicates
+
+    engine = open_database(db)
+    t0 = time.perf_counter()
+    pairs = probable_duplicates(engine)
+    elapsed = time.perf_counter() - t0
+    engine.dispose()
+    return elapsed, len(pairs)
+
+
+def bench_key_migration(db: Path) -> float:
+    """Seconds of migration 0011 on a copy of the database taken down to 0010 (the keys of
+    100,000 people made and indexed)."""
+    import shutil
+
+    from alembic import command
+
+    from sarah.db import alembic_config, create_db_engine
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "desk.sqlite"
+        shutil.copyfile(db, copy)
+        engine = create_db_engine(copy)
+        with engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "0010")
+        t0 = time.perf_counter()
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "0011")
+        elapsed = time.perf_counter() - t0
+        engine.dispose()
+    return elapsed
 
 
 def bench_save(db: Path, runs: int = 200) -> list[float]:
@@ -287,33 +440,56 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     db = ensure_desk_db()
-    search, n_queries = bench_search(db)
+    search, n_queries, typos, listed = bench_search(db)
+    review_s, pairs = bench_review(db)
+    compound = compound_share(db)
+    migration_s = bench_key_migration(db)
     save = bench_save(db)
     launch = bench_launch(db)
     search_p95 = _percentile(search, 95)
+    typos_p95 = _percentile(typos, 95)
     save_p95 = _percentile(save, 95)
     launch_max = max(launch)
-    ok = search_p95 <= SEARCH_P95_MS and save_p95 <= SAVE_P95_MS and launch_max <= LAUNCH_S
+    ok = (
+        search_p95 <= SEARCH_P95_MS
+        and typos_p95 <= SEARCH_P95_MS
+        and save_p95 <= SAVE_P95_MS
+        and launch_max <= LAUNCH_S
+    )
 
     def verdict(good: bool) -> str:
         return "met" if good else "**missed**"
 
     body = f"""\
 Database: {PEOPLE:,} people, {CONTACTS:,} contacts over three years at two sites (built by
-`benchmarks/bench_desk.py`, cached in `benchmarks/data/`).
+`benchmarks/bench_desk.py`, cached in `benchmarks/data/`; {compound:.0%} of the people have a name of several
+words).
 
 | measure | result | target |
 |---|---|---|
-| search as you type (`search_visitors`, {n_queries} keystrokes: name prefixes of 2-6 letters, first names, "nom prénom", birth dates, no-match) | {_stats(search)} | p95 <= {SEARCH_P95_MS:.0f} ms, {verdict(search_p95 <= SEARCH_P95_MS)} |
+| search as you type (`search_visitors`, {len(search)} searches: {n_queries} keystrokes — name prefixes of 2-6 letters, first names, "nom prénom", birth dates, no-match — and the {len(typos)} typos below) | {_stats(search)} | p95 <= {SEARCH_P95_MS:.0f} ms, {verdict(search_p95 <= SEARCH_P95_MS)} |
+| of which typos (a last name, a first name or one of the two in "nom prénom", with a letter dropped, doubled, swapped or a neighbouring key struck, after the first letter): the tolerant search | {_stats(typos)}; the name meant listed in {listed:.0%} | p95 <= {SEARCH_P95_MS:.0f} ms, {verdict(typos_p95 <= SEARCH_P95_MS)} |
+| review of probable duplicates over the whole base (`probable_duplicates`, once) | {review_s:.2f} s, {pairs} pairs | — |
+| migration 0011: the keys of {PEOPLE:,} people made and indexed (once, at the upgrade) | {migration_s:.1f} s | — |
 | saving a contact (`log_contact`, returns after COMMIT with synchronous=FULL) | {_stats(save)} | p95 <= {SAVE_P95_MS:.0f} ms, {verdict(save_p95 <= SAVE_P95_MS)} |
 | window usable after launch (new process -> window built -> first search answered) | {len(launch)} runs: median {statistics.median(launch):.2f} s, max {launch_max:.2f} s | <= {LAUNCH_S:.0f} s, {verdict(launch_max <= LAUNCH_S)} |
 
-The search reads an index range for a last-name prefix and scans the folded names only for the
-other words, with a limit of 40 people; a search that finds nobody scans every name and is the
-slowest case. The rare slow save is the one that triggers SQLite's WAL checkpoint (the journal
+The exact search reads index ranges, with a limit of 40 people: a last-name prefix on the
+folded names, then a first name on the folded first names (migration 0011); only the people
+whose names have several words have their later words read one by one. Before
+0011 a search that found nobody read every name, the slowest case. While the exact search leaves
+room in the list, the tolerant one follows: the distinct names whose phonetic code starts with
+the typed word's letter (a loose index scan, one seek a name), compared in Python with
+rapidfuzz, then the people holding the names found, best first, in one indexed statement (two
+words typed: a last name found by one and a first name by the other, from one index). The names
+of this database come from short lists ({len(LAST)} last names, {len(FIRST)} first names), so that each is held by
+hundreds of people: the case where the most rows match. A typo of the first letter, or a second
+typo in a short word, is not forgiven: that is the share of typos whose name is not listed. The
+review groups people in SQL (the same birth date with a name spelled the same or sounding
+alike; the same phonetic key where a birth date is missing), never comparing every pair. The rare slow save is the one that triggers SQLite's WAL checkpoint (the journal
 copied back into the database file), still without freezing the window: saves run off the GUI
 thread. The launch includes Python start-up, imports, the start-up check of the database and
-building every screen; the machine was shared with other jobs during the measure.
+building every screen; the machine (2 cores) was shared with other jobs during the measure.
 """
     print(body)
     if not args.no_write:

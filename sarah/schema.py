@@ -117,6 +117,52 @@ visitors = Table(
     Column("birth_date", Date, nullable=True, default=None),
     # "dupont jean": case, accents and extra spaces folded (sarah.services.text.fold_name)
     Column("search_key", String(250), nullable=False, default=""),
+    # Derived from the names (sarah.services.name_matching.derived_columns), written with them,
+    # emptied by an erasure, recomputed wherever rows arrive, so not carried by sync packages
+    # (info "derived"). For the tolerant search and the duplicate checks: the person's two
+    # phonetic codes ("dilo mamado"), and "<code> <letters>" of each name ("dilo diallo"). For
+    # the exact search, so that a first name typed is an index range: the folded first name,
+    # and whether a name has several words (the people whose later words it must still read).
+    Column(
+        "sound_key",
+        String(250),
+        nullable=False,
+        default="",
+        server_default="",
+        info={"derived": True},
+    ),
+    Column(
+        "last_sound",
+        String(250),
+        nullable=False,
+        default="",
+        server_default="",
+        info={"derived": True},
+    ),
+    Column(
+        "first_sound",
+        String(250),
+        nullable=False,
+        default="",
+        server_default="",
+        info={"derived": True},
+    ),
+    Column(
+        "first_key",
+        String(250),
+        nullable=False,
+        default="",
+        server_default="",
+        info={"derived": True},
+    ),
+    Column(
+        "compound_name",
+        Boolean,
+        nullable=False,
+        default=False,
+        server_default="0",
+        info={"derived": True},
+    ),
     # Set on the absorbed record when two records of one person are merged.
     Column("merged_into_id", Uuid, ForeignKey("visitors.id"), nullable=True, default=None),
     # When the identity was erased (retention purge or request, docs/rgpd.md): names are then
@@ -126,6 +172,13 @@ visitors = Table(
     CheckConstraint("sex IS NULL OR sex IN ('F', 'H')", name="sex"),
     Index("ix_visitors_search_key", "search_key"),
     Index("ix_visitors_birth_date", "birth_date"),
+    Index("ix_visitors_sound_key", "sound_key"),
+    # With the first name: a last name and a first name found by two typed words are read
+    # from the index together.
+    Index("ix_visitors_last_sound", "last_sound", "first_sound"),
+    Index("ix_visitors_first_sound", "first_sound"),
+    Index("ix_visitors_first_key", "first_key"),
+    Index("ix_visitors_compound_name", "compound_name", "search_key"),
 )
 
 # Trace of a merge: which record absorbed which, what both looked like, which contacts moved.

@@ -21,6 +21,11 @@ class Visitor(Travelling, Base):
     sex: Mapped[str | None]
     birth_date: Mapped[date | None]
     search_key: Mapped[str]
+    sound_key: Mapped[str]  # derived from the names (sarah.services.name_matching)
+    last_sound: Mapped[str]
+    first_sound: Mapped[str]
+    first_key: Mapped[str]
+    compound_name: Mapped[bool]
     merged_into_id: Mapped[uuid.UUID | None]
     erased_at: Mapped[datetime | None]  # identity erased (docs/rgpd.md)
 

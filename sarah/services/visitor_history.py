@@ -7,13 +7,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import ColumnElement, Engine, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from sarah.db import read_session
 from sarah.errors import InvalidInput
-from sarah.models import Contact, Service, Site, Visitor, contact_services
+from sarah.models import Contact, Service, Site, Visitor, VisitorMerge, contact_services
 from sarah.services.desk.values import whole_date
+from sarah.services.name_matching import letters, letters_alike
 from sarah.services.text import fold
 from sarah.services.visitor_merges import MergeTrace, merge_traces
 from sarah.services.visitors import (
@@ -187,6 +188,100 @@ def duplicates_between_sites(
         return _rows(s, [found[i] for i in order], today or date.today(), young_age_limit)
 
 
+@dataclass(frozen=True)
+class DuplicatePair:
+    """Two records that are probably one person, for someone to check and merge."""
+
+    first: VisitorRow
+    second: VisitorRow
+    same_birth_date: bool  # else one of them has no birth date, and the names sound alike
+
+
+REVIEW_LIMIT = 200
+
+
+def _live(v: type[Visitor]) -> ColumnElement[bool]:
+    return and_(v.deleted_at.is_(None), v.merged_into_id.is_(None), v.erased_at.is_(None))
+
+
+def _pairs_found(s: Session) -> list[tuple[Visitor, Visitor, bool]]:
+    """Candidates grouped by the database: born the same day with a name spelled the same or
+    both sounding alike, or both names sounding alike where a birth date is missing. The
+    names are compared in Python only within those groups."""
+    a, b = aliased(Visitor), aliased(Visitor)
+    live = and_(_live(a), _live(b), a.sound_key != "")
+    same_day = (
+        select(a, b)
+        .join(b, and_(a.birth_date == b.birth_date, a.id < b.id))
+        .where(
+            live,
+            or_(
+                a.last_sound == b.last_sound,
+                a.first_sound == b.first_sound,
+                a.sound_key == b.sound_key,
+            ),
+        )
+    )
+    # From the records without a birth date (few, on the index of the dates) to those of the
+    # same phonetic key: a pair of two such records comes twice, kept once.
+    sounding = (
+        select(a, b)
+        .join(b, and_(a.sound_key == b.sound_key, a.id != b.id))
+        .where(live, a.birth_date.is_(None))
+    )
+    found = [(x, y, True) for x, y in s.execute(same_day)]
+    seen: set[frozenset[uuid.UUID]] = set()
+    for x, y in s.execute(sounding):
+        if (pair := frozenset((x.id, y.id))) not in seen:
+            seen.add(pair)
+            found.append((x, y, False))
+    return found
+
+
+def _told_apart(s: Session) -> set[frozenset[uuid.UUID]]:
+    """Pairs whose merge was undone: someone said they are two people."""
+    undone = select(VisitorMerge.survivor_id, VisitorMerge.absorbed_id).where(
+        VisitorMerge.deleted_at.is_not(None)
+    )
+    return {frozenset(pair) for pair in s.execute(undone)}
+
+
+def probable_duplicates(
+    engine: Engine,
+    *,
+    today: date | None = None,
+    young_age_limit: int = YOUNG_AGE_LIMIT,
+    limit: int = REVIEW_LIMIT,
+) -> list[DuplicatePair]:
+    """The whole base's records that are probably one person, a pair at a time (each in name
+    order), those born the same day first, then in name order; at most ``limit`` pairs.
+
+    Born the same day with both names alike (spelled the same, sounding alike or a typo away:
+    sarah.services.name_matching), or with both names sounding alike where one birth date is
+    missing; never two records of known different sexes, nor two whose merge was undone. Each
+    pair is also among the duplicates the merge dialog proposes for either record
+    (:func:`merge_candidates`), which is where they are merged.
+    """
+    with read_session(engine) as s:
+        apart = _told_apart(s)
+        pairs = []
+        for x, y, same_day in _pairs_found(s):
+            if (x.sex and y.sex and x.sex != y.sex) or frozenset((x.id, y.id)) in apart:
+                continue
+            if same_day and not (
+                letters_alike(letters(x.last_name), letters(y.last_name))
+                and letters_alike(letters(x.first_name), letters(y.first_name))
+            ):
+                continue
+            x, y = sorted((x, y), key=lambda v: (v.search_key, str(v.id)))
+            pairs.append((not same_day, x.search_key, y.search_key, str(x.id), x, y))
+        pairs.sort(key=lambda p: p[:4])
+        pairs = pairs[:limit]
+        visitors = list({v.id: v for p in pairs for v in p[4:]}.values())
+        rows = {r.visitor.id: r for r in _rows(s, visitors, today or date.today(), young_age_limit)}
+        return [DuplicatePair(rows[x.id], rows[y.id], not later) for later, *_, x, y in pairs]
+
+
 def _resolve(s: Session, visitor_id: uuid.UUID) -> Visitor:
     """The live record for ``visitor_id``, following merges to the surviving record."""
     v = s.get(Visitor, visitor_id)
@@ -275,7 +370,8 @@ def merge_candidates(
     today: date | None = None,
     young_age_limit: int = YOUNG_AGE_LIMIT,
 ) -> list[VisitorRow]:
-    """Other records that are probably the same person (the engine's duplicate rule)."""
+    """Other records that are probably the same person (the engine's duplicate rule), closest
+    first: each pair of :func:`probable_duplicates` is among them."""
     today = today or date.today()
     with read_session(engine) as s:
         v = _resolve(s, visitor_id)
@@ -284,11 +380,7 @@ def merge_candidates(
     if not ids:
         return []
     with read_session(engine) as s:
-        others = list(
-            s.scalars(
-                select(Visitor)
-                .where(Visitor.id.in_(ids), live_visitors())
-                .order_by(Visitor.search_key, Visitor.birth_date)
-            )
-        )
-        return _rows(s, others, today, young_age_limit)
+        found = {
+            o.id: o for o in s.scalars(select(Visitor).where(Visitor.id.in_(ids), live_visitors()))
+        }
+        return _rows(s, [found[i] for i in ids if i in found], today, young_age_limit)

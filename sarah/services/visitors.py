@@ -12,7 +12,6 @@ from sqlalchemy import (
     ColumnElement,
     Engine,
     and_,
-    false,
     func,
     or_,
     select,
@@ -26,8 +25,10 @@ from sarah.errors import InvalidInput
 from sarah.models import Contact, Visitor, VisitorMerge
 from sarah.services.audit.actor import current_actor
 from sarah.services.audit.log import record
+from sarah.services.name_matching import derived_columns, letters, letters_alike
 from sarah.services.revisions import next_revision, this_installation
-from sarah.services.text import fold, search_key
+from sarah.services.text import search_key
+from sarah.services.visitor_lookalikes import alike_values, key_starts, later_word_starts
 from sarah.settings import YOUNG_AGE_LIMIT
 
 
@@ -106,6 +107,7 @@ def create_visitor_in(
         sex=sex,
         birth_date=birth_date,
         search_key=search_key(last, first),
+        **derived_columns(last, first),
         origin_site_id=site_id,
         revision=revision,
     )
@@ -165,6 +167,8 @@ def update_visitor(
             raise InvalidInput("L'identité de cette personne a été effacée : rien à modifier.")
         v.last_name, v.first_name, v.sex, v.birth_date = last, first, sex, birth_date
         v.search_key = search_key(last, first)
+        for column, value in derived_columns(last, first).items():
+            setattr(v, column, value)
         v.revision = next_revision(s)  # with or without a site: the edit travels
         return _info(v)
 
@@ -177,17 +181,11 @@ def live_visitors() -> ColumnElement[bool]:
     )
 
 
-def _key_starts(prefix: str) -> ColumnElement[bool]:
-    """The search key starts with ``prefix``, written so that SQLite uses the index on the key."""
-    return and_(Visitor.search_key >= prefix, Visitor.search_key < prefix + "\U0010ffff")
-
-
-def _later_word_starts(prefix: str) -> ColumnElement[bool]:
-    """A later word of the search key (first name, second last name) starts with ``prefix``."""
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _later_word_indexed(prefix: str) -> ColumnElement[bool]:
+    """:func:`later_word_starts`, each half on an index (see :func:`visitors_named`)."""
     return or_(
-        Visitor.search_key.like(f"% {escaped}%", escape="\\"),
-        Visitor.search_key.like(f"%-{escaped}%", escape="\\"),
+        and_(Visitor.first_key >= prefix, Visitor.first_key < prefix + "\U0010ffff"),
+        and_(Visitor.compound_name.is_(True), later_word_starts(prefix)),
     )
 
 
@@ -205,20 +203,25 @@ def visitors_named(
     starts with the first word come first (an index range, fast even at 100,000 people), then
     those where a later word (first name, second last name) starts with it; each group in name
     order (then birth-date order among the same name with ``then_by_birth_date``).
+
+    A later word starting with the first word is read from indexes too: in a person whose last
+    and first names are one word each, the only later word is the first name (``first_key``,
+    an index range); the key is read word by word only in people whose names have several
+    (``compound_name``, their own index). The same people as a reading of every key.
     """
     order_by = [Visitor.search_key] + ([Visitor.birth_date] if then_by_birth_date else [])
     first, others = words[0], words[1:]
     live = live_visitors()
-    extra = [or_(_key_starts(w), _later_word_starts(w)) for w in others]
+    extra = [or_(key_starts(w), later_word_starts(w)) for w in others]
     found = list(
         s.scalars(
-            select(Visitor).where(live, _key_starts(first), *extra).order_by(*order_by).limit(limit)
+            select(Visitor).where(live, key_starts(first), *extra).order_by(*order_by).limit(limit)
         )
     )
     if len(found) < limit:
         found += s.scalars(
             select(Visitor)
-            .where(live, _later_word_starts(first), ~_key_starts(first), *extra)
+            .where(live, _later_word_indexed(first), ~key_starts(first), *extra)
             .order_by(*order_by)
             .limit(limit - len(found))
         ).all()
@@ -237,36 +240,56 @@ def visitors_born_on(s: Session, born: date, limit: int) -> list[Visitor]:
     )
 
 
+DUPLICATES_LIMIT = 20
+
+
 def likely_duplicates(
     engine: Engine, last_name: str, first_name: str, birth_date: date | None
 ) -> list[VisitorInfo]:
-    """Records that are probably the same person as the one about to be created.
+    """Records that are probably the same person as the one about to be created, closest first.
 
-    Same birth date and a similar name (same last name, or same first name), or the same name
-    where one of the two has no birth date.
+    Born the same day with a last or a first name alike, or both names alike where one of the
+    two birth dates is missing; names are alike when spelled the same, sounding alike or a typo
+    away (sarah.services.name_matching, the tolerant search's rules, on whole names).
     """
-    last, first = fold(last_name), fold(first_name)
-    key = search_key(last_name, first_name)
+    last, first = letters(last_name), letters(first_name)
     with read_session(engine) as s:
         live = live_visitors()
-        conditions = [
-            and_(
-                Visitor.search_key == key,
-                or_(Visitor.birth_date.is_(None), true() if birth_date is None else false()),
-            )
-        ]
+        same_day: list[Visitor] = []
         if birth_date is not None:
-            conditions.append(
-                and_(
-                    Visitor.birth_date == birth_date,
-                    or_(Visitor.search_key.like(f"{last} %"), Visitor.search_key.like(f"% {first}"))
-                    if first
-                    else Visitor.search_key.like(f"{last}%"),
-                )
+            same_day = [
+                v
+                for v in s.scalars(select(Visitor).where(live, Visitor.birth_date == birth_date))
+                if letters_alike(letters(v.last_name), last)
+                or letters_alike(letters(v.first_name), first)
+            ]
+        names = s.scalars(
+            select(Visitor)
+            .where(
+                live,
+                Visitor.last_sound.in_(alike_values(s, Visitor.last_sound, last)),
+                Visitor.first_sound.in_(alike_values(s, Visitor.first_sound, first)),
+                true()
+                if birth_date is None
+                else or_(Visitor.birth_date.is_(None), Visitor.birth_date == birth_date),
             )
-            conditions.append(and_(Visitor.search_key == key, Visitor.birth_date == birth_date))
-        rows = s.scalars(select(Visitor).where(live, or_(*conditions)).limit(20)).all()
-        return [_info(v) for v in rows]
+            .order_by(Visitor.search_key, Visitor.id)
+            .limit(DUPLICATES_LIMIT * 5)
+        ).all()
+
+        both_alike = {v.id for v in names}
+
+        def closeness(v: Visitor) -> tuple[bool, bool, bool, str]:
+            same_names = (letters(v.last_name), letters(v.first_name)) == (last, first)
+            return (
+                v.birth_date != birth_date,
+                v.id not in both_alike,
+                not same_names,
+                v.search_key,
+            )
+
+        found = sorted({v.id: v for v in [*same_day, *names]}.values(), key=closeness)
+        return [_info(v) for v in found[:DUPLICATES_LIMIT]]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from sarah.services.demo.calendar import AGENTS
 from sarah.services.demo.data import DemoContact, DemoData
 from sarah.services.demo.reference import REFERENCE_END, REFERENCE_START, SERVICE_CODES, SITE_NAMES
 from sarah.services.imports.stats import DayServiceSums, DaySums, bulk_statistics
+from sarah.services.name_matching import derived_columns
 from sarah.services.revisions import next_revision, this_installation
 from sarah.services.sites import ensure_site_in
 from sarah.services.text import fold, search_key
@@ -132,6 +133,7 @@ def _visitor_rows(
             "sex": p.sex,
             "birth_date": p.birth_date,
             "search_key": search_key(p.last_name, p.first_name),
+            **derived_columns(p.last_name, p.first_name),
             "merged_into_id": None,
             "origin_site_id": site_ids[p.home],
             "revision": revision[p.home],
@@ -151,6 +153,7 @@ def _visitor_rows(
                 "sex": m.survivor.sex,
                 "birth_date": None,
                 "search_key": search_key(m.survivor.last_name, first),
+                **derived_columns(m.survivor.last_name, first),
                 "merged_into_id": m.survivor.id,
                 "origin_site_id": site_ids[m.contact.site],
                 "revision": revision[m.contact.site],

@@ -1,4 +1,9 @@
-"""Finding a visitor while the agent types: letters of a name or a birth date."""
+"""Finding a visitor while the agent types: letters of a name or a birth date.
+
+The names that start with the words typed come first, as they always did; when they are fewer
+than the list shows, names that sound alike or are a typo away follow, marked approximate
+(sarah.services.visitor_lookalikes): "dialo" finds DIALLO, "mohamed" MOHAMMED.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +19,14 @@ from sarah.db import read_session
 from sarah.errors import InvalidInput
 from sarah.models import Contact, Visitor
 from sarah.services.desk.values import looks_like_date, parse_birth_date, whole_date
+from sarah.services.name_matching import name_words
 from sarah.services.text import fold
+from sarah.services.visitor_lookalikes import lookalikes
 from sarah.services.visitors import (
     age_group,
     age_on,
     display_name,
+    live_visitors,
     visitors_born_on,
     visitors_named,
 )
@@ -41,6 +49,7 @@ class VisitorHit:
     age: int | None
     group: str  # 'jeunes', 'adultes' or 'NR'
     last_visit: date | None
+    approximate: bool = False  # found by a name that sounds alike or is a typo away
 
     @property
     def display_name(self) -> str:
@@ -51,7 +60,15 @@ class VisitorHit:
         return AGE_GROUP_NAMES[self.group]
 
 
-def _hits(s: Session, visitors: Iterable[Visitor], today: date, limit: int) -> list[VisitorHit]:
+def _hits(
+    s: Session,
+    visitors: Iterable[Visitor],
+    today: date,
+    limit: int,
+    *,
+    approximate_from: int | None = None,
+) -> list[VisitorHit]:
+    """The lines of the list; from the ``approximate_from``-th on, people found tolerantly."""
     rows = list(visitors)
     if not rows:
         return []
@@ -72,8 +89,9 @@ def _hits(s: Session, visitors: Iterable[Visitor], today: date, limit: int) -> l
             age=age_on(v.birth_date, today) if v.birth_date else None,
             group=age_group(v.birth_date, today, limit),
             last_visit=last.get(v.id),
+            approximate=approximate_from is not None and i >= approximate_from,
         )
-        for v in rows
+        for i, v in enumerate(rows)
     ]
 
 
@@ -90,7 +108,9 @@ def search_visitors(
 
     Case, accents and extra spaces do not count. Each word typed must start a word of the name,
     in any order ('dup je', 'jean dup'). People whose last name starts with the first word come
-    first. Fewer than two letters, or an incomplete date, find nobody (the list stays quiet).
+    first. Then, while the list has room, people whose names sound like the words typed or are
+    a typo away ('dialo' finds DIALLO), closest first, each marked ``approximate``. Fewer than
+    two letters, or an incomplete date, find nobody (the list stays quiet).
     Raises InvalidInput for a complete but impossible date. Ages and the jeune/adulte group are
     those on the day ``on`` (the contact's day in a catch-up entry), today by default.
     """
@@ -107,7 +127,15 @@ def search_visitors(
     if not words or sum(len(w) for w in words) < MIN_SEARCH_LETTERS:
         return []
     with read_session(engine) as s:
-        return _hits(s, visitors_named(s, words, limit), age_day, young_age_limit)
+        found = visitors_named(s, words, limit)
+        alike = lookalikes(
+            s,
+            name_words(text),
+            limit - len(found),
+            live=live_visitors(),
+            exclude=[v.id for v in found],
+        )
+        return _hits(s, found + alike, age_day, young_age_limit, approximate_from=len(found))
 
 
 def visitor_hit(

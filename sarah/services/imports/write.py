@@ -24,6 +24,7 @@ from sarah.services.imports.indexes import rebuilt_indexes
 from sarah.services.imports.parsed import ParsedImport
 from sarah.services.imports.result import ImportResult
 from sarah.services.imports.stats import BulkStatistics, DayServiceSums, DaySums, bulk_statistics
+from sarah.services.name_matching import derived_columns
 from sarah.services.revisions import next_revision, this_installation
 from sarah.services.sites import ensure_site_in
 from sarah.services.text import fold
@@ -289,6 +290,7 @@ class Writer:
                     "sex": person.sex,
                     "birth_date": person.birth_date,
                     "search_key": person.search_key,
+                    **derived_columns(person.last_name, person.first_name),
                     "origin_site_id": self.site_ids[site],
                     "revision": self.site_revisions[site],
                     "changed_by": self.me,

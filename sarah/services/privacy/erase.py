@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 
 from sarah.schema import contacts, visitor_merges, visitors
+from sarah.services.name_matching import derived_columns
 from sarah.services.revisions import next_revision, this_installation
 from sarah.services.statistics.sql import date_number
 from sarah.services.visitors import profile_json
@@ -138,7 +139,13 @@ def erase_in(conn: Connection, ids: Sequence[uuid.UUID], *, now: datetime | None
             update(visitors)
             .where(visitors.c.id.in_(chunk), visitors.c.erased_at.is_(None))
             .values(
-                last_name="", first_name="", birth_date=None, search_key="", erased_at=now, **stamp
+                last_name="",
+                first_name="",
+                birth_date=None,
+                search_key="",
+                **derived_columns("", ""),
+                erased_at=now,
+                **stamp,
             )
         ).rowcount
     return Erased(persons=len(set(ids)), records=erased, contacts=aged, traces=traced)

@@ -41,7 +41,9 @@ FORMAT = 1  # of the container's tables and manifest (the envelope has its own)
 
 
 def columns(table: Table) -> list[str]:
-    return [c.name for c in table.c]
+    """The columns a package carries: derived ones (the names' phonetic keys) are recomputed
+    where rows arrive, never carried, so the package format stays as it was."""
+    return [c.name for c in table.c if not c.info.get("derived")]
 
 
 def column_list(table: Table, prefix: str = "") -> str:

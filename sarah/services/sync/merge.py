@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Table
 
 from sarah import schema
+from sarah.services.name_matching import DERIVED_COLUMNS, derived_columns
 from sarah.services.privacy.erase import ERASED_PROFILE
 from sarah.services.sync.container import TABLES, columns
 
@@ -248,6 +249,7 @@ def apply_merge(conn: sqlite3.Connection, counts: MergeCounts) -> None:
     _keep_births_of_erased(conn)
     for table in VERSIONED:
         _upsert(conn, table)
+    _derive_name_columns(conn)
     conn.execute(
         "DELETE FROM main.contact_services WHERE contact_id IN (SELECT id FROM temp.won_contacts)"
     )
@@ -268,6 +270,24 @@ def apply_merge(conn: sqlite3.Connection, counts: MergeCounts) -> None:
     # dossier d'échange reads to know that its package must be written again).
     conn.execute(f"UPDATE main.installation SET clock = max(clock, coalesce(({top}), 0)) + 1")
     counts.erased = _finish_erasures(conn)
+
+
+def _derive_name_columns(conn: sqlite3.Connection) -> None:
+    """The columns the searches read that are derived from the names, made here from the names
+    that arrived: they are never taken from a package (sarah.services.name_matching)."""
+    derived = ", ".join(DERIVED_COLUMNS)
+    rows = conn.execute(
+        f"SELECT id, last_name, first_name, {derived} FROM main.visitors "
+        "WHERE id IN (SELECT id FROM temp.won_visitors)"
+    ).fetchall()
+    conn.executemany(
+        f"UPDATE main.visitors SET {', '.join(f'{c} = ?' for c in DERIVED_COLUMNS)} WHERE id = ?",
+        [
+            (*made, vid)
+            for vid, last, first, *held in rows
+            if (made := list(derived_columns(last, first).values())) != held
+        ],
+    )
 
 
 def _keep_births_of_erased(conn: sqlite3.Connection) -> None:
@@ -312,7 +332,9 @@ def _finish_erasures(conn: sqlite3.Connection) -> int:
     me = conn.execute("SELECT id FROM main.installation").fetchone()[0]
     while conn.execute(
         "UPDATE main.visitors SET last_name = '', first_name = '', birth_date = NULL, "
-        "search_key = '', erased_at = (SELECT s.erased_at FROM main.visitors s "
+        "search_key = '', sound_key = '', last_sound = '', first_sound = '', first_key = '', "
+        "compound_name = 0, "
+        "erased_at = (SELECT s.erased_at FROM main.visitors s "
         "WHERE s.id = main.visitors.merged_into_id), revision = ?, changed_by = ? "
         "WHERE erased_at IS NULL AND merged_into_id IN "
         "(SELECT id FROM main.visitors WHERE erased_at IS NOT NULL)",

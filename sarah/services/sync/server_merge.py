@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from sarah import schema
+from sarah.services.name_matching import DERIVED_COLUMNS, derived_columns
 from sarah.services.privacy.erase import ERASED_PROFILE
 from sarah.services.sync.container import columns
 from sarah.services.sync.merge import SITE_COLUMNS, VERSIONED, MergeCounts
@@ -232,6 +233,7 @@ def apply_merge(pg: Any, counts: MergeCounts) -> None:
     for table in VERSIONED:
         if table is not schema.sites:
             _upsert(pg, table)
+    _derive_name_columns(pg)
     pg.execute("DELETE FROM contact_services WHERE contact_id IN (SELECT id FROM won_contacts)")
     pg.execute(
         "INSERT INTO contact_services (contact_id, service_id) "
@@ -244,6 +246,34 @@ def apply_merge(pg: Any, counts: MergeCounts) -> None:
         "AS x), 0)) + 1"
     )
     counts.erased = _finish_erasures(pg)
+
+
+def _derive_name_columns(pg: Any) -> None:
+    """merge.py's ``_derive_name_columns``: the derived columns made here from the names that
+    arrived, the changed ones written by one UPDATE (one run of the statement triggers)."""
+    derived = ", ".join(f"v.{c}" for c in DERIVED_COLUMNS)
+    rows = pg.execute(
+        f"SELECT v.id, v.last_name, v.first_name, {derived} "
+        "FROM visitors v JOIN won_visitors w ON w.id = v.id"
+    ).fetchall()
+    changed = [
+        (vid, *made)
+        for vid, last, first, *held in rows
+        if (made := list(derived_columns(last, first).values())) != held
+    ]
+    if not changed:
+        return
+    pg.execute(
+        "CREATE TEMP TABLE derived_names ON COMMIT DROP AS "
+        f"SELECT id, {', '.join(DERIVED_COLUMNS)} FROM visitors WITH NO DATA"
+    )
+    with pg.cursor() as cursor, cursor.copy("COPY derived_names FROM STDIN") as copy:
+        for row in changed:
+            copy.write_row(row)
+    pg.execute(
+        f"UPDATE visitors v SET {', '.join(f'{c} = d.{c}' for c in DERIVED_COLUMNS)} "
+        "FROM derived_names d WHERE v.id = d.id"
+    )
 
 
 def _keep_births_of_erased(pg: Any) -> None:
@@ -290,7 +320,9 @@ def _finish_erasures(pg: Any) -> int:
     while (
         pg.execute(
             "UPDATE visitors SET last_name = '', first_name = '', birth_date = NULL, "
-            "search_key = '', erased_at = (SELECT s.erased_at FROM visitors s "
+            "search_key = '', sound_key = '', last_sound = '', first_sound = '', first_key = '', "
+            "compound_name = false, "
+            "erased_at = (SELECT s.erased_at FROM visitors s "
             "WHERE s.id = visitors.merged_into_id), revision = %(revision)s, "
             "changed_by = %(me)s WHERE erased_at IS NULL AND merged_into_id IN "
             "(SELECT id FROM visitors WHERE erased_at IS NOT NULL)",

@@ -180,7 +180,8 @@ class ContactForm(QWidget):
             self._hint(exc.message, error=True)
             return
         self.search_pane.show_hits(hits)
-        self._hint(search_hint(text, len(hits)))
+        exact = self.results_model.exact_count()
+        self._hint(search_hint(text, exact, len(hits) - exact))
 
     def refresh_ages(self) -> None:
         """The day ages are counted on has changed (the catch-up date): the results shown and
@@ -210,13 +211,18 @@ class ContactForm(QWidget):
         self.search_pane.set_hint(text, error=error)
 
     def can_create_visitor(self) -> bool:
-        """New person only after a search found nobody."""
-        return new_visitor_allowed(self.search_edit.text(), self.results_model.rowCount())
+        """New person only after a search found nobody by the name as typed (near names do
+        not stop it: the new person's duplicate warning shows them)."""
+        return new_visitor_allowed(self.search_edit.text(), self.results_model.exact_count())
 
     def _enter_from_search(self) -> None:
+        if not self.results_model.exact_count() and self.results_view.currentIndex().isValid():
+            # Only near names, and the agent went down to one (↓): that one is meant.
+            self.pick_row(self.results_view.currentIndex().row())
+            return
         step = enter_from_search(
             self.search_edit.text(),
-            self.results_model.rowCount(),
+            self.results_model.exact_count(),
             chosen=self.state.visitor is not None,
         )
         if step == "pick":

@@ -58,11 +58,18 @@ def can_create_visitor(typed: str, hits: int) -> bool:
     return _letters(text) >= MIN_SEARCH_LETTERS
 
 
-def search_hint(typed: str, hits: int) -> str:
-    """The line under the search field for what is typed and how many people were found."""
+def search_hint(typed: str, hits: int, near: int = 0) -> str:
+    """The line under the search field for what is typed and how many people were found
+    (``hits`` by the name as typed, ``near`` by a near name)."""
     text = typed.strip()
     if not text:
         return ""
+    if not hits and near:
+        names = "nom proche" if near == 1 else "noms proches"
+        return (
+            f"Aucun nom exact ; {near} {names} (≈) : vérifiez, ↓ puis Entrée pour choisir, "
+            "Ctrl+N : nouvelle personne."
+        )
     if hits:
         more = " (ou plus : tapez d'autres lettres)" if hits >= MANY_HITS else ""
         s = "s" if hits > 1 else ""

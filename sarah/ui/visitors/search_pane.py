@@ -1,10 +1,11 @@
-"""The left of the Visiteurs screen: the search field, the people found, a hint under them."""
+"""The left of the Visiteurs screen: the search field, the people found, a hint under them, and
+the two lists of records that look like one person (between two sites; in the whole base)."""
 
 from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -16,11 +17,19 @@ from PySide6.QtWidgets import (
 )
 
 from sarah.errors import UserError
-from sarah.services.visitor_history import duplicates_between_sites, search_visitors
+from sarah.services.visitor_history import (
+    DuplicatePair,
+    VisitorRow,
+    duplicates_between_sites,
+    probable_duplicates,
+    search_visitors,
+)
 from sarah.ui.context import AppContext
+from sarah.ui.dialogs.crash import failure_text
 from sarah.ui.style import ERROR_COLOUR, HINT_COLOUR
 from sarah.ui.table_models.visitor_models import VisitorSearchModel
 from sarah.ui.visitors.tables import read_only_table
+from sarah.ui.workers import run_in_background
 from sarah.vocabulary import count_of
 
 HINT = f"color: {HINT_COLOUR};"
@@ -32,6 +41,24 @@ DUPLICATES_HINT = (
     "synchronisation ne les réunit pas seule. Ouvrez-en une, vérifiez avec la personne, puis "
     "« Fusionner avec une autre fiche… » (l'autre y est proposée en premier)."
 )
+
+REVIEW_TIP = (
+    "Chercher dans toutes les fiches celles qui sont sans doute la même personne : même date "
+    "de naissance et noms proches (orthographe, prononciation, faute de frappe), ou mêmes "
+    "noms à l'oreille quand une date de naissance manque"
+)
+
+
+def review_hint(pairs: int) -> str:
+    """What the list of probable duplicates shows, and how to merge them."""
+    if not pairs:
+        return "Aucun doublon probable dans les fiches."
+    return (
+        f"{count_of(pairs, 'paire')} de fiches qui sont sans doute la même personne, l'une sous "
+        "l'autre : même date de naissance et noms proches, ou mêmes noms à l'oreille quand une "
+        "date manque. Ouvrez la première, vérifiez avec la personne, puis « Fusionner avec une "
+        "autre fiche… » : l'autre y est proposée."
+    )
 
 
 def hint_text(found: int, typed: str) -> str:
@@ -48,6 +75,8 @@ def hint_text(found: int, typed: str) -> str:
 
 class SearchPane(QWidget):
     """Finds people; the screen decides what choosing one of them does."""
+
+    review_shown = Signal(int)  # the whole base's probable duplicates are listed: how many pairs
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +102,9 @@ class SearchPane(QWidget):
         self.duplicates_button.setToolTip(DUPLICATES_HINT)
         self.duplicates_button.setVisible(False)
         self.duplicates_button.clicked.connect(self.show_duplicates)
+        self.review_button = QPushButton("Doublons probables dans toute la base…")
+        self.review_button.setToolTip(REVIEW_TIP)
+        self.review_button.clicked.connect(self.review_duplicates)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -83,6 +115,7 @@ class SearchPane(QWidget):
         layout.addWidget(self.results, 1)
         layout.addWidget(self.hint)
         layout.addWidget(self.duplicates_button)
+        layout.addWidget(self.review_button)
 
     def run_search(self, text: str, current: uuid.UUID | None) -> None:
         """List the people ``text`` finds, ``current`` selected (not opened) when among them."""
@@ -121,6 +154,37 @@ class SearchPane(QWidget):
         except UserError as exc:
             self.show_hint(exc.message, error=True)
             return
+        self._list_apart(rows)
+        self.show_hint(DUPLICATES_HINT)
+
+    def review_duplicates(self) -> None:
+        """Look through the whole base for records that are probably one person (off the GUI
+        thread: a large base takes a moment), then list them a pair at a time."""
+        self.review_button.setEnabled(False)
+        self.show_hint("Recherche des doublons probables dans toutes les fiches…")
+        run_in_background(
+            probable_duplicates,
+            self.ctx.engine,
+            young_age_limit=self.ctx.settings.young_age_limit,
+            on_result=self._show_review,
+            on_error=self._review_failed,
+            on_finished=self._review_finished,  # a method: gone with the pane, if it goes first
+        )
+
+    def _review_finished(self) -> None:
+        self.review_button.setEnabled(True)
+
+    def _show_review(self, pairs: list[DuplicatePair]) -> None:
+        self._list_apart([row for pair in pairs for row in (pair.first, pair.second)])
+        self.show_hint(review_hint(len(pairs)))
+        self.review_shown.emit(len(pairs))
+
+    def _review_failed(self, exc: BaseException) -> None:
+        self.show_hint(failure_text("Doublons non cherchés", exc, self), error=True)
+
+    def _list_apart(self, rows: list[VisitorRow]) -> None:
+        """Show ``rows`` instead of a search's, the field emptied; the list takes the keyboard
+        (its first record opens, as when a search's list does)."""
         selection = self.results.selectionModel()
         blocked = selection.blockSignals(True)
         self.search.blockSignals(True)
@@ -128,7 +192,6 @@ class SearchPane(QWidget):
         self.search.blockSignals(False)
         self.results_model.set_rows(rows)
         selection.blockSignals(blocked)
-        self.show_hint(DUPLICATES_HINT)
         if rows:
             self.results.setFocus()
 

@@ -308,9 +308,10 @@ def test_the_first_days_are_filled_from_the_visits_an_older_schema_kept(
 ) -> None:
     e = pg_engine
     fdo, gre = ensure_site(e, "Fontaine d'Ouche"), ensure_site(e, "Grésilles")
+    # Created first: the visitors table of today's schema is what create_visitor writes.
+    back = create_visitor(e, last_name="Martin", sex="F", birth_date=date(1980, 1, 1))
     with e.begin() as conn:
         command.downgrade(alembic_config(conn), "0007")  # the sums, not the first days
-    back = create_visitor(e, last_name="Martin", sex="F", birth_date=date(1980, 1, 1))
     log_contact(e, draft(fdo, date(2018, 11, 5), back.id))  # came before the semester
     log_contact(e, draft(fdo, date(2019, 3, 4), back.id))
     log_contact(e, draft(gre, date(2019, 3, 4), back.id))  # her first time at Grésilles
@@ -328,9 +329,9 @@ def test_the_semesters_people_are_filled_from_what_an_older_schema_kept(
 ) -> None:
     e = pg_engine
     fdo, gre = ensure_site(e, "Fontaine d'Ouche"), ensure_site(e, "Grésilles")
+    young = create_visitor(e, last_name="Martin", sex="F", birth_date=date(1993, 3, 5))
     with e.begin() as conn:
         command.downgrade(alembic_config(conn), "0008")  # the first days, not the semesters
-    young = create_visitor(e, last_name="Martin", sex="F", birth_date=date(1993, 3, 5))
     log_contact(e, draft(fdo, date(2018, 11, 5), young.id))
     log_contact(e, draft(fdo, date(2019, 3, 4), young.id))  # 25 on her first day of 2019-S1
     log_contact(e, draft(gre, date(2019, 3, 5), young.id))  # 26 there: an adult at Grésilles
