@@ -14,21 +14,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, String, and_, cast, func, select
+from sqlalchemy import ColumnElement, Connection, String, cast, func, select
 
 from sarah.reports.tables import Period
 from sarah.schema import contact_services, contacts, visitors
-from sarah.services.statistics.sql import date_number
-
-
-def in_period(period: Period, site_ids: Iterable[uuid.UUID]) -> ColumnElement[bool]:
-    """Live contacts of the period at the sites (the tables' rule, in Core)."""
-    return and_(
-        contacts.c.deleted_at.is_(None),
-        contacts.c.site_id.in_(list(site_ids)),
-        contacts.c.local_date >= period.start,
-        contacts.c.local_date <= period.end,
-    )
+from sarah.services.statistics.sql import date_number, live_in_period
 
 
 def fingerprint(
@@ -65,7 +55,7 @@ def contact_fingerprints(
     """Each live contact of the period at the sites, by its id as text: its site (as text) and
     its fingerprint."""
     ids = list(site_ids)
-    where = in_period(period, ids)
+    where = live_in_period(period, ids)
     services: dict[str, list[str]] = defaultdict(list)
     for contact_id, service_id in conn.execute(
         select(_text(contact_services.c.contact_id), _text(contact_services.c.service_id))

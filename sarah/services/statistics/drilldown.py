@@ -20,8 +20,8 @@ from sarah.reports.tables import Period
 from sarah.services.closing.changes import changed_contact_ids
 from sarah.services.closing.periods import publication_in
 from sarah.services.sites import SiteInfo
-from sarah.services.statistics.months import chosen_sites, live_in_period
-from sarah.services.statistics.sql import contact_age_group, sex_expr
+from sarah.services.statistics.months import chosen_sites
+from sarah.services.statistics.sql import contact_age_group, live_in_period, sex_expr
 from sarah.services.visitors import ERASED_NAME, age_group, display_name
 from sarah.settings import YOUNG_AGE_LIMIT
 from sarah.vocabulary import AGE_GROUPS, CHANNEL_NAMES, NOT_GIVEN, SEXES

@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import statistics as pystats
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
 from sqlalchemy import Engine, and_, distinct, extract, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
 from sarah.db import read_session
 from sarah.models import Contact
 from sarah.reports.months import MonthBreakdown, MonthCell, MonthRow, months_of
 from sarah.reports.tables import Period
 from sarah.services.sites import SiteInfo, resolve_sites
-from sarah.services.statistics.sql import day_number, keeps_derived_sums, prepare_read
+from sarah.services.statistics.sql import (
+    day_number,
+    keeps_derived_sums,
+    live_in_period,
+    prepare_read,
+)
 
 # A month is flagged when its contacts per day fall below this share of the site's usual month.
 LOW_MONTH_SHARE = Fraction(1, 2)
@@ -27,15 +31,6 @@ LOW_MONTH_SHARE = Fraction(1, 2)
 
 def chosen_sites(engine: Engine, names: Sequence[str] | None) -> list[SiteInfo]:
     return resolve_sites(engine, list(names) if names else None)
-
-
-def live_in_period(period: Period, site_ids: Iterable[uuid.UUID]) -> ColumnElement[bool]:
-    return and_(
-        Contact.deleted_at.is_(None),
-        Contact.site_id.in_(list(site_ids)),
-        Contact.local_date >= period.start,
-        Contact.local_date <= period.end,
-    )
 
 
 # --- month breakdown ------------------------------------------------------------------------------

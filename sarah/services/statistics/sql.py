@@ -3,13 +3,16 @@ and PostgreSQL alike, age group and sex as SQL expressions."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
     Integer,
     SQLColumnExpression,
+    and_,
     case,
     func,
     literal,
@@ -18,6 +21,9 @@ from sqlalchemy import (
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
+
+if TYPE_CHECKING:
+    from sarah.reports.tables import Period
 
 # Core tables, not the ORM classes: a report command never imports sqlalchemy.orm.
 from sarah.schema import (
@@ -130,6 +136,17 @@ def _date_number_default(element: date_number, compiler: SQLCompiler, **kw: Any)
         f"(CAST(EXTRACT(YEAR FROM {x}) AS INTEGER) * 10000 "
         f"+ CAST(EXTRACT(MONTH FROM {x}) AS INTEGER) * 100 "
         f"+ CAST(EXTRACT(DAY FROM {x}) AS INTEGER))"
+    )
+
+
+def live_in_period(period: Period, site_ids: Iterable[uuid.UUID]) -> ColumnElement[bool]:
+    """The contacts a period's figures count: live, at the sites, dated in the period (both
+    ends included). Core columns, so that ORM and Core queries share the one rule."""
+    return and_(
+        contacts.c.deleted_at.is_(None),
+        contacts.c.site_id.in_(list(site_ids)),
+        contacts.c.local_date >= period.start,
+        contacts.c.local_date <= period.end,
     )
 
 
