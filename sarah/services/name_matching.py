@@ -39,10 +39,6 @@ LONG_WORD = 8  # two typos from 8 letters
 # Rank of a typed word's match, best first: spelled as typed, sounds alike, one typo, two.
 SPELLED, SOUNDS, ONE_TYPO, TWO_TYPOS = range(4)
 
-# Letters that neither NFKD nor casefold() turn into Latin ones (Turkish dotless i, ligatures).
-_LETTERS = str.maketrans(
-    {"ı": "i", "œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th"}
-)
 _WORD = re.compile(r"[^\W\d_]+")
 
 # In this order: the spellings of one sound made one; what comes first makes later rules simpler
@@ -83,13 +79,13 @@ _REPEATS = re.compile(r"(.)\1+")
 
 def letters(text: str | None) -> str:
     """The letters of a name, folded: "  N'Diaye-Ben Ali " -> "ndiayebenali"."""
-    return "".join(_WORD.findall(fold(text).translate(_LETTERS)))
+    return "".join(_WORD.findall(fold(text)))
 
 
 def name_words(text: str | None) -> list[str]:
     """The words of what was typed, folded, letters only: "Jean-Pierre N'DIAYE" ->
     ["jean", "pierre", "n", "diaye"]."""
-    return _WORD.findall(fold(text).translate(_LETTERS))
+    return _WORD.findall(fold(text))
 
 
 @lru_cache(maxsize=65536)
@@ -132,7 +128,7 @@ def derived_columns(last_name: str | None, first_name: str | None) -> dict[str, 
 def _parts(name: str) -> tuple[str, str, str]:
     """A name folded, its letters, and their code (names recur: kept for the next writer)."""
     folded = fold(name)
-    spelled = "".join(_WORD.findall(folded.translate(_LETTERS)))
+    spelled = "".join(_WORD.findall(folded))
     return folded, spelled, sound_code(spelled) if spelled else ""
 
 

@@ -216,9 +216,11 @@ class ContactForm(QWidget):
         return new_visitor_allowed(self.search_edit.text(), self.results_model.exact_count())
 
     def _enter_from_search(self) -> None:
-        if not self.results_model.exact_count() and self.results_view.currentIndex().isValid():
-            # Only near names, and the agent went down to one (↓): that one is meant.
-            self.pick_row(self.results_view.currentIndex().row())
+        """Entrée does what the list shows: it picks the highlighted person (the first exact
+        one, or a near name gone down to with ↓); else near names never stop a new person."""
+        row = self.search_pane.highlighted_row()
+        if row is not None:
+            self.pick_row(row)
             return
         step = enter_from_search(
             self.search_edit.text(),
@@ -226,7 +228,7 @@ class ContactForm(QWidget):
             chosen=self.state.visitor is not None,
         )
         if step == "pick":
-            self.pick_row(max(self.results_view.currentIndex().row(), 0))
+            self.pick_row(0)
         elif step == "new visitor":
             self.request_new_visitor()
         elif step == "services":

@@ -212,13 +212,20 @@ class SearchPane(QWidget):
         )
 
     def enter_results(self) -> None:
+        """↓ from the search field: into the list, on the highlighted person or the first."""
         if self.results_model.rowCount() == 0:
             return
-        self.results_view.setFocus(Qt.FocusReason.OtherFocusReason)
-        if not self.results_view.currentIndex().isValid():
+        # Highlight before focusing: on focus, Qt makes the first row current unselected.
+        if self.highlighted_row() is None:
             self.results_view.setCurrentIndex(self.results_model.index(0, 0))
+        self.results_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def back_to_search(self, typed: str) -> None:
+        """Back in the search field; a near name gone down to is given up (↑ undoes ↓), so
+        that Entrée there does again what it does with no name highlighted."""
+        row = self.highlighted_row()
+        if row is not None and self.results_model.hit(row).approximate:
+            self.results_view.selectionModel().clear()
         self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         if typed == "\b":
             self.search_edit.backspace()
@@ -229,10 +236,12 @@ class SearchPane(QWidget):
         return (self.search_edit, self.results_view)
 
     def show_hits(self, hits: list[VisitorHit]) -> None:
-        """List the people found, the first one highlighted; an empty list is skipped by Tab."""
+        """List the people found; an empty list is skipped by Tab. The first one is highlighted
+        (Entrée picks it) only when found by the name as typed: a near name (≈) is chosen by
+        going down to it, never by Entrée alone."""
         self.results_model.set_hits(hits)
         self.results_focusable(bool(hits))
-        if hits:
+        if hits and not hits[0].approximate:
             self.results_view.setCurrentIndex(self.results_model.index(0, 0))
 
     def highlight(self, visitor_id: uuid.UUID | None) -> None:
@@ -241,9 +250,14 @@ class SearchPane(QWidget):
         if row is not None:
             self.results_view.setCurrentIndex(self.results_model.index(row, 0))
 
+    def highlighted_row(self) -> int | None:
+        """The row shown highlighted (selected): the one Entrée in the search field picks."""
+        rows = self.results_view.selectionModel().selectedRows()
+        return rows[0].row() if rows else None
+
     def highlighted_id(self) -> uuid.UUID | None:
-        row = self.results_view.currentIndex().row()
-        return self.results_model.hit(row).id if row >= 0 else None
+        row = self.highlighted_row()
+        return self.results_model.hit(row).id if row is not None else None
 
     def set_hint(self, text: str, *, error: bool = False) -> None:
         self.hint_label.setText(text)

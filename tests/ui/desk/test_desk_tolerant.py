@@ -39,3 +39,61 @@ def test_a_typo_alone_lists_the_near_names(qtbot, keys, window, make_visitor) ->
     keys.press(Qt.Key.Key_Down)
     keys.press(Qt.Key.Key_Return)
     assert form.visitor is not None and form.visitor.id == mamadou.id
+
+
+def _highlighted(form) -> list[int]:  # type: ignore[no-untyped-def]
+    """The rows the list shows highlighted (what Entrée in the search field would pick)."""
+    view = form.results_view
+    return sorted({index.row() for index in view.selectionModel().selectedIndexes()})
+
+
+def test_entree_with_only_near_names_opens_a_new_person(
+    qtbot, keys, window, engine, make_visitor
+) -> None:
+    make_visitor("Diallo", "Mamadou")
+    form = window.desk.form
+    keys.type("daillo mamdou")
+    assert _names(form.results_model) == ["DIALLO Mamadou   ≈ nom proche"]
+    assert _highlighted(form) == []  # nothing looks chosen that the agent did not choose
+    assert not form.results_view.currentIndex().isValid()
+    keys.press(Qt.Key.Key_Return)
+    dialog = form.new_visitor_dialog
+    assert dialog is not None and form.visitor is None
+    qtbot.waitExposed(dialog)
+    assert (dialog.last_edit.text(), dialog.first_edit.text()) == ("Daillo", "Mamdou")
+    dialog.reject()
+    qtbot.waitUntil(lambda: form.new_visitor_dialog is None)
+    assert form.visitor is None
+
+
+def test_going_down_to_a_near_name_and_back_up_gives_it_up(
+    qtbot, keys, window, make_visitor
+) -> None:
+    make_visitor("Diallo", "Mamadou")
+    form = window.desk.form
+    keys.type("daillo mamdou")
+    keys.press(Qt.Key.Key_Down)
+    assert form.results_view.hasFocus()
+    assert _highlighted(form) == [0]  # ↓: the near name is now the one highlighted
+    keys.press(Qt.Key.Key_Up)
+    assert form.search_edit.hasFocus()
+    assert _highlighted(form) == []
+    keys.press(Qt.Key.Key_Return)
+    assert form.new_visitor_dialog is not None and form.visitor is None
+    form.new_visitor_dialog.reject()
+    qtbot.waitUntil(lambda: form.new_visitor_dialog is None)
+
+
+def test_entree_picks_the_near_name_gone_down_to_after_the_exact_ones(
+    qtbot, keys, window, make_visitor
+) -> None:
+    near = make_visitor("Diallo", "Mamadou")
+    make_visitor("Dialo", "Fatou")
+    form = window.desk.form
+    keys.type("dialo")
+    assert _highlighted(form) == [0]  # the exact one, which Entrée would pick
+    keys.press(Qt.Key.Key_Down)
+    keys.press(Qt.Key.Key_Down)
+    assert _highlighted(form) == [1]
+    keys.press(Qt.Key.Key_Return)
+    assert form.visitor is not None and form.visitor.id == near.id

@@ -1,0 +1,61 @@
+"""Personnes: the search lists people by the name as typed only; a near name (which the desk
+marks "≈ nom proche") is never listed here as if it were an exact match (issue 13)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import Engine
+
+from sarah.services.sites import ensure_site
+from sarah.services.visitors import create_visitor
+from sarah.settings import Settings
+from sarah.ui.context import AppContext
+from sarah.ui.table_models.visitor_models import VisitorSearchModel
+from sarah.ui.visitors import VisitorsScreen
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+@pytest.fixture
+def ctx(engine: Engine) -> AppContext:
+    site = ensure_site(engine, "Grésilles")
+    return AppContext(engine, Settings(home_site=site.name, agent_name="Nadia"), site, "Nadia")
+
+
+def _listed(screen: VisitorsScreen) -> list[str]:
+    model = screen.pane.results_model
+    return [
+        model.data(model.index(row, VisitorSearchModel.NAME), Qt.ItemDataRole.DisplayRole)
+        for row in range(model.rowCount())
+    ]
+
+
+@pytest.fixture
+def screen(qtbot, ctx: AppContext) -> VisitorsScreen:  # type: ignore[no-untyped-def]
+    create_visitor(ctx.engine, last_name="Diallo", first_name="Mamadou", site_id=ctx.site.id)
+    create_visitor(ctx.engine, last_name="Dialo", first_name="Fatou", site_id=ctx.site.id)
+    create_visitor(ctx.engine, last_name="Yıldız", first_name="Emre", site_id=ctx.site.id)
+    screen = VisitorsScreen(ctx)
+    qtbot.addWidget(screen)
+    with qtbot.waitExposed(screen):
+        screen.show()
+    screen.focus_search()
+    return screen
+
+
+def test_a_near_name_is_not_listed_as_an_exact_one(qtbot, screen: VisitorsScreen) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClicks(screen.search, "dialo")
+    assert _listed(screen) == ["DIALO Fatou"]  # DIALLO only sounds alike: not listed
+    assert screen.pane.hint.text() == "1 personne. Entrée pour ouvrir sa fiche."
+
+
+def test_a_typo_finds_nobody_here(qtbot, screen: VisitorsScreen) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClicks(screen.search, "daillo")
+    assert _listed(screen) == []
+    assert screen.pane.hint.text() == "Personne ne correspond."
+
+
+def test_a_dotless_i_typed_as_i_is_an_exact_match(qtbot, screen: VisitorsScreen) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClicks(screen.search, "yildiz")
+    assert _listed(screen) == ["YILDIZ Emre"]
