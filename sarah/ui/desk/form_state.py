@@ -65,10 +65,11 @@ def search_hint(typed: str, hits: int, near: int = 0) -> str:
     if not text:
         return ""
     if not hits and near:
+        # Nothing is highlighted then: Entrée alone does what it does when nobody is found.
         names = "nom proche" if near == 1 else "noms proches"
         return (
-            f"Aucun nom exact ; {near} {names} (≈) : vérifiez, ↓ puis Entrée pour choisir, "
-            "Ctrl+N : nouvelle personne."
+            f"Aucun nom exact ; {near} {names} (≈) : vérifiez, ↓ puis Entrée pour choisir ; "
+            "Entrée seule ou Ctrl+N : nouvelle personne."
         )
     if hits:
         more = " (ou plus : tapez d'autres lettres)" if hits >= MANY_HITS else ""

@@ -1,8 +1,9 @@
 """Grid mode of Saisie différée: type a paper sheet row by row, save all rows at once.
 
 Each row is one paper entry: time (empty = the time chosen above), person (2-3 letters, ↓/↑ to
-move in the list of people found under the grid, Entrée to choose; empty = anonymous), channel
-(P or T), services (their keys, e.g. "ac"). Entrée goes to the next row, Tab to the next cell.
+move in the list of people found under the grid, Entrée to choose; empty = anonymous; a near
+name (≈) is chosen only by going down to it or clicking it, as at the Accueil), channel (P or
+T), services (their keys, e.g. "ac"). Entrée goes to the next row, Tab to the next cell.
 Ctrl+Entrée saves every row in one transaction: if a row is wrong, nothing is saved and each bad
 row says why.
 """
@@ -132,8 +133,10 @@ class CatchupGrid(QWidget):
         except UserError:
             hits = []
         self.people_model.set_hits(hits)
-        if hits:
-            self.people_view.setCurrentIndex(self.people_model.index(0, 0))
+        # The first one is highlighted (Entrée picks it) only when found by the name as typed:
+        # with only near names (≈), Entrée does what it does when nobody is found.
+        if hits and not hits[0].approximate:
+            self._highlight(0)
 
     def refresh_ages(self) -> None:
         """The sheet's day has changed: the people listed show their age on the new day."""
@@ -145,18 +148,34 @@ class CatchupGrid(QWidget):
         if current is not None:
             for row in range(self.people_model.rowCount()):
                 if self.people_model.hit(row).id == current.id:
-                    self.people_view.setCurrentIndex(self.people_model.index(row, 0))
+                    self._highlight(row)
                     break
 
     def move_in_people(self, step: int) -> None:
+        """↓/↑ from the Personne cell. ↓ with nothing highlighted goes to the first person; ↑
+        from a near name at the top gives it up (↑ undoes ↓), so Entrée picks nobody again."""
         n = self.people_model.rowCount()
-        if n:
-            row = min(max(self.people_view.currentIndex().row() + step, 0), n - 1)
-            self.people_view.setCurrentIndex(self.people_model.index(row, 0))
+        row = self._highlighted_row()
+        if not n or (row is None and step < 0):
+            return
+        if row is None:
+            self._highlight(0)
+        elif row + step < 0 and self.people_model.hit(row).approximate:
+            self.people_view.selectionModel().clear()
+        else:
+            self._highlight(min(max(row + step, 0), n - 1))
 
     def current_person(self) -> VisitorHit | None:
-        row = self.people_view.currentIndex().row()
-        return self.people_model.hit(row) if 0 <= row < self.people_model.rowCount() else None
+        row = self._highlighted_row()
+        return self.people_model.hit(row) if row is not None else None
+
+    def _highlighted_row(self) -> int | None:
+        """The row shown highlighted (selected, by ↓/↑ or a click): the one Entrée picks."""
+        rows = self.people_view.selectionModel().selectedRows()
+        return rows[0].row() if rows else None
+
+    def _highlight(self, row: int) -> None:
+        self.people_view.setCurrentIndex(self.people_model.index(row, 0))
 
     def new_person(self) -> None:
         """Create the person of the current row (from what was typed in its Personne cell)."""

@@ -40,7 +40,8 @@ class PeoplePicker(Protocol):
     def move_in_people(self, step: int) -> None: ...
 
     def current_person(self) -> VisitorHit | None:
-        """The highlighted person (None: nobody listed)."""
+        """The highlighted person, the one Entrée picks (None: nobody listed, or only near
+        names that the agent has not gone down to)."""
 
 
 class PersonEditor(QLineEdit):
@@ -185,6 +186,7 @@ class PeopleView(QTableView):
         self.setModel(model)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)  # one person
         self.verticalHeader().hide()
         self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.setMaximumHeight(130)

@@ -142,7 +142,14 @@ def test_search_hint_and_new_person() -> None:
     assert search_hint("", 0) == ""
     assert search_hint("d", 0) == "Encore une lettre…"
     assert search_hint("du", 1).startswith("1 personne trouvée — ")
-    assert search_hint("dialo", 0, 2).startswith("Aucun nom exact ; 2 noms proches (≈) : ")
+    assert search_hint("daillo", 0, 1) == (
+        "Aucun nom exact ; 1 nom proche (≈) : vérifiez, ↓ puis Entrée pour choisir ; "
+        "Entrée seule ou Ctrl+N : nouvelle personne."
+    )
+    assert search_hint("dialo", 0, 2) == (
+        "Aucun nom exact ; 2 noms proches (≈) : vérifiez, ↓ puis Entrée pour choisir ; "
+        "Entrée seule ou Ctrl+N : nouvelle personne."
+    )
     assert search_hint("du", 40).startswith("40 personnes trouvées (ou plus")
     assert search_hint("12/03", 0) == "Date de naissance : tapez JJ/MM/AAAA."
     assert not can_create_visitor("du", 1)
