@@ -107,6 +107,21 @@ services = Table(
     *travelling_columns(),
 )
 
+# A neighbourhood of residence the coordinator lists (the city's priority neighbourhoods, "hors
+# QPV"): what a funder asks of where people live, never an address. ``priority``: a quartier
+# prioritaire de la politique de la ville (QPV); ``shortcut``: the one key that picks it at the
+# desk. No people's value ("non renseigné") is NULL on the person, not a row here. Travels.
+neighbourhoods = Table(
+    "neighbourhoods",
+    metadata,
+    Column("label", String(120), nullable=False),
+    Column("priority", Boolean, nullable=False, default=False, server_default="0"),
+    Column("position", Integer, nullable=False, default=0, server_default="0"),
+    Column("retired", Boolean, nullable=False, default=False, server_default="0"),
+    Column("shortcut", String(1), nullable=True, default=None),
+    *travelling_columns(),
+)
+
 # A person who came or called (a "public").
 visitors = Table(
     "visitors",
@@ -162,6 +177,14 @@ visitors = Table(
         default=False,
         server_default="0",
         info={"derived": True},
+    ),
+    # Where the person lives, from the coordinator's list (migration 0012); NULL: not given.
+    Column(
+        "neighbourhood_id",
+        Uuid,
+        ForeignKey("neighbourhoods.id"),
+        nullable=True,
+        default=None,
     ),
     # Set on the absorbed record when two records of one person are merged.
     Column("merged_into_id", Uuid, ForeignKey("visitors.id"), nullable=True, default=None),
@@ -219,6 +242,9 @@ contacts = Table(
     # erased (NULL before): what the tables need of the birth date, for any age threshold or
     # funder's age bands, without the birth date.
     Column("age_years", Integer, nullable=True, default=None),
+    # Likewise the person's neighbourhood, written when their identity is erased (the
+    # neighbourhood table of every past period stays as it was, the person's row forgets it).
+    Column("neighbourhood_id", Uuid, ForeignKey("neighbourhoods.id"), nullable=True, default=None),
     *travelling_columns(),
     CheckConstraint("channel IN ('physique', 'telephone')", name="channel"),
     # Reports: contacts of a period at a site.

@@ -254,9 +254,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--with",
         dest="extras",
-        metavar="months,comparison,ratios,completeness",
+        metavar="months,comparison,ratios,completeness,neighbourhoods",
         help="les autres tableaux de l'écran : mois, comparaison avec l'année précédente, "
-        "ratios, complétude des saisies",
+        "ratios, complétude des saisies, personnes par quartier de résidence",
     )
     parser.add_argument(
         "--profile",

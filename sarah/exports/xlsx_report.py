@@ -39,6 +39,7 @@ SHEET_NAMES = {
     "new_persons": "Nouveaux publics",
     "persons_by_age": "Tranches d'âge",
     "new_persons_by_age": "Nouveaux par tranche d'âge",
+    "persons_by_neighbourhood": "Quartiers de résidence",
 }
 PERCENT_FORMAT = "0 %"
 COUNT_FORMAT = "#,##0"

@@ -3,6 +3,7 @@
 from sarah.models.base import Base, Travelling, new_id
 from sarah.models.catalogue import Service
 from sarah.models.contacts import Contact, contact_services
+from sarah.models.neighbourhoods import Neighbourhood
 from sarah.models.sites import ClosedDay, Site
 from sarah.models.statistics import StatDay, StatDayService, StatFirst, StatPerson, StatVisit
 from sarah.models.visitors import SEXES, Visitor, VisitorMerge
@@ -14,6 +15,7 @@ __all__ = [
     "Service",
     "Contact",
     "contact_services",
+    "Neighbourhood",
     "Site",
     "ClosedDay",
     "StatDay",

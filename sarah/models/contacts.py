@@ -26,3 +26,4 @@ class Contact(Travelling, Base):
     agent: Mapped[str | None]
     import_key: Mapped[str | None]
     age_years: Mapped[int | None]  # written when the person's identity is erased
+    neighbourhood_id: Mapped[uuid.UUID | None]  # likewise

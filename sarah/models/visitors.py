@@ -26,6 +26,7 @@ class Visitor(Travelling, Base):
     first_sound: Mapped[str]
     first_key: Mapped[str]
     compound_name: Mapped[bool]
+    neighbourhood_id: Mapped[uuid.UUID | None]  # where the person lives (NULL: not given)
     merged_into_id: Mapped[uuid.UUID | None]
     erased_at: Mapped[datetime | None]  # identity erased (docs/rgpd.md)
 

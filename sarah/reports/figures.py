@@ -10,6 +10,7 @@ from sarah.reports.comparison import Comparison
 from sarah.reports.completeness import Completeness
 from sarah.reports.grids import TableGrid
 from sarah.reports.months import MonthBreakdown
+from sarah.reports.neighbourhoods import NeighbourhoodTable
 from sarah.reports.publication import (
     ChangesSincePublished,
     Publication,
@@ -30,6 +31,8 @@ class Figures:
     comparison: Comparison | None = None
     completeness: Completeness | None = None
     age_bands: AgeBandTables | None = None  # a funder's age bands (report --profile fse)
+    # People by neighbourhood of residence, when the network keeps a list of them.
+    neighbourhoods: NeighbourhoodTable | None = None
     # A closed period: its publication, and what changed since for the selected sites;
     # ``as_published``: the figures shown are the published ones, not today's.
     publication: Publication | None = None
@@ -42,11 +45,14 @@ class Figures:
 
     @property
     def extra_tables(self) -> list[tuple[TableGrid, list[str]]]:
-        """Tables the files add after the four, with each one's notes: a funder's age bands."""
-        if self.age_bands is None:
-            return []
-        notes = self.age_bands.table_notes()
-        return [(grid, notes.get(grid.key, [])) for grid in self.age_bands.grids()]
+        """Tables the files add after the four, with each one's notes: a funder's age bands,
+        the people by neighbourhood of residence."""
+        out: list[tuple[TableGrid, list[str]]] = []
+        for extra in (self.age_bands, self.neighbourhoods):
+            if extra is not None:
+                notes = extra.table_notes()
+                out += [(grid, notes.get(grid.key, [])) for grid in extra.grids()]
+        return out
 
     @property
     def figures_text(self) -> str:
@@ -73,6 +79,8 @@ class Figures:
             out["completeness"] = self.completeness.to_json()
         if self.age_bands is not None:
             out["age_bands"] = self.age_bands.to_json()
+        if self.neighbourhoods is not None:
+            out["neighbourhoods"] = self.neighbourhoods.to_json()
         if with_ratios:
             out["ratios"] = ratios_json(self.ratios, self.report.sites)
         if self.publication is not None:

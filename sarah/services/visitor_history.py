@@ -15,6 +15,7 @@ from sarah.errors import InvalidInput
 from sarah.models import Contact, Service, Site, Visitor, VisitorMerge, contact_services
 from sarah.services.desk.values import whole_date
 from sarah.services.name_matching import letters, letters_alike
+from sarah.services.neighbourhoods.listing import NeighbourhoodInfo, offered_places
 from sarah.services.text import fold
 from sarah.services.visitor_merges import MergeTrace, merge_traces
 from sarah.services.visitors import (
@@ -72,6 +73,10 @@ class VisitorHistory:
     contacts: list[ContactLine]  # newest first, every site, deleted contacts left out
     sites: list[SiteVisits]  # in the order the person first came to them
     merges: list[MergeTrace]  # records merged into this one, newest first, each with its own
+    # Where the person lives, and the neighbourhoods the page offers (the list's, the person's
+    # own even if retired; empty where the network keeps no list).
+    neighbourhood_id: uuid.UUID | None = None
+    places: tuple[NeighbourhoodInfo, ...] = ()
 
     @property
     def first_visit(self) -> date | None:
@@ -360,6 +365,8 @@ def visitor_history(
             contacts,
             sites,
             merges,
+            v.neighbourhood_id,
+            tuple(offered_places(s, v.neighbourhood_id)),
         )
 
 

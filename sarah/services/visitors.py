@@ -26,6 +26,7 @@ from sarah.models import Contact, Visitor, VisitorMerge
 from sarah.services.audit.actor import current_actor
 from sarah.services.audit.log import record
 from sarah.services.name_matching import derived_columns, letters, letters_alike
+from sarah.services.neighbourhoods.listing import give_neighbourhood
 from sarah.services.revisions import next_revision, this_installation
 from sarah.services.text import search_key
 from sarah.services.visitor_lookalikes import alike_values, key_starts, later_word_starts
@@ -45,6 +46,7 @@ def age_group(birth_date: date | None, day: date, limit: int = YOUNG_AGE_LIMIT) 
 
 
 ERASED_NAME = "Identité effacée"
+KEEP = object()  # update_visitor: the neighbourhood stays as it is
 
 
 def display_name(last_name: str | None, first_name: str | None) -> str:
@@ -98,6 +100,7 @@ def create_visitor_in(
     birth_date: date | None = None,
     site_id: uuid.UUID | None = None,
     revision: int = 0,
+    neighbourhood_id: uuid.UUID | None = None,
 ) -> Visitor:
     last, first, sex = _clean_profile(last_name, first_name, sex, birth_date)
     visitor = Visitor(
@@ -106,6 +109,7 @@ def create_visitor_in(
         first_name=first,
         sex=sex,
         birth_date=birth_date,
+        neighbourhood_id=neighbourhood_id,
         search_key=search_key(last, first),
         **derived_columns(last, first),
         origin_site_id=site_id,
@@ -124,7 +128,9 @@ def create_visitor(
     sex: str | None = None,
     birth_date: date | None = None,
     site_id: uuid.UUID | None = None,
+    neighbourhood_id: uuid.UUID | None = None,
 ) -> VisitorInfo:
+    """A new person; ``neighbourhood_id``: where they live, from the network's list."""
     with write_session(engine) as s:
         revision = next_revision(s)
         return _info(
@@ -136,6 +142,7 @@ def create_visitor(
                 birth_date=birth_date,
                 site_id=site_id,
                 revision=revision,
+                neighbourhood_id=neighbourhood_id,
             )
         )
 
@@ -157,7 +164,9 @@ def update_visitor(
     sex: str | None,
     birth_date: date | None,
     site_id: uuid.UUID | None = None,
+    neighbourhood_id: uuid.UUID | None | object = KEEP,
 ) -> VisitorInfo:
+    """Change the person's profile; ``neighbourhood_id`` too unless :data:`KEEP`."""
     last, first, sex = _clean_profile(last_name, first_name, sex, birth_date)
     with write_session(engine) as s:
         v = s.get(Visitor, visitor_id)
@@ -170,6 +179,9 @@ def update_visitor(
         for column, value in derived_columns(last, first).items():
             setattr(v, column, value)
         v.revision = next_revision(s)  # with or without a site: the edit travels
+        if neighbourhood_id is not KEEP:
+            assert neighbourhood_id is None or isinstance(neighbourhood_id, uuid.UUID)
+            give_neighbourhood(s, v, neighbourhood_id)
         return _info(v)
 
 

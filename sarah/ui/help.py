@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from sarah import __version__, paths
 from sarah.ui.desk.form_state import ANONYMOUS_KEY, CHANNEL_KEY, NEW_VISITOR_KEY
+from sarah.ui.dialogs.neighbourhood_combo import NEIGHBOURHOOD_KEY
 from sarah.ui.icon import window_icon
 from sarah.ui.style import SUCCESS_STYLE
 
@@ -34,6 +35,7 @@ FORM_SHORTCUTS = (
     ("Changer de canal (Physique / Téléphone)", CHANNEL_KEY),
     ("Appel anonyme (sans nom)", ANONYMOUS_KEY),
     ("Nouvelle personne (après une recherche sans résultat)", NEW_VISITOR_KEY),
+    ("Quartier de résidence de la personne choisie (si le réseau le suit)", NEIGHBOURHOOD_KEY),
     ("Effacer le formulaire (ou abandonner une modification)", "Échap"),
 )
 OTHER_SHORTCUTS = (

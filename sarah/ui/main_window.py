@@ -243,6 +243,7 @@ class MainWindow(QMainWindow):
                 lambda f: f.toggle_channel(),
                 lambda f: f.save_anonymous_call(),
                 lambda f: f.request_new_visitor(),
+                lambda f: f.choose_neighbourhood(),
                 lambda f: f.escape(),
             ),
             strict=True,
@@ -473,6 +474,8 @@ def install_other_screens(window: MainWindow, ctx: AppContext) -> None:
     window.catchup.form.saved.connect(lambda _o: statistics.mark_stale())
     window.catchup.grid.saved.connect(lambda _n: statistics.mark_stale())
     catalogue.catalogue_changed.connect(statistics.mark_stale)
+    # The table of people by neighbourhood appears, or changes its columns, with the list.
+    catalogue.neighbourhoods_changed.connect(statistics.mark_stale)
     # A merge or its undo changes who counts as one person; a deletion or its Annuler, the
     # contacts: the tables must never show the figures of before.
     visitors.visitor_changed.connect(lambda _id: statistics.mark_stale())

@@ -1,10 +1,11 @@
 """Erasing identities: what stays of a person once their name and birth date are gone.
 
 docs/rgpd.md and statistics.md ("Retention, erasure and the numbers"): the person's row stays
-(id, sex, contacts), their names become "", their birth date NULL, ``erased_at`` is set; each of
-their contacts first gets ``age_years``, the age in whole years they had that day, which the
-tables read instead of the birth date (so every table of every past period, for any age
-threshold or funder's age bands, stays identical). The records merged into theirs are erased
+(id, sex, contacts), their names become "", their birth date and neighbourhood NULL, ``erased_at``
+is set; each of their contacts first gets ``age_years``, the age in whole years they had that
+day, and their neighbourhood, which the tables read instead of the birth date and the record's
+(so every table of every past period, for any age threshold, funder's age bands or the table
+by neighbourhood, stays identical). The records merged into theirs are erased
 with them, and the merge traces lose the profiles they kept. Every changed row takes a new
 version, so the erasure travels by sync like any change (and wins there: sync/merge.py).
 
@@ -98,6 +99,9 @@ def erase_in(conn: Connection, ids: Sequence[uuid.UUID], *, now: datetime | None
         .where(owner.c.id == contacts.c.visitor_id)
         .scalar_subquery()
     )
+    place = (
+        select(owner.c.neighbourhood_id).where(owner.c.id == contacts.c.visitor_id)
+    ).scalar_subquery()
     aged = traced = erased = 0
     for chunk in _chunks(records):
         # Ages first, while the birth dates are still there.
@@ -112,6 +116,18 @@ def erase_in(conn: Connection, ids: Sequence[uuid.UUID], *, now: datetime | None
             )
             .values(age_years=age, **stamp)
         ).rowcount
+        # The neighbourhood too, where the person had one (the table by neighbourhood stays).
+        conn.execute(
+            update(contacts)
+            .where(
+                contacts.c.visitor_id.in_(chunk),
+                contacts.c.neighbourhood_id.is_(None),
+                exists().where(
+                    owner.c.id == contacts.c.visitor_id, owner.c.neighbourhood_id.is_not(None)
+                ),
+            )
+            .values(neighbourhood_id=place, **stamp)
+        )
         traced += conn.execute(
             update(visitor_merges)
             .where(
@@ -142,6 +158,7 @@ def erase_in(conn: Connection, ids: Sequence[uuid.UUID], *, now: datetime | None
                 last_name="",
                 first_name="",
                 birth_date=None,
+                neighbourhood_id=None,
                 search_key="",
                 **derived_columns("", ""),
                 erased_at=now,

@@ -92,6 +92,8 @@ def _identity(data: PersonData) -> str:
         ("Point Relais d'origine", data.origin_site or NOT_GIVEN),
         ("Identifiant", str(data.id)),
     ]
+    if data.neighbourhood:  # only where the network asks it (off by default)
+        rows.insert(4, ("Quartier de résidence", data.neighbourhood))
     body = "".join(f'<tr><td class="key">{_e(k)}</td><td>{_e(v)}</td></tr>' for k, v in rows)
     return f'<table class="grid" cellspacing="0" cellpadding="2">{body}</table>'
 

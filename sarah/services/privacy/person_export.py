@@ -13,7 +13,8 @@ The JSON file (UTF-8, :func:`export_json`) is one object::
     {"format": "sarah.person-export", "version": 1,
      "produced_at": "2026-12-02T10:30:00", "produced_by": "marie", "program": "SARAH 1.2.0",
      "person": {"id", "last_name", "first_name", "sex" ("F", "H" or null), "birth_date"
-                (AAAA-MM-JJ or null), "created_at", "updated_at", "origin_site" (or null)},
+                (AAAA-MM-JJ or null), "created_at", "updated_at", "origin_site" (or null),
+                "neighbourhood" (its label, or null)},
      "contacts": [{"id", "date", "time" (HH:MM), "site", "channel" ("physique"|"telephone"),
                    "services": [labels], "agent", "entered_at", "deleted", "deleted_at"}],
      "merges": [{"id", "merged_at", "survivor_id", "absorbed_id", "moved_contacts", "agent",
@@ -46,7 +47,15 @@ import sarah
 from sarah.db import read_session, write_session
 from sarah.errors import InvalidInput, UserError
 from sarah.exports.files import write_atomically
-from sarah.models import Contact, Service, Site, Visitor, VisitorMerge, contact_services
+from sarah.models import (
+    Contact,
+    Neighbourhood,
+    Service,
+    Site,
+    Visitor,
+    VisitorMerge,
+    contact_services,
+)
 from sarah.schema import audit_log
 from sarah.services.audit.actor import current_actor
 from sarah.services.audit.listing import AuditEntry
@@ -99,6 +108,7 @@ class PersonData:
     created_at: datetime
     updated_at: datetime
     origin_site: str | None
+    neighbourhood: str | None  # its label (the network's list), None when not given
     contacts: tuple[HeldContact, ...]
     merges: tuple[HeldMerge, ...]
     audit: tuple[AuditEntry, ...]
@@ -224,6 +234,7 @@ def read_person(
         ids = _records_of(s, v.id)
         merges = _merges(s, ids)
         origin = s.get(Site, v.origin_site_id) if v.origin_site_id else None
+        place = s.get(Neighbourhood, v.neighbourhood_id) if v.neighbourhood_id else None
         return PersonData(
             id=v.id,
             last_name=v.last_name,
@@ -233,6 +244,7 @@ def read_person(
             created_at=v.created_at,
             updated_at=v.updated_at,
             origin_site=origin.name if origin else None,
+            neighbourhood=place.label if place else None,
             contacts=_contacts(s, ids),
             merges=merges,
             audit=_audit(s, {str(i) for i in ids} | {str(m.id) for m in merges}),
@@ -266,6 +278,7 @@ def export_json(data: PersonData) -> dict[str, Any]:
             "created_at": _when(data.created_at),
             "updated_at": _when(data.updated_at),
             "origin_site": data.origin_site,
+            "neighbourhood": data.neighbourhood,
         },
         "contacts": [
             {

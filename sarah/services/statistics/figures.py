@@ -1,7 +1,8 @@
 """What the Statistiques window computes off the GUI thread: the four tables and the ratios, the
 month breakdown, the comparison with one year earlier, a closed period's publication and what
-changed since. Generators yield progress (done, total,
-message) and return what the screen shows; the generation number lets it ignore stale results."""
+changed since, a funder's age bands, the people by neighbourhood of residence. Generators yield
+progress (done, total, message) and return what the screen shows; the generation number lets it
+ignore stale results."""
 
 from __future__ import annotations
 
@@ -14,15 +15,18 @@ from sarah.reports.age_bands import AgeBandTables, find_profile
 from sarah.reports.comparison import Comparison, compare_reports
 from sarah.reports.completeness import Completeness
 from sarah.reports.months import MonthBreakdown
+from sarah.reports.neighbourhoods import NeighbourhoodTable
 from sarah.reports.publication import ChangesSincePublished, Publication
 from sarah.reports.ratios import Ratio, ratios
 from sarah.reports.tables import Period, Report
 from sarah.services.closing.changes import changes_since_published
 from sarah.services.closing.periods import publication_for
+from sarah.services.neighbourhoods.listing import list_neighbourhoods
 from sarah.services.sites import resolve_sites
 from sarah.services.statistics.age_bands import age_bands_for_sites
 from sarah.services.statistics.completeness import period_completeness
 from sarah.services.statistics.months import month_breakdown
+from sarah.services.statistics.neighbourhoods import neighbourhoods_for_sites
 from sarah.services.statistics.tables import semester_tables
 
 
@@ -76,3 +80,14 @@ def compute_age_bands(
     """Tables 3 and 4 by a funder's age bands (``profile``: "fse" or typed bands)."""
     chosen = resolve_sites(engine, sites)
     return generation, age_bands_for_sites(engine, period, chosen, find_profile(profile))
+
+
+def compute_neighbourhoods(
+    generation: int, engine: Engine, period: Period, sites: list[str]
+) -> tuple[int, NeighbourhoodTable | None]:
+    """People by neighbourhood of residence; None while the network has never listed one (off:
+    no such table anywhere). Retired all, the table stays for the people already given one."""
+    if not list_neighbourhoods(engine):
+        return generation, None  # one small read instead of the grouped counts
+    table = neighbourhoods_for_sites(engine, period, resolve_sites(engine, sites))
+    return generation, table if table.places else None

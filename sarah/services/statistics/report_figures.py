@@ -25,9 +25,10 @@ from sarah.services.statistics.tables import report_for_sites
 
 if TYPE_CHECKING:
     from sarah.reports.months import MonthBreakdown
+    from sarah.reports.neighbourhoods import NeighbourhoodTable
     from sarah.reports.publication import Publication
 
-EXTRAS = ("months", "comparison", "ratios", "completeness")
+EXTRAS = ("months", "comparison", "ratios", "completeness", "neighbourhoods")
 
 
 def _published(
@@ -63,6 +64,19 @@ def _months(
     return month_breakdown(engine, period, [s.name for s in chosen])
 
 
+def _neighbourhoods(engine: Engine, period: Period, chosen: list[SiteInfo]) -> NeighbourhoodTable:
+    """The people by neighbourhood, refused when no neighbourhood was ever listed."""
+    from sarah.services.statistics.neighbourhoods import neighbourhoods_for_sites
+
+    table = neighbourhoods_for_sites(engine, period, chosen)
+    if not table.places:
+        raise InvalidInput(
+            "Aucun quartier de résidence n'est suivi dans ce réseau : la liste des quartiers "
+            "est vide (Catalogue > Quartiers de résidence). Retirez « neighbourhoods » de --with."
+        )
+    return table
+
+
 def report_figures(
     engine: Engine,
     period: Period,
@@ -76,7 +90,8 @@ def report_figures(
     """The report of ``period`` for the named sites (all when None), and:
 
     - ``extras``: any of :data:`EXTRAS` (the months, the comparison with one year earlier, the
-      ratios, the completeness of the entries per site and month);
+      ratios, the completeness of the entries per site and month, the people by neighbourhood
+      of residence, refused when the network keeps no list of neighbourhoods);
     - ``published``: the figures as published at the period's closing, refused when the period
       is not closed or the selection is not the sites closed together (a total of distinct
       people cannot be cut to fewer sites afterwards).
@@ -108,6 +123,8 @@ def report_figures(
         from sarah.services.statistics.completeness import period_completeness  # the ORM too
 
         figures.completeness = period_completeness(engine, period, [s.name for s in chosen])
+    if "neighbourhoods" in extras:
+        figures.neighbourhoods = _neighbourhoods(engine, period, chosen)
     if age_profile is not None:
         figures.age_bands = age_bands_for_sites(engine, period, chosen, age_profile)
     if "comparison" in extras:

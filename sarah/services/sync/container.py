@@ -31,6 +31,7 @@ from sarah import paths, schema
 TABLES: tuple[Table, ...] = (
     schema.sites,
     schema.services,
+    schema.neighbourhoods,
     schema.visitors,
     schema.visitor_merges,
     schema.contacts,

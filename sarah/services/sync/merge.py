@@ -296,9 +296,11 @@ def _keep_births_of_erased(conn: sqlite3.Connection) -> None:
     the contacts only one side held get their age too (:func:`_finish_erasures`)."""
     conn.execute(
         "CREATE TEMP TABLE erasure_births AS "
-        "SELECT m.id AS visitor_id, m.birth_date AS birth_date, 1 AS here FROM main.visitors m "
+        "SELECT m.id AS visitor_id, m.birth_date AS birth_date, "
+        "m.neighbourhood_id AS neighbourhood_id, 1 AS here FROM main.visitors m "
         "JOIN pkg.visitors p ON p.id = m.id WHERE p.erased_at IS NOT NULL AND m.erased_at IS NULL "
-        "UNION ALL SELECT p.id, p.birth_date, 0 FROM pkg.visitors p JOIN main.visitors m "
+        "UNION ALL SELECT p.id, p.birth_date, p.neighbourhood_id, 0 FROM pkg.visitors p "
+        "JOIN main.visitors m "
         "ON m.id = p.id WHERE m.erased_at IS NOT NULL AND p.erased_at IS NULL"
     )
 
@@ -312,7 +314,7 @@ _AGE = (
 def _finish_erasures(conn: sqlite3.Connection) -> int:
     """After the rows are in: what an erasure changes beyond the rows the package brought
     (sarah.services.privacy.erase, the same rules): records merged into an erased one erased
-    too, ages on the contacts only this side held, merge traces emptied. Returns how many
+    too, ages and neighbourhoods on the contacts only this side held, merge traces emptied. Returns how many
     identities held here were erased by the package."""
     erased_here = int(
         conn.execute("SELECT count(*) FROM temp.erasure_births WHERE here = 1").fetchone()[0]
@@ -321,7 +323,8 @@ def _finish_erasures(conn: sqlite3.Connection) -> int:
         "SELECT EXISTS (SELECT 1 FROM main.visitors a JOIN main.visitors s "
         "ON s.id = a.merged_into_id WHERE a.erased_at IS NULL AND s.erased_at IS NOT NULL) "
         "OR EXISTS (SELECT 1 FROM main.contacts c JOIN temp.erasure_births b "
-        "ON b.visitor_id = c.visitor_id WHERE c.age_years IS NULL AND b.birth_date IS NOT NULL) "
+        "ON b.visitor_id = c.visitor_id WHERE (c.age_years IS NULL AND b.birth_date IS NOT NULL) "
+        "OR (c.neighbourhood_id IS NULL AND b.neighbourhood_id IS NOT NULL)) "
         f"OR EXISTS (SELECT 1 FROM main.visitor_merges t WHERE {_TRACE_TO_EMPTY})"
     ).fetchone()[0]
     if not pending:
@@ -332,7 +335,7 @@ def _finish_erasures(conn: sqlite3.Connection) -> int:
     me = conn.execute("SELECT id FROM main.installation").fetchone()[0]
     while conn.execute(
         "UPDATE main.visitors SET last_name = '', first_name = '', birth_date = NULL, "
-        "search_key = '', sound_key = '', last_sound = '', first_sound = '', first_key = '', "
+        "neighbourhood_id = NULL, search_key = '', sound_key = '', last_sound = '', first_sound = '', first_key = '', "
         "compound_name = 0, "
         "erased_at = (SELECT s.erased_at FROM main.visitors s "
         "WHERE s.id = main.visitors.merged_into_id), revision = ?, changed_by = ? "
@@ -346,6 +349,13 @@ def _finish_erasures(conn: sqlite3.Connection) -> int:
         "WHERE b.visitor_id = main.contacts.visitor_id), revision = ?, changed_by = ? "
         "WHERE age_years IS NULL AND visitor_id IN "
         "(SELECT visitor_id FROM temp.erasure_births WHERE birth_date IS NOT NULL)",
+        (revision, me),
+    )
+    conn.execute(
+        "UPDATE main.contacts SET neighbourhood_id = (SELECT b.neighbourhood_id "
+        "FROM temp.erasure_births b WHERE b.visitor_id = main.contacts.visitor_id), "
+        "revision = ?, changed_by = ? WHERE neighbourhood_id IS NULL AND visitor_id IN "
+        "(SELECT visitor_id FROM temp.erasure_births WHERE neighbourhood_id IS NOT NULL)",
         (revision, me),
     )
     conn.execute(

@@ -279,9 +279,11 @@ def _derive_name_columns(pg: Any) -> None:
 def _keep_births_of_erased(pg: Any) -> None:
     pg.execute(
         "CREATE TEMP TABLE erasure_births ON COMMIT DROP AS "
-        "SELECT m.id AS visitor_id, m.birth_date AS birth_date, 1 AS here FROM visitors m "
+        "SELECT m.id AS visitor_id, m.birth_date AS birth_date, "
+        "m.neighbourhood_id AS neighbourhood_id, 1 AS here FROM visitors m "
         "JOIN pkg_visitors p ON p.id = m.id WHERE p.erased_at IS NOT NULL AND m.erased_at IS NULL "
-        "UNION ALL SELECT p.id, p.birth_date, 0 FROM pkg_visitors p JOIN visitors m "
+        "UNION ALL SELECT p.id, p.birth_date, p.neighbourhood_id, 0 FROM pkg_visitors p "
+        "JOIN visitors m "
         "ON m.id = p.id WHERE m.erased_at IS NOT NULL AND p.erased_at IS NULL"
     )
 
@@ -307,7 +309,8 @@ def _finish_erasures(pg: Any) -> int:
         "SELECT EXISTS (SELECT 1 FROM visitors a JOIN visitors s "
         "ON s.id = a.merged_into_id WHERE a.erased_at IS NULL AND s.erased_at IS NOT NULL) "
         "OR EXISTS (SELECT 1 FROM contacts c JOIN erasure_births b "
-        "ON b.visitor_id = c.visitor_id WHERE c.age_years IS NULL AND b.birth_date IS NOT NULL) "
+        "ON b.visitor_id = c.visitor_id WHERE (c.age_years IS NULL AND b.birth_date IS NOT NULL) "
+        "OR (c.neighbourhood_id IS NULL AND b.neighbourhood_id IS NOT NULL)) "
         f"OR EXISTS (SELECT 1 FROM visitor_merges t WHERE {_TRACE_TO_EMPTY})",
         params,
     ).fetchone()[0]
@@ -320,7 +323,7 @@ def _finish_erasures(pg: Any) -> int:
     while (
         pg.execute(
             "UPDATE visitors SET last_name = '', first_name = '', birth_date = NULL, "
-            "search_key = '', sound_key = '', last_sound = '', first_sound = '', first_key = '', "
+            "neighbourhood_id = NULL, search_key = '', sound_key = '', last_sound = '', first_sound = '', first_key = '', "
             "compound_name = false, "
             "erased_at = (SELECT s.erased_at FROM visitors s "
             "WHERE s.id = visitors.merged_into_id), revision = %(revision)s, "
@@ -336,6 +339,14 @@ def _finish_erasures(pg: Any) -> int:
         "WHERE b.visitor_id = contacts.visitor_id), revision = %(revision)s, "
         "changed_by = %(me)s WHERE age_years IS NULL AND visitor_id IN "
         "(SELECT visitor_id FROM erasure_births WHERE birth_date IS NOT NULL)",
+        params,
+    )
+    pg.execute(
+        "UPDATE contacts SET neighbourhood_id = (SELECT b.neighbourhood_id "
+        "FROM erasure_births b WHERE b.visitor_id = contacts.visitor_id), "
+        "revision = %(revision)s, changed_by = %(me)s WHERE neighbourhood_id IS NULL "
+        "AND visitor_id IN "
+        "(SELECT visitor_id FROM erasure_births WHERE neighbourhood_id IS NOT NULL)",
         params,
     )
     pg.execute(

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from sarah.db import known_revisions
 from sarah.dbfile import SQLITE_MAGIC
-from sarah.services.sync.container import FORMAT, TABLES, columns
+from sarah.services.sync.container import FORMAT, TABLES, column_list, columns
 from sarah.services.sync.errors import SyncRefused
 from sarah.vocabulary import CHANNELS
 
@@ -38,9 +38,10 @@ class NewerSchema(SyncRefused):
 _ID_COLUMNS = {
     "sites": ("id", "origin_site_id", "changed_by"),
     "services": ("id", "origin_site_id", "changed_by"),
-    "visitors": ("id", "merged_into_id", "origin_site_id", "changed_by"),
+    "neighbourhoods": ("id", "origin_site_id", "changed_by"),
+    "visitors": ("id", "merged_into_id", "neighbourhood_id", "origin_site_id", "changed_by"),
     "visitor_merges": ("id", "survivor_id", "absorbed_id", "origin_site_id", "changed_by"),
-    "contacts": ("id", "site_id", "visitor_id", "origin_site_id", "changed_by"),
+    "contacts": ("id", "site_id", "visitor_id", "neighbourhood_id", "origin_site_id", "changed_by"),
     "contact_services": ("contact_id", "service_id"),
     "closed_days": ("id", "site_id", "origin_site_id", "changed_by"),
 }
@@ -49,6 +50,11 @@ _DAY = "'[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'"
 _RULES = {
     "sites": ["name IS NOT NULL AND length(trim(name)) > 0"],
     "services": ["code IS NOT NULL AND length(code) > 0", "label IS NOT NULL"],
+    "neighbourhoods": [
+        "label IS NOT NULL AND length(trim(label)) > 0",
+        "priority IN (0, 1) AND retired IN (0, 1)",
+        "shortcut IS NULL OR length(shortcut) = 1",
+    ],
     "visitors": [
         "last_name IS NOT NULL",
         "sex IS NULL OR sex IN ('F', 'H')",
@@ -122,6 +128,8 @@ _REFERENCES = (
     ("contact_services", "contact_id", "contacts"),
     ("contact_services", "service_id", "services"),
     ("visitors", "merged_into_id", "visitors"),
+    ("visitors", "neighbourhood_id", "neighbourhoods"),
+    ("contacts", "neighbourhood_id", "neighbourhoods"),
     ("visitor_merges", "survivor_id", "visitors"),
     ("visitor_merges", "absorbed_id", "visitors"),
     ("closed_days", "site_id", "sites"),
@@ -183,6 +191,8 @@ def _check_tables(conn: sqlite3.Connection, path: Path, manifest: dict[str, obje
         if sorted(present.get(table.name, [])) != sorted(columns(table)):
             raise _refuse(path, f"table {table.name} absente ou de colonnes inattendues")
         said = tables.get(table.name)
+        if said is None and any(table.name in names for names in LATER_TABLES.values()):
+            said = {"rows": 0, "revision_sum": 0}  # written before the table existed
         revision = "revision" if "revision" in table.c else "0"
         count, total = conn.execute(
             f"SELECT count(*), coalesce(sum({revision}), 0) FROM {table.name}"
@@ -227,7 +237,11 @@ def check_ids(conn: sqlite3.Connection, package: Path) -> None:
 # package of an installation not yet updated lacks them and reads as NULL (nothing erased).
 LATER_COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "0006": (("visitors", "erased_at", "DATETIME"), ("contacts", "age_years", "INTEGER")),
+    "0012": (("visitors", "neighbourhood_id", "TEXT"), ("contacts", "neighbourhood_id", "TEXT")),
 }
+# Travelling tables added since packages exist: a package of an older SARAH has none (read as
+# an empty table: an older installation has no list of neighbourhoods).
+LATER_TABLES: dict[str, tuple[str, ...]] = {"0012": ("neighbourhoods",)}
 
 
 def _add_later_columns(path: Path) -> bool:
@@ -235,13 +249,20 @@ def _add_later_columns(path: Path) -> bool:
     missing = []
     conn = sqlite3.connect(path)
     try:
+        held_tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_schema")}
+        added = [t for t in TABLES for names in LATER_TABLES.values() if t.name in names]
+        for later in added:
+            if later.name not in held_tables:
+                conn.execute(f"CREATE TABLE {later.name} ({column_list(later)})")
+                missing.append((later.name, "", ""))
         for columns_added in LATER_COLUMNS.values():
             for table, column, kind in columns_added:
                 held = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
                 if held and column not in held:
                     missing.append((table, column, kind))
-        for table, column, kind in missing:
-            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+        for table_name, column, kind in missing:
+            if column:
+                conn.execute(f"ALTER TABLE {table_name} ADD COLUMN {column} {kind}")
         conn.commit()
     finally:
         conn.close()

@@ -1,4 +1,5 @@
-"""Catalogue: the coordinator adds, renames, reorders, retires services and sets their desk keys.
+"""Catalogue: the coordinator adds, renames, reorders, retires services and sets their desk keys;
+a second tab keeps the list of neighbourhoods of residence (sarah.ui.catalogue.neighbourhoods_screen).
 
 A service that was ever delivered is never deleted: it is retired (gone from the desk, kept in the
 history and in the reports of the periods where it was used). Renaming keeps the service's stable
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +39,7 @@ from sarah.services.catalogue import (
     service_usage,
     set_shortcut,
 )
+from sarah.ui.catalogue.neighbourhoods_screen import NeighbourhoodsScreen
 from sarah.ui.catalogue.service_dialog import ServiceDialog
 from sarah.ui.context import AppContext
 from sarah.ui.dialogs.crash import failure_text
@@ -71,10 +74,13 @@ ACTIONS: dict[str, tuple[str, str, str]] = {
 
 class CatalogueScreen(QWidget):
     catalogue_changed = Signal()  # the desk reloads its services when this fires
+    neighbourhoods_changed = Signal()  # the list of neighbourhoods of residence changed
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        # Each part's keys act within its own tab (both have Ctrl+N, F2, Del…).
+        self.services_page = QWidget()
         self.dialog: ServiceDialog | None = None
         self.confirm_box: QMessageBox | None = None
         self._usage_worker: Worker | None = None
@@ -91,18 +97,35 @@ class CatalogueScreen(QWidget):
         body = QHBoxLayout()
         body.addWidget(self.table, 1)
         body.addLayout(self._button_column())
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.services_page)
         layout.addWidget(self._title())
         layout.addWidget(self._intro())
         layout.addLayout(body, 1)
         layout.addWidget(self.show_retired)
         layout.addWidget(self.status)
+        self.neighbourhoods = NeighbourhoodsScreen(ctx)
+        self.parts = QTabWidget()
+        self.parts.setDocumentMode(True)
+        self.parts.addTab(self.services_page, "Servi&ces")
+        self.parts.addTab(self.neighbourhoods, "&Quartiers de résidence")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.parts)
 
         self.show_retired.toggled.connect(lambda _on: self.reload())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
         self.table.activated.connect(lambda _index: self.rename())
+        self.neighbourhoods.neighbourhoods_changed.connect(self.neighbourhoods_changed)
+        self.parts.currentChanged.connect(self._part_shown)
         self.setFocusProxy(self.table)
         self.reload()
+
+    def _part_shown(self, index: int) -> None:
+        """The window's Ctrl+5 focuses the screen: it lands in the part on show."""
+        part = self.table if index == 0 else self.neighbourhoods
+        self.setFocusProxy(part)
+        if self.isVisible():
+            part.setFocus()
 
     # --- parts of the screen --------------------------------------------------------------------
 
@@ -169,7 +192,7 @@ class CatalogueScreen(QWidget):
         act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         act.setToolTip(tip)
         act.triggered.connect(slot)
-        self.addAction(act)
+        self.services_page.addAction(act)
         return act
 
     def showEvent(self, event: QShowEvent) -> None:

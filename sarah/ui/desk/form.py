@@ -54,7 +54,9 @@ from sarah.ui.desk.form_views import (
     lay_out_form,
 )
 from sarah.ui.desk.keys import add_shortcuts, trigger_own_shortcut
+from sarah.ui.desk.residence import Residence
 from sarah.ui.dialogs.crash import failure_text
+from sarah.ui.dialogs.neighbourhood_combo import NEIGHBOURHOOD_KEY
 from sarah.ui.dialogs.new_visitor import NewVisitorDialog
 from sarah.ui.table_models.desk_results import VisitorResultsModel
 from sarah.ui.table_models.desk_services import ServicesChecklistModel
@@ -79,6 +81,7 @@ class ContactForm(QWidget):
         self.ctx = ctx
         self._when = when
         self.state = FormState()
+        self.residence = Residence(ctx, self)
         self._saving = False
         self._refusal_shown = False
         self.new_visitor_dialog: NewVisitorDialog | None = None
@@ -142,6 +145,7 @@ class ContactForm(QWidget):
                 ("Appel anonyme", (ANONYMOUS_KEY,), self.save_anonymous_call),
                 ("Nouvelle personne", (NEW_VISITOR_KEY,), self.request_new_visitor),
                 ("Effacer le formulaire", (CLEAR_KEY,), self.escape),
+                ("Quartier de la personne", (NEIGHBOURHOOD_KEY,), self.choose_neighbourhood),
             ),
         )
 
@@ -266,7 +270,20 @@ class ContactForm(QWidget):
         return self.state.visitor
 
     def _show_visitor(self) -> None:
-        self.search_pane.show_visitor(self.state.visitor)
+        visitor = self.state.visitor
+        self.search_pane.show_visitor(visitor, self.residence.card_line(visitor))
+
+    def choose_neighbourhood(self) -> None:
+        """F6: the chosen person's neighbourhood, by one key (where the network keeps a list)."""
+
+        def done(error: str | None) -> None:
+            if error:
+                self._hint(error, error=True)
+            self._show_visitor()
+            if self.state.visitor is not None:
+                self._focus_services()
+
+        self.residence.choose(self.state.visitor, done)
 
     # --- channel ---------------------------------------------------------------------------------
 

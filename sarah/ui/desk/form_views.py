@@ -263,7 +263,8 @@ class SearchPane(QWidget):
         self.hint_label.setText(text)
         self.hint_label.setStyleSheet(ERROR_STYLE if error else HINT_STYLE)
 
-    def show_visitor(self, hit: VisitorHit | None) -> None:
+    def show_visitor(self, hit: VisitorHit | None, residence: str | None = None) -> None:
+        """The chosen person's card; ``residence``: the neighbourhood line, where kept."""
         if hit is None:
             self.visitor_card.setText(
                 f"<span style='color:{HINT_COLOUR}'>Aucune personne choisie. "
@@ -280,6 +281,7 @@ class SearchPane(QWidget):
             f"<b style='font-size:120%'>{hit.display_name}</b> &nbsp; "
             f"<span style='background:#dbeafe;padding:2px'>&nbsp;{hit.group_label}&nbsp;</span>"
             f"<br>{sex}, {age} — {last}"
+            + (f"<br><span style='color:{HINT_COLOUR}'>{residence}</span>" if residence else "")
         )
         self.visitor_card.setStyleSheet(
             "background: #f0fdf4; border: 1px solid #86efac; border-radius: 4px; padding: 6px;"

@@ -2,7 +2,8 @@
 
 Name, first name, sex and a birth date typed fast: F or H, and the cursor is already in the
 birth date; digits only, the slashes come by themselves; the age and "jeune"/"adulte" are shown
-live, and a wrong date is said once, under the field. Before creating, likely duplicates are
+live, and a wrong date is said once, under the field. Where the network keeps a list of
+neighbourhoods, the whole date moves on to "Quartier", chosen by one key. Before creating, likely duplicates are
 listed and the agent may pick the existing person instead.
 """
 
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 from sarah.errors import UserError
 from sarah.services.desk.search import VisitorHit, visitor_hit
 from sarah.services.desk.values import format_date_typing, looks_like_date, parse_birth_date
+from sarah.services.neighbourhoods.listing import NeighbourhoodInfo, list_neighbourhoods
 from sarah.services.visitors import (
     VisitorInfo,
     age_group,
@@ -39,6 +41,7 @@ from sarah.services.visitors import (
     likely_duplicates,
 )
 from sarah.ui.context import AppContext
+from sarah.ui.dialogs.neighbourhood_combo import NeighbourhoodCombo
 from sarah.ui.style import ERROR_COLOUR, ERROR_STYLE, HINT_COLOUR, SUCCESS_COLOUR
 from sarah.vocabulary import AGE_GROUP_NAMES
 
@@ -172,7 +175,24 @@ class NewVisitorDialog(QDialog):
         form.addRow("&Sexe :", self.sex_combo)
         form.addRow("&Date de naissance :", self.birth_edit)
         form.addRow("", self.age_label)
+        # Only where the network keeps a list of neighbourhoods (off by default).
+        self.place_combo: NeighbourhoodCombo | None = None
+        places = self._places()
+        if places:
+            self.place_combo = NeighbourhoodCombo(places, self)
+            self.place_combo.setObjectName("neighbourhood")
+            keys = ", ".join(f"{p.shortcut} {p.label}" for p in places if p.shortcut)
+            self.place_combo.setToolTip(
+                f"Une touche : {keys} ; Tab s'il n'est pas connu. Jamais l'adresse."
+            )
+            form.addRow("&Quartier :", self.place_combo)
         return form
+
+    def _places(self) -> list[NeighbourhoodInfo]:
+        try:
+            return list_neighbourhoods(self.ctx.engine, include_retired=False)
+        except UserError:
+            return []  # the dialog works without: the neighbourhood stays "non renseigné"
 
     def _duplicates_box(self) -> QFrame:
         """Likely duplicates, shown before creating: pick one, or create the person anyway."""
@@ -230,7 +250,14 @@ class NewVisitorDialog(QDialog):
         QWidget.setTabOrder(self.last_edit, self.first_edit)
         QWidget.setTabOrder(self.first_edit, self.sex_combo)
         QWidget.setTabOrder(self.sex_combo, self.birth_edit)
-        QWidget.setTabOrder(self.birth_edit, self.create_button)
+        if self.place_combo is not None:
+            QWidget.setTabOrder(self.birth_edit, self.place_combo)
+            QWidget.setTabOrder(self.place_combo, self.create_button)
+            self.place_combo.chosen.connect(self._place_chosen)
+            self.place_combo.refused.connect(self._place_refused)
+            self.place_combo.currentIndexChanged.connect(self._fields_changed)
+        else:
+            QWidget.setTabOrder(self.birth_edit, self.create_button)
         self.birth_edit.textEdited.connect(self._birth_typed)
         self.birth_edit.textChanged.connect(self._update_age)
         for edit in (self.last_edit, self.first_edit, self.birth_edit):
@@ -279,6 +306,31 @@ class NewVisitorDialog(QDialog):
         if formatted != text:
             self.birth_edit.setText(formatted)
             self.birth_edit.setCursorPosition(len(formatted))
+        if self.place_combo is not None and len(formatted) == 10 and self._date_is_valid():
+            # The date is whole: the neighbourhood's key comes next (Entrée still creates).
+            self.place_combo.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def _date_is_valid(self) -> bool:
+        try:
+            self._birth_date()
+        except UserError:
+            return False
+        return True
+
+    def _place_chosen(self) -> None:
+        self.create_button.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def _place_refused(self, text: str) -> None:
+        assert self.place_combo is not None
+        keys = [
+            self.place_combo.itemText(i).split(" — ")[0]
+            for i in range(1, self.place_combo.count())
+            if " — " in self.place_combo.itemText(i)
+        ]
+        self.error_label.setText(
+            f"Quartier : la touche « {text} » n'est celle d'aucun quartier. Tapez "
+            f"{', '.join(keys)}, ou passez (Tab) s'il n'est pas connu."
+        )
 
     def _update_age(self, text: str) -> None:
         text = text.strip()
@@ -389,6 +441,7 @@ class NewVisitorDialog(QDialog):
                 sex=sex,
                 birth_date=born,
                 site_id=self.ctx.site.id,
+                neighbourhood_id=self.place_combo.currentData() if self.place_combo else None,
             )
             hit = visitor_hit(
                 self.ctx.engine, info.id, young_age_limit=self.ctx.settings.young_age_limit

@@ -4,7 +4,9 @@ click any number to see the contacts behind it.
 
 Figures are computed off the GUI thread (sarah.ui.workers): first the four tables, the months
 and the ratios, shown as soon as they are ready; then the same period one year earlier for the
-comparison. Exports are written off the GUI thread too. The bar above (period, sites, buttons,
+comparison; then a funder's age bands and the people by neighbourhood of residence (when the
+network keeps a list of neighbourhoods) under the four tables. Exports are written off the GUI
+thread too. The bar above (period, sites, buttons,
 status) is sarah.ui.reports.statistics_bar; the tabs, sarah.ui.reports.statistics_views.
 """
 
@@ -25,6 +27,7 @@ from sarah.reports.comparison import Comparison
 from sarah.reports.completeness import Completeness
 from sarah.reports.figures import Figures
 from sarah.reports.months import MonthBreakdown
+from sarah.reports.neighbourhoods import NeighbourhoodTable
 from sarah.reports.publication import ChangesSincePublished, Publication
 from sarah.reports.ratios import Ratio
 from sarah.reports.tables import Period, Report
@@ -35,6 +38,7 @@ from sarah.services.statistics.figures import (
     compute_comparison,
     compute_completeness,
     compute_months,
+    compute_neighbourhoods,
     compute_publication,
     compute_tables,
 )
@@ -231,7 +235,8 @@ class StatisticsScreen(QWidget):
             return  # the selection changed meanwhile
         self.figures = Figures(report, ratio_rows)
         profile = self.bar.profile()
-        self._pending = {"publication", "age_bands"} if profile else {"publication"}
+        # Exports wait for these: a file has every table the screen shows.
+        self._pending = {"publication", "neighbourhoods", *(("age_bands",) if profile else ())}
         self.tabs.show_tables(report, ratio_rows)
         self.tabs.show_charts(self.figures)
         self.bar.show_status(
@@ -259,17 +264,7 @@ class StatisticsScreen(QWidget):
             self.today,
             on_result=self._on_completeness,
         )
-        self.tabs.show_age_bands(None, report)
-        if profile:
-            self._compute(
-                compute_age_bands,
-                generation,
-                engine,
-                report.period,
-                sites,
-                profile,
-                on_result=self._on_age_bands,
-            )
+        self._compute_extra_tables(generation, report, profile)
         self._compute(
             compute_publication,
             generation,
@@ -278,6 +273,15 @@ class StatisticsScreen(QWidget):
             sites,
             on_result=self._on_publication,
         )
+
+    def _compute_extra_tables(self, generation: int, report: Report, profile: str | None) -> None:
+        """The tables under the four: a funder's age bands, the people by neighbourhood."""
+        common = (generation, self.ctx.engine, report.period, list(report.sites))
+        self.tabs.show_age_bands(None, report)
+        self.tabs.show_neighbourhoods(None, report)
+        if profile:
+            self._compute(compute_age_bands, *common, profile, on_result=self._on_age_bands)
+        self._compute(compute_neighbourhoods, *common, on_result=self._on_neighbourhoods)
 
     def _on_months(self, result: tuple[int, MonthBreakdown]) -> None:
         generation, months = result
@@ -295,6 +299,15 @@ class StatisticsScreen(QWidget):
         self.figures.age_bands = tables
         self._pending.discard("age_bands")
         self.tabs.show_age_bands(tables, self.figures.report)
+        self._when_complete()
+
+    def _on_neighbourhoods(self, result: tuple[int, NeighbourhoodTable | None]) -> None:
+        generation, table = result
+        if generation != self._generation or self.figures is None:
+            return
+        self.figures.neighbourhoods = table  # None: no list kept, no table in the files either
+        self._pending.discard("neighbourhoods")
+        self.tabs.show_neighbourhoods(table, self.figures.report)
         self._when_complete()
 
     def _on_completeness(self, result: tuple[int, Completeness]) -> None:

@@ -1,10 +1,12 @@
 """The tabs of the Statistiques screen and what each shows: the four tables with their checks and
-a line on the entries' completeness, the completeness per site and month, the month breakdown,
-the comparison with one year earlier, the ratios and the charts."""
+a line on the entries' completeness (a funder's age bands and the people by neighbourhood of
+residence under them), the completeness per site and month, the month breakdown, the comparison
+with one year earlier, the ratios and the charts."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCharts import QChart
 from PySide6.QtCore import Qt
@@ -14,13 +16,16 @@ from sarah.reports.age_bands import AgeBandTables
 from sarah.reports.comparison import Comparison
 from sarah.reports.completeness import Completeness
 from sarah.reports.figures import Figures
+from sarah.reports.grids import TableGrid
 from sarah.reports.months import MonthBreakdown
+from sarah.reports.neighbourhoods import NeighbourhoodTable
 from sarah.reports.ratios import Ratio
 from sarah.reports.tables import Report
 from sarah.ui.reports.charts import chart_view, months_chart, people_chart, services_chart
 from sarah.ui.reports.completeness_view import CompletenessView
 from sarah.ui.reports.grid_table import GridTable, scroll_area, title_label
 from sarah.ui.reports.grids import (
+    Grid,
     comparison_grid,
     months_grid,
     ratios_grid,
@@ -33,6 +38,7 @@ from sarah.ui.style import SUCCESS_COLOUR, WARNING_COLOUR
 TABS = ("Tableaux", "Complétude", "Par mois", "Comparaison", "Ratios", "Graphiques")
 REPORT_TABLES = ("contacts", "services", "persons", "new_persons")
 AGE_BAND_TABLES = ("persons_by_age", "new_persons_by_age")  # with a funder's profile
+NEIGHBOURHOOD_TABLE = "persons_by_neighbourhood"  # when the network keeps a list of them
 COMPLETENESS_PENDING = "Complétude des saisies en cours de calcul…"
 COMPARISON_NOTE = (
     "Même période un an plus tôt. Les services sont rapprochés par leur code : un service "
@@ -84,6 +90,14 @@ def _page(*widgets: QWidget) -> QWidget:
     for w in widgets:
         layout.addWidget(w)
     return page
+
+
+def _neighbourhood_grid(report: Report, table: NeighbourhoodTable, grid: TableGrid) -> Grid:
+    """Laid out like tables 3 and 4, but each column named by the neighbourhood alone, "(QPV)"
+    after the priority ones: the group's heading before each name made the table too wide."""
+    priority = sum(p.priority for p in table.shown_places())
+    headings = [f"{h} (QPV)" if i < priority else h for i, h in enumerate(grid.headings)]
+    return replace(table_grid(report, grid), headers=[grid.corner, *headings])
 
 
 class StatisticsTabs(QTabWidget):
@@ -138,8 +152,28 @@ class StatisticsTabs(QTabWidget):
         self.age_bands_note.setWordWrap(True)
         self.age_bands_note.hide()
         layout.addWidget(self.age_bands_note)
+        self._add_neighbourhood_table(layout)
         layout.addStretch(1)
         return page
+
+    def _add_neighbourhood_table(self, layout: QVBoxLayout) -> None:
+        """Its title, its grid, the share living in a priority neighbourhood and the notes."""
+        key = NEIGHBOURHOOD_TABLE
+        self.table_titles[key], self.tables[key] = title_label(""), GridTable(fit_height=True)
+        self.neighbourhood_share = QLabel()
+        self.neighbourhood_notes = QLabel()
+        for label in (self.neighbourhood_share, self.neighbourhood_notes):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setWordWrap(True)
+            label.hide()
+        font = self.neighbourhood_share.font()
+        font.setBold(True)
+        self.neighbourhood_share.setFont(font)
+        layout.addSpacing(6)
+        for w in (self.table_titles[key], self.tables[key]):
+            layout.addWidget(w)
+        layout.addWidget(self.neighbourhood_share)
+        layout.addWidget(self.neighbourhood_notes)
 
     def _charts_page(self) -> QWidget:
         page = QWidget()
@@ -159,6 +193,8 @@ class StatisticsTabs(QTabWidget):
         self.completeness_line.clear()
         self.completeness.show_completeness(None)
         self.age_bands_note.hide()
+        self.neighbourhood_share.hide()
+        self.neighbourhood_notes.hide()
         for key, title in self.table_titles.items():  # no empty frames under stale titles
             title.hide()
             self.tables[key].hide()
@@ -207,6 +243,26 @@ class StatisticsTabs(QTabWidget):
         first = next(iter(notes.values()), [])
         self.age_bands_note.setText(" ".join(first))
         self.age_bands_note.setVisible(bool(first))
+
+    def show_neighbourhoods(self, table: NeighbourhoodTable | None, report: Report) -> None:
+        """People by neighbourhood under the four tables (None: the network keeps no list)."""
+        key = NEIGHBOURHOOD_TABLE
+        title, grid_table = self.table_titles[key], self.tables[key]
+        for w in (title, grid_table, self.neighbourhood_share, self.neighbourhood_notes):
+            w.hide()
+        grid_table.set_grid(None)
+        if table is None:
+            return
+        grid = table.grid()
+        title.setText(grid.title)
+        grid_table.set_grid(_neighbourhood_grid(report, table, grid))
+        share = table.share_sentence()
+        self.neighbourhood_share.setText(share)
+        notes = " ".join(n for n in table.table_notes()[key] if n != share)
+        self.neighbourhood_notes.setText(notes)
+        for w in (title, grid_table, self.neighbourhood_share):
+            w.show()
+        self.neighbourhood_notes.setVisible(bool(notes))
 
     def show_completeness(self, completeness: Completeness) -> None:
         self.completeness.show_completeness(completeness)

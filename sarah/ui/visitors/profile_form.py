@@ -3,6 +3,7 @@ birth date is typed."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from PySide6.QtCore import Signal
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 from sarah.errors import InvalidInput, UserError
 from sarah.services.visitor_history import VisitorHistory, parse_birth_date
 from sarah.services.visitors import age_group, age_on
+from sarah.ui.dialogs.neighbourhood_combo import NeighbourhoodCombo
 from sarah.ui.style import ERROR_COLOUR
 from sarah.vocabulary import AGE_GROUP_NAMES
 
@@ -26,7 +28,8 @@ SEX_CHOICES = (("Non renseigné", None), ("Femme", "F"), ("Homme", "H"))
 
 
 class ProfileForm(QGroupBox):
-    """Last name, first name, sex, birth date; the age and jeune/adulte shown as the date is typed."""
+    """Last name, first name, sex, birth date; the age and jeune/adulte shown as the date is typed;
+    the neighbourhood where the network keeps a list of them."""
 
     changed = Signal()
 
@@ -45,6 +48,10 @@ class ProfileForm(QGroupBox):
         self.birth_date.setMaxLength(10)
         self.age_label = QLabel()
         self.age_label.setMinimumWidth(140)
+        # Only where the network keeps a list of neighbourhoods (off by default).
+        self.place = NeighbourhoodCombo([])
+        self.place.setToolTip("Le quartier de résidence, d'une touche ; jamais l'adresse.")
+        self.place_label = self._buddy("&Quartier", self.place)
 
         grid = QGridLayout(self)
         grid.addWidget(self._buddy("&Nom", self.last_name), 0, 0)
@@ -58,13 +65,19 @@ class ProfileForm(QGroupBox):
         born.addWidget(self.birth_date, 1)
         born.addWidget(self.age_label)
         grid.addLayout(born, 1, 3)
+        grid.addWidget(self.place_label, 2, 0)
+        grid.addWidget(self.place, 2, 1)
+        self.place_label.hide()
+        self.place.hide()
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
 
         self._loaded: tuple[str, str, str | None, str] = ("", "", None, "")
+        self._loaded_place: uuid.UUID | None = None
         for edit in (self.last_name, self.first_name, self.birth_date):
             edit.textChanged.connect(self._on_change)
         self.sex.currentIndexChanged.connect(self._on_change)
+        self.place.currentIndexChanged.connect(self._on_change)
 
     @staticmethod
     def _buddy(text: str, widget: QWidget) -> QLabel:
@@ -76,15 +89,26 @@ class ProfileForm(QGroupBox):
         v = history.visitor
         born = f"{v.birth_date:%d/%m/%Y}" if v.birth_date else ""
         self._loaded = (v.last_name, v.first_name, v.sex, born)
-        for w in (self.last_name, self.first_name, self.sex, self.birth_date):
+        self._loaded_place = history.neighbourhood_id
+        widgets = (self.last_name, self.first_name, self.sex, self.birth_date, self.place)
+        for w in widgets:
             w.blockSignals(True)
         self.last_name.setText(v.last_name)
         self.first_name.setText(v.first_name)
         self.sex.setCurrentIndex(self.sex.findData(v.sex) if v.sex else 0)
         self.birth_date.setText(self._loaded[3])
-        for w in (self.last_name, self.first_name, self.sex, self.birth_date):
+        self.place.set_places(list(history.places))
+        self.place.choose(history.neighbourhood_id)
+        for w in widgets:
             w.blockSignals(False)
+        self.place.setVisible(bool(history.places))
+        self.place_label.setVisible(bool(history.places))
         self._on_change()
+
+    def neighbourhood(self) -> uuid.UUID | None:
+        """The neighbourhood chosen (None: not given)."""
+        value = self.place.currentData()
+        return value if isinstance(value, uuid.UUID) else None
 
     def values(self) -> tuple[str, str, str | None, str]:
         return (
@@ -97,7 +121,8 @@ class ProfileForm(QGroupBox):
     def is_dirty(self) -> bool:
         last, first, sex, born = self.values()
         l0, f0, s0, b0 = self._loaded
-        return (" ".join(last.split()), " ".join(first.split()), sex, born) != (l0, f0, s0, b0)
+        typed = (" ".join(last.split()), " ".join(first.split()), sex, born)
+        return typed != (l0, f0, s0, b0) or self.neighbourhood() != self._loaded_place
 
     def parsed_birth_date(self) -> date | None:
         """The typed date, None when empty; InvalidInput when incomplete or impossible."""

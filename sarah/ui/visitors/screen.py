@@ -120,6 +120,7 @@ class VisitorsScreen(QWidget):
             self.profile.first_name,
             self.profile.sex,
             self.profile.birth_date,
+            self.profile.place,
             self.save_button,
             self.revert_button,
             self.merge_button,
@@ -317,6 +318,7 @@ class VisitorsScreen(QWidget):
                 sex=sex,
                 birth_date=born,
                 site_id=self.ctx.site.id,
+                neighbourhood_id=self.profile.neighbourhood(),
             )
         except UserError as exc:
             self.say(f"Fiche non enregistrée : {exc.message}", "error")

@@ -1,0 +1,1 @@
+"""Neighbourhoods of residence: the coordinator's list, a person's value, off by default."""
