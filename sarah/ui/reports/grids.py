@@ -14,6 +14,7 @@ from sarah.reports.comparison import SECTION_TITLES, ComparedValue, Comparison
 from sarah.reports.grids import PeopleColumn, TableGrid, people_layout
 from sarah.reports.grids import report_grids as engine_grids
 from sarah.reports.months import MonthBreakdown
+from sarah.reports.neighbourhoods import KEY as NEIGHBOURHOODS_KEY
 from sarah.reports.ratios import Ratio, format_decimal
 from sarah.reports.tables import TOTAL, Report, percent_text, total_column_heading
 from sarah.reports.words import NEW_PERSONS_TITLE, PERSONS_TITLE
@@ -101,6 +102,25 @@ TITLES = {
 }
 
 
+def _headings(grid: TableGrid, drills: bool) -> list[str]:
+    """The value columns' headings as the screen's one heading row shows them."""
+    headings = list(grid.headings)
+    if grid.key == NEIGHBOURHOODS_KEY:
+        # Named by the neighbourhood alone ("(QPV)" after a priority one): the group's heading
+        # before each name made the table too wide for the screen and the page.
+        for _heading, first, last in grid.groups:
+            for i in range(first, last - 1):  # before "Ensemble des QPV" and its share
+                headings[i] = f"{headings[i]} (QPV)"
+    elif not drills:
+        # Each count says its group ("18–29 ans Femmes"), as tables 3 and 4's own headings
+        # do ("Jeunes Femmes").
+        for heading, first, last in grid.groups:
+            for i in range(first, last + 1):
+                if grid.kinds[i] != "share":
+                    headings[i] = f"{heading} {headings[i]}"
+    return headings
+
+
 def table_grid(report: Report, grid: TableGrid) -> Grid:
     """The engine's layout of one of the four tables, with a drill-down reference per number;
     another table laid out the same way (a funder's age bands) keeps its title and opens no
@@ -119,18 +139,10 @@ def table_grid(report: Report, grid: TableGrid) -> Grid:
                 ref = _ref(report, grid, r, c) if drills else None
                 cells.append(GridCell(value, COUNT, ref, bold, tooltip=tip))
         rows.append(cells)
-    headings = list(grid.headings)
-    if not drills:
-        # The screen shows one heading row: each count says its group ("18–29 ans Femmes"),
-        # as tables 3 and 4's own headings do ("Jeunes Femmes").
-        for heading, first, last in grid.groups:
-            for i in range(first, last + 1):
-                if grid.kinds[i] != "share":
-                    headings[i] = f"{heading} {headings[i]}"
     return Grid(
         grid.key,
         TITLES.get(grid.key, grid.title),
-        [grid.corner, *headings],
+        [grid.corner, *_headings(grid, drills)],
         rows,
         [(heading, first + 1, last + 1) for heading, first, last in grid.groups],
     )

@@ -18,6 +18,7 @@ from sarah.reports.completeness import COLUMNS as COMPLETENESS_COLUMNS
 from sarah.reports.completeness import Completeness, cell_text
 from sarah.reports.grids import TableGrid
 from sarah.reports.months import MonthBreakdown
+from sarah.reports.neighbourhoods import KEY as NEIGHBOURHOODS_KEY
 from sarah.reports.ratios import Ratio
 from sarah.reports.tables import TOTAL, Report
 from sarah.ui.reports.grids import (
@@ -249,9 +250,10 @@ def _report_tables_html(
         parts.append(grid_html(masked_grid(grid) if mask_small else grid))
     if extra_tables:
         parts.append(PAGE_BREAK)
-    for engine_grid, notes in extra_tables:
+    for i, (engine_grid, notes) in enumerate(extra_tables):
+        if i and engine_grid.key == NEIGHBOURHOODS_KEY:  # after the age bands: its own page
+            parts.append(PAGE_BREAK)
         grid = table_grid(report, engine_grid)
-        parts.append(f"<h2>{html.escape(grid.title)}</h2>")
         parts.append(grid_html(masked_grid(grid) if mask_small else grid))
         parts += [_check(html.escape(note)) for note in small_counts.notes(notes, mask_small)]
     return parts

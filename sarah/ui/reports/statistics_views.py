@@ -6,7 +6,6 @@ with one year earlier, the ratios and the charts."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from PySide6.QtCharts import QChart
 from PySide6.QtCore import Qt
@@ -16,7 +15,6 @@ from sarah.reports.age_bands import AgeBandTables
 from sarah.reports.comparison import Comparison
 from sarah.reports.completeness import Completeness
 from sarah.reports.figures import Figures
-from sarah.reports.grids import TableGrid
 from sarah.reports.months import MonthBreakdown
 from sarah.reports.neighbourhoods import NeighbourhoodTable
 from sarah.reports.ratios import Ratio
@@ -25,7 +23,6 @@ from sarah.ui.reports.charts import chart_view, months_chart, people_chart, serv
 from sarah.ui.reports.completeness_view import CompletenessView
 from sarah.ui.reports.grid_table import GridTable, scroll_area, title_label
 from sarah.ui.reports.grids import (
-    Grid,
     comparison_grid,
     months_grid,
     ratios_grid,
@@ -90,14 +87,6 @@ def _page(*widgets: QWidget) -> QWidget:
     for w in widgets:
         layout.addWidget(w)
     return page
-
-
-def _neighbourhood_grid(report: Report, table: NeighbourhoodTable, grid: TableGrid) -> Grid:
-    """Laid out like tables 3 and 4, but each column named by the neighbourhood alone, "(QPV)"
-    after the priority ones: the group's heading before each name made the table too wide."""
-    priority = sum(p.priority for p in table.shown_places())
-    headings = [f"{h} (QPV)" if i < priority else h for i, h in enumerate(grid.headings)]
-    return replace(table_grid(report, grid), headers=[grid.corner, *headings])
 
 
 class StatisticsTabs(QTabWidget):
@@ -255,7 +244,7 @@ class StatisticsTabs(QTabWidget):
             return
         grid = table.grid()
         title.setText(grid.title)
-        grid_table.set_grid(_neighbourhood_grid(report, table, grid))
+        grid_table.set_grid(table_grid(report, grid))
         share = table.share_sentence()
         self.neighbourhood_share.setText(share)
         notes = " ".join(n for n in table.table_notes()[key] if n != share)
