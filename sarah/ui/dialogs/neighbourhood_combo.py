@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QVBoxLayout, QWidget
 
 from sarah.services.neighbourhoods.listing import NeighbourhoodInfo
-from sarah.ui.style import ERROR_STYLE
+from sarah.ui.style import ERROR_STYLE, HINT_COLOUR
 
 
 class NeighbourhoodCombo(QComboBox):
@@ -56,6 +56,13 @@ class NeighbourhoodCombo(QComboBox):
             return
         super().keyPressEvent(event)
 
+    def keys_text(self) -> str:
+        """'1 Fontaine d'Ouche · 2 Grésilles · 0 Hors QPV': the keys, shown beside the combo."""
+        return " · ".join(
+            f"{key} {self.itemText(row).split(' — ', 1)[1].removesuffix(' (QPV)')}"
+            for key, row in self._keys.items()
+        )
+
     def choose(self, neighbourhood_id: object) -> None:
         """Show ``neighbourhood_id`` (None or one not offered: "Non renseigné"). Qt's findData
         cannot compare Python objects such as a UUID."""
@@ -88,14 +95,20 @@ class NeighbourhoodDialog(QDialog):
         self.error_label = QLabel(self)
         self.error_label.setStyleSheet(ERROR_STYLE)
         intro = QLabel(
-            f"Où habite {html.escape(name)} ? Tapez la touche du quartier "
-            "(0 à 9 ou une lettre), ou Entrée pour garder le choix affiché. Jamais l'adresse.",
+            f"Où habite {html.escape(name)} ? Tapez la touche du quartier, ou Entrée pour "
+            "garder le choix affiché. Jamais l'adresse.",
             self,
         )
         intro.setWordWrap(True)
+        keys = QLabel(self.combo.keys_text(), self)
+        keys.setTextFormat(Qt.TextFormat.PlainText)
+        keys.setObjectName("keys")
+        keys.setWordWrap(True)
+        keys.setStyleSheet(f"color: {HINT_COLOUR};")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.combo)
+        layout.addWidget(keys)
         layout.addWidget(self.error_label)
         self.combo.chosen.connect(self._done)
         self.combo.refused.connect(

@@ -186,6 +186,12 @@ class NewVisitorDialog(QDialog):
                 f"Une touche : {keys} ; Tab s'il n'est pas connu. Jamais l'adresse."
             )
             form.addRow("&Quartier :", self.place_combo)
+            keys_label = QLabel(self.place_combo.keys_text(), self)
+            keys_label.setTextFormat(Qt.TextFormat.PlainText)
+            keys_label.setObjectName("neighbourhoodKeys")
+            keys_label.setWordWrap(True)
+            keys_label.setStyleSheet(f"color: {HINT_COLOUR};")
+            form.addRow("", keys_label)
         return form
 
     def _places(self) -> list[NeighbourhoodInfo]:

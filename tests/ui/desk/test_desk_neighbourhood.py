@@ -44,6 +44,8 @@ def test_the_whole_birth_date_moves_on_to_the_neighbourhood_chosen_by_one_key(
         "2 — Grésilles (QPV)",  # the priority neighbourhoods first, in their order
         "0 — Hors QPV",
     ]
+    # The keys are written beside the field, not only inside the list.
+    assert dialog.place_combo.keys_text() == "1 Fontaine d'Ouche · 2 Grésilles · 0 Hors QPV"
     keys.type("Awa")
     keys.press(Qt.Key.Key_Tab)
     keys.press(Qt.Key.Key_F)
