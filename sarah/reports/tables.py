@@ -149,11 +149,6 @@ class PeopleCounts:
         """Share of the age group in the row total ('% du total')."""
         return share(self.group_total(age), self.total)
 
-    def add(self, other: PeopleCounts) -> None:
-        for age in AGE_GROUPS:
-            for sex in SEXES:
-                self.cells[age][sex] += other.cells[age][sex]
-
     def fits_within(self, other: PeopleCounts) -> bool:
         """Every cell is at most the same cell of ``other``."""
         return all(self.cells[a][s] <= other.cells[a][s] for a in AGE_GROUPS for s in SEXES)

@@ -14,6 +14,7 @@ from sarah.reports.tables import (
     PeopleCounts,
     Period,
     Report,
+    ServiceCount,
     percent_text,
     round_percent,
     total_column_heading,
@@ -93,3 +94,69 @@ def test_checks_catch_a_total_that_is_not_the_sum() -> None:
     report = Report.from_json(json.loads(FIXTURE.read_text(encoding="utf-8")))
     report.total.contacts["physique"] += 1
     assert not all(c.passed for c in report.checks())
+
+
+def test_a_single_site_total_column_heading() -> None:
+    assert total_column_heading(1) == "TOTAL du PR"
+
+
+def test_a_saved_report_keeps_its_anonymous_contacts_and_age_limit() -> None:
+    data = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    data["by_site"]["Grésilles"]["anonymous_contacts"] = 4
+    data["total"]["anonymous_contacts"] = 4
+    report = Report.from_json(data, young_age_limit=30)
+    assert report.young_age_limit == 30
+    assert report.by_site["Grésilles"].anonymous_contacts == 4
+    assert report.to_json() == {
+        **data,
+        "by_site": {
+            "Fontaine d'Ouche": {**data["by_site"]["Fontaine d'Ouche"], "anonymous_contacts": 0},
+            "Grésilles": data["by_site"]["Grésilles"],
+        },
+    }
+    assert report.total.service_count("no such service") == 0
+
+
+@pytest.mark.parametrize(("people_gap", "new_gap"), [(1, 2), (2, 1)])
+def test_notes_under_the_tables_give_the_numbers(people_gap: int, new_gap: int) -> None:
+    """Anonymous contacts by site under table 1; under tables 3 and 4, by how much the total row
+    is smaller than the sum of the sites."""
+    data = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    data["by_site"]["Fontaine d'Ouche"]["anonymous_contacts"] = 3
+    data["total"]["anonymous_contacts"] = 3
+    report = Report.from_json(data)
+    report.total.persons.cells["adultes"]["F"] -= people_gap
+    report.total.new_persons.cells["adultes"]["H"] -= new_gap
+    assert report.table_notes() == {
+        "contacts": [
+            "3 contact(s) anonyme(s) (personne non identifiée) : comptés dans les contacts et les "
+            "services, pas dans les personnes (Fontaine d'Ouche : 3, Grésilles : 0)."
+        ],
+        "services": [],
+        "persons": [
+            "Des personnes sont venues dans plusieurs Points Relais : chacune compte une fois par "
+            "site et une seule fois dans la ligne du total, qui est donc plus petite que la somme "
+            f"des sites ({people_gap} de moins)."
+        ],
+        "new_persons": [
+            "Une personne est nouvelle dans un site à sa première venue dans ce site, et nouvelle "
+            "dans la ligne du total à sa première venue dans l'un des Points Relais : venue dans "
+            "un autre site avant, ou dans deux sites pour la première fois, elle ne compte qu'une "
+            "fois ou pas du tout dans le total, qui est donc plus petit que la somme des sites "
+            f"({new_gap} de moins)."
+        ],
+    }
+    assert report.notes() == [n for notes in report.table_notes().values() for n in notes]
+    assert report.people_seen_at_several_sites
+
+
+def test_a_services_share_is_of_the_services_delivered() -> None:
+    """The chart of table 2: contacts without a service are not a service delivered."""
+    report = Report.from_json(json.loads(FIXTURE.read_text(encoding="utf-8")))
+    t = report.total
+    t.services = [ServiceCount("cv", "CV / LM", 3), ServiceCount("rdv", "RDV", 1)]
+    t.not_given_services = 5
+    assert t.service_share("cv") == 0.75
+    assert t.service_share("rdv") == 0.25
+    t.services = [ServiceCount("cv", "CV / LM", 0)]
+    assert t.service_share("cv") == 0.0  # nothing delivered: no share, no division by zero
