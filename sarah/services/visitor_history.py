@@ -14,9 +14,10 @@ from sarah.db import read_session
 from sarah.errors import InvalidInput
 from sarah.models import Contact, Service, Site, Visitor, VisitorMerge, contact_services
 from sarah.services.desk.values import whole_date
-from sarah.services.name_matching import letters, letters_alike
+from sarah.services.name_matching import letters, letters_alike, name_words
 from sarah.services.neighbourhoods.listing import NeighbourhoodInfo, offered_places
 from sarah.services.text import fold
+from sarah.services.visitor_lookalikes import lookalikes
 from sarah.services.visitor_merges import MergeTrace, merge_traces
 from sarah.services.visitors import (
     VisitorInfo,
@@ -43,6 +44,7 @@ class VisitorRow:
     contacts: int
     first_visit: date | None
     last_visit: date | None
+    approximate: bool = False  # found by a name that sounds alike or is a typo away
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,11 @@ def parse_birth_date(text: str) -> date | None:
 
 
 def _rows(
-    s: Session, visitors: list[Visitor], today: date, young_age_limit: int
+    s: Session,
+    visitors: list[Visitor],
+    today: date,
+    young_age_limit: int,
+    approximate_from: int | None = None,
 ) -> list[VisitorRow]:
     ids = [v.id for v in visitors]
     stats: dict[uuid.UUID, tuple[int, date | None, date | None]] = {}
@@ -115,7 +121,7 @@ def _rows(
             if vid is not None:  # always: only these visitors' contacts are counted
                 stats[vid] = (int(n), first_day, last_day)
     out = []
-    for v in visitors:
+    for i, v in enumerate(visitors):
         n, first, last = stats.get(v.id, (0, None, None))
         info = VisitorInfo(v.id, v.last_name, v.first_name, v.sex, v.birth_date)
         out.append(
@@ -126,6 +132,7 @@ def _rows(
                 n,
                 first,
                 last,
+                approximate_from is not None and i >= approximate_from,
             )
         )
     return out
@@ -142,7 +149,9 @@ def search_visitors(
     """Visitors whose last or first name starts with the words typed, or born on a typed date.
 
     Case, accents and extra spaces do not count; every word must start a word of the name
-    ("dup lea" finds DUPONT Léa). Fewer than two letters find nobody.
+    ("dup lea" finds DUPONT Léa). Then, while the list has room, the names that sound alike or
+    are a typo away, as at the desk ("dialo" finds DIALLO), marked ``approximate``. Fewer than
+    two letters find nobody.
     """
     today = today or date.today()
     stripped = text.strip()
@@ -157,7 +166,14 @@ def search_visitors(
         return []
     with read_session(engine) as s:
         found = visitors_named(s, words, limit, then_by_birth_date=True)
-        return _rows(s, found, today, young_age_limit)
+        alike = lookalikes(
+            s,
+            name_words(text),
+            limit - len(found),
+            live=live_visitors(),
+            exclude=[v.id for v in found],
+        )
+        return _rows(s, found + alike, today, young_age_limit, approximate_from=len(found))
 
 
 def duplicates_between_sites(

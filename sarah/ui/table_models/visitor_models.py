@@ -10,7 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from sarah.services.visitor_history import ContactLine, SiteVisits, VisitorRow
-from sarah.ui.table_models.desk_results import BADGE_COLOURS
+from sarah.ui.table_models.desk_results import (
+    APPROXIMATE_COLOUR,
+    APPROXIMATE_MARK,
+    APPROXIMATE_TIP,
+    BADGE_COLOURS,
+)
 from sarah.ui.table_models.list_model import ListTableModel
 from sarah.vocabulary import AGE_GROUP_NAMES, CHANNEL_NAMES
 
@@ -38,7 +43,9 @@ class VisitorSearchModel(ListTableModel[VisitorRow]):
         v = r.visitor
         if role == Qt.ItemDataRole.DisplayRole:
             values: dict[int, Callable[[], Any]] = {
-                self.NAME: lambda: v.display_name,
+                self.NAME: lambda: (
+                    f"{v.display_name}   {APPROXIMATE_MARK}" if r.approximate else v.display_name
+                ),
                 self.BORN: lambda: (
                     f"{v.birth_date:%d/%m/%Y} · {r.age} ans" if v.birth_date else "inconnue"
                 ),
@@ -47,6 +54,8 @@ class VisitorSearchModel(ListTableModel[VisitorRow]):
                 self.LAST_VISIT: lambda: _date(r.last_visit),
             }
             return values[column]()
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.NAME and r.approximate:
+            return QBrush(QColor(APPROXIMATE_COLOUR))
         if role == Qt.ItemDataRole.ForegroundRole and column == self.BORN and not v.birth_date:
             return QBrush(QColor(GREY))
         if role == Qt.ItemDataRole.BackgroundRole and column == self.GROUP:
@@ -62,7 +71,8 @@ class VisitorSearchModel(ListTableModel[VisitorRow]):
             first = (
                 f"première visite le {_date(r.first_visit)}" if r.first_visit else "jamais venu(e)"
             )
-            return f"{v.display_name} — {sex}, {r.contacts} contact(s), {first}"
+            tip = f"{v.display_name} — {sex}, {r.contacts} contact(s), {first}"
+            return f"{tip}\n{APPROXIMATE_TIP}" if r.approximate else tip
         return None
 
 

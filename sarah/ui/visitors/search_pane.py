@@ -61,16 +61,23 @@ def review_hint(pairs: int) -> str:
     )
 
 
-def hint_text(found: int, typed: str) -> str:
-    """What to do next, given how many people the typed text found."""
+def hint_text(found: int, typed: str, near: int = 0) -> str:
+    """What to do next, given how many people the typed text found (``near`` of them by a
+    name that only sounds alike or is a typo away)."""
     if not typed:
         return "Tapez au moins deux lettres, ou une date de naissance."
     if found == 0:
         return "Personne ne correspond." if len(typed) >= 2 else "Encore une lettre…"
+    check = (
+        f" Dont {count_of(near, 'nom proche', 'noms proches')} (≈) : vérifiez que c'est bien "
+        "la personne."
+        if near
+        else ""
+    )
     if found == 1:
-        return "1 personne. Entrée pour ouvrir sa fiche."
+        return f"1 personne. Entrée pour ouvrir sa fiche.{check}"
     more = " (les 100 premières : précisez)" if found >= 100 else ""
-    return f"{found} personnes{more}. Flèches puis Entrée pour ouvrir une fiche."
+    return f"{found} personnes{more}. Flèches puis Entrée pour ouvrir une fiche.{check}"
 
 
 class SearchPane(QWidget):
@@ -198,7 +205,8 @@ class SearchPane(QWidget):
     def show_hint(self, message: str | None = None, *, error: bool = False) -> None:
         self.hint.setStyleSheet(HINT_ERROR if error else HINT)
         found = self.results_model.rowCount()
-        self.hint.setText(message or hint_text(found, self.search.text().strip()))
+        near = sum(1 for r in self.results_model.rows() if r.approximate)
+        self.hint.setText(message or hint_text(found, self.search.text().strip(), near))
 
     def step(self, step: int) -> None:
         """Arrow keys in the search field move through the list."""
