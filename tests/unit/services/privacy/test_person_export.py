@@ -52,6 +52,7 @@ def test_json_holds_every_contact_of_both_sites_the_merged_record_and_its_profil
         "created_at": None,
         "updated_at": None,
         "origin_site": "Grésilles",
+        "neighbourhood": None,
     }
     contacts = {c["id"]: c for c in out["contacts"]}
     mine = {*map(str, world.contacts.values()), str(world.deleted)}
@@ -196,3 +197,16 @@ def test_a_missing_folder_writes_nothing_and_audits_nothing(
     with pytest.raises(PersonNotFound.__mro__[1], match="n'existe pas"):
         export_person(engine, world.lea.id, tmp_path / "absent" / "acces.json", "json")
     assert [e["action"] for e in _audit(engine)].count("export_named") == 0
+
+
+def test_the_neighbourhood_is_given_where_the_person_has_one(
+    engine: Engine, world: PersonWorld, tmp_path: Path
+) -> None:
+    from sarah.services.neighbourhoods.listing import add_neighbourhood, set_visitor_neighbourhood
+
+    place = add_neighbourhood(engine, "Fontaine d'Ouche")
+    set_visitor_neighbourhood(engine, world.lea.id, place.id)
+    out = _export(engine, world, tmp_path / "acces.json")
+    assert out["person"]["neighbourhood"] == "Fontaine d'Ouche"
+    page = person_html(read_person(engine, world.lea.id))
+    assert "Quartier de résidence" in page and "Fontaine d'Ouche" in page

@@ -62,6 +62,7 @@ def test_a_dry_run_says_what_would_change_and_changes_nothing(
     assert preview.dry_run and preview.counts.new == {
         "sites": 1,
         "services": 0,
+        "neighbourhoods": 0,
         "visitors": 0,
         "visitor_merges": 0,
         "contacts": 1,
