@@ -14,6 +14,7 @@ TABLE_WORDS = {
     "contacts": ("contact", "contacts", False),
     "visitors": ("fiche de personne", "fiches de personnes", True),
     "services": ("service du catalogue", "services du catalogue", False),
+    "neighbourhoods": ("quartier de résidence", "quartiers de résidence", False),
     "sites": ("Point Relais", "Points Relais", False),
     "visitor_merges": ("fusion de fiches", "fusions de fiches", True),
     "closed_days": ("jour de fermeture", "jours de fermeture", False),

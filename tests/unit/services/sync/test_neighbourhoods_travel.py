@@ -30,6 +30,7 @@ from sarah.services.sync.errors import SyncRefused
 from sarah.services.sync.keys import installed_key
 from sarah.services.sync.package import read_package, write_package
 from sarah.services.sync.receive import import_package
+from sarah.services.sync.words import import_lines
 from sarah.settings import load_settings
 
 YEAR = Period(date(2025, 7, 1), date(2026, 6, 30))
@@ -64,6 +65,8 @@ def test_the_list_and_the_people_s_neighbourhoods_reach_every_site(world: World)
     set_visitor_neighbourhood(a, lea, qpv)
     world.log_contact("A", date(2025, 9, 15), "physique", lea, [])
     assert not tracking_on(world.engines["B"])  # off by default
+    first = world.receive("B", world.export("A"))
+    assert "2 quartiers de résidence nouveaux" in " ".join(import_lines(first))
     world.full_exchange()
     for name in ("B", "C"):
         engine = world.engines[name]
