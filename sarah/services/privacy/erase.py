@@ -94,40 +94,37 @@ def erase_in(conn: Connection, ids: Sequence[uuid.UUID], *, now: datetime | None
     me = this_installation(conn)
     stamp = {"revision": revision, "changed_by": me}
     owner = visitors.alias("owner")
-    age = (
-        select(age_years_expr(owner.c.birth_date, contacts.c.local_date))
-        .where(owner.c.id == contacts.c.visitor_id)
-        .scalar_subquery()
+    age = age_years_expr(owner.c.birth_date, contacts.c.local_date)
+    # What each contact keeps of its person (the tables read it instead), where the record has
+    # its source: the age that day (from the birth date), the neighbourhood; taken first,
+    # while the record still has them.
+    kept = (
+        ("age_years", age, owner.c.birth_date),
+        ("neighbourhood_id", owner.c.neighbourhood_id, owner.c.neighbourhood_id),
     )
-    place = (
-        select(owner.c.neighbourhood_id).where(owner.c.id == contacts.c.visitor_id)
-    ).scalar_subquery()
     aged = traced = erased = 0
     for chunk in _chunks(records):
-        # Ages first, while the birth dates are still there.
-        aged += conn.execute(
-            update(contacts)
-            .where(
-                contacts.c.visitor_id.in_(chunk),
-                contacts.c.age_years.is_(None),
-                exists().where(
-                    owner.c.id == contacts.c.visitor_id, owner.c.birth_date.is_not(None)
-                ),
-            )
-            .values(age_years=age, **stamp)
-        ).rowcount
-        # The neighbourhood too, where the person had one (the table by neighbourhood stays).
-        conn.execute(
-            update(contacts)
-            .where(
-                contacts.c.visitor_id.in_(chunk),
-                contacts.c.neighbourhood_id.is_(None),
-                exists().where(
-                    owner.c.id == contacts.c.visitor_id, owner.c.neighbourhood_id.is_not(None)
-                ),
-            )
-            .values(neighbourhood_id=place, **stamp)
-        )
+        for column, value, source in kept:
+            given = conn.execute(
+                update(contacts)
+                .where(
+                    contacts.c.visitor_id.in_(chunk),
+                    contacts.c[column].is_(None),
+                    exists().where(
+                        owner.c.id == contacts.c.visitor_id,
+                        source.is_not(None),
+                    ),
+                )
+                .values(
+                    {
+                        column: select(value)
+                        .where(owner.c.id == contacts.c.visitor_id)
+                        .scalar_subquery(),
+                        **stamp,
+                    }
+                )
+            ).rowcount
+            aged += given if column == "age_years" else 0
         traced += conn.execute(
             update(visitor_merges)
             .where(
