@@ -12,14 +12,18 @@ After a merge of packages, in the same transaction:
    they are only proposed ("doublons probables entre sites",
    :func:`sarah.services.visitor_history.duplicates_between_sites`).
 2. No contact points at a merged record: a contact typed at one site on a record that another
-   site had merged away meanwhile follows it to the record kept.
+   site had merged away meanwhile follows it to the record kept (the contacts of a record merged
+   in step 1 too).
 
 The records and the trace take a version derived from the records joined (their greater
 revision + 1, and as writer an id derived from each row's content), not from this
 installation's clock: every installation that makes the merge from the same rows writes the
-same rows, whatever order it received them in. Moving contacts takes none: it follows from the records alone, so every installation holding
-them moves the same contacts the same way, and an edit of one of those contacts made at another
-site meanwhile (its own, newer version) is kept, then moved in its turn.
+same rows, whatever order it received them in. A contact that follows its record takes a
+version just above its own (:func:`followed_writer`): the same revision, so that an edit of
+it made anywhere since (a greater revision) is kept, then moved in its turn; and a writer of
+its own, so that the move travels. Without one, the rows differed for good where the merge was
+undone: the installations that had moved the contact kept it on the record kept, those that
+never held it on the merged record kept it on the one given back, at the same version.
 """
 
 from __future__ import annotations
@@ -33,6 +37,10 @@ from sarah.services.visitors import profile_json
 
 # Derives the trace id of an automatic merge from its two records (uuid5).
 SAME_PERSON = uuid.UUID("5f0c3a8e-52c1-4c57-9a36-6e1f4d3b2a77")
+# Derives the step of a followed contact's writer from the record it follows to (uuid5).
+FOLLOWED = uuid.UUID("0b6f4f0e-7d2c-4a1e-9f55-3c8e2d71a964")
+FOLLOW_STEPS = 2**32  # distinct steps for the records one row may follow to
+HIGHEST_ID = 2**128 - 1
 AGENT = "synchronisation (même personne sur deux sites)"
 
 
@@ -110,11 +118,7 @@ def _merge_one(conn: sqlite3.Connection, m: PersonMerge) -> None:
     ).fetchall()
     moved_ids = sorted(str(uuid.UUID(cid)) for cid, _deleted in moving)
     live = sum(1 for _cid, deleted in moving if deleted is None)
-    # Moving the contacts takes no version (rule 7): every installation holding the merge moves
-    # them the same way, and an edit of a contact made elsewhere meanwhile is not beaten by it.
-    conn.execute(
-        "UPDATE main.contacts SET visitor_id = ? WHERE visitor_id = ?", (m.survivor, m.absorbed)
-    )
+    # The contacts move in follow_merges, right after, each with its followed version.
     (merged_at,) = conn.execute(
         "SELECT max(created_at) FROM main.visitors WHERE id IN (?, ?)", (m.survivor, m.absorbed)
     ).fetchone()
@@ -161,8 +165,20 @@ def _merge_one(conn: sqlite3.Connection, m: PersonMerge) -> None:
     conn.execute("UPDATE main.installation SET clock = max(clock, ?)", (revision,))
 
 
+def followed_writer(writer: str | None, kept: str) -> str:
+    """The writer (32 hex digits) of a contact moved onto record ``kept``, kept at its revision:
+    greater than the row's own ``writer``, so that the move wins over the row it moves and
+    travels, yet loses to any later change of the contact (made past that revision wherever the
+    row was received). Derived from the row alone: every installation that moves the same row
+    to the same record writes the same row."""
+    above = (int(writer, 16) if writer else 0) + 1
+    step = uuid.uuid5(FOLLOWED, uuid.UUID(kept).hex).int % FOLLOW_STEPS
+    return f"{min(above + step, HIGHEST_ID):032x}"
+
+
 def follow_merges(conn: sqlite3.Connection) -> int:
-    """Contacts still on a merged record move to the record kept (through chains of merges)."""
+    """Contacts still on a merged record move to the record kept (through chains of merges),
+    each with its followed version (:func:`followed_writer`)."""
     conn.execute(
         "CREATE TEMP TABLE kept_record AS WITH RECURSIVE chain(id, kept) AS ("
         " SELECT id, merged_into_id FROM main.visitors WHERE merged_into_id IS NOT NULL"
@@ -172,12 +188,15 @@ def follow_merges(conn: sqlite3.Connection) -> int:
         " WHERE merged_into_id IS NULL)"
     )
     strays = conn.execute(
-        "UPDATE main.contacts SET visitor_id = (SELECT kept FROM temp.kept_record k "
-        "WHERE k.id = main.contacts.visitor_id) "
-        "WHERE visitor_id IN (SELECT id FROM temp.kept_record)"
-    ).rowcount
+        "SELECT c.id, c.changed_by, k.kept FROM main.contacts c "
+        "JOIN temp.kept_record k ON k.id = c.visitor_id"
+    ).fetchall()
+    conn.executemany(
+        "UPDATE main.contacts SET visitor_id = ?, changed_by = ? WHERE id = ?",
+        [(kept, followed_writer(by, kept), cid) for cid, by, kept in strays],
+    )
     conn.execute("DROP TABLE temp.kept_record")
-    return int(strays)
+    return len(strays)
 
 
 def make_people_one(conn: sqlite3.Connection) -> int:

@@ -4,7 +4,8 @@ The choices and the rows written are those of :mod:`sarah.services.sync.identity
 survivor (the smallest id), the same trace id (derived from the two ids as SQLite writes them,
 32 hex digits), the same derived version (the greater revision + 1, and as writer an id
 derived from the row's content, read as SQLite stores it: server_rows.sqlite_text), so that a
-server and a site that make the same merge from the same rows write the same rows.
+server and a site that make the same merge from the same rows write the same rows; a contact
+that follows its record, the same followed version (identity.followed_writer).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from sarah import schema
-from sarah.services.sync.identity import AGENT, SAME_PERSON, PersonMerge
+from sarah.services.sync.identity import AGENT, SAME_PERSON, PersonMerge, followed_writer
 from sarah.services.sync.server_rows import sqlite_text
 from sarah.services.visitors import profile_json
 
@@ -99,7 +100,7 @@ def _merge_one(pg: Any, m: PersonMerge) -> None:
     ).fetchall()
     moved_ids = sorted(str(cid) for cid, _deleted in moving)
     live = sum(1 for _cid, deleted in moving if deleted is None)
-    pg.execute("UPDATE contacts SET visitor_id = %s WHERE visitor_id = %s", pair)
+    # The contacts move in follow_merges, right after, each with its followed version.
     (merged_at,) = pg.execute(
         "SELECT max(created_at) FROM visitors WHERE id IN (%s, %s)", pair
     ).fetchone()
@@ -147,19 +148,31 @@ def _merge_one(pg: Any, m: PersonMerge) -> None:
 
 
 def follow_merges(pg: Any) -> int:
-    """Contacts still on a merged record move to the record kept (through chains of merges)."""
-    return int(
-        pg.execute(
-            "WITH RECURSIVE chain(id, kept) AS ("
-            " SELECT id, merged_into_id FROM visitors WHERE merged_into_id IS NOT NULL"
-            " UNION SELECT c.id, v.merged_into_id FROM chain c JOIN visitors v ON v.id = c.kept"
-            " WHERE v.merged_into_id IS NOT NULL),"
-            " kept_record AS (SELECT id, kept FROM chain WHERE kept IN (SELECT id FROM visitors"
-            " WHERE merged_into_id IS NULL))"
-            " UPDATE contacts SET visitor_id = k.kept FROM kept_record k"
-            " WHERE contacts.visitor_id = k.id"
-        ).rowcount
+    """Contacts still on a merged record move to the record kept (through chains of merges),
+    each with identity.followed_writer's version (the same row a site writes), in one UPDATE
+    (one run of the statement triggers)."""
+    strays = pg.execute(
+        "WITH RECURSIVE chain(id, kept) AS ("
+        " SELECT id, merged_into_id FROM visitors WHERE merged_into_id IS NOT NULL"
+        " UNION SELECT c.id, v.merged_into_id FROM chain c JOIN visitors v ON v.id = c.kept"
+        " WHERE v.merged_into_id IS NOT NULL),"
+        " kept_record AS (SELECT id, kept FROM chain WHERE kept IN (SELECT id FROM visitors"
+        " WHERE merged_into_id IS NULL))"
+        " SELECT c.id, c.changed_by, k.kept FROM contacts c JOIN kept_record k"
+        " ON c.visitor_id = k.id"
+    ).fetchall()
+    if not strays:
+        return 0
+    writers = [
+        uuid.UUID(followed_writer(by.hex if by else None, kept.hex)) for _cid, by, kept in strays
+    ]
+    pg.execute(
+        "UPDATE contacts SET visitor_id = f.kept, changed_by = f.writer "
+        "FROM unnest(%s::uuid[], %s::uuid[], %s::uuid[]) AS f(id, kept, writer) "
+        "WHERE contacts.id = f.id",
+        ([cid for cid, _by, _kept in strays], [kept for _cid, _by, kept in strays], writers),
     )
+    return len(strays)
 
 
 def make_people_one(pg: Any) -> int:

@@ -24,8 +24,9 @@ from sarah.services.database import open_database
 # Operation kinds the comparison with one database leaves out (the rows-identical test keeps
 # them), because the merge rules cannot give what one database would hold: kind -> why.
 LEFT_OUT_OF_ONE_DATABASE: dict[str, str] = {
-    # (none since the automatic merge of one person at two sites moves contacts without a new
-    # version: before, a stale package could beat a later edit of a contact it moved)
+    # (none since a contact that follows a merged record keeps its revision, under a writer
+    # derived from its own: before, a stale package could beat a later edit of a contact it
+    # moved, and an undone merge left the contact on different records at different sites)
 }
 # Not a kind but a timing, left out the same way: the same row changed at two installations
 # before either heard of the other's change. The greater version wins, which is not always the
