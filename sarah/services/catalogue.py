@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sarah.db import read_session, write_session
 from sarah.errors import InvalidInput
 from sarah.models import Contact, Service, contact_services
+from sarah.services.desk_lists import check_label_free, clean_key, give_key, move_in_order
 from sarah.services.revisions import next_revision
 from sarah.services.text import fold
 from sarah.vocabulary import count_text
@@ -114,12 +115,7 @@ def clean_label(label: str) -> str:
 
 def clean_shortcut(key: str | None) -> str | None:
     """'' or None: no key. Otherwise one letter a-z (stored in lower case)."""
-    if key is None or not key.strip():
-        return None
-    k = key.strip().lower()
-    if len(k) != 1 or k not in SHORTCUT_KEYS:
-        raise InvalidInput(f"Touche « {key.strip()} » refusée : une seule lettre, de a à z.")
-    return k
+    return clean_key(key, SHORTCUT_KEYS, "une seule lettre, de a à z")
 
 
 def code_for_label(label: str, taken: set[str]) -> str:
@@ -140,12 +136,12 @@ def _live(s: Session, service_id: uuid.UUID) -> Service:
     return row
 
 
+def _live_rows(s: Session) -> list[Service]:
+    return list(s.scalars(select(Service).where(Service.deleted_at.is_(None))))
+
+
 def _check_label_free(s: Session, label: str, except_id: uuid.UUID | None = None) -> None:
-    wanted = fold(label)
-    for other in s.scalars(select(Service).where(Service.deleted_at.is_(None))):
-        if other.id != except_id and fold(other.label) == wanted:
-            state = " (retiré : rétablissez-le plutôt)" if other.retired else ""
-            raise InvalidInput(f"Un service s'appelle déjà « {other.label} »{state}.")
+    check_label_free(_live_rows(s), label, "Un service", except_id)
 
 
 def _key_owner(s: Session, key: str, except_id: uuid.UUID | None) -> Service | None:
@@ -179,20 +175,7 @@ def _free_key(s: Session, label: str, except_id: uuid.UUID | None = None) -> str
 
 def _give_key(s: Session, row: Service, key: str, revision: int | None) -> None:
     """Set ``key`` on ``row``; a retired service holding the same key lets it go."""
-    owner = _key_owner(s, key, row.id)
-    if owner is not None:
-        raise InvalidInput(
-            f"La touche « {key} » est déjà celle de « {owner.label} » : choisissez-en une autre "
-            "ou changez d'abord celle de ce service."
-        )
-    for other in s.scalars(
-        select(Service).where(
-            Service.deleted_at.is_(None), Service.shortcut == key, Service.id != row.id
-        )
-    ):
-        other.shortcut = None
-        _touch(other, revision)
-    row.shortcut = key
+    give_key(row, key, _live_rows(s), revision, " ou changez d'abord celle de ce service")
 
 
 def _touch(row: Service, revision: int | None) -> None:
@@ -274,16 +257,7 @@ def move_service(
                 .order_by(Service.position, Service.code)
             )
         )
-        index = rows.index(row)
-        target = max(0, min(len(rows) - 1, index + step))
-        if target == index:
-            return _info(row)
-        rows.insert(target, rows.pop(index))
-        revision = _revision(s, site_id)
-        for position, r in enumerate(rows, start=1):
-            if r.position != position:
-                r.position = position
-                _touch(r, revision)
+        move_in_order(rows, row, step, lambda: _revision(s, site_id))
         return _info(row)
 
 

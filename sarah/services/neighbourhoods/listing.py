@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from sarah.db import read_session, write_session
 from sarah.errors import InvalidInput
 from sarah.models import Contact, Neighbourhood, Visitor
+from sarah.services.desk_lists import check_label_free, clean_key, give_key, move_in_order
 from sarah.services.revisions import next_revision
 from sarah.services.text import fold
 
@@ -121,14 +122,7 @@ def clean_label(label: str) -> str:
 
 def clean_shortcut(key: str | None) -> str | None:
     """'' or None: no key. Otherwise one digit or one letter a-z (stored in lower case)."""
-    if key is None or not key.strip():
-        return None
-    k = key.strip().lower()
-    if len(k) != 1 or k not in SHORTCUT_KEYS:
-        raise InvalidInput(
-            f"Touche « {key.strip()} » refusée : un seul chiffre (0 à 9) ou une lettre (a à z)."
-        )
-    return k
+    return clean_key(key, SHORTCUT_KEYS, "un seul chiffre (0 à 9) ou une lettre (a à z)")
 
 
 def _live(s: Session, neighbourhood_id: uuid.UUID) -> Neighbourhood:
@@ -149,11 +143,7 @@ def _live_rows(s: Session) -> list[Neighbourhood]:
 
 
 def _check_label_free(s: Session, label: str, except_id: uuid.UUID | None = None) -> None:
-    wanted = fold(label)
-    for other in _live_rows(s):
-        if other.id != except_id and fold(other.label) == wanted:
-            state = " (retiré : rétablissez-le plutôt)" if other.retired else ""
-            raise InvalidInput(f"Un quartier s'appelle déjà « {other.label} »{state}.")
+    check_label_free(_live_rows(s), label, "Un quartier", except_id)
 
 
 def _used_keys(s: Session, except_id: uuid.UUID | None) -> dict[str, Neighbourhood]:
@@ -178,16 +168,7 @@ def _free_key_from(keys: str, used: set[str | None]) -> str | None:
 
 def _give_key(s: Session, row: Neighbourhood, key: str, revision: int) -> None:
     """Set ``key`` on ``row``; a retired neighbourhood holding the same key lets it go."""
-    owner = _used_keys(s, row.id).get(key)
-    if owner is not None:
-        raise InvalidInput(
-            f"La touche « {key} » est déjà celle de « {owner.label} » : choisissez-en une autre."
-        )
-    for other in _live_rows(s):
-        if other.id != row.id and other.shortcut == key:
-            other.shortcut = None
-            other.revision = revision
-    row.shortcut = key
+    give_key(row, key, _live_rows(s), revision)
 
 
 # --- changes -------------------------------------------------------------------------------------
@@ -288,16 +269,7 @@ def move_neighbourhood(
     """Move a neighbourhood ``step`` places up (negative) or down (positive) in the list."""
     with write_session(engine) as s:
         row = _live(s, neighbourhood_id)
-        rows = _live_rows(s)
-        index = rows.index(row)
-        target = max(0, min(len(rows) - 1, index + step))
-        if target != index:
-            rows.insert(target, rows.pop(index))
-            revision = next_revision(s)
-            for position, r in enumerate(rows, start=1):
-                if r.position != position:
-                    r.position = position
-                    r.revision = revision
+        move_in_order(_live_rows(s), row, step, lambda: next_revision(s))
         return _info(row)
 
 

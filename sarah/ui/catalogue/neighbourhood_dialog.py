@@ -5,21 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QDialog, QFormLayout, QLabel, QLineEdit, QWidget
 
 from sarah.errors import UserError
 from sarah.services.neighbourhoods.listing import LABEL_MAX
-from sarah.ui.style import HINT_COLOUR
+from sarah.ui.catalogue.entry_dialog import add_key_row, finish, key_field
 from sarah.ui.visitors.status_line import StatusLine
 
 # What the dialog hands back: the name, QPV or not, the key typed ("" for none).
@@ -51,9 +41,7 @@ class NeighbourhoodDialog(QDialog):
         self.label_edit.setPlaceholderText("ex. Grésilles, Fontaine d'Ouche")
         self.priority_box = QCheckBox("Quartier &prioritaire de la politique de la ville (QPV)")
         self.priority_box.setChecked(bool(priority))
-        self.key_edit = QLineEdit(key or "")
-        self.key_edit.setMaxLength(1)
-        self.key_edit.setFixedWidth(self.key_edit.fontMetrics().horizontalAdvance("W") * 4)
+        self.key_edit = key_field(key or "")
         self.key_hint = QLabel()
         self.error = StatusLine()
 
@@ -67,40 +55,17 @@ class NeighbourhoodDialog(QDialog):
         else:
             self.priority_box.hide()
         if key is not None:
-            form.addRow(self._key_label(), self._key_row(free_keys, no_key))
+            free = " ".join(free_keys.upper()[:12]) + (" …" if len(free_keys) > 12 else "")
+            add_key_row(
+                form,
+                self.key_edit,
+                self.key_hint,
+                f"un chiffre ou une lettre (vide : {no_key}) — libres : {free or 'aucune'}",
+            )
         else:
             self.key_edit.hide()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Valider")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-        buttons.accepted.connect(self._try_accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
         first = self.label_edit if label is not None else self.key_edit
-        first.setFocus()
-        first.selectAll()
-
-    def _key_label(self) -> QLabel:
-        key_label = QLabel("&Touche")
-        key_label.setBuddy(self.key_edit)  # a layout is no buddy: Alt+T needs the field
-        return key_label
-
-    def _key_row(self, free_keys: str, no_key: str) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.addWidget(self.key_edit)
-        free = " ".join(free_keys.upper()[:12]) + (" …" if len(free_keys) > 12 else "")
-        self.key_hint.setText(
-            f"un chiffre ou une lettre (vide : {no_key}) — libres : {free or 'aucune'}"
-        )
-        self.key_hint.setStyleSheet(f"color: {HINT_COLOUR};")
-        self.key_hint.setWordWrap(True)
-        row.addWidget(self.key_hint, 1)
-        return row
+        finish(self, form, self.error, self._try_accept, first)
 
     def _try_accept(self) -> None:
         try:

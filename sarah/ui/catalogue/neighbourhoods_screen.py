@@ -11,11 +11,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -36,6 +35,18 @@ from sarah.services.neighbourhoods.listing import (
     neighbourhood_counts,
     retire_neighbourhood,
 )
+from sarah.ui.catalogue.list_editor import (
+    BackgroundCounts,
+    button_column,
+    confirm_deletion,
+    free_keys,
+    list_table,
+    make_actions,
+    run_change,
+    select_row,
+    show_enabled,
+    title_label,
+)
 from sarah.ui.catalogue.neighbourhood_dialog import NeighbourhoodDialog
 from sarah.ui.catalogue.neighbourhood_words import (
     ACTIONS,
@@ -52,22 +63,10 @@ from sarah.ui.catalogue.neighbourhood_words import (
     retired_message,
 )
 from sarah.ui.context import AppContext
-from sarah.ui.dialogs.crash import failure_text
 from sarah.ui.style import SUCCESS_COLOUR, WARNING_COLOUR
 from sarah.ui.table_models.neighbourhoods_model import NeighbourhoodsModel
 from sarah.ui.visitors.status_line import StatusLine
-from sarah.ui.visitors.tables import read_only_table
-from sarah.ui.workers import Worker, run_in_background
 from sarah.vocabulary import count_of
-
-
-def _title(text: str) -> QLabel:
-    title = QLabel(text)
-    font = title.font()
-    font.setPointSizeF(font.pointSizeF() * 1.35)
-    font.setBold(True)
-    title.setFont(font)
-    return title
 
 
 class NeighbourhoodsScreen(QWidget):
@@ -78,15 +77,9 @@ class NeighbourhoodsScreen(QWidget):
         self.ctx = ctx
         self.dialog: NeighbourhoodDialog | None = None
         self.confirm_box: QMessageBox | None = None
-        self._counts_worker: Worker | None = None
-        self._counts_generation = 0
 
         self.model = NeighbourhoodsModel(self)
-        self.table = read_only_table(self.model)
-        self.table.setTabKeyNavigation(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(NeighbourhoodsModel.LABEL, QHeaderView.ResizeMode.Stretch)
+        self.table = list_table(self.model, NeighbourhoodsModel.LABEL)
         self.change_actions = self._make_actions()
         self.buttons: dict[str, QPushButton] = {}
         self.activate_button = QPushButton(ACTIVATE_TEXT)
@@ -94,12 +87,19 @@ class NeighbourhoodsScreen(QWidget):
         self.state_line = QLabel()
         self.state_line.setWordWrap(True)
         self.status = StatusLine()
+        self._counts = BackgroundCounts(
+            lambda: neighbourhood_counts(self.ctx.engine),
+            self._show_counts,
+            self.status,
+            "Personnes non comptées",
+            self,
+        )
         self.pages = QStackedWidget()
         self.pages.addWidget(self._off_page())
         self.pages.addWidget(self._list_page())
 
         layout = QVBoxLayout(self)
-        layout.addWidget(_title("Quartiers de résidence"))
+        layout.addWidget(title_label("Quartiers de résidence"))
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.status)
 
@@ -134,7 +134,7 @@ class NeighbourhoodsScreen(QWidget):
         intro.setStyleSheet("color: #374151;")
         body = QHBoxLayout()
         body.addWidget(self.table, 1)
-        body.addLayout(self._button_column())
+        body.addLayout(button_column(self.change_actions, self.buttons))
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(intro)
@@ -154,32 +154,7 @@ class NeighbourhoodsScreen(QWidget):
             "retire": self.toggle_retired,
             "delete": self.delete,
         }
-        actions = {}
-        for name, (text, keys, tip) in ACTIONS.items():
-            act = QAction(text, self)
-            act.setShortcut(QKeySequence(keys))
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            act.setToolTip(tip)
-            act.triggered.connect(slots[name])
-            self.addAction(act)
-            actions[name] = act
-        return actions
-
-    def _button_column(self) -> QVBoxLayout:
-        """A button per action, in groups: what it is, where it stands, whether it stays."""
-        column = QVBoxLayout()
-        native = QKeySequence.SequenceFormat.NativeText
-        for name, act in self.change_actions.items():
-            button = QPushButton(act.text())
-            button.setToolTip(f"{act.toolTip()} ({act.shortcut().toString(native)})")
-            button.clicked.connect(act.trigger)
-            button.setAutoDefault(False)
-            self.buttons[name] = button
-            column.addWidget(button)
-            if name in ("key", "down"):
-                column.addSpacing(12)
-        column.addStretch(1)
-        return column
+        return make_actions(self, ACTIONS, slots)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -207,15 +182,7 @@ class NeighbourhoodsScreen(QWidget):
             if self.isVisible():  # the focused widget has just been hidden
                 self.setFocus()
         self._show_state(rows)
-        row = self.model.row_of(keep) if keep else None
-        if row is None and rows:
-            row = 0
-        if row is not None:
-            self.table.selectionModel().setCurrentIndex(
-                self.model.index(row, NeighbourhoodsModel.LABEL),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
+        select_row(self.table, self.model.row_of(keep) if keep else None, NeighbourhoodsModel.LABEL)
         self._update_actions()
 
     def _show_state(self, rows: list[NeighbourhoodInfo]) -> None:
@@ -224,22 +191,12 @@ class NeighbourhoodsScreen(QWidget):
         self.state_line.setStyleSheet(f"color: {SUCCESS_COLOUR if on else WARNING_COLOUR};")
 
     def _load_counts(self) -> None:
-        self._counts_generation += 1
-        generation = self._counts_generation
-        self.model.set_counts(None)
+        self._counts.start()
 
-        def done(counts: object) -> None:
-            if generation == self._counts_generation:
-                self.model.set_counts(counts)  # type: ignore[arg-type]
-                self._update_actions()
-
-        def failed(exc: BaseException) -> None:
-            if generation == self._counts_generation:
-                self.status.show_message(failure_text("Personnes non comptées", exc, self), "error")
-
-        self._counts_worker = run_in_background(
-            neighbourhood_counts, self.ctx.engine, on_result=done, on_error=failed
-        )
+    def _show_counts(self, counts: dict[uuid.UUID, int] | None) -> None:
+        self.model.set_counts(counts)
+        if counts is not None:
+            self._update_actions()
 
     def _update_actions(self) -> None:
         n = self.current()
@@ -256,12 +213,9 @@ class NeighbourhoodsScreen(QWidget):
             "retire": chosen,
             "delete": chosen,
         }
-        retire_text = "Rétab&lir" if n is not None and n.retired else "Reti&rer"
-        self.change_actions["retire"].setText(retire_text)
-        self.buttons["retire"].setText(retire_text)
-        for name, on in enabled.items():
-            self.change_actions[name].setEnabled(on)
-            self.buttons[name].setEnabled(on)
+        show_enabled(
+            self.change_actions, self.buttons, enabled, retired=n is not None and n.retired
+        )
         self.activate_button.setEnabled(writable)
         people = self.model.people(n.id) if n is not None else None
         self.buttons["delete"].setToolTip(
@@ -279,18 +233,11 @@ class NeighbourhoodsScreen(QWidget):
         self.neighbourhoods_changed.emit()
 
     def _run(self, change: Callable[[], None]) -> None:
-        try:
-            change()
-        except UserError as exc:
-            self.status.show_message(exc.message, "error")
+        run_change(self.status, change)
 
     def _free_keys(self, except_id: uuid.UUID | None = None) -> str:
-        used = {
-            n.shortcut
-            for n in list_neighbourhoods(self.ctx.engine, include_retired=False)
-            if n.shortcut and n.id != except_id
-        }
-        return "".join(k for k in SHORTCUT_KEYS if k not in used)
+        live = list_neighbourhoods(self.ctx.engine, include_retired=False)
+        return free_keys(live, SHORTCUT_KEYS, except_id)
 
     def _open(self, dialog: NeighbourhoodDialog) -> None:
         self.dialog = dialog
@@ -421,27 +368,17 @@ class NeighbourhoodsScreen(QWidget):
                 lambda: delete_unused_neighbourhood(self.ctx.engine, n.id, site_id=self.ctx.site.id)
             )
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        self.confirm_box = confirm_deletion(
+            self,
             "Supprimer un quartier",
             f"Supprimer « {n.label} » de la liste ?\n"
             "Possible seulement s'il n'a jamais été attribué à personne.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
+            lambda: self._run(lambda: self._delete(n)),
+            self._forget_confirm,
         )
-        box.button(QMessageBox.StandardButton.Yes).setText("Supprimer")
-        box.button(QMessageBox.StandardButton.No).setText("Garder")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
 
-        def answered(_code: int) -> None:
-            self.confirm_box = None
-            box.deleteLater()
-            if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
-                self._run(lambda: self._delete(n))
-
-        box.finished.connect(answered)
-        self.confirm_box = box
-        box.open()
+    def _forget_confirm(self) -> None:
+        self.confirm_box = None
 
     def _delete(self, n: NeighbourhoodInfo) -> None:
         delete_unused_neighbourhood(self.ctx.engine, n.id, site_id=self.ctx.site.id)

@@ -11,16 +11,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -30,6 +28,7 @@ from sarah.errors import UserError
 from sarah.services.catalogue import (
     SHORTCUT_KEYS,
     ServiceInfo,
+    ServiceUsage,
     add_service,
     delete_unused_service,
     list_services,
@@ -39,14 +38,23 @@ from sarah.services.catalogue import (
     service_usage,
     set_shortcut,
 )
+from sarah.ui.catalogue.list_editor import (
+    BackgroundCounts,
+    button_column,
+    confirm_deletion,
+    free_keys,
+    list_table,
+    make_actions,
+    run_change,
+    select_row,
+    show_enabled,
+    title_label,
+)
 from sarah.ui.catalogue.neighbourhoods_screen import NeighbourhoodsScreen
 from sarah.ui.catalogue.service_dialog import ServiceDialog
 from sarah.ui.context import AppContext
-from sarah.ui.dialogs.crash import failure_text
 from sarah.ui.table_models.catalogue_model import CatalogueModel
 from sarah.ui.visitors.status_line import StatusLine
-from sarah.ui.visitors.tables import read_only_table
-from sarah.ui.workers import Worker, run_in_background
 from sarah.vocabulary import count_text
 
 INTRO = (
@@ -83,22 +91,27 @@ class CatalogueScreen(QWidget):
         self.services_page = QWidget()
         self.dialog: ServiceDialog | None = None
         self.confirm_box: QMessageBox | None = None
-        self._usage_worker: Worker | None = None
-        self._usage_generation = 0
 
         self.model = CatalogueModel(self)
-        self.table = self._table()
+        self.table = list_table(self.model, CatalogueModel.LABEL)
         self.show_retired = QCheckBox("Afficher les services re&tirés")
         self.show_retired.setChecked(True)
         self.change_actions = self._make_actions()
         self.buttons: dict[str, QPushButton] = {}
         self.status = StatusLine()
+        self._usage = BackgroundCounts(
+            lambda: service_usage(self.ctx.engine),
+            self._show_usage,
+            self.status,
+            "Utilisations non comptées",
+            self,
+        )
 
         body = QHBoxLayout()
         body.addWidget(self.table, 1)
-        body.addLayout(self._button_column())
+        body.addLayout(button_column(self.change_actions, self.buttons))
         layout = QVBoxLayout(self.services_page)
-        layout.addWidget(self._title())
+        layout.addWidget(title_label("Catalogue des services"))
         layout.addWidget(self._intro())
         layout.addLayout(body, 1)
         layout.addWidget(self.show_retired)
@@ -130,28 +143,11 @@ class CatalogueScreen(QWidget):
     # --- parts of the screen --------------------------------------------------------------------
 
     @staticmethod
-    def _title() -> QLabel:
-        title = QLabel("Catalogue des services")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        title.setFont(font)
-        return title
-
-    @staticmethod
     def _intro() -> QLabel:
         intro = QLabel(INTRO)
         intro.setWordWrap(True)
         intro.setStyleSheet("color: #374151;")
         return intro
-
-    def _table(self) -> QTableView:
-        table = read_only_table(self.model)
-        table.setTabKeyNavigation(False)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(CatalogueModel.LABEL, QHeaderView.ResizeMode.Stretch)
-        return table
 
     def _make_actions(self) -> dict[str, QAction]:
         """One action per change, each with its key and its tip."""
@@ -164,36 +160,7 @@ class CatalogueScreen(QWidget):
             "retire": self.toggle_retired,
             "delete": self.delete,
         }
-        return {
-            name: self._action(text, keys, slots[name], tip)
-            for name, (text, keys, tip) in ACTIONS.items()
-        }
-
-    def _button_column(self) -> QVBoxLayout:
-        """A button per action, in groups: what a service is, where it stands, whether it stays."""
-        column = QVBoxLayout()
-        for name, act in self.change_actions.items():
-            button = QPushButton(act.text())
-            button.setToolTip(
-                f"{act.toolTip()} ({act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-            )
-            button.clicked.connect(act.trigger)
-            button.setAutoDefault(False)
-            self.buttons[name] = button
-            column.addWidget(button)
-            if name in ("key", "down"):
-                column.addSpacing(12)
-        column.addStretch(1)
-        return column
-
-    def _action(self, text: str, keys: str, slot: Callable[[], object], tip: str) -> QAction:
-        act = QAction(text, self)
-        act.setShortcut(QKeySequence(keys))
-        act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        act.setToolTip(tip)
-        act.triggered.connect(slot)
-        self.services_page.addAction(act)
-        return act
+        return make_actions(self.services_page, ACTIONS, slots)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -216,35 +183,16 @@ class CatalogueScreen(QWidget):
         if not self.show_retired.isChecked():
             services = [s for s in services if not s.retired]
         self.model.set_services(services)
-        row = self.model.row_of(keep) if keep else None
-        if row is None and services:
-            row = 0
-        if row is not None:
-            self.table.selectionModel().setCurrentIndex(
-                self.model.index(row, CatalogueModel.LABEL),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
+        select_row(self.table, self.model.row_of(keep) if keep else None, CatalogueModel.LABEL)
         self._update_actions()
 
     def _load_usage(self) -> None:
-        self._usage_generation += 1
-        generation = self._usage_generation
-        self.model.set_usage(None)
+        self._usage.start()
 
-        def done(usage: object) -> None:
-            if generation == self._usage_generation:
-                self.model.set_usage(usage)  # type: ignore[arg-type]
-                self._update_actions()
-
-        def failed(exc: BaseException) -> None:
-            if generation != self._usage_generation:
-                return
-            self.status.show_message(failure_text("Utilisations non comptées", exc, self), "error")
-
-        self._usage_worker = run_in_background(
-            service_usage, self.ctx.engine, on_result=done, on_error=failed
-        )
+    def _show_usage(self, usage: dict[uuid.UUID, ServiceUsage] | None) -> None:
+        self.model.set_usage(usage)
+        if usage is not None:
+            self._update_actions()
 
     def _update_actions(self) -> None:
         s = self.current()
@@ -260,12 +208,9 @@ class CatalogueScreen(QWidget):
             "retire": writable and s is not None,
             "delete": writable and s is not None,
         }
-        retire_text = "Rétab&lir" if s is not None and s.retired else "Reti&rer"
-        self.change_actions["retire"].setText(retire_text)
-        self.buttons["retire"].setText(retire_text)
-        for name, on in enabled.items():
-            self.change_actions[name].setEnabled(on)
-            self.buttons[name].setEnabled(on)
+        show_enabled(
+            self.change_actions, self.buttons, enabled, retired=s is not None and s.retired
+        )
         if s is not None:
             usage = self.model.usage(s.id)
             if usage is not None and usage.uses:
@@ -290,18 +235,11 @@ class CatalogueScreen(QWidget):
         self.catalogue_changed.emit()
 
     def _run(self, change: Callable[[], None]) -> None:
-        try:
-            change()
-        except UserError as exc:
-            self.status.show_message(exc.message, "error")
+        run_change(self.status, change)
 
     def _free_keys(self, except_id: uuid.UUID | None = None) -> str:
-        used = {
-            s.shortcut
-            for s in list_services(self.ctx.engine, include_retired=False)
-            if s.shortcut and s.id != except_id
-        }
-        return "".join(k for k in SHORTCUT_KEYS if k not in used)
+        live = list_services(self.ctx.engine, include_retired=False)
+        return free_keys(live, SHORTCUT_KEYS, except_id)
 
     def _open(self, dialog: ServiceDialog) -> None:
         self.dialog = dialog
@@ -418,30 +356,19 @@ class CatalogueScreen(QWidget):
                 lambda: delete_unused_service(self.ctx.engine, s.id, site_id=self.ctx.site.id)
             )
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+
+        def change() -> None:
+            delete_unused_service(self.ctx.engine, s.id, site_id=self.ctx.site.id)
+            self._changed(f"« {s.label} » supprimé du catalogue.", usage=True)
+
+        self.confirm_box = confirm_deletion(
+            self,
             "Supprimer un service",
             f"Supprimer « {s.label} » du catalogue ?\n"
             "Possible seulement s'il n'a jamais été délivré.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
+            lambda: self._run(change),
+            self._forget_confirm,
         )
-        box.button(QMessageBox.StandardButton.Yes).setText("Supprimer")
-        box.button(QMessageBox.StandardButton.No).setText("Garder")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
 
-        def answered(code: int) -> None:
-            self.confirm_box = None
-            box.deleteLater()
-            if box.standardButton(box.clickedButton()) != QMessageBox.StandardButton.Yes:
-                return
-
-            def change() -> None:
-                delete_unused_service(self.ctx.engine, s.id, site_id=self.ctx.site.id)
-                self._changed(f"« {s.label} » supprimé du catalogue.", usage=True)
-
-            self._run(change)
-
-        box.finished.connect(answered)
-        self.confirm_box = box
-        box.open()
+    def _forget_confirm(self) -> None:
+        self.confirm_box = None

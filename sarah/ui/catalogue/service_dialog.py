@@ -4,20 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QWidget
 
 from sarah.errors import UserError
 from sarah.services.catalogue import LABEL_MAX
-from sarah.ui.style import HINT_COLOUR
+from sarah.ui.catalogue.entry_dialog import add_key_row, finish, key_field
 from sarah.ui.visitors.status_line import StatusLine
 
 
@@ -41,9 +32,7 @@ class ServiceDialog(QDialog):
         self.label_edit = QLineEdit(label or "")
         self.label_edit.setMaxLength(LABEL_MAX)
         self.label_edit.setMinimumWidth(460)
-        self.key_edit = QLineEdit(key or "")
-        self.key_edit.setMaxLength(1)
-        self.key_edit.setFixedWidth(self.key_edit.fontMetrics().horizontalAdvance("W") * 4)
+        self.key_edit = key_field(key or "")
         self.error = StatusLine()
         form = QFormLayout()
         if label is not None:
@@ -51,32 +40,18 @@ class ServiceDialog(QDialog):
         else:
             self.label_edit.hide()
         if key is not None:
-            keys = QHBoxLayout()
-            keys.addWidget(self.key_edit)
             free = " ".join(free_keys.upper()) or "aucune"
-            self.key_hint = QLabel(f"une lettre, ou vide pour aucune — libres : {free}")
-            self.key_hint.setStyleSheet(f"color: {HINT_COLOUR};")
-            self.key_hint.setWordWrap(True)
-            keys.addWidget(self.key_hint, 1)
-            key_label = QLabel("&Touche")
-            key_label.setBuddy(self.key_edit)  # a layout is no buddy: Alt+T needs the field
-            form.addRow(key_label, keys)
+            self.key_hint = QLabel()
+            add_key_row(
+                form,
+                self.key_edit,
+                self.key_hint,
+                f"une lettre, ou vide pour aucune — libres : {free}",
+            )
         else:
             self.key_edit.hide()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Valider")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-        buttons.accepted.connect(self._try_accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
         first = self.label_edit if label is not None else self.key_edit
-        first.setFocus()
-        first.selectAll()
+        finish(self, form, self.error, self._try_accept, first)
 
     def _try_accept(self) -> None:
         try:

@@ -6,43 +6,39 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 
 from sarah.services.catalogue import ServiceInfo, ServiceUsage
+from sarah.ui.table_models.desk_list_model import GREY, DeskListModel, key_text
 from sarah.vocabulary import count_text
 
-Index = QModelIndex | QPersistentModelIndex
-
 HEADERS = ("N°", "Touche", "Libellé", "Utilisations", "Dernière utilisation", "État", "Code")
-GREY = "#6b7280"
 
 
-class CatalogueModel(QAbstractTableModel):
+class CatalogueModel(DeskListModel[ServiceInfo]):
     NUMBER, KEY, LABEL, USES, LAST_USED, STATE, CODE = range(7)
+    HEADERS = HEADERS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._services: list[ServiceInfo] = []
         self._usage: Mapping[uuid.UUID, ServiceUsage] | None = None  # None: still counting
 
     def set_services(self, services: Sequence[ServiceInfo]) -> None:
-        self.beginResetModel()
-        self._services = list(services)
-        self.endResetModel()
+        self.set_rows(services)
 
     def set_usage(self, usage: Mapping[uuid.UUID, ServiceUsage] | None) -> None:
         self._usage = usage
-        if self._services:
+        if self._rows:
             self.dataChanged.emit(
-                self.index(0, self.USES), self.index(len(self._services) - 1, self.LAST_USED)
+                self.index(0, self.USES), self.index(len(self._rows) - 1, self.LAST_USED)
             )
 
     def services(self) -> list[ServiceInfo]:
-        return list(self._services)
+        return list(self._rows)
 
     def service(self, row: int) -> ServiceInfo:
-        return self._services[row]
+        return self._rows[row]
 
     def usage_loaded(self) -> bool:
         return self._usage is not None
@@ -53,47 +49,19 @@ class CatalogueModel(QAbstractTableModel):
             return None
         return self._usage.get(service_id, ServiceUsage(0, None))
 
-    def row_of(self, service_id: uuid.UUID) -> int | None:
-        for row, s in enumerate(self._services):
-            if s.id == service_id:
-                return row
-        return None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._services)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not (0 <= section < len(HEADERS)):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return {
-                self.KEY: "La lettre qui coche ce service sur l'écran Accueil",
-                self.USES: "Contacts qui ont délivré ce service, tous sites, depuis le début",
-                self.CODE: "Identifiant stable : il ne change jamais, même si le libellé change",
-            }.get(section)
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._services)):
-            return None
-        if not (0 <= index.column() < len(HEADERS)):
-            return None
-        cell = self._ROLE_CELLS.get(role)
-        return cell(self, index.row(), index.column()) if cell else None
+    def header_tip(self, section: int) -> str | None:
+        return {
+            self.KEY: "La lettre qui coche ce service sur l'écran Accueil",
+            self.USES: "Contacts qui ont délivré ce service, tous sites, depuis le début",
+            self.CODE: "Identifiant stable : il ne change jamais, même si le libellé change",
+        }.get(section)
 
     # --- one method per role: (row, column) -> what Qt shows -----------------------------------
 
     def _display(self, row: int, column: int) -> str:
         if column == self.NUMBER:
             return str(row + 1)
-        s = self._services[row]
+        s = self._rows[row]
         text = SERVICE_TEXT.get(column)
         if text is not None:
             return text(s)
@@ -108,42 +76,20 @@ class CatalogueModel(QAbstractTableModel):
         return ALIGNMENTS.get(column)
 
     def _foreground(self, row: int, column: int) -> QBrush | None:
-        if self._services[row].retired or column == self.CODE:
+        if self._rows[row].retired or column == self.CODE:
             return QBrush(QColor(GREY))
         return None
 
-    def _font(self, row: int, column: int) -> QFont:
-        font = QFont()  # only what differs from the table's font is set
-        if self._services[row].retired:
-            font.setItalic(True)
-        if column == self.KEY:
-            font.setBold(True)
-        return font
-
     def _tooltip(self, row: int, _column: int) -> str:
-        s = self._services[row]
+        s = self._rows[row]
         if s.retired:
             return f"« {s.label} » est retiré : absent de l'accueil, gardé dans l'historique."
         return f"« {s.label} » — touche {s.shortcut.upper() if s.shortcut else 'aucune'}"
 
-    _ROLE_CELLS: dict[int, Callable[[CatalogueModel, int, int], Any]] = {
-        Qt.ItemDataRole.DisplayRole: _display,
-        Qt.ItemDataRole.TextAlignmentRole: _alignment,
-        Qt.ItemDataRole.ForegroundRole: _foreground,
-        Qt.ItemDataRole.FontRole: _font,
-        Qt.ItemDataRole.ToolTipRole: _tooltip,
-    }
-
-
-def _key_text(s: ServiceInfo) -> str:
-    if not s.shortcut:
-        return "–"
-    return f"({s.shortcut.upper()})" if s.retired else s.shortcut.upper()
-
 
 # The columns read from the service itself; the use columns wait for the counts.
 SERVICE_TEXT: dict[int, Callable[[ServiceInfo], str]] = {
-    CatalogueModel.KEY: _key_text,
+    CatalogueModel.KEY: key_text,
     CatalogueModel.LABEL: lambda s: s.label,
     CatalogueModel.STATE: lambda s: "retiré" if s.retired else "actif",
     CatalogueModel.CODE: lambda s: s.code,
