@@ -21,12 +21,11 @@ from sarah.reports.ratios import Ratio, ratios
 from sarah.reports.tables import Period, Report
 from sarah.services.closing.changes import changes_since_published
 from sarah.services.closing.periods import publication_for
-from sarah.services.neighbourhoods.listing import list_neighbourhoods
 from sarah.services.sites import resolve_sites
 from sarah.services.statistics.age_bands import age_bands_for_sites
 from sarah.services.statistics.completeness import period_completeness
 from sarah.services.statistics.months import month_breakdown
-from sarah.services.statistics.neighbourhoods import neighbourhoods_for_sites
+from sarah.services.statistics.neighbourhoods import neighbourhoods_if_listed
 from sarah.services.statistics.tables import semester_tables
 
 
@@ -87,7 +86,4 @@ def compute_neighbourhoods(
 ) -> tuple[int, NeighbourhoodTable | None]:
     """People by neighbourhood of residence; None while the network has never listed one (off:
     no such table anywhere). Retired all, the table stays for the people already given one."""
-    if not list_neighbourhoods(engine):
-        return generation, None  # one small read instead of the grouped counts
-    table = neighbourhoods_for_sites(engine, period, resolve_sites(engine, sites))
-    return generation, table if table.places else None
+    return generation, neighbourhoods_if_listed(engine, period, resolve_sites(engine, sites))

@@ -95,10 +95,28 @@ def neighbourhoods_for_sites(
     engine: Engine, period: Period, chosen: Sequence[SiteInfo]
 ) -> NeighbourhoodTable:
     """The table of ``period`` for sites already resolved (display order kept)."""
+    table = _read(engine, period, chosen, only_if_listed=False)
+    assert table is not None
+    return table
+
+
+def neighbourhoods_if_listed(
+    engine: Engine, period: Period, chosen: Sequence[SiteInfo]
+) -> NeighbourhoodTable | None:
+    """The same, or None where the list never held a neighbourhood (the feature off: no such
+    table anywhere), known before the people are grouped."""
+    return _read(engine, period, chosen, only_if_listed=True)
+
+
+def _read(
+    engine: Engine, period: Period, chosen: Sequence[SiteInfo], *, only_if_listed: bool
+) -> NeighbourhoodTable | None:
     site_ids = [s.id for s in chosen]
     with read_connection(engine) as conn:
         prepare_read(conn)  # PostgreSQL: both queries and the list read one snapshot
         places = neighbourhood_places(conn)
+        if only_if_listed and not places:
+            return None
         rows = _people_by_place(conn, period, site_ids)
 
     def counts(key: uuid.UUID | None) -> NeighbourhoodCounts:

@@ -66,10 +66,10 @@ def _months(
 
 def _neighbourhoods(engine: Engine, period: Period, chosen: list[SiteInfo]) -> NeighbourhoodTable:
     """The people by neighbourhood, refused when no neighbourhood was ever listed."""
-    from sarah.services.statistics.neighbourhoods import neighbourhoods_for_sites
+    from sarah.services.statistics.neighbourhoods import neighbourhoods_if_listed
 
-    table = neighbourhoods_for_sites(engine, period, chosen)
-    if not table.places:
+    table = neighbourhoods_if_listed(engine, period, chosen)
+    if table is None:
         raise InvalidInput(
             "Aucun quartier de résidence n'est suivi dans ce réseau : la liste des quartiers "
             "est vide (Catalogue > Quartiers de résidence). Retirez « neighbourhoods » de --with."

@@ -14,6 +14,7 @@ from sarah.services.desk.search import VisitorHit
 from sarah.services.neighbourhoods.listing import (
     list_neighbourhoods,
     set_visitor_neighbourhood,
+    tracking_on,
     visitor_neighbourhood,
 )
 from sarah.ui.context import AppContext
@@ -31,11 +32,10 @@ class Residence:
         if hit is None:
             return None
         try:
-            places = list_neighbourhoods(self.ctx.engine, include_retired=False)
             place = visitor_neighbourhood(self.ctx.engine, hit.id)
+            if place is None and not tracking_on(self.ctx.engine):
+                return None
         except UserError:
-            return None
-        if not places and place is None:
             return None
         if place is None:
             return f"Quartier non renseigné — {NEIGHBOURHOOD_KEY} pour le choisir"
