@@ -245,28 +245,27 @@ LATER_TABLES: dict[str, tuple[str, ...]] = {"0012": ("neighbourhoods",)}
 
 
 def _add_later_columns(path: Path) -> bool:
-    """Give the container (a scratch copy of ours) the columns its older SARAH did not have."""
-    missing = []
+    """Give the container (a scratch copy of ours) the tables and columns its older SARAH did
+    not have: empty tables, NULL columns."""
+    changed = False
     conn = sqlite3.connect(path)
     try:
         held_tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_schema")}
-        added = [t for t in TABLES for names in LATER_TABLES.values() if t.name in names]
-        for later in added:
-            if later.name not in held_tables:
-                conn.execute(f"CREATE TABLE {later.name} ({column_list(later)})")
-                missing.append((later.name, "", ""))
+        later_tables = {name for names in LATER_TABLES.values() for name in names}
+        for table in TABLES:
+            if table.name in later_tables and table.name not in held_tables:
+                conn.execute(f"CREATE TABLE {table.name} ({column_list(table)})")
+                changed = True
         for columns_added in LATER_COLUMNS.values():
-            for table, column, kind in columns_added:
-                held = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+            for name, column, kind in columns_added:
+                held = [row[1] for row in conn.execute(f"PRAGMA table_info({name})")]
                 if held and column not in held:
-                    missing.append((table, column, kind))
-        for table_name, column, kind in missing:
-            if column:
-                conn.execute(f"ALTER TABLE {table_name} ADD COLUMN {column} {kind}")
+                    conn.execute(f"ALTER TABLE {name} ADD COLUMN {column} {kind}")
+                    changed = True
         conn.commit()
     finally:
         conn.close()
-    return bool(missing)
+    return changed
 
 
 def check_container(path: Path, package: Path) -> dict[str, object]:

@@ -24,7 +24,7 @@ class NeighbourhoodCombo(QComboBox):
 
     def __init__(self, places: list[NeighbourhoodInfo], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._keys: dict[str, int] = {}
+        self._keys: dict[str, tuple[int, str]] = {}  # desk key -> (row, label)
         self.set_places(places)
 
     def set_places(self, places: list[NeighbourhoodInfo]) -> None:
@@ -38,7 +38,7 @@ class NeighbourhoodCombo(QComboBox):
             kind = " (QPV)" if place.priority else ""
             self.addItem(f"{key}{place.label}{kind}", place.id)
             if shortcut:
-                self._keys[shortcut] = self.count() - 1
+                self._keys[shortcut] = (self.count() - 1, place.label)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text().lower()
@@ -48,7 +48,7 @@ class NeighbourhoodCombo(QComboBox):
         )
         if plain and len(text) == 1 and text.isprintable() and not text.isspace():
             if text in self._keys:
-                self.setCurrentIndex(self._keys[text])
+                self.setCurrentIndex(self._keys[text][0])
                 self.chosen.emit()
             else:
                 self.refused.emit(event.text())
@@ -56,12 +56,13 @@ class NeighbourhoodCombo(QComboBox):
             return
         super().keyPressEvent(event)
 
+    def keys(self) -> list[str]:
+        """The desk keys offered, in the list's order."""
+        return list(self._keys)
+
     def keys_text(self) -> str:
         """'1 Fontaine d'Ouche · 2 Grésilles · 0 Hors QPV': the keys, shown beside the combo."""
-        return " · ".join(
-            f"{key} {self.itemText(row).split(' — ', 1)[1].removesuffix(' (QPV)')}"
-            for key, row in self._keys.items()
-        )
+        return " · ".join(f"{key} {label}" for key, (_row, label) in self._keys.items())
 
     def choose(self, neighbourhood_id: object) -> None:
         """Show ``neighbourhood_id`` (None or one not offered: "Non renseigné"). Qt's findData

@@ -328,14 +328,9 @@ class NewVisitorDialog(QDialog):
 
     def _place_refused(self, text: str) -> None:
         assert self.place_combo is not None
-        keys = [
-            self.place_combo.itemText(i).split(" — ")[0]
-            for i in range(1, self.place_combo.count())
-            if " — " in self.place_combo.itemText(i)
-        ]
         self.error_label.setText(
             f"Quartier : la touche « {text} » n'est celle d'aucun quartier. Tapez "
-            f"{', '.join(keys)}, ou passez (Tab) s'il n'est pas connu."
+            f"{', '.join(self.place_combo.keys())}, ou passez (Tab) s'il n'est pas connu."
         )
 
     def _update_age(self, text: str) -> None:
