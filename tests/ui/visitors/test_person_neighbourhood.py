@@ -14,19 +14,11 @@ from sarah.services.neighbourhoods.listing import (
     retire_neighbourhood,
     set_visitor_neighbourhood,
 )
-from sarah.services.sites import ensure_site
 from sarah.services.visitors import create_visitor
-from sarah.settings import Settings
 from sarah.ui.context import AppContext
 from sarah.ui.visitors import VisitorsScreen
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
-
-
-@pytest.fixture
-def ctx(engine: Engine) -> AppContext:
-    site = ensure_site(engine, "Grésilles")
-    return AppContext(engine, Settings(home_site=site.name, agent_name="Nadia"), site, "Nadia")
 
 
 def _open(qtbot, ctx: AppContext, letters: str) -> VisitorsScreen:  # type: ignore[no-untyped-def]

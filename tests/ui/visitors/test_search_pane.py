@@ -5,22 +5,13 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import Engine
 
-from sarah.services.sites import ensure_site
 from sarah.services.visitors import create_visitor
-from sarah.settings import Settings
 from sarah.ui.context import AppContext
 from sarah.ui.table_models.visitor_models import VisitorSearchModel
 from sarah.ui.visitors import VisitorsScreen
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
-
-
-@pytest.fixture
-def ctx(engine: Engine) -> AppContext:
-    site = ensure_site(engine, "Grésilles")
-    return AppContext(engine, Settings(home_site=site.name, agent_name="Nadia"), site, "Nadia")
 
 
 def _listed(screen: VisitorsScreen) -> list[str]:

@@ -6,21 +6,13 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import Engine
 
 from sarah.services.sites import ensure_site
 from sarah.services.visitors import create_visitor
-from sarah.settings import Settings
 from sarah.ui.context import AppContext
 from sarah.ui.visitors import VisitorsScreen
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
-
-
-@pytest.fixture
-def ctx(engine: Engine) -> AppContext:
-    site = ensure_site(engine, "Grésilles")
-    return AppContext(engine, Settings(home_site=site.name, agent_name="Nadia"), site, "Nadia")
 
 
 def test_look_alikes_of_two_sites_are_listed_side_by_side(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]

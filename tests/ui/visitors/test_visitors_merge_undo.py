@@ -18,19 +18,11 @@ from sarah.services.backups.create import create_backup
 from sarah.services.backups.restore import restore_backup
 from sarah.services.catalogue import list_services
 from sarah.services.contacts import ContactDraft, log_contact
-from sarah.services.sites import ensure_site
 from sarah.services.visitors import VisitorInfo, create_visitor, merge_visitors
-from sarah.settings import Settings
 from sarah.ui.context import AppContext
 from sarah.ui.visitors import VisitorsScreen
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
-
-
-@pytest.fixture
-def ctx(engine: Engine) -> AppContext:
-    site = ensure_site(engine, "Grésilles")
-    return AppContext(engine, Settings(home_site=site.name, agent_name="Nadia"), site, "Nadia")
 
 
 def _log(ctx: AppContext, who: VisitorInfo, day: date) -> uuid.UUID:

@@ -7,24 +7,15 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import Engine
 
-from sarah.services.sites import ensure_site
 from sarah.services.visitor_history import visitor_history
 from sarah.services.visitors import create_visitor
-from sarah.settings import Settings
 from sarah.ui.context import AppContext
 from sarah.ui.visitors import VisitorsScreen
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 BORN = date(1990, 4, 12)
-
-
-@pytest.fixture
-def ctx(engine: Engine) -> AppContext:
-    site = ensure_site(engine, "Grésilles")
-    return AppContext(engine, Settings(home_site=site.name, agent_name="Nadia"), site, "Nadia")
 
 
 def _screen(qtbot, ctx: AppContext) -> VisitorsScreen:  # type: ignore[no-untyped-def]

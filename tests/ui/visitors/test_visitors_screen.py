@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 
 from sarah.db import read_session
 from sarah.models import Contact, Visitor, VisitorMerge
@@ -18,7 +18,6 @@ from sarah.services.contacts import ContactDraft, log_contact
 from sarah.services.sites import ensure_site
 from sarah.services.visitor_history import search_visitors, visitor_history
 from sarah.services.visitors import create_visitor, get_visitor
-from sarah.settings import Settings
 from sarah.ui.context import AppContext
 from sarah.ui.table_models.visitor_models import (
     VisitorContactsModel,
@@ -29,12 +28,6 @@ from sarah.ui.visitors import VisitorsScreen
 
 # The offscreen platform complains about size hints of top-level windows; nothing to act on.
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
-
-
-@pytest.fixture
-def ctx(engine: Engine) -> AppContext:
-    site = ensure_site(engine, "Grésilles")
-    return AppContext(engine, Settings(home_site=site.name, agent_name="Nadia"), site, "Nadia")
 
 
 def _log(ctx: AppContext, visitor_id: uuid.UUID, day: date, site_name: str | None = None) -> None:
