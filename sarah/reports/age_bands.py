@@ -18,7 +18,12 @@ from typing import Any
 from sarah.errors import InvalidInput
 from sarah.reports.grids import GridRow, TableGrid
 from sarah.reports.tables import Period, percent_text, share, total_row_heading
-from sarah.reports.words import AGE_GROUP_HEADINGS, PEOPLE_ROW_HEADING, PEOPLE_TOTAL_LABEL
+from sarah.reports.words import (
+    AGE_GROUP_HEADINGS,
+    PEOPLE_ROW_HEADING,
+    PEOPLE_TOTAL_LABEL,
+    counted_once_note,
+)
 from sarah.vocabulary import NOT_GIVEN, SEXES
 
 UNKNOWN_AGE = "NR"  # the band of people without a birth date (key and JSON, as in table 3)
@@ -356,9 +361,6 @@ class AgeBandTables:
             notes = [age]
             gap = sum(r.total for r in rows[:-1]) - rows[-1].total
             if gap > 0:
-                notes.append(
-                    "Une personne venue dans plusieurs Points Relais compte dans chacun, mais une "
-                    f"seule fois dans la ligne du total ({gap} de moins que la somme des sites)."
-                )
+                notes.append(counted_once_note(gap))
             out[key] = notes
         return out

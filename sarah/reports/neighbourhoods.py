@@ -16,8 +16,8 @@ from typing import Any
 
 from sarah.reports.grids import GridRow, TableGrid
 from sarah.reports.tables import Period, percent_text, share, total_row_heading
-from sarah.reports.words import PEOPLE_ROW_HEADING, PEOPLE_TOTAL_LABEL
-from sarah.vocabulary import NOT_GIVEN
+from sarah.reports.words import PEOPLE_ROW_HEADING, PEOPLE_TOTAL_LABEL, counted_once_note
+from sarah.vocabulary import NOT_GIVEN, count_text
 
 TITLE = "Personnes concernées par quartier de résidence"
 KEY = "persons_by_neighbourhood"
@@ -106,14 +106,14 @@ class NeighbourhoodTable:
         t = self.total
         known = t.known()
         if not known:
-            return f"Aucune personne n'a de quartier de résidence renseigné ({t.total} en tout)."
+            return f"Aucune personne n'a de quartier de résidence renseigné ({count_text(t.total)} en tout)."
         qpv = t.priority_count(self.places)
         text = (
             f"{percent_text(t.priority_share(self.places))} des personnes dont le quartier est "
-            f"connu vivent dans un quartier prioritaire ({qpv} sur {known})"
+            f"connu vivent dans un quartier prioritaire ({count_text(qpv)} sur {count_text(known)})"
         )
         if t.not_given:
-            text += f" ; quartier {NOT_GIVEN.lower()} pour {t.not_given} sur {t.total}"
+            text += f" ; quartier {NOT_GIVEN.lower()} pour {count_text(t.not_given)} sur {count_text(t.total)}"
         return text + "."
 
     def table_notes(self) -> dict[str, list[str]]:
@@ -125,10 +125,7 @@ class NeighbourhoodTable:
         ]
         gap = sum(r.total for r in self.by_site.values()) - self.total.total
         if gap > 0:
-            notes.append(
-                "Une personne venue dans plusieurs Points Relais compte dans chacun, mais une "
-                f"seule fois dans la ligne du total ({gap} de moins que la somme des sites)."
-            )
+            notes.append(counted_once_note(gap))
         return {KEY: notes}
 
     def to_json(self) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sarah.vocabulary import count_text
+
 DEFAULT_YOUNG_AGE_LIMIT = 26
 
 CHANNEL_LABELS = {
@@ -43,3 +45,12 @@ COMPARED_PEOPLE_TOTAL_LABELS = {
     "persons": "Total des personnes",
     "new_persons": "Total des nouveaux publics",
 }
+
+
+def counted_once_note(gap: int) -> str:
+    """Under a people table laid out by site (age bands, neighbourhoods) whose total row is
+    ``gap`` smaller than the sum of its sites."""
+    return (
+        "Une personne venue dans plusieurs Points Relais compte dans chacun, mais une seule "
+        f"fois dans la ligne du total ({count_text(gap)} de moins que la somme des sites)."
+    )
